@@ -1,0 +1,64 @@
+"""Command-line entry points: `frontdesk` (the app), `frontdesk serve`, and the tools.
+
+Imports are lazy so that `frontdesk serve` never pays for Textual, and `--help` is instant.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+
+from frontdesk import __version__
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="frontdesk",
+        description=(
+            "Release health-plan guides with a one-time token. With no options it opens "
+            "on the embedded local backend with demo data."
+        ),
+    )
+    parser.add_argument("--version", action="version", version=f"frontdesk {__version__}")
+    parser.add_argument("--url", help="base URL of a remote token backend (key: FRONTDESK_API_KEY)")
+    parser.add_argument(
+        "--lang", choices=["pt", "en"], help="interface language (default: from the locale, else pt)"
+    )
+    parser.add_argument(
+        "--db", help="local mode: database path (default: user data dir; ':memory:' for fresh demo)"
+    )
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    serve = sub.add_parser("serve", help="serve the local backend over HTTP")
+    serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default: loopback)")
+    serve.add_argument("--port", type=int, default=8765, help="port (default: 8765)")
+    serve.add_argument(
+        "--db", dest="serve_db", help="database path (default: user data dir; ':memory:' for demo)"
+    )
+    serve.add_argument(
+        "--api-key",
+        help="API key clients must present (default: FRONTDESK_API_KEY, else one is made and "
+        "printed once)",
+    )
+    serve.add_argument("--access-log", action=argparse.BooleanOptionalAction, default=True)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        if args.command == "serve":
+            from frontdesk.backend.serve import run_server
+
+            return run_server(args)
+        from frontdesk.app.main import run_app
+
+        return run_app(args)
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,82 @@
+"""Names shared by the backend, the client and the app: statuses, channels, error codes.
+
+Pure data; imports nothing heavy, so every layer may use it (CONTRACT.md is the source).
+"""
+
+from __future__ import annotations
+
+from typing import Final, Literal
+
+GuideType = Literal["consulta", "sp_sadt", "odonto"]
+GuideStatus = Literal[
+    "awaiting_token",
+    "under_review",
+    "authorized",
+    "partially_authorized",
+    "denied",
+    "cancelled",
+]
+TokenState = Literal["none", "pending", "locked", "expired", "used", "cancelled"]
+ChannelKind = Literal["sms", "email", "app", "sac"]
+Delivery = Literal["queued", "sent", "delivered", "failed"]
+EventKind = Literal[
+    "token_sent",
+    "delivery",
+    "code_rejected",
+    "token_locked",
+    "token_expired",
+    "authorized",
+    "absence",
+    "cancelled",
+]
+
+GUIDE_TYPES: Final[tuple[str, ...]] = ("consulta", "sp_sadt", "odonto")
+GUIDE_STATUSES: Final[tuple[str, ...]] = (
+    "awaiting_token",
+    "under_review",
+    "authorized",
+    "partially_authorized",
+    "denied",
+    "cancelled",
+)
+AUTHORIZED_STATUSES: Final[frozenset[str]] = frozenset({"authorized", "partially_authorized"})
+TOKEN_STATES: Final[tuple[str, ...]] = ("none", "pending", "locked", "expired", "used", "cancelled")
+
+# TISS "motivo de ausência do código de validação" (TUSS table 74).
+ABSENCE_REASONS: Final[tuple[str, ...]] = ("01", "02", "03", "04", "05", "06", "07")
+# The local backend's policy: these release the guide at once, the others go to review.
+ABSENCE_AUTHORIZES: Final[frozenset[str]] = frozenset({"01", "02"})
+
+# Error `code` members of CONTRACT.md's tables, with their HTTP status.
+CONTRACT_ERRORS: Final[dict[str, int]] = {
+    "guide_not_found": 404,
+    "guide_not_awaiting_token": 409,
+    "unknown_channel": 422,
+    "channel_not_sendable": 422,
+    "typed_destination_not_allowed": 422,
+    "invalid_destination": 422,
+    "resend_too_soon": 429,
+    "too_many_sends": 429,
+    "malformed_code": 400,
+    "already_authorized": 409,
+    "no_token_pending": 409,
+    "token_expired": 410,
+    "invalid_code": 422,
+    "token_locked": 423,
+    "too_many_failures": 429,
+}
+
+# Codes the contract implies but does not tabulate (auth, bad requests, limits, faults).
+# Documented in docs/openapi.yaml and docs/api.md.
+GENERAL_ERRORS: Final[dict[str, int]] = {
+    "unauthorized": 401,
+    "invalid_request": 400,
+    "invalid_idempotency_key": 400,
+    "unknown_reason": 422,
+    "not_found": 404,
+    "method_not_allowed": 405,
+    "payload_too_large": 413,
+    "internal_error": 500,
+}
+
+ERROR_STATUS: Final[dict[str, int]] = {**CONTRACT_ERRORS, **GENERAL_ERRORS}
