@@ -1,0 +1,493 @@
+"""Persistence for the local backend: a small `Store` interface and its SQLite implementation.
+
+SQLite through the standard library, WAL mode, a schema version with forward migrations.
+Every operation of the backend runs inside `transaction()`, which takes SQLite's write
+lock up front (BEGIN IMMEDIATE): two concurrent validations of the right code are
+serialised, so exactly one authorizes. A networked database can take SQLite's place by
+implementing `Store`.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import secrets
+import sqlite3
+import threading
+from collections.abc import Iterator, Sequence
+from contextlib import AbstractContextManager, contextmanager, suppress
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Protocol
+
+from frontdesk.backend.engine import Challenge
+
+MEMORY = ":memory:"
+
+
+@dataclass(frozen=True)
+class BeneficiaryRecord:
+    card: str  # digits only
+    card_display: str
+    name: str
+    social_name: str | None
+    plan: str
+    app_secret: str | None
+    app_last_counter: int | None
+    last_used_contact: str | None
+
+
+@dataclass(frozen=True)
+class ContactRecord:
+    card: str
+    position: int
+    kind: str  # sms | email
+    value: str  # unmasked
+
+    @property
+    def channel_id(self) -> str:
+        return f"c{self.position}"
+
+
+@dataclass(frozen=True)
+class GuideRecord:
+    number: str
+    operator_number: str
+    type: str
+    status: str
+    requested_at: float
+    card: str
+    provider_code: str
+    provider_name: str
+    procedures: list[dict[str, Any]]
+    authorization_number: str | None
+    authorization_valid_until: str | None
+    absence_reason: str | None
+
+
+@dataclass(frozen=True)
+class EventRecord:
+    at: float
+    kind: str
+    data: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class OutboxRecord:
+    id: int
+    channel: str
+    to: str
+    body: str
+    code: str
+    guide: str
+    sent_at: float
+
+
+@dataclass(frozen=True)
+class StoredResponse:
+    status: int
+    body: bytes
+    headers: dict[str, str]
+    created_at: float
+    fingerprint: str
+
+
+class Store(Protocol):
+    """What the backend needs of persistence. All calls happen inside `transaction()`."""
+
+    def transaction(self) -> AbstractContextManager[None]: ...
+    def close(self) -> None: ...
+    def secret_key(self) -> bytes: ...
+    def is_empty(self) -> bool: ...
+
+    def get_guide(self, number: str) -> GuideRecord | None: ...
+    def list_guides(self, status: str | None, card: str | None) -> list[GuideRecord]: ...
+    def put_guide(self, guide: GuideRecord) -> None: ...
+
+    def get_beneficiary(self, card: str) -> BeneficiaryRecord | None: ...
+    def put_beneficiary(self, beneficiary: BeneficiaryRecord) -> None: ...
+    def contacts(self, card: str) -> list[ContactRecord]: ...
+    def add_contact(self, contact: ContactRecord) -> None: ...
+
+    def get_challenge(self, guide: str) -> Challenge | None: ...
+    def put_challenge(self, guide: str, challenge: Challenge) -> None: ...
+    def send_times(self, guide: str, since: float) -> list[float]: ...
+    def add_send(self, guide: str, at: float) -> None: ...
+    def failure_times(self, card: str, since: float) -> list[float]: ...
+    def add_failure(self, card: str, at: float) -> None: ...
+
+    def add_event(self, guide: str, at: float, kind: str, data: dict[str, Any]) -> None: ...
+    def events(self, guide: str) -> list[EventRecord]: ...
+
+    def add_outbox(
+        self, channel: str, to: str, body: str, code: str, guide: str, at: float
+    ) -> int: ...
+    def outbox(self, limit: int) -> list[OutboxRecord]: ...
+
+    def get_response(self, key: str, scope: str, since: float) -> StoredResponse | None: ...
+    def put_response(self, key: str, scope: str, response: StoredResponse) -> None: ...
+    def purge_responses(self, before: float) -> None: ...
+
+
+# Forward migrations: index i takes the schema from version i to i + 1.
+MIGRATIONS: tuple[str, ...] = (
+    """
+    CREATE TABLE meta (key TEXT PRIMARY KEY, value BLOB NOT NULL);
+    CREATE TABLE beneficiaries (
+        card TEXT PRIMARY KEY, card_display TEXT NOT NULL, name TEXT NOT NULL,
+        social_name TEXT, plan TEXT NOT NULL, app_secret TEXT, app_last_counter INTEGER,
+        last_used_contact TEXT
+    );
+    CREATE TABLE contacts (
+        card TEXT NOT NULL REFERENCES beneficiaries(card), position INTEGER NOT NULL,
+        kind TEXT NOT NULL CHECK (kind IN ('sms', 'email')), value TEXT NOT NULL,
+        PRIMARY KEY (card, position)
+    );
+    CREATE TABLE guides (
+        number TEXT PRIMARY KEY, operator_number TEXT NOT NULL, type TEXT NOT NULL,
+        status TEXT NOT NULL, requested_at REAL NOT NULL,
+        card TEXT NOT NULL REFERENCES beneficiaries(card),
+        provider_code TEXT NOT NULL, provider_name TEXT NOT NULL, procedures TEXT NOT NULL,
+        authorization_number TEXT, authorization_valid_until TEXT, absence_reason TEXT
+    );
+    CREATE INDEX guides_card ON guides(card);
+    CREATE INDEX guides_status ON guides(status);
+    CREATE TABLE challenges (
+        guide TEXT PRIMARY KEY REFERENCES guides(number), state TEXT NOT NULL,
+        channel TEXT, destination TEXT, code_hash BLOB, created_at REAL, expires_at REAL,
+        attempts_left INTEGER NOT NULL, delivery TEXT
+    );
+    CREATE TABLE sends (guide TEXT NOT NULL, at REAL NOT NULL);
+    CREATE INDEX sends_guide ON sends(guide, at);
+    CREATE TABLE failures (card TEXT NOT NULL, at REAL NOT NULL);
+    CREATE INDEX failures_card ON failures(card, at);
+    CREATE TABLE events (
+        id INTEGER PRIMARY KEY AUTOINCREMENT, guide TEXT NOT NULL, at REAL NOT NULL,
+        kind TEXT NOT NULL, data TEXT NOT NULL
+    );
+    CREATE INDEX events_guide ON events(guide, id);
+    CREATE TABLE outbox (
+        id INTEGER PRIMARY KEY AUTOINCREMENT, channel TEXT NOT NULL, to_addr TEXT NOT NULL,
+        body TEXT NOT NULL, code TEXT NOT NULL, guide TEXT NOT NULL, sent_at REAL NOT NULL
+    );
+    CREATE TABLE responses (
+        key TEXT NOT NULL, scope TEXT NOT NULL, status INTEGER NOT NULL, body BLOB NOT NULL,
+        headers TEXT NOT NULL, created_at REAL NOT NULL, fingerprint TEXT NOT NULL,
+        PRIMARY KEY (key, scope)
+    );
+    CREATE INDEX responses_created ON responses(created_at);
+    """,
+)
+SCHEMA_VERSION = len(MIGRATIONS)
+
+
+class SchemaTooNew(RuntimeError):
+    """The database was written by a newer frontdesk; refuse rather than damage it."""
+
+
+class SqliteStore:
+    """`Store` on SQLite. Safe to share between threads (one connection, one lock)."""
+
+    def __init__(self, path: str | Path = MEMORY) -> None:
+        self.path = str(path)
+        if self.path != MEMORY:
+            Path(self.path).parent.mkdir(parents=True, exist_ok=True)
+        self._conn = sqlite3.connect(
+            self.path, isolation_level=None, check_same_thread=False, timeout=10.0
+        )
+        self._conn.row_factory = sqlite3.Row
+        self._lock = threading.RLock()
+        self._depth = 0
+        self._conn.execute("PRAGMA foreign_keys = ON")
+        self._conn.execute("PRAGMA busy_timeout = 10000")
+        if self.path != MEMORY:
+            self._conn.execute("PRAGMA journal_mode = WAL")
+            self._conn.execute("PRAGMA synchronous = NORMAL")
+            with suppress(OSError):  # codes are hashed, but contacts are personal data
+                os.chmod(self.path, 0o600)
+        self._migrate()
+        self._key = self._load_key()
+
+    # -- lifecycle ---------------------------------------------------------------------------
+
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        with self._lock:
+            if self._depth:
+                self._depth += 1
+                try:
+                    yield
+                finally:
+                    self._depth -= 1
+                return
+            self._conn.execute("BEGIN IMMEDIATE")
+            self._depth = 1
+            try:
+                yield
+            except BaseException:
+                self._conn.execute("ROLLBACK")
+                raise
+            else:
+                self._conn.execute("COMMIT")
+            finally:
+                self._depth = 0
+
+    def close(self) -> None:
+        with self._lock:
+            if self.path != MEMORY:
+                with suppress(sqlite3.Error):
+                    self._conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            self._conn.close()
+
+    def schema_version(self) -> int:
+        return int(self._conn.execute("PRAGMA user_version").fetchone()[0])
+
+    def _migrate(self) -> None:
+        with self.transaction():
+            version = self.schema_version()
+            if version > SCHEMA_VERSION:
+                raise SchemaTooNew(
+                    f"{self.path}: schema version {version} is newer than this frontdesk "
+                    f"understands ({SCHEMA_VERSION}); upgrade frontdesk"
+                )
+            for index in range(version, SCHEMA_VERSION):
+                for statement in _statements(MIGRATIONS[index]):
+                    self._conn.execute(statement)
+                self._conn.execute(f"PRAGMA user_version = {index + 1}")
+
+    def _load_key(self) -> bytes:
+        with self.transaction():
+            row = self._conn.execute("SELECT value FROM meta WHERE key = 'code_key'").fetchone()
+            if row is not None:
+                return bytes(row[0])
+            key = secrets.token_bytes(32)
+            self._conn.execute("INSERT INTO meta (key, value) VALUES ('code_key', ?)", (key,))
+            return key
+
+    def secret_key(self) -> bytes:
+        return self._key
+
+    def is_empty(self) -> bool:
+        return self._conn.execute("SELECT 1 FROM guides LIMIT 1").fetchone() is None
+
+    # -- guides and beneficiaries -------------------------------------------------------------
+
+    def get_guide(self, number: str) -> GuideRecord | None:
+        row = self._conn.execute("SELECT * FROM guides WHERE number = ?", (number,)).fetchone()
+        return None if row is None else _guide(row)
+
+    def list_guides(self, status: str | None, card: str | None) -> list[GuideRecord]:
+        sql = "SELECT * FROM guides"
+        where: list[str] = []
+        args: list[Any] = []
+        if status is not None:
+            where.append("status = ?")
+            args.append(status)
+        if card is not None:
+            where.append("card = ?")
+            args.append(card)
+        if where:
+            sql += " WHERE " + " AND ".join(where)
+        sql += " ORDER BY requested_at DESC, number DESC"
+        return [_guide(row) for row in self._conn.execute(sql, args)]
+
+    def put_guide(self, guide: GuideRecord) -> None:
+        self._conn.execute(
+            "INSERT OR REPLACE INTO guides VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                guide.number,
+                guide.operator_number,
+                guide.type,
+                guide.status,
+                guide.requested_at,
+                guide.card,
+                guide.provider_code,
+                guide.provider_name,
+                json.dumps(guide.procedures, ensure_ascii=False),
+                guide.authorization_number,
+                guide.authorization_valid_until,
+                guide.absence_reason,
+            ),
+        )
+
+    def get_beneficiary(self, card: str) -> BeneficiaryRecord | None:
+        row = self._conn.execute("SELECT * FROM beneficiaries WHERE card = ?", (card,)).fetchone()
+        if row is None:
+            return None
+        return BeneficiaryRecord(
+            card=row["card"],
+            card_display=row["card_display"],
+            name=row["name"],
+            social_name=row["social_name"],
+            plan=row["plan"],
+            app_secret=row["app_secret"],
+            app_last_counter=row["app_last_counter"],
+            last_used_contact=row["last_used_contact"],
+        )
+
+    def put_beneficiary(self, beneficiary: BeneficiaryRecord) -> None:
+        b = beneficiary
+        self._conn.execute(
+            "INSERT OR REPLACE INTO beneficiaries VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                b.card,
+                b.card_display,
+                b.name,
+                b.social_name,
+                b.plan,
+                b.app_secret,
+                b.app_last_counter,
+                b.last_used_contact,
+            ),
+        )
+
+    def contacts(self, card: str) -> list[ContactRecord]:
+        rows = self._conn.execute(
+            "SELECT card, position, kind, value FROM contacts WHERE card = ? ORDER BY position",
+            (card,),
+        )
+        return [ContactRecord(r["card"], r["position"], r["kind"], r["value"]) for r in rows]
+
+    def add_contact(self, contact: ContactRecord) -> None:
+        self._conn.execute(
+            "INSERT INTO contacts VALUES (?, ?, ?, ?)",
+            (contact.card, contact.position, contact.kind, contact.value),
+        )
+
+    # -- challenges and counters --------------------------------------------------------------
+
+    def get_challenge(self, guide: str) -> Challenge | None:
+        row = self._conn.execute("SELECT * FROM challenges WHERE guide = ?", (guide,)).fetchone()
+        if row is None:
+            return None
+        return Challenge(
+            state=row["state"],
+            channel=row["channel"],
+            destination=row["destination"],
+            code_hash=None if row["code_hash"] is None else bytes(row["code_hash"]),
+            created_at=row["created_at"],
+            expires_at=row["expires_at"],
+            attempts_left=row["attempts_left"],
+            delivery=row["delivery"],
+        )
+
+    def put_challenge(self, guide: str, challenge: Challenge) -> None:
+        c = challenge
+        self._conn.execute(
+            "INSERT OR REPLACE INTO challenges VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                guide,
+                c.state,
+                c.channel,
+                c.destination,
+                c.code_hash,
+                c.created_at,
+                c.expires_at,
+                c.attempts_left,
+                c.delivery,
+            ),
+        )
+
+    def send_times(self, guide: str, since: float) -> list[float]:
+        rows = self._conn.execute(
+            "SELECT at FROM sends WHERE guide = ? AND at > ? ORDER BY at", (guide, since)
+        )
+        return [float(r[0]) for r in rows]
+
+    def add_send(self, guide: str, at: float) -> None:
+        self._conn.execute("INSERT INTO sends VALUES (?, ?)", (guide, at))
+
+    def failure_times(self, card: str, since: float) -> list[float]:
+        rows = self._conn.execute(
+            "SELECT at FROM failures WHERE card = ? AND at > ? ORDER BY at", (card, since)
+        )
+        return [float(r[0]) for r in rows]
+
+    def add_failure(self, card: str, at: float) -> None:
+        self._conn.execute("INSERT INTO failures VALUES (?, ?)", (card, at))
+
+    # -- events and the simulator's outbox ----------------------------------------------------
+
+    def add_event(self, guide: str, at: float, kind: str, data: dict[str, Any]) -> None:
+        self._conn.execute(
+            "INSERT INTO events (guide, at, kind, data) VALUES (?, ?, ?, ?)",
+            (guide, at, kind, json.dumps(data, ensure_ascii=False)),
+        )
+
+    def events(self, guide: str) -> list[EventRecord]:
+        rows = self._conn.execute(
+            "SELECT at, kind, data FROM events WHERE guide = ? ORDER BY id", (guide,)
+        )
+        return [EventRecord(float(r["at"]), r["kind"], json.loads(r["data"])) for r in rows]
+
+    def add_outbox(self, channel: str, to: str, body: str, code: str, guide: str, at: float) -> int:
+        cursor = self._conn.execute(
+            "INSERT INTO outbox (channel, to_addr, body, code, guide, sent_at) "
+            "VALUES (?, ?, ?, ?, ?, ?)",
+            (channel, to, body, code, guide, at),
+        )
+        return int(cursor.lastrowid or 0)
+
+    def outbox(self, limit: int) -> list[OutboxRecord]:
+        rows = self._conn.execute("SELECT * FROM outbox ORDER BY id DESC LIMIT ?", (limit,))
+        return [
+            OutboxRecord(
+                r["id"], r["channel"], r["to_addr"], r["body"], r["code"], r["guide"], r["sent_at"]
+            )
+            for r in rows
+        ]
+
+    # -- idempotency ---------------------------------------------------------------------------
+
+    def get_response(self, key: str, scope: str, since: float) -> StoredResponse | None:
+        row = self._conn.execute(
+            "SELECT * FROM responses WHERE key = ? AND scope = ? AND created_at > ?",
+            (key, scope, since),
+        ).fetchone()
+        if row is None:
+            return None
+        return StoredResponse(
+            status=row["status"],
+            body=bytes(row["body"]),
+            headers=json.loads(row["headers"]),
+            created_at=row["created_at"],
+            fingerprint=row["fingerprint"],
+        )
+
+    def put_response(self, key: str, scope: str, response: StoredResponse) -> None:
+        self._conn.execute(
+            "INSERT OR REPLACE INTO responses VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (
+                key,
+                scope,
+                response.status,
+                response.body,
+                json.dumps(response.headers),
+                response.created_at,
+                response.fingerprint,
+            ),
+        )
+
+    def purge_responses(self, before: float) -> None:
+        self._conn.execute("DELETE FROM responses WHERE created_at <= ?", (before,))
+
+
+def _statements(script: str) -> Sequence[str]:
+    return [s.strip() for s in script.split(";") if s.strip()]
+
+
+def _guide(row: sqlite3.Row) -> GuideRecord:
+    return GuideRecord(
+        number=row["number"],
+        operator_number=row["operator_number"],
+        type=row["type"],
+        status=row["status"],
+        requested_at=float(row["requested_at"]),
+        card=row["card"],
+        provider_code=row["provider_code"],
+        provider_name=row["provider_name"],
+        procedures=json.loads(row["procedures"]),
+        authorization_number=row["authorization_number"],
+        authorization_valid_until=row["authorization_valid_until"],
+        absence_reason=row["absence_reason"],
+    )
