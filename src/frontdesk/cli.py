@@ -23,7 +23,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"frontdesk {__version__}")
     parser.add_argument("--url", help="base URL of a remote token backend (key: FRONTDESK_API_KEY)")
     parser.add_argument(
-        "--lang", choices=["pt", "en"], help="interface language (default: from the locale, else pt)"
+        "--lang",
+        choices=["pt", "en"],
+        help="interface language (default: from the locale, else pt)",
     )
     parser.add_argument(
         "--db", help="local mode: database path (default: user data dir; ':memory:' for fresh demo)"
@@ -31,7 +33,9 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     serve = sub.add_parser("serve", help="serve the local backend over HTTP")
-    serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default: loopback)")
+    serve.add_argument(
+        "--host", default="127.0.0.1", help="address to listen on (default: loopback)"
+    )
     serve.add_argument("--port", type=int, default=8765, help="port (default: 8765)")
     serve.add_argument(
         "--db", dest="serve_db", help="database path (default: user data dir; ':memory:' for demo)"
@@ -41,7 +45,14 @@ def build_parser() -> argparse.ArgumentParser:
         help="API key clients must present (default: FRONTDESK_API_KEY, else one is made and "
         "printed once)",
     )
-    serve.add_argument("--access-log", action=argparse.BooleanOptionalAction, default=True)
+    serve.add_argument("--tls-cert", help="PEM certificate to serve HTTPS (with --tls-key)")
+    serve.add_argument("--tls-key", help="PEM private key for --tls-cert")
+    serve.add_argument(
+        "--access-log",
+        action=argparse.BooleanOptionalAction,
+        default=True,
+        help="log one line per request: route, guide, status, time (never bodies)",
+    )
     return parser
 
 
