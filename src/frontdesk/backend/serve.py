@@ -13,7 +13,10 @@ import logging
 import os
 import secrets
 import sys
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from frontdesk.backend.policy import Policy
 
 LOOPBACK_NAMES = {"localhost", "localhost.localdomain"}
 
@@ -36,6 +39,30 @@ def configure_logging(access: bool) -> None:
         logger.propagate = False
         logger.setLevel(logging.INFO)
     logging.getLogger("frontdesk.access").disabled = not access
+
+
+def load_policy(path: str) -> Policy:
+    """The policy in a TOML file (a top-level table, or a `[policy]` table)."""
+    import tomllib
+
+    from frontdesk.backend.policy import Policy, PolicyError
+
+    try:
+        with open(path, "rb") as handle:
+            data = tomllib.load(handle)
+    except OSError as error:
+        raise PolicyError(f"{path}: cannot read the policy file: {error.strerror}") from None
+    except tomllib.TOMLDecodeError as error:
+        raise PolicyError(f"{path}: not valid TOML: {error}") from None
+    table = data.get("policy", data)
+    if not isinstance(table, dict):
+        raise PolicyError(f"{path}: [policy] must be a table")
+    try:
+        return Policy.from_mapping(table)
+    except PolicyError as error:
+        raise PolicyError(f"{path}: {error}") from None
+    except TypeError as error:
+        raise PolicyError(f"{path}: {error}") from None
 
 
 def run_server(args: argparse.Namespace) -> int:
@@ -65,7 +92,8 @@ def run_server(args: argparse.Namespace) -> int:
 
     db = args.serve_db
     try:
-        backend = open_backend(db if db else None)
+        policy = load_policy(args.policy) if getattr(args, "policy", None) else None
+        backend = open_backend(db if db else None, policy=policy)
     except (SchemaTooNew, PolicyError, OSError) as error:
         print(f"frontdesk serve: {error}", file=sys.stderr)
         return 1
@@ -89,7 +117,7 @@ def run_server(args: argparse.Namespace) -> int:
     where = db or str(default_db_path())
     scheme = "https" if tls else "http"
 
-    class Server(uvicorn.Server):  # type: ignore[misc]
+    class Server(uvicorn.Server):
         async def startup(self, sockets: Any = None) -> None:
             await super().startup(sockets=sockets)
             if not self.started:
