@@ -45,6 +45,11 @@ def build_parser() -> argparse.ArgumentParser:
         help="API key clients must present (default: FRONTDESK_API_KEY, else one is made and "
         "printed once)",
     )
+    serve.add_argument(
+        "--policy",
+        help="TOML file with the operator's token policy (code_length, lifetime_seconds, "
+        "max_attempts, resend_wait_seconds, sends_per_hour, card_failures_per_day, ...)",
+    )
     serve.add_argument("--tls-cert", help="PEM certificate to serve HTTPS (with --tls-key)")
     serve.add_argument("--tls-key", help="PEM private key for --tls-cert")
     serve.add_argument(
