@@ -5,8 +5,7 @@ from __future__ import annotations
 import secrets
 from pathlib import Path
 
-import httpx
-
+from frontdesk._httpx import httpx
 from frontdesk.backend.clock import Clock
 from frontdesk.backend.local import open_backend
 from frontdesk.backend.policy import Policy

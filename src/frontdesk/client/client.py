@@ -7,7 +7,6 @@ import logging
 import os
 import random
 import ssl
-import sys
 import uuid
 from collections.abc import Callable
 from types import TracebackType
@@ -15,6 +14,7 @@ from typing import Any, Self, TypeVar
 from urllib.parse import quote
 
 from frontdesk import __version__
+from frontdesk._httpx import httpx
 from frontdesk.client.errors import (
     ApiError,
     BackendUnavailable,
@@ -22,17 +22,6 @@ from frontdesk.client.errors import (
     error_from_problem,
 )
 from frontdesk.client.models import Channels, Event, Guide, Health, OutboxMessage, Token
-
-# httpx imports its optional command-line tool (click, pygments, rich: ~0.1 s) whenever
-# those are installed. Headless code must not import rich, so hide that module meanwhile.
-_hide_cli = "httpx" not in sys.modules and "httpx._main" not in sys.modules
-if _hide_cli:
-    sys.modules["httpx._main"] = None  # type: ignore[assignment]
-try:
-    import httpx
-finally:
-    if _hide_cli:
-        del sys.modules["httpx._main"]
 
 log = logging.getLogger("frontdesk.client")
 
