@@ -30,6 +30,16 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--db", help="local mode: database path (default: user data dir; ':memory:' for fresh demo)"
     )
+    parser.add_argument(
+        "--profile",
+        help="connection profile from the config file (default: FRONTDESK_PROFILE, else the "
+        "file's default; none: the embedded local backend)",
+    )
+    parser.add_argument(
+        "--insecure",
+        action="store_true",
+        help="allow plain http:// to another machine (shown on screen; never weakens https)",
+    )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     serve = sub.add_parser("serve", help="serve the local backend over HTTP")
@@ -58,6 +68,10 @@ def build_parser() -> argparse.ArgumentParser:
         default=True,
         help="log one line per request: route, guide, status, time (never bodies)",
     )
+
+    from frontdesk.config.commands import add_parsers
+
+    add_parsers(sub)  # login, logout, profiles, doctor, audit
     return parser
 
 
@@ -69,6 +83,12 @@ def main(argv: Sequence[str] | None = None) -> int:
             from frontdesk.backend.serve import run_server
 
             return run_server(args)
+        from frontdesk.config.commands import COMMANDS
+
+        if args.command in COMMANDS:
+            from frontdesk.config.commands import run as run_tool
+
+            return run_tool(args)
         from frontdesk.app.main import run_app
 
         return run_app(args)

@@ -1,0 +1,4 @@
+"""Profiles, credentials, transport safety, the audit log and `frontdesk doctor`'s pieces.
+
+Headless: nothing here imports Textual or rich, and submodules are imported on demand.
+"""

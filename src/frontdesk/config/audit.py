@@ -1,0 +1,309 @@
+"""The desk's audit log: one JSON line per action in the user log directory, rotated by size.
+
+Each line holds the time (UTC), profile, action, guide number, channel kind, masked
+destination, outcome and, for absences, the TISS reason. It never holds a code, a key or
+a full phone/e-mail: `AuditLog.record` has no field for a code, masks any contact it is
+given unmasked, and replaces an outcome that looks like it carries digits of a code.
+
+    audit = AuditLog(profile=connection.label)
+    audit.record("send", guide="2026112200017", channel="sms",
+                 destination="(43) *****-1234", outcome="sent")
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import re
+import threading
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time
+from pathlib import Path
+from typing import Any, Final
+
+from frontdesk.backend.masking import digits_only, mask_email, mask_phone
+from frontdesk.config.errors import SetupError
+from frontdesk.config.paths import audit_file, ensure_private_dir
+from frontdesk.config.texts import tr
+
+log = logging.getLogger("frontdesk.audit")
+
+MAX_BYTES: Final = 1024 * 1024
+BACKUPS: Final = 5
+ACTIONS: Final = frozenset(
+    {
+        "lookup",
+        "send",
+        "validate",
+        "cancel",
+        "absence",
+        "login",
+        "logout",
+        "profile_switch",
+        "settings",
+    }
+)
+CHANNELS: Final = frozenset({"sms", "email", "app", "sac"})
+REDACTED: Final = "redacted"
+
+_ACTION = re.compile(r"[a-z][a-z_]{0,31}")
+_OUTCOME = re.compile(r"[a-z][a-z0-9_.:-]{0,63}")
+_DIGIT_RUN = re.compile(r"\d{4,}")
+_GUIDE = re.compile(r"[0-9A-Za-z][0-9A-Za-z./-]{0,31}")
+_PROFILE = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.:-]{0,127}")
+_MASKED_PHONE = re.compile(r"\((?:\d{2}|\*\*)\) \*{5}-[0-9*]{4}")
+_REASON = re.compile(r"\d{2}")
+
+
+@dataclass(frozen=True)
+class AuditRecord:
+    """One line of the audit log."""
+
+    time: datetime
+    action: str
+    outcome: str
+    profile: str | None = None
+    guide: str | None = None
+    channel: str | None = None
+    destination: str | None = None
+    reason: str | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        data: dict[str, Any] = {
+            "time": self.time.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+            "profile": self.profile,
+            "action": self.action,
+            "guide": self.guide,
+            "channel": self.channel,
+            "destination": self.destination,
+            "outcome": self.outcome,
+        }
+        if self.reason is not None:
+            data["reason"] = self.reason
+        return data
+
+    @classmethod
+    def from_json(cls, data: Any) -> AuditRecord:
+        if not isinstance(data, dict):
+            raise ValueError("not an object")
+        stamp = datetime.fromisoformat(str(data["time"]).replace("Z", "+00:00"))
+        if stamp.tzinfo is None:
+            stamp = stamp.replace(tzinfo=UTC)
+
+        def text(key: str) -> str | None:
+            value = data.get(key)
+            return value if isinstance(value, str) else None
+
+        return cls(
+            time=stamp,
+            action=str(data["action"]),
+            outcome=str(data["outcome"]),
+            profile=text("profile"),
+            guide=text("guide"),
+            channel=text("channel"),
+            destination=text("destination"),
+            reason=text("reason"),
+        )
+
+
+def safe_destination(destination: str | None) -> str | None:
+    """A destination fit for the log: masked phones and e-mails only."""
+    if destination is None:
+        return None
+    value = destination.strip()
+    if not value:
+        return None
+    if "@" in value:
+        return mask_email(value)  # idempotent on a masked address
+    if _MASKED_PHONE.fullmatch(value):
+        return value
+    if digits_only(value):
+        return mask_phone(value)
+    return REDACTED
+
+
+def safe_outcome(outcome: str) -> str:
+    value = outcome.strip()
+    if not _OUTCOME.fullmatch(value) or _DIGIT_RUN.search(value):
+        return REDACTED
+    return value
+
+
+def _safe(pattern: re.Pattern[str], value: str | None) -> str | None:
+    if value is None:
+        return None
+    value = value.strip()
+    return value if pattern.fullmatch(value) else REDACTED
+
+
+def _utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+class AuditLog:
+    """Appends `AuditRecord`s as JSON lines to `path`, rotating at `max_bytes` (`backups` kept).
+
+    `profile` is recorded on every line; the app sets it again when the user switches
+    profile. A write that fails (disk full, no permission) is logged and skipped: the
+    desk's work goes on.
+    """
+
+    def __init__(
+        self,
+        path: Path | None = None,
+        *,
+        profile: str | None = None,
+        max_bytes: int = MAX_BYTES,
+        backups: int = BACKUPS,
+        now: Callable[[], datetime] = _utc_now,
+    ) -> None:
+        self.path = path or audit_file()
+        self.profile = profile
+        self.max_bytes = max_bytes
+        self.backups = max(1, backups)
+        self.last_error: OSError | None = None
+        self._now = now
+        self._lock = threading.Lock()
+
+    def record(
+        self,
+        action: str,
+        *,
+        outcome: str,
+        guide: str | None = None,
+        channel: str | None = None,
+        destination: str | None = None,
+        reason: str | None = None,
+        profile: str | None = None,
+    ) -> AuditRecord | None:
+        """Append one action; returns what was written (None if the write failed).
+
+        `channel` is the kind (sms, email, app, sac); `destination` is masked here if it
+        is not already; `outcome` is a short word such as "ok", "sent", "authorized",
+        "invalid_code" or "error:backend_unavailable". There is deliberately no field
+        for a code.
+        """
+        if not _ACTION.fullmatch(action):
+            raise ValueError(f"not an audit action name: {action!r}")
+        entry = AuditRecord(
+            time=self._now(),
+            action=action,
+            outcome=safe_outcome(outcome),
+            profile=_safe(_PROFILE, profile or self.profile),
+            guide=_safe(_GUIDE, guide),
+            channel=None if channel is None else (channel if channel in CHANNELS else "other"),
+            destination=safe_destination(destination),
+            reason=_safe(_REASON, reason),
+        )
+        line = json.dumps(entry.to_json(), ensure_ascii=False, separators=(",", ":")) + "\n"
+        data = line.encode("utf-8")
+        with self._lock:
+            try:
+                self._write(data)
+            except OSError as exc:
+                self.last_error = exc
+                log.warning("audit log %s not written: %s", self.path, exc.strerror or exc)
+                return None
+        self.last_error = None
+        return entry
+
+    def _write(self, data: bytes) -> None:
+        ensure_private_dir(self.path.parent)
+        try:
+            size = self.path.stat().st_size
+        except FileNotFoundError:
+            size = 0
+        if size and size + len(data) > self.max_bytes:
+            self._rotate()
+        fd = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
+        try:
+            os.write(fd, data)
+        finally:
+            os.close(fd)
+
+    def _backup(self, index: int) -> Path:
+        return self.path.with_name(f"{self.path.name}.{index}")
+
+    def _rotate(self) -> None:
+        self._backup(self.backups).unlink(missing_ok=True)
+        for index in range(self.backups - 1, 0, -1):
+            if self._backup(index).exists():
+                os.replace(self._backup(index), self._backup(index + 1))
+        os.replace(self.path, self._backup(1))
+
+    def files(self) -> list[Path]:
+        """The log's files that exist, oldest first."""
+        candidates = [self._backup(i) for i in range(self.backups, 0, -1)] + [self.path]
+        return [path for path in candidates if path.exists()]
+
+    def read(self, since: datetime | None = None) -> list[AuditRecord]:
+        """Every record (from `since` on), oldest first; unreadable lines are skipped."""
+        return list(read_records(self.files(), since=since))
+
+
+def read_records(files: Iterable[Path], *, since: datetime | None = None) -> Iterable[AuditRecord]:
+    for path in files:
+        try:
+            with path.open(encoding="utf-8", errors="replace") as handle:
+                for line in handle:
+                    try:
+                        entry = AuditRecord.from_json(json.loads(line))
+                    except (ValueError, KeyError, TypeError):
+                        continue
+                    if since is None or entry.time >= since:
+                        yield entry
+        except FileNotFoundError:  # rotated away while reading
+            continue
+
+
+def parse_since(value: str) -> datetime:
+    """`YYYY-MM-DD` → the start of that day in local time (aware)."""
+    try:
+        day = date.fromisoformat(value.strip())
+    except ValueError:
+        raise SetupError(
+            tr(
+                'data inválida: "{value}"; use AAAA-MM-DD, por exemplo 2026-11-22.',
+                'invalid date: "{value}"; use YYYY-MM-DD, for example 2026-11-22.',
+                value=value,
+            )
+        ) from None
+    return datetime.combine(day, time()).astimezone()
+
+
+def format_table(records: Iterable[AuditRecord]) -> str:
+    """A plain-text table (no colours, no box characters), one row per record."""
+    header = (
+        tr("quando", "when"),
+        tr("perfil", "profile"),
+        tr("ação", "action"),
+        tr("guia", "guide"),
+        tr("canal", "channel"),
+        tr("destino", "destination"),
+        tr("resultado", "outcome"),
+    )
+    rows = [
+        (
+            entry.time.astimezone().strftime("%Y-%m-%d %H:%M:%S"),
+            entry.profile or "-",
+            entry.action,
+            entry.guide or "-",
+            entry.channel or "-",
+            entry.destination or "-",
+            entry.outcome + (f" ({entry.reason})" if entry.reason else ""),
+        )
+        for entry in records
+    ]
+    if not rows:
+        return tr("nenhum registro de auditoria.", "no audit records.")
+    widths = [max(len(row[i]) for row in [header, *rows]) for i in range(len(header))]
+
+    def line(row: tuple[str, ...]) -> str:
+        return "  ".join(
+            cell.ljust(width) for cell, width in zip(row, widths, strict=True)
+        ).rstrip()
+
+    rule = tuple("-" * width for width in widths)
+    return "\n".join([line(header), line(rule), *(line(row) for row in rows)])

@@ -1,0 +1,287 @@
+"""What the app and the tools connect to: a profile (or `--url`, or nothing: local mode),
+its key, TLS settings and timeouts, with plain HTTP refused off this machine.
+
+`resolve(args)` is the one call: it reads the configuration, picks the profile
+(`--profile`, `FRONTDESK_PROFILE`, the file's `default`), checks the transport, finds the
+key, and returns a `Connection`; anything wrong raises a `SetupError` whose message can be
+printed as it is.
+"""
+
+from __future__ import annotations
+
+import argparse
+import ipaddress
+import os
+import ssl
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+from urllib.parse import urlsplit
+
+from frontdesk.config.credentials import API_KEY_ENV, KEYRING_TIMEOUT, ApiKey, check_key, load_key
+from frontdesk.config.errors import ConfigError, CredentialError, SetupError, TransportError
+from frontdesk.config.profiles import (
+    DEFAULT_CONNECT_TIMEOUT,
+    DEFAULT_READ_TIMEOUT,
+    Config,
+    Profile,
+    effective_settings,
+    load_config,
+    select_profile,
+)
+from frontdesk.config.texts import Language, tr
+
+if TYPE_CHECKING:
+    from frontdesk.client.client import FrontdeskClient
+
+LOOPBACK_NAMES = frozenset({"localhost", "localhost.localdomain", "ip6-localhost"})
+
+
+@dataclass(frozen=True)
+class Connection:
+    """Everything needed to open the client; `url` None means the embedded local backend.
+
+    `insecure` is True only when plain HTTP to another machine was allowed by `--insecure`:
+    the app must show it on screen. `verify` is True or the profile's CA bundle path.
+    """
+
+    url: str | None
+    config_path: Path
+    profile: str | None = None
+    operator: str | None = None
+    api_key: str | None = field(default=None, repr=False)
+    key_source: str | None = None
+    verify: bool | str = True
+    ca_bundle: Path | None = None
+    connect_timeout: float = DEFAULT_CONNECT_TIMEOUT
+    read_timeout: float = DEFAULT_READ_TIMEOUT
+    insecure: bool = False
+    language: Language | None = None
+    theme: str | None = None
+
+    @property
+    def is_local(self) -> bool:
+        return self.url is None
+
+    @property
+    def label(self) -> str:
+        """Short name for the header and the audit log: profile, "local", or the URL's host."""
+        if self.profile:
+            return self.profile
+        if self.url is None:
+            return "local"
+        return urlsplit(self.url).hostname or self.url
+
+    @property
+    def display_name(self) -> str:
+        """The operator's label where there is one, else `label`."""
+        return self.operator or self.label
+
+    def client(self, *, retries: int = 2) -> FrontdeskClient:
+        """A `FrontdeskClient` for this remote connection (not for local mode)."""
+        if self.url is None:
+            raise ValueError("local mode: use frontdesk.backend.embedded.embedded_client")
+        from frontdesk.client.client import FrontdeskClient
+
+        return FrontdeskClient(
+            self.url,
+            api_key=self.api_key,
+            verify=self.verify,
+            connect_timeout=self.connect_timeout,
+            read_timeout=self.read_timeout,
+            retries=retries,
+        )
+
+
+def is_loopback(host: str) -> bool:
+    """True for this machine: localhost, 127.0.0.0/8, ::1."""
+    name = host.strip("[]").lower().rstrip(".")
+    if name in LOOPBACK_NAMES:
+        return True
+    try:
+        return ipaddress.ip_address(name).is_loopback
+    except ValueError:
+        return False
+
+
+def check_transport(url: str, *, insecure: bool = False) -> bool:
+    """Refuse `http://` except to loopback unless `insecure`; returns whether it is insecure.
+
+    https:// is always fine (and `--insecure` does not weaken its certificate checks).
+    """
+    parts = urlsplit(url)
+    host = parts.hostname or ""
+    if parts.scheme == "https":
+        return False
+    if parts.scheme != "http" or not host:
+        raise TransportError(
+            tr(
+                'endereço inválido: "{url}"; use https://servidor/v1.',
+                'invalid address: "{url}"; use https://server/v1.',
+                url=url,
+            )
+        )
+    if is_loopback(host):
+        return False
+    if insecure:
+        return True
+    raise TransportError(
+        tr(
+            "{url} usa http:// sem criptografia para outra máquina: a chave de API e os dados dos "
+            "pacientes passariam abertos pela rede. Use https:// (com ca_bundle se a operadora "
+            "tiver uma CA própria) ou, sabendo do risco, passe --insecure.",
+            "{url} uses unencrypted http:// to another machine: the API key and patient data "
+            "would cross the network in the clear. Use https:// (with ca_bundle if the operator "
+            "has its own CA) or, knowing the risk, pass --insecure.",
+            url=url,
+        )
+    )
+
+
+def check_ca_bundle(config: Config, profile: Profile) -> Path | None:
+    """The profile's CA bundle, checked: a readable PEM file (or directory) TLS can load."""
+    path = profile.ca_bundle
+    if path is None:
+        return None
+    keypath = ("profiles", profile.name, "ca_bundle")
+    if not path.exists():
+        raise config.error(
+            keypath,
+            tr(
+                "o arquivo de CA {path} não existe.",
+                "the CA file {path} does not exist.",
+                path=path,
+            ),
+        )
+    try:
+        if path.is_dir():
+            ssl.create_default_context(capath=str(path))
+        else:
+            ssl.create_default_context(cafile=str(path))
+    except (OSError, ssl.SSLError) as exc:
+        raise config.error(
+            keypath,
+            tr(
+                "o arquivo de CA {path} não pôde ser usado ({reason}); deve ser um certificado "
+                "PEM.",
+                "the CA file {path} cannot be used ({reason}); it must be a PEM certificate.",
+                path=path,
+                reason=getattr(exc, "reason", None) or exc.strerror or type(exc).__name__,
+            ),
+        ) from None
+    return path
+
+
+def resolve(
+    args: argparse.Namespace | None = None,
+    *,
+    profile: str | None = None,
+    url: str | None = None,
+    insecure: bool | None = None,
+    lang: Language | None = None,
+    need_key: bool = True,
+    config: Config | None = None,
+    keyring_timeout: float = KEYRING_TIMEOUT,
+) -> Connection:
+    """The connection `args` ask for (`--profile`, `--url`, `--insecure`, `--lang`).
+
+    Keyword arguments override `args` (the profile switcher calls `resolve(profile=NAME)`).
+    With `--url` no profile is used and the key comes from FRONTDESK_API_KEY. With no
+    profile at all, the result is local mode (`url` None). Raises `SetupError`.
+    """
+
+    def option(name: str) -> object:
+        return getattr(args, name, None) if args is not None else None
+
+    profile = profile or _str_or_none(option("profile"))
+    url = url or _str_or_none(option("url"))
+    if insecure is None:
+        insecure = bool(option("insecure"))
+    lang = lang or _language(option("lang"))
+    config = config or load_config()
+
+    if url:
+        if profile:
+            raise SetupError(
+                tr(
+                    "use --url ou --profile, não os dois.",
+                    "use --url or --profile, not both.",
+                )
+            )
+        language, theme = effective_settings(config, None)
+        is_insecure = check_transport(url, insecure=insecure)
+        key = _env_key(url) if need_key else None
+        return Connection(
+            url=url.rstrip("/"),
+            config_path=config.path,
+            api_key=key.value if key else None,
+            key_source=key.describe() if key else None,
+            insecure=is_insecure,
+            language=lang or language,
+            theme=theme,
+        )
+
+    chosen, _how = select_profile(config, profile)
+    if chosen is None:
+        language, theme = effective_settings(config, None)
+        return Connection(url=None, config_path=config.path, language=lang or language, theme=theme)
+    language, theme = effective_settings(config, chosen)
+    is_insecure = check_transport(chosen.url, insecure=insecure)
+    ca = check_ca_bundle(config, chosen)
+    key = load_key(chosen.name, timeout=keyring_timeout) if need_key else None
+    return Connection(
+        url=chosen.url,
+        config_path=config.path,
+        profile=chosen.name,
+        operator=chosen.operator,
+        api_key=key.value if key else None,
+        key_source=key.describe() if key else None,
+        verify=str(ca) if ca else True,
+        ca_bundle=ca,
+        connect_timeout=chosen.connect_timeout,
+        read_timeout=chosen.read_timeout,
+        insecure=is_insecure,
+        language=lang or language,
+        theme=theme,
+    )
+
+
+def _env_key(url: str) -> ApiKey:
+    value = os.environ.get(API_KEY_ENV, "")
+    if not value.strip():
+        raise CredentialError(
+            tr(
+                "com --url a chave vem da variável {env}, que não está definida. Defina-a, ou crie "
+                "um perfil: frontdesk profiles add NOME --url {url} && frontdesk login --profile "
+                "NOME",
+                "with --url the key comes from the {env} variable, which is not set. Set it, or "
+                "add a profile: frontdesk profiles add NAME --url {url} && frontdesk login "
+                "--profile NAME",
+                env=API_KEY_ENV,
+                url=url,
+            )
+        )
+    return ApiKey(check_key(value, API_KEY_ENV), "env", API_KEY_ENV)
+
+
+def _str_or_none(value: object) -> str | None:
+    return value if isinstance(value, str) and value.strip() else None
+
+
+def _language(value: object) -> Language | None:
+    if value == "pt":
+        return "pt"
+    if value == "en":
+        return "en"
+    return None
+
+
+__all__ = [
+    "ConfigError",
+    "Connection",
+    "SetupError",
+    "check_ca_bundle",
+    "check_transport",
+    "is_loopback",
+    "resolve",
+]

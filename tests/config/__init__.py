@@ -1,0 +1,1 @@
+"""Tests of profiles, credentials, transport safety, doctor and the audit log."""

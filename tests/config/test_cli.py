@@ -1,0 +1,270 @@
+"""The technician's commands end to end: profiles, login/logout (keyring and key file), audit."""
+
+from __future__ import annotations
+
+import getpass
+import io
+import subprocess
+import sys
+from collections.abc import Iterator
+
+import keyring
+import pytest
+
+from frontdesk.cli import main
+from frontdesk.config.audit import AuditLog
+from frontdesk.config.credentials import SERVICE, key_file_path, load_key
+from frontdesk.config.profiles import load_config
+
+from .helpers import FailingKeyring, Home, Served, write_config
+
+
+class Terminal:
+    """What the technician types: the key at the hidden prompt, then answers to questions."""
+
+    def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        self.key = ""
+        self.answers: list[str] = []
+        self.prompts: list[str] = []
+        monkeypatch.setattr(getpass, "getpass", self._getpass)
+        monkeypatch.setattr("builtins.input", self._input)
+        monkeypatch.setattr(sys, "stdin", _TTY())
+
+    def _getpass(self, prompt: str = "") -> str:
+        self.prompts.append(prompt)
+        return self.key
+
+    def _input(self, prompt: str = "") -> str:
+        self.prompts.append(prompt)
+        if not self.answers:
+            raise EOFError
+        return self.answers.pop(0)
+
+
+class _TTY(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+@pytest.fixture
+def terminal(monkeypatch: pytest.MonkeyPatch) -> Iterator[Terminal]:
+    yield Terminal(monkeypatch)
+
+
+def out(capsys: pytest.CaptureFixture[str]) -> str:
+    captured = capsys.readouterr()
+    return captured.out + captured.err
+
+
+def test_profiles_add_list_set_default_remove(
+    home: Home, capsys: pytest.CaptureFixture[str], tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    assert main(["profiles"]) == 0
+    assert "Nenhum perfil" in out(capsys)
+
+    assert main(["profiles", "add", "unimed", "--url", "https://token.unimed.example/v1",
+                 "--operator", "Unimed Londrina"]) == 0  # fmt: skip
+    text = out(capsys)
+    assert '"unimed" adicionado' in text and "(padrão)" in text
+    assert "frontdesk login --profile unimed" in text
+    ca = tmp_path_factory.mktemp("ca") / "ca.pem"
+    ca.write_text("pem")
+    assert main(["profiles", "add", "lab", "--url", "http://10.1.1.1:8765/v1", "--ca-bundle",
+                 str(ca), "--read-timeout", "20", "--default"]) == 0  # fmt: skip
+    assert "--insecure" in out(capsys)  # http to the LAN: told it needs --insecure
+
+    assert main(["profiles"]) == 0
+    listing = out(capsys).splitlines()
+    assert listing[1].split()[:4] == [
+        "unimed",
+        "Unimed",
+        "Londrina",
+        "https://token.unimed.example/v1",
+    ]
+    assert listing[2].startswith("* lab") and f"CA: {ca}" in listing[2]
+
+    home.config.write_text("# kept comment\n" + home.config.read_text())
+    assert main(["profiles", "set", "lab", "--ca-bundle", "", "--operator", "Lab"]) == 0
+    assert main(["profiles", "default", "unimed"]) == 0
+    config = load_config()
+    lab = config.get("lab")
+    assert lab is not None and (lab.ca_bundle, lab.operator, lab.read_timeout) == (None, "Lab", 20)
+    assert config.default == "unimed"
+
+    key_file = key_file_path("lab")
+    key_file.parent.mkdir(mode=0o700)
+    key_file.write_text("k\n")
+    assert main(["profiles", "remove", "lab"]) == 0
+    text = out(capsys)
+    assert '"lab" removido' in text and str(key_file) in text
+    assert not key_file.exists()
+    assert load_config().names() == ["unimed"]
+    assert "# kept comment" in home.config.read_text()
+
+    assert main(["profiles", "add", "unimed", "--url", "https://x.example"]) == 2
+    assert "já existe" in out(capsys)
+    assert main(["profiles", "add", "x", "--url", "https://x.example", "--ca-bundle",
+                 "/nonexistent/ca.pem"]) == 2  # fmt: skip
+    assert "não existe" in out(capsys)
+
+
+def test_a_broken_config_is_a_message_not_a_traceback(
+    home: Home, capsys: pytest.CaptureFixture[str]
+) -> None:
+    write_config(home, "[profiles.lab]\nurl = 'https://x.example'\nurl = 'again'\n")
+    assert main(["profiles"]) == 2
+    text = out(capsys)
+    assert text.startswith(f"frontdesk: {home.config}, linha 3")
+    assert "Traceback" not in text
+
+
+def test_login_stores_in_the_keyring_after_checking_the_key(
+    home: Home, served_http: Served, terminal: Terminal, capsys: pytest.CaptureFixture[str]
+) -> None:
+    write_config(home, f'[profiles.lab]\nurl = "{served_http.url}"\n')
+    terminal.key = served_http.key
+    assert main(["login", "--profile", "lab"]) == 0
+    text = out(capsys)
+    assert "chave aceita pelo backend" in text
+    assert "Chave guardada no chaveiro do sistema" in text
+    assert served_http.key not in text
+    assert terminal.prompts == ["Chave de API (não aparece ao digitar): "]
+    assert home.keyring.passwords == {(SERVICE, "lab"): served_http.key}
+    assert not key_file_path("lab").exists()
+
+    assert main(["--profile", "lab", "logout"]) == 0
+    assert "Chave removida de: chaveiro do sistema" in out(capsys)
+    assert home.keyring.passwords == {}
+    assert [(r.action, r.outcome, r.profile) for r in AuditLog().read()] == [
+        ("login", "stored_keyring", "lab"),
+        ("logout", "ok", "lab"),
+    ]
+
+
+def test_login_refuses_a_wrong_key_and_stores_nothing(
+    home: Home, served_http: Served, terminal: Terminal, capsys: pytest.CaptureFixture[str]
+) -> None:
+    write_config(home, f'default = "lab"\n[profiles.lab]\nurl = "{served_http.url}"\n')
+    terminal.key = "wrong-key"
+    assert main(["login"]) == 1
+    assert "recusou esta chave" in out(capsys)
+    assert home.keyring.passwords == {}
+    assert [r.outcome for r in AuditLog().read()] == ["refused"]
+
+
+def test_login_to_an_unreachable_backend_points_to_doctor(
+    home: Home, terminal: Terminal, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    write_config(home, f'[profiles.lab]\nurl = "http://127.0.0.1:{port}/v1"\n')
+    terminal.key = "some-key"
+    assert main(["login", "--profile", "lab"]) == 1
+    assert "frontdesk doctor --profile lab" in out(capsys)
+    assert home.keyring.passwords == {}
+
+
+def test_login_without_a_keyring_offers_the_key_file(
+    home: Home, served_http: Served, terminal: Terminal, capsys: pytest.CaptureFixture[str]
+) -> None:
+    keyring.set_keyring(FailingKeyring())
+    write_config(home, f'default = "lab"\n[profiles.lab]\nurl = "{served_http.url}"\n')
+    terminal.key = served_http.key
+
+    terminal.answers = ["n"]
+    assert main(["login"]) == 1
+    text = out(capsys)
+    assert "Não deu para usar o chaveiro" in text and "DBUS" in text
+    assert "FRONTDESK_API_KEY" in text
+    assert not key_file_path("lab").exists()
+
+    terminal.answers = ["s"]
+    assert main(["login"]) == 0
+    text = out(capsys)
+    path = key_file_path("lab")
+    assert f"Chave guardada em {path} (modo 0600)" in text
+    assert terminal.prompts[-1].startswith(f"Guardar a chave no arquivo {path}")
+    assert path.stat().st_mode & 0o777 == 0o600
+    assert path.parent.stat().st_mode & 0o777 == 0o700
+    assert load_key("lab").value == served_http.key
+    assert served_http.key not in text
+
+    assert main(["doctor"]) == 0  # the technician's green report, without a keyring
+    assert "Resultado: tudo certo" in out(capsys)
+
+    assert main(["logout"]) == 0
+    text = out(capsys)
+    assert f"Chave removida de: {path}" in text
+    assert "Não deu para consultar o chaveiro" in text
+    assert not path.exists()
+    assert [r.outcome for r in AuditLog().read() if r.action == "login"] == [
+        "not_stored",
+        "stored_file",
+    ]
+
+
+def test_login_key_file_directly_and_from_a_pipe(
+    home: Home, served_http: Served, monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:  # fmt: skip
+    write_config(home, f'default = "lab"\n[profiles.lab]\nurl = "{served_http.url}"\n')
+    monkeypatch.setattr(sys, "stdin", io.StringIO(served_http.key + "\n"))
+    assert main(["login", "--key-file"]) == 0
+    assert load_key("lab").source == "file"
+    assert home.keyring.passwords == {}
+    out(capsys)
+
+    # A later keyring login removes the old key file, which would otherwise win.
+    monkeypatch.setattr(sys, "stdin", io.StringIO(served_http.key + "\n"))
+    assert main(["login"]) == 0
+    assert "Arquivo de chave antigo removido" in out(capsys)
+    assert load_key("lab").source == "keyring"
+
+
+def test_login_refuses_plain_http_off_this_machine_before_asking(
+    home: Home, terminal: Terminal, capsys: pytest.CaptureFixture[str]
+) -> None:
+    write_config(home, '[profiles.lan]\nurl = "http://192.0.2.10/v1"\n')
+    assert main(["login", "--profile", "lan"]) == 2
+    assert "--insecure" in out(capsys)
+    assert terminal.prompts == []
+
+
+def test_login_with_no_profile_says_how_to_add_one(
+    home: Home, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["login"]) == 2
+    assert "frontdesk profiles add" in out(capsys)
+
+
+def test_audit_command_prints_a_table(home: Home, capsys: pytest.CaptureFixture[str]) -> None:
+    audit = AuditLog(profile="lab")
+    audit.record("send", guide="2026112200017", channel="sms", destination="43991231234",
+                 outcome="sent")  # fmt: skip
+    assert main(["audit", "--since", "2000-01-01"]) == 0
+    table = out(capsys).splitlines()
+    assert table[0].split()[0] == "quando"
+    assert "2026112200017" in table[2] and "(43) *****-1234" in table[2]
+    assert main(["audit", "--since", "2999-01-01"]) == 0
+    assert "nenhum registro" in out(capsys)
+    assert main(["audit", "--since", "ontem"]) == 2
+    assert "AAAA-MM-DD" in out(capsys)
+
+
+def test_the_tools_never_import_the_ui(home: Home) -> None:
+    code = (
+        "import sys\n"
+        "from frontdesk.cli import main\n"
+        "assert main(['profiles']) == 0\n"
+        "assert main(['audit']) == 0\n"
+        "assert main(['doctor', '--json']) == 0\n"
+        "loaded = sorted(m for m in sys.modules if m.split('.')[0] in ('textual', 'rich'))\n"
+        "assert not loaded, loaded\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=120
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
