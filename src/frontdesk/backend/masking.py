@@ -24,7 +24,8 @@ def mask_email(email: str) -> str:
     part; the starred runs have a fixed width so they do not reveal lengths.
     """
     name, _, domain = email.strip().partition("@")
-    head = name[:2] if len(name) > 2 else name[:1]
+    # Never the whole name: two letters of a longer one, one of two, none of one.
+    head = name[:2] if len(name) > 2 else name[: len(name) - 1]
     labels = domain.split(".")
     first = labels[0][:1] if labels and labels[0] else "*"
     suffix = "." + ".".join(labels[1:]) if len(labels) > 1 else ""

@@ -118,6 +118,16 @@ def run_server(args: argparse.Namespace) -> int:
     scheme = "https" if tls else "http"
 
     class Server(uvicorn.Server):
+        def handle_exit(self, sig: int, frame: Any) -> None:
+            super().handle_exit(sig, frame)
+            # uvicorn re-raises a captured signal once it has shut down, which would end the
+            # process before the database is closed and "stopped" is printed: this stop is
+            # the asked-for one, so do not re-raise it (exit 0).
+            # `_captured_signals` is uvicorn's (0.29+) private list; tolerate its absence.
+            captured = getattr(self, "_captured_signals", None)
+            if isinstance(captured, list):
+                captured.clear()
+
         async def startup(self, sockets: Any = None) -> None:
             await super().startup(sockets=sockets)
             if not self.started:

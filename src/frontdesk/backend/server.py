@@ -27,6 +27,8 @@ from frontdesk.backend.store import StoredResponse
 
 MAX_BODY = 16 * 1024
 IDEMPOTENCY_TTL = 24 * 3600
+# Answers that carry a code are never stored for replay (codes are kept only as hashes).
+NOT_REPLAYED = frozenset({"/v1/_local/sac-code"})
 
 access_log = logging.getLogger("frontdesk.access")
 error_log = logging.getLogger("frontdesk.server")
@@ -62,6 +64,7 @@ class Api:
         self.backend = backend
         self._key_digest = hashlib.sha256(api_key.encode()).digest()
         self.log_access = log_access
+        self._purged_at = 0.0
 
     def _authorized(self, request: Request) -> bool:
         header = request.headers.get("authorization", "")
@@ -85,7 +88,8 @@ class Api:
         raw = b"".join(chunks)
         try:
             return json.loads(raw.decode("utf-8")) if raw.strip() else None
-        except (UnicodeDecodeError, json.JSONDecodeError):
+        except (UnicodeDecodeError, json.JSONDecodeError, RecursionError):
+            # RecursionError: nesting deeper than the parser's stack (`[[[[…`), still < 16 KiB.
             raise Problem("invalid_request", "the body must be a JSON object") from None
 
     def route(
@@ -125,7 +129,7 @@ class Api:
                     "invalid_idempotency_key", "Idempotency-Key must be 1–128 printable ASCII"
                 )
             body = await self._body(request)
-            if key is None:
+            if key is None or request.url.path in NOT_REPLAYED:
                 return self._respond(request, handler, body)
             return self._idempotent(request, handler, body, key)
         except Problem as problem:
@@ -149,6 +153,9 @@ class Api:
         ).hexdigest()
         now = self.backend.clock.now()
         with store.transaction():
+            if now - self._purged_at > 3600:  # keep the table to about a day of POSTs
+                store.purge_responses(now - IDEMPOTENCY_TTL)
+                self._purged_at = now
             stored = store.get_response(key, scope, now - IDEMPOTENCY_TTL)
             if stored is None:
                 response = self._respond(request, handler, body)

@@ -1,0 +1,1 @@
+"""Contract tests of the local token backend, through the client, embedded and served."""

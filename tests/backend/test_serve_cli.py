@@ -1,0 +1,224 @@
+"""`frontdesk serve` as a real process on loopback, and the headless modules' import hygiene."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import re
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from frontdesk.backend.store import SCHEMA_VERSION, SqliteStore
+from frontdesk.client import FrontdeskClient, Guide, InvalidCode, Unauthorized
+
+from .conftest import TLS_CONTEXT
+from .helpers import CARLOS, JOAO, MARIA, code_pattern, load_demo, reveals_contact, wrong_code
+from .test_concurrency import one_winner
+
+pytestmark = pytest.mark.served
+
+URL_LINE = re.compile(r"serving on (http://127\.0\.0\.1:(\d+)/v1) ")
+KEY_LINE = re.compile(r"^API key .*: (\S+)$", re.MULTILINE)
+
+
+@dataclass
+class Served:
+    process: subprocess.Popen[bytes]
+    stdout: Path
+    stderr: Path
+    url: str
+    key: str | None
+
+    def out(self) -> str:
+        return self.stdout.read_text(encoding="utf-8")
+
+    def err(self) -> str:
+        return self.stderr.read_text(encoding="utf-8")
+
+    def stop(self, sig: signal.Signals = signal.SIGTERM) -> int:
+        self.process.send_signal(sig)
+        return self.process.wait(timeout=30)
+
+
+def _environment(**extra: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if k != "FRONTDESK_API_KEY"}
+    env.update(extra)
+    return env
+
+
+def serve(tmp_path: Path, name: str, *args: str, **env: str) -> Served:
+    """Start `python -m frontdesk serve --port 0 …` and wait for its startup line."""
+    stdout, stderr = tmp_path / f"{name}.out", tmp_path / f"{name}.err"
+    with stdout.open("wb") as out, stderr.open("wb") as err:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "frontdesk", "serve", "--port", "0", *args],
+            stdout=out,
+            stderr=err,
+            stdin=subprocess.DEVNULL,
+            env=_environment(**env),
+        )
+    deadline = time.monotonic() + 60
+    while True:
+        text = stdout.read_text(encoding="utf-8")
+        found = URL_LINE.search(text)
+        if found and ("--api-key" in args or env or KEY_LINE.search(text)):
+            break
+        if process.poll() is not None or time.monotonic() > deadline:
+            process.kill()
+            raise AssertionError(f"serve did not start:\n{text}\n{stderr.read_text()}")
+        time.sleep(0.02)
+    key = KEY_LINE.search(text)
+    return Served(process, stdout, stderr, found.group(1), key.group(1) if key else None)
+
+
+def client_for(served: Served, key: str | None, log: Any) -> FrontdeskClient:
+    client = FrontdeskClient(served.url, api_key=key, verify=TLS_CONTEXT)
+    log.attach(client._http)
+    return client
+
+
+async def test_serve_flow_stop_and_restart(tmp_path: Path, openapi_log: Any) -> None:
+    db = tmp_path / "served.sqlite3"
+    first = serve(tmp_path, "first", "--db", str(db))
+    try:
+        assert first.key and len(first.key) >= 24
+        assert first.out().count(first.key) == 1  # shown once
+        assert first.out().count("serving on") == 1
+        async with client_for(first, first.key, openapi_log) as client:
+            assert (await client.health()).mode == "local"
+            demo = await load_demo(client)
+            maria, joao, carlos = demo.number(MARIA), demo.number(JOAO), demo.number(CARLOS)
+            codes: set[str] = set()
+
+            await client.send_token(maria, channel_id="c2")
+            await client.send_token(joao, channel_id="c1")
+            outbox = await client.outbox()
+            codes |= {m.code for m in outbox}
+            maria_code = next(m.code for m in outbox if m.guide == maria)
+            joao_code = next(m.code for m in outbox if m.guide == joao)
+            app = await client.app_code(demo.card(MARIA))
+            codes.add(app)
+            bad = wrong_code(*codes)
+            with pytest.raises(InvalidCode):
+                await client.validate(maria, bad)
+
+            # 20 desks at once with João's right code, against a separate process.
+            desks = [client_for(first, first.key, openapi_log) for _ in range(20)]
+            try:
+                results = await asyncio.gather(
+                    *(d.validate(joao, joao_code) for d in desks), return_exceptions=True
+                )
+            finally:
+                await asyncio.gather(*(d.aclose() for d in desks))
+            winner = one_winner(list(results))
+
+            sac = await client.sac_code(carlos)
+            codes.add(sac)
+            assert (await client.validate(carlos, sac)).status == "authorized"
+            for number in (maria, joao, carlos):
+                await client.events(number)
+
+        assert first.stop(signal.SIGTERM) == 0
+        assert "stopped" in first.out()
+    finally:
+        if first.process.poll() is None:
+            first.process.kill()
+
+    # The access log: one line per request, no code, no contact, no key, no query string.
+    log = first.err()
+    lines = [line for line in log.splitlines() if "frontdesk.access" in line]
+    assert any(f"POST /v1/guides/{{number}}/token guide='{maria}' 201" in x for x in lines)
+    assert sum(" 409 " in x for x in lines) == 19
+    assert any("GET /v1/_local/app-code 200" in x for x in lines)
+    assert "Traceback" not in log
+    pattern = code_pattern(codes | {bad})
+    for line in log.splitlines():
+        assert not pattern.search(line), line
+        assert reveals_contact(line) is None, line
+        assert first.key not in line
+        assert "card=" not in line and "0064" not in line
+
+    # Restarted on the same file, with a key given: nothing printed but the URL line.
+    second = serve(tmp_path, "second", "--db", str(db), "--api-key", "given-key-123")
+    try:
+        assert KEY_LINE.search(second.out()) is None
+        assert "given-key-123" not in second.out() + second.err()
+        async with client_for(second, "given-key-123", openapi_log) as client:
+            token = await client.get_token(maria)
+            assert (token.state, token.attempts_left, token.destination) == (
+                "pending",
+                4,
+                "(43) *****-8870",
+            )
+            assert {m.code for m in await client.outbox()} >= {maria_code, joao_code}
+            joao_guide = await client.get_guide(joao)
+            assert isinstance(winner, Guide)
+            assert joao_guide.authorization == winner.authorization
+            # The code sent before the restart still works.
+            assert (await client.validate(maria, maria_code)).status == "authorized"
+        assert second.stop(signal.SIGINT) == 0
+        assert "stopped" in second.out()
+    finally:
+        if second.process.poll() is None:
+            second.process.kill()
+
+
+async def test_serve_memory_database_and_key_from_the_environment(
+    tmp_path: Path, openapi_log: Any
+) -> None:
+    served = serve(tmp_path, "memory", "--db", ":memory:", FRONTDESK_API_KEY="env-key-456")
+    try:
+        assert served.key is None
+        assert "env-key-456" not in served.out() + served.err()
+        assert "database: :memory:" in served.out()
+        async with client_for(served, "env-key-456", openapi_log) as client:
+            assert len(await client.list_guides()) == 13
+        async with client_for(served, "wrong", openapi_log) as client:
+            with pytest.raises(Unauthorized):
+                await client.list_guides()
+        assert served.stop(signal.SIGINT) == 0
+    finally:
+        if served.process.poll() is None:
+            served.process.kill()
+
+
+def test_serve_refuses_a_newer_database(tmp_path: Path) -> None:
+    db = tmp_path / "future.sqlite3"
+    SqliteStore(db).close()
+    with sqlite3.connect(db) as conn:
+        conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 1}")
+    result = subprocess.run(
+        [sys.executable, "-m", "frontdesk", "serve", "--port", "0", "--db", str(db)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env=_environment(),
+        check=False,
+    )
+    assert result.returncode == 1
+    assert "schema version" in result.stderr
+    assert "Traceback" not in result.stderr + result.stdout
+    assert "serving on" not in result.stdout
+
+
+def test_headless_modules_do_not_import_the_ui() -> None:
+    script = (
+        "import sys\n"
+        "import frontdesk.client, frontdesk.backend.engine, frontdesk.backend.store\n"
+        "import frontdesk.backend.server, frontdesk.backend.serve, frontdesk.cli\n"
+        "import frontdesk.backend.embedded, frontdesk.backend.local\n"
+        "bad = sorted(m for m in sys.modules if m.split('.')[0] in ('textual', 'rich'))\n"
+        "print(repr(bad))\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=60, check=True
+    )
+    assert result.stdout.strip() == "[]", result.stdout
