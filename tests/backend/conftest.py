@@ -28,6 +28,7 @@ from frontdesk.backend.clock import ManualClock
 from frontdesk.backend.embedded import EMBEDDED_URL, embedded_client
 from frontdesk.backend.local import open_backend
 from frontdesk.backend.policy import Policy
+from frontdesk.backend.serve import server_config
 from frontdesk.backend.server import create_app
 from frontdesk.backend.service import LocalBackend
 from frontdesk.client import FrontdeskClient, Guide
@@ -68,15 +69,7 @@ class LoopbackServer:
 
     def __init__(self) -> None:
         self.switch = SwitchableApp()
-        config = uvicorn.Config(
-            self.switch,
-            host="127.0.0.1",
-            port=0,
-            log_config=None,
-            log_level="warning",
-            access_log=False,
-            lifespan="off",
-        )
+        config = server_config(self.switch, host="127.0.0.1", port=0)
         self.server = uvicorn.Server(config)
         self.thread = threading.Thread(target=self.server.run, name="uvicorn", daemon=True)
         self.url = ""

@@ -25,13 +25,15 @@ def open_backend(
     clock: Clock | None = None,
     settings: BackendSettings | None = None,
     deterministic: bool = False,
+    background_checkpoints: bool = False,
 ) -> LocalBackend:
     """A local backend on `db` (None: the user data directory), seeded when fresh.
 
-    `deterministic` fixes the demo's app secrets, for tests and snapshots.
+    `deterministic` fixes the demo's app secrets, for tests and snapshots;
+    `background_checkpoints` moves WAL checkpoints off the request path (servers).
     """
     path = default_db_path() if db is None else db
-    store = SqliteStore(path)
+    store = SqliteStore(path, background_checkpoints=background_checkpoints)
     clock = clock or SystemClock()
     if store.is_empty():
         seed_demo(store, clock.now(), deterministic=deterministic)

@@ -16,6 +16,8 @@ import sys
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    import uvicorn
+
     from frontdesk.backend.policy import Policy
 
 LOOPBACK_NAMES = {"localhost", "localhost.localdomain"}
@@ -65,6 +67,34 @@ def load_policy(path: str) -> Policy:
         raise PolicyError(f"{path}: {error}") from None
 
 
+def server_config(
+    app: Any,
+    *,
+    host: str,
+    port: int,
+    ssl_certfile: str | None = None,
+    ssl_keyfile: str | None = None,
+) -> uvicorn.Config:
+    """uvicorn's settings for the local backend (shared by `serve`, tests and benches)."""
+    import uvicorn
+
+    return uvicorn.Config(
+        app,
+        host=host,
+        port=port,
+        log_config=None,
+        log_level="warning",
+        access_log=False,  # our own access log names routes, never bodies or queries
+        server_header=False,
+        lifespan="off",
+        # h11, not httptools even when installed: httptools rejects malformed header bytes
+        # with a bare text 400, and every error here must be a problem+json document.
+        http="h11",
+        ssl_certfile=ssl_certfile,
+        ssl_keyfile=ssl_keyfile,
+    )
+
+
 def run_server(args: argparse.Namespace) -> int:
     import uvicorn
 
@@ -93,7 +123,7 @@ def run_server(args: argparse.Namespace) -> int:
     db = args.serve_db
     try:
         policy = load_policy(args.policy) if getattr(args, "policy", None) else None
-        backend = open_backend(db if db else None, policy=policy)
+        backend = open_backend(db if db else None, policy=policy, background_checkpoints=True)
     except (SchemaTooNew, PolicyError, OSError) as error:
         print(f"frontdesk serve: {error}", file=sys.stderr)
         return 1
@@ -103,14 +133,10 @@ def run_server(args: argparse.Namespace) -> int:
 
     configure_logging(access=args.access_log)
     app = create_app(backend, api_key=api_key, log_access=args.access_log)
-    config = uvicorn.Config(
+    config = server_config(
         app,
         host=host,
         port=port,
-        log_level="warning",
-        access_log=False,
-        server_header=False,
-        lifespan="off",
         ssl_certfile=getattr(args, "tls_cert", None),
         ssl_keyfile=getattr(args, "tls_key", None),
     )

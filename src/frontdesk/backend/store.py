@@ -162,12 +162,12 @@ MIGRATIONS: tuple[str, ...] = (
     CREATE TABLE failures (card TEXT NOT NULL, at REAL NOT NULL);
     CREATE INDEX failures_card ON failures(card, at);
     CREATE TABLE events (
-        id INTEGER PRIMARY KEY AUTOINCREMENT, guide TEXT NOT NULL, at REAL NOT NULL,
+        id INTEGER PRIMARY KEY, guide TEXT NOT NULL, at REAL NOT NULL,
         kind TEXT NOT NULL, data TEXT NOT NULL
     );
     CREATE INDEX events_guide ON events(guide, id);
     CREATE TABLE outbox (
-        id INTEGER PRIMARY KEY AUTOINCREMENT, channel TEXT NOT NULL, to_addr TEXT NOT NULL,
+        id INTEGER PRIMARY KEY, channel TEXT NOT NULL, to_addr TEXT NOT NULL,
         body TEXT NOT NULL, code TEXT NOT NULL, guide TEXT NOT NULL, sent_at REAL NOT NULL
     );
     CREATE TABLE responses (
@@ -188,8 +188,17 @@ class SchemaTooNew(RuntimeError):
 class SqliteStore:
     """`Store` on SQLite. Safe to share between threads (one connection, one lock)."""
 
-    def __init__(self, path: str | Path = MEMORY) -> None:
+    def __init__(self, path: str | Path = MEMORY, *, background_checkpoints: bool = False) -> None:
+        """Open (and migrate) the database at `path`.
+
+        `background_checkpoints` (for a server): SQLite's automatic WAL checkpoint runs
+        inside whichever commit crosses the threshold, stalling that request for up to
+        ~20 ms; with this flag a daemon thread checkpoints once a second on its own
+        connection instead, so no request pays for it.
+        """
         self.path = str(path)
+        self._checkpointer: threading.Thread | None = None
+        self._stop = threading.Event()
         if self.path != MEMORY:
             Path(self.path).parent.mkdir(parents=True, exist_ok=True)
         self._conn = sqlite3.connect(
@@ -207,6 +216,21 @@ class SqliteStore:
                 os.chmod(self.path, 0o600)
         self._migrate()
         self._key = self._load_key()
+        if background_checkpoints and self.path != MEMORY:
+            self._conn.execute("PRAGMA wal_autocheckpoint = 0")
+            self._checkpointer = threading.Thread(
+                target=self._checkpoint_loop, name="frontdesk-checkpoint", daemon=True
+            )
+            self._checkpointer.start()
+
+    def _checkpoint_loop(self, interval: float = 1.0) -> None:
+        conn = sqlite3.connect(self.path, isolation_level=None, timeout=1.0)
+        try:
+            while not self._stop.wait(interval):
+                with suppress(sqlite3.Error):
+                    conn.execute("PRAGMA wal_checkpoint(PASSIVE)")
+        finally:
+            conn.close()
 
     # -- lifecycle ---------------------------------------------------------------------------
 
@@ -233,6 +257,9 @@ class SqliteStore:
                 self._depth = 0
 
     def close(self) -> None:
+        self._stop.set()
+        if self._checkpointer is not None:
+            self._checkpointer.join(timeout=5)
         with self._lock:
             if self.path != MEMORY:
                 with suppress(sqlite3.Error):
@@ -293,7 +320,15 @@ class SqliteStore:
 
     def put_guide(self, guide: GuideRecord) -> None:
         self._conn.execute(
-            "INSERT OR REPLACE INTO guides VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO guides VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+            "ON CONFLICT (number) DO UPDATE SET operator_number = excluded.operator_number, "
+            "type = excluded.type, status = excluded.status, "
+            "requested_at = excluded.requested_at, card = excluded.card, "
+            "provider_code = excluded.provider_code, provider_name = excluded.provider_name, "
+            "procedures = excluded.procedures, "
+            "authorization_number = excluded.authorization_number, "
+            "authorization_valid_until = excluded.authorization_valid_until, "
+            "absence_reason = excluded.absence_reason",
             (
                 guide.number,
                 guide.operator_number,
@@ -328,7 +363,11 @@ class SqliteStore:
     def put_beneficiary(self, beneficiary: BeneficiaryRecord) -> None:
         b = beneficiary
         self._conn.execute(
-            "INSERT OR REPLACE INTO beneficiaries VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO beneficiaries VALUES (?, ?, ?, ?, ?, ?, ?, ?) "
+            "ON CONFLICT (card) DO UPDATE SET card_display = excluded.card_display, "
+            "name = excluded.name, social_name = excluded.social_name, plan = excluded.plan, "
+            "app_secret = excluded.app_secret, app_last_counter = excluded.app_last_counter, "
+            "last_used_contact = excluded.last_used_contact",
             (
                 b.card,
                 b.card_display,
@@ -374,7 +413,12 @@ class SqliteStore:
     def put_challenge(self, guide: str, challenge: Challenge) -> None:
         c = challenge
         self._conn.execute(
-            "INSERT OR REPLACE INTO challenges VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO challenges VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) "
+            "ON CONFLICT (guide) DO UPDATE SET state = excluded.state, "
+            "channel = excluded.channel, destination = excluded.destination, "
+            "code_hash = excluded.code_hash, created_at = excluded.created_at, "
+            "expires_at = excluded.expires_at, attempts_left = excluded.attempts_left, "
+            "delivery = excluded.delivery",
             (
                 guide,
                 c.state,
