@@ -314,7 +314,9 @@ class LocalBackend:
                     "authorized",
                     {"channel": via, "authorization": authorized.authorization_number},
                 )
-                return self._guide_doc(authorized, now)
+                return self._guide_doc(
+                    authorized, now, beneficiary=beneficiary, challenge=verdict.challenge
+                )
             if verdict.failure_counted:
                 self.store.add_failure(guide.card, now)
                 data: dict[str, Any] = {"attempts_left": verdict.attempts_left}
@@ -592,8 +594,17 @@ class LocalBackend:
             doc["delivery"] = challenge.delivery
         return doc
 
-    def _guide_doc(self, guide: GuideRecord, now: float) -> dict[str, Any]:
-        beneficiary = self._beneficiary(guide.card)
+    def _guide_doc(
+        self,
+        guide: GuideRecord,
+        now: float,
+        *,
+        beneficiary: BeneficiaryRecord | None = None,
+        challenge: Challenge | None = None,
+    ) -> dict[str, Any]:
+        """The Guide document; pass what the caller already read to spare the queries."""
+        beneficiary = beneficiary or self._beneficiary(guide.card)
+        challenge = challenge or self._challenge(guide, now)
         return {
             "number": guide.number,
             "operator_number": guide.operator_number,
@@ -608,7 +619,7 @@ class LocalBackend:
             },
             "provider": {"code": guide.provider_code, "name": guide.provider_name},
             "procedures": guide.procedures,
-            "token": self._token_doc(guide, self._challenge(guide, now), now),
+            "token": self._token_doc(guide, challenge, now),
             "authorization": self._authorization_doc(guide),
             "absence_reason": guide.absence_reason,
         }
