@@ -1,0 +1,455 @@
+"""The Textual App: one client, the screen flow (lookup → guide → code → result), the simulator.
+
+Screens other than the lookup are imported when first opened, so the first screen paints
+fast; the backend (and its imports) is connected after that, in the background.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from pathlib import Path, PurePath
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from textual import work
+from textual.actions import ActionParseResult
+from textual.app import App, SystemCommand
+from textual.binding import Binding, BindingType
+from textual.dom import DOMNode
+from textual.reactive import reactive
+from textual.screen import Screen
+
+import frontdesk
+from frontdesk.app.i18n import Language, set_language, t
+from frontdesk.app.screens.base import DeskScreen, GuideChanged, translate_bindings
+from frontdesk.app.screens.lookup import LookupScreen
+from frontdesk.app.widgets.simulator import SimState, SimulatorPanel
+
+if TYPE_CHECKING:
+    from frontdesk.client.client import FrontdeskClient
+    from frontdesk.client.models import Channels, Guide, Health, Token
+
+# Nothing under `frontdesk.client` is imported before the first screen is drawn: the
+# package brings httpx. Methods that need its exceptions import them when they run.
+
+SIMULATOR_CLOCK_STEP = 30 * 60
+KEY_NAMES = {
+    "enter": "Enter",
+    "escape": "Esc",
+    "ctrl+r": "Ctrl+R",
+    "ctrl+p": "Ctrl+P",
+    "ctrl+q": "Ctrl+Q",
+}
+WIDE_ENOUGH_FOR_SIMULATOR = 110
+
+
+def styles_dir() -> Path:
+    """`frontdesk/styles` in an installed wheel, else the checkout's top-level `styles/`."""
+    package = Path(frontdesk.__file__).parent
+    installed = package / "styles"
+    if installed.is_dir():
+        return installed
+    return package.parents[1] / "styles"
+
+
+def css_paths() -> list[str | PurePath]:
+    folder = styles_dir()
+    names = sorted(p.name for p in folder.glob("*.tcss"))
+    if "app.tcss" in names:
+        names.remove("app.tcss")
+        names.insert(0, "app.tcss")
+    return [folder / name for name in names]
+
+
+@dataclass(frozen=True)
+class Connector:
+    """How to reach the backend: `make` builds the client; `preload` warms imports off-loop."""
+
+    make: Callable[[], FrontdeskClient]
+    label: str = ""
+    preload: Callable[[], object] | None = None
+    close: Callable[[], object] | None = None
+
+
+class FrontdeskApp(App[int]):
+    """The front desk. Give it a ready `client` (tests) or a `connector` (the command line)."""
+
+    CSS_PATH = css_paths()
+    TITLE = "frontdesk"
+    ENABLE_COMMAND_PALETTE = True
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("f1", "help", "key.help", id="help", tooltip="key.help.tip"),
+        Binding(
+            "f2", "toggle_simulator", "key.simulator", id="simulator", tooltip="key.simulator.tip"
+        ),
+        Binding("f6", "sim_sac", "key.sim_sac", id="simulator.sac", tooltip="key.sim_sac.tip"),
+        Binding(
+            "f7", "sim_clock", "key.sim_clock", id="simulator.clock", tooltip="key.sim_clock.tip"
+        ),
+    ]
+
+    backend_label: reactive[str] = reactive("")
+    local_mode: reactive[bool] = reactive(False)
+    simulator_visible: reactive[bool] = reactive(False)
+    sim_state: reactive[SimState] = reactive(SimState)
+
+    def __init__(
+        self,
+        *,
+        client: FrontdeskClient | None = None,
+        connector: Connector | None = None,
+        lang: Language = "pt",
+        monotonic: Callable[[], float] = time.monotonic,
+        cursor_blink: bool = True,
+        friendly_errors: bool = False,
+        simulator_poll: float = 5.0,
+        show_simulator: bool | None = None,
+        theme: str | None = None,
+    ) -> None:
+        if client is None and connector is None:
+            raise ValueError("FrontdeskApp needs a client or a connector")
+        set_language(lang)
+        super().__init__()
+        translate_bindings(self._bindings)
+        self.lang: Language = lang
+        self.monotonic = monotonic
+        self.input_cursor_blink = cursor_blink
+        self.friendly_errors = friendly_errors
+        self.simulator_poll = simulator_poll
+        self.show_simulator = show_simulator
+        self._initial_theme = theme
+        self.bugs: list[BaseException] = []
+        self._client = client
+        self._connector = connector
+        self._connect_lock = asyncio.Lock()
+        self.health: Health | None = None
+        self.current_guide: Guide | None = None
+        self._sac_codes: dict[str, str] = {}
+        self.set_reactive(FrontdeskApp.backend_label, t("app.connecting"))
+
+    # -- the backend -----------------------------------------------------------------------
+
+    async def ready_client(self) -> FrontdeskClient:
+        """The client, connected and health-checked once (later callers wait for the first)."""
+        async with self._connect_lock:
+            if self._client is None:
+                assert self._connector is not None
+                try:
+                    if self._connector.preload is not None:
+                        await asyncio.to_thread(self._connector.preload)
+                    self._client = self._connector.make()
+                except Exception as exc:  # a database that will not open, a bad URL
+                    from frontdesk.client.errors import BackendUnavailable, FrontdeskClientError
+
+                    if isinstance(exc, FrontdeskClientError):
+                        raise
+                    raise BackendUnavailable(f"{type(exc).__name__}: {exc}") from exc
+            if self.health is None:
+                try:
+                    self.health = await self._client.health()
+                except Exception:
+                    self.backend_label = t("app.offline")
+                    raise
+                self._connected(self.health)
+            return self._client
+
+    def _connected(self, health: Health) -> None:
+        local = health.mode == "local"
+        self.local_mode = local
+        if local:
+            self.backend_label = t("app.local_mode")
+        else:
+            label = self._connector.label if self._connector else ""
+            self.backend_label = t("app.remote_mode", url=label) if label else ""
+        if local:
+            wide = self.size.width >= WIDE_ENOUGH_FOR_SIMULATOR
+            self.simulator_visible = wide if self.show_simulator is None else self.show_simulator
+        self.refresh_bindings()
+
+    async def on_unmount(self) -> None:
+        if self._client is not None and self._connector is not None:  # ours to close
+            try:
+                await self._client.aclose()
+            except Exception as exc:  # closing must never raise at exit
+                self.log.warning(f"closing the client: {exc!r}")
+        if self._connector is not None and self._connector.close is not None:
+            self._connector.close()
+
+    # -- screens ---------------------------------------------------------------------------
+
+    def get_default_screen(self) -> Screen[Any]:
+        return LookupScreen()
+
+    def open_guide(self, guide: Guide) -> None:
+        from frontdesk.app.screens.guide import GuideScreen
+
+        self.push_screen(GuideScreen(guide))
+
+    def open_send_token(
+        self,
+        guide: Guide,
+        channels: Channels | None,
+        *,
+        on_sent: Callable[[str, Token | None], None] | None = None,
+    ) -> None:
+        from frontdesk.app.screens.send_token import SendOutcome, SendTokenModal
+
+        def answered(outcome: SendOutcome | None) -> None:
+            if outcome is None:
+                return
+            if on_sent is not None:
+                on_sent(outcome.kind, outcome.token)
+            else:
+                self.open_code_entry(guide, outcome.token, via=outcome.kind)
+
+        self.push_screen(SendTokenModal(guide, channels), answered)
+
+    def open_code_entry(self, guide: Guide, token: Token | None, *, via: str | None) -> None:
+        from frontdesk.app.screens.code_entry import CodeEntryScreen
+
+        self.push_screen(CodeEntryScreen(guide, token, via))
+
+    def open_absence(self, guide: Guide) -> None:
+        from frontdesk.app.screens.absence import AbsenceModal
+
+        def answered(result: Guide | None) -> None:
+            if result is not None:
+                self.refresh_simulator()
+                self.show_result(result)
+
+        self.push_screen(AbsenceModal(guide), answered)
+
+    def open_history(self, guide: Guide) -> None:
+        from frontdesk.app.screens.history import HistoryScreen
+
+        self.push_screen(HistoryScreen(guide))
+
+    def show_result(self, guide: Guide) -> None:
+        from frontdesk.app.screens.result import ResultScreen
+
+        self.push_screen(ResultScreen(guide))
+
+    def confirm(self, question: str, answered: Callable[[bool | None], None]) -> None:
+        from frontdesk.app.screens.confirm import ConfirmModal
+
+        self.push_screen(ConfirmModal(question), answered)
+
+    def back_to_lookup(self) -> None:
+        """Close every screen above the lookup and empty it for the next patient."""
+        stack = self.screen_stack
+        lookups = [i for i, screen in enumerate(stack) if isinstance(screen, LookupScreen)]
+        keep = lookups[-1] + 1 if lookups else 1
+        for _ in range(len(stack) - keep):
+            self.pop_screen()
+        base = stack[keep - 1]
+        if isinstance(base, LookupScreen):
+            base.reset_for_next_patient()
+
+    # -- keys ------------------------------------------------------------------------------
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "toggle_simulator":
+            return self.local_mode
+        if action in {"sim_sac", "sim_clock"}:
+            if not (self.local_mode and self.simulator_visible):
+                return False
+            if not self.screen.query(SimulatorPanel):
+                return False  # a screen without the panel (result, history, modals)
+            if action == "sim_sac":
+                guide = self.current_guide
+                return True if guide is not None and guide.status == "awaiting_token" else None
+        return True
+
+    def get_key_display(self, binding: Binding) -> str:
+        """Keys as a receptionist reads them: `F5`, `Enter`, `Esc`, `Ctrl+R`."""
+        if binding.key_display:
+            return binding.key_display
+        key = binding.key
+        if key in KEY_NAMES:
+            return KEY_NAMES[key]
+        if len(key) in (2, 3) and key[0] == "f" and key[1:].isdigit():
+            return key.upper()
+        return super().get_key_display(binding)
+
+    def action_help(self) -> None:
+        from frontdesk.app.screens.help import HelpScreen
+
+        if isinstance(self.screen, HelpScreen):
+            self.pop_screen()
+            return
+        keys: list[tuple[str, str, str]] = []
+        seen: set[str] = set()
+        for active in self.screen.active_bindings.values():
+            binding = active.binding
+            if binding.id is None or binding.action in seen or binding.action == "focus_queue":
+                continue  # Textual's own keys (scrolling, focus) have no id
+            seen.add(binding.action)
+            keys.append((self.get_key_display(binding), binding.description, binding.tooltip))
+        self.push_screen(HelpScreen(keys, local=self.local_mode))
+
+    def action_toggle_simulator(self) -> None:
+        if self.local_mode:
+            self.simulator_visible = not self.simulator_visible
+
+    def watch_simulator_visible(self, visible: bool) -> None:
+        if visible:
+            self.refresh_simulator()
+        self.refresh_bindings()
+
+    def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
+        """The palette: every shown, enabled binding of the screen, plus theme and quit."""
+        seen: set[str] = set()
+        for active in screen.active_bindings.values():
+            binding = active.binding
+            if not active.enabled or not binding.show or binding.action in seen:
+                continue
+            if not binding.description or binding.action == "command_palette":
+                continue
+            seen.add(binding.action)
+            node, action = active.node, binding.action
+
+            async def run(node: object = node, action: str = action) -> None:
+                await self.run_action(action, node)  # type: ignore[arg-type]
+
+            yield SystemCommand(binding.description, binding.tooltip or binding.description, run)
+        yield SystemCommand(t("key.theme"), t("key.theme.tip"), self.action_change_theme)
+        yield SystemCommand(t("key.quit"), t("key.quit.tip"), self.action_quit)
+
+    # -- the simulator (local mode) --------------------------------------------------------
+
+    def on_mount(self) -> None:
+        if self._initial_theme and self._initial_theme in self.available_themes:
+            self.theme = self._initial_theme
+        self._sim_timer = self.set_interval(self.simulator_poll, self._poll_simulator)
+
+    def _poll_simulator(self) -> None:
+        if self.local_mode and self.simulator_visible:
+            self.refresh_simulator()
+
+    def show_guide_in_simulator(self, guide: Guide | None) -> None:
+        """The guide on screen: the simulator shows its beneficiary's app and SAC code."""
+        previous = self.current_guide
+        self.current_guide = guide
+        self.refresh_bindings()
+        if self.local_mode and self.simulator_visible:
+            changed = (previous is None) != (guide is None) or (
+                previous is not None and guide is not None and previous.number != guide.number
+            )
+            if changed:
+                self.refresh_simulator()
+
+    @work(exclusive=True, exit_on_error=False, group="simulator", description="simulator")
+    async def refresh_simulator(self) -> None:
+        from frontdesk.client.errors import FrontdeskClientError, NotFound
+
+        if not self.local_mode:
+            return
+        guide = self.current_guide
+        try:
+            client = await self.ready_client()
+            messages = tuple(await client.outbox())
+            app_code: str | None = None
+            has_app = False
+            if guide is not None:
+                try:
+                    app_code = await client.app_code(guide.beneficiary.card)
+                    has_app = True
+                except NotFound:
+                    has_app = False
+        except FrontdeskClientError:
+            self.sim_state = SimState(
+                messages=self.sim_state.messages,
+                guide=guide.number if guide else None,
+                error=t("sim.unavailable"),
+            )
+            return
+        self.sim_state = SimState(
+            messages=messages,
+            guide=guide.number if guide else None,
+            beneficiary=guide.beneficiary.display_name if guide else None,
+            app_code=app_code,
+            has_app=has_app,
+            sac_code=self._sac_codes.get(guide.number) if guide else None,
+        )
+
+    def action_sim_sac(self) -> None:
+        guide = self.current_guide
+        if self.local_mode and guide is not None and guide.status == "awaiting_token":
+            self.simulate_sac(guide.number)
+
+    @work(exclusive=True, exit_on_error=False, group="simulator-sac", description="SAC")
+    async def simulate_sac(self, number: str) -> None:
+        from frontdesk.client.errors import FrontdeskClientError
+
+        try:
+            client = await self.ready_client()
+            code = await client.sac_code(number)
+        except FrontdeskClientError as exc:
+            self._report_on_screen(exc)
+            return
+        self._sac_codes[number] = code
+        self.refresh_simulator()
+        self.screen.post_message(GuideChanged(number))
+
+    def action_sim_clock(self) -> None:
+        if self.local_mode:
+            self.simulate_clock()
+
+    @work(exclusive=True, exit_on_error=False, group="simulator-clock", description="clock")
+    async def simulate_clock(self) -> None:
+        from frontdesk.client.errors import FrontdeskClientError
+
+        try:
+            client = await self.ready_client()
+            await client.advance_clock(SIMULATOR_CLOCK_STEP)
+        except FrontdeskClientError as exc:
+            self._report_on_screen(exc)
+            return
+        self.notify(t("sim.clock_moved"))
+        self.refresh_simulator()
+        if self.current_guide is not None:
+            self.screen.post_message(GuideChanged(self.current_guide.number))
+
+    def _report_on_screen(self, exc: BaseException) -> None:
+        screen = self.screen
+        if isinstance(screen, DeskScreen):
+            screen.report(exc)
+
+    # -- the unexpected ----------------------------------------------------------------------
+
+    def record_bug(self, exc: BaseException) -> None:
+        self.bugs.append(exc)
+        self.log.error(f"unexpected error: {type(exc).__name__}: {exc}")
+
+    async def run_action(
+        self,
+        action: str | ActionParseResult,
+        default_namespace: DOMNode | None = None,
+        namespaces: Mapping[str, DOMNode] | None = None,
+    ) -> bool:
+        """Outside tests, an action that fails unexpectedly must not take the app down."""
+        if not self.friendly_errors:
+            return await super().run_action(action, default_namespace, namespaces)
+        try:
+            return await super().run_action(action, default_namespace, namespaces)
+        except Exception as error:
+            self.record_bug(error)
+            self.call_later(self._recover)
+            return True
+
+    def _handle_exception(self, error: Exception) -> None:
+        """Outside tests: an unexpected error becomes a message and a fresh lookup."""
+        if not self.friendly_errors:
+            super()._handle_exception(error)
+            return
+        self.record_bug(error)
+        self.call_later(self._recover)
+
+    def _recover(self) -> None:
+        """Close every screen and start a fresh lookup (the failed one may be half dead)."""
+        while len(self.screen_stack) > 1:
+            self.pop_screen()
+        self.push_screen(LookupScreen())
+        self.notify(t("app.unexpected"), severity="error", timeout=10)

@@ -1,0 +1,98 @@
+"""What each client error means for the receptionist: a message, a next step, and where to show it.
+
+Connection-type troubles (unreachable, timeouts, 5xx, malformed answers, refused key,
+refused requests, bugs) go to the screen's banner with a retry key; the contract's error
+codes are shown next to what the receptionist was doing.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from frontdesk.app.formatting import DEFAULT_CODE_LENGTH, minutes_ceil, status_label
+from frontdesk.app.i18n import t
+
+if TYPE_CHECKING:
+    from frontdesk.client import errors as e
+
+
+@dataclass(frozen=True)
+class Trouble:
+    """A problem in the user's language. `banner`: show in the banner, with F5 to retry."""
+
+    text: str
+    banner: bool
+    code: str
+
+
+def attempts_text(attempts_left: int) -> str:
+    if attempts_left == 1:
+        return t("token.attempt_one")
+    return t("token.attempts", n=attempts_left)
+
+
+def describe(exc: BaseException) -> Trouble:
+    """The message and next step for anything a client call can raise."""
+    # Imported here: `frontdesk.client` brings httpx, which the first screen does not need.
+    from frontdesk.client import errors as e
+
+    if isinstance(exc, e.BackendUnavailable):
+        key = "banner.timeout" if exc.timeout else "banner.unavailable"
+        return Trouble(t(key), True, "backend_unavailable")
+    if isinstance(exc, e.MalformedResponse):
+        return Trouble(t("banner.malformed"), True, "malformed_response")
+    if isinstance(exc, e.ServerError):
+        return Trouble(t("banner.server", status=exc.status), True, exc.error_code)
+    if isinstance(exc, e.Unauthorized):
+        return Trouble(t("banner.unauthorized"), True, exc.error_code)
+    if isinstance(exc, e.InvalidRequest | e.InvalidIdempotencyKey | e.PayloadTooLarge):
+        return Trouble(t("banner.request", code=exc.error_code), True, exc.error_code)
+    if isinstance(exc, e.ApiError):
+        return _contract(exc)
+    return Trouble(t("banner.bug"), True, "bug")
+
+
+def _contract(exc: e.ApiError) -> Trouble:
+    from frontdesk.client import errors as e
+
+    code = exc.error_code
+    text: str
+    if isinstance(exc, e.GuideNotAwaitingToken):
+        text = t("err.guide_not_awaiting_token", status=status_label(exc.guide_status or "?"))
+    elif isinstance(exc, e.ResendTooSoon):
+        text = t("err.resend_too_soon", seconds=max(1, exc.retry_after))
+    elif isinstance(exc, e.TooManySends):
+        text = t("err.too_many_sends", minutes=minutes_ceil(exc.retry_after))
+    elif isinstance(exc, e.TooManyFailures):
+        text = t("err.too_many_failures", minutes=minutes_ceil(exc.retry_after))
+    elif isinstance(exc, e.MalformedCode):
+        text = t("err.malformed_code", length=exc.expected_length or DEFAULT_CODE_LENGTH)
+    elif isinstance(exc, e.AlreadyAuthorized):
+        auth = exc.authorization
+        text = t("err.already_authorized", number=auth.number if auth else "?")
+    elif isinstance(exc, e.InvalidCode):
+        if exc.attempts_left == 1:
+            text = t("err.invalid_code_last")
+        else:
+            text = t("err.invalid_code", attempts=attempts_text(exc.attempts_left))
+    elif code in {
+        "guide_not_found",
+        "unknown_channel",
+        "channel_not_sendable",
+        "typed_destination_not_allowed",
+        "invalid_destination",
+        "no_token_pending",
+        "token_expired",
+        "token_locked",
+        "unknown_reason",
+        "not_found",
+    }:
+        text = t(f"err.{code}")
+    elif exc.status >= 500:
+        return Trouble(t("banner.server", status=exc.status), True, code)
+    elif code == "method_not_allowed":
+        return Trouble(t("banner.request", code=code), True, code)
+    else:
+        text = t("err.generic", detail=exc.detail or exc.title or code)
+    return Trouble(text, False, code)

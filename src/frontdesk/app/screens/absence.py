@@ -1,0 +1,119 @@
+"""Sem token: release (or queue for review) with a TISS absence reason, after confirming."""
+
+from __future__ import annotations
+
+import uuid
+from typing import ClassVar
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical
+from textual.widgets import Footer, OptionList, Static
+from textual.widgets.option_list import Option
+
+from frontdesk.app.formatting import reason_label
+from frontdesk.app.i18n import t
+from frontdesk.app.screens.base import DeskModal
+from frontdesk.app.widgets.banner import ConnectionBanner
+from frontdesk.app.widgets.inputs import show_enter
+from frontdesk.client.errors import FrontdeskClientError
+from frontdesk.client.models import Guide
+from frontdesk.domain import ABSENCE_REASONS
+
+
+class AbsenceModal(DeskModal[Guide]):
+    """Pick a reason (Enter), confirm it (Enter again); answers the updated guide."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding(
+            "enter",
+            "confirm",
+            "key.confirm",
+            id="absence.confirm",
+            tooltip="key.confirm.tip",
+        ),
+    ]
+
+    def __init__(self, guide: Guide) -> None:
+        super().__init__()
+        self.guide = guide
+        self.reason: str | None = None
+        self.sending = False
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="dialog", classes="dialog"):
+            yield ConnectionBanner()
+            yield Static(t("absence.question"), classes="dialog-question", markup=False)
+            options = OptionList(
+                *[Option(f"{code} – {reason_label(code)}", id=code) for code in ABSENCE_REASONS],
+                id="absence-options",
+            )
+            show_enter(options, "key.choose", "absence.choose", "key.choose.tip")
+            yield options
+            yield Static("", id="absence-detail", markup=False)
+        yield Footer(compact=True, show_command_palette=False)
+
+    def on_mount(self) -> None:
+        self.query_one("#dialog").border_title = t("absence.title")
+        options = self.query_one("#absence-options", OptionList)
+        options.highlighted = 0
+        options.focus()
+
+    def _detail(self, text: str, *, error: bool = False) -> None:
+        detail = self.query_one("#absence-detail", Static)
+        detail.update(text)
+        detail.set_class(error, "-error")
+        detail.display = bool(text)
+
+    def action_confirm(self) -> None:
+        if self.sending:
+            return
+        if self.reason is None:
+            options = self.query_one("#absence-options", OptionList)
+            if options.highlighted is not None:
+                option = options.get_option_at_index(options.highlighted)
+                if option.id is not None:
+                    self._choose(option.id)
+            return
+        self.submit(self.reason, uuid.uuid4().hex)
+
+    @on(OptionList.OptionSelected, "#absence-options")
+    def _clicked(self, event: OptionList.OptionSelected) -> None:
+        if self.reason is None and event.option.id is not None:
+            self._choose(event.option.id)
+
+    def _choose(self, code: str) -> None:
+        self.reason = code
+        self.query_one("#absence-options", OptionList).disabled = True
+        self._detail(t("absence.confirm", code=code, reason=reason_label(code)))
+
+    def action_cancel(self) -> None:
+        if self.sending:
+            return
+        if self.reason is not None:
+            self.reason = None
+            options = self.query_one("#absence-options", OptionList)
+            options.disabled = False
+            options.focus()
+            self._detail("")
+            return
+        self.dismiss(None)
+
+    @work(exclusive=True, exit_on_error=False, group="absence", description="absence")
+    async def submit(self, reason: str, idempotency_key: str) -> None:
+        self.sending = True
+        self._detail(t("absence.sending"))
+        try:
+            client = await self.client()
+            guide = await client.absence(self.guide.number, reason, idempotency_key=idempotency_key)
+        except FrontdeskClientError as exc:
+            self.sending = False
+            trouble = self.report(exc, retry=lambda: self.submit(reason, idempotency_key))
+            if not trouble.banner:  # the banner says it, with F5
+                self._detail(trouble.text, error=True)
+            else:
+                self._detail(t("absence.confirm", code=reason, reason=reason_label(reason)))
+            return
+        self.sending = False
+        self.dismiss(guide)

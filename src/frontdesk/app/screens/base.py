@@ -1,0 +1,145 @@
+"""What every screen shares: translated bindings, the banner with F5 retry, error reporting."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import replace
+from typing import TYPE_CHECKING, ClassVar, TypeVar, cast
+
+from textual.binding import Binding, BindingsMap, BindingType
+from textual.message import Message
+from textual.screen import Screen
+from textual.worker import Worker, WorkerState
+
+from frontdesk.app.i18n import t
+from frontdesk.app.problems import Trouble, describe
+from frontdesk.app.widgets.banner import ConnectionBanner
+
+if TYPE_CHECKING:
+    from frontdesk.app.app import FrontdeskApp
+    from frontdesk.client.client import FrontdeskClient
+
+ResultT = TypeVar("ResultT")
+
+
+def translate_bindings(bindings: BindingsMap) -> None:
+    """Replace catalog keys (`key.*`) in descriptions and tooltips by the current language."""
+    for key, items in list(bindings.key_to_bindings.items()):
+        bindings.key_to_bindings[key] = [
+            replace(
+                b,
+                description=t(b.description) if b.description.startswith("key.") else b.description,
+                tooltip=t(b.tooltip) if b.tooltip.startswith("key.") else b.tooltip,
+            )
+            for b in items
+        ]
+
+
+def own_bindings_first(bindings: BindingsMap, own: list[BindingType]) -> None:
+    """Footer order: the screen's own keys, then inherited ones (Esc, F5) after them."""
+    keys = [b.key for b in own if isinstance(b, Binding)]
+    mapping = bindings.key_to_bindings
+    ordered = {key: mapping[key] for key in keys if key in mapping}
+    ordered.update({key: value for key, value in mapping.items() if key not in ordered})
+    bindings.key_to_bindings = ordered
+
+
+class GuideChanged(Message):
+    """Something outside the screen (the simulator) changed this guide's token: reload it."""
+
+    def __init__(self, number: str) -> None:
+        super().__init__()
+        self.number = number
+
+
+class DeskScreen(Screen[ResultT]):
+    """A place in the flow. Subclasses yield a `ConnectionBanner` and override `reload`."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        # Not in the footer (no room at 80 columns): the banner says "F5: tentar de novo".
+        Binding(
+            "f5",
+            "refresh_screen",
+            "key.refresh",
+            id="refresh",
+            tooltip="key.refresh.tip",
+            show=False,
+        ),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        translate_bindings(self._bindings)
+        own_bindings_first(self._bindings, type(self).BINDINGS)
+        self._retry: Callable[[], object] | None = None
+
+    @property
+    def desk(self) -> FrontdeskApp:
+        return cast("FrontdeskApp", self.app)
+
+    async def client(self) -> FrontdeskClient:
+        """The connected client (connecting first if need be; raises like any call)."""
+        return await self.desk.ready_client()
+
+    # -- trouble ---------------------------------------------------------------------------
+
+    def report(self, exc: BaseException, *, retry: Callable[[], object] | None = None) -> Trouble:
+        """Show `exc` in the user's words: banner-type troubles here, with F5 to `retry`.
+
+        Contract errors are returned for the screen to show next to the work.
+        """
+        trouble = describe(exc)
+        if trouble.code == "bug":
+            self.desk.record_bug(exc)
+        if trouble.banner:
+            self._retry = retry
+            self.query_one(ConnectionBanner).show_problem(trouble.text, retry=retry is not None)
+        else:
+            self.clear_problem()
+        self.refresh_bindings()
+        return trouble
+
+    def clear_problem(self) -> None:
+        self._retry = None
+        for banner in self.query(ConnectionBanner):
+            banner.clear()
+
+    @property
+    def has_problem(self) -> bool:
+        return self._retry is not None
+
+    def action_refresh_screen(self) -> None:
+        retry, self._retry = self._retry, None
+        if retry is not None:
+            self.query_one(ConnectionBanner).show_working()
+            retry()
+        else:
+            self.reload()
+
+    def reload(self) -> None:
+        """Fetch this screen's data again (F5 with nothing to retry)."""
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        """A worker that died of an unexpected error: a banner, never a traceback."""
+        if event.state == WorkerState.ERROR and event.worker.error is not None:
+            self.report(event.worker.error)
+
+    def on_screen_resume(self) -> None:
+        self.refresh_bindings()
+
+
+class DeskModal(DeskScreen[ResultT]):
+    """A question over the current screen (dims it); Esc answers `None`."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "cancel", "key.cancel", id="cancel", tooltip="key.cancel.tip"),
+        # A modal hides the app's keys; F1 must still explain this one.
+        Binding("f1", "app.help", "key.help", id="help.modal", tooltip="key.help.tip"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._modal = True
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)

@@ -1,0 +1,287 @@
+"""Code entry: the code the patient reads out, a live countdown, attempts left, Reenviar."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import replace
+from typing import ClassVar
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical
+from textual.widgets import Footer, Input, Static
+
+from frontdesk.app.formatting import DEFAULT_CODE_LENGTH, code_problem
+from frontdesk.app.i18n import t
+from frontdesk.app.problems import describe
+from frontdesk.app.screens.base import DeskScreen, GuideChanged
+from frontdesk.app.widgets.banner import ConnectionBanner
+from frontdesk.app.widgets.inputs import DeskInput, show_enter
+from frontdesk.app.widgets.simulator import SimulatorPanel
+from frontdesk.app.widgets.token_panel import TokenPanel
+from frontdesk.app.widgets.top_bar import TopBar
+from frontdesk.client import errors as e
+from frontdesk.client.models import Guide, Token
+
+MAX_CODE_LENGTH = 10  # TISS codValidacao
+
+
+class CodeEntryScreen(DeskScreen[None]):
+    """Type the code; Enter validates. Ctrl+R resends once the wait is over."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("ctrl+r", "resend", "key.resend", id="code.resend", tooltip="key.resend.tip"),
+        Binding(
+            "f8",
+            "cancel_token",
+            "key.cancel_token",
+            id="code.cancel_token",
+            tooltip="key.cancel_token.tip",
+        ),
+        Binding("escape", "back", "key.back", id="code.back", tooltip="key.back.tip"),
+    ]
+
+    def __init__(self, guide: Guide, token: Token | None = None, via: str | None = None) -> None:
+        super().__init__()
+        self.guide = guide
+        self.token = token if token is not None else guide.token
+        self.via = via
+        self.code_length = DEFAULT_CODE_LENGTH
+        self.length_known = False
+        self.busy = False
+        self._expired_shown = False
+        self._resend_ready: bool | None = None
+
+    def compose(self) -> ComposeResult:
+        b = self.guide.beneficiary
+        yield TopBar(t("code.title"))
+        yield ConnectionBanner()
+        with Horizontal(id="body"):
+            with Vertical(id="main"):
+                yield Static(
+                    f"{t('guide.title', number=self.guide.number)} · {b.display_name}",
+                    id="code-guide",
+                    markup=False,
+                )
+                yield Static("", id="code-via", markup=False)
+                yield TokenPanel(self.desk.monotonic, id="code-token")
+                field = DeskInput(placeholder=t("code.placeholder"), id="code-input", max_length=32)
+                field.border_title = t("code.field", n=self.code_length)
+                show_enter(field, "key.validate", "code.validate", "key.validate.tip")
+                yield field
+                yield Static("", id="code-hint", markup=False)
+                yield Static("", id="code-resend", markup=False)
+            yield SimulatorPanel()
+        yield Footer(compact=True, show_command_palette=False)
+
+    def on_mount(self) -> None:
+        self._show_token(self.token)
+        self._show_via()
+        self._hint(code_problem("", self.code_length) or "")
+        self.query_one("#code-input", Input).focus()
+        self.desk.show_guide_in_simulator(self.guide)
+        if self.token.state in {"none", "pending"}:
+            self.refresh_token()
+
+    def on_screen_resume(self) -> None:
+        super().on_screen_resume()
+        self.desk.show_guide_in_simulator(self.guide)
+
+    def reload(self) -> None:
+        self.refresh_token()
+
+    # -- drawing ---------------------------------------------------------------------------
+
+    @property
+    def panel(self) -> TokenPanel:
+        return self.query_one("#code-token", TokenPanel)
+
+    @property
+    def field(self) -> Input:
+        return self.query_one("#code-input", Input)
+
+    def _hint(self, text: str, *, error: bool = False) -> None:
+        hint = self.query_one("#code-hint", Static)
+        hint.update(text)
+        hint.set_class(error, "-error")
+
+    def _show_via(self) -> None:
+        via = self.query_one("#code-via", Static)
+        if self.via == "app":
+            via.update(t("code.via_app"))
+        elif self.via == "sac" and self.token.channel != "sac":
+            via.update(t("code.via_sac"))
+        else:
+            via.update("")
+        via.display = bool(self.via in {"app", "sac"})
+
+    def _show_token(self, token: Token) -> None:
+        self.token = token
+        self.guide = replace(self.guide, token=token)
+        self._expired_shown = False
+        self.panel.set_token(token)
+        self._show_resend()
+        self.refresh_bindings()  # F8 (cancel the code) depends on the token's state
+
+    def _show_resend(self) -> None:
+        line = self.query_one("#code-resend", Static)
+        left = self.panel.resend_left
+        text = t("code.resend_in", seconds=left) if left > 0 else t("code.resend_ready")
+        if line.content != text:
+            line.update(text)
+        ready = left == 0
+        if ready != self._resend_ready:  # the footer only changes when Reenviar does
+            self._resend_ready = ready
+            self.refresh_bindings()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "resend":
+            return None if self.panel.resend_left > 0 else True
+        if action == "cancel_token":
+            return True if self.token.state == "pending" else None
+        return True
+
+    @on(TokenPanel.Ticked)
+    def _second_passed(self) -> None:
+        self._show_resend()
+        left = self.panel.expires_left
+        if left == 0 and not self._expired_shown:
+            self._expired_shown = True
+            self._hint(t("err.token_expired"), error=True)
+
+    @on(Input.Submitted, "#code-input")
+    def _submitted(self) -> None:
+        self.action_validate()
+
+    @on(Input.Changed, "#code-input")
+    def _validate_as_typed(self, event: Input.Changed) -> None:
+        problem = code_problem(event.value.strip(), self.code_length)
+        only_digits_problem = problem == t("lookup.only_digits")
+        too_long = len(event.value.strip()) > self.code_length
+        self._hint(
+            problem or t("code.ready"),
+            error=only_digits_problem or (too_long and self.length_known),
+        )
+
+    # -- actions ---------------------------------------------------------------------------
+
+    def action_validate(self) -> None:
+        if self.busy:
+            return
+        value = self.field.value.strip()
+        problem = code_problem(value, self.code_length)
+        digits = bool(value) and value.isascii() and value.isdigit()
+        if not digits or len(value) > MAX_CODE_LENGTH or (problem and self.length_known):
+            self._hint(problem or t("lookup.only_digits"), error=True)
+            return
+        self.validate_code(value, uuid.uuid4().hex)
+
+    def action_resend(self) -> None:
+        if self.panel.resend_left > 0:
+            return
+        self.desk.open_send_token(self.guide, None, on_sent=self.after_send)
+
+    def after_send(self, outcome_kind: str, token: Token | None) -> None:
+        """The Enviar Token modal answered while this screen was open."""
+        self.via = outcome_kind
+        if token is not None:
+            self._show_token(token)
+            self.field.value = ""
+        self._show_via()
+        self._hint(code_problem("", self.code_length) or "")
+        self.field.focus()
+        self.refresh_token()
+
+    def action_cancel_token(self) -> None:
+        if self.token.state != "pending":
+            return
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self.cancel_token(uuid.uuid4().hex)
+
+        self.desk.confirm(t("confirm.cancel_token"), answered)
+
+    def action_back(self) -> None:
+        self.dismiss(None)
+
+    def on_guide_changed(self, event: GuideChanged) -> None:
+        if event.number == self.guide.number:
+            self.refresh_token()
+
+    # -- work ------------------------------------------------------------------------------
+
+    @work(exclusive=True, exit_on_error=False, group="validate", description="validate code")
+    async def validate_code(self, code: str, idempotency_key: str) -> None:
+        self.busy = True
+        self._hint(t("code.validating"))
+        try:
+            client = await self.client()
+            guide = await client.validate(self.guide.number, code, idempotency_key=idempotency_key)
+        except e.AlreadyAuthorized as exc:
+            self.busy = False
+            self.clear_problem()
+            self._hint(describe(exc).text)
+            self.show_authorized_elsewhere(exc)
+            return
+        except e.FrontdeskClientError as exc:
+            self.busy = False
+            self._validation_failed(exc, code, idempotency_key)
+            return
+        self.busy = False
+        self.clear_problem()
+        self.desk.refresh_simulator()
+        self.desk.show_result(guide)
+
+    def _validation_failed(self, exc: e.FrontdeskClientError, code: str, key: str) -> None:
+        trouble = self.report(exc, retry=lambda: self.validate_code(code, key))
+        if isinstance(exc, e.MalformedCode) and exc.expected_length:
+            self.code_length = exc.expected_length
+            self.length_known = True
+            self.field.border_title = t("code.field", n=self.code_length)
+        if trouble.banner:
+            self._hint(t("code.ready"))
+            return  # the banner says it; what was typed stays for F5
+        self._hint(trouble.text, error=True)
+        if isinstance(exc, e.InvalidCode):
+            self._show_token(replace(self.token, attempts_left=exc.attempts_left))
+        self.field.select_all()
+        if isinstance(exc, e.InvalidCode | e.TokenExpired | e.TokenLocked | e.TooManyFailures):
+            self.refresh_token()
+
+    @work(exclusive=True, exit_on_error=False, group="authorized", description="authorized")
+    async def show_authorized_elsewhere(self, exc: e.AlreadyAuthorized) -> None:
+        """Someone (another desk, a replay) authorized it: show the result with the number."""
+        try:
+            client = await self.client()
+            guide = await client.get_guide(self.guide.number)
+        except e.FrontdeskClientError:
+            guide = replace(self.guide, status="authorized", authorization=exc.authorization)
+        self.desk.show_result(guide)
+
+    @work(exclusive=True, exit_on_error=False, group="token", description="refresh token")
+    async def refresh_token(self) -> None:
+        try:
+            client = await self.client()
+            token = await client.get_token(self.guide.number)
+        except e.FrontdeskClientError as exc:
+            if describe(exc).banner:
+                self.report(exc, retry=self.refresh_token)
+            return
+        self._show_token(token)
+
+    @work(exclusive=True, exit_on_error=False, group="cancel", description="cancel token")
+    async def cancel_token(self, idempotency_key: str) -> None:
+        try:
+            client = await self.client()
+            token = await client.cancel_token(self.guide.number, idempotency_key=idempotency_key)
+        except e.FrontdeskClientError as exc:
+            trouble = self.report(exc, retry=lambda: self.cancel_token(idempotency_key))
+            if not trouble.banner:
+                self._hint(trouble.text, error=True)
+            return
+        self.clear_problem()
+        self._show_token(token)
+        self.notify(t("code.cancelled"))
+        self.dismiss(None)

@@ -1,0 +1,42 @@
+"""A yes/no question over the current screen: Enter confirms, Esc cancels."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical
+from textual.widgets import Footer, Static
+
+from frontdesk.app.i18n import t
+from frontdesk.app.screens.base import DeskModal
+from frontdesk.app.widgets.banner import ConnectionBanner
+
+
+class ConfirmModal(DeskModal[bool]):
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding(
+            "enter",
+            "confirm",
+            "key.confirm",
+            id="confirm.yes",
+            tooltip="key.confirm.tip",
+        ),
+    ]
+
+    def __init__(self, question: str) -> None:
+        super().__init__()
+        self.question = question
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="dialog", classes="dialog"):
+            yield ConnectionBanner()
+            yield Static(self.question, id="confirm-question", markup=False)
+        yield Footer(compact=True, show_command_palette=False)
+
+    def on_mount(self) -> None:
+        self.query_one("#dialog").border_title = t("key.confirm")
+
+    def action_confirm(self) -> None:
+        self.dismiss(True)

@@ -1,0 +1,251 @@
+"""The guide: who and what it is for, its status and token state, and the next actions."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import ClassVar
+
+from rich.table import Table
+from rich.text import Text
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.widgets import Footer, Static
+
+from frontdesk.app.formatting import date_text, local_datetime, reason_label, type_label
+from frontdesk.app.i18n import t
+from frontdesk.app.screens.base import DeskScreen, GuideChanged
+from frontdesk.app.widgets.banner import ConnectionBanner
+from frontdesk.app.widgets.simulator import SimulatorPanel
+from frontdesk.app.widgets.status_badge import StatusBadge
+from frontdesk.app.widgets.token_panel import TokenPanel
+from frontdesk.app.widgets.top_bar import TopBar
+from frontdesk.client.errors import FrontdeskClientError
+from frontdesk.client.models import Channels, Guide
+
+TOKEN_POLL_SECONDS = 5.0
+
+
+def details_table(guide: Guide) -> Table:
+    """Beneficiary (social name first), card, plan, type, dates: two label/value pairs a row."""
+    b = guide.beneficiary
+    grid = Table.grid(padding=(0, 1))
+    grid.add_column(style="bold", no_wrap=True)
+    grid.add_column(ratio=1)
+    name = Text(b.display_name, style="bold")
+    if b.social_name and b.social_name != b.name:
+        name.append(f"  ({t('guide.civil_name', name=b.name)})", style="dim")
+    grid.add_row(t("guide.beneficiary"), name)
+    grid.add_row(t("guide.card"), f"{b.card}   {t('guide.plan')}: {b.plan}")
+    grid.add_row(
+        t("guide.type"),
+        f"{type_label(guide.type)}   {t('guide.requested')}: {local_datetime(guide.requested_at)}",
+    )
+    grid.add_row(
+        t("guide.provider"),
+        f"{guide.provider.name}   {t('guide.operator_number')}: {guide.operator_number}",
+    )
+    return grid
+
+
+def procedures_table(guide: Guide) -> Table:
+    table = Table(box=None, padding=(0, 1), show_edge=False, expand=True, header_style="bold")
+    table.add_column(t("guide.col.code"), no_wrap=True)
+    table.add_column(t("guide.col.description"), ratio=1, overflow="fold")
+    table.add_column(t("guide.col.qty"), justify="right", no_wrap=True)
+    for p in guide.procedures:
+        table.add_row(p.code, p.description, str(p.quantity))
+    return table
+
+
+def outcome_text(guide: Guide) -> str:
+    """For a guide that needs no token: its authorization or absence reason, in words."""
+    lines: list[str] = []
+    if guide.authorization is not None:
+        lines.append(
+            t(
+                "guide.authorized",
+                number=guide.authorization.number,
+                date=date_text(guide.authorization.valid_until),
+            )
+        )
+    if guide.absence_reason:
+        code = guide.absence_reason
+        lines.append(t("guide.absence", code=code, reason=reason_label(code)))
+    return "\n".join(lines)
+
+
+class GuideScreen(DeskScreen[None]):
+    """One guide; E sends a token, C types a code, S releases without one, H shows history."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("e", "send", "key.send", id="guide.send", tooltip="key.send.tip", key_display="E"),
+        Binding("c", "code", "key.code", id="guide.code", tooltip="key.code.tip", key_display="C"),
+        Binding(
+            "s",
+            "absence",
+            "key.absence",
+            id="guide.absence",
+            tooltip="key.absence.tip",
+            key_display="S",
+        ),
+        Binding(
+            "h",
+            "history",
+            "key.history",
+            id="guide.history",
+            tooltip="key.history.tip",
+            key_display="H",
+        ),
+        Binding("escape", "back", "key.back", id="guide.back", tooltip="key.back.tip"),
+    ]
+
+    def __init__(self, guide: Guide) -> None:
+        super().__init__()
+        self.guide = guide
+        self._shown: Guide | None = None
+        self.channels: Channels | None = None
+
+    def compose(self) -> ComposeResult:
+        yield TopBar(t("guide.title", number=self.guide.number))
+        yield ConnectionBanner()
+        with Horizontal(id="body"):
+            with VerticalScroll(id="main"):
+                with Horizontal(id="guide-head"):
+                    yield Static(t("guide.title", number=self.guide.number), id="guide-number")
+                    yield StatusBadge(self.guide.status, id="guide-status")
+                yield Static(id="guide-details")
+                yield Static(t("guide.procedures"), classes="section-title")
+                yield Static(id="guide-procedures")
+                with Vertical(id="token-box"):
+                    yield TokenPanel(self.desk.monotonic, id="guide-token")
+                    yield Static("", id="guide-next", markup=False)
+            yield SimulatorPanel()
+        yield Footer(compact=True, show_command_palette=False)
+
+    def on_mount(self) -> None:
+        self.query_one("#token-box").border_title = t("guide.token")
+        self.show_guide(self.guide)
+        self.set_interval(TOKEN_POLL_SECONDS, self._poll_token)
+        self.load_channels()
+
+    def on_screen_resume(self) -> None:
+        super().on_screen_resume()
+        self.desk.show_guide_in_simulator(self.guide)
+        if self.is_mounted:
+            self.load_guide()
+
+    def reload(self) -> None:
+        self.load_guide()
+        self.load_channels()
+
+    def show_guide(self, guide: Guide) -> None:
+        previous, self.guide = self._shown, guide
+        self._shown = guide
+        self.query_one("#guide-status", StatusBadge).status = guide.status
+        if previous is None or replace(previous, token=guide.token) != guide:
+            # Only a new token (a countdown, a delivery) does not redraw the details.
+            self.query_one("#guide-details", Static).update(details_table(guide))
+            self.query_one("#guide-procedures", Static).update(procedures_table(guide))
+        self.query_one("#guide-token", TokenPanel).set_token(
+            guide.token if guide.status == "awaiting_token" else None
+        )
+        nxt = self.query_one("#guide-next", Static)
+        if guide.status != "awaiting_token":
+            text = t("guide.not_awaiting", status=t(f"status.{guide.status}"))
+            outcome = outcome_text(guide)
+            next_text = text + ("\n" + outcome if outcome else "")
+        elif guide.token.state == "pending":
+            next_text = t("guide.next_code")
+        else:
+            next_text = t("guide.next_send")
+        if nxt.content != next_text:  # no repaint when nothing changed
+            nxt.update(next_text)
+        self.desk.show_guide_in_simulator(guide)
+        self.refresh_bindings()
+
+    @property
+    def awaiting(self) -> bool:
+        return self.guide.status == "awaiting_token"
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in {"send", "code", "absence"}:
+            return True if self.awaiting else None
+        return True
+
+    # -- actions ---------------------------------------------------------------------------
+
+    def action_send(self) -> None:
+        if self.awaiting:
+            self.desk.open_send_token(self.guide, self.channels)
+
+    def action_code(self) -> None:
+        if self.awaiting:
+            self.desk.open_code_entry(self.guide, self.guide.token, via=None)
+
+    def action_absence(self) -> None:
+        if self.awaiting:
+            self.desk.open_absence(self.guide)
+
+    def action_history(self) -> None:
+        self.desk.open_history(self.guide)
+
+    def action_back(self) -> None:
+        self.dismiss(None)
+
+    def on_guide_changed(self, event: GuideChanged) -> None:
+        if event.number == self.guide.number:
+            self.load_guide()
+
+    # -- work ------------------------------------------------------------------------------
+
+    @work(exclusive=True, exit_on_error=False, group="guide", description="load guide")
+    async def load_guide(self) -> None:
+        try:
+            client = await self.client()
+            guide = await client.get_guide(self.guide.number)
+        except FrontdeskClientError as exc:
+            trouble = self.report(exc, retry=self.load_guide)
+            if not trouble.banner:
+                self.query_one("#guide-next", Static).update(trouble.text)
+            return
+        self.clear_problem()
+        self.show_guide(guide)
+
+    @work(exclusive=True, exit_on_error=False, group="channels", description="load channels")
+    async def load_channels(self) -> None:
+        if not self.awaiting:
+            return
+        try:
+            client = await self.client()
+            self.channels = await client.channels(self.guide.number)
+        except FrontdeskClientError:
+            self.channels = None  # the Enviar Token modal loads them again and reports
+
+    async def _poll_token(self) -> None:
+        """While a code is pending and not yet delivered, follow its delivery status."""
+        token = self.guide.token
+        if (
+            not self.awaiting
+            or token.state != "pending"
+            or token.delivery
+            in {
+                "delivered",
+                "failed",
+            }
+        ):
+            return
+        if self.has_problem or self.app.screen is not self:
+            return
+        self.refresh_token()
+
+    @work(exclusive=True, exit_on_error=False, group="token", description="refresh token")
+    async def refresh_token(self) -> None:
+        try:
+            client = await self.client()
+            token = await client.get_token(self.guide.number)
+        except FrontdeskClientError:
+            return  # a background refresh: the next user action reports any trouble
+        if token != self.guide.token:
+            self.show_guide(replace(self.guide, token=token))

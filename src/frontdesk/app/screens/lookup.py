@@ -1,0 +1,358 @@
+"""The first screen: type or scan a guide number (or a card), or pick from today's queue."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, ClassVar
+
+from rich.cells import cell_len
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical
+from textual.message import Message
+from textual.reactive import reactive
+from textual.widgets import DataTable, Footer, Input, Static
+
+from frontdesk.app.formatting import (
+    GUIDE_NUMBER_LENGTH,
+    guide_number_problem,
+    local_time,
+    only_digits,
+    type_short,
+)
+from frontdesk.app.i18n import t
+from frontdesk.app.screens.base import DeskScreen
+from frontdesk.app.widgets.banner import ConnectionBanner
+from frontdesk.app.widgets.inputs import DeskInput, show_enter
+from frontdesk.app.widgets.simulator import SimulatorPanel
+from frontdesk.app.widgets.status_badge import status_cell
+from frontdesk.app.widgets.top_bar import TopBar
+
+if TYPE_CHECKING:
+    from frontdesk.client.models import Guide
+
+CARD_MIN_DIGITS = 8
+CARD_MAX_DIGITS = 20
+WIDE_TABLE = 100  # from this width on, the queue also shows the time of each request
+NAME_MIN_WIDTH = 12
+
+
+def queue_order(guides: list[Guide]) -> list[Guide]:
+    """Awaiting-token guides first; otherwise the backend's order (newest first)."""
+    return sorted(guides, key=lambda g: g.status != "awaiting_token")
+
+
+def card_problem(value: str) -> str | None:
+    """Why `value` is not yet a card number to search for, or None when it may be one."""
+    if any(not (ch.isdigit() or ch in " .-") or not ch.isascii() for ch in value):
+        return t("lookup.only_digits")
+    digits = only_digits(value)
+    if len(digits) < CARD_MIN_DIGITS:
+        return t("lookup.card_short", n=len(digits))
+    if len(digits) > CARD_MAX_DIGITS:
+        return t("lookup.extra", length=CARD_MAX_DIGITS, n=len(digits) - CARD_MAX_DIGITS)
+    return None
+
+
+class QueueTable(DataTable[object]):
+    """The queue; tells the screen when its width changes, so names are refitted."""
+
+    class Resized(Message):
+        pass
+
+    def on_resize(self) -> None:
+        self.post_message(self.Resized())
+
+
+class LookupScreen(DeskScreen[None]):
+    """Guide number field (scanner-friendly), card search, and the queue."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("f3", "toggle_card", "key.card", id="lookup.card", tooltip="key.card.tip"),
+        Binding("escape", "clear", "key.clear", id="lookup.clear", tooltip="key.clear.tip"),
+        Binding(
+            "down",
+            "focus_queue",
+            "key.queue",
+            id="lookup.queue",
+            tooltip="key.queue.tip",
+            show=False,
+        ),
+    ]
+
+    card_mode: reactive[bool] = reactive(False)
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.guides: list[Guide] = []
+        self.card_filter: str | None = None
+        self._loaded = False
+        self._layout: tuple[bool, int] | None = None
+
+    def compose(self) -> ComposeResult:
+        yield TopBar(t("lookup.title"))
+        yield ConnectionBanner()
+        with Horizontal(id="body"):
+            with Vertical(id="main"):
+                field = DeskInput(
+                    placeholder=t("lookup.placeholder.guide"), id="lookup-input", max_length=40
+                )
+                field.border_title = t("lookup.field.guide")
+                show_enter(field, "key.open", "lookup.open", "key.open.tip")
+                yield field
+                yield Static(t("lookup.hint.guide"), id="lookup-hint", markup=False)
+                yield Static(t("lookup.queue_loading"), id="queue-title", markup=False)
+                yield QueueTable(id="queue", cursor_type="row", zebra_stripes=True)
+            yield SimulatorPanel()
+        yield Footer(compact=True, show_command_palette=False)
+
+    def on_mount(self) -> None:
+        self.query_one("#queue", DataTable).loading = True
+        self.query_one("#lookup-input", Input).focus()
+        # Connect (and import the backend) only once the first screen is on the terminal.
+        self.call_after_refresh(self.load_queue)
+
+    def on_screen_resume(self) -> None:
+        super().on_screen_resume()
+        self.desk.show_guide_in_simulator(None)
+        if self._loaded:
+            self.load_queue()
+
+    def reload(self) -> None:
+        self.load_queue()
+
+    # -- the field -------------------------------------------------------------------------
+
+    @property
+    def field(self) -> Input:
+        return self.query_one("#lookup-input", Input)
+
+    def _hint(self, text: str, *, error: bool = False) -> None:
+        hint = self.query_one("#lookup-hint", Static)
+        hint.update(text)
+        hint.set_class(error, "-error")
+
+    @on(Input.Submitted, "#lookup-input")
+    def _submitted(self) -> None:
+        self.action_open()
+
+    @on(Input.Changed, "#lookup-input")
+    def _validate_as_typed(self, event: Input.Changed) -> None:
+        value = event.value.strip()
+        if not value:
+            self._hint(t("lookup.hint.card" if self.card_mode else "lookup.hint.guide"))
+            return
+        if self.card_mode:
+            problem = card_problem(value)
+            self._hint(problem or t("lookup.card_ready"), error=problem is not None)
+            return
+        problem = guide_number_problem(value)
+        too_many = len(value) > GUIDE_NUMBER_LENGTH
+        bad = problem is not None and (too_many or problem == t("lookup.only_digits"))
+        self._hint(problem or t("lookup.ready"), error=bad)
+
+    def watch_card_mode(self, card_mode: bool) -> None:
+        if not self.is_mounted:
+            return
+        field = self.field
+        field.border_title = t("lookup.field.card" if card_mode else "lookup.field.guide")
+        field.placeholder = t(
+            "lookup.placeholder.card" if card_mode else "lookup.placeholder.guide"
+        )
+        field.value = ""
+        self._hint(t("lookup.hint.card" if card_mode else "lookup.hint.guide"))
+        field.focus()
+
+    # -- actions ---------------------------------------------------------------------------
+
+    def action_open(self) -> None:
+        table = self.query_one("#queue", DataTable)
+        if table.has_focus:
+            if table.row_count:
+                row_key, _ = table.coordinate_to_cell_key(table.cursor_coordinate)
+                if row_key.value is not None:
+                    self.open_guide(row_key.value)
+            return
+        value = self.field.value.strip()
+        if self.card_mode:
+            problem = card_problem(value)
+            if problem:
+                self._hint(problem, error=True)
+                return
+            self.search_card(only_digits(value))
+            return
+        problem = guide_number_problem(value)
+        if problem:
+            self._hint(problem, error=True)
+            return
+        self.open_guide(value)
+
+    def action_toggle_card(self) -> None:
+        self.card_mode = not self.card_mode
+
+    def action_clear(self) -> None:
+        self.field.value = ""
+        self.card_mode = False
+        if self.card_filter is not None:
+            self.card_filter = None
+            self.load_queue()
+        self.field.focus()
+
+    def action_focus_queue(self) -> None:
+        self.query_one("#queue", DataTable).focus()
+
+    def reset_for_next_patient(self) -> None:
+        """Empty field, guide mode, the whole queue: ready for the next patient."""
+        self.card_filter = None
+        self.card_mode = False
+        self.field.value = ""
+        self._hint(t("lookup.hint.guide"))
+        self.field.focus()
+
+    @on(DataTable.RowSelected, "#queue")
+    def _row_chosen(self, event: DataTable.RowSelected) -> None:
+        if event.row_key.value is not None:
+            self.open_guide(event.row_key.value)
+
+    # -- work ------------------------------------------------------------------------------
+
+    @work(exclusive=True, exit_on_error=False, group="open", description="open guide")
+    async def open_guide(self, number: str) -> None:
+        from frontdesk.client.errors import FrontdeskClientError, GuideNotFound
+
+        self._hint(t("lookup.searching"))
+        try:
+            client = await self.client()
+            guide = await client.get_guide(number)
+        except GuideNotFound:
+            self.clear_problem()
+            self._hint(t("lookup.not_found", number=number), error=True)
+            return
+        except FrontdeskClientError as exc:
+            trouble = self.report(exc, retry=lambda: self.open_guide(number))
+            if trouble.banner:  # the banner says it, with F5; the number stays typed
+                self._hint(t("lookup.ready"))
+            else:
+                self._hint(trouble.text, error=True)
+            return
+        self.clear_problem()
+        if self.field.value.strip() == number:
+            self.field.value = ""
+        self._hint(t("lookup.hint.card" if self.card_mode else "lookup.hint.guide"))
+        self.desk.open_guide(guide)
+
+    @work(exclusive=True, exit_on_error=False, group="card", description="search card")
+    async def search_card(self, card: str) -> None:
+        from frontdesk.client.errors import FrontdeskClientError
+
+        self._hint(t("lookup.searching"))
+        try:
+            client = await self.client()
+            guides = await client.list_guides(card=card)
+        except FrontdeskClientError as exc:
+            trouble = self.report(exc, retry=lambda: self.search_card(card))
+            if trouble.banner:
+                self._hint(t("lookup.card_ready"))
+            else:
+                self._hint(trouble.text, error=True)
+            return
+        self.clear_problem()
+        if not guides:
+            self._hint(t("lookup.card_none", card=card), error=True)
+            return
+        self.card_filter = card
+        self.guides = queue_order(guides)
+        self._populate()
+        self._hint(t("lookup.card_ready"))
+        self.query_one("#queue", DataTable).focus()
+
+    @work(exclusive=True, exit_on_error=False, group="queue", description="load queue")
+    async def load_queue(self) -> None:
+        from frontdesk.client.errors import FrontdeskClientError
+
+        table = self.query_one("#queue", DataTable)
+        card = self.card_filter
+        try:
+            client = await self.client()
+            guides = await client.list_guides(card=card)
+        except FrontdeskClientError as exc:
+            self.report(exc, retry=self.load_queue)
+            table.loading = False
+            if not self._loaded:
+                self.query_one("#queue-title", Static).update(t("lookup.queue_unavailable"))
+            return
+        self.clear_problem()
+        table.loading = False
+        ordered = queue_order(guides)
+        if self._loaded and ordered == self.guides:
+            return  # nothing changed: no repaint
+        self._loaded = True
+        self.guides = ordered
+        self._populate()
+
+    @on(QueueTable.Resized)
+    def _refit(self) -> None:
+        """The table's width changed (terminal resized, simulator toggled): refit the names."""
+        table = self.query_one("#queue", DataTable)
+        if self._loaded and self._columns(table.size.width) != self._layout:
+            self._populate()
+
+    def _columns(self, width: int) -> tuple[bool, int]:
+        """(show the time column, the beneficiary column's width) for a table `width` wide."""
+        widths = self._widths()
+        show_time = width >= WIDE_TABLE
+        fixed = widths["number"] + widths["status"] + widths["type"]
+        fixed += widths["time"] if show_time else 0
+        padding = 2 * (5 if show_time else 4) + 2  # cell padding and the scrollbar
+        return show_time, max(NAME_MIN_WIDTH, width - fixed - padding)
+
+    def _widths(self) -> dict[str, int]:
+        """Every column's width, measured here: the table never has to guess (auto width)."""
+
+        def widest(header: str, cells: list[str]) -> int:
+            return max([cell_len(header), *(cell_len(c) for c in cells)])
+
+        guides = self.guides
+        return {
+            "time": widest(t("lookup.col.requested"), ["00:00"]),
+            "number": widest(t("lookup.col.number"), [g.number for g in guides]),
+            "status": widest(t("lookup.col.status"), [status_cell(g.status).plain for g in guides]),
+            "type": widest(t("lookup.col.type"), [type_short(g.type) for g in guides]),
+        }
+
+    def _populate(self) -> None:
+        table = self.query_one("#queue", DataTable)
+        width = table.size.width or self.size.width
+        show_time, name_width = self._columns(width)
+        self._layout = (show_time, name_width)
+        widths = self._widths()
+        selected = None
+        if table.row_count:
+            row_key, _ = table.coordinate_to_cell_key(table.cursor_coordinate)
+            selected = row_key.value
+        table.clear(columns=True)
+        if show_time:
+            table.add_column(t("lookup.col.requested"), key="time", width=widths["time"])
+        table.add_column(t("lookup.col.number"), key="number", width=widths["number"])
+        table.add_column(t("lookup.col.status"), key="status", width=widths["status"])
+        table.add_column(t("lookup.col.beneficiary"), key="beneficiary", width=name_width)
+        table.add_column(t("lookup.col.type"), key="type", width=widths["type"])
+        for guide in self.guides:
+            cells: list[object] = [local_time(guide.requested_at)] if show_time else []
+            cells += [
+                guide.number,
+                status_cell(guide.status),
+                guide.beneficiary.display_name,
+                type_short(guide.type),
+            ]
+            table.add_row(*cells, key=guide.number)
+        numbers = [g.number for g in self.guides]
+        if selected in numbers:
+            table.move_cursor(row=numbers.index(selected), animate=False)
+        title = self.query_one("#queue-title", Static)
+        if self.card_filter is not None:
+            title.update(t("lookup.queue_card", card=self.card_filter, n=len(self.guides)))
+        elif self.guides:
+            title.update(t("lookup.queue", n=len(self.guides)))
+        else:
+            title.update(t("lookup.queue_empty"))

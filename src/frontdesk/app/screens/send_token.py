@@ -1,0 +1,316 @@
+"""Enviar Token: where the code goes (registered phone/e-mail, typed, the app or the SAC)."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from typing import ClassVar, Literal
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical
+from textual.widgets import Footer, Input, OptionList, Static
+from textual.widgets.option_list import Option
+
+from frontdesk.app.formatting import br_mobile_digits, mask_typed, valid_email
+from frontdesk.app.i18n import t
+from frontdesk.app.screens.base import DeskModal
+from frontdesk.app.widgets.banner import ConnectionBanner
+from frontdesk.app.widgets.inputs import DeskInput, show_enter
+from frontdesk.client.errors import FrontdeskClientError
+from frontdesk.client.models import Channel, Channels, Guide, Token
+
+Stage = Literal["loading", "choose", "instructions", "typing", "sending"]
+
+
+@dataclass(frozen=True)
+class SendOutcome:
+    """The modal's answer: a code was sent (with its Token), or the patient uses the app/SAC."""
+
+    kind: Literal["sent", "app", "sac"]
+    token: Token | None = None
+
+
+def option_label(channel: Channel, *, last_used: bool) -> str:
+    if channel.kind == "sms":
+        text = t("send.option.sms", label=channel.label or "?")
+    elif channel.kind == "email":
+        text = t("send.option.email", label=channel.label or "?")
+    elif channel.kind == "app":
+        text = t("send.option.app")
+    else:
+        text = t("send.option.sac")
+    return f"{text}  ({t('send.last_used')})" if last_used else text
+
+
+def preselected(channels: Channels) -> str | None:
+    """The option Enter sends to: the last used contact, else the first phone, e-mail, app."""
+    if channels.last_used is not None:
+        return channels.last_used.id
+    for kind in ("sms", "email", "app", "sac"):
+        found = channels.of_kind(kind)
+        if found:
+            return found[0].id
+    return None
+
+
+class SendTokenModal(DeskModal[SendOutcome]):
+    """Pick a destination; Enter sends to the highlighted one (the last used, at first)."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding(
+            "enter",
+            "confirm",
+            "key.send_confirm",
+            id="send.confirm",
+            tooltip="key.send_confirm.tip",
+        ),
+    ]
+
+    def __init__(self, guide: Guide, channels: Channels | None = None) -> None:
+        super().__init__()
+        self.guide = guide
+        self.channels = channels
+        self.stage: Stage = "loading"
+        self.typed_kind: str | None = None
+        self.chosen: Channel | None = None
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="dialog", classes="dialog"):
+            yield ConnectionBanner()
+            yield Static(t("send.question"), classes="dialog-question")
+            options = OptionList(id="send-options")
+            show_enter(options, "key.send_confirm", "send.choose", "key.send_confirm.tip")
+            yield options
+            field = DeskInput(id="send-destination", max_length=120)
+            show_enter(field, "key.send_confirm", "send.typed", "key.send_confirm.tip")
+            field.display = False
+            yield field
+            yield Static("", id="send-detail", markup=False)
+        yield Footer(compact=True, show_command_palette=False)
+
+    def on_mount(self) -> None:
+        self.query_one("#dialog").border_title = t("send.title")
+        if self.channels is None:
+            self._detail(t("send.loading"))
+            self.load_channels()
+        else:
+            self._show_channels(self.channels)
+
+    def reload(self) -> None:
+        if self.stage in {"loading", "choose"}:
+            self.load_channels()
+
+    # -- drawing ---------------------------------------------------------------------------
+
+    def _detail(self, text: str, *, error: bool = False) -> None:
+        detail = self.query_one("#send-detail", Static)
+        detail.update(text)
+        detail.set_class(error, "-error")
+        detail.display = bool(text)
+
+    def _show_channels(self, channels: Channels) -> None:
+        self.channels = channels
+        options = self.query_one("#send-options", OptionList)
+        options.clear_options()
+        for channel in channels.channels:
+            options.add_option(
+                Option(option_label(channel, last_used=channel.last_used), id=channel.id)
+            )
+        for kind in ("sms", "email"):
+            if channels.typed_destination.get(kind):
+                options.add_option(Option(t(f"send.option.typed_{kind}"), id=f"typed:{kind}"))
+        chosen = preselected(channels)
+        if chosen is not None:
+            options.highlighted = options.get_option_index(chosen)
+        self.stage = "choose"
+        if not channels.of_kind("sms") and not channels.of_kind("email"):
+            self._detail(t("send.no_contacts"))
+        else:
+            self._detail("")
+        options.focus()
+
+    def _channel(self, option_id: str) -> Channel | None:
+        if self.channels is None:
+            return None
+        return next((c for c in self.channels.channels if c.id == option_id), None)
+
+    # -- the answer ------------------------------------------------------------------------
+
+    def action_confirm(self) -> None:
+        if self.stage == "choose":
+            options = self.query_one("#send-options", OptionList)
+            if options.highlighted is not None:
+                option = options.get_option_at_index(options.highlighted)
+                if option.id is not None:
+                    self._choose(option.id)
+        elif self.stage == "instructions" and self.chosen is not None:
+            self.dismiss(SendOutcome("app" if self.chosen.kind == "app" else "sac"))
+        elif self.stage == "typing":
+            self._send_typed()
+
+    @on(OptionList.OptionHighlighted, "#send-options")
+    def _highlighted(self) -> None:
+        self._enter_label()
+
+    def _enter_label(self) -> None:
+        """What Enter does now, in the footer: send, continue (app/SAC), or type the code."""
+        options = self.query_one("#send-options", OptionList)
+        index = options.highlighted
+        option_id = options.get_option_at_index(index).id if index is not None else None
+        kind = option_id if option_id in {"app", "sac"} else None
+        chosen = self.chosen
+        if self.stage == "instructions" and chosen is not None and chosen.id == option_id:
+            label = "key.code"
+        elif kind is not None or (option_id or "").startswith("typed:"):
+            label = "key.continue"
+        else:
+            label = "key.send_confirm"
+        show_enter(options, label, "send.choose", "key.send_confirm.tip")
+        self.refresh_bindings()
+
+    @on(OptionList.OptionSelected, "#send-options")
+    def _selected(self, event: OptionList.OptionSelected) -> None:
+        """Enter (or a click) on an option: choose it, or go on after the app/SAC steps."""
+        option_id = event.option.id
+        if option_id is None or self.stage not in {"choose", "instructions"}:
+            return
+        chosen = self.chosen
+        if self.stage == "instructions" and chosen is not None and chosen.id == option_id:
+            self.dismiss(SendOutcome("app" if chosen.kind == "app" else "sac"))
+            return
+        self._choose(option_id)
+
+    @on(Input.Submitted, "#send-destination")
+    def _typed_submitted(self) -> None:
+        if self.stage == "typing":
+            self._send_typed()
+
+    def _choose(self, option_id: str) -> None:
+        if option_id.startswith("typed:"):
+            self.typed_kind = option_id.removeprefix("typed:")
+            self.stage = "typing"
+            field = self.query_one("#send-destination", Input)
+            field.border_title = t(f"send.typed.{self.typed_kind}")
+            field.placeholder = t(f"send.typed.{self.typed_kind}_placeholder")
+            field.display = True
+            field.focus()
+            self._detail("")
+            return
+        channel = self._channel(option_id)
+        if channel is None:
+            return
+        self.chosen = channel
+        if channel.kind == "app":
+            self.stage = "instructions"
+            self._detail(t("send.app.steps"))
+            self._enter_label()
+        elif channel.kind == "sac":
+            self.stage = "instructions"
+            phones = "\n".join(f"  {p.number}  ({p.note})" for p in channel.phones)
+            self._detail(f"{t('send.sac.steps')}\n{phones}\n{t('send.sac.then')}")
+            self._enter_label()
+        else:
+            key = uuid.uuid4().hex
+            self.send(channel.label or "?", key, channel_id=channel.id)
+
+    def action_cancel(self) -> None:
+        if self.stage in {"instructions", "typing"}:
+            self.stage = "choose"
+            self.chosen = None
+            self.query_one("#send-destination", Input).display = False
+            self._detail("")
+            self.query_one("#send-options", OptionList).focus()
+            self._enter_label()
+            return
+        if self.stage != "sending":
+            self.dismiss(None)
+
+    @on(Input.Changed, "#send-destination")
+    def _validate_typed(self, event: Input.Changed) -> None:
+        problem = self._typed_problem(event.value)
+        if not event.value.strip():
+            self._detail("")
+        else:
+            self._detail(problem or t("send.typed.ok"), error=problem is not None)
+
+    def _typed_problem(self, value: str) -> str | None:
+        if self.typed_kind == "sms":
+            return None if br_mobile_digits(value) else t("send.typed.bad_sms")
+        return None if valid_email(value) else t("send.typed.bad_email")
+
+    def _send_typed(self) -> None:
+        value = self.query_one("#send-destination", Input).value.strip()
+        problem = self._typed_problem(value)
+        if problem:
+            self._detail(problem, error=True)
+            return
+        kind = self.typed_kind or "email"
+        destination = (br_mobile_digits(value) or value) if kind == "sms" else value
+        shown = mask_typed(kind, value)
+        self.send(shown, uuid.uuid4().hex, channel=kind, destination=destination)
+
+    # -- work ------------------------------------------------------------------------------
+
+    @work(exclusive=True, exit_on_error=False, group="channels", description="load channels")
+    async def load_channels(self) -> None:
+        try:
+            client = await self.client()
+            channels = await client.channels(self.guide.number)
+        except FrontdeskClientError as exc:
+            trouble = self.report(exc, retry=self.load_channels)
+            if not trouble.banner:
+                self._detail(trouble.text, error=True)
+            return
+        self.clear_problem()
+        self._show_channels(channels)
+
+    @work(exclusive=True, exit_on_error=False, group="send", description="send token")
+    async def send(
+        self,
+        shown_as: str,
+        idempotency_key: str,
+        *,
+        channel_id: str | None = None,
+        channel: str | None = None,
+        destination: str | None = None,
+    ) -> None:
+        previous = self.stage
+        self.stage = "sending"
+        self.query_one("#send-options", OptionList).disabled = True
+        self._detail(t("send.sending", destination=shown_as))
+        try:
+            client = await self.client()
+            token = await client.send_token(
+                self.guide.number,
+                channel_id=channel_id,
+                channel=channel,
+                destination=destination,
+                idempotency_key=idempotency_key,
+            )
+        except FrontdeskClientError as exc:
+            self.stage = previous
+            options = self.query_one("#send-options", OptionList)
+            options.disabled = False
+
+            def again() -> None:
+                self.send(
+                    shown_as,
+                    idempotency_key,
+                    channel_id=channel_id,
+                    channel=channel,
+                    destination=destination,
+                )
+
+            trouble = self.report(exc, retry=again)
+            self._detail("" if trouble.banner else trouble.text, error=not trouble.banner)
+            if previous == "typing":
+                self.query_one("#send-destination", Input).focus()
+            else:
+                options.focus()
+            return
+        self.clear_problem()
+        self._detail(t("send.sent", destination=token.destination or shown_as))
+        self.desk.refresh_simulator()
+        self.dismiss(SendOutcome("sent", token))

@@ -1,0 +1,122 @@
+"""The guide's token state: where the code went, a live mm:ss to expiry, attempts, delivery."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from textual.message import Message
+from textual.timer import Timer
+from textual.widgets import Static
+
+from frontdesk.app.formatting import channel_label, delivery_label, mmss
+from frontdesk.app.i18n import t
+from frontdesk.app.problems import attempts_text
+
+if TYPE_CHECKING:
+    from frontdesk.client.models import Token
+
+
+@dataclass(frozen=True)
+class Countdown:
+    """`seconds` to go as of the monotonic instant `started` (the backend's count, not clocks)."""
+
+    seconds: int
+    started: float
+
+    def left(self, now: float) -> int:
+        return max(0, math.ceil(self.seconds - (now - self.started)))
+
+
+class TokenPanel(Static):
+    """Renders a `Token`; ticks once a second only while a pending code counts down."""
+
+    class Ticked(Message):
+        """A second went by while something counted down (the screen may redraw its part)."""
+
+    def __init__(self, monotonic: Callable[[], float], *, id: str | None = None) -> None:
+        super().__init__("", id=id, markup=False)
+        self._monotonic = monotonic
+        self.token: Token | None = None
+        self.expiry: Countdown | None = None
+        self.resend: Countdown | None = None
+        self._timer: Timer | None = None
+        self._shown = ""
+
+    def on_mount(self) -> None:
+        self._timer = self.set_interval(1.0, self.tick, pause=True)
+        self._render_token()
+
+    def set_token(self, token: Token | None) -> None:
+        """Show `token` as just fetched: its `expires_in`/`resend_in` count from now."""
+        now = self._monotonic()
+        self.token = token
+        self.expiry = None
+        self.resend = None
+        if token is not None and token.state == "pending" and token.expires_in is not None:
+            self.expiry = Countdown(token.expires_in, now)
+        if token is not None and token.resend_in is not None:
+            self.resend = Countdown(token.resend_in, now)
+        self._render_token()
+
+    @property
+    def expires_left(self) -> int | None:
+        return None if self.expiry is None else self.expiry.left(self._monotonic())
+
+    @property
+    def resend_left(self) -> int:
+        return 0 if self.resend is None else self.resend.left(self._monotonic())
+
+    @property
+    def counting(self) -> bool:
+        return self.expiry is not None or self.resend_left > 0
+
+    def tick(self) -> None:
+        """Redraw the countdown (a timer calls this once a second while one is running)."""
+        self._render_token()
+        self.post_message(self.Ticked())
+
+    def _render_token(self) -> None:
+        text = self.describe()
+        if text != self._shown:
+            self._shown = text
+            self.update(text)
+        if self._timer is not None:
+            if self.counting:
+                self._timer.resume()
+            else:
+                self._timer.pause()
+
+    def describe(self) -> str:
+        token = self.token
+        if token is None:
+            return ""
+        if token.state == "none":
+            return t("token.none")
+        if token.state == "locked":
+            return t("token.locked")
+        if token.state == "expired":
+            return t("token.expired")
+        if token.state == "used":
+            return t("token.used")
+        if token.state == "cancelled":
+            return t("token.cancelled")
+        if token.channel == "sac":
+            first = t("token.pending_sac")
+        else:
+            first = t(
+                "token.pending",
+                channel=channel_label(token.channel),
+                destination=token.destination or "?",
+            )
+        if token.delivery:
+            first += " · " + t("token.delivery", delivery=delivery_label(token.delivery))
+        parts: list[str] = []
+        left = self.expires_left
+        if left is not None:
+            parts.append(t("token.expires", mmss=mmss(left)) if left > 0 else t("token.expired"))
+        if token.attempts_left is not None and (left is None or left > 0):
+            parts.append(attempts_text(token.attempts_left))
+        return first + ("\n" + " · ".join(parts) if parts else "")

@@ -1,0 +1,214 @@
+"""The catalog, the error messages, the bindings, start-up choices and import hygiene."""
+
+from __future__ import annotations
+
+import argparse
+import re
+import string
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from textual.binding import Binding
+from textual.dom import DOMNode
+
+from frontdesk.app import i18n
+from frontdesk.app.app import FrontdeskApp, css_paths, styles_dir
+from frontdesk.app.formatting import (
+    br_mobile_digits,
+    date_text,
+    guide_number_problem,
+    mask_typed,
+    mmss,
+    status_label,
+    valid_email,
+)
+from frontdesk.app.main import choose_language, cursor_blink
+from frontdesk.app.problems import describe
+from frontdesk.client import errors as e
+from frontdesk.domain import ERROR_STATUS, GUIDE_STATUSES
+
+APP_SOURCES = Path(i18n.__file__).parent
+
+
+def _fields(text: str) -> set[str]:
+    return {name for _, name, _, _ in string.Formatter().parse(text) if name}
+
+
+def test_every_catalog_entry_has_both_languages_with_the_same_placeholders() -> None:
+    for key, (pt, en) in i18n.CATALOG.items():
+        assert pt.strip() and en.strip(), key
+        assert _fields(pt) == _fields(en), key
+
+
+def test_every_key_used_in_the_app_is_in_the_catalog() -> None:
+    key = r'"((?:[a-z_]+\.)+[a-z_0-9]+)"'
+    patterns = [
+        re.compile(r"\bt\(\s*" + key),  # t("lookup.title")
+        re.compile(r"show_enter\([^,]+,\s*" + key),  # show_enter(field, "key.open", ...)
+        re.compile(r'Binding\(\s*"[^"]*",\s*"[^"]*",\s*' + key),  # the description
+        re.compile(r"tooltip=" + key),
+    ]
+    used: set[str] = set()
+    for path in APP_SOURCES.rglob("*.py"):
+        text = path.read_text(encoding="utf-8")
+        for pattern in patterns:
+            used |= set(pattern.findall(text))
+    assert len(used) > 50, "the scan found too little"
+    assert sorted(k for k in used if k not in i18n.CATALOG) == []
+
+
+def test_statuses_use_the_glossary_words() -> None:
+    assert [status_label(s) for s in GUIDE_STATUSES] == [
+        "AGUARDANDO TOKEN",
+        "EM ANÁLISE",
+        "AUTORIZADA",
+        "AUTORIZADA PARCIALMENTE",
+        "NEGADA",
+        "CANCELADA",
+    ]
+
+
+@pytest.mark.parametrize("lang", ["pt", "en"])
+@pytest.mark.parametrize("code", sorted(ERROR_STATUS))
+def test_every_error_code_has_a_message_in_both_languages(lang: i18n.Language, code: str) -> None:
+    i18n.set_language(lang)
+    cls = e.ERROR_CLASSES.get(code, e.ApiError)
+    extra = {
+        "retry_after": 90,
+        "attempts_left": 3,
+        "expected_length": 6,
+        "guide_status": "authorized",
+        "authorization": {"number": "Q7K2M9XA", "valid_until": "2026-12-18"},
+    }
+    trouble = describe(cls(status=ERROR_STATUS[code], code=code, detail="x", extra=extra))
+    assert trouble.text and "{" not in trouble.text
+    assert not re.search(r"\b(err|banner|status)\.[a-z_]+", trouble.text)
+    if code in {"resend_too_soon"}:
+        assert "90" in trouble.text
+    if code in {"too_many_sends", "too_many_failures"}:
+        assert "2 min" in trouble.text
+    if code == "invalid_code":
+        assert "3" in trouble.text
+    if code == "already_authorized":
+        assert "Q7K2M9XA" in trouble.text
+    if code == "guide_not_awaiting_token":
+        assert ("AUTORIZADA" if lang == "pt" else "AUTHORIZED") in trouble.text
+
+
+def test_transport_troubles_go_to_the_banner() -> None:
+    assert describe(e.BackendUnavailable("x")).banner
+    assert describe(e.BackendUnavailable("x", timeout=True)).banner
+    assert describe(e.MalformedResponse("x")).banner
+    assert describe(e.ServerError(status=503, code="internal_error")).banner
+    assert describe(RuntimeError("bug")).code == "bug"
+    assert not describe(e.InvalidCode(status=422, extra={"attempts_left": 2})).banner
+
+
+def test_formatting() -> None:
+    assert mmss(1785) == "29:45"
+    assert mmss(-3) == "00:00"
+    assert mmss(3723) == "1:02:03"
+    assert date_text("2026-12-22") == "22/12/2026"
+    assert guide_number_problem("2026112200017") is None
+    assert guide_number_problem("20261122000") == "Faltam 2 dígitos"
+    assert guide_number_problem("2026-11") == "Somente números"
+    assert br_mobile_digits("(43) 99123-4567") == "43991234567"
+    assert br_mobile_digits("+55 43 99123 4567") == "43991234567"
+    assert br_mobile_digits("(43) 3123-4567") is None  # a landline gets no SMS
+    assert br_mobile_digits("(03) 99123-4567") is None
+    assert valid_email("ana.lima@uol.com.br")
+    assert not valid_email("ana@uol")
+    assert mask_typed("sms", "(43) 99123-4567") == "(43) *****-4567"
+    assert mask_typed("email", "ana.lima@uol.com.br") == "an****@u*****.com.br"
+
+
+def test_every_binding_has_an_id_and_a_tooltip() -> None:
+    from frontdesk.app.screens import (
+        absence,
+        base,
+        code_entry,
+        confirm,
+        guide,
+        history,
+        lookup,
+        result,
+        send_token,
+    )
+
+    classes: list[type[DOMNode]] = [
+        FrontdeskApp,
+        base.DeskScreen,
+        base.DeskModal,
+        lookup.LookupScreen,
+        guide.GuideScreen,
+        send_token.SendTokenModal,
+        code_entry.CodeEntryScreen,
+        result.ResultScreen,
+        absence.AbsenceModal,
+        history.HistoryScreen,
+        confirm.ConfirmModal,
+    ]
+    ids: dict[str, str] = {}
+    for cls in classes:
+        for binding in cls.BINDINGS:
+            assert isinstance(binding, Binding)
+            assert binding.id, (cls.__name__, binding.key)
+            assert binding.description.startswith("key."), binding.id
+            if binding.show:
+                assert binding.tooltip.startswith("key."), binding.id
+            assert ids.setdefault(binding.id, binding.action) == binding.action, binding.id
+
+
+def test_language_choice() -> None:
+    assert choose_language(argparse.Namespace(lang="en"), {"LANG": "pt_BR.UTF-8"}) == "en"
+    assert choose_language(argparse.Namespace(lang=None), {"LANG": "en_US.UTF-8"}) == "en"
+    assert choose_language(argparse.Namespace(lang=None), {"LC_ALL": "en_GB", "LANG": "pt"}) == "en"
+    assert choose_language(argparse.Namespace(lang=None), {"LC_MESSAGES": "en_US"}) == "en"
+    assert choose_language(argparse.Namespace(lang=None), {"LANG": "C.UTF-8"}) == "pt"
+    assert choose_language(argparse.Namespace(lang=None), {}) == "pt"
+
+
+def test_cursor_blink_is_off_over_ssh_unless_asked() -> None:
+    assert cursor_blink({}) is True
+    assert cursor_blink({"SSH_CONNECTION": "10.0.0.2 5000 10.0.0.1 22"}) is False
+    ssh_and_asked = {"SSH_CONNECTION": "x", "FRONTDESK_CURSOR_BLINK": "1"}
+    assert cursor_blink(ssh_and_asked) is True
+    assert cursor_blink({"FRONTDESK_CURSOR_BLINK": "0"}) is False
+
+
+def test_styles_are_found_and_loaded_from_tcss_files() -> None:
+    folder = styles_dir()
+    assert folder.is_dir()
+    paths = [Path(p) for p in css_paths()]
+    assert paths[0].name == "app.tcss"
+    names = {p.name for p in paths}
+    assert {"lookup.tcss", "guide.tcss", "modals.tcss", "result.tcss"} <= names
+    assert all(p.exists() for p in paths)
+
+
+def _imports_after(code: str) -> set[str]:
+    out = subprocess.run(
+        [sys.executable, "-c", code + "\nimport sys; print(' '.join(sorted(sys.modules)))"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    return set(out.split())
+
+
+def test_the_first_screen_does_not_import_the_backend_or_httpx() -> None:
+    modules = _imports_after("import frontdesk.app.main, frontdesk.app.app")
+    assert "textual" in modules
+    assert not {"starlette", "uvicorn", "httpx", "frontdesk.client", "frontdesk.backend"} & modules
+
+
+def test_the_remote_path_never_imports_starlette_or_uvicorn() -> None:
+    modules = _imports_after(
+        "from frontdesk.app.main import remote_connector\n"
+        "c = remote_connector('http://127.0.0.1:9', 'key')\n"
+        "c.preload(); client = c.make()"
+    )
+    assert "httpx" in modules
+    assert not {"starlette", "uvicorn", "frontdesk.backend"} & modules

@@ -1,0 +1,196 @@
+"""Code entry: countdown, attempts, resend, and every validation error with its next step."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from desk_harness import Desk, latest_code, make_desk, press, running, screen_name, text_of
+from textual.pilot import Pilot
+from textual.widgets import Input
+
+from frontdesk.app.screens.code_entry import CodeEntryScreen
+from frontdesk.backend.policy import Policy
+
+
+async def _to_code_entry(desk: Desk, pilot: Pilot[Any], name: str) -> str:
+    """Open `name`'s guide, send a token to the preselected contact; returns the guide number."""
+    guide = await desk.guide_of(name)
+    await press(pilot, *guide.number, "enter", "e", "enter")
+    assert isinstance(pilot.app.screen, CodeEntryScreen)
+    return guide.number
+
+
+def _wrong(code: str) -> str:
+    return "".join(str((int(ch) + 1) % 10) for ch in code)
+
+
+async def test_countdown_and_resend_wait_follow_the_monotonic_clock() -> None:
+    desk = make_desk()
+    async with running(desk) as pilot:
+        await _to_code_entry(desk, pilot, "João Pedro Oliveira")
+        screen = pilot.app.screen
+        assert isinstance(screen, CodeEntryScreen)
+        token_text = text_of(desk.app, "#code-token")
+        assert "(11) *****-4321" in token_text
+        assert "expira em 30:00" in token_text
+        assert "5 tentativas restantes" in token_text
+        assert text_of(desk.app, "#code-resend") == "Reenviar em 60 s"
+        assert desk.app.screen.check_action("resend", ()) is None  # shown, disabled
+        desk.mono.advance(65)
+        screen.panel.tick()
+        await press(pilot)
+        assert "expira em 28:55" in text_of(desk.app, "#code-token")
+        assert text_of(desk.app, "#code-resend") == "Ctrl+R reenvia"
+        assert desk.app.screen.check_action("resend", ()) is True
+
+
+async def test_wrong_code_shows_attempts_left_and_keeps_counting_on_the_backend() -> None:
+    desk = make_desk()
+    async with running(desk) as pilot:
+        number = await _to_code_entry(desk, pilot, "João Pedro Oliveira")
+        code = await latest_code(desk, number)
+        await press(pilot, *_wrong(code), "enter")
+        assert screen_name(desk.app) == "CodeEntryScreen"
+        hint = text_of(desk.app, "#code-hint")
+        assert "Código incorreto" in hint and "4 tentativas restantes" in hint
+        assert (await desk.client.get_token(number)).attempts_left == 4
+        assert "4 tentativas restantes" in text_of(desk.app, "#code-token")
+        # The wrong code is selected, so typing the right one replaces it.
+        await press(pilot, *code, "enter")
+        assert screen_name(desk.app) == "ResultScreen"
+    assert (await desk.client.get_guide(number)).status == "authorized"
+
+
+async def test_locked_after_the_last_attempt_then_a_new_code_works() -> None:
+    desk = make_desk(policy=Policy(max_attempts=2))
+    async with running(desk) as pilot:
+        number = await _to_code_entry(desk, pilot, "João Pedro Oliveira")
+        code = await latest_code(desk, number)
+        await press(pilot, *_wrong(code), "enter")
+        assert "Última tentativa" in text_of(desk.app, "#code-hint")
+        await press(pilot, *_wrong(code), "enter")
+        await press(pilot, *code, "enter")
+        assert "bloqueado" in text_of(desk.app, "#code-hint")
+        assert "Ctrl+R" in text_of(desk.app, "#code-hint")
+        assert (await desk.client.get_token(number)).state == "locked"
+        desk.advance(61)
+        await press(pilot, "f5")  # reload the token: the resend wait is over
+        await press(pilot, "ctrl+r")
+        assert screen_name(desk.app) == "SendTokenModal"
+        await press(pilot, "enter")
+        assert screen_name(desk.app) == "CodeEntryScreen"
+        assert len([m for m in await desk.client.outbox() if m.guide == number]) == 2
+        field = desk.app.screen.query_one("#code-input", Input)
+        assert field.value == ""
+        await press(pilot, *await latest_code(desk, number), "enter")
+        assert screen_name(desk.app) == "ResultScreen"
+
+
+async def test_expired_code_says_send_a_new_one() -> None:
+    desk = make_desk()
+    async with running(desk) as pilot:
+        number = await _to_code_entry(desk, pilot, "João Pedro Oliveira")
+        code = await latest_code(desk, number)
+        desk.advance(31 * 60)
+        screen = desk.app.screen
+        assert isinstance(screen, CodeEntryScreen)
+        screen.panel.tick()
+        await press(pilot)
+        assert "expirou" in text_of(desk.app, "#code-hint")
+        await press(pilot, *code, "enter")
+        assert "expirou" in text_of(desk.app, "#code-hint")
+        assert (await desk.client.get_guide(number)).status == "awaiting_token"
+        assert (await desk.client.get_token(number)).state == "expired"
+        await press(pilot, "ctrl+r", "enter")
+        assert (await desk.client.get_token(number)).state == "pending"
+        await press(pilot, *await latest_code(desk, number), "enter")
+        assert screen_name(desk.app) == "ResultScreen"
+
+
+async def test_resend_too_soon_from_the_guide_screen_says_how_long_to_wait() -> None:
+    desk = make_desk()
+    async with running(desk) as pilot:
+        await _to_code_entry(desk, pilot, "João Pedro Oliveira")
+        await press(pilot, "ctrl+r")  # disabled while the wait runs
+        assert screen_name(desk.app) == "CodeEntryScreen"
+        await press(pilot, "escape")
+        assert screen_name(desk.app) == "GuideScreen"
+        assert "(11) *****-4321" in text_of(desk.app, "#guide-token")
+        desk.advance(20)
+        await press(pilot, "e", "enter")
+        assert screen_name(desk.app) == "SendTokenModal"
+        detail = text_of(desk.app, "#send-detail")
+        assert "Espere 40 s" in detail and "ainda vale" in detail
+        assert len(await desk.client.outbox()) == 1  # no second SMS
+
+
+async def test_too_many_failures_on_the_card_points_to_absence() -> None:
+    desk = make_desk(policy=Policy(card_failures_per_day=2))
+    async with running(desk) as pilot:
+        number = await _to_code_entry(desk, pilot, "João Pedro Oliveira")
+        code = await latest_code(desk, number)
+        await press(pilot, *_wrong(code), "enter")
+        await press(pilot, *_wrong(code), "enter")
+        await press(pilot, *code, "enter")
+        hint = text_of(desk.app, "#code-hint")
+        assert "Muitos códigos errados" in hint and "Sem token" in hint and "min" in hint
+        assert (await desk.client.get_guide(number)).status == "awaiting_token"
+
+
+async def test_code_of_another_length_is_learned_from_the_backend() -> None:
+    desk = make_desk(policy=Policy(code_length=8))
+    async with running(desk) as pilot:
+        number = await _to_code_entry(desk, pilot, "João Pedro Oliveira")
+        field = desk.app.screen.query_one("#code-input", Input)
+        assert field.border_title == "Código (6 dígitos)"
+        await press(pilot, *"123456", "enter")
+        assert field.border_title == "Código (8 dígitos)"
+        assert "8 dígitos" in text_of(desk.app, "#code-hint")
+        assert (await desk.client.get_token(number)).attempts_left == 5  # not an attempt
+        await press(pilot, "backspace", *await latest_code(desk, number), "enter")
+        assert screen_name(desk.app) == "ResultScreen"
+
+
+async def test_letters_in_the_code_are_refused_with_the_reason() -> None:
+    desk = make_desk()
+    async with running(desk) as pilot:
+        number = await _to_code_entry(desk, pilot, "João Pedro Oliveira")
+        await press(pilot, *"12a", "enter")
+        assert text_of(desk.app, "#code-hint") == "Somente números"
+        assert (await desk.client.get_token(number)).attempts_left == 5
+
+
+async def test_already_authorized_elsewhere_shows_the_authorization() -> None:
+    desk = make_desk()
+    async with running(desk) as pilot:
+        number = await _to_code_entry(desk, pilot, "João Pedro Oliveira")
+        code = await latest_code(desk, number)
+        other_desk = await desk.client.validate(number, code)  # another desk was faster
+        assert other_desk.authorization is not None
+        await press(pilot, *code, "enter")
+        assert screen_name(desk.app) == "ResultScreen"
+        shown = text_of(desk.app, "#result-auth").replace(" ", "")
+        assert shown == other_desk.authorization.number
+
+
+async def test_no_token_pending_says_to_send_one() -> None:
+    desk = make_desk()
+    guide = await desk.guide_of("João Pedro Oliveira")  # no app: a code must be sent
+    async with running(desk) as pilot:
+        await press(pilot, *guide.number, "enter", "c")
+        assert screen_name(desk.app) == "CodeEntryScreen"
+        assert "Nenhum código enviado" in text_of(desk.app, "#code-token")
+        await press(pilot, *"123456", "enter")
+        assert "Nenhum código foi enviado" in text_of(desk.app, "#code-hint")
+
+
+async def test_cancel_the_pending_code_after_confirming() -> None:
+    desk = make_desk()
+    async with running(desk) as pilot:
+        number = await _to_code_entry(desk, pilot, "João Pedro Oliveira")
+        await press(pilot, "f8")
+        assert screen_name(desk.app) == "ConfirmModal"
+        await press(pilot, "enter")
+        assert screen_name(desk.app) == "GuideScreen"
+        assert (await desk.client.get_token(number)).state == "cancelled"
+        assert "Código cancelado" in text_of(desk.app, "#guide-token")

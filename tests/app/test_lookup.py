@@ -1,0 +1,117 @@
+"""The lookup screen: scanner bursts, validation as typed, the queue, search by card."""
+
+from __future__ import annotations
+
+from desk_harness import make_desk, press, running, screen_name, text_of
+from textual.widgets import DataTable, Input
+
+from frontdesk.app.screens.guide import GuideScreen
+from frontdesk.app.screens.lookup import LookupScreen
+
+
+async def test_opens_on_the_local_backend_labelled_as_demonstration() -> None:
+    desk = make_desk()
+    async with running(desk) as pilot:
+        assert isinstance(pilot.app.screen, LookupScreen)
+        assert desk.app.local_mode
+        assert text_of(desk.app, "#top-mode") == "MODO DEMONSTRAÇÃO LOCAL"
+        assert "F2" in text_of(desk.app, "#top-hint")
+
+
+async def test_queue_lists_awaiting_token_first_with_status_words() -> None:
+    desk = make_desk()
+    everything = await desk.client.list_guides()
+    async with running(desk) as pilot:
+        table = pilot.app.screen.query_one("#queue", DataTable)
+        assert table.row_count == len(everything)
+        statuses = [str(table.get_row_at(i)[1]).strip() for i in range(table.row_count)]
+        awaiting = sum(1 for g in everything if g.status == "awaiting_token")
+        assert statuses[:awaiting] == ["AGUARDANDO TOKEN"] * awaiting
+        assert "AGUARDANDO TOKEN" not in statuses[awaiting:]
+        assert {"EM ANÁLISE", "AUTORIZADA", "NEGADA", "CANCELADA"} <= set(statuses)
+        assert text_of(desk.app, "#queue-title") == "Fila de atendimento (13)"
+
+
+async def test_scanner_burst_of_digits_and_enter_opens_the_guide() -> None:
+    desk = make_desk()
+    guide = (await desk.guides())[2]
+    async with running(desk) as pilot:
+        await pilot.press(*guide.number, "enter")  # no pause between keys, like a scanner
+        await press(pilot)
+        screen = pilot.app.screen
+        assert isinstance(screen, GuideScreen)
+        assert screen.guide.number == guide.number
+
+
+async def test_validation_as_typed_says_why_and_never_refuses_silently() -> None:
+    desk = make_desk()
+    async with running(desk) as pilot:
+        field = pilot.app.screen.query_one("#lookup-input", Input)
+        await press(pilot, *"2026")
+        assert text_of(desk.app, "#lookup-hint") == "Faltam 9 dígitos"
+        await press(pilot, "x")
+        assert field.value == "2026x"  # kept, and the reason is shown
+        assert text_of(desk.app, "#lookup-hint") == "Somente números"
+        await press(pilot, "backspace", *"11220001")
+        assert text_of(desk.app, "#lookup-hint") == "Falta 1 dígito"
+        await press(pilot, "enter")
+        assert isinstance(pilot.app.screen, LookupScreen)
+        hint = pilot.app.screen.query_one("#lookup-hint")
+        assert hint.has_class("-error")
+        await press(pilot, *"77")
+        assert "sobram 1" in text_of(desk.app, "#lookup-hint")
+        await press(pilot, "backspace")
+        assert text_of(desk.app, "#lookup-hint") == "Enter abre a guia"
+
+
+async def test_unknown_guide_number_is_reported_and_kept() -> None:
+    desk = make_desk()
+    async with running(desk) as pilot:
+        await press(pilot, *"2026111899999", "enter")
+        assert isinstance(pilot.app.screen, LookupScreen)
+        assert "não encontrada" in text_of(desk.app, "#lookup-hint")
+        assert pilot.app.screen.query_one("#lookup-input", Input).value == "2026111899999"
+
+
+async def test_enter_on_a_queue_row_opens_that_guide() -> None:
+    desk = make_desk()
+    guides = await desk.client.list_guides()
+    async with running(desk) as pilot:
+        await press(pilot, "down")  # from the field into the queue
+        table = pilot.app.screen.query_one("#queue", DataTable)
+        assert table.has_focus
+        await press(pilot, "down", "down", "enter")
+        screen = pilot.app.screen
+        assert isinstance(screen, GuideScreen)
+        assert screen.guide.number == guides[2].number
+
+
+async def test_search_by_card_lists_that_beneficiarys_guides() -> None:
+    desk = make_desk()
+    async with running(desk) as pilot:
+        await press(pilot, "f3")
+        field = pilot.app.screen.query_one("#lookup-input", Input)
+        assert field.border_title == "Número da carteirinha"
+        await press(pilot, *"0064800012345678", "enter")
+        table = pilot.app.screen.query_one("#queue", DataTable)
+        assert table.row_count == 3
+        assert text_of(desk.app, "#queue-title") == "Guias da carteirinha 0064800012345678 (3)"
+        names = {str(table.get_row_at(i)[2]) for i in range(table.row_count)}
+        assert names == {"Maria Aparecida Souza"}
+        assert table.has_focus
+        await press(pilot, "enter")
+        assert screen_name(desk.app) == "GuideScreen"
+        await press(pilot, "escape")
+        # Esc on the lookup goes back to the whole queue and to guide numbers.
+        await press(pilot, "escape")
+        assert field.border_title == "Número da guia"
+        assert table.row_count == 13
+
+
+async def test_card_search_with_no_guides_says_so() -> None:
+    desk = make_desk()
+    async with running(desk) as pilot:
+        await press(pilot, "f3", *"99999999", "enter")
+        assert "Nenhuma guia" in text_of(desk.app, "#lookup-hint")
+        await press(pilot, "ctrl+a", *"12ab")
+        assert text_of(desk.app, "#lookup-hint") == "Somente números"

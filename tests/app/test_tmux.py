@@ -1,0 +1,144 @@
+"""The real program in a real terminal (tmux, 80×24): a whole release, then an idle check."""
+
+from __future__ import annotations
+
+import shlex
+import shutil
+import subprocess
+import sys
+import time
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from frontdesk.backend.local import open_backend
+
+pytestmark = [
+    pytest.mark.tmux,
+    pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is not installed"),
+]
+
+WAIT = 20.0  # seconds a screen may take to appear on a busy machine
+
+
+class Terminal:
+    """One tmux session running `frontdesk`."""
+
+    def __init__(self, session: str) -> None:
+        self.session = session
+
+    def tmux(self, *args: str) -> str:
+        result = subprocess.run(["tmux", *args], capture_output=True, text=True, check=True)
+        return result.stdout
+
+    def screen(self) -> str:
+        return self.tmux("capture-pane", "-t", self.session, "-p")
+
+    def keys(self, *keys: str) -> None:
+        self.tmux("send-keys", "-t", self.session, *keys)
+
+    def type(self, text: str) -> None:
+        self.tmux("send-keys", "-t", self.session, "-l", text)
+
+    def alive(self) -> bool:
+        found = subprocess.run(["tmux", "has-session", "-t", self.session], capture_output=True)
+        return found.returncode == 0
+
+    def wait_for(self, *texts: str) -> str:
+        """The screen, once it shows every one of `texts` (fails after WAIT seconds)."""
+        deadline = time.monotonic() + WAIT
+        while True:
+            screen = self.screen()
+            if all(text in screen for text in texts):
+                return screen
+            if time.monotonic() > deadline:
+                raise AssertionError(f"never saw {texts!r}; the screen was:\n{screen}")
+            time.sleep(0.1)
+
+
+@pytest.fixture
+def terminal(tmp_path: Path) -> Iterator[tuple[Terminal, Path]]:
+    db = tmp_path / "desk.sqlite3"
+    session = f"fd-test-{uuid.uuid4().hex[:8]}"
+    # Set in the command itself: a tmux server that is already running would not pass
+    # the caller's environment on to a new session.
+    settings = {
+        "SSH_CONNECTION": "10.0.0.2 50000 10.0.0.1 22",  # as over SSH: no blinking cursor
+        "TERM": "xterm-256color",
+        "LANG": "pt_BR.UTF-8",
+        "LC_ALL": "",
+        "TZ": "America/Sao_Paulo",
+    }
+    assignments = " ".join(f"{name}={shlex.quote(value)}" for name, value in settings.items())
+    command = (
+        f"env -u FRONTDESK_CURSOR_BLINK -u NO_COLOR {assignments} "
+        f"{shlex.quote(sys.executable)} -m frontdesk --db {shlex.quote(str(db))}"
+    )
+    subprocess.run(
+        ["tmux", "new-session", "-d", "-s", session, "-x", "80", "-y", "24", command],
+        check=True,
+    )
+    try:
+        yield Terminal(session), db
+    finally:
+        subprocess.run(["tmux", "kill-session", "-t", session], capture_output=True)
+
+
+def _latest_code(db: Path, guide: str) -> str:
+    backend = open_backend(db)
+    try:
+        messages = backend.sim_outbox()["messages"]
+    finally:
+        backend.close()
+    return str(next(m["code"] for m in messages if m["guide"] == guide))
+
+
+def _status(db: Path, guide: str) -> str:
+    backend = open_backend(db)
+    try:
+        return str(backend.get_guide(guide)["status"])
+    finally:
+        backend.close()
+
+
+def test_whole_release_by_sms_in_a_real_terminal(terminal: tuple[Terminal, Path]) -> None:
+    term, db = terminal
+    first = term.wait_for(
+        "MODO DEMONSTRAÇÃO LOCAL", "Fila de atendimento", "AGUARDANDO TOKEN", "F2 Simulador"
+    )
+    number = next(word for line in first.splitlines() for word in line.split() if len(word) == 13)
+    assert number.isdigit()
+
+    # Idle: with the cursor not blinking, nothing is written to the terminal. (The first
+    # second after the screen is complete is left out: the last paint may still be going.)
+    time.sleep(1.0)
+    out = db.parent / "idle.bin"
+    term.tmux("pipe-pane", "-t", term.session, "-o", f"cat >> {out}")
+    time.sleep(1.5)
+    term.tmux("pipe-pane", "-t", term.session)
+    idle = out.read_bytes() if out.exists() else b""
+    assert idle == b"", idle[:3000]
+
+    term.type(number)
+    term.keys("Enter")  # as a scanner: digits, then Enter
+    term.wait_for(f"Guia {number}", "AGUARDANDO TOKEN", "Enviar Token")
+    term.keys("e")
+    term.wait_for("Para onde enviar o código?")
+    term.keys("Enter")
+    term.wait_for("Código (6 dígitos)", "expira em")
+    code = _latest_code(db, number)
+    term.type(code)
+    term.keys("Enter")
+    screen = term.wait_for("GUIA AUTORIZADA", "Senha de autorização", "Válida até")
+    assert "Traceback" not in screen
+    assert _status(db, number) == "authorized"
+    term.keys("Enter")
+    term.wait_for("Fila de atendimento", "Número da guia")
+    assert number not in term.screen().splitlines()[2]  # the field is empty again
+    term.keys("C-q")  # quits cleanly: the session ends with the program
+    deadline = time.monotonic() + WAIT
+    while term.alive():
+        assert time.monotonic() < deadline, "the program did not quit"
+        time.sleep(0.1)
