@@ -1,6 +1,11 @@
-"""The token backend client: `FrontdeskClient`, its typed results and its typed errors."""
+"""The token backend client: `FrontdeskClient`, its typed results and its typed errors.
 
-from frontdesk.client.client import FrontdeskClient
+`FrontdeskClient` is loaded on first use: importing the models or errors (which the app
+does while painting its first screen) must not pay for httpx (~85 ms, ~4 MiB).
+"""
+
+from typing import TYPE_CHECKING
+
 from frontdesk.client.errors import (
     ERROR_CLASSES,
     AlreadyAuthorized,
@@ -45,6 +50,18 @@ from frontdesk.client.models import (
     SacPhone,
     Token,
 )
+
+if TYPE_CHECKING:
+    from frontdesk.client.client import FrontdeskClient
+
+
+def __getattr__(name: str) -> object:
+    if name == "FrontdeskClient":
+        from frontdesk.client.client import FrontdeskClient
+
+        return FrontdeskClient
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 __all__ = [
     "ERROR_CLASSES",
