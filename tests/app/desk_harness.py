@@ -8,7 +8,7 @@ a seeded random source for codes and authorization numbers, so runs are reproduc
 from __future__ import annotations
 
 import random
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from typing import Any
@@ -17,7 +17,7 @@ import httpx
 from textual.app import App
 from textual.pilot import Pilot
 
-from frontdesk.app.app import FrontdeskApp
+from frontdesk.app.app import Connector, FrontdeskApp
 from frontdesk.app.i18n import Language
 from frontdesk.backend.clock import ManualClock
 from frontdesk.backend.demo import seed_demo
@@ -28,6 +28,8 @@ from frontdesk.backend.service import BackendSettings, LocalBackend
 from frontdesk.backend.store import SqliteStore
 from frontdesk.client.client import FrontdeskClient
 from frontdesk.client.models import Guide
+from frontdesk.config.audit import AuditLog
+from frontdesk.config.connection import Connection
 
 # 2026-11-18 11:06:40 UTC: a fixed "now" for the backend (and so for the demo data).
 START = 1_795_000_000.0
@@ -128,7 +130,12 @@ def make_desk(
     show_simulator: bool | None = False,
     friendly_errors: bool = False,
     theme: str | None = None,
+    connection: Connection | None = None,
+    connector_for: Callable[[Connection], Connector] | None = None,
+    audit: AuditLog | None = None,
 ) -> Desk:
+    """A desk on a fresh demo backend; `connection`/`connector_for`/`audit` as the command
+    line gives them (profile labels and switching, the audit log)."""
     clock = ManualClock(START)
     backend = make_backend(clock, policy=policy, settings=settings)
     transport = FlakyTransport(
@@ -148,6 +155,9 @@ def make_desk(
         show_simulator=show_simulator,
         simulator_poll=3600.0,
         theme=theme,
+        connection=connection,
+        connector_for=connector_for,
+        audit=audit,
     )
     return Desk(app, client, backend, clock, mono, transport)
 

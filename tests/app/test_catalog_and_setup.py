@@ -133,8 +133,10 @@ def test_every_binding_has_an_id_and_a_tooltip() -> None:
         guide,
         history,
         lookup,
+        profiles,
         result,
         send_token,
+        settings,
     )
 
     classes: list[type[DOMNode]] = [
@@ -149,6 +151,8 @@ def test_every_binding_has_an_id_and_a_tooltip() -> None:
         absence.AbsenceModal,
         history.HistoryScreen,
         confirm.ConfirmModal,
+        profiles.ProfileSwitcher,
+        settings.SettingsModal,
     ]
     ids: dict[str, str] = {}
     for cls in classes:
@@ -168,6 +172,9 @@ def test_language_choice() -> None:
     assert choose_language(argparse.Namespace(lang=None), {"LC_MESSAGES": "en_US"}) == "en"
     assert choose_language(argparse.Namespace(lang=None), {"LANG": "C.UTF-8"}) == "pt"
     assert choose_language(argparse.Namespace(lang=None), {}) == "pt"
+    # the profile's (or the file's) language comes between --lang and the locale
+    assert choose_language(argparse.Namespace(lang=None), {"LANG": "pt_BR"}, "en") == "en"
+    assert choose_language(argparse.Namespace(lang="pt"), {}, "en") == "pt"
 
 
 def test_cursor_blink_is_off_over_ssh_unless_asked() -> None:

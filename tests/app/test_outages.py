@@ -85,12 +85,13 @@ async def test_startup_with_the_backend_down_shows_the_banner_then_recovers() ->
     async with running(desk) as pilot:
         assert _banner(pilot.app).display
         assert not desk.app.local_mode
-        assert text_of(desk.app, "#top-mode") == "SEM CONEXÃO"
+        assert text_of(desk.app, "#top-connection") == "SEM CONEXÃO"
         assert "Fila indisponível" in text_of(desk.app, "#queue-title")
         desk.transport.mode = "ok"
         await press(pilot, "f5")
         assert not _banner(pilot.app).display
         assert desk.app.local_mode
+        assert text_of(desk.app, "#top-connection") == "local · ok"
         assert text_of(desk.app, "#top-mode") == "MODO DEMONSTRAÇÃO LOCAL"
         assert text_of(desk.app, "#queue-title") == "Fila de atendimento (13)"
 

@@ -9,6 +9,7 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 import pytest
+from config_harness import Home
 from desk_harness import Desk, latest_code, make_desk, press, settle
 from textual.pilot import Pilot
 from textual.widgets import OptionList
@@ -158,3 +159,34 @@ def test_screen_in_english(snap_compare: SnapCompare, name: str) -> None:
 @pytest.mark.parametrize("name", ["lookup", "guide_pending", "send_token", "result", "outage"])
 def test_screen_in_the_16_colour_ansi_theme(snap_compare: SnapCompare, name: str) -> None:
     assert _shoot(snap_compare, SCENARIOS[name], (80, 24), theme="ansi-dark")
+
+
+PROFILES = """# the clinic's operators (written by the technician)
+default = "unimed"
+
+[profiles.unimed]
+operator = "Unimed Londrina"
+url = "https://token.unimed.example/v1"
+
+[profiles.dental]
+operator = "Dental Uni"
+url = "https://api.dentaluni.example/v1"
+"""
+
+
+async def profile_switcher(desk: Desk, pilot: Pilot[Any]) -> None:
+    await press(pilot, "f9")
+
+
+async def settings(desk: Desk, pilot: Pilot[Any]) -> None:
+    await press(pilot, "f10")
+
+
+SETUP_SCENARIOS: dict[str, Scenario] = {"profiles": profile_switcher, "settings": settings}
+
+
+@pytest.mark.parametrize("name", list(SETUP_SCENARIOS))
+def test_setup_screen_in_portuguese(snap_compare: SnapCompare, home: Home, name: str) -> None:
+    """F9 and F10 over the lookup, with two profiles in the (test's own) configuration."""
+    home.write_config(PROFILES)
+    assert _shoot(snap_compare, SETUP_SCENARIOS[name], (80, 24))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import shlex
 import shutil
 import subprocess
@@ -70,10 +71,17 @@ def terminal(tmp_path: Path) -> Iterator[tuple[Terminal, Path]]:
         "LANG": "pt_BR.UTF-8",
         "LC_ALL": "",
         "TZ": "America/Sao_Paulo",
+        # Never the real user's configuration, keys or audit log: no profile, so the local
+        # demonstration, and the audit log in the test's directory.
+        "FRONTDESK_CONFIG": str(tmp_path / "config" / "config.toml"),
+        "XDG_CONFIG_HOME": str(tmp_path / "config"),
+        "XDG_DATA_HOME": str(tmp_path / "data"),
+        "XDG_STATE_HOME": str(tmp_path / "state"),
     }
     assignments = " ".join(f"{name}={shlex.quote(value)}" for name, value in settings.items())
+    unset = "-u FRONTDESK_CURSOR_BLINK -u NO_COLOR -u FRONTDESK_PROFILE -u FRONTDESK_API_KEY"
     command = (
-        f"env -u FRONTDESK_CURSOR_BLINK -u NO_COLOR {assignments} "
+        f"env {unset} -u FRONTDESK_THEME {assignments} "
         f"{shlex.quote(sys.executable)} -m frontdesk --db {shlex.quote(str(db))}"
     )
     subprocess.run(
@@ -142,3 +150,9 @@ def test_whole_release_by_sms_in_a_real_terminal(terminal: tuple[Terminal, Path]
     while term.alive():
         assert time.monotonic() < deadline, "the program did not quit"
         time.sleep(0.1)
+
+    # The real program kept its audit log, with the actions and without the code.
+    audit = (db.parent / "state" / "frontdesk" / "log" / "audit.jsonl").read_text("utf-8")
+    actions = [json.loads(line)["action"] for line in audit.splitlines()]
+    assert actions == ["lookup", "send", "validate"]
+    assert '"profile":"local"' in audit and code not in audit

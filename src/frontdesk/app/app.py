@@ -1,4 +1,5 @@
-"""The Textual App: one client, the screen flow (lookup → guide → code → result), the simulator.
+"""The Textual App: one client, the screen flow (lookup → guide → code → result), the simulator,
+the active profile (F9 switches it), the settings (F10) and the audit log of desk actions.
 
 Screens other than the lookup are imported when first opened, so the first screen paints
 fast; the backend (and its imports) is connected after that, in the background.
@@ -22,19 +23,28 @@ from textual.reactive import reactive
 from textual.screen import Screen
 
 import frontdesk
-from frontdesk.app.i18n import Language, set_language, t
-from frontdesk.app.screens.base import DeskScreen, GuideChanged, translate_bindings
+from frontdesk.app.i18n import Language, get_language, set_language, t
+from frontdesk.app.screens.base import (
+    DeskModal,
+    DeskScreen,
+    GuideChanged,
+    retranslate_bindings,
+    translate_bindings,
+)
 from frontdesk.app.screens.lookup import LookupScreen
 from frontdesk.app.widgets.simulator import SimState, SimulatorPanel
 
 if TYPE_CHECKING:
     from frontdesk.client.client import FrontdeskClient
     from frontdesk.client.models import Channels, Guide, Health, Token
+    from frontdesk.config.audit import AuditLog
+    from frontdesk.config.connection import Connection
 
 # Nothing under `frontdesk.client` is imported before the first screen is drawn: the
 # package brings httpx. Methods that need its exceptions import them when they run.
 
 SIMULATOR_CLOCK_STEP = 30 * 60
+UNREACHABLE_STATUSES = frozenset({502, 503, 504})  # a proxy answered; the backend did not
 KEY_NAMES = {
     "enter": "Enter",
     "escape": "Esc",
@@ -63,6 +73,15 @@ def css_paths() -> list[str | PurePath]:
     return [folder / name for name in names]
 
 
+def connection_label(connection: Connection) -> str:
+    """The top bar's name for a connection: "local", "unimed (Unimed Londrina)", a host."""
+    label = connection.label
+    operator = connection.operator
+    if operator and operator != label:
+        return t("app.profile_operator", profile=label, operator=operator)
+    return label
+
+
 @dataclass(frozen=True)
 class Connector:
     """How to reach the backend: `make` builds the client; `preload` warms imports off-loop."""
@@ -88,9 +107,23 @@ class FrontdeskApp(App[int]):
         Binding(
             "f7", "sim_clock", "key.sim_clock", id="simulator.clock", tooltip="key.sim_clock.tip"
         ),
+        # Not in the footer (no room at 80 columns): in F1's list and the command palette.
+        Binding(
+            "f9",
+            "switch_profile",
+            "key.profiles",
+            id="profiles",
+            tooltip="key.profiles.tip",
+            show=False,
+        ),
+        Binding(
+            "f10", "settings", "key.settings", id="settings", tooltip="key.settings.tip", show=False
+        ),
     ]
 
-    backend_label: reactive[str] = reactive("")
+    profile_label: reactive[str] = reactive("")
+    health_state: reactive[str] = reactive("checking")  # checking | ok | offline
+    insecure: reactive[bool] = reactive(False)
     local_mode: reactive[bool] = reactive(False)
     simulator_visible: reactive[bool] = reactive(False)
     sim_state: reactive[SimState] = reactive(SimState)
@@ -107,13 +140,32 @@ class FrontdeskApp(App[int]):
         simulator_poll: float = 5.0,
         show_simulator: bool | None = None,
         theme: str | None = None,
+        connection: Connection | None = None,
+        connector_for: Callable[[Connection], Connector] | None = None,
+        audit: AuditLog | None = None,
+        allow_insecure: bool = False,
+        fixed_language: Language | None = None,
+        fixed_theme: str | None = None,
     ) -> None:
+        """`connection` is what the desk is connected to (labels, the insecure marker);
+        `connector_for` builds the connector of another one (the profile switcher);
+        `audit` receives one line per desk action. `allow_insecure` is `--insecure`,
+        `fixed_language`/`fixed_theme` are `--lang`/FRONTDESK_THEME: they win over a
+        profile's own settings when switching."""
         if client is None and connector is None:
             raise ValueError("FrontdeskApp needs a client or a connector")
         set_language(lang)
         super().__init__()
         translate_bindings(self._bindings)
         self.lang: Language = lang
+        self.connection = connection
+        self.connector_for = connector_for
+        self.audit = audit
+        self.allow_insecure = allow_insecure
+        self.fixed_language = fixed_language
+        self.fixed_theme = fixed_theme
+        self._audit_warned = False
+        self._owns_client = client is None
         self.monotonic = monotonic
         self.input_cursor_blink = cursor_blink
         self.friendly_errors = friendly_errors
@@ -127,7 +179,11 @@ class FrontdeskApp(App[int]):
         self.health: Health | None = None
         self.current_guide: Guide | None = None
         self._sac_codes: dict[str, str] = {}
-        self.set_reactive(FrontdeskApp.backend_label, t("app.connecting"))
+        label = connector.label if connector is not None else ""
+        if connection is not None:
+            label = connection_label(connection)
+        self.set_reactive(FrontdeskApp.profile_label, label)
+        self.set_reactive(FrontdeskApp.insecure, bool(connection and connection.insecure))
 
     # -- the backend -----------------------------------------------------------------------
 
@@ -150,7 +206,7 @@ class FrontdeskApp(App[int]):
                 try:
                     self.health = await self._client.health()
                 except Exception:
-                    self.backend_label = t("app.offline")
+                    self.health_state = "offline"
                     raise
                 self._connected(self.health)
             return self._client
@@ -158,24 +214,171 @@ class FrontdeskApp(App[int]):
     def _connected(self, health: Health) -> None:
         local = health.mode == "local"
         self.local_mode = local
-        if local:
-            self.backend_label = t("app.local_mode")
-        else:
-            label = self._connector.label if self._connector else ""
-            self.backend_label = t("app.remote_mode", url=label) if label else ""
+        self.health_state = "ok"
+        if not self.profile_label and local:
+            self.profile_label = "local"
         if local:
             wide = self.size.width >= WIDE_ENOUGH_FOR_SIMULATOR
             self.simulator_visible = wide if self.show_simulator is None else self.show_simulator
         self.refresh_bindings()
 
-    async def on_unmount(self) -> None:
-        if self._client is not None and self._connector is not None:  # ours to close
+    def note_backend(self, trouble: BaseException | None) -> None:
+        """A request just ended: answered (`None`, or an error the backend sent) or not.
+
+        The top bar's health changes only here and in the start-up check: no polling, and
+        the reactive repaints only when the state really changes.
+        """
+        if trouble is None:
+            self.health_state = "ok"
+            return
+        from frontdesk.client import errors as e
+
+        if isinstance(trouble, e.BackendUnavailable) or (
+            isinstance(trouble, e.ServerError) and trouble.status in UNREACHABLE_STATUSES
+        ):
+            self.health_state = "offline"
+        elif isinstance(trouble, e.FrontdeskClientError):
+            self.health_state = "ok"  # it answered, if only to refuse
+
+    async def _close_connection(
+        self, client: FrontdeskClient | None, connector: Connector | None, owned: bool
+    ) -> None:
+        if client is not None and owned:
             try:
-                await self._client.aclose()
-            except Exception as exc:  # closing must never raise at exit
+                await client.aclose()
+            except Exception as exc:  # closing must never raise
                 self.log.warning(f"closing the client: {exc!r}")
-        if self._connector is not None and self._connector.close is not None:
-            self._connector.close()
+        if connector is not None and connector.close is not None:
+            try:
+                connector.close()
+            except Exception as exc:
+                self.log.warning(f"closing the backend: {exc!r}")
+
+    async def on_unmount(self) -> None:
+        await self._close_connection(self._client, self._connector, self._owns_client)
+
+    # -- the audit log -----------------------------------------------------------------------
+
+    def audit_record(
+        self,
+        action: str,
+        *,
+        outcome: str,
+        guide: str | None = None,
+        channel: str | None = None,
+        destination: str | None = None,
+        reason: str | None = None,
+    ) -> None:
+        """One line in the audit log (none without one). Never a code, never a full contact:
+        callers pass the masked labels and destinations the backend gave them."""
+        if self.audit is None:
+            return
+        written = self.audit.record(
+            action,
+            outcome=outcome,
+            guide=guide,
+            channel=channel,
+            destination=destination,
+            reason=reason,
+        )
+        if written is None and not self._audit_warned:
+            self._audit_warned = True  # said once; the desk's work goes on
+            error = self.audit.last_error
+            reason_text = (error.strerror or type(error).__name__) if error else "?"
+            self.notify(
+                t("app.audit_unwritable", path=self.audit.path, reason=reason_text),
+                severity="warning",
+                timeout=15,
+            )
+
+    # -- profiles and settings -------------------------------------------------------------
+
+    def action_switch_profile(self) -> None:
+        from frontdesk.app.screens.profiles import ProfileSwitcher
+
+        if isinstance(self.screen, DeskModal):
+            return
+
+        def answered(connection: Connection | None) -> None:
+            if connection is not None:
+                self.switch_to(connection)
+
+        current = self.connection.profile if self.connection is not None else None
+        local = self.connection is None or self.connection.is_local
+        self.push_screen(
+            ProfileSwitcher(current=current, local=local, allow_insecure=self.allow_insecure),
+            answered,
+        )
+
+    @work(exclusive=True, exit_on_error=False, group="switch", description="switch profile")
+    async def switch_to(self, connection: Connection) -> None:
+        """Use `connection` from now on: the old client closed, an empty lookup, a new health
+        check, and the audit log's profile changed."""
+        if self.connector_for is None:
+            from frontdesk.app.main import connector_for
+
+            make_connector: Callable[[Connection], Connector] = connector_for
+        else:
+            make_connector = self.connector_for
+        connector = make_connector(connection)
+        for screen in self.screen_stack:
+            self.workers.cancel_node(screen)  # nothing in flight on the old client
+        for group in ("simulator", "simulator-sac", "simulator-clock"):
+            self.workers.cancel_group(self, group)
+        async with self._connect_lock:
+            old = (self._client, self._connector, self._owns_client)
+            self._client, self._connector, self._owns_client = None, connector, True
+            self.health = None
+        await self._close_connection(*old)
+        self.connection = connection
+        if self.audit is not None:
+            self.audit.profile = connection.label
+        self.current_guide = None
+        self._sac_codes = {}
+        self.local_mode = False
+        self.health_state = "checking"
+        self.profile_label = connection_label(connection)
+        self.insecure = connection.insecure
+        self.audit_record("profile_switch", outcome="ok")
+        self.back_to_lookup(reload=True)  # the screens above it leave the stack at once
+        language = self.fixed_language or connection.language  # the profile's own, if any
+        await self.apply_settings(language, self.fixed_theme or connection.theme)
+        self.notify(t("profiles.switched", name=connection.display_name), timeout=4)
+
+    def action_settings(self) -> None:
+        from frontdesk.app.screens.settings import SettingsModal, SettingsSaved
+
+        if isinstance(self.screen, DeskModal):
+            return
+
+        async def apply(saved: SettingsSaved) -> None:
+            await self.apply_settings(saved.language, saved.theme)
+            self.notify(t("settings.saved", path=saved.path), timeout=6)  # in the new words
+
+        def answered(saved: SettingsSaved | None) -> None:
+            if saved is not None:
+                self.run_worker(
+                    apply(saved), group="settings", exit_on_error=False, description="settings"
+                )
+
+        profile = self.connection.profile if self.connection is not None else None
+        self.push_screen(SettingsModal(profile=profile), answered)
+
+    async def apply_settings(self, language: Language | None, theme: str | None) -> None:
+        """Apply a language and a theme now (None: keep the current one). A new language
+        redraws every open screen in it."""
+        if theme and theme in self.available_themes and theme != self.theme:
+            self.theme = theme
+        if language is None or language == self.lang:
+            return
+        previous = get_language()
+        set_language(language)
+        self.lang = language
+        retranslate_bindings(self._bindings, previous)
+        for screen in list(self.screen_stack):
+            if isinstance(screen, DeskScreen) and screen.is_attached:
+                await screen.relabel(previous)
+        self.refresh_bindings()
 
     # -- screens ---------------------------------------------------------------------------
 
@@ -236,8 +439,9 @@ class FrontdeskApp(App[int]):
 
         self.push_screen(ConfirmModal(question), answered)
 
-    def back_to_lookup(self) -> None:
-        """Close every screen above the lookup and empty it for the next patient."""
+    def back_to_lookup(self, *, reload: bool = False) -> None:
+        """Close every screen above the lookup and empty it for the next patient
+        (`reload`: forget its queue and load it again, from a new backend)."""
         stack = self.screen_stack
         lookups = [i for i, screen in enumerate(stack) if isinstance(screen, LookupScreen)]
         keep = lookups[-1] + 1 if lookups else 1
@@ -246,6 +450,8 @@ class FrontdeskApp(App[int]):
         base = stack[keep - 1]
         if isinstance(base, LookupScreen):
             base.reset_for_next_patient()
+            if reload:
+                base.start_over()
 
     # -- keys ------------------------------------------------------------------------------
 
@@ -314,6 +520,11 @@ class FrontdeskApp(App[int]):
                 await self.run_action(action, node)  # type: ignore[arg-type]
 
             yield SystemCommand(binding.description, binding.tooltip or binding.description, run)
+        if not isinstance(screen, DeskModal):
+            yield SystemCommand(
+                t("key.profiles"), t("key.profiles.tip"), self.action_switch_profile
+            )
+            yield SystemCommand(t("key.settings"), t("key.settings.tip"), self.action_settings)
         yield SystemCommand(t("key.theme"), t("key.theme.tip"), self.action_change_theme)
         yield SystemCommand(t("key.quit"), t("key.quit.tip"), self.action_quit)
 

@@ -18,9 +18,18 @@ CATALOG: Final[dict[str, tuple[str, str]]] = {
     "app.title": ("Frontdesk", "Frontdesk"),
     "app.local_mode": ("MODO DEMONSTRAÇÃO LOCAL", "LOCAL DEMONSTRATION MODE"),
     "app.local_hint": ("F2 simulador", "F2 simulator"),
-    "app.remote_mode": ("Operadora: {url}", "Operator: {url}"),
     "app.connecting": ("Conectando…", "Connecting…"),
     "app.offline": ("SEM CONEXÃO", "OFFLINE"),
+    "app.online": ("ok", "ok"),
+    "app.connection": ("{profile} · {health}", "{profile} · {health}"),
+    "app.profile_operator": ("{profile} ({operator})", "{profile} ({operator})"),
+    "app.insecure": ("INSEGURO (http)", "INSECURE (http)"),
+    "app.audit_unwritable": (
+        "O registro de auditoria não pôde ser gravado em {path} ({reason}). Avise o suporte; "
+        "o atendimento continua.",
+        "The audit log could not be written to {path} ({reason}). Tell support; the desk "
+        "keeps working.",
+    ),
     "app.unexpected": (
         "Algo deu errado no programa. Voltamos à busca; nada foi perdido na operadora.",
         "Something went wrong in the program. Back to the lookup; nothing was lost on the "
@@ -57,6 +66,16 @@ CATALOG: Final[dict[str, tuple[str, str]]] = {
     "key.theme": ("Tema", "Theme"),
     "key.theme.tip": ("Troca as cores do programa", "Changes the program's colours"),
     "key.quit.tip": ("Fecha o programa", "Closes the program"),
+    "key.profiles": ("Perfis", "Profiles"),
+    "key.profiles.tip": (
+        "Troca a operadora (perfil de conexão) e volta à busca",
+        "Switches the operator (connection profile) and goes back to the lookup",
+    ),
+    "key.settings": ("Configurações", "Settings"),
+    "key.settings.tip": (
+        "Idioma e tema, salvos no arquivo de configuração",
+        "Language and theme, saved in the configuration file",
+    ),
     "key.new_lookup": ("Nova busca", "New lookup"),
     "key.new_lookup.tip": (
         "Volta à busca de guias, para o próximo paciente",
@@ -459,6 +478,77 @@ CATALOG: Final[dict[str, tuple[str, str]]] = {
         "receive and the app code; F6 simulates the SAC; F7 moves the clock forward.",
     ),
     "help.close": ("Esc fecha a ajuda", "Esc closes the help"),
+    # --- profile switcher (F9) --------------------------------------------------------
+    "profiles.title": ("Trocar de perfil", "Switch profile"),
+    "profiles.question": (
+        "Com qual operadora trabalhar agora?",
+        "Which operator to work with now?",
+    ),
+    "profiles.local": ("Demonstração local", "Local demonstration"),
+    "profiles.local_detail": (
+        "backend embutido, com dados de demonstração e simulador",
+        "embedded backend, with demonstration data and the simulator",
+    ),
+    "profiles.in_use": ("em uso", "in use"),
+    "profiles.none": (
+        "Nenhum perfil configurado. O suporte cria um com `frontdesk profiles add` "
+        "(veja docs/setup.md).",
+        "No profile configured. Support adds one with `frontdesk profiles add` "
+        "(see docs/setup.md).",
+    ),
+    "profiles.loading": ("Lendo os perfis…", "Reading the profiles…"),
+    "profiles.switching": ("Abrindo o perfil {name}…", "Opening profile {name}…"),
+    "profiles.failed": (
+        "Perfil não trocado; continua {current}.\n{reason}",
+        "Profile not switched; still on {current}.\n{reason}",
+    ),
+    "profiles.switched": ("Perfil em uso: {name}.", "Profile in use: {name}."),
+    "key.switch": ("Trocar", "Switch"),
+    "key.switch.tip": (
+        "Passa a usar o perfil marcado (volta à busca vazia)",
+        "Uses the highlighted profile from now on (back to an empty lookup)",
+    ),
+    # --- settings (F10) ----------------------------------------------------------------
+    "settings.title": ("Configurações", "Settings"),
+    "settings.language": ("Idioma", "Language"),
+    "settings.theme": ("Tema (cores)", "Theme (colours)"),
+    "settings.current": ("atual", "current"),
+    # each language by its own name, whatever the current one
+    "language.pt": ("Português", "Português"),
+    "language.en": ("English", "English"),
+    "settings.scope_all": (
+        "Setas escolhem, Tab passa à outra lista, Enter salva para todos os perfis.",
+        "Arrows choose, Tab moves to the other list, Enter saves for every profile.",
+    ),
+    "settings.scope_profile": (
+        "Setas escolhem, Tab passa à outra lista, Enter salva para o perfil {name}.",
+        "Arrows choose, Tab moves to the other list, Enter saves for profile {name}.",
+    ),
+    "settings.saving": ("Salvando…", "Saving…"),
+    "settings.saved": ("Configurações salvas em {path}.", "Settings saved in {path}."),
+    "settings.failed": (
+        "Não foi possível salvar; nada mudou no arquivo. Enter tenta de novo, Esc desiste.\n"
+        "{reason}",
+        "Could not save; the file is unchanged. Enter tries again, Esc gives up.\n{reason}",
+    ),
+    "theme.textual-dark": ("escuro (padrão)", "dark (default)"),
+    "theme.textual-light": ("claro", "light"),
+    "theme.nord": ("azulado, escuro", "bluish, dark"),
+    "theme.gruvbox": ("quente, escuro", "warm, dark"),
+    "theme.solarized-light": ("claro, pouco contraste", "light, soft contrast"),
+    "theme.ansi-dark": (
+        "16 cores do terminal, fundo escuro (SSH, terminais simples)",
+        "the terminal's 16 colours, dark background (SSH, plain terminals)",
+    ),
+    "theme.ansi-light": (
+        "16 cores do terminal, fundo claro",
+        "the terminal's 16 colours, light background",
+    ),
+    "key.save": ("Salvar", "Save"),
+    "key.save.tip": (
+        "Salva o idioma e o tema escolhidos e aplica já",
+        "Saves the chosen language and theme and applies them now",
+    ),
     # --- simulator -------------------------------------------------------------------
     "sim.title": ("Simulador do paciente", "Patient simulator"),
     "sim.outbox": ("Mensagens recebidas", "Messages received"),
@@ -556,11 +646,16 @@ _current: Language = "pt"
 
 
 def set_language(lang: Language) -> None:
-    """Choose the language for every later `t` call."""
+    """Choose the language for every later `t` call (and for the setup layer's messages)."""
     global _current
     if lang not in LANGUAGES:
         raise ValueError(f"unknown language {lang!r}")
     _current = lang
+    # Messages from `frontdesk.config` (a profile that will not open, a file that will not
+    # save) are shown in the app: they follow the same language. A tiny module: no httpx.
+    from frontdesk.config import texts
+
+    texts.set_language(lang)
 
 
 def get_language() -> Language:

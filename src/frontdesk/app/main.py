@@ -1,4 +1,10 @@
-"""`frontdesk` with no command: the terminal app, on the embedded local backend or a remote one."""
+"""`frontdesk` with no command: the terminal app, on the embedded local backend or a remote one.
+
+The connection comes from `frontdesk.config.connection.resolve` (`--profile`,
+FRONTDESK_PROFILE, the file's default, or `--url` with FRONTDESK_API_KEY; nothing at all:
+the embedded local backend). A configuration that cannot be used stops here, before any
+screen, with one line naming the file, the line and the key, and exit status 2.
+"""
 
 from __future__ import annotations
 
@@ -13,13 +19,28 @@ from frontdesk.app.i18n import Language, detect_language
 
 if TYPE_CHECKING:
     from frontdesk.app.app import Connector
+    from frontdesk.client.client import FrontdeskClient
+    from frontdesk.config.connection import Connection
+
+SETUP_ERROR_EXIT = 2
+THEME_ENV = "FRONTDESK_THEME"
 
 
-def choose_language(args: argparse.Namespace, environ: Mapping[str, str]) -> Language:
+def cli_language(args: argparse.Namespace) -> Language | None:
+    """`--lang`, if given."""
     lang = getattr(args, "lang", None)
-    if lang in ("pt", "en"):
-        return "en" if lang == "en" else "pt"
-    return detect_language(environ)
+    if lang == "pt":
+        return "pt"
+    if lang == "en":
+        return "en"
+    return None
+
+
+def choose_language(
+    args: argparse.Namespace, environ: Mapping[str, str], configured: Language | None = None
+) -> Language:
+    """`--lang`, else the profile's or the file's language, else the locale's."""
+    return cli_language(args) or configured or detect_language(environ)
 
 
 def cursor_blink(environ: Mapping[str, str]) -> bool:
@@ -47,7 +68,7 @@ def local_connector(db: str | None) -> Connector:
         return client
 
     def close() -> None:
-        backend = holder.get("backend")
+        backend = holder.pop("backend", None)
         closer = getattr(backend, "close", None)
         if callable(closer):
             closer()
@@ -70,27 +91,65 @@ def remote_connector(url: str, api_key: str | None) -> Connector:
     return Connector(make=make, preload=preload, label=url)
 
 
+def connector_for(connection: Connection, db: str | None = None) -> Connector:
+    """How to reach `connection`: the embedded backend on `db`, or its remote client (its
+    key, CA bundle and timeouts, through `Connection.client`)."""
+    from frontdesk.app.app import Connector
+
+    if connection.url is None:
+        return local_connector(db)
+
+    def preload() -> None:
+        import frontdesk.client.client  # noqa: F401
+
+    return Connector(make=connection.client, preload=preload, label=connection.label)
+
+
+def local_db(args: argparse.Namespace) -> str | None:
+    """`--db` as given (":memory:" kept), else None: the user data directory's database."""
+    db = getattr(args, "db", None)
+    if db and db != ":memory:":
+        return str(Path(db).expanduser())
+    return db or None
+
+
 def run_app(args: argparse.Namespace) -> int:
-    """Run the terminal app; returns the process exit code."""
+    """Run the terminal app; returns the process exit code (2: the setup is not usable)."""
+    from frontdesk.config import texts
+    from frontdesk.config.connection import resolve
+    from frontdesk.config.errors import SetupError
+
     environ = os.environ
-    lang = choose_language(args, environ)
-    url = getattr(args, "url", None)
-    if url:
-        connector = remote_connector(url, environ.get("FRONTDESK_API_KEY") or None)
-    else:
-        db = getattr(args, "db", None)
-        if db and db != ":memory:":
-            db = str(Path(db).expanduser())
-        connector = local_connector(db)  # None: the backend's file in the user data directory
+    # Messages about the configuration itself: --lang, else the locale (no profile yet).
+    texts.set_language(choose_language(args, environ))
+    try:
+        connection = resolve(args)
+    except SetupError as error:
+        print(f"frontdesk: {error}", file=sys.stderr)
+        return SETUP_ERROR_EXIT
+    lang = choose_language(args, environ, connection.language)
+    texts.set_language(lang)
+    db = local_db(args)  # --db is the local demonstration's, also when F9 switches to it
+    env_theme = environ.get(THEME_ENV) or None  # e.g. ansi-dark for a 16-colour terminal
 
     from frontdesk.app.app import FrontdeskApp
+    from frontdesk.config.audit import AuditLog
+
+    def connect(chosen: Connection) -> Connector:
+        return connector_for(chosen, db)
 
     app = FrontdeskApp(
-        connector=connector,
+        connector=connect(connection),
+        connection=connection,
+        connector_for=connect,
+        audit=AuditLog(profile=connection.label),
+        allow_insecure=bool(getattr(args, "insecure", False)),
         lang=lang,
+        fixed_language=cli_language(args),
+        theme=env_theme or connection.theme,
+        fixed_theme=env_theme,
         cursor_blink=cursor_blink(environ),
         friendly_errors=True,
-        theme=environ.get("FRONTDESK_THEME") or None,  # e.g. ansi-dark for 16-colour terminals
     )
     result = app.run()
     code = result if isinstance(result, int) else app.return_code or 0
@@ -99,7 +158,3 @@ def run_app(args: argparse.Namespace) -> int:
 
         print(t("app.unexpected"), file=sys.stderr)
     return code
-
-
-if TYPE_CHECKING:
-    from frontdesk.client.client import FrontdeskClient

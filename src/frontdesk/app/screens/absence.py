@@ -14,7 +14,7 @@ from textual.widgets.option_list import Option
 
 from frontdesk.app.formatting import reason_label
 from frontdesk.app.i18n import t
-from frontdesk.app.screens.base import DeskModal
+from frontdesk.app.screens.base import DeskModal, audit_outcome
 from frontdesk.app.widgets.banner import ConnectionBanner
 from frontdesk.app.widgets.inputs import show_enter
 from frontdesk.client.errors import FrontdeskClientError
@@ -108,6 +108,9 @@ class AbsenceModal(DeskModal[Guide]):
             client = await self.client()
             guide = await client.absence(self.guide.number, reason, idempotency_key=idempotency_key)
         except FrontdeskClientError as exc:
+            self.desk.audit_record(
+                "absence", guide=self.guide.number, reason=reason, outcome=audit_outcome(exc)
+            )
             self.sending = False
             trouble = self.report(exc, retry=lambda: self.submit(reason, idempotency_key))
             if not trouble.banner:  # the banner says it, with F5
@@ -115,5 +118,8 @@ class AbsenceModal(DeskModal[Guide]):
             else:
                 self._detail(t("absence.confirm", code=reason, reason=reason_label(reason)))
             return
+        self.desk.audit_record(
+            "absence", guide=self.guide.number, reason=reason, outcome=guide.status
+        )
         self.sending = False
         self.dismiss(guide)

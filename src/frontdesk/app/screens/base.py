@@ -1,4 +1,5 @@
-"""What every screen shares: translated bindings, the banner with F5 retry, error reporting."""
+"""What every screen shares: translated bindings, the banner with F5 retry, error reporting,
+the backend's health as each request ends, and redrawing in a newly chosen language."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.worker import Worker, WorkerState
 
-from frontdesk.app.i18n import t
+from frontdesk.app.i18n import CATALOG, LANGUAGES, Language, t
 from frontdesk.app.problems import Trouble, describe
 from frontdesk.app.widgets.banner import ConnectionBanner
 
@@ -33,6 +34,28 @@ def translate_bindings(bindings: BindingsMap) -> None:
             )
             for b in items
         ]
+
+
+def retranslate_bindings(bindings: BindingsMap, previous: Language) -> None:
+    """Bindings already translated into `previous`: into the current language."""
+    column = LANGUAGES.index(previous)
+    keys = {pair[column]: key for key, pair in CATALOG.items() if key.startswith("key.")}
+    for key, items in list(bindings.key_to_bindings.items()):
+        bindings.key_to_bindings[key] = [
+            replace(
+                b,
+                description=t(keys[b.description]) if b.description in keys else b.description,
+                tooltip=t(keys[b.tooltip]) if b.tooltip in keys else b.tooltip,
+            )
+            for b in items
+        ]
+
+
+def audit_outcome(exc: BaseException) -> str:
+    """How a failed request goes into the audit log: the contract's code (`invalid_code`,
+    `token_expired`…), or `error:<code>` for a connection-type trouble."""
+    trouble = describe(exc)
+    return f"error:{trouble.code}" if trouble.banner else trouble.code
 
 
 def own_bindings_first(bindings: BindingsMap, own: list[BindingType]) -> None:
@@ -72,6 +95,7 @@ class DeskScreen(Screen[ResultT]):
         translate_bindings(self._bindings)
         own_bindings_first(self._bindings, type(self).BINDINGS)
         self._retry: Callable[[], object] | None = None
+        self._trouble: BaseException | None = None
 
     @property
     def desk(self) -> FrontdeskApp:
@@ -91,8 +115,10 @@ class DeskScreen(Screen[ResultT]):
         trouble = describe(exc)
         if trouble.code == "bug":
             self.desk.record_bug(exc)
+        self.desk.note_backend(exc)
         if trouble.banner:
             self._retry = retry
+            self._trouble = exc
             self.query_one(ConnectionBanner).show_problem(trouble.text, retry=retry is not None)
         else:
             self.clear_problem()
@@ -100,7 +126,14 @@ class DeskScreen(Screen[ResultT]):
         return trouble
 
     def clear_problem(self) -> None:
+        """The request just made was answered: no banner, and the backend is reachable."""
+        self.desk.note_backend(None)
+        self.forget_problem()
+
+    def forget_problem(self) -> None:
+        """No banner and nothing to retry (saying nothing about the backend's health)."""
         self._retry = None
+        self._trouble = None
         for banner in self.query(ConnectionBanner):
             banner.clear()
 
@@ -125,6 +158,21 @@ class DeskScreen(Screen[ResultT]):
             self.report(event.worker.error)
 
     def on_screen_resume(self) -> None:
+        self.refresh_bindings()
+
+    # -- a new language ----------------------------------------------------------------------
+
+    async def relabel(self, previous: Language) -> None:
+        """Redraw every text in the language just chosen: keys, then the whole screen.
+
+        The screen is composed again; subclasses override this to put back what `compose`
+        alone does not draw (typed values, tables, countdowns), calling it first.
+        """
+        retranslate_bindings(self._bindings, previous)
+        await self.recompose()
+        if self._retry is not None and self._trouble is not None:  # the banner, in new words
+            text = describe(self._trouble).text
+            self.query_one(ConnectionBanner).show_problem(text, retry=True)
         self.refresh_bindings()
 
 

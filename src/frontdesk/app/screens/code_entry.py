@@ -13,9 +13,9 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import Footer, Input, Static
 
 from frontdesk.app.formatting import DEFAULT_CODE_LENGTH, code_problem
-from frontdesk.app.i18n import t
+from frontdesk.app.i18n import Language, t
 from frontdesk.app.problems import describe
-from frontdesk.app.screens.base import DeskScreen, GuideChanged
+from frontdesk.app.screens.base import DeskScreen, GuideChanged, audit_outcome
 from frontdesk.app.widgets.banner import ConnectionBanner
 from frontdesk.app.widgets.inputs import DeskInput, show_enter
 from frontdesk.app.widgets.simulator import SimulatorPanel
@@ -90,6 +90,22 @@ class CodeEntryScreen(DeskScreen[None]):
 
     def reload(self) -> None:
         self.refresh_token()
+
+    async def relabel(self, previous: Language) -> None:
+        value = self.field.value
+        kept = self.panel.countdowns()
+        await super().relabel(previous)
+        self._resend_ready = None
+        self._show_token(self.token)
+        self.panel.resume(kept)
+        self._show_via()
+        self._show_resend()
+        field = self.field
+        field.border_title = t("code.field", n=self.code_length)
+        field.value = value  # its hint follows, in the new words
+        if not value:
+            self._hint(code_problem("", self.code_length) or "")
+        field.focus()
 
     # -- drawing ---------------------------------------------------------------------------
 
@@ -220,19 +236,34 @@ class CodeEntryScreen(DeskScreen[None]):
             client = await self.client()
             guide = await client.validate(self.guide.number, code, idempotency_key=idempotency_key)
         except e.AlreadyAuthorized as exc:
+            self._audit("validate", audit_outcome(exc))
             self.busy = False
             self.clear_problem()
             self._hint(describe(exc).text)
             self.show_authorized_elsewhere(exc)
             return
         except e.FrontdeskClientError as exc:
+            self._audit("validate", audit_outcome(exc))
             self.busy = False
             self._validation_failed(exc, code, idempotency_key)
             return
+        self._audit("validate", guide.status)
         self.busy = False
         self.clear_problem()
         self.desk.refresh_simulator()
         self.desk.show_result(guide)
+
+    def _audit(self, action: str, outcome: str) -> None:
+        """One audit line with the token's channel kind and masked destination (as the
+        backend gave them); never the code."""
+        token = self.token
+        self.desk.audit_record(
+            action,
+            guide=self.guide.number,
+            channel=token.channel,
+            destination=token.destination,
+            outcome=outcome,
+        )
 
     def _validation_failed(self, exc: e.FrontdeskClientError, code: str, key: str) -> None:
         trouble = self.report(exc, retry=lambda: self.validate_code(code, key))
@@ -277,10 +308,12 @@ class CodeEntryScreen(DeskScreen[None]):
             client = await self.client()
             token = await client.cancel_token(self.guide.number, idempotency_key=idempotency_key)
         except e.FrontdeskClientError as exc:
+            self._audit("cancel", audit_outcome(exc))
             trouble = self.report(exc, retry=lambda: self.cancel_token(idempotency_key))
             if not trouble.banner:
                 self._hint(trouble.text, error=True)
             return
+        self._audit("cancel", token.state)
         self.clear_problem()
         self._show_token(token)
         self.notify(t("code.cancelled"))

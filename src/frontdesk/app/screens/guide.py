@@ -14,7 +14,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Footer, Static
 
 from frontdesk.app.formatting import date_text, local_datetime, reason_label, type_label
-from frontdesk.app.i18n import t
+from frontdesk.app.i18n import Language, t
 from frontdesk.app.screens.base import DeskScreen, GuideChanged
 from frontdesk.app.widgets.banner import ConnectionBanner
 from frontdesk.app.widgets.simulator import SimulatorPanel
@@ -139,6 +139,14 @@ class GuideScreen(DeskScreen[None]):
     def reload(self) -> None:
         self.load_guide()
         self.load_channels()
+
+    async def relabel(self, previous: Language) -> None:
+        kept = self.query_one("#guide-token", TokenPanel).countdowns()
+        await super().relabel(previous)
+        self.query_one("#token-box").border_title = t("guide.token")
+        self._shown = None
+        self.show_guide(self.guide)
+        self.query_one("#guide-token", TokenPanel).resume(kept)
 
     def show_guide(self, guide: Guide) -> None:
         previous, self.guide = self._shown, guide

@@ -11,7 +11,7 @@ from textual.containers import Vertical
 from textual.widgets import DataTable, Footer, Static
 
 from frontdesk.app.formatting import channel_label, delivery_label, event_label, local_datetime
-from frontdesk.app.i18n import t
+from frontdesk.app.i18n import Language, t
 from frontdesk.app.problems import attempts_text
 from frontdesk.app.screens.base import DeskScreen
 from frontdesk.app.widgets.banner import ConnectionBanner
@@ -69,6 +69,9 @@ class HistoryScreen(DeskScreen[None]):
         yield Footer(compact=True, show_command_palette=False)
 
     def on_mount(self) -> None:
+        self._start()
+
+    def _start(self) -> None:
         table = self.query_one("#history", DataTable)
         table.add_column(t("history.col.at"), key="at")
         table.add_column(t("history.col.event"), key="event")
@@ -76,6 +79,10 @@ class HistoryScreen(DeskScreen[None]):
         table.loading = True
         table.focus()
         self.load_events()
+
+    async def relabel(self, previous: Language) -> None:
+        await super().relabel(previous)
+        self._start()
 
     def reload(self) -> None:
         self.load_events()
@@ -85,18 +92,19 @@ class HistoryScreen(DeskScreen[None]):
 
     @work(exclusive=True, exit_on_error=False, group="events", description="load events")
     async def load_events(self) -> None:
-        table = self.query_one("#history", DataTable)
         try:
             client = await self.client()
             events = await client.events(self.guide.number)
         except FrontdeskClientError as exc:
             trouble = self.report(exc, retry=self.load_events)
+            table = self.query_one("#history", DataTable)  # after the wait: may be redrawn
             table.loading = False
             if not trouble.banner:
                 self.query_one("#history-empty", Static).update(trouble.text)
             return
         self.clear_problem()
         self.events = events
+        table = self.query_one("#history", DataTable)
         table.loading = False
         table.clear()
         for index, event in enumerate(events):

@@ -20,8 +20,8 @@ from frontdesk.app.formatting import (
     only_digits,
     type_short,
 )
-from frontdesk.app.i18n import t
-from frontdesk.app.screens.base import DeskScreen
+from frontdesk.app.i18n import Language, t
+from frontdesk.app.screens.base import DeskScreen, audit_outcome
 from frontdesk.app.widgets.banner import ConnectionBanner
 from frontdesk.app.widgets.inputs import DeskInput, show_enter
 from frontdesk.app.widgets.simulator import SimulatorPanel
@@ -154,13 +154,32 @@ class LookupScreen(DeskScreen[None]):
     def watch_card_mode(self, card_mode: bool) -> None:
         if not self.is_mounted:
             return
-        field = self.field
+        self._show_mode()
+        self.field.value = ""
+        self._hint(t("lookup.hint.card" if card_mode else "lookup.hint.guide"))
+        self.field.focus()
+
+    def _show_mode(self) -> None:
+        field, card_mode = self.field, self.card_mode
         field.border_title = t("lookup.field.card" if card_mode else "lookup.field.guide")
         field.placeholder = t(
             "lookup.placeholder.card" if card_mode else "lookup.placeholder.guide"
         )
-        field.value = ""
-        self._hint(t("lookup.hint.card" if card_mode else "lookup.hint.guide"))
+
+    async def relabel(self, previous: Language) -> None:
+        value = self.field.value
+        await super().relabel(previous)
+        self._show_mode()
+        field = self.field
+        field.value = value  # its hint follows, in the new words
+        if not value:
+            self._hint(t("lookup.hint.card" if self.card_mode else "lookup.hint.guide"))
+        table = self.query_one("#queue", DataTable)
+        if self._loaded:
+            self._populate()
+        else:
+            table.loading = True
+            self.load_queue()
         field.focus()
 
     # -- actions ---------------------------------------------------------------------------
@@ -209,6 +228,18 @@ class LookupScreen(DeskScreen[None]):
         self._hint(t("lookup.hint.guide"))
         self.field.focus()
 
+    def start_over(self) -> None:
+        """Another backend (a profile switch): forget the queue and load it from there."""
+        self.forget_problem()
+        self.guides = []
+        self._loaded = False
+        self._layout = None
+        table = self.query_one("#queue", DataTable)
+        table.clear(columns=True)
+        table.loading = True
+        self.query_one("#queue-title", Static).update(t("lookup.queue_loading"))
+        self.load_queue()
+
     @on(DataTable.RowSelected, "#queue")
     def _row_chosen(self, event: DataTable.RowSelected) -> None:
         if event.row_key.value is not None:
@@ -225,16 +256,19 @@ class LookupScreen(DeskScreen[None]):
             client = await self.client()
             guide = await client.get_guide(number)
         except GuideNotFound:
+            self.desk.audit_record("lookup", guide=number, outcome="not_found")
             self.clear_problem()
             self._hint(t("lookup.not_found", number=number), error=True)
             return
         except FrontdeskClientError as exc:
+            self.desk.audit_record("lookup", guide=number, outcome=audit_outcome(exc))
             trouble = self.report(exc, retry=lambda: self.open_guide(number))
             if trouble.banner:  # the banner says it, with F5; the number stays typed
                 self._hint(t("lookup.ready"))
             else:
                 self._hint(trouble.text, error=True)
             return
+        self.desk.audit_record("lookup", guide=number, outcome="found")
         self.clear_problem()
         if self.field.value.strip() == number:
             self.field.value = ""
@@ -270,19 +304,19 @@ class LookupScreen(DeskScreen[None]):
     async def load_queue(self) -> None:
         from frontdesk.client.errors import FrontdeskClientError
 
-        table = self.query_one("#queue", DataTable)
         card = self.card_filter
         try:
             client = await self.client()
             guides = await client.list_guides(card=card)
         except FrontdeskClientError as exc:
             self.report(exc, retry=self.load_queue)
+            table = self.query_one("#queue", DataTable)  # after the wait: it may be redrawn
             table.loading = False
             if not self._loaded:
                 self.query_one("#queue-title", Static).update(t("lookup.queue_unavailable"))
             return
         self.clear_problem()
-        table.loading = False
+        self.query_one("#queue", DataTable).loading = False
         ordered = queue_order(guides)
         if self._loaded and ordered == self.guides:
             return  # nothing changed: no repaint

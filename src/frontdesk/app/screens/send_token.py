@@ -15,7 +15,7 @@ from textual.widgets.option_list import Option
 
 from frontdesk.app.formatting import br_mobile_digits, mask_typed, valid_email
 from frontdesk.app.i18n import t
-from frontdesk.app.screens.base import DeskModal
+from frontdesk.app.screens.base import DeskModal, audit_outcome
 from frontdesk.app.widgets.banner import ConnectionBanner
 from frontdesk.app.widgets.inputs import DeskInput, show_enter
 from frontdesk.client.errors import FrontdeskClientError
@@ -146,7 +146,7 @@ class SendTokenModal(DeskModal[SendOutcome]):
                 if option.id is not None:
                     self._choose(option.id)
         elif self.stage == "instructions" and self.chosen is not None:
-            self.dismiss(SendOutcome("app" if self.chosen.kind == "app" else "sac"))
+            self._patient_asks(self.chosen)
         elif self.stage == "typing":
             self._send_typed()
 
@@ -178,9 +178,15 @@ class SendTokenModal(DeskModal[SendOutcome]):
             return
         chosen = self.chosen
         if self.stage == "instructions" and chosen is not None and chosen.id == option_id:
-            self.dismiss(SendOutcome("app" if chosen.kind == "app" else "sac"))
+            self._patient_asks(chosen)
             return
         self._choose(option_id)
+
+    def _patient_asks(self, chosen: Channel) -> None:
+        """The patient gets the code from the app or the SAC: nothing is sent from here."""
+        kind: Literal["app", "sac"] = "app" if chosen.kind == "app" else "sac"
+        self.desk.audit_record("send", guide=self.guide.number, channel=kind, outcome="instructed")
+        self.dismiss(SendOutcome(kind))
 
     @on(Input.Submitted, "#send-destination")
     def _typed_submitted(self) -> None:
@@ -277,6 +283,8 @@ class SendTokenModal(DeskModal[SendOutcome]):
         destination: str | None = None,
     ) -> None:
         previous = self.stage
+        registered = self._channel(channel_id) if channel_id is not None else None
+        kind = channel or (registered.kind if registered is not None else None)
         self.stage = "sending"
         self.query_one("#send-options", OptionList).disabled = True
         self._detail(t("send.sending", destination=shown_as))
@@ -290,6 +298,13 @@ class SendTokenModal(DeskModal[SendOutcome]):
                 idempotency_key=idempotency_key,
             )
         except FrontdeskClientError as exc:
+            self.desk.audit_record(
+                "send",
+                guide=self.guide.number,
+                channel=kind,
+                destination=shown_as,  # a masked label, never what was typed
+                outcome=audit_outcome(exc),
+            )
             self.stage = previous
             options = self.query_one("#send-options", OptionList)
             options.disabled = False
@@ -310,6 +325,13 @@ class SendTokenModal(DeskModal[SendOutcome]):
             else:
                 options.focus()
             return
+        self.desk.audit_record(
+            "send",
+            guide=self.guide.number,
+            channel=token.channel or kind,
+            destination=token.destination or shown_as,
+            outcome="sent",
+        )
         self.clear_problem()
         self._detail(t("send.sent", destination=token.destination or shown_as))
         self.desk.refresh_simulator()

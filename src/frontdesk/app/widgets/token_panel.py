@@ -61,6 +61,16 @@ class TokenPanel(Static):
             self.resend = Countdown(token.resend_in, now)
         self._render_token()
 
+    def countdowns(self) -> tuple[Countdown | None, Countdown | None]:
+        """The running countdowns (expiry, resend), to carry over to a redrawn panel."""
+        return self.expiry, self.resend
+
+    def resume(self, countdowns: tuple[Countdown | None, Countdown | None]) -> None:
+        """Go on with countdowns taken from `countdowns()` (same token, a redrawn screen)."""
+        self.expiry, self.resend = countdowns
+        self._shown = ""
+        self._render_token()
+
     @property
     def expires_left(self) -> int | None:
         return None if self.expiry is None else self.expiry.left(self._monotonic())

@@ -1,0 +1,180 @@
+"""F9: switch to another connection profile (an operator's backend) or to the local demo.
+
+The profiles come from the configuration file; choosing one resolves it like the command
+line does (`--insecure` carried over), off the event loop because the keyring may take its
+time. A profile that will not open (no key, a broken file) leaves the desk as it was.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import re
+from typing import TYPE_CHECKING, ClassVar
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical
+from textual.widgets import Footer, OptionList, Static
+from textual.widgets.option_list import Option
+
+from frontdesk.app.i18n import t
+from frontdesk.app.screens.base import DeskModal
+from frontdesk.app.widgets.inputs import show_enter
+
+if TYPE_CHECKING:
+    from frontdesk.config.connection import Connection
+    from frontdesk.config.profiles import Config, Profile
+
+LOCAL_ID = "local"
+PROFILE_PREFIX = "profile:"
+
+
+def setup_outcome(error: Exception) -> str:
+    """`KeyNotFound` → "error:key_not_found": the audit log's word for a refused switch."""
+    return "error:" + re.sub(r"(?<!^)(?=[A-Z])", "_", type(error).__name__).lower()
+
+
+def profile_prompt(profile: Profile, *, in_use: bool) -> Text:
+    """Two lines: the profile (and its operator), then its address."""
+    head = profile.name if not profile.operator else f"{profile.name} · {profile.operator}"
+    text = Text(head, style="bold")
+    if in_use:
+        text.append(f"  ({t('profiles.in_use')})")
+    text.append(f"\n  {profile.url}", style="dim")
+    return text
+
+
+def local_prompt(*, in_use: bool) -> Text:
+    text = Text(t("profiles.local"), style="bold")
+    if in_use:
+        text.append(f"  ({t('profiles.in_use')})")
+    text.append(f"\n  {t('profiles.local_detail')}", style="dim")
+    return text
+
+
+class ProfileSwitcher(DeskModal["Connection"]):
+    """The configured profiles plus the local demonstration; Enter switches to the marked one.
+
+    Answers the resolved `Connection` (the app then switches), or None.
+    """
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("enter", "switch", "key.switch", id="profiles.switch", tooltip="key.switch.tip"),
+    ]
+
+    def __init__(self, *, current: str | None, local: bool, allow_insecure: bool) -> None:
+        super().__init__()
+        self.current = current
+        self.local = local
+        self.allow_insecure = allow_insecure
+        self.config: Config | None = None
+        self.busy = False
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="dialog", classes="dialog"):
+            yield Static(t("profiles.question"), classes="dialog-question", markup=False)
+            options = OptionList(id="profile-options")
+            show_enter(options, "key.switch", "profiles.choose", "key.switch.tip")
+            yield options
+            yield Static(t("profiles.loading"), id="profile-detail", markup=False)
+        yield Footer(compact=True, show_command_palette=False)
+
+    def on_mount(self) -> None:
+        self.query_one("#dialog").border_title = t("profiles.title")
+        self.load_profiles()
+
+    def _detail(self, text: str, *, error: bool = False) -> None:
+        detail = self.query_one("#profile-detail", Static)
+        detail.update(text)
+        detail.set_class(error, "-error")
+        detail.display = bool(text)
+
+    @work(exclusive=True, exit_on_error=False, group="profiles", description="read profiles")
+    async def load_profiles(self) -> None:
+        from frontdesk.config.errors import SetupError
+        from frontdesk.config.profiles import load_config
+
+        problem = ""
+        try:
+            self.config = await asyncio.to_thread(load_config)
+        except SetupError as exc:
+            problem = str(exc)
+        options = self.query_one("#profile-options", OptionList)
+        options.clear_options()
+        profiles = self.config.profiles if self.config is not None else ()
+        for profile in profiles:
+            in_use = not self.local and profile.name == self.current
+            options.add_option(
+                Option(profile_prompt(profile, in_use=in_use), id=PROFILE_PREFIX + profile.name)
+            )
+        options.add_option(Option(local_prompt(in_use=self.local), id=LOCAL_ID))
+        chosen = next(
+            (i for i, p in enumerate(profiles) if p.name == self.current and not self.local), None
+        )
+        options.highlighted = chosen if chosen is not None else len(profiles)
+        options.focus()
+        if problem:
+            self._detail(problem, error=True)
+        elif not profiles:
+            self._detail(t("profiles.none"))
+        else:
+            self._detail("")
+
+    # -- choosing --------------------------------------------------------------------------
+
+    def action_switch(self) -> None:
+        options = self.query_one("#profile-options", OptionList)
+        if options.highlighted is not None:
+            option_id = options.get_option_at_index(options.highlighted).id
+            if option_id is not None:
+                self._choose(option_id)
+
+    @on(OptionList.OptionSelected, "#profile-options")
+    def _selected(self, event: OptionList.OptionSelected) -> None:
+        if event.option.id is not None:
+            self._choose(event.option.id)
+
+    def _choose(self, option_id: str) -> None:
+        if self.busy:
+            return
+        if option_id == LOCAL_ID:
+            self.dismiss(self._local_connection())
+            return
+        self.open_profile(option_id.removeprefix(PROFILE_PREFIX))
+
+    def _local_connection(self) -> Connection:
+        from frontdesk.config.connection import Connection
+        from frontdesk.config.paths import config_file
+
+        config = self.config
+        if config is None:
+            return Connection(url=None, config_path=config_file())
+        return Connection(
+            url=None, config_path=config.path, language=config.language, theme=config.theme
+        )
+
+    @work(exclusive=True, exit_on_error=False, group="switch", description="open profile")
+    async def open_profile(self, name: str) -> None:
+        from frontdesk.config.connection import resolve
+        from frontdesk.config.errors import SetupError
+
+        self.busy = True
+        options = self.query_one("#profile-options", OptionList)
+        options.disabled = True
+        self._detail(t("profiles.switching", name=name))
+        try:
+            connection = await asyncio.to_thread(
+                resolve, profile=name, insecure=self.allow_insecure, config=self.config
+            )
+        except SetupError as exc:
+            self.busy = False
+            options.disabled = False
+            options.focus()
+            self.desk.audit_record("profile_switch", outcome=setup_outcome(exc))
+            current = self.desk.profile_label or t("profiles.local")
+            self._detail(t("profiles.failed", current=current, reason=str(exc)), error=True)
+            return
+        self.busy = False
+        self.dismiss(connection)
