@@ -87,6 +87,8 @@ class CodeEntryScreen(DeskScreen[None]):
     def on_screen_resume(self) -> None:
         super().on_screen_resume()
         self.desk.show_guide_in_simulator(self.guide)
+        if self.is_mounted:
+            self.panel.catch_up()  # its timer paused while another screen hid this one
 
     def reload(self) -> None:
         self.refresh_token()

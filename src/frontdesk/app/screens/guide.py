@@ -101,9 +101,12 @@ class GuideScreen(DeskScreen[None]):
         Binding("escape", "back", "key.back", id="guide.back", tooltip="key.back.tip"),
     ]
 
-    def __init__(self, guide: Guide) -> None:
+    def __init__(self, guide: Guide, *, fresh: bool = True) -> None:
+        """`fresh`: `guide` was just fetched (the lookup's), so showing the screen does not
+        fetch it again; it is fetched again each time the screen comes back."""
         super().__init__()
         self.guide = guide
+        self._fresh = fresh
         self._shown: Guide | None = None
         self.channels: Channels | None = None
 
@@ -133,8 +136,12 @@ class GuideScreen(DeskScreen[None]):
     def on_screen_resume(self) -> None:
         super().on_screen_resume()
         self.desk.show_guide_in_simulator(self.guide)
+        fresh, self._fresh = self._fresh, False
         if self.is_mounted:
-            self.load_guide()
+            # Its timer paused while another screen hid this one.
+            self.query_one("#guide-token", TokenPanel).catch_up()
+            if not fresh:
+                self.load_guide()
 
     def reload(self) -> None:
         self.load_guide()

@@ -84,9 +84,36 @@ class TokenPanel(Static):
         return self.expiry is not None or self.resend_left > 0
 
     def tick(self) -> None:
-        """Redraw the countdown (a timer calls this once a second while one is running)."""
+        """Redraw the countdown (a timer calls this once a second while one is running).
+
+        While another screen hides this one, the timer pauses: a repaint on a hidden screen
+        makes Textual repaint the whole current screen. `catch_up` restarts it.
+        """
+        if not self.on_view:
+            if self._timer is not None:
+                self._timer.pause()
+            return
         self._render_token()
         self.post_message(self.Ticked())
+
+    @property
+    def on_view(self) -> bool:
+        """Is its screen seen: on top, or under screens that all let it show through?
+
+        (`Screen.is_current` is no help: the screen right under the top one counts as current.)
+        """
+        if not self.is_attached:
+            return False
+        stack = self.app.screen_stack
+        screen = self.screen
+        if screen not in stack:
+            return False
+        above = stack[stack.index(screen) + 1 :]
+        return all(other.styles.background.a < 1 for other in above)
+
+    def catch_up(self) -> None:
+        """The screen is shown again: redraw the countdown now and go on ticking."""
+        self.tick()
 
     def _render_token(self) -> None:
         text = self.describe()
