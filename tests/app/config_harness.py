@@ -13,33 +13,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from keyring.backend import KeyringBackend
-from keyring.errors import PasswordDeleteError
+from memory_keyring import MemoryKeyring
 
 SERVED_KEY = "served-key-0123456789abcdef"
 _SERVING = re.compile(r"serving on (https?://\S+/v1)")
-
-
-class MemoryKeyring(KeyringBackend):
-    """A keyring that keeps passwords in a dict."""
-
-    priority = 1
-
-    def __init__(self) -> None:
-        super().__init__()  # type: ignore[no-untyped-call]
-        self.passwords: dict[tuple[str, str], str] = {}
-
-    def get_password(self, service: str, username: str) -> str | None:
-        return self.passwords.get((service, username))
-
-    def set_password(self, service: str, username: str, password: str) -> None:
-        self.passwords[(service, username)] = password
-
-    def delete_password(self, service: str, username: str) -> None:
-        try:
-            del self.passwords[(service, username)]
-        except KeyError:
-            raise PasswordDeleteError("not found") from None
 
 
 @dataclass

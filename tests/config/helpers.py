@@ -7,31 +7,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from keyring.backend import KeyringBackend
-from keyring.errors import KeyringError, KeyringLocked, PasswordDeleteError
+from keyring.errors import KeyringError, KeyringLocked
+
+from memory_keyring import MemoryKeyring
 
 SERVED_KEY = "test-key-0123456789abcdef"
-
-
-class MemoryKeyring(KeyringBackend):
-    """A keyring that keeps passwords in a dict."""
-
-    priority = 1
-
-    def __init__(self) -> None:
-        super().__init__()  # type: ignore[no-untyped-call]
-        self.passwords: dict[tuple[str, str], str] = {}
-
-    def get_password(self, service: str, username: str) -> str | None:
-        return self.passwords.get((service, username))
-
-    def set_password(self, service: str, username: str, password: str) -> None:
-        self.passwords[(service, username)] = password
-
-    def delete_password(self, service: str, username: str) -> None:
-        try:
-            del self.passwords[(service, username)]
-        except KeyError:
-            raise PasswordDeleteError("not found") from None
 
 
 class FailingKeyring(KeyringBackend):
