@@ -767,39 +767,22 @@ async def _http_checks(
         started = time.perf_counter()
         try:
             health = await client.health()
-        except BackendUnavailable as error:
-            report.add(
-                Check(
-                    "health",
-                    health_title,
-                    "fail",
-                    str(error),
-                    tr(
-                        "o backend não respondeu: confira se ele está no ar (e os tempos "
-                        "connect_timeout/read_timeout do perfil).",
-                        "the backend did not answer: check that it is up (and the profile's "
-                        "connect_timeout/read_timeout).",
-                    ),
-                )
-            )
-            report.add(_skip("auth", auth_title))
-            report.add(_skip("clock", clock_title))
-            return
         except FrontdeskClientError as error:
-            report.add(
-                Check(
-                    "health",
-                    health_title,
-                    "fail",
-                    str(error),
-                    tr(
-                        "o endereço não parece ser de um backend de tokens: confira a url "
-                        "(termina em /v1).",
-                        "the address does not look like a token backend: check the url (it "
-                        "ends in /v1).",
-                    ),
+            if isinstance(error, BackendUnavailable):
+                fix = tr(
+                    "o backend não respondeu: confira se ele está no ar (e os tempos "
+                    "connect_timeout/read_timeout do perfil).",
+                    "the backend did not answer: check that it is up (and the profile's "
+                    "connect_timeout/read_timeout).",
                 )
-            )
+            else:
+                fix = tr(
+                    "o endereço não parece ser de um backend de tokens: confira a url "
+                    "(termina em /v1).",
+                    "the address does not look like a token backend: check the url (it "
+                    "ends in /v1).",
+                )
+            report.add(Check("health", health_title, "fail", str(error), fix))
             report.add(_skip("auth", auth_title))
             report.add(_skip("clock", clock_title))
             return
