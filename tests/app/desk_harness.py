@@ -204,9 +204,20 @@ def plain(widget: object) -> str:
 
 
 def text_of(app: App[Any], selector: str) -> str:
+    """The text of a Static, or of a part of the top bar (`#top-connection`, `#top-mode`,
+    `#top-hint`, `#top-insecure`: "" when not shown)."""
     from textual.widgets import Static
 
+    if selector.startswith("#top-"):
+        return top_part(app, selector.removeprefix("#top-"))
     return plain(app.screen.query_one(selector, Static))
+
+
+def top_part(app: App[Any], name: str) -> str:
+    """One part of the current screen's top bar, as drawn ("" when not shown)."""
+    from frontdesk.app.widgets.top_bar import TopBar
+
+    return TopBar.parts(app.screen.query_one(TopBar))[name]
 
 
 def screen_name(app: App[Any]) -> str:

@@ -124,10 +124,15 @@ async def test_simulator_panel_toggles_and_shows_the_outbox() -> None:
     desk = make_desk(show_simulator=False)
     guide = await desk.guide_of("João Pedro Oliveira")
     async with running(desk, size=(120, 40)) as pilot:
+        # Not built until it is first shown (a remote backend, 80 columns: never).
+        assert not pilot.app.screen.query("#simulator")
+        await press(pilot, "f2")
         panel = pilot.app.screen.query_one("#simulator")
+        assert panel.display
+        await press(pilot, "f2")
         assert not panel.display
         await press(pilot, "f2")
-        assert panel.display
+        assert panel.display and len(pilot.app.screen.query("#simulator")) == 1
         assert "Nenhuma mensagem" in text_of(desk.app, "#sim-messages")
         await press(pilot, *guide.number, "enter", "e", "enter")
         messages = text_of(desk.app, "#sim-messages")

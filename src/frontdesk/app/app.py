@@ -35,6 +35,7 @@ from frontdesk.app.screens.lookup import LookupScreen
 from frontdesk.app.widgets.simulator import SimState, SimulatorPanel
 
 if TYPE_CHECKING:
+    from frontdesk.app.screens.guide import GuideScreen
     from frontdesk.client.client import FrontdeskClient
     from frontdesk.client.models import Channels, Guide, Health, Token
     from frontdesk.config.audit import AuditLog
@@ -53,6 +54,7 @@ KEY_NAMES = {
     "ctrl+q": "Ctrl+Q",
 }
 WIDE_ENOUGH_FOR_SIMULATOR = 110
+GUIDE_SCREEN = "guide"
 
 
 def styles_dir() -> Path:
@@ -178,6 +180,7 @@ class FrontdeskApp(App[int]):
         self._connect_lock = asyncio.Lock()
         self.health: Health | None = None
         self.current_guide: Guide | None = None
+        self._guide_screen: GuideScreen | None = None
         self._sac_codes: dict[str, str] = {}
         label = connector.label if connector is not None else ""
         if connection is not None:
@@ -375,6 +378,7 @@ class FrontdeskApp(App[int]):
         set_language(language)
         self.lang = language
         retranslate_bindings(self._bindings, previous)
+        self.forget_screens()
         for screen in list(self.screen_stack):
             if isinstance(screen, DeskScreen) and screen.is_attached:
                 await screen.relabel(previous)
@@ -386,9 +390,30 @@ class FrontdeskApp(App[int]):
         return LookupScreen()
 
     def open_guide(self, guide: Guide) -> None:
+        """Show `guide` on the guide screen. The screen is built once and filled again for
+        each guide: building and styling its widgets is most of a lookup's time."""
         from frontdesk.app.screens.guide import GuideScreen
 
-        self.push_screen(GuideScreen(guide))
+        screen = self._guide_screen
+        if screen is None or screen in self.screen_stack:
+            screen = GuideScreen(guide)
+            if self._guide_screen is None:
+                self.install_screen(screen, GUIDE_SCREEN)
+                self._guide_screen = screen
+        else:
+            screen.prepare(guide)
+        self.push_screen(screen)
+
+    def forget_screens(self) -> None:
+        """Drop the kept guide screen (a new language, a recovery) unless it is open: the
+        next guide builds a fresh one."""
+        screen = self._guide_screen
+        if screen is None or screen in self.screen_stack:
+            return  # open: a new language relabels it with the others
+        self._guide_screen = None
+        self.uninstall_screen(screen)
+        if screen.is_attached:
+            screen.remove()
 
     def open_send_token(
         self,
@@ -501,8 +526,19 @@ class FrontdeskApp(App[int]):
 
     def watch_simulator_visible(self, visible: bool) -> None:
         if visible:
+            self._sync_simulator_panel()
             self.refresh_simulator()
         self.refresh_bindings()
+
+    def watch_local_mode(self, local: bool) -> None:
+        if local:
+            self._sync_simulator_panel()
+
+    def _sync_simulator_panel(self) -> None:
+        stack = self.screen_stack
+        screen = stack[-1] if stack else None
+        if isinstance(screen, DeskScreen):
+            screen.sync_simulator()
 
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
         """The palette: every shown, enabled binding of the screen, plus theme and quit."""
@@ -662,5 +698,6 @@ class FrontdeskApp(App[int]):
         """Close every screen and start a fresh lookup (the failed one may be half dead)."""
         while len(self.screen_stack) > 1:
             self.pop_screen()
+        self.forget_screens()
         self.push_screen(LookupScreen())
         self.notify(t("app.unexpected"), severity="error", timeout=10)

@@ -9,7 +9,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
-from textual.widgets import Footer, OptionList, Static
+from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from frontdesk.app.formatting import reason_label
@@ -17,6 +17,7 @@ from frontdesk.app.i18n import t
 from frontdesk.app.screens.base import DeskModal, audit_outcome
 from frontdesk.app.widgets.banner import ConnectionBanner
 from frontdesk.app.widgets.inputs import show_enter
+from frontdesk.app.widgets.key_bar import KeyBar
 from frontdesk.client.errors import FrontdeskClientError
 from frontdesk.client.models import Guide
 from frontdesk.domain import ABSENCE_REASONS
@@ -52,7 +53,7 @@ class AbsenceModal(DeskModal[Guide]):
             show_enter(options, "key.choose", "absence.choose", "key.choose.tip")
             yield options
             yield Static("", id="absence-detail", markup=False)
-        yield Footer(compact=True, show_command_palette=False)
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.query_one("#dialog").border_title = t("absence.title")

@@ -90,6 +90,9 @@ class DeskScreen(Screen[ResultT]):
         ),
     ]
 
+    HAS_SIMULATOR: ClassVar[bool] = False
+    """Screens with a `#body` that shows the simulator panel in local mode (built on first use)."""
+
     def __init__(self) -> None:
         super().__init__()
         translate_bindings(self._bindings)
@@ -158,7 +161,24 @@ class DeskScreen(Screen[ResultT]):
             self.report(event.worker.error)
 
     def on_screen_resume(self) -> None:
+        self.sync_simulator()
         self.refresh_bindings()
+
+    def sync_simulator(self) -> None:
+        """Local mode with the simulator shown: build this screen's panel the first time.
+
+        The panel is not composed into every screen: at 80 columns it is hidden until F2,
+        and a remote backend never shows it, so most screens never pay for its widgets.
+        """
+        if not self.HAS_SIMULATOR or not self.is_mounted:
+            return
+        desk = self.desk
+        if not (desk.local_mode and desk.simulator_visible):
+            return
+        from frontdesk.app.widgets.simulator import SimulatorPanel
+
+        if not self.query(SimulatorPanel):
+            self.query_one("#body").mount(SimulatorPanel())
 
     # -- a new language ----------------------------------------------------------------------
 
@@ -170,6 +190,7 @@ class DeskScreen(Screen[ResultT]):
         """
         retranslate_bindings(self._bindings, previous)
         await self.recompose()
+        self.sync_simulator()
         if self._retry is not None and self._trouble is not None:  # the banner, in new words
             text = describe(self._trouble).text
             self.query_one(ConnectionBanner).show_problem(text, retry=True)

@@ -10,7 +10,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
-from textual.widgets import Footer, Input, Static
+from textual.widgets import Input, Static
 
 from frontdesk.app.formatting import DEFAULT_CODE_LENGTH, code_problem
 from frontdesk.app.i18n import Language, t
@@ -18,7 +18,7 @@ from frontdesk.app.problems import describe
 from frontdesk.app.screens.base import DeskScreen, GuideChanged, audit_outcome
 from frontdesk.app.widgets.banner import ConnectionBanner
 from frontdesk.app.widgets.inputs import DeskInput, show_enter
-from frontdesk.app.widgets.simulator import SimulatorPanel
+from frontdesk.app.widgets.key_bar import KeyBar
 from frontdesk.app.widgets.token_panel import TokenPanel
 from frontdesk.app.widgets.top_bar import TopBar
 from frontdesk.client import errors as e
@@ -30,6 +30,7 @@ MAX_CODE_LENGTH = 10  # TISS codValidacao
 class CodeEntryScreen(DeskScreen[None]):
     """Type the code; Enter validates. Ctrl+R resends once the wait is over."""
 
+    HAS_SIMULATOR = True
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+r", "resend", "key.resend", id="code.resend", tooltip="key.resend.tip"),
         Binding(
@@ -57,23 +58,21 @@ class CodeEntryScreen(DeskScreen[None]):
         b = self.guide.beneficiary
         yield TopBar(t("code.title"))
         yield ConnectionBanner()
-        with Horizontal(id="body"):
-            with Vertical(id="main"):
-                yield Static(
-                    f"{t('guide.title', number=self.guide.number)} · {b.display_name}",
-                    id="code-guide",
-                    markup=False,
-                )
-                yield Static("", id="code-via", markup=False)
-                yield TokenPanel(self.desk.monotonic, id="code-token")
-                field = DeskInput(placeholder=t("code.placeholder"), id="code-input", max_length=32)
-                field.border_title = t("code.field", n=self.code_length)
-                show_enter(field, "key.validate", "code.validate", "key.validate.tip")
-                yield field
-                yield Static("", id="code-hint", markup=False)
-                yield Static("", id="code-resend", markup=False)
-            yield SimulatorPanel()
-        yield Footer(compact=True, show_command_palette=False)
+        with Horizontal(id="body"), Vertical(id="main"):
+            yield Static(
+                f"{t('guide.title', number=self.guide.number)} · {b.display_name}",
+                id="code-guide",
+                markup=False,
+            )
+            yield Static("", id="code-via", markup=False)
+            yield TokenPanel(self.desk.monotonic, id="code-token")
+            field = DeskInput(placeholder=t("code.placeholder"), id="code-input", max_length=32)
+            field.border_title = t("code.field", n=self.code_length)
+            show_enter(field, "key.validate", "code.validate", "key.validate.tip")
+            yield field
+            yield Static("", id="code-hint", markup=False)
+            yield Static("", id="code-resend", markup=False)
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self._show_token(self.token)

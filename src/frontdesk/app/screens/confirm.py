@@ -7,11 +7,12 @@ from typing import ClassVar
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from frontdesk.app.i18n import t
 from frontdesk.app.screens.base import DeskModal
 from frontdesk.app.widgets.banner import ConnectionBanner
+from frontdesk.app.widgets.key_bar import KeyBar
 
 
 class ConfirmModal(DeskModal[bool]):
@@ -33,7 +34,7 @@ class ConfirmModal(DeskModal[bool]):
         with Vertical(id="dialog", classes="dialog"):
             yield ConnectionBanner()
             yield Static(self.question, id="confirm-question", markup=False)
-        yield Footer(compact=True, show_command_palette=False)
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.query_one("#dialog").border_title = t("key.confirm")

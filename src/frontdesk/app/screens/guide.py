@@ -11,13 +11,13 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from frontdesk.app.formatting import date_text, local_datetime, reason_label, type_label
 from frontdesk.app.i18n import Language, t
 from frontdesk.app.screens.base import DeskScreen, GuideChanged
 from frontdesk.app.widgets.banner import ConnectionBanner
-from frontdesk.app.widgets.simulator import SimulatorPanel
+from frontdesk.app.widgets.key_bar import KeyBar
 from frontdesk.app.widgets.status_badge import StatusBadge
 from frontdesk.app.widgets.token_panel import TokenPanel
 from frontdesk.app.widgets.top_bar import TopBar
@@ -79,6 +79,7 @@ def outcome_text(guide: Guide) -> str:
 class GuideScreen(DeskScreen[None]):
     """One guide; E sends a token, C types a code, S releases without one, H shows history."""
 
+    HAS_SIMULATOR = True
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("e", "send", "key.send", id="guide.send", tooltip="key.send.tip", key_display="E"),
         Binding("c", "code", "key.code", id="guide.code", tooltip="key.code.tip", key_display="C"),
@@ -113,19 +114,34 @@ class GuideScreen(DeskScreen[None]):
     def compose(self) -> ComposeResult:
         yield TopBar(t("guide.title", number=self.guide.number))
         yield ConnectionBanner()
-        with Horizontal(id="body"):
-            with VerticalScroll(id="main"):
-                with Horizontal(id="guide-head"):
-                    yield Static(t("guide.title", number=self.guide.number), id="guide-number")
-                    yield StatusBadge(self.guide.status, id="guide-status")
-                yield Static(id="guide-details")
-                yield Static(t("guide.procedures"), classes="section-title")
-                yield Static(id="guide-procedures")
-                with Vertical(id="token-box"):
-                    yield TokenPanel(self.desk.monotonic, id="guide-token")
-                    yield Static("", id="guide-next", markup=False)
-            yield SimulatorPanel()
-        yield Footer(compact=True, show_command_palette=False)
+        with Horizontal(id="body"), VerticalScroll(id="main"):
+            with Horizontal(id="guide-head"):
+                yield Static(t("guide.title", number=self.guide.number), id="guide-number")
+                yield StatusBadge(self.guide.status, id="guide-status")
+            yield Static(id="guide-details")
+            yield Static(t("guide.procedures"), classes="section-title")
+            yield Static(id="guide-procedures")
+            with Vertical(id="token-box"):
+                yield TokenPanel(self.desk.monotonic, id="guide-token")
+                yield Static("", id="guide-next", markup=False)
+        yield KeyBar()
+
+    def prepare(self, guide: Guide) -> None:
+        """Fill this (kept) screen with another guide, just fetched, before it is shown."""
+        self.workers.cancel_node(self)  # nothing of the last guide may land on this one
+        self.guide = guide
+        self._fresh = True
+        self._shown = None
+        self.channels = None
+        self.forget_problem()
+        if not self.is_mounted:
+            return  # on_mount shows it
+        title = t("guide.title", number=guide.number)
+        self.query_one(TopBar).set_place(title)
+        self.query_one("#guide-number", Static).update(title)
+        self.query_one("#main", VerticalScroll).scroll_home(animate=False, immediate=True)
+        self.show_guide(guide)
+        self.load_channels()
 
     def on_mount(self) -> None:
         self.query_one("#token-box").border_title = t("guide.token")

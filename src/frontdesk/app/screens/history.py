@@ -8,13 +8,14 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
-from textual.widgets import DataTable, Footer, Static
+from textual.widgets import DataTable, Static
 
 from frontdesk.app.formatting import channel_label, delivery_label, event_label, local_datetime
 from frontdesk.app.i18n import Language, t
 from frontdesk.app.problems import attempts_text
 from frontdesk.app.screens.base import DeskScreen
 from frontdesk.app.widgets.banner import ConnectionBanner
+from frontdesk.app.widgets.key_bar import KeyBar
 from frontdesk.app.widgets.top_bar import TopBar
 from frontdesk.client.errors import FrontdeskClientError
 from frontdesk.client.models import Event, Guide
@@ -66,7 +67,7 @@ class HistoryScreen(DeskScreen[None]):
             )
             yield DataTable(id="history", cursor_type="row", zebra_stripes=True)
             yield Static("", id="history-empty", markup=False)
-        yield Footer(compact=True, show_command_palette=False)
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self._start()

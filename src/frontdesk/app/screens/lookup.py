@@ -11,7 +11,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.reactive import reactive
-from textual.widgets import DataTable, Footer, Input, Static
+from textual.widgets import DataTable, Input, Static
 
 from frontdesk.app.formatting import (
     GUIDE_NUMBER_LENGTH,
@@ -24,7 +24,7 @@ from frontdesk.app.i18n import Language, t
 from frontdesk.app.screens.base import DeskScreen, audit_outcome
 from frontdesk.app.widgets.banner import ConnectionBanner
 from frontdesk.app.widgets.inputs import DeskInput, show_enter
-from frontdesk.app.widgets.simulator import SimulatorPanel
+from frontdesk.app.widgets.key_bar import KeyBar
 from frontdesk.app.widgets.status_badge import status_cell
 from frontdesk.app.widgets.top_bar import TopBar
 
@@ -67,6 +67,7 @@ class QueueTable(DataTable[object]):
 class LookupScreen(DeskScreen[None]):
     """Guide number field (scanner-friendly), card search, and the queue."""
 
+    HAS_SIMULATOR = True
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("f3", "toggle_card", "key.card", id="lookup.card", tooltip="key.card.tip"),
         Binding("escape", "clear", "key.clear", id="lookup.clear", tooltip="key.clear.tip"),
@@ -92,19 +93,17 @@ class LookupScreen(DeskScreen[None]):
     def compose(self) -> ComposeResult:
         yield TopBar(t("lookup.title"))
         yield ConnectionBanner()
-        with Horizontal(id="body"):
-            with Vertical(id="main"):
-                field = DeskInput(
-                    placeholder=t("lookup.placeholder.guide"), id="lookup-input", max_length=40
-                )
-                field.border_title = t("lookup.field.guide")
-                show_enter(field, "key.open", "lookup.open", "key.open.tip")
-                yield field
-                yield Static(t("lookup.hint.guide"), id="lookup-hint", markup=False)
-                yield Static(t("lookup.queue_loading"), id="queue-title", markup=False)
-                yield QueueTable(id="queue", cursor_type="row", zebra_stripes=True)
-            yield SimulatorPanel()
-        yield Footer(compact=True, show_command_palette=False)
+        with Horizontal(id="body"), Vertical(id="main"):
+            field = DeskInput(
+                placeholder=t("lookup.placeholder.guide"), id="lookup-input", max_length=40
+            )
+            field.border_title = t("lookup.field.guide")
+            show_enter(field, "key.open", "lookup.open", "key.open.tip")
+            yield field
+            yield Static(t("lookup.hint.guide"), id="lookup-hint", markup=False)
+            yield Static(t("lookup.queue_loading"), id="queue-title", markup=False)
+            yield QueueTable(id="queue", cursor_type="row", zebra_stripes=True)
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.query_one("#queue", DataTable).loading = True

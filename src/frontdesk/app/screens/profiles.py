@@ -16,12 +16,13 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
-from textual.widgets import Footer, OptionList, Static
+from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from frontdesk.app.i18n import t
 from frontdesk.app.screens.base import DeskModal
 from frontdesk.app.widgets.inputs import show_enter
+from frontdesk.app.widgets.key_bar import KeyBar
 
 if TYPE_CHECKING:
     from frontdesk.config.connection import Connection
@@ -79,7 +80,7 @@ class ProfileSwitcher(DeskModal["Connection"]):
             show_enter(options, "key.switch", "profiles.choose", "key.switch.tip")
             yield options
             yield Static(t("profiles.loading"), id="profile-detail", markup=False)
-        yield Footer(compact=True, show_command_palette=False)
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.query_one("#dialog").border_title = t("profiles.title")

@@ -7,12 +7,13 @@ from typing import ClassVar
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Center, Vertical
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from frontdesk.app.formatting import date_text, reason_label, status_label
 from frontdesk.app.i18n import t
 from frontdesk.app.screens.base import DeskScreen
 from frontdesk.app.widgets.banner import ConnectionBanner
+from frontdesk.app.widgets.key_bar import KeyBar
 from frontdesk.app.widgets.top_bar import TopBar
 from frontdesk.client.models import Guide
 
@@ -76,7 +77,7 @@ class ResultScreen(DeskScreen[None]):
                     markup=False,
                 )
             yield Static(t("result.next"), id="result-next", markup=False)
-        yield Footer(compact=True, show_command_palette=False)
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.desk.show_guide_in_simulator(self.guide)

@@ -18,12 +18,13 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
-from textual.widgets import Footer, OptionList, Static
+from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from frontdesk.app.i18n import CATALOG, LANGUAGES, Language, t
 from frontdesk.app.screens.base import DeskModal
 from frontdesk.app.widgets.inputs import show_enter
+from frontdesk.app.widgets.key_bar import KeyBar
 
 # A short list: two everyday themes, two calmer ones, and the terminal's own 16 colours
 # (ansi-*) for thin clients and SSH sessions that cannot show more.
@@ -84,7 +85,7 @@ class SettingsModal(DeskModal[SettingsSaved]):
             show_enter(themes, "key.save", "settings.save_theme", "key.save.tip")
             yield themes
             yield Static("", id="settings-detail", markup=False)
-        yield Footer(compact=True, show_command_palette=False)
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.query_one("#dialog").border_title = t("settings.title")

@@ -3,81 +3,109 @@
 Left: "Frontdesk · place" (only the place when the line is short). Right: the simulator hint
 (local mode), INSEGURO (http) when plain HTTP to another machine was allowed, the profile
 with the backend's health ("local · ok", "unimed · SEM CONEXÃO"), and the local-mode marker.
-Every part follows the app's reactive attributes, so it repaints only when one changes.
+
+It is one widget that renders one line (not a row of widgets): every screen has one, and on
+a thin client each widget costs time to build and style. It follows the app's reactive
+attributes, so it repaints only when one of them changes.
 """
 
 from __future__ import annotations
 
 from rich.cells import cell_len
-from textual.app import ComposeResult, RenderResult
-from textual.containers import Horizontal
+from rich.style import Style
+from rich.text import Text
+from textual.app import RenderResult
 from textual.widget import Widget
-from textual.widgets import Static
 
 from frontdesk.app.i18n import t
 
-
-class PlaceTitle(Widget):
-    """ "Frontdesk · place", or just the place when the bar has no room for both."""
-
-    def __init__(self, place: str) -> None:
-        super().__init__(id="top-title")
-        self.place = place
-
-    @property
-    def full_text(self) -> str:
-        return t("app.title") + (f" · {self.place}" if self.place else "")
-
-    def render(self) -> RenderResult:
-        full = self.full_text
-        if not self.place or cell_len(full) <= self.content_region.width:
-            return full
-        return self.place
+PARTS = ("hint", "insecure", "connection", "mode")
 
 
-class TopBar(Horizontal):
+class TopBar(Widget):
     """Title on the left; hint, insecure marker, profile · health and local marker on the right."""
+
+    COMPONENT_CLASSES = {  # noqa: RUF012
+        "top-bar--title",
+        "top-bar--hint",
+        "top-bar--insecure",
+        "top-bar--connection",
+        "top-bar--checking",
+        "top-bar--offline",
+        "top-bar--local",
+    }
 
     def __init__(self, place: str = "") -> None:
         super().__init__(id="top-bar")
-        self._place = place
-
-    def compose(self) -> ComposeResult:
-        yield PlaceTitle(self._place)
-        yield Static("", id="top-hint", markup=False)
-        yield Static(t("app.insecure"), id="top-insecure", markup=False)
-        yield Static("", id="top-connection", markup=False)
-        yield Static("", id="top-mode", markup=False)
+        self.place = place
 
     def on_mount(self) -> None:
-        self.watch(self.app, "local_mode", self._show_local)
-        self.watch(self.app, "insecure", self._show_insecure)
-        self.watch(self.app, "profile_label", self._show_connection)
-        self.watch(self.app, "health_state", self._show_connection)
+        for name in ("local_mode", "insecure", "profile_label", "health_state"):
+            self.watch(self.app, name, self._changed, init=False)
 
-    def _show_local(self, local: bool) -> None:
-        mode = self.query_one("#top-mode", Static)
-        mode.update(t("app.local_mode") if local else "")
-        mode.set_class(local, "-local")
-        mode.display = local
-        hint = self.query_one("#top-hint", Static)
-        hint.update(t("app.local_hint") if local else "")
-        hint.display = local
+    def _changed(self, _: object) -> None:
+        self.refresh()
 
-    def _show_insecure(self, insecure: bool) -> None:
-        self.query_one("#top-insecure", Static).display = insecure
+    def set_place(self, place: str) -> None:
+        if place != self.place:
+            self.place = place
+            self.refresh()
 
-    def _show_connection(self, _: str) -> None:
-        state = str(getattr(self.app, "health_state", "checking"))
-        label = str(getattr(self.app, "profile_label", ""))
+    @property
+    def health_state(self) -> str:
+        return str(getattr(self.app, "health_state", "checking"))
+
+    def parts(self) -> dict[str, str]:
+        """The texts shown on the right, by name ("" when a part is not shown)."""
+        app = self.app
+        local = bool(getattr(app, "local_mode", False))
+        state = self.health_state
+        label = str(getattr(app, "profile_label", ""))
         if state == "ok":
             health = t("app.online")
         elif state == "offline":
             health = t("app.offline")
         else:
             health = t("app.connecting")
-        text = t("app.connection", profile=label, health=health) if label else health
-        segment = self.query_one("#top-connection", Static)
-        segment.update(text)
-        segment.set_class(state == "offline", "-offline")
-        segment.set_class(state == "checking", "-checking")
+        return {
+            "hint": t("app.local_hint") if local else "",
+            "insecure": t("app.insecure") if getattr(app, "insecure", False) else "",
+            "connection": t("app.connection", profile=label, health=health) if label else health,
+            "mode": t("app.local_mode") if local else "",
+        }
+
+    def title_text(self, width: int) -> str:
+        """ "Frontdesk · place" when it fits in `width` cells, else the place alone."""
+        full = t("app.title") + (f" · {self.place}" if self.place else "")
+        if not self.place or cell_len(full) <= width:
+            return full
+        return self.place
+
+    def render(self) -> RenderResult:
+        style = self.get_component_rich_style
+        state = self.health_state
+        styles: dict[str, Style] = {
+            "hint": style("top-bar--hint"),
+            "insecure": style("top-bar--insecure"),
+            "connection": style("top-bar--connection")
+            + (
+                style("top-bar--offline")
+                if state == "offline"
+                else style("top-bar--checking")
+                if state == "checking"
+                else Style()
+            ),
+            "mode": style("top-bar--local"),
+        }
+        right = Text(no_wrap=True, end="")
+        for name, text in self.parts().items():
+            if text:
+                right.append(f" {text} ", style=styles[name])
+        room = max(0, self.size.width - right.cell_len - 2)
+        title = Text(self.title_text(room), style=style("top-bar--title"), no_wrap=True, end="")
+        title.truncate(room, overflow="ellipsis")
+        line = Text(" ", no_wrap=True, end="")
+        line.append_text(title)
+        line.pad_right(max(0, self.size.width - right.cell_len - line.cell_len))
+        line.append_text(right)
+        return line

@@ -1,0 +1,153 @@
+"""The key bar at the bottom of every screen: one widget that draws the screen's keys.
+
+Textual's `Footer` builds one `FooterKey` widget per key and rebuilds them all (a recompose:
+remove, mount, restyle) each time the bindings change, and it shows its keys only one
+refresh after the first frame. The front desk changes bindings often (a guide loads, a
+countdown lets Reenviar through), and a thin client feels every widget, so this bar is a
+single widget: it renders the keys as one line of text, is complete in the first frame,
+repaints only when the line really changes, and maps a click back to its key.
+
+When the keys do not fit, the app-wide ones at the end are dropped first, F1 (help, which
+lists them all) last.
+"""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+from rich.cells import cell_len
+from rich.style import Style
+from rich.text import Text
+from textual import events
+from textual.app import RenderResult
+from textual.screen import Screen
+from textual.widget import Widget
+
+HELP_ACTION = "help"
+DIM = Style(dim=True)
+
+
+class Key(NamedTuple):
+    """One key as drawn: what to press, what it does, and whether it works now."""
+
+    key: str
+    display: str
+    description: str
+    tooltip: str
+    action: str
+    enabled: bool
+
+
+class KeyBar(Widget, can_focus=False):
+    """The screen's keys (bindings with `show=True`) on one line, docked at the bottom."""
+
+    ALLOW_SELECT = False
+    COMPONENT_CLASSES = {"key-bar--key", "key-bar--description"}  # noqa: RUF012
+    DEFAULT_CSS = """
+    KeyBar {
+        dock: bottom;
+        height: 1;
+        width: 1fr;
+        color: $footer-foreground;
+        background: $footer-background;
+        text-wrap: nowrap;
+        text-overflow: clip;
+        & > .key-bar--key {
+            color: $footer-key-foreground;
+            background: $footer-key-background;
+            text-style: bold;
+        }
+        & > .key-bar--description {
+            color: $footer-description-foreground;
+            background: $footer-description-background;
+        }
+    }
+    """
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self._drawn: tuple[Key, ...] | None = None
+        self._spans: list[tuple[int, int, Key]] = []
+
+    def on_mount(self) -> None:
+        self.screen.bindings_updated_signal.subscribe(self, self._bindings_changed)
+
+    def on_unmount(self) -> None:
+        self.screen.bindings_updated_signal.unsubscribe(self)
+
+    def _bindings_changed(self, screen: Screen[object]) -> None:
+        if screen is self.screen and self.keys() != self._drawn:
+            self.refresh()
+
+    def keys(self) -> tuple[Key, ...]:
+        """The keys to show, one per action, in the screen's binding order."""
+        app = self.app
+        seen: set[str] = set()
+        keys: list[Key] = []
+        for active in self.screen.active_bindings.values():
+            binding = active.binding
+            if not binding.show or binding.action in seen:
+                continue
+            seen.add(binding.action)
+            keys.append(
+                Key(
+                    key=binding.key,
+                    display=app.get_key_display(binding),
+                    description=binding.description,
+                    tooltip=active.tooltip or binding.description,
+                    action=binding.action,
+                    enabled=active.enabled,
+                )
+            )
+        return tuple(keys)
+
+    @staticmethod
+    def fit(keys: tuple[Key, ...], width: int) -> list[Key]:
+        """The keys that fit in `width` cells: the last ones dropped first, help kept."""
+
+        def cells(chosen: list[Key]) -> int:
+            return sum(cell_len(k.display) + 1 + cell_len(k.description) + 1 for k in chosen) - 1
+
+        chosen = list(keys)
+        while len(chosen) > 1 and cells(chosen) > width:
+            droppable = [i for i, k in enumerate(chosen) if k.action != HELP_ACTION]
+            if not droppable:
+                break
+            del chosen[droppable[-1]]
+        return chosen
+
+    def render(self) -> RenderResult:
+        keys = self.keys()
+        self._drawn = keys
+        key_style = self.get_component_rich_style("key-bar--key")
+        description_style = self.get_component_rich_style("key-bar--description")
+        line = Text(no_wrap=True, overflow="crop", end="")
+        spans: list[tuple[int, int, Key]] = []
+        for key in self.fit(keys, self.size.width):
+            start = line.cell_len
+            dim = Style() if key.enabled else DIM
+            line.append(key.display, style=key_style + dim)
+            line.append(" " + key.description, style=description_style + dim)
+            spans.append((start, line.cell_len, key))
+            line.append(" ")
+        self._spans = spans
+        return line
+
+    def key_at(self, x: int) -> Key | None:
+        for start, end, key in self._spans:
+            if start <= x < end:
+                return key
+        return None
+
+    def on_click(self, event: events.Click) -> None:
+        key = self.key_at(event.x)
+        if key is None:
+            return
+        if key.enabled:
+            self.app.simulate_key(key.key)
+        else:
+            self.app.bell()
+
+    def on_mouse_move(self, event: events.MouseMove) -> None:
+        key = self.key_at(event.x)
+        self.tooltip = key.tooltip if key is not None else None
