@@ -11,6 +11,9 @@ import httpx
 import pytest
 
 from frontdesk.backend.clock import ManualClock
+from frontdesk.client.asgi import AsgiResponse, AsgiSession
+from frontdesk.client.client import FrontdeskClient
+from frontdesk.client.session import HttpxSession
 from openapi_check import validate_response
 
 # 2026-11-18T11:06:40Z: a fixed "now" so demo guide numbers and countdowns are reproducible.
@@ -38,28 +41,34 @@ class SeenResponse:
 class OpenApiLog:
     """Records every response of the clients attached to it; `check()` validates them all.
 
-    Attach with `attach(httpx_client)` (sync or async), which adds a response event hook:
-    the hook reads the body, so streaming callers are not supported.
+    Attach a `FrontdeskClient` (over httpx or in-process ASGI), an `AsgiSession`, or an
+    httpx client (sync or async) with `attach(...)`, which adds a response hook; the httpx
+    hook reads the body, so streaming callers are not supported.
     """
 
     def __init__(self) -> None:
         self.seen: list[SeenResponse] = []
         self.undecodable: list[str] = []
 
-    def record(self, response: httpx.Response) -> None:
+    def record(self, response: httpx.Response | AsgiResponse) -> None:
         raw = response.content
-        request = response.request
+        method = response.request.method
+        if isinstance(response, AsgiResponse):
+            target = response.request.raw_path
+        else:
+            target = response.request.url.raw_path
+        path = target.decode("ascii").split("?", 1)[0]
         body: Any = None
         if raw:
             try:
                 body = json.loads(raw)
             except ValueError:
-                self.undecodable.append(f"{request.method} {request.url.path}: {raw[:200]!r}")
+                self.undecodable.append(f"{method} {path}: {raw[:200]!r}")
                 return
         self.seen.append(
             SeenResponse(
-                method=request.method,
-                path=request.url.raw_path.decode("ascii").split("?", 1)[0],
+                method=method,
+                path=path,
                 status=response.status_code,
                 body=body,
                 content_type=response.headers.get("content-type", ""),
@@ -67,8 +76,21 @@ class OpenApiLog:
             )
         )
 
-    def attach(self, client: httpx.Client | httpx.AsyncClient) -> None:
-        if isinstance(client, httpx.AsyncClient):
+    def attach(
+        self,
+        client: FrontdeskClient | AsgiSession | HttpxSession | httpx.Client | httpx.AsyncClient,
+    ) -> None:
+        if isinstance(client, FrontdeskClient):
+            session = client._session
+            if isinstance(session, AsgiSession | HttpxSession):
+                self.attach(session)
+                return
+            raise TypeError(f"cannot watch a {type(session).__name__}")
+        if isinstance(client, HttpxSession):
+            client = client.http
+        if isinstance(client, AsgiSession):
+            client.response_hooks.append(self.record)
+        elif isinstance(client, httpx.AsyncClient):
 
             async def async_hook(response: httpx.Response) -> None:
                 await response.aread()

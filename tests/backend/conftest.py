@@ -109,6 +109,7 @@ class Env:
     base_url: str
     raw: httpx.AsyncClient  # no default credentials: tests set headers themselves
     log: Any  # tests/conftest.py's OpenApiLog: attach any other client to it
+    app: Any = None  # embedded: an ASGI app on `backend` (for more in-process clients)
     _demo: Demo | None = field(default=None, repr=False)
 
     def auth(self, **extra: str) -> dict[str, str]:
@@ -150,6 +151,7 @@ async def make_env(
             raw = httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url=EMBEDDED_URL)
             base_url = EMBEDDED_URL
         else:
+            app = None
             assert not mounted, "one served backend per test"
             db = tmp_path / f"served-{len(made)}.sqlite3"
             backend = open_backend(db, clock=clock, policy=policy, deterministic=True)
@@ -158,9 +160,9 @@ async def make_env(
             base_url = loopback_server.url
             client = FrontdeskClient(base_url, api_key=key, verify=TLS_CONTEXT)
             raw = httpx.AsyncClient(base_url=base_url, timeout=30, verify=TLS_CONTEXT)
-        openapi_log.attach(client._http)
+        openapi_log.attach(client)
         openapi_log.attach(raw)
-        env = Env(kind, client, backend, clock, key, base_url, raw, openapi_log)
+        env = Env(kind, client, backend, clock, key, base_url, raw, openapi_log, app)
         made.append(env)
         return env
 

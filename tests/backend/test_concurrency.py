@@ -44,7 +44,7 @@ async def test_twenty_desks_validate_the_same_code(served_env: Env) -> None:
     ]
     try:
         for desk in desks:
-            env.log.attach(desk._http)
+            env.log.attach(desk)
         results = await asyncio.gather(
             *(desk.validate(number, code) for desk in desks), return_exceptions=True
         )

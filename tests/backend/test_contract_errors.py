@@ -35,7 +35,7 @@ from frontdesk.client import (
     UnknownReason,
 )
 
-from .conftest import SERVED, Env
+from .conftest import Env
 from .helpers import (
     ANA,
     CARLOS,
@@ -347,13 +347,10 @@ async def test_simulator_paths_absent_off_the_local_backend(env: Env) -> None:
 
 async def test_unauthorized_missing_and_wrong_key(env: Env) -> None:
     number = (await env.demo()).number(MARIA)
-    # Embedded: the same in-process app; served: a client with its own connection pool.
-    transport = None if env.kind == SERVED else env.client._http._transport
+    # Embedded: an in-process app on the same backend; served: its own connection pool.
     for key in (None, WRONG_KEY, env.api_key + "x", env.api_key[:-1]):
-        async with FrontdeskClient(
-            env.base_url, api_key=key, transport=transport, retries=0
-        ) as other:
-            env.log.attach(other._http)
+        async with FrontdeskClient(env.base_url, api_key=key, asgi_app=env.app, retries=0) as other:
+            env.log.attach(other)
             assert (await other.health()).status == "ok"  # the one path without a key
             for call in (
                 other.list_guides(),

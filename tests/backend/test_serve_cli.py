@@ -81,7 +81,7 @@ def serve(tmp_path: Path, name: str, *args: str, **env: str) -> Served:
 
 def client_for(served: Served, key: str | None, log: Any) -> FrontdeskClient:
     client = FrontdeskClient(served.url, api_key=key, verify=TLS_CONTEXT)
-    log.attach(client._http)
+    log.attach(client)
     return client
 
 

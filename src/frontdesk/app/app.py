@@ -42,7 +42,8 @@ if TYPE_CHECKING:
     from frontdesk.config.connection import Connection
 
 # Nothing under `frontdesk.client` is imported before the first screen is drawn: the
-# package brings httpx. Methods that need its exceptions import them when they run.
+# package and the client stack cost start-up time. Methods that need its exceptions import
+# them when they run.
 
 SIMULATOR_CLOCK_STEP = 30 * 60
 UNREACHABLE_STATUSES = frozenset({502, 503, 504})  # a proxy answered; the backend did not

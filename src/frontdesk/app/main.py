@@ -81,6 +81,7 @@ def remote_connector(url: str, api_key: str | None) -> Connector:
     from frontdesk.app.app import Connector
 
     def preload() -> None:
+        import frontdesk._httpx  # the client loads httpx only when built
         import frontdesk.client.client  # noqa: F401
 
     def make() -> FrontdeskClient:
@@ -100,6 +101,7 @@ def connector_for(connection: Connection, db: str | None = None) -> Connector:
         return local_connector(db)
 
     def preload() -> None:
+        import frontdesk._httpx  # the client loads httpx only when built
         import frontdesk.client.client  # noqa: F401
 
     return Connector(make=connection.client, preload=preload, label=connection.label)

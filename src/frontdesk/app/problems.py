@@ -34,7 +34,7 @@ def attempts_text(attempts_left: int) -> str:
 
 def describe(exc: BaseException) -> Trouble:
     """The message and next step for anything a client call can raise."""
-    # Imported here: `frontdesk.client` brings httpx, which the first screen does not need.
+    # Imported here: the client stack is not needed for the first screen.
     from frontdesk.client import errors as e
 
     if isinstance(exc, e.BackendUnavailable):

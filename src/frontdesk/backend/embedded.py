@@ -1,11 +1,13 @@
-"""The embedded mode: the one client, over an in-process ASGI transport to the local backend."""
+"""The embedded mode: the one client, calling the local backend's ASGI app in-process.
+
+No httpx here: the client's in-process ASGI caller speaks HTTP to the app directly.
+"""
 
 from __future__ import annotations
 
 import secrets
 from pathlib import Path
 
-from frontdesk._httpx import httpx
 from frontdesk.backend.clock import Clock
 from frontdesk.backend.local import open_backend
 from frontdesk.backend.policy import Policy
@@ -29,5 +31,4 @@ def embedded_client(
     backend = backend or open_backend(db, policy=policy, clock=clock, deterministic=deterministic)
     key = api_key or secrets.token_urlsafe(24)
     app = create_app(backend, api_key=key, log_access=False)
-    transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
-    return FrontdeskClient(EMBEDDED_URL, api_key=key, transport=transport, retries=0), backend
+    return FrontdeskClient(EMBEDDED_URL, api_key=key, asgi_app=app, retries=0), backend

@@ -1,7 +1,9 @@
 """The token backend client: `FrontdeskClient`, its typed results and its typed errors.
 
 `FrontdeskClient` is loaded on first use: importing the models or errors (which the app
-does while painting its first screen) must not pay for httpx (~85 ms, ~4 MiB).
+does while painting its first screen) must not pay for the client. The client itself
+imports httpx (~85 ms, ~4 MiB) only when a remote one is built; the embedded mode's
+in-process client (`asgi_app=`) never does.
 """
 
 from typing import TYPE_CHECKING

@@ -1,20 +1,23 @@
-"""Async HTTP client for the token backend (CONTRACT.md): typed results and errors, safe retries."""
+"""Async HTTP client for the token backend (CONTRACT.md): typed results and errors, safe retries.
+
+Importing this module does not import httpx: a remote client loads it when built, and a
+client over an in-process ASGI app (the embedded mode) never does.
+"""
 
 from __future__ import annotations
 
 import asyncio
 import logging
-import os
 import random
 import ssl
 import uuid
 from collections.abc import Callable
 from types import TracebackType
-from typing import Any, Self, TypeVar
+from typing import TYPE_CHECKING, Any, Self, TypeVar
 from urllib.parse import quote
 
 from frontdesk import __version__
-from frontdesk._httpx import httpx
+from frontdesk.client.asgi import ASGIApp, AsgiSession
 from frontdesk.client.errors import (
     ApiError,
     BackendUnavailable,
@@ -22,20 +25,15 @@ from frontdesk.client.errors import (
     error_from_problem,
 )
 from frontdesk.client.models import Channels, Event, Guide, Health, OutboxMessage, Token
+from frontdesk.client.session import Answer, HttpxSession, Session, TransportFailure
+
+if TYPE_CHECKING:
+    from frontdesk._httpx import httpx
 
 log = logging.getLogger("frontdesk.client")
 
 T = TypeVar("T")
 
-# Failures after which the request may not have reached the backend, or its answer was lost.
-_RETRY_EXCEPTIONS = (
-    httpx.ConnectError,
-    httpx.ConnectTimeout,
-    httpx.ReadTimeout,
-    httpx.RemoteProtocolError,
-    httpx.ReadError,
-    httpx.WriteError,
-)
 _RETRY_STATUSES = frozenset({502, 503, 504})
 # Codes for error answers without a problem document (a proxy's page, a bare 404).
 _BARE_CODES = {
@@ -68,19 +66,20 @@ def _tls_error(exc: BaseException) -> ssl.SSLError | None:
     return None
 
 
-def _unavailable(exc: httpx.HTTPError, attempts: int) -> BackendUnavailable:
-    timeout = isinstance(exc, httpx.TimeoutException)
+def _unavailable(failure: TransportFailure, attempts: int) -> BackendUnavailable:
+    exc = failure.error
     if _tls_error(exc) is not None:
         what = "TLS connection to the backend failed"
-    elif timeout:
+    elif failure.timeout:
         what = "the backend did not answer in time"
-    elif isinstance(exc, httpx.ConnectError):
+    elif failure.connect:
         what = "could not connect to the backend"
     else:
         what = "the connection to the backend broke"
     tries = "attempt" if attempts == 1 else "attempts"
     detail = str(exc) or type(exc).__name__
-    return BackendUnavailable(f"{what} after {attempts} {tries}: {detail}", timeout=timeout)
+    message = f"{what} after {attempts} {tries}: {detail}"
+    return BackendUnavailable(message, timeout=failure.timeout)
 
 
 def _list_of(key: str, parse: Callable[[Any], T]) -> Callable[[Any], list[T]]:
@@ -105,7 +104,11 @@ def _ignore(data: Any) -> None:
 
 
 class FrontdeskClient:
-    """Typed client of CONTRACT.md over one `httpx.AsyncClient` (remote, or ASGI in-process).
+    """Typed client of CONTRACT.md over one `httpx.AsyncClient`, or over an ASGI app.
+
+    `asgi_app=` calls that app in this process without httpx (the embedded mode; `verify`
+    and the timeouts do not apply); otherwise an `httpx.AsyncClient` reaches `base_url`
+    (over `transport=` if given: tests pass `httpx.MockTransport` or `ASGITransport`).
 
     Every POST carries an `Idempotency-Key` (the caller's, else a fresh one) that is reused
     on its own retries, so a lost answer never sends a second SMS or counts a second attempt.
@@ -126,6 +129,7 @@ class FrontdeskClient:
         *,
         api_key: str | None = None,
         transport: httpx.AsyncBaseTransport | None = None,
+        asgi_app: ASGIApp | None = None,
         connect_timeout: float = 3.0,
         read_timeout: float = 10.0,
         retries: int = 2,
@@ -142,35 +146,30 @@ class FrontdeskClient:
         self._api_key = api_key or None
         self._retries = max(0, retries)
         self._backoff = max(0.0, backoff)
-        try:
-            # A CA bundle file or directory: httpx 0.28 deprecates strings, so make a context.
-            if isinstance(verify, str):
-                if os.path.isdir(verify):
-                    verify = ssl.create_default_context(capath=verify)
-                else:
-                    verify = ssl.create_default_context(cafile=verify)
-            self._http = httpx.AsyncClient(
-                base_url=self.base_url,
+        headers = {
+            "User-Agent": user_agent or f"frontdesk/{__version__}",
+            "Accept": "application/json, application/problem+json",
+        }
+        self._session: Session
+        if asgi_app is not None:
+            if transport is not None:
+                raise ValueError("give either transport or asgi_app, not both")
+            try:
+                self._session = AsgiSession(asgi_app, self.base_url, headers=headers)
+            except ValueError as exc:
+                raise BackendUnavailable(f"invalid backend URL: {exc}") from exc
+        else:
+            self._session = HttpxSession(
+                self.base_url,
                 transport=transport,
                 verify=verify,
-                timeout=httpx.Timeout(
-                    connect=connect_timeout,
-                    read=read_timeout,
-                    write=read_timeout,
-                    pool=connect_timeout,
-                ),
-                headers={
-                    "User-Agent": user_agent or f"frontdesk/{__version__}",
-                    "Accept": "application/json, application/problem+json",
-                },
+                connect_timeout=connect_timeout,
+                read_timeout=read_timeout,
+                headers=headers,
             )
-        except httpx.InvalidURL as exc:
-            raise BackendUnavailable(f"invalid backend URL: {exc}") from exc
-        except OSError as exc:  # includes ssl.SSLError
-            raise BackendUnavailable(f"cannot load the TLS CA bundle: {exc}") from exc
 
     async def aclose(self) -> None:
-        await self._http.aclose()
+        await self._session.aclose()
 
     async def __aenter__(self) -> Self:
         return self
@@ -322,22 +321,23 @@ class FrontdeskClient:
         params: dict[str, str] | None,
         json: dict[str, Any] | None,
         headers: dict[str, str],
-    ) -> httpx.Response:
+    ) -> Answer:
         """One request with its retries; the same headers (and Idempotency-Key) each time."""
         attempt = 0
         while True:
             try:
-                response = await self._http.request(
+                response = await self._session.request(
                     method, path, params=params, json=json, headers=headers
                 )
-            except _RETRY_EXCEPTIONS as exc:
+            except TransportFailure as failure:
+                exc = failure.error
+                if not failure.retryable:
+                    message = f"{method} {template}: {type(exc).__name__}: {exc}"
+                    raise BackendUnavailable(message) from exc
                 certificate = isinstance(_tls_error(exc), ssl.SSLCertVerificationError)
                 if attempt >= self._retries or certificate:
-                    raise _unavailable(exc, attempt + 1) from exc
+                    raise _unavailable(failure, attempt + 1) from exc
                 log.info("%s %s failed (%s), retrying", method, template, type(exc).__name__)
-            except (httpx.HTTPError, httpx.InvalidURL) as exc:
-                message = f"{method} {template}: {type(exc).__name__}: {exc}"
-                raise BackendUnavailable(message) from exc
             else:
                 status = response.status_code
                 log.debug("%s %s -> %d", method, template, status)
@@ -349,7 +349,7 @@ class FrontdeskClient:
             attempt += 1
 
     @staticmethod
-    def _error(response: httpx.Response) -> ApiError:
+    def _error(response: Answer) -> ApiError:
         """The typed exception for an error answer, with or without a problem document."""
         status = response.status_code
         try:

@@ -1,0 +1,143 @@
+"""What `FrontdeskClient` sends requests through: httpx (imported only when built) or ASGI.
+
+A session answers `request(...)` with an `Answer` or raises `TransportFailure` (no answer:
+connect, timeout, broken connection), whose `error` is the transport's own exception.
+"""
+
+from __future__ import annotations
+
+import os
+import ssl
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any, Protocol
+
+from frontdesk.client.errors import BackendUnavailable
+
+if TYPE_CHECKING:
+    from frontdesk._httpx import httpx
+
+
+class Answer(Protocol):
+    """The parts of an HTTP answer the client reads (`httpx.Response` and `AsgiResponse`)."""
+
+    @property
+    def status_code(self) -> int: ...
+
+    @property
+    def reason_phrase(self) -> str: ...
+
+    @property
+    def is_success(self) -> bool: ...
+
+    @property
+    def headers(self) -> Mapping[str, str]: ...
+
+    def json(self) -> Any: ...
+
+
+class Session(Protocol):
+    """Sends one request relative to the base URL; the client adds retries on top."""
+
+    async def request(
+        self,
+        method: str,
+        path: str,
+        *,
+        params: Mapping[str, str] | None = None,
+        json: Any = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> Answer: ...
+
+    async def aclose(self) -> None: ...
+
+
+class TransportFailure(Exception):
+    """No answer came back. `retryable`: the request may be sent again (same key)."""
+
+    def __init__(
+        self, error: Exception, *, retryable: bool, timeout: bool = False, connect: bool = False
+    ) -> None:
+        super().__init__(str(error))
+        self.error = error
+        self.retryable = retryable
+        self.timeout = timeout
+        self.connect = connect
+
+
+class HttpxSession:
+    """One `httpx.AsyncClient` (remote backends, or any httpx transport given by tests).
+
+    Raises `BackendUnavailable` from the constructor for a bad URL or CA bundle.
+    """
+
+    def __init__(
+        self,
+        base_url: str,
+        *,
+        transport: httpx.AsyncBaseTransport | None,
+        verify: bool | str | ssl.SSLContext,
+        connect_timeout: float,
+        read_timeout: float,
+        headers: Mapping[str, str],
+    ) -> None:
+        from frontdesk._httpx import httpx
+
+        self._httpx = httpx
+        # Failures after which the request may not have reached the backend, or its answer
+        # was lost.
+        self._retryable: tuple[type[Exception], ...] = (
+            httpx.ConnectError,
+            httpx.ConnectTimeout,
+            httpx.ReadTimeout,
+            httpx.RemoteProtocolError,
+            httpx.ReadError,
+            httpx.WriteError,
+        )
+        try:
+            # A CA bundle file or directory: httpx 0.28 deprecates strings, so make a context.
+            if isinstance(verify, str):
+                if os.path.isdir(verify):
+                    verify = ssl.create_default_context(capath=verify)
+                else:
+                    verify = ssl.create_default_context(cafile=verify)
+            self.http = httpx.AsyncClient(
+                base_url=base_url,
+                transport=transport,
+                verify=verify,
+                timeout=httpx.Timeout(
+                    connect=connect_timeout,
+                    read=read_timeout,
+                    write=read_timeout,
+                    pool=connect_timeout,
+                ),
+                headers=dict(headers),
+            )
+        except httpx.InvalidURL as exc:
+            raise BackendUnavailable(f"invalid backend URL: {exc}") from exc
+        except OSError as exc:  # includes ssl.SSLError
+            raise BackendUnavailable(f"cannot load the TLS CA bundle: {exc}") from exc
+
+    async def request(
+        self,
+        method: str,
+        path: str,
+        *,
+        params: Mapping[str, str] | None = None,
+        json: Any = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> httpx.Response:
+        httpx = self._httpx
+        try:
+            return await self.http.request(method, path, params=params, json=json, headers=headers)
+        except self._retryable as exc:
+            raise TransportFailure(
+                exc,
+                retryable=True,
+                timeout=isinstance(exc, httpx.TimeoutException),
+                connect=isinstance(exc, httpx.ConnectError),
+            ) from exc
+        except (httpx.HTTPError, httpx.InvalidURL) as exc:
+            raise TransportFailure(exc, retryable=False) from exc
+
+    async def aclose(self) -> None:
+        await self.http.aclose()
