@@ -1,9 +1,12 @@
-"""The benchmark's yardstick: a trivial Starlette app served by uvicorn like `frontdesk serve`.
+"""The benchmark's yardstick: a trivial raw ASGI app served by uvicorn like `frontdesk serve`.
 
-`python bench/_baseline_app.py --port 0` prints "serving on http://127.0.0.1:PORT/v1" once
-the socket is bound. GET /v1/ping returns a fixed JSON document; POST /v1/echo reads a
-small JSON body and returns a fixed JSON document (the shape of a validate call without
-any work behind it).
+`python bench/_baseline_app.py --port 0` prints "baseline serving on http://127.0.0.1:PORT/v1"
+once the socket is bound. GET /v1/ping returns a fixed JSON document; POST /v1/echo reads
+a small JSON body and returns the same fixed document (the shape of a validate call
+without any work behind it). It is plain ASGI, no framework, as the local backend's app
+is (frontdesk.backend.http), and uvicorn runs it with `frontdesk.backend.serve`'s own
+settings (`server_config`: h11, no lifespan, no access log), so the difference between
+the two is the backend's work.
 """
 
 from __future__ import annotations
@@ -11,34 +14,47 @@ from __future__ import annotations
 import argparse
 import contextlib
 import json
+from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any
 
 import uvicorn
-from starlette.applications import Starlette
-from starlette.requests import Request
-from starlette.responses import Response
-from starlette.routing import Route
+
+from frontdesk.backend.serve import server_config
+
+Message = MutableMapping[str, Any]
 
 _DOC = json.dumps(
     {"number": "2026112200017", "status": "awaiting_token", "token": {"state": "none"}},
     separators=(",", ":"),
 ).encode()
+_BAD = b'{"code":"invalid_request"}'
+_MISSING = b'{"code":"not_found"}'
 
 
-async def ping(request: Request) -> Response:
-    return Response(_DOC, media_type="application/json")
-
-
-async def echo(request: Request) -> Response:
-    body = json.loads(await request.body() or b"null")
-    if not isinstance(body, dict):
-        return Response(b'{"code":"invalid_request"}', status_code=400)
-    return Response(_DOC, media_type="application/json")
-
-
-app = Starlette(
-    routes=[Route("/v1/ping", ping, methods=["GET"]), Route("/v1/echo", echo, methods=["POST"])]
-)
+async def app(
+    scope: Message,
+    receive: Callable[[], Awaitable[Message]],
+    send: Callable[[Message], Awaitable[None]],
+) -> None:
+    if scope["type"] != "http":
+        return  # lifespan is off; nothing else is served
+    status, body = 404, _MISSING
+    if scope["method"] == "GET" and scope["path"] == "/v1/ping":
+        status, body = 200, _DOC
+    elif scope["method"] == "POST" and scope["path"] == "/v1/echo":
+        chunks = []
+        while True:
+            message = await receive()
+            if message["type"] == "http.disconnect":
+                return
+            chunks.append(message.get("body", b""))
+            if not message.get("more_body", False):
+                break
+        doc = json.loads(b"".join(chunks) or b"null")
+        status, body = (200, _DOC) if isinstance(doc, dict) else (400, _BAD)
+    headers = [(b"content-length", str(len(body)).encode()), (b"content-type", b"application/json")]
+    await send({"type": "http.response.start", "status": status, "headers": headers})
+    await send({"type": "http.response.body", "body": body})
 
 
 def main() -> None:
@@ -46,16 +62,7 @@ def main() -> None:
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=0)
     args = parser.parse_args()
-    # The same uvicorn settings as frontdesk.backend.serve.run_server.
-    config = uvicorn.Config(
-        app,
-        host=args.host,
-        port=args.port,
-        log_level="warning",
-        access_log=False,
-        server_header=False,
-        lifespan="off",
-    )
+    config = server_config(app, host=args.host, port=args.port)
 
     class Server(uvicorn.Server):
         async def startup(self, sockets: Any = None) -> None:

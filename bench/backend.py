@@ -6,9 +6,10 @@ It seeds a temporary SQLite database (demo data plus thousands of guides awaitin
 so every send+validate flow uses a fresh guide), serves it with `python -m frontdesk serve`
 in a subprocess (its own core and GIL; access log off), and drives it from this process
 with N concurrent keep-alive HTTP/1.1 connections for a bounded time per scenario. A
-trivial Starlette app served by uvicorn the same way (`bench/_baseline_app.py`) is driven
-by the same client code in the same run, so the figures come with ratios that survive a
-noisy shared machine. It prints requests/s and p50/p95/p99 latency per scenario, the CPU
+trivial raw ASGI app (no framework, as the backend's own app; fixed JSON) served by
+uvicorn with the same settings (`bench/_baseline_app.py`) is driven by the same client
+code in the same run, so the figures come with ratios that survive a noisy shared
+machine. It prints requests/s and p50/p95/p99 latency per scenario, the CPU
 each side used, and PASS/FAIL against ARCHITECTURE.md's budget (≥ 500 validations/s with
 p99 ≤ 50 ms at 50 concurrent clients). Exit code 0 unless `--strict` and the budget fails.
 
@@ -720,7 +721,6 @@ def environment(args: argparse.Namespace) -> dict[str, Any]:
         "load_average_before": [round(x, 2) for x in os.getloadavg()],
         "python": platform.python_version(),
         "uvicorn": version("uvicorn"),
-        "starlette": version("starlette"),
         "httptools": version("httptools"),
         "uvloop": version("uvloop"),
         "client": args.client,
@@ -736,8 +736,8 @@ def report(env: dict[str, Any], results: dict[str, dict[str, Any]], seed: Seed) 
     lines = [
         f"frontdesk backend benchmark · {env['date']} · {env['cpus']} CPUs ({env['cpu_model']}) "
         f"· load avg before {env['load_average_before'][0]}",
-        f"Python {env['python']} · uvicorn {env['uvicorn']} (httptools {env['httptools']}, "
-        f"uvloop {env['uvloop']}) · starlette {env['starlette']}",
+        f"Python {env['python']} · uvicorn {env['uvicorn']} (h11 on both sides; installed: "
+        f"httptools {env['httptools']}, uvloop {env['uvloop']})",
         f"load: {env['clients']} keep-alive clients ({env['client']} client, "
         f"{env['procs']} process(es)), ≤ {env['seconds']:g} s and ≤ {env['max_requests']} "
         f"requests per scenario; paced = {env['rate']:g} requests/s offered in all, latency "

@@ -58,7 +58,7 @@ def local_connector(db: str | None) -> Connector:
     holder: dict[str, object] = {}
 
     def preload() -> None:
-        import frontdesk.backend.embedded  # noqa: F401 (warms starlette, sqlite, pyotp)
+        import frontdesk.backend.embedded  # noqa: F401 (warms the HTTP layer, sqlite, pyotp)
 
     def make() -> FrontdeskClient:
         from frontdesk.backend.embedded import embedded_client
@@ -77,7 +77,7 @@ def local_connector(db: str | None) -> Connector:
 
 
 def remote_connector(url: str, api_key: str | None) -> Connector:
-    """A remote backend at `url`; only httpx is imported (never starlette or uvicorn)."""
+    """A remote backend at `url`; only httpx is imported (never the backend or uvicorn)."""
     from frontdesk.app.app import Connector
 
     def preload() -> None:

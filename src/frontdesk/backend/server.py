@@ -1,9 +1,11 @@
-"""The local backend over HTTP: an ASGI app (Starlette) serving CONTRACT.md under /v1.
+"""The local backend over HTTP: an ASGI app serving CONTRACT.md under /v1, no web framework.
 
-Every request goes through one wrapper that checks the bearer key in constant time,
-bounds and parses the body, applies `Idempotency-Key` on POSTs, maps `Problem` to
-problem+json and any other failure to a 500 without a stack trace. The access log names
-the route and the guide, never a body, a query string, a code or a contact.
+Routing, requests and responses are `frontdesk.backend.http`'s. Every request goes through
+one wrapper that checks the bearer key in constant time, bounds and parses the body,
+applies `Idempotency-Key` on POSTs, maps `Problem` to problem+json and any other failure
+to a 500 without a stack trace. Unknown paths are 404 `not_found` (a trailing slash too:
+no redirect), wrong methods 405 `method_not_allowed` with an `Allow` header. The access
+log names the route and the guide, never a body, a query string, a code or a contact.
 """
 
 from __future__ import annotations
@@ -13,22 +15,22 @@ import hmac
 import json
 import logging
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from typing import Any
 
-from starlette.applications import Starlette
-from starlette.exceptions import HTTPException
-from starlette.requests import Request
-from starlette.responses import Response
-from starlette.routing import Route
-
+from frontdesk.backend.http import (
+    BodyTooLarge,
+    ClientDisconnected,
+    HttpApp,
+    Request,
+    Response,
+    Route,
+)
 from frontdesk.backend.service import LocalBackend, Problem
 from frontdesk.backend.store import StoredResponse
 
 MAX_BODY = 16 * 1024
 IDEMPOTENCY_TTL = 24 * 3600
-# Answers that carry a code are never stored for replay (codes are kept only as hashes).
-NOT_REPLAYED = frozenset({"/v1/_local/sac-code"})
 
 access_log = logging.getLogger("frontdesk.access")
 error_log = logging.getLogger("frontdesk.server")
@@ -36,19 +38,27 @@ error_log = logging.getLogger("frontdesk.server")
 Handler = Callable[[Request, Any], dict[str, Any]]
 
 
-def _json(doc: Any, status: int = 200, headers: dict[str, str] | None = None) -> Response:
+def _json(doc: Any, status: int = 200) -> Response:
     body = json.dumps(doc, ensure_ascii=False, separators=(",", ":")).encode()
-    return Response(body, status_code=status, headers=headers, media_type="application/json")
+    return Response(status, body)
 
 
-def _problem_response(problem: Problem) -> Response:
+def _problem_response(problem: Problem, headers: dict[str, str] | None = None) -> Response:
     body = json.dumps(problem.document(), ensure_ascii=False, separators=(",", ":")).encode()
     return Response(
+        problem.status,
         body,
-        status_code=problem.status,
-        headers=problem.headers(),
         media_type="application/problem+json",
+        headers={**problem.headers(), **(headers or {})},
     )
+
+
+def _internal_error(request: Request, error: BaseException) -> Response:
+    # The exception's type and the path only: its message or traceback could carry data.
+    error_log.error(
+        "unhandled %s on %s %s", type(error).__name__, request.method, request.path[:200]
+    )
+    return _problem_response(Problem("internal_error", "the server failed; try again"))
 
 
 def _valid_idempotency_key(key: str) -> bool:
@@ -67,7 +77,7 @@ class Api:
         self._purged_at = 0.0
 
     def _authorized(self, request: Request) -> bool:
-        header = request.headers.get("authorization", "")
+        header = request.header("authorization") or ""
         scheme, _, given = header.partition(" ")
         if scheme.lower() != "bearer":
             given = ""
@@ -75,17 +85,10 @@ class Api:
         return hmac.compare_digest(digest, self._key_digest) and bool(given)
 
     async def _body(self, request: Request) -> Any:
-        length = request.headers.get("content-length")
-        if length is not None and (not length.isdigit() or int(length) > MAX_BODY):
-            raise Problem("payload_too_large", f"bodies are limited to {MAX_BODY} bytes")
-        chunks: list[bytes] = []
-        size = 0
-        async for chunk in request.stream():
-            size += len(chunk)
-            if size > MAX_BODY:
-                raise Problem("payload_too_large", f"bodies are limited to {MAX_BODY} bytes")
-            chunks.append(chunk)
-        raw = b"".join(chunks)
+        try:
+            raw = await request.body(MAX_BODY)
+        except BodyTooLarge:
+            raise Problem("payload_too_large", f"bodies are limited to {MAX_BODY} bytes") from None
         try:
             return json.loads(raw.decode("utf-8")) if raw.strip() else None
         except (UnicodeDecodeError, json.JSONDecodeError, RecursionError):
@@ -93,61 +96,82 @@ class Api:
             raise Problem("invalid_request", "the body must be a JSON object") from None
 
     def route(
-        self, path: str, handler: Handler, *, method: str = "GET", auth: bool = True
+        self,
+        template: str,
+        handler: Handler,
+        *,
+        method: str = "GET",
+        auth: bool = True,
+        status: int = 200,
+        replay: bool = True,
     ) -> Route:
+        """`handler(request, body)` on `method template`; a POST's success is `status`.
+
+        `replay=False`: its answers are never stored for an Idempotency-Key replay (they
+        carry a code, and codes are kept only as hashes).
+        """
+
         async def endpoint(request: Request) -> Response:
             started = time.perf_counter()
-            response = await self._handle(request, handler, method, auth)
+            response = await self._handle(request, handler, method, auth, status, replay)
             if self.log_access:
-                guide = request.path_params.get("number")
+                guide = request.params.get("number")
                 access_log.info(
                     "%s %s%s %d %.1fms",
-                    method,
-                    path,
-                    f" guide={guide[:32]!r}" if isinstance(guide, str) else "",
-                    response.status_code,
+                    request.method,
+                    template,
+                    f" guide={guide[:32]!r}" if guide is not None else "",
+                    response.status,
                     (time.perf_counter() - started) * 1000,
                 )
             return response
 
-        return Route(path, endpoint, methods=[method])
+        return Route(template, method, endpoint)
 
     async def _handle(
-        self, request: Request, handler: Handler, method: str, auth: bool
+        self,
+        request: Request,
+        handler: Handler,
+        method: str,
+        auth: bool,
+        status: int,
+        replay: bool,
     ) -> Response:
         try:
             if auth and not self._authorized(request):
                 problem = Problem("unauthorized", "a valid bearer API key is required")
-                response = _problem_response(problem)
-                response.headers["WWW-Authenticate"] = 'Bearer realm="frontdesk"'
-                return response
+                return _problem_response(problem, {"WWW-Authenticate": 'Bearer realm="frontdesk"'})
             if method != "POST":
                 return _json(handler(request, None))
-            key = request.headers.get("idempotency-key")
+            key = request.header("idempotency-key")
             if key is not None and not _valid_idempotency_key(key):
                 raise Problem(
                     "invalid_idempotency_key", "Idempotency-Key must be 1–128 printable ASCII"
                 )
             body = await self._body(request)
-            if key is None or request.url.path in NOT_REPLAYED:
-                return self._respond(request, handler, body)
-            return self._idempotent(request, handler, body, key)
+            if key is None or not replay:
+                return self._respond(request, handler, body, status)
+            return self._idempotent(request, handler, body, status, key)
         except Problem as problem:
             return _problem_response(problem)
-        except Exception:
-            error_log.exception("internal error on %s %s", method, request.url.path[:200])
-            return _problem_response(Problem("internal_error", "the server failed; try again"))
+        except ClientDisconnected:
+            raise  # nobody to answer; the app drops the request
+        except Exception as error:
+            return _internal_error(request, error)
 
-    def _respond(self, request: Request, handler: Handler, body: Any) -> Response:
+    @staticmethod
+    def _respond(request: Request, handler: Handler, body: Any, status: int) -> Response:
         try:
-            return _json(handler(request, body), status=self._success_status(request))
+            return _json(handler(request, body), status)
         except Problem as problem:
             return _problem_response(problem)
 
-    def _idempotent(self, request: Request, handler: Handler, body: Any, key: str) -> Response:
+    def _idempotent(
+        self, request: Request, handler: Handler, body: Any, status: int, key: str
+    ) -> Response:
         """Same key and path within 24 h: the first response again, and no further effect."""
         store = self.backend.store
-        scope = f"POST {request.url.path}"
+        scope = f"POST {request.path}"
         fingerprint = hashlib.sha256(
             json.dumps(body, sort_keys=True, ensure_ascii=False).encode()
         ).hexdigest()
@@ -158,17 +182,18 @@ class Api:
                 self._purged_at = now
             stored = store.get_response(key, scope, now - IDEMPOTENCY_TTL)
             if stored is None:
-                response = self._respond(request, handler, body)
-                headers = {
-                    k: v for k, v in response.headers.items() if k.lower() in ("retry-after",)
+                response = self._respond(request, handler, body, status)
+                # Stored header names are lower-case, as the Starlette version stored them.
+                kept = {
+                    k.lower(): v for k, v in response.headers.items() if k.lower() == "retry-after"
                 }
                 store.put_response(
                     key,
                     scope,
                     StoredResponse(
-                        status=response.status_code,
-                        body=bytes(response.body),
-                        headers={"content-type": response.media_type or "", **headers},
+                        status=response.status,
+                        body=response.body,
+                        headers={"content-type": response.media_type or "", **kept},
                         created_at=now,
                         fingerprint=fingerprint,
                     ),
@@ -179,15 +204,11 @@ class Api:
         headers = {k: v for k, v in stored.headers.items() if k != "content-type"}
         headers["Idempotent-Replayed"] = "true"
         return Response(
+            stored.status,
             stored.body,
-            status_code=stored.status,
-            headers=headers,
             media_type=stored.headers.get("content-type") or "application/json",
+            headers=headers,
         )
-
-    @staticmethod
-    def _success_status(request: Request) -> int:
-        return 201 if request.url.path.endswith("/token") else 200
 
 
 def _object(body: Any) -> dict[str, Any]:
@@ -210,11 +231,19 @@ def _string(
 
 
 def _number(request: Request) -> str:
-    number: str = request.path_params["number"]
-    return number
+    return request.params["number"]
 
 
-def create_app(backend: LocalBackend, *, api_key: str, log_access: bool = True) -> Starlette:
+def _not_found(request: Request) -> Response:
+    return _problem_response(Problem("not_found", "no such path"))
+
+
+def _method_not_allowed(request: Request, allowed: tuple[str, ...]) -> Response:
+    problem = Problem("method_not_allowed", "method not allowed here")
+    return _problem_response(problem, {"Allow": ", ".join(allowed)})
+
+
+def create_app(backend: LocalBackend, *, api_key: str, log_access: bool = True) -> HttpApp:
     """The ASGI app serving `backend` under /v1, guarded by `api_key`."""
     api = Api(backend, api_key, log_access=log_access)
     b = backend
@@ -252,11 +281,11 @@ def create_app(backend: LocalBackend, *, api_key: str, log_access: bool = True) 
         return b.cancel(_number(request))
 
     def guides(request: Request, _: Any) -> dict[str, Any]:
-        q = request.query_params
+        q = request.query
         return b.list_guides(q.get("status"), q.get("card"))
 
     def app_code(request: Request, _: Any) -> dict[str, Any]:
-        card = request.query_params.get("card")
+        card = request.query.get("card")
         if not card or len(card) > 64:
             raise Problem("invalid_request", "`card` is required")
         return b.sim_app_code(card)
@@ -280,7 +309,7 @@ def create_app(backend: LocalBackend, *, api_key: str, log_access: bool = True) 
         api.route("/v1/guides", guides),
         api.route(g, lambda r, _: b.get_guide(_number(r))),
         api.route(g + "/token/channels", lambda r, _: b.channels(_number(r))),
-        api.route(g + "/token", send, method="POST"),
+        api.route(g + "/token", send, method="POST", status=201),
         api.route(g + "/token", lambda r, _: b.get_token(_number(r))),
         api.route(g + "/token/validate", validate, method="POST"),
         api.route(g + "/token/cancel", cancel, method="POST"),
@@ -288,26 +317,13 @@ def create_app(backend: LocalBackend, *, api_key: str, log_access: bool = True) 
         api.route(g + "/events", lambda r, _: b.events(_number(r))),
         api.route("/v1/_local/outbox", lambda r, _: b.sim_outbox()),
         api.route("/v1/_local/app-code", app_code),
-        api.route("/v1/_local/sac-code", sac_code, method="POST"),
+        # Its answer carries a code: never stored for replay (codes are kept only as hashes).
+        api.route("/v1/_local/sac-code", sac_code, method="POST", replay=False),
         api.route("/v1/_local/clock", clock, method="POST"),
     ]
-
-    async def http_error(request: Request, exc: Exception) -> Response:
-        status = exc.status_code if isinstance(exc, HTTPException) else 500
-        if status == 405:
-            return _problem_response(Problem("method_not_allowed", "method not allowed here"))
-        if status == 404:
-            return _problem_response(Problem("not_found", "no such path"))
-        return _problem_response(Problem("internal_error", "the server failed; try again"))
-
-    async def server_error(request: Request, exc: Exception) -> Response:
-        error_log.error("unhandled %s on %s", type(exc).__name__, request.url.path[:200])
-        return _problem_response(Problem("internal_error", "the server failed; try again"))
-
-    handlers: dict[Any, Callable[[Request, Exception], Awaitable[Response]]] = {
-        HTTPException: http_error,
-        Exception: server_error,
-    }
-    app = Starlette(routes=routes, exception_handlers=handlers)
-    app.state.backend = backend
-    return app
+    return HttpApp(
+        routes,
+        not_found=_not_found,
+        method_not_allowed=_method_not_allowed,
+        server_error=_internal_error,
+    )
