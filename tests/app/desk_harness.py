@@ -191,6 +191,10 @@ def plain(widget: object) -> str:
     from rich.text import Text
     from textual.widgets import Static
 
+    from frontdesk.app.widgets.text_table import TextTable
+
+    if isinstance(widget, TextTable):
+        return widget.plain()
     assert isinstance(widget, Static)
     content = widget.content
     if isinstance(content, str):
@@ -206,11 +210,9 @@ def plain(widget: object) -> str:
 def text_of(app: App[Any], selector: str) -> str:
     """The text of a Static, or of a part of the top bar (`#top-connection`, `#top-mode`,
     `#top-hint`, `#top-insecure`: "" when not shown)."""
-    from textual.widgets import Static
-
     if selector.startswith("#top-"):
         return top_part(app, selector.removeprefix("#top-"))
-    return plain(app.screen.query_one(selector, Static))
+    return plain(app.screen.query_one(selector))
 
 
 def top_part(app: App[Any], name: str) -> str:

@@ -5,7 +5,6 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import ClassVar
 
-from rich.table import Table
 from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
@@ -19,6 +18,7 @@ from frontdesk.app.screens.base import DeskScreen, GuideChanged
 from frontdesk.app.widgets.banner import ConnectionBanner
 from frontdesk.app.widgets.key_bar import KeyBar
 from frontdesk.app.widgets.status_badge import StatusBadge
+from frontdesk.app.widgets.text_table import TextTable
 from frontdesk.app.widgets.token_panel import TokenPanel
 from frontdesk.app.widgets.top_bar import TopBar
 from frontdesk.client.errors import FrontdeskClientError
@@ -27,36 +27,44 @@ from frontdesk.client.models import Channels, Guide
 TOKEN_POLL_SECONDS = 5.0
 
 
-def details_table(guide: Guide) -> Table:
-    """Beneficiary (social name first), card, plan, type, dates: two label/value pairs a row."""
+def details_rows(guide: Guide) -> list[tuple[str, Text]]:
+    """Beneficiary (social name first), card, plan, type, dates: a label and a value a row."""
     b = guide.beneficiary
-    grid = Table.grid(padding=(0, 1))
-    grid.add_column(style="bold", no_wrap=True)
-    grid.add_column(ratio=1)
     name = Text(b.display_name, style="bold")
     if b.social_name and b.social_name != b.name:
         name.append(f"  ({t('guide.civil_name', name=b.name)})", style="dim")
-    grid.add_row(t("guide.beneficiary"), name)
-    grid.add_row(t("guide.card"), f"{b.card}   {t('guide.plan')}: {b.plan}")
-    grid.add_row(
-        t("guide.type"),
-        f"{type_label(guide.type)}   {t('guide.requested')}: {local_datetime(guide.requested_at)}",
-    )
-    grid.add_row(
-        t("guide.provider"),
-        f"{guide.provider.name}   {t('guide.operator_number')}: {guide.operator_number}",
-    )
-    return grid
+    return [
+        (t("guide.beneficiary"), name),
+        (t("guide.card"), Text(f"{b.card}   {t('guide.plan')}: {b.plan}")),
+        (
+            t("guide.type"),
+            Text(
+                f"{type_label(guide.type)}   {t('guide.requested')}: "
+                f"{local_datetime(guide.requested_at)}"
+            ),
+        ),
+        (
+            t("guide.provider"),
+            Text(f"{guide.provider.name}   {t('guide.operator_number')}: {guide.operator_number}"),
+        ),
+    ]
 
 
-def procedures_table(guide: Guide) -> Table:
-    table = Table(box=None, padding=(0, 1), show_edge=False, expand=True, header_style="bold")
-    table.add_column(t("guide.col.code"), no_wrap=True)
-    table.add_column(t("guide.col.description"), ratio=1, overflow="fold")
-    table.add_column(t("guide.col.qty"), justify="right", no_wrap=True)
-    for p in guide.procedures:
-        table.add_row(p.code, p.description, str(p.quantity))
-    return table
+def show_details(table: TextTable, guide: Guide) -> None:
+    table.set_rows(details_rows(guide), flex=1, column_styles=("bold",))
+
+
+def show_procedures(table: TextTable, guide: Guide) -> None:
+    """TUSS code, description (wraps), quantity: a bold header row, then one per procedure."""
+    header = [
+        Text(t("guide.col.code"), style="bold"),
+        Text(t("guide.col.description"), style="bold"),
+        Text(t("guide.col.qty"), style="bold"),
+    ]
+    rows = [header] + [
+        [Text(p.code), Text(p.description), Text(str(p.quantity))] for p in guide.procedures
+    ]
+    table.set_rows(rows, flex=1, right=frozenset({2}), gap=2, indent=1)
 
 
 def outcome_text(guide: Guide) -> str:
@@ -118,9 +126,9 @@ class GuideScreen(DeskScreen[None]):
             with Horizontal(id="guide-head"):
                 yield Static(t("guide.title", number=self.guide.number), id="guide-number")
                 yield StatusBadge(self.guide.status, id="guide-status")
-            yield Static(id="guide-details")
+            yield TextTable(id="guide-details")
             yield Static(t("guide.procedures"), classes="section-title")
-            yield Static(id="guide-procedures")
+            yield TextTable(id="guide-procedures")
             with Vertical(id="token-box"):
                 yield TokenPanel(self.desk.monotonic, id="guide-token")
                 yield Static("", id="guide-next", markup=False)
@@ -177,8 +185,8 @@ class GuideScreen(DeskScreen[None]):
         self.query_one("#guide-status", StatusBadge).status = guide.status
         if previous is None or replace(previous, token=guide.token) != guide:
             # Only a new token (a countdown, a delivery) does not redraw the details.
-            self.query_one("#guide-details", Static).update(details_table(guide))
-            self.query_one("#guide-procedures", Static).update(procedures_table(guide))
+            show_details(self.query_one("#guide-details", TextTable), guide)
+            show_procedures(self.query_one("#guide-procedures", TextTable), guide)
         self.query_one("#guide-token", TokenPanel).set_token(
             guide.token if guide.status == "awaiting_token" else None
         )
