@@ -2,7 +2,7 @@
 the active profile (F9 switches it), the settings (F10) and the audit log of desk actions.
 
 Screens other than the lookup are imported when first opened, so the first screen paints
-fast; the backend (and its imports) is connected after that, in the background.
+fast; the backend (and its imports) is connected right after that.
 """
 
 from __future__ import annotations

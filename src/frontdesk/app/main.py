@@ -57,9 +57,6 @@ def local_connector(db: str | None) -> Connector:
 
     holder: dict[str, object] = {}
 
-    def preload() -> None:
-        import frontdesk.backend.embedded  # noqa: F401 (warms the HTTP layer, sqlite, pyotp)
-
     def make() -> FrontdeskClient:
         from frontdesk.backend.embedded import embedded_client
 
@@ -73,7 +70,10 @@ def local_connector(db: str | None) -> Connector:
         if callable(closer):
             closer()
 
-    return Connector(make=make, preload=preload, close=close, label="local")
+    # No preload thread: the backend is imported on the event loop right after the first
+    # frame (~50 ms). A thread would give it its own malloc arena, ~0.7 MiB more at the peak
+    # on a thin client (bench/app.py), for no time gained: the import holds the GIL anyway.
+    return Connector(make=make, close=close, label="local")
 
 
 def remote_connector(url: str, api_key: str | None) -> Connector:

@@ -10,9 +10,7 @@ file, in a message, or in a log.
 from __future__ import annotations
 
 import errno
-import getpass
 import os
-import shlex
 import tempfile
 import threading
 from collections.abc import Callable
@@ -71,6 +69,12 @@ class KeyringStatus:
 
 
 # -- the keyring, bounded ---------------------------------------------------------------------
+
+
+def _user_name() -> str:
+    import getpass  # loaded only to word this rare refusal
+
+    return getpass.getuser()
 
 
 def _bounded(call: Callable[[], T], timeout: float) -> T:
@@ -246,6 +250,8 @@ def check_key(value: str, where: str) -> str:
 def read_key_file(path: Path) -> str:
     """The key in `path`; refused if others can read or write it, or it is not the user's."""
     flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0)
+    import shlex
+
     quoted = shlex.quote(str(path))
     try:
         fd = os.open(path, flags)
@@ -285,7 +291,7 @@ def read_key_file(path: Path) -> str:
                     tr(
                         "Corrija com: sudo chown {user} {path}",
                         "Fix it with: sudo chown {user} {path}",
-                        user=getpass.getuser(),
+                        user=_user_name(),
                         path=quoted,
                     ),
                 )

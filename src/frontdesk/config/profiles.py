@@ -22,16 +22,18 @@ from __future__ import annotations
 import os
 import re
 import tempfile
-import tomllib
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, Final
 from urllib.parse import urlsplit
 
 from frontdesk.config.errors import ConfigError, ProfileNotFound, SetupError
 from frontdesk.config.paths import config_file
 from frontdesk.config.texts import LANGUAGES, Language, tr
+
+if TYPE_CHECKING:
+    import tomllib
 
 PROFILE_ENV = "FRONTDESK_PROFILE"
 DEFAULT_CONNECT_TIMEOUT: Final = 3.0
@@ -145,6 +147,8 @@ def parse_config(data: bytes | str, path: Path) -> Config:
             ) from None
     else:
         text = data
+    import tomllib  # only when there is a file: a desk without one never loads the parser
+
     try:
         raw = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
