@@ -15,11 +15,27 @@ from rich.cells import cell_len
 from rich.style import Style
 from rich.text import Text
 from textual.app import RenderResult
+from textual.color import Color
 from textual.widget import Widget
 
 from frontdesk.app.i18n import t
 
 PARTS = ("hint", "insecure", "connection", "mode")
+LIGHT_ANSI = frozenset({2, 3, 6, 7})
+
+
+def on_its_background(style: Style) -> Style:
+    """`style` with a text colour that reads on its own background (a marker: red, yellow).
+
+    CSS `color: auto` would contrast with the bar's background, not the marker's."""
+    bgcolor = style.bgcolor
+    if bgcolor is None:
+        return style
+    if bgcolor.triplet is None and bgcolor.number is not None:  # an ANSI theme's colour
+        light = bgcolor.number % 8 in LIGHT_ANSI  # yellow, green, cyan, white: black text
+        return style + Style(color="black" if light else "bright_white")
+    background = Color.from_rich_color(bgcolor)
+    return style + Style(color=background.get_contrast_text(0.9).rich_color)
 
 
 class TopBar(Widget):
@@ -86,16 +102,16 @@ class TopBar(Widget):
         state = self.health_state
         styles: dict[str, Style] = {
             "hint": style("top-bar--hint"),
-            "insecure": style("top-bar--insecure"),
+            "insecure": on_its_background(style("top-bar--insecure")),
             "connection": style("top-bar--connection")
             + (
-                style("top-bar--offline")
+                on_its_background(style("top-bar--offline"))
                 if state == "offline"
                 else style("top-bar--checking")
                 if state == "checking"
                 else Style()
             ),
-            "mode": style("top-bar--local"),
+            "mode": on_its_background(style("top-bar--local")),
         }
         right = Text(no_wrap=True, end="")
         for name, text in self.parts().items():
