@@ -29,7 +29,7 @@ WATCHED = (
     "frontdesk.client.client",
     "frontdesk.backend.embedded",
     "httpx",
-    "starlette",
+    "frontdesk.backend.http",
     "sqlite3",
     "pyotp",
 )

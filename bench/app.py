@@ -979,9 +979,9 @@ def rss():
 out = [('python', rss(), len(sys.modules))]
 import textual.app
 out.append(('import textual.app', rss(), len(sys.modules)))
-import textual.widgets._input, textual.widgets._data_table, textual.widgets._footer
+import textual.widgets._input, textual.widgets._data_table
 import textual.widgets._static
-out.append(('+ Input, DataTable, Footer, Static', rss(), len(sys.modules)))
+out.append(('+ Input, DataTable, Static', rss(), len(sys.modules)))
 import frontdesk.cli, frontdesk.app.main, frontdesk.app.app
 out.append(('+ frontdesk.cli, frontdesk.app.app (lookup screen)', rss(), len(sys.modules)))
 import frontdesk.app.screens.guide, frontdesk.app.screens.send_token
@@ -1031,7 +1031,7 @@ def import_report(tmux: Tmux, workdir: Path, runs: int) -> dict[str, Any]:
         "frontdesk.client.client",
         "frontdesk.backend.server",
         "frontdesk.backend.service",
-        "starlette.applications",
+        "frontdesk.backend.http",
         "httpx",
         "sqlite3",
         "pyotp",

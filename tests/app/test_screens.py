@@ -209,3 +209,11 @@ async def test_f1_works_inside_a_modal_too() -> None:
         assert "Enviar" in keys and "Cancelar" in keys
         await press(pilot, "f1")
         assert screen_name(desk.app) == "SendTokenModal"
+
+
+async def test_an_unknown_theme_in_the_configuration_is_said_and_the_default_kept() -> None:
+    desk = make_desk(theme="tema-que-nao-existe")
+    async with running(desk) as pilot:
+        assert pilot.app.theme == "textual-dark"  # Textual's default, as without a theme
+        messages = [n.message for n in pilot.app._notifications]
+        assert any('"tema-que-nao-existe"' in m and "ansi-dark" in m for m in messages), messages

@@ -368,11 +368,23 @@ class FrontdeskApp(App[int]):
         profile = self.connection.profile if self.connection is not None else None
         self.push_screen(SettingsModal(profile=profile), answered)
 
+    def _use_theme(self, theme: str | None) -> None:
+        """Use `theme` (from the config or FRONTDESK_THEME); an unknown name is said, once,
+        and the current theme stays."""
+        if not theme or theme == self.theme:
+            return
+        if theme in self.available_themes:
+            self.theme = theme
+            return
+        names = ", ".join(sorted(self.available_themes))
+        self.notify(
+            t("app.unknown_theme", name=theme, themes=names), severity="warning", timeout=15
+        )
+
     async def apply_settings(self, language: Language | None, theme: str | None) -> None:
         """Apply a language and a theme now (None: keep the current one). A new language
         redraws every open screen in it."""
-        if theme and theme in self.available_themes and theme != self.theme:
-            self.theme = theme
+        self._use_theme(theme)
         if language is None or language == self.lang:
             return
         previous = get_language()
@@ -568,8 +580,7 @@ class FrontdeskApp(App[int]):
     # -- the simulator (local mode) --------------------------------------------------------
 
     def on_mount(self) -> None:
-        if self._initial_theme and self._initial_theme in self.available_themes:
-            self.theme = self._initial_theme
+        self._use_theme(self._initial_theme)
         self._sim_timer = self.set_interval(self.simulator_poll, self._poll_simulator)
 
     def _poll_simulator(self) -> None:

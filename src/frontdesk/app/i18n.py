@@ -24,6 +24,11 @@ CATALOG: Final[dict[str, tuple[str, str]]] = {
     "app.connection": ("{profile} · {health}", "{profile} · {health}"),
     "app.profile_operator": ("{profile} ({operator})", "{profile} ({operator})"),
     "app.insecure": ("INSEGURO (http)", "INSECURE (http)"),
+    "app.unknown_theme": (
+        'O tema "{name}" da configuração não existe; ficou o tema padrão. Temas: {themes}.',
+        'The theme "{name}" in the configuration does not exist; the default is in use. '
+        "Themes: {themes}.",
+    ),
     "app.audit_unwritable": (
         "O registro de auditoria não pôde ser gravado em {path} ({reason}). Avise o suporte; "
         "o atendimento continua.",
