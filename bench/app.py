@@ -652,6 +652,7 @@ async def pilot_lookups(count: int, warmup: int) -> dict[str, Any]:
         cursor_blink=False,
         friendly_errors=False,
         show_simulator=False,
+        tidy_memory=True,
     )
     waiting: dict[str, Any] = {"number": None, "at": None, "bytes": 0}
     drawn = asyncio.Event()

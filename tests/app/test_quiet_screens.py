@@ -84,3 +84,20 @@ async def test_a_new_language_rebuilds_the_kept_guide_screen() -> None:
         await press(pilot, *guide.number, "enter")
         assert desk.app.screen is not kept
         assert text_of(desk.app, "#guide-number") == f"Guide {guide.number}"
+
+
+async def test_the_real_program_tidies_memory_once_ready_and_thaws_on_a_new_backend() -> None:
+    """`tidy_memory` (what `frontdesk` sets): start-up objects are frozen for the collector
+    once the first screen is ready, and thawed when the backend is replaced."""
+    import gc
+
+    desk = make_desk()
+    desk.app.tidy_memory = True
+    try:
+        async with running(desk) as pilot:
+            await settle(pilot)
+            assert desk.app._frozen and gc.get_freeze_count() > 0
+            desk.app.thaw_memory()
+            assert not desk.app._frozen and gc.get_freeze_count() == 0
+    finally:
+        gc.unfreeze()

@@ -152,6 +152,7 @@ def run_app(args: argparse.Namespace) -> int:
         fixed_theme=env_theme,
         cursor_blink=cursor_blink(environ),
         friendly_errors=True,
+        tidy_memory=True,
     )
     result = app.run()
     code = result if isinstance(result, int) else app.return_code or 0

@@ -319,9 +319,12 @@ class LookupScreen(DeskScreen[None]):
         ordered = queue_order(guides)
         if self._loaded and ordered == self.guides:
             return  # nothing changed: no repaint
+        first = not self._loaded
         self._loaded = True
         self.guides = ordered
         self._populate()
+        if first:  # the first screen is complete: tidy up what starting it left behind
+            self.call_after_refresh(lambda: self.desk.settle_memory(freeze=True))
 
     @on(QueueTable.Resized)
     def _refit(self) -> None:

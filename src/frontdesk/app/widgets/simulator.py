@@ -53,26 +53,22 @@ class SimulatorPanel(Vertical):
         self._drawn: SimState | None = None
 
     def compose(self) -> ComposeResult:
-        yield Static(t("sim.outbox"), classes="sim-heading")
+        # Four widgets in all (each one costs memory on a thin client): the outbox, which
+        # scrolls, and one text for the app code, the SAC code and the keys.
         with VerticalScroll(id="sim-outbox"):
-            yield Static(t("sim.outbox_empty"), id="sim-messages")
-        yield Static(t("sim.no_guide"), id="sim-app", classes="sim-heading")
-        yield Static("", id="sim-sac")
-        yield Static(t("sim.keys"), id="sim-keys")
+            yield Static(self._messages_text(self.state), id="sim-messages")
+        yield Static(self._app_text(self.state), id="sim-app")
 
     def show_state(self, state: SimState) -> None:
         """Draw `state`; the outbox is redrawn only when it (or the guide on screen) changed."""
         self.state = state
         if not self.children:
-            return  # on_mount draws it
+            return  # compose draws it
         drawn = self._drawn
         if drawn is None or drawn.messages != state.messages or drawn.guide != state.guide:
-            self._draw_messages(state)
+            self.query_one("#sim-messages", Static).update(self._messages_text(state))
         self._drawn = state
         self.query_one("#sim-app", Static).update(self._app_text(state))
-        sac = self.query_one("#sim-sac", Static)
-        sac.update(t("sim.sac_code", code=state.sac_code) if state.sac_code else "")
-        sac.display = state.sac_code is not None
 
     def on_mount(self) -> None:
         self.watch(self.app, "sim_state", self.show_state)
@@ -84,25 +80,36 @@ class SimulatorPanel(Vertical):
             getattr(self.app, "local_mode", False) and getattr(self.app, "simulator_visible", False)
         )
 
-    def _draw_messages(self, state: SimState) -> None:
-        target = self.query_one("#sim-messages", Static)
+    @staticmethod
+    def _messages_text(state: SimState) -> Text:
+        heading = Text(t("sim.outbox"), style="bold")
         if state.error:
-            target.update(state.error)
-            return
-        if not state.messages:
-            target.update(t("sim.outbox_empty"))
-            return
-        parts: list[Text] = []
-        for message in state.messages[:MESSAGES_SHOWN]:
-            parts.append(message_text(message, current=message.guide == state.guide))
-        target.update(Text("\n\n").join(parts))
+            body = Text(state.error)
+        elif not state.messages:
+            body = Text(t("sim.outbox_empty"))
+        else:
+            parts = [
+                message_text(message, current=message.guide == state.guide)
+                for message in state.messages[:MESSAGES_SHOWN]
+            ]
+            body = Text("\n\n").join(parts)
+        return Text.assemble(heading, "\n", body)
 
     @staticmethod
     def _app_text(state: SimState) -> Text:
+        """The beneficiary's app code, the SAC code when one was dictated, and the keys."""
         if state.beneficiary is None:
-            return Text(t("sim.no_guide"))
-        title = t("sim.app", name=state.beneficiary)
-        if not state.has_app:
-            return Text(f"{title}: {t('sim.no_app')}")
-        code = state.app_code or "…"
-        return Text.assemble(title, "\n", (t("sim.app_code", code=code), "bold"))
+            text = Text(t("sim.no_guide"), style="bold")
+        elif not state.has_app:
+            text = Text(f"{t('sim.app', name=state.beneficiary)}: {t('sim.no_app')}", style="bold")
+        else:
+            code = state.app_code or "…"
+            text = Text(t("sim.app", name=state.beneficiary), style="bold")
+            text.append("\n")
+            text.append(t("sim.app_code", code=code), style="bold")
+        if state.sac_code:
+            text.append("\n")
+            text.append(t("sim.sac_code", code=state.sac_code), style="bold")
+        text.append("\n")
+        text.append(t("sim.keys"), style="dim")
+        return text
