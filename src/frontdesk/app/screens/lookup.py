@@ -106,7 +106,8 @@ class LookupScreen(DeskScreen[None]):
         yield KeyBar()
 
     def on_mount(self) -> None:
-        self.query_one("#queue", DataTable).loading = True
+        # No loading indicator at start: "Carregando a fila…" says it, and the indicator's
+        # animation (a widget and a 16 fps timer) would slow the first frame on a thin client.
         self.query_one("#lookup-input", Input).focus()
         # Connect (and import the backend) only once the first screen is on the terminal.
         self.call_after_refresh(self.load_queue)
