@@ -66,7 +66,7 @@ class KeyBar(Widget, can_focus=False):
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
-        self._drawn: tuple[Key, ...] | None = None
+        self._keys: tuple[Key, ...] | None = None  # as last worked out (None: not yet)
         self._spans: list[tuple[int, int, Key]] = []
 
     def on_mount(self) -> None:
@@ -76,7 +76,11 @@ class KeyBar(Widget, can_focus=False):
         self.screen.bindings_updated_signal.unsubscribe(self)
 
     def _bindings_changed(self, screen: Screen[object]) -> None:
-        if screen is self.screen and self.keys() != self._drawn:
+        if screen is not self.screen:
+            return
+        keys = self.keys()
+        if keys != self._keys:
+            self._keys = keys
             self.refresh()
 
     def keys(self) -> tuple[Key, ...]:
@@ -117,8 +121,9 @@ class KeyBar(Widget, can_focus=False):
         return chosen
 
     def render(self) -> RenderResult:
-        keys = self.keys()
-        self._drawn = keys
+        if self._keys is None:
+            self._keys = self.keys()
+        keys = self._keys
         key_style = self.get_component_rich_style("key-bar--key")
         description_style = self.get_component_rich_style("key-bar--description")
         line = Text(no_wrap=True, overflow="crop", end="")
