@@ -11,13 +11,13 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
-import keyring
-import keyring.core
 import pytest
-from config_harness import Home, MemoryKeyring
+from config_harness import Home
 
 from frontdesk.app.i18n import set_language
 from frontdesk.config import texts
+from isolation import isolate_home, swapped_keyring
+from memory_keyring import MemoryKeyring
 
 
 @pytest.fixture(autouse=True)
@@ -37,23 +37,6 @@ def _portuguese_and_fixed_zone(monkeypatch: pytest.MonkeyPatch) -> Iterator[None
 def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Home]:
     """An isolated HOME, XDG directories, config file path and in-memory keyring."""
     root = tmp_path / "home"
-    root.mkdir()
-    for name, sub in (
-        ("HOME", ""),
-        ("XDG_CONFIG_HOME", ".config"),
-        ("XDG_DATA_HOME", ".local/share"),
-        ("XDG_STATE_HOME", ".local/state"),
-        ("XDG_CACHE_HOME", ".cache"),
-    ):
-        monkeypatch.setenv(name, str(root / sub) if sub else str(root))
-    config = root / ".config" / "frontdesk" / "config.toml"
-    monkeypatch.setenv("FRONTDESK_CONFIG", str(config))
-    for name in ("FRONTDESK_API_KEY", "FRONTDESK_PROFILE", "FRONTDESK_THEME", "LC_ALL"):
-        monkeypatch.delenv(name, raising=False)
-    monkeypatch.delenv("LC_MESSAGES", raising=False)
-    monkeypatch.setenv("LANG", "C.UTF-8")
-    memory = MemoryKeyring()
-    previous = keyring.core._keyring_backend
-    keyring.set_keyring(memory)
-    yield Home(root=root, config=config, state=root / ".local" / "state", keyring=memory)
-    keyring.core._keyring_backend = previous
+    config = isolate_home(root, monkeypatch, unset=("FRONTDESK_THEME",))
+    with swapped_keyring(MemoryKeyring()) as memory:
+        yield Home(root=root, config=config, state=root / ".local" / "state", keyring=memory)

@@ -9,9 +9,8 @@ from pathlib import Path
 from keyring.backend import KeyringBackend
 from keyring.errors import KeyringError, KeyringLocked
 
+from isolation import SERVED_KEY as SERVED_KEY
 from memory_keyring import MemoryKeyring
-
-SERVED_KEY = "test-key-0123456789abcdef"
 
 
 class FailingKeyring(KeyringBackend):
