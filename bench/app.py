@@ -635,6 +635,38 @@ def code_in_panel(screen: str) -> str | None:
 # -- lookup latency in-process (Pilot) ------------------------------------------------------
 
 
+class FrameWatch:
+    """Watches the frames an app hands its driver: after `expect(number)`, `wait()` returns
+    once a frame of a `screen_type` screen shows `number`; `at` is when (perf_counter) and
+    `bytes` that frame's size as a real driver would write it (the headless one writes
+    nothing)."""
+
+    def __init__(self, app: Any, screen_type: type) -> None:
+        self.number: str | None = None
+        self.at = float("nan")
+        self.bytes = 0
+        self._drawn = asyncio.Event()
+        original = app._display
+
+        def display(screen: Any, renderable: Any) -> None:
+            original(screen, renderable)
+            if self.number is None or renderable is None or not isinstance(screen, screen_type):
+                return
+            text = renderable.render_segments(app.console)
+            if self.number in ANSI.sub("", text):
+                self.at, self.bytes, self.number = time.perf_counter(), len(text.encode()), None
+                self._drawn.set()
+
+        app._display = display
+
+    def expect(self, number: str) -> None:
+        self._drawn.clear()
+        self.number, self.at = number, float("nan")
+
+    async def wait(self, timeout: float = 30) -> None:
+        await asyncio.wait_for(self._drawn.wait(), timeout=timeout)
+
+
 async def pilot_lookups(count: int, warmup: int) -> dict[str, Any]:
     """Enter on a typed guide number → the guide screen's first frame with that number."""
     from textual.pilot import Pilot
@@ -654,24 +686,7 @@ async def pilot_lookups(count: int, warmup: int) -> dict[str, Any]:
         show_simulator=False,
         tidy_memory=True,
     )
-    waiting: dict[str, Any] = {"number": None, "at": None, "bytes": 0}
-    drawn = asyncio.Event()
-    original = app._display
-
-    def display(screen: Any, renderable: Any) -> None:
-        original(screen, renderable)
-        number = waiting["number"]
-        if number is None or renderable is None or not isinstance(screen, GuideScreen):
-            return
-        # What a real driver would write for this frame (the headless driver writes nothing).
-        text = renderable.render_segments(app.console)
-        if number in ANSI.sub("", text):
-            waiting["at"] = time.perf_counter()
-            waiting["bytes"] = len(text.encode())
-            waiting["number"] = None
-            drawn.set()
-
-    app._display = display  # type: ignore[method-assign]
+    watch = FrameWatch(app, GuideScreen)
 
     async def settle(pilot: Pilot[Any]) -> None:
         for _ in range(50):
@@ -696,17 +711,16 @@ async def pilot_lookups(count: int, warmup: int) -> dict[str, Any]:
             number = numbers[i % len(numbers)]
             await pilot.press(*number)
             await settle(pilot)
-            drawn.clear()
-            waiting.update(number=number, at=None)
+            watch.expect(number)
             started = time.perf_counter()
             await pilot.press("enter")
-            await asyncio.wait_for(drawn.wait(), timeout=30)
-            elapsed = (waiting["at"] - started) * 1000
+            await watch.wait()
+            elapsed = (watch.at - started) * 1000
             if i == 0:
                 cold_ms = elapsed
             if i >= warmup:
                 times.append(elapsed)
-                frame_bytes.append(waiting["bytes"])
+                frame_bytes.append(watch.bytes)
             await settle(pilot)
             if not isinstance(app.screen, GuideScreen):
                 raise RuntimeError(f"Enter on {number} did not open the guide")
@@ -766,20 +780,7 @@ async def pilot_yardstick(count: int, warmup: int) -> dict[str, Any]:
             self.push_screen(Detail(event.value))
 
     app = Yardstick()
-    waiting: dict[str, Any] = {"number": None, "at": None}
-    drawn = asyncio.Event()
-    original = app._display
-
-    def display(screen: Any, renderable: Any) -> None:
-        original(screen, renderable)
-        number = waiting["number"]
-        if number is None or renderable is None or not isinstance(screen, Detail):
-            return
-        if number in ANSI.sub("", renderable.render_segments(app.console)):
-            waiting["at"], waiting["number"] = time.perf_counter(), None
-            drawn.set()
-
-    app._display = display  # type: ignore[method-assign]
+    watch = FrameWatch(app, Detail)
     times: list[float] = []
     async with app.run_test(size=(WIDTH, HEIGHT)) as pilot:
         for i in range(warmup + count):
@@ -787,13 +788,12 @@ async def pilot_yardstick(count: int, warmup: int) -> dict[str, Any]:
             app.query_one(Input).value = ""
             await pilot.press(*number)
             await pilot.pause()
-            drawn.clear()
-            waiting.update(number=number, at=None)
+            watch.expect(number)
             started = time.perf_counter()
             await pilot.press("enter")
-            await asyncio.wait_for(drawn.wait(), timeout=30)
+            await watch.wait()
             if i >= warmup:
-                times.append((waiting["at"] - started) * 1000)
+                times.append((watch.at - started) * 1000)
             await pilot.pause()
             await pilot.press("escape")
             await pilot.pause()
