@@ -225,6 +225,16 @@ class Tmux:
         ok, _ = self._read_block()
         return ok
 
+    def quit(self, name: str) -> None:
+        """Ctrl+Q to the program, up to 10 s for it to end, then the session killed."""
+        with contextlib.suppress(TmuxError):
+            self.keys(name, "C-q")
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline and self.alive(name):
+            time.sleep(0.05)
+        if self.alive(name):
+            self.cmd(f"kill-session -t {name}", check=False)
+
     def pipe_start(self, name: str, path: Path) -> None:
         self.cmd(f"pipe-pane -o -t {name} {tmux_quote('cat >> ' + str(path))}")
 
@@ -467,15 +477,6 @@ class Bench:
         time.sleep(self.idle_seconds)
         return self.tmux.pipe_stop(name, path) / self.idle_seconds
 
-    def _quit(self, name: str) -> None:
-        with contextlib.suppress(TmuxError):
-            self.tmux.keys(name, "C-q")
-        deadline = time.monotonic() + 10
-        while time.monotonic() < deadline and self.tmux.alive(name):
-            time.sleep(0.05)
-        if self.tmux.alive(name):
-            self.tmux.cmd(f"kill-session -t {name}", check=False)
-
     def _launch(self, run: Run, name: str, script: Path, first: tuple[str, ...]) -> str:
         t0 = time.monotonic()
         self.tmux.new_session(name, script)
@@ -580,7 +581,7 @@ class Bench:
         except (TmuxError, RuntimeError, OSError, KeyError, IndexError) as exc:
             run.error = f"{type(exc).__name__}: {exc}"
         finally:
-            self._quit(name)
+            self.tmux.quit(name)
         return run
 
     def run_minimal(self, ssh: bool) -> Run:
@@ -619,7 +620,7 @@ class Bench:
         except (TmuxError, RuntimeError, OSError, KeyError, IndexError) as exc:
             run.error = f"{type(exc).__name__}: {exc}"
         finally:
-            self._quit(name)
+            self.tmux.quit(name)
         return run
 
 
@@ -862,12 +863,7 @@ def importtime_of_program(tmux: Tmux, workdir: Path, kind: str) -> list[tuple[st
         tmux.wait_text(name, ready)
         tmux.wait_stable(name)
     finally:
-        tmux.keys(name, "C-q")
-        deadline = time.monotonic() + 10
-        while time.monotonic() < deadline and tmux.alive(name):
-            time.sleep(0.05)
-        if tmux.alive(name):
-            tmux.cmd(f"kill-session -t {name}", check=False)
+        tmux.quit(name)
     return parse_importtime(log.read_text())
 
 
@@ -902,12 +898,7 @@ def startup_timeline(tmux: Tmux, workdir: Path, kind: str, index: int) -> dict[s
             ready, _ = tmux.wait_text(name, APP_READY)
         tmux.wait_stable(name)
     finally:
-        tmux.keys(name, "C-q")
-        deadline = time.monotonic() + 10
-        while time.monotonic() < deadline and tmux.alive(name):
-            time.sleep(0.05)
-        if tmux.alive(name):
-            tmux.cmd(f"kill-session -t {name}", check=False)
+        tmux.quit(name)
     marks = json.loads(out.read_text())
     marks["seen"], marks["ready"] = seen, ready
     phases: dict[str, float] = {}
