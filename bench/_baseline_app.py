@@ -4,7 +4,7 @@
 once the socket is bound. GET /v1/ping returns a fixed JSON document; POST /v1/echo reads
 a small JSON body and returns the same fixed document (the shape of a validate call
 without any work behind it). It is plain ASGI, no framework, as the local backend's app
-is (frontdesk.backend.http), and uvicorn runs it with `frontdesk.backend.serve`'s own
+is (frontdesk.backend.http), and uvicorn runs it with `frontdesk.cli.serve`'s own
 settings (`server_config`: h11, no lifespan, no access log), so the difference between
 the two is the backend's work.
 """
@@ -19,7 +19,7 @@ from typing import Any
 
 import uvicorn
 
-from frontdesk.backend.serve import server_config
+from frontdesk.backend.serving import server_config
 
 Message = MutableMapping[str, Any]
 

@@ -27,7 +27,7 @@ WATCHED = (
     "frontdesk.client",
     "frontdesk.client.errors",
     "frontdesk.client.client",
-    "frontdesk.backend.embedded",
+    "frontdesk.config.embedded",
     "httpx",
     "frontdesk.backend.http",
     "sqlite3",

@@ -42,7 +42,7 @@ demo queue. The same is timed on a minimal Textual app that pushes a screen with
 a DataTable and a Footer: Textual's own cost on this machine, for scale.
 
 It prints each figure, the ratios app/minimal, and PASS/FAIL per budget of
-ARCHITECTURE.md: first screen ≤ 1.2× and peak memory ≤ 1.3× the minimal app, idle output
+docs/performance.md: first screen ≤ 1.2× and peak memory ≤ 1.3× the minimal app, idle output
 0 B/s with the cursor not blinking, lookup p95 ≤ 50 ms. Exit code 0 unless `--strict` and
 a budget fails. `--explain` also shows where startup time and memory go: a startup
 timeline of both programs (`bench/_startup_probe.py`), `python -X importtime` of both
@@ -673,9 +673,9 @@ async def pilot_lookups(count: int, warmup: int) -> dict[str, Any]:
     from textual.pilot import Pilot
 
     from frontdesk.app.app import FrontdeskApp
-    from frontdesk.app.main import local_connector
     from frontdesk.app.screens.guide import GuideScreen
     from frontdesk.app.screens.lookup import LookupScreen
+    from frontdesk.cli.app import local_connector
 
     # As `frontdesk --db :memory:` builds it (run_app), minus the terminal: the embedded
     # local backend with fresh demo data behind the one client, the real screens.
@@ -974,14 +974,14 @@ out.append(('import textual.app', rss(), len(sys.modules)))
 import textual.widgets._input, textual.widgets._data_table
 import textual.widgets._static
 out.append(('+ Input, DataTable, Static', rss(), len(sys.modules)))
-import frontdesk.cli, frontdesk.app.main, frontdesk.app.app
+import frontdesk.cli, frontdesk.cli.app, frontdesk.app.app
 out.append(('+ frontdesk.cli, frontdesk.app.app (lookup screen)', rss(), len(sys.modules)))
 import frontdesk.app.screens.guide, frontdesk.app.screens.send_token
 import frontdesk.app.screens.code_entry, frontdesk.app.screens.result
 out.append(('+ guide, send, code, result screens', rss(), len(sys.modules)))
-import frontdesk.backend.embedded
-out.append(('+ frontdesk.backend.embedded', rss(), len(sys.modules)))
-from frontdesk.backend.embedded import embedded_client
+import frontdesk.config.embedded
+out.append(('+ frontdesk.config.embedded', rss(), len(sys.modules)))
+from frontdesk.config.embedded import embedded_client
 client, backend = embedded_client(':memory:')
 gc.collect()
 out.append(('+ embedded_client(":memory:") (demo DB)', rss(), len(sys.modules)))
@@ -1014,12 +1014,12 @@ def import_report(tmux: Tmux, workdir: Path, runs: int) -> dict[str, Any]:
     only_app = [r for r in app_rows if r[0] not in minimal_modules]
     key_modules = [
         "frontdesk.cli",
-        "frontdesk.config.commands",
-        "frontdesk.app.main",
-        "frontdesk.app.i18n",
+        "frontdesk.cli.setup",
+        "frontdesk.cli.app",
+        "frontdesk.core.i18n",
         "frontdesk.app.app",
         "frontdesk.app.screens.lookup",
-        "frontdesk.backend.embedded",
+        "frontdesk.config.embedded",
         "frontdesk.client.client",
         "frontdesk.backend.server",
         "frontdesk.backend.service",
@@ -1050,7 +1050,7 @@ def import_report(tmux: Tmux, workdir: Path, runs: int) -> dict[str, Any]:
         },
         "c_import_textual_app_ms": importtime_total("import textual.app"),
         "c_import_frontdesk_app_app_ms": importtime_total("import frontdesk.app.app"),
-        "c_import_backend_embedded_ms": importtime_total("import frontdesk.backend.embedded"),
+        "c_import_backend_embedded_ms": importtime_total("import frontdesk.config.embedded"),
         "memory_stages": memory_stages(),
         "timeline": timeline,
     }
@@ -1207,7 +1207,7 @@ def print_report(result: dict[str, Any]) -> bool:
             print(f"  {r['kind']} (ssh={r['ssh']}): {r['error'] or r['note']}")
 
     print()
-    print("budgets (ARCHITECTURE.md):")
+    print("budgets (docs/performance.md):")
     checks: list[tuple[str, bool]] = []
     first_ratio = app["first_median_ms"] / mini["first_median_ms"]
     ready_ratio = app["ready_median_ms"] / mini["ready_median_ms"]
@@ -1289,7 +1289,7 @@ def print_imports(imports: dict[str, Any]) -> None:
     print(
         f"  python -X importtime -c 'import X', median of 3 (sum of self times): "
         f"textual.app {imports['c_import_textual_app_ms']:.0f} ms, frontdesk.app.app "
-        f"{imports['c_import_frontdesk_app_app_ms']:.0f} ms, frontdesk.backend.embedded "
+        f"{imports['c_import_frontdesk_app_app_ms']:.0f} ms, frontdesk.config.embedded "
         f"{imports['c_import_backend_embedded_ms']:.0f} ms"
     )
     print("  resident set after each import stage (one fresh interpreter):")

@@ -18,10 +18,8 @@ from textual.app import App
 from textual.pilot import Pilot
 
 from frontdesk.app.app import Connector, FrontdeskApp
-from frontdesk.app.i18n import Language
 from frontdesk.backend.clock import ManualClock
 from frontdesk.backend.demo import seed_demo
-from frontdesk.backend.embedded import EMBEDDED_URL
 from frontdesk.backend.policy import Policy
 from frontdesk.backend.server import create_app
 from frontdesk.backend.service import BackendSettings, LocalBackend
@@ -30,6 +28,8 @@ from frontdesk.client.client import FrontdeskClient
 from frontdesk.client.models import Guide
 from frontdesk.config.audit import AuditLog
 from frontdesk.config.connection import Connection
+from frontdesk.config.embedded import EMBEDDED_URL
+from frontdesk.core.i18n import Language
 
 # 2026-11-18 11:06:40 UTC: a fixed "now" for the backend (and so for the demo data).
 START = 1_795_000_000.0

@@ -5,31 +5,27 @@ from __future__ import annotations
 import argparse
 import re
 import string
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 from textual.binding import Binding
 from textual.dom import DOMNode
 
-from frontdesk.app import i18n
 from frontdesk.app.app import FrontdeskApp, css_paths, styles_dir
 from frontdesk.app.formatting import (
-    br_mobile_digits,
     date_text,
     guide_number_problem,
-    mask_typed,
     mmss,
     status_label,
-    valid_email,
 )
-from frontdesk.app.main import choose_language, cursor_blink
 from frontdesk.app.problems import describe
+from frontdesk.cli.app import choose_language, cursor_blink
 from frontdesk.client import errors as e
-from frontdesk.domain import ERROR_STATUS, GUIDE_STATUSES
+from frontdesk.core import i18n
+from frontdesk.core.contacts import mask_destination, mobile_digits, valid_email
+from frontdesk.core.domain import ERROR_STATUS, GUIDE_STATUSES
 
-APP_SOURCES = Path(i18n.__file__).parent
+APP_SOURCES = Path(i18n.__file__).parents[2] / "app"
 
 
 def _fields(text: str) -> set[str]:
@@ -37,7 +33,7 @@ def _fields(text: str) -> set[str]:
 
 
 def test_every_catalog_entry_has_both_languages_with_the_same_placeholders() -> None:
-    for key, (pt, en) in i18n.CATALOG.items():
+    for key, (pt, en) in i18n.catalog("desk").items():
         assert pt.strip() and en.strip(), key
         assert _fields(pt) == _fields(en), key
 
@@ -56,7 +52,7 @@ def test_every_key_used_in_the_app_is_in_the_catalog() -> None:
         for pattern in patterns:
             used |= set(pattern.findall(text))
     assert len(used) > 50, "the scan found too little"
-    assert sorted(k for k in used if k not in i18n.CATALOG) == []
+    assert sorted(k for k in used if k not in i18n.catalog("desk")) == []
 
 
 def test_statuses_use_the_glossary_words() -> None:
@@ -114,14 +110,14 @@ def test_formatting() -> None:
     assert guide_number_problem("2026112200017") is None
     assert guide_number_problem("20261122000") == "Faltam 2 dígitos"
     assert guide_number_problem("2026-11") == "Somente números"
-    assert br_mobile_digits("(43) 99123-4567") == "43991234567"
-    assert br_mobile_digits("+55 43 99123 4567") == "43991234567"
-    assert br_mobile_digits("(43) 3123-4567") is None  # a landline gets no SMS
-    assert br_mobile_digits("(03) 99123-4567") is None
+    assert mobile_digits("(43) 99123-4567") == "43991234567"
+    assert mobile_digits("+55 43 99123 4567") == "43991234567"
+    assert mobile_digits("(43) 3123-4567") is None  # a landline gets no SMS
+    assert mobile_digits("(03) 99123-4567") is None
     assert valid_email("ana.lima@uol.com.br")
     assert not valid_email("ana@uol")
-    assert mask_typed("sms", "(43) 99123-4567") == "(43) *****-4567"
-    assert mask_typed("email", "ana.lima@uol.com.br") == "an****@u*****.com.br"
+    assert mask_destination("sms", "43991234567") == "(43) *****-4567"
+    assert mask_destination("email", "ana.lima@uol.com.br") == "an****@u*****.com.br"
 
 
 def test_every_binding_has_an_id_and_a_tooltip() -> None:
@@ -193,29 +189,3 @@ def test_styles_are_found_and_loaded_from_tcss_files() -> None:
     names = {p.name for p in paths}
     assert {"lookup.tcss", "guide.tcss", "modals.tcss", "result.tcss"} <= names
     assert all(p.exists() for p in paths)
-
-
-def _imports_after(code: str) -> set[str]:
-    out = subprocess.run(
-        [sys.executable, "-c", code + "\nimport sys; print(' '.join(sorted(sys.modules)))"],
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout
-    return set(out.split())
-
-
-def test_the_first_screen_does_not_import_the_backend_or_httpx() -> None:
-    modules = _imports_after("import frontdesk.app.main, frontdesk.app.app")
-    assert "textual" in modules
-    assert not {"starlette", "uvicorn", "httpx", "frontdesk.client", "frontdesk.backend"} & modules
-
-
-def test_the_remote_path_never_imports_starlette_or_uvicorn() -> None:
-    modules = _imports_after(
-        "from frontdesk.app.main import remote_connector\n"
-        "c = remote_connector('http://127.0.0.1:9', 'key')\n"
-        "c.preload(); client = c.make()"
-    )
-    assert "httpx" in modules
-    assert not {"starlette", "uvicorn", "frontdesk.backend"} & modules

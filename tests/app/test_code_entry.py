@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from desk_harness import Desk, latest_code, make_desk, press, running, screen_name, text_of
 from textual.pilot import Pilot
 from textual.widgets import Input
 
 from frontdesk.app.screens.code_entry import CodeEntryScreen
 from frontdesk.backend.policy import Policy
+
+from .desk_harness import Desk, latest_code, make_desk, press, running, screen_name, text_of
 
 
 async def _to_code_entry(desk: Desk, pilot: Pilot[Any], name: str) -> str:

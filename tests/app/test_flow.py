@@ -4,7 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from desk_harness import (
+from textual.pilot import Pilot
+from textual.widgets import Input, OptionList, Static
+
+from frontdesk.app.screens.lookup import LookupScreen
+from frontdesk.app.screens.send_token import SendTokenModal
+
+from .desk_harness import (
     latest_code,
     make_desk,
     plain,
@@ -13,11 +19,6 @@ from desk_harness import (
     screen_name,
     text_of,
 )
-from textual.pilot import Pilot
-from textual.widgets import Input, OptionList, Static
-
-from frontdesk.app.screens.lookup import LookupScreen
-from frontdesk.app.screens.send_token import SendTokenModal
 
 MARIA_SECOND_PHONE = "43988708870"
 

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import pytest
-from desk_harness import latest_code, make_desk, press, running, screen_name, text_of
 from textual.widgets import Input
 
 from frontdesk.app.screens.lookup import LookupScreen
 from frontdesk.app.widgets.banner import ConnectionBanner
+
+from .desk_harness import latest_code, make_desk, press, running, screen_name, text_of
 
 
 def _banner(app: object) -> ConnectionBanner:
@@ -97,9 +98,9 @@ async def test_startup_with_the_backend_down_shows_the_banner_then_recovers() ->
 
 
 async def test_refused_api_key_is_explained() -> None:
-    from desk_harness import FlakyTransport
-
     from frontdesk.client.client import FrontdeskClient
+
+    from .desk_harness import FlakyTransport
 
     desk = make_desk()
     assert isinstance(desk.transport, FlakyTransport)

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import asyncio
 
-from desk_harness import make_desk, press, running, screen_name, settle, text_of
-
 from frontdesk.app.widgets.token_panel import TokenPanel
 from frontdesk.app.widgets.top_bar import TopBar
+
+from .desk_harness import make_desk, press, running, screen_name, settle, text_of
 
 
 async def test_only_the_screen_on_top_counts_down_and_the_guide_is_fetched_once() -> None:

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from desk_harness import latest_code, make_desk, press, running, screen_name, text_of
 from textual.widgets import DataTable, Input
 
 from frontdesk.app.screens.guide import GuideScreen
 from frontdesk.app.screens.lookup import LookupScreen
+
+from .desk_harness import latest_code, make_desk, press, running, screen_name, text_of
 
 
 async def test_guide_shows_social_name_first_card_plan_procedures_and_status() -> None:

@@ -7,29 +7,29 @@ from __future__ import annotations
 
 import errno
 import re
-import subprocess
-import sys
 import tomllib
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from config_harness import SERVED_KEY, Home, served_backend
-from desk_harness import API_KEY, latest_code, make_desk, press, running, screen_name, text_of
 from textual.widgets import OptionList
 
 from frontdesk.app.app import Connector, FrontdeskApp
-from frontdesk.app.main import connector_for, run_app
+from frontdesk.app.connector import connector_for
 from frontdesk.app.screens.lookup import LookupScreen
 from frontdesk.app.screens.profiles import ProfileSwitcher
 from frontdesk.app.screens.settings import SettingsModal
 from frontdesk.backend.service import BackendSettings
 from frontdesk.cli import build_parser, main
+from frontdesk.cli.app import run_app
 from frontdesk.client.client import FrontdeskClient
-from frontdesk.config import texts
 from frontdesk.config.audit import AuditLog
 from frontdesk.config.connection import Connection, resolve
+from frontdesk.core import i18n as texts
+from support.isolation import SERVED_KEY, Home, served_backend
+
+from .desk_harness import API_KEY, latest_code, make_desk, press, running, screen_name, text_of
 
 COMMENT = "# written by the clinic's technician: keep this line"
 
@@ -131,28 +131,6 @@ def test_run_app_without_profiles_is_the_local_demonstration(
     assert app.connection is not None and app.connection.is_local
     assert app.profile_label == "local"
     assert not app.insecure
-
-
-def test_a_profile_start_never_imports_the_server_side() -> None:
-    """What `run_app` imports for a remote profile: the client and the audit log, never
-    starlette or uvicorn."""
-    code = (
-        "from pathlib import Path\n"
-        "from frontdesk.config.audit import AuditLog\n"
-        "from frontdesk.config.connection import Connection\n"
-        "from frontdesk.app.main import connector_for\n"
-        "c = connector_for(Connection(url='http://127.0.0.1:9/v1', config_path=Path('x'),"
-        " api_key='key'))\n"
-        "c.preload(); c.make()\n"
-        "import sys; print(' '.join(sorted(sys.modules)))"
-    )
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    modules = set(out.stdout.split())
-    assert "frontdesk.client.client" in modules
-    assert not {"starlette", "uvicorn", "frontdesk.backend.server"} & modules
-
-
-# -- the top bar ------------------------------------------------------------------------------
 
 
 async def test_top_bar_shows_the_profile_and_the_health_as_requests_end() -> None:

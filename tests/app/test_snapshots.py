@@ -9,10 +9,12 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 import pytest
-from config_harness import Home
-from desk_harness import Desk, latest_code, make_desk, press, settle
 from textual.pilot import Pilot
 from textual.widgets import OptionList
+
+from support.isolation import Home
+
+from .desk_harness import Desk, latest_code, make_desk, press, settle
 
 Scenario = Callable[[Desk, Pilot[Any]], Awaitable[None]]
 SnapCompare = Callable[..., bool]

@@ -12,7 +12,6 @@ paying uvicorn's start and stop each time.
 from __future__ import annotations
 
 import secrets
-import ssl
 import threading
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
@@ -25,15 +24,15 @@ import pytest
 import uvicorn
 
 from frontdesk.backend.clock import ManualClock
-from frontdesk.backend.embedded import EMBEDDED_URL, embedded_client
 from frontdesk.backend.local import open_backend
 from frontdesk.backend.policy import Policy
-from frontdesk.backend.serve import server_config
 from frontdesk.backend.server import create_app
 from frontdesk.backend.service import LocalBackend
+from frontdesk.backend.serving import server_config
 from frontdesk.client import FrontdeskClient, Guide
-
-from .helpers import Demo
+from frontdesk.config.embedded import EMBEDDED_URL, embedded_client
+from support.demo import Demo
+from support.isolation import TLS_CONTEXT as TLS_CONTEXT
 
 EMBEDDED = "embedded"
 SERVED = "served"
@@ -42,9 +41,6 @@ TRANSPORTS = (EMBEDDED, SERVED)
 # Small limits, so lockout, hourly sends and the per-card ceiling are quick to reach.
 TIGHT_POLICY = Policy(max_attempts=2, card_failures_per_day=3, sends_per_hour=2)
 
-# One TLS context for every served client: building one per client (CA bundle) costs ~50 ms,
-# and the loopback URLs are plain HTTP anyway.
-TLS_CONTEXT = ssl.create_default_context()
 
 ASGIApp = Callable[[dict[str, Any], Any, Any], Awaitable[None]]
 

@@ -17,9 +17,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from frontdesk.backend.embedded import EMBEDDED_URL
 from frontdesk.backend.local import open_backend
-from frontdesk.backend.masking import digits_only
 from frontdesk.backend.server import create_app
 from frontdesk.client import (
     ChannelNotSendable,
@@ -30,9 +28,11 @@ from frontdesk.client import (
     UnknownChannel,
     UnknownReason,
 )
+from frontdesk.config.embedded import EMBEDDED_URL
+from frontdesk.core.contacts import digits_only
+from support.demo import MARIA
 
 from .conftest import EMBEDDED, TLS_CONTEXT, TRANSPORT_PARAMS, Env, LoopbackServer
-from .helpers import MARIA
 
 SQL = ("1' OR '1'='1", '"; DROP TABLE guides; --', "2026111800017' --", "%' OR 1=1 --")
 ODD_NUMBERS = (

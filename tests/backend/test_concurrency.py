@@ -11,26 +11,12 @@ import pytest
 from frontdesk.backend.clock import ManualClock
 from frontdesk.backend.local import open_backend
 from frontdesk.backend.service import Problem
-from frontdesk.client import AlreadyAuthorized, FrontdeskClient, Guide
+from frontdesk.client import FrontdeskClient
+from support.demo import JOAO, MARIA, last_code, one_winner
 
 from .conftest import TLS_CONTEXT, Env
-from .helpers import JOAO, MARIA, last_code
 
 DESKS = 20
-
-
-def one_winner(results: list[Guide | BaseException]) -> Guide:
-    """Exactly one Guide among the results; every other is AlreadyAuthorized with its number."""
-    winners = [r for r in results if isinstance(r, Guide)]
-    losers = [r for r in results if isinstance(r, AlreadyAuthorized)]
-    assert len(winners) == 1, results
-    assert len(losers) == len(results) - 1, results
-    [winner] = winners
-    assert winner.status == "authorized" and winner.authorization is not None
-    for loser in losers:
-        assert (loser.status, loser.error_code) == (409, "already_authorized")
-        assert loser.authorization == winner.authorization
-    return winner
 
 
 @pytest.mark.served

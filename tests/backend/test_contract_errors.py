@@ -1,4 +1,4 @@
-"""Every row of CONTRACT.md's error tables, and the general codes, embedded and served.
+"""Every row of the contract's error tables (docs/api.md) and the general codes, both transports.
 
 Each test asserts the HTTP status, the `code` and exactly the extra members the row
 names, through the client's typed exceptions; the raw-HTTP tests check the headers.
@@ -34,9 +34,7 @@ from frontdesk.client import (
     UnknownChannel,
     UnknownReason,
 )
-
-from .conftest import Env
-from .helpers import (
+from support.demo import (
     ANA,
     CARLOS,
     JOAO,
@@ -47,6 +45,8 @@ from .helpers import (
     last_code,
     wrong_code,
 )
+
+from .conftest import Env
 
 NOT_AWAITING = ("under_review", "authorized", "partially_authorized", "denied", "cancelled")
 PROBLEM_JSON = "application/problem+json"

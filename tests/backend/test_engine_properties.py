@@ -39,8 +39,7 @@ from frontdesk.backend.engine import (
 from frontdesk.backend.local import open_backend
 from frontdesk.backend.policy import Policy
 from frontdesk.backend.service import LocalBackend, Problem
-
-from .helpers import JOAO, MARIA, code_pattern
+from support.demo import JOAO, MARIA, code_pattern
 
 GUIDE = "2026111800017"
 KEY = b"k" * 32

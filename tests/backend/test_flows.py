@@ -5,7 +5,6 @@ from __future__ import annotations
 import pyotp
 import pytest
 
-from frontdesk.backend.masking import digits_only
 from frontdesk.client import (
     AlreadyAuthorized,
     GuideNotAwaitingToken,
@@ -17,9 +16,8 @@ from frontdesk.client import (
     TooManyFailures,
     TooManySends,
 )
-
-from .conftest import Env
-from .helpers import (
+from frontdesk.core.contacts import digits_only
+from support.demo import (
     ANA,
     CARLOS,
     FRANCISCA,
@@ -30,6 +28,8 @@ from .helpers import (
     last_code,
     wrong_code,
 )
+
+from .conftest import Env
 
 # -- idempotency -----------------------------------------------------------------------------
 

@@ -8,9 +8,6 @@ from __future__ import annotations
 
 import json
 import logging
-import subprocess
-import sys
-import textwrap
 from collections.abc import Iterator, MutableMapping
 from typing import Any
 
@@ -21,9 +18,9 @@ from frontdesk.backend.http import HttpApp, Request, Response, Route, compile_te
 from frontdesk.backend.local import open_backend
 from frontdesk.backend.server import create_app
 from frontdesk.backend.service import LocalBackend
+from support.demo import MARIA
 
 from .conftest import EMBEDDED, TLS_CONTEXT, Env
-from .helpers import MARIA
 
 PROBLEM_JSON = "application/problem+json"
 
@@ -322,37 +319,3 @@ async def test_an_internal_error_in_the_backend_is_logged_by_type_only(
 
 
 # -- what local mode imports --------------------------------------------------------------------
-
-NO_FRAMEWORK_PROBE = textwrap.dedent(
-    """
-    import asyncio, json, sys
-
-    from frontdesk.backend.embedded import embedded_client
-
-    async def main() -> list[str]:
-        client, backend = embedded_client(":memory:")
-        async with client:
-            await client.health()
-            guides = await client.list_guides()
-            await client.get_guide(guides[0].number)
-            await client.channels(guides[0].number)
-        backend.close()
-        return sorted(
-            name for name in sys.modules
-            if name.split(".")[0] in ("starlette", "anyio", "sniffio", "httpx")
-        )
-
-    print(json.dumps(asyncio.run(main())))
-    """
-)
-
-
-def test_local_mode_imports_no_web_framework() -> None:
-    out = subprocess.run(
-        [sys.executable, "-c", NO_FRAMEWORK_PROBE],
-        capture_output=True,
-        text=True,
-        check=True,
-        timeout=120,
-    ).stdout
-    assert json.loads(out) == []

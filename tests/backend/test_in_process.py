@@ -2,75 +2,13 @@
 
 from __future__ import annotations
 
-import json
-import subprocess
-import sys
-import textwrap
-
 import httpx
 
-from frontdesk.backend.embedded import EMBEDDED_URL
 from frontdesk.client.asgi import AsgiSession
+from frontdesk.config.embedded import EMBEDDED_URL
+from support.demo import MARIA, UNKNOWN_GUIDE
 
 from .conftest import Env
-from .helpers import MARIA, UNKNOWN_GUIDE
-
-NO_HTTPX_PROBE = textwrap.dedent(
-    """
-    import asyncio, json, sys
-
-    from frontdesk.backend.embedded import embedded_client
-    from frontdesk.client import InvalidCode
-
-    async def main() -> dict:
-        client, backend = embedded_client(":memory:")
-        async with client:
-            health = await client.health()
-            guides = await client.list_guides(status="awaiting_token")
-            number = next(g.number for g in guides if g.beneficiary.name == sys.argv[1])
-            guide = await client.get_guide(number)
-            token = await client.send_token(number, channel_id="c1")
-            code = next(m.code for m in await client.outbox() if m.guide == number)
-            wrong = "000000" if code != "000000" else "111111"
-            try:
-                await client.validate(number, wrong)
-            except InvalidCode as error:
-                rejected = [error.status, error.code, error.attempts_left]
-            else:
-                rejected = []
-        backend.close()
-        return {
-            "health": [health.status, health.mode],
-            "guide": guide.number == number,
-            "token": token.state,
-            "rejected": rejected,
-            "loaded": sorted(
-                name for name in ("httpx", "httpcore", "h11", "certifi", "idna", "http.cookiejar")
-                if name in sys.modules
-            ),
-        }
-
-    print(json.dumps(asyncio.run(main())))
-    """
-)
-
-
-def test_the_embedded_client_never_imports_httpx() -> None:
-    out = subprocess.run(
-        [sys.executable, "-c", NO_HTTPX_PROBE, MARIA],
-        capture_output=True,
-        text=True,
-        check=True,
-        timeout=120,
-    ).stdout
-    result = json.loads(out)
-    assert result == {
-        "health": ["ok", "local"],
-        "guide": True,
-        "token": "pending",
-        "rejected": [422, "invalid_code", 4],
-        "loaded": [],
-    }
 
 
 async def test_answers_match_httpx_asgi_transport(embedded_env: Env) -> None:

@@ -1,4 +1,4 @@
-"""Codes and contacts: masked exactly as GLOSSARY.md shows, never a code outside the simulator."""
+"""Codes and contacts: masked as docs/glossary.md shows, never a code outside the simulator."""
 
 from __future__ import annotations
 
@@ -12,7 +12,6 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from frontdesk.backend.masking import digits_only, mask_email, mask_phone
 from frontdesk.client import (
     AlreadyAuthorized,
     ApiError,
@@ -22,9 +21,8 @@ from frontdesk.client import (
     TokenExpired,
     TokenLocked,
 )
-
-from .conftest import Env
-from .helpers import (
+from frontdesk.core.contacts import digits_only, mask_email, mask_phone
+from support.demo import (
     ANA,
     CARLOS,
     DEMO_EMAILS,
@@ -40,6 +38,8 @@ from .helpers import (
     reveals_contact,
     wrong_code,
 )
+
+from .conftest import Env
 
 SIMULATOR = "/v1/_local/"
 

@@ -17,8 +17,7 @@ from frontdesk.backend.policy import BOUNDS, Policy, PolicyError
 from frontdesk.backend.server import create_app
 from frontdesk.backend.service import LocalBackend, Problem
 from frontdesk.backend.store import MIGRATIONS, SCHEMA_VERSION, SchemaTooNew, SqliteStore
-
-from .helpers import CARLOS, JOAO, MARIA, code_pattern
+from support.demo import CARLOS, JOAO, MARIA, code_pattern
 
 START = 1_795_000_000.0
 

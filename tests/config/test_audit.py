@@ -9,14 +9,13 @@ from pathlib import Path
 
 import pytest
 
-from frontdesk.backend.embedded import embedded_client
-from frontdesk.backend.masking import digits_only
 from frontdesk.client.errors import ApiError, FrontdeskClientError
 from frontdesk.config import paths
 from frontdesk.config.audit import AuditLog, format_table, parse_since
+from frontdesk.config.embedded import embedded_client
 from frontdesk.config.errors import SetupError
-
-from .helpers import Home
+from frontdesk.core.contacts import digits_only
+from support.isolation import Home
 
 API_KEY = "audit-flow-key-0123456789"
 

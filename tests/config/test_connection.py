@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from frontdesk.config.connection import check_transport, is_loopback, resolve
+from frontdesk.config.connection import check_transport, resolve
 from frontdesk.config.credentials import store_key, write_key_file
 from frontdesk.config.errors import (
     ConfigError,
@@ -17,8 +17,8 @@ from frontdesk.config.errors import (
     SetupError,
     TransportError,
 )
-
-from .helpers import Home, write_config
+from frontdesk.core.net import is_loopback
+from support.isolation import Home, write_config
 
 KEY = "remote-key-abcdef"
 

@@ -25,8 +25,7 @@ from frontdesk.config.errors import (
     KeyNotFound,
     KeyringUnavailable,
 )
-
-from .helpers import FailingKeyring, HangingKeyring, Home, LockedKeyring
+from support.isolation import FailingKeyring, HangingKeyring, Home, LockedKeyring
 
 KEY = "k3y-for-tests_ABCDEF0123456789"
 

@@ -18,8 +18,7 @@ from frontdesk.config.profiles import (
     set_default,
     update_profile,
 )
-
-from .helpers import Home, write_config
+from support.isolation import Home, write_config
 
 GOOD = """\
 # Clinic Sorriso: operators we talk to
@@ -216,7 +215,7 @@ def test_each_problem_names_the_file_the_line_and_the_key(
 
 
 def test_messages_follow_the_language(home: Home) -> None:
-    from frontdesk.config.texts import set_language
+    from frontdesk.core.i18n import set_language
 
     write_config(home, '[profiles.a]\nurl = "https://a.example"\nread_timeout = true\n')
     set_language("en")

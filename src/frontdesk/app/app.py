@@ -11,7 +11,6 @@ import asyncio
 import gc
 import time
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
 from pathlib import Path, PurePath
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -24,7 +23,7 @@ from textual.reactive import reactive
 from textual.screen import Screen
 
 import frontdesk
-from frontdesk.app.i18n import Language, get_language, set_language, t
+from frontdesk.app.connector import Connector
 from frontdesk.app.screens.base import (
     DeskModal,
     DeskScreen,
@@ -34,6 +33,7 @@ from frontdesk.app.screens.base import (
 )
 from frontdesk.app.screens.lookup import LookupScreen
 from frontdesk.app.widgets.simulator import SimState, SimulatorPanel
+from frontdesk.core.i18n import Language, get_language, set_language, t
 
 if TYPE_CHECKING:
     from frontdesk.app.screens.guide import GuideScreen
@@ -84,16 +84,6 @@ def connection_label(connection: Connection) -> str:
     if operator and operator != label:
         return t("app.profile_operator", profile=label, operator=operator)
     return label
-
-
-@dataclass(frozen=True)
-class Connector:
-    """How to reach the backend: `make` builds the client; `preload` warms imports off-loop."""
-
-    make: Callable[[], FrontdeskClient]
-    label: str = ""
-    preload: Callable[[], object] | None = None
-    close: Callable[[], object] | None = None
 
 
 class FrontdeskApp(App[int]):
@@ -324,7 +314,7 @@ class FrontdeskApp(App[int]):
         """Use `connection` from now on: the old client closed, an empty lookup, a new health
         check, and the audit log's profile changed."""
         if self.connector_for is None:
-            from frontdesk.app.main import connector_for
+            from frontdesk.app.connector import connector_for
 
             make_connector: Callable[[Connection], Connector] = connector_for
         else:

@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-import re
 from datetime import UTC, date, datetime
 
-from frontdesk.app.i18n import get_language, t
+from frontdesk.core.i18n import get_language, t
 
 GUIDE_NUMBER_LENGTH = 13
 DEFAULT_CODE_LENGTH = 6
-
-_EMAIL = re.compile(r"^[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}$")
 
 
 def status_label(status: str) -> str:
@@ -109,10 +106,6 @@ def local_time(value: str) -> str:
     return parsed.astimezone().strftime("%H:%M")
 
 
-def only_digits(value: str) -> str:
-    return "".join(ch for ch in value if ch.isascii() and ch.isdigit())
-
-
 def guide_number_problem(value: str) -> str | None:
     """Why `value` is not yet a guide number (in words), or None when it is one."""
     if not value:
@@ -141,38 +134,3 @@ def code_problem(value: str, length: int) -> str | None:
     if missing < 0:
         return t("code.extra", length=length)
     return None
-
-
-def valid_email(value: str) -> bool:
-    return bool(_EMAIL.match(value.strip()))
-
-
-def br_mobile_digits(value: str) -> str | None:
-    """The 11 digits of a Brazilian mobile `(DD) 9XXXX-XXXX`, or None when it is not one.
-
-    Accepts the usual punctuation and an optional +55 country code; the DDD must be
-    11–99 without a zero, and the number nine digits starting with 9.
-    """
-    if re.search(r"[^0-9()+\-.\s]", value):
-        return None
-    digits = only_digits(value)
-    if len(digits) == 13 and digits.startswith("55"):
-        digits = digits[2:]
-    if len(digits) != 11:
-        return None
-    ddd, number = digits[:2], digits[2:]
-    if ddd[0] == "0" or ddd[1] == "0" or number[0] != "9":
-        return None
-    return digits
-
-
-def mask_typed(kind: str, value: str) -> str:
-    """A destination the desk typed, masked as GLOSSARY shows contacts (`(43) *****-1234`)."""
-    if kind == "sms":
-        digits = br_mobile_digits(value) or only_digits(value)
-        return f"({digits[:2]}) *****-{digits[-4:]}" if len(digits) >= 6 else "*****"
-    name, _, domain = value.strip().partition("@")
-    labels = domain.split(".")
-    first = labels[0][:1] if labels and labels[0] else "*"
-    suffix = "." + ".".join(labels[1:]) if len(labels) > 1 else ""
-    return f"{name[:2]}****@{first}*****{suffix}"

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from frontdesk.app.formatting import DEFAULT_CODE_LENGTH, minutes_ceil, status_label
-from frontdesk.app.i18n import t
+from frontdesk.core.i18n import t
 
 if TYPE_CHECKING:
     from frontdesk.client import errors as e

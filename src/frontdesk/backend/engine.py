@@ -108,7 +108,7 @@ def well_formed(code: str, policy: Policy) -> bool:
 
 
 class TokenEngine:
-    """The rules of CONTRACT.md's policy table over one guide's challenge and history."""
+    """The contract's policy rules (docs/api.md) over one guide's challenge and history."""
 
     def __init__(self, policy: Policy, key: bytes, randbelow: RandBelow = secrets.randbelow):
         if len(key) < 16:

@@ -1,4 +1,4 @@
-"""The operator's token policy (CONTRACT.md's table), validated against the contract's bounds."""
+"""The operator's token policy (docs/api.md, "The token policy"), within the contract's bounds."""
 
 from __future__ import annotations
 
@@ -26,7 +26,7 @@ BOUNDS: dict[str, tuple[int, int, str]] = {
 
 @dataclass(frozen=True)
 class Policy:
-    """Token rules; the defaults are the local backend's (CONTRACT.md)."""
+    """Token rules; the defaults are the local backend's (docs/api.md)."""
 
     code_length: int = 6
     lifetime_seconds: int = 30 * 60

@@ -1,4 +1,4 @@
-"""The local backend over HTTP: an ASGI app serving CONTRACT.md under /v1, no web framework.
+"""The local backend over HTTP: an ASGI app serving the contract (docs/api.md) under /v1.
 
 Routing, requests and responses are `frontdesk.backend.http`'s. Every request goes through
 one wrapper that checks the bearer key in constant time, bounds and parses the body,

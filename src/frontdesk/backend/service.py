@@ -1,4 +1,4 @@
-"""The local backend's operations: CONTRACT.md's semantics over the engine and the store.
+"""The local backend's operations: the contract (docs/api.md) over the engine and the store.
 
 Each public method runs in one store transaction and returns the JSON-ready document the
 contract describes, or raises `Problem` with the contract's error `code` and extra
@@ -8,7 +8,6 @@ or expired) are committed before the `Problem` leaves the transaction.
 
 from __future__ import annotations
 
-import re
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
@@ -26,10 +25,10 @@ from frontdesk.backend.engine import (
     TokenEngine,
     ceil_seconds,
 )
-from frontdesk.backend.masking import digits_only, mask_destination
 from frontdesk.backend.policy import Policy
 from frontdesk.backend.store import BeneficiaryRecord, GuideRecord, Store
-from frontdesk.domain import (
+from frontdesk.core.contacts import digits_only, mask_destination, mobile_digits, valid_email
+from frontdesk.core.domain import (
     ABSENCE_AUTHORIZES,
     ABSENCE_REASONS,
     AUTHORIZED_STATUSES,
@@ -43,8 +42,6 @@ T = TypeVar("T")
 DELIVERY_DELAY = 2
 AUTHORIZATION_DAYS = 30
 OUTBOX_LIMIT = 200
-
-_EMAIL = re.compile(r"^[A-Za-z0-9._%+-]{1,64}@[A-Za-z0-9-]{1,63}(\.[A-Za-z0-9-]{1,63})+$")
 
 _TITLES: dict[str, str] = {
     "guide_not_found": "Guide not found",
@@ -639,10 +636,5 @@ class LocalBackend:
 def _normalise_destination(channel: str, destination: str) -> str | None:
     value = destination.strip()
     if channel == "email":
-        return value if len(value) <= 254 and _EMAIL.match(value) else None
-    digits = digits_only(value)
-    if len(digits) == 13 and digits.startswith("55"):
-        digits = digits[2:]
-    if len(value) > 40 or len(digits) != 11 or digits[0] == "0" or digits[2] != "9":
-        return None
-    return digits
+        return value if valid_email(value) else None
+    return mobile_digits(value)

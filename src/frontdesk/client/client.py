@@ -1,4 +1,4 @@
-"""Async HTTP client for the token backend (CONTRACT.md): typed results and errors, safe retries.
+"""Async HTTP client for the token backend (docs/api.md): typed results and errors, safe retries.
 
 Importing this module does not import httpx: a remote client loads it when built, and a
 client over an in-process ASGI app (the embedded mode) never does.
@@ -11,7 +11,7 @@ import logging
 import random
 import ssl
 import uuid
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, Self, TypeVar
 from urllib.parse import quote
@@ -28,7 +28,7 @@ from frontdesk.client.models import Channels, Event, Guide, Health, OutboxMessag
 from frontdesk.client.session import Answer, HttpxSession, Session, TransportFailure
 
 if TYPE_CHECKING:
-    from frontdesk._httpx import httpx
+    from frontdesk.core._httpx import httpx
 
 log = logging.getLogger("frontdesk.client")
 
@@ -104,7 +104,7 @@ def _ignore(data: Any) -> None:
 
 
 class FrontdeskClient:
-    """Typed client of CONTRACT.md over one `httpx.AsyncClient`, or over an ASGI app.
+    """Typed client of the contract (docs/api.md) over one `httpx.AsyncClient`, or over an ASGI app.
 
     `asgi_app=` calls that app in this process without httpx (the embedded mode; `verify`
     and the timeouts do not apply); otherwise an `httpx.AsyncClient` reaches `base_url`
@@ -113,7 +113,8 @@ class FrontdeskClient:
     Every POST carries an `Idempotency-Key` (the caller's, else a fresh one) that is reused
     on its own retries, so a lost answer never sends a second SMS or counts a second attempt.
     Connect/read failures and 502/503/504 answers are retried `retries` times with
-    exponential backoff. When the tries run out, a transport failure raises
+    exponential backoff (`sleep` and `jitter` are injectable: random jitter of up to a quarter
+    of `backoff`, not security-related). When the tries run out, a transport failure raises
     `BackendUnavailable`, while a 502/503/504 that is still there raises `ServerError`
     carrying that status (and the backend's problem document if it sent one): something did
     answer, a proxy or the backend, and the app may tell the two apart. Other error answers
@@ -136,6 +137,8 @@ class FrontdeskClient:
         backoff: float = 0.25,
         verify: bool | str | ssl.SSLContext = True,
         user_agent: str | None = None,
+        sleep: Callable[[float], Awaitable[object]] = asyncio.sleep,
+        jitter: Callable[[float, float], float] = random.uniform,
     ) -> None:
         base = base_url.strip().rstrip("/")
         if base.endswith("/v1"):
@@ -146,6 +149,10 @@ class FrontdeskClient:
         self._api_key = api_key or None
         self._retries = max(0, retries)
         self._backoff = max(0.0, backoff)
+        # Injected, never patched: tests pass their own instead of replacing asyncio.sleep
+        # for every thread of the process.
+        self._sleep = sleep
+        self._jitter = jitter
         headers = {
             "User-Agent": user_agent or f"frontdesk/{__version__}",
             "Accept": "application/json, application/problem+json",
@@ -344,8 +351,8 @@ class FrontdeskClient:
                 if status not in _RETRY_STATUSES or attempt >= self._retries:
                     return response
                 log.info("%s %s answered %d, retrying", method, template, status)
-            jitter = random.uniform(0, self._backoff / 4)  # noqa: S311 (not security-related)
-            await asyncio.sleep(self._backoff * 2**attempt + jitter)
+            jitter = self._jitter(0, self._backoff / 4)
+            await self._sleep(self._backoff * 2**attempt + jitter)
             attempt += 1
 
     @staticmethod

@@ -1,4 +1,4 @@
-"""Typed results of the token backend's contract (CONTRACT.md), parsed from its JSON.
+"""Typed results of the token backend's contract (docs/api.md), parsed from its JSON.
 
 Every parser raises `ValueError` on a document that does not have the contract's shape;
 the client turns that into `MalformedResponse`.

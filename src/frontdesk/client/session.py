@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 from frontdesk.client.errors import BackendUnavailable
 
 if TYPE_CHECKING:
-    from frontdesk._httpx import httpx
+    from frontdesk.core._httpx import httpx
 
 
 class Answer(Protocol):
@@ -80,7 +80,7 @@ class HttpxSession:
         read_timeout: float,
         headers: Mapping[str, str],
     ) -> None:
-        from frontdesk._httpx import httpx
+        from frontdesk.core._httpx import httpx
 
         self._httpx = httpx
         # Failures after which the request may not have reached the backend, or its answer

@@ -23,10 +23,10 @@ from datetime import UTC, date, datetime, time
 from pathlib import Path
 from typing import Any, Final
 
-from frontdesk.backend.masking import digits_only, mask_email, mask_phone
 from frontdesk.config.errors import SetupError
 from frontdesk.config.paths import audit_file, ensure_private_dir
-from frontdesk.config.texts import tr
+from frontdesk.core.contacts import digits_only, mask_email, mask_phone
+from frontdesk.core.i18n import tr
 
 log = logging.getLogger("frontdesk.audit")
 

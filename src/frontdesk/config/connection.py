@@ -10,7 +10,6 @@ printed as it is.
 from __future__ import annotations
 
 import argparse
-import ipaddress
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -28,12 +27,11 @@ from frontdesk.config.profiles import (
     load_config,
     select_profile,
 )
-from frontdesk.config.texts import Language, tr
+from frontdesk.core.i18n import Language, tr
+from frontdesk.core.net import is_loopback
 
 if TYPE_CHECKING:
     from frontdesk.client.client import FrontdeskClient
-
-LOOPBACK_NAMES = frozenset({"localhost", "localhost.localdomain", "ip6-localhost"})
 
 
 @dataclass(frozen=True)
@@ -79,7 +77,7 @@ class Connection:
     def client(self, *, retries: int = 2) -> FrontdeskClient:
         """A `FrontdeskClient` for this remote connection (not for local mode)."""
         if self.url is None:
-            raise ValueError("local mode: use frontdesk.backend.embedded.embedded_client")
+            raise ValueError("local mode: use frontdesk.config.embedded.embedded_client")
         from frontdesk.client.client import FrontdeskClient
 
         return FrontdeskClient(
@@ -90,17 +88,6 @@ class Connection:
             read_timeout=self.read_timeout,
             retries=retries,
         )
-
-
-def is_loopback(host: str) -> bool:
-    """True for this machine: localhost, 127.0.0.0/8, ::1."""
-    name = host.strip("[]").lower().rstrip(".")
-    if name in LOOPBACK_NAMES:
-        return True
-    try:
-        return ipaddress.ip_address(name).is_loopback
-    except ValueError:
-        return False
 
 
 def check_transport(url: str, *, insecure: bool = False) -> bool:
@@ -283,6 +270,5 @@ __all__ = [
     "SetupError",
     "check_ca_bundle",
     "check_transport",
-    "is_loopback",
     "resolve",
 ]

@@ -12,7 +12,6 @@ from __future__ import annotations
 import errno
 import os
 import tempfile
-import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -26,7 +25,8 @@ from frontdesk.config.errors import (
 )
 from frontdesk.config.paths import ensure_private_dir, keys_dir
 from frontdesk.config.profiles import PROFILE_NAME
-from frontdesk.config.texts import tr
+from frontdesk.core.i18n import tr
+from frontdesk.core.timebox import timeboxed
 
 SERVICE: Final = "frontdesk"
 API_KEY_ENV: Final = "FRONTDESK_API_KEY"
@@ -78,24 +78,14 @@ def _user_name() -> str:
 
 
 def _bounded(call: Callable[[], T], timeout: float) -> T:
-    """`call()` in a daemon thread; KeyringUnavailable("timeout") if it does not return in time.
+    """`call()` time-boxed; KeyringUnavailable("timeout") if it does not return in time.
 
-    A thread still stuck in the keyring is left behind: being a daemon, it does not keep
-    the program from exiting.
+    A thread still stuck in the keyring is left behind (a daemon: it does not keep the
+    program from exiting).
     """
-    box: dict[str, Any] = {}
-    done = threading.Event()
-
-    def run() -> None:
-        try:
-            box["value"] = call()
-        except BaseException as exc:  # handed to the caller below
-            box["error"] = exc
-        finally:
-            done.set()
-
-    threading.Thread(target=run, name="frontdesk-keyring", daemon=True).start()
-    if not done.wait(timeout):
+    try:
+        return timeboxed(call, timeout, name="frontdesk-keyring")
+    except TimeoutError:
         raise KeyringUnavailable(
             "timeout",
             tr(
@@ -105,11 +95,9 @@ def _bounded(call: Callable[[], T], timeout: float) -> T:
                 "without a desktop session or D-Bus).",
                 seconds=timeout,
             ),
-        )
-    if "error" in box:
-        raise _translate(box["error"]) from None
-    value: T = box["value"]
-    return value
+        ) from None
+    except BaseException as error:
+        raise _translate(error) from None
 
 
 def _translate(error: BaseException) -> BaseException:

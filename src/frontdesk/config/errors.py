@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from frontdesk.config.texts import tr
+from frontdesk.core.i18n import tr
 
 
 class SetupError(Exception):

@@ -30,7 +30,7 @@ from urllib.parse import urlsplit
 
 from frontdesk.config.errors import ConfigError, ProfileNotFound, SetupError
 from frontdesk.config.paths import config_file
-from frontdesk.config.texts import LANGUAGES, Language, tr
+from frontdesk.core.i18n import LANGUAGES, Language, tr
 
 if TYPE_CHECKING:
     import tomllib

@@ -13,14 +13,14 @@ from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from frontdesk.app.formatting import reason_label
-from frontdesk.app.i18n import t
 from frontdesk.app.screens.base import DeskModal, audit_outcome
 from frontdesk.app.widgets.banner import ConnectionBanner
 from frontdesk.app.widgets.inputs import show_enter
 from frontdesk.app.widgets.key_bar import KeyBar
 from frontdesk.client.errors import FrontdeskClientError
 from frontdesk.client.models import Guide
-from frontdesk.domain import ABSENCE_REASONS
+from frontdesk.core.domain import ABSENCE_REASONS
+from frontdesk.core.i18n import t
 
 
 class AbsenceModal(DeskModal[Guide]):

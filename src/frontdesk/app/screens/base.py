@@ -12,9 +12,9 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.worker import Worker, WorkerState
 
-from frontdesk.app.i18n import CATALOG, LANGUAGES, Language, t
 from frontdesk.app.problems import Trouble, describe
 from frontdesk.app.widgets.banner import ConnectionBanner
+from frontdesk.core.i18n import LANGUAGES, Language, catalog, t
 
 if TYPE_CHECKING:
     from frontdesk.app.app import FrontdeskApp
@@ -39,7 +39,7 @@ def translate_bindings(bindings: BindingsMap) -> None:
 def retranslate_bindings(bindings: BindingsMap, previous: Language) -> None:
     """Bindings already translated into `previous`: into the current language."""
     column = LANGUAGES.index(previous)
-    keys = {pair[column]: key for key, pair in CATALOG.items() if key.startswith("key.")}
+    keys = {pair[column]: key for key, pair in catalog("desk").items() if key.startswith("key.")}
     for key, items in list(bindings.key_to_bindings.items()):
         bindings.key_to_bindings[key] = [
             replace(

@@ -13,7 +13,6 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import Input, Static
 
 from frontdesk.app.formatting import DEFAULT_CODE_LENGTH, code_problem
-from frontdesk.app.i18n import Language, t
 from frontdesk.app.problems import describe
 from frontdesk.app.screens.base import DeskScreen, GuideChanged, audit_outcome
 from frontdesk.app.widgets.banner import ConnectionBanner
@@ -23,6 +22,7 @@ from frontdesk.app.widgets.token_panel import TokenPanel
 from frontdesk.app.widgets.top_bar import TopBar
 from frontdesk.client import errors as e
 from frontdesk.client.models import Guide, Token
+from frontdesk.core.i18n import Language, t
 
 MAX_CODE_LENGTH = 10  # TISS codValidacao
 

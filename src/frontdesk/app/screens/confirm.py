@@ -9,10 +9,10 @@ from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.widgets import Static
 
-from frontdesk.app.i18n import t
 from frontdesk.app.screens.base import DeskModal
 from frontdesk.app.widgets.banner import ConnectionBanner
 from frontdesk.app.widgets.key_bar import KeyBar
+from frontdesk.core.i18n import t
 
 
 class ConfirmModal(DeskModal[bool]):

@@ -13,7 +13,6 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Static
 
 from frontdesk.app.formatting import date_text, local_datetime, reason_label, type_label
-from frontdesk.app.i18n import Language, t
 from frontdesk.app.screens.base import DeskScreen, GuideChanged
 from frontdesk.app.widgets.banner import ConnectionBanner
 from frontdesk.app.widgets.key_bar import KeyBar
@@ -23,6 +22,7 @@ from frontdesk.app.widgets.token_panel import TokenPanel
 from frontdesk.app.widgets.top_bar import TopBar
 from frontdesk.client.errors import FrontdeskClientError
 from frontdesk.client.models import Channels, Guide
+from frontdesk.core.i18n import Language, t
 
 TOKEN_POLL_SECONDS = 5.0
 

@@ -10,8 +10,8 @@ from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
-from frontdesk.app.i18n import t
 from frontdesk.app.screens.base import DeskModal
+from frontdesk.core.i18n import t
 
 
 class HelpScreen(DeskModal[None]):

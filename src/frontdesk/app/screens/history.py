@@ -11,7 +11,6 @@ from textual.containers import Vertical
 from textual.widgets import DataTable, Static
 
 from frontdesk.app.formatting import channel_label, delivery_label, event_label, local_datetime
-from frontdesk.app.i18n import Language, t
 from frontdesk.app.problems import attempts_text
 from frontdesk.app.screens.base import DeskScreen
 from frontdesk.app.widgets.banner import ConnectionBanner
@@ -19,6 +18,7 @@ from frontdesk.app.widgets.key_bar import KeyBar
 from frontdesk.app.widgets.top_bar import TopBar
 from frontdesk.client.errors import FrontdeskClientError
 from frontdesk.client.models import Event, Guide
+from frontdesk.core.i18n import Language, t
 
 
 def event_detail(event: Event) -> str:

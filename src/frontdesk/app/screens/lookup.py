@@ -17,16 +17,16 @@ from frontdesk.app.formatting import (
     GUIDE_NUMBER_LENGTH,
     guide_number_problem,
     local_time,
-    only_digits,
     type_short,
 )
-from frontdesk.app.i18n import Language, t
 from frontdesk.app.screens.base import DeskScreen, audit_outcome
 from frontdesk.app.widgets.banner import ConnectionBanner
 from frontdesk.app.widgets.inputs import DeskInput, show_enter
 from frontdesk.app.widgets.key_bar import KeyBar
 from frontdesk.app.widgets.status_badge import status_cell
 from frontdesk.app.widgets.top_bar import TopBar
+from frontdesk.core.contacts import digits_only
+from frontdesk.core.i18n import Language, t
 
 if TYPE_CHECKING:
     from frontdesk.client.models import Guide
@@ -46,7 +46,7 @@ def card_problem(value: str) -> str | None:
     """Why `value` is not yet a card number to search for, or None when it may be one."""
     if any(not (ch.isdigit() or ch in " .-") or not ch.isascii() for ch in value):
         return t("lookup.only_digits")
-    digits = only_digits(value)
+    digits = digits_only(value)
     if len(digits) < CARD_MIN_DIGITS:
         return t("lookup.card_short", n=len(digits))
     if len(digits) > CARD_MAX_DIGITS:
@@ -198,7 +198,7 @@ class LookupScreen(DeskScreen[None]):
             if problem:
                 self._hint(problem, error=True)
                 return
-            self.search_card(only_digits(value))
+            self.search_card(digits_only(value))
             return
         problem = guide_number_problem(value)
         if problem:

@@ -19,10 +19,10 @@ from textual.containers import Vertical
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
-from frontdesk.app.i18n import t
 from frontdesk.app.screens.base import DeskModal
 from frontdesk.app.widgets.inputs import show_enter
 from frontdesk.app.widgets.key_bar import KeyBar
+from frontdesk.core.i18n import t
 
 if TYPE_CHECKING:
     from frontdesk.config.connection import Connection

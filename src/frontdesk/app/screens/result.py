@@ -10,12 +10,12 @@ from textual.containers import Center, Vertical
 from textual.widgets import Static
 
 from frontdesk.app.formatting import date_text, reason_label, status_label
-from frontdesk.app.i18n import t
 from frontdesk.app.screens.base import DeskScreen
 from frontdesk.app.widgets.banner import ConnectionBanner
 from frontdesk.app.widgets.key_bar import KeyBar
 from frontdesk.app.widgets.top_bar import TopBar
 from frontdesk.client.models import Guide
+from frontdesk.core.i18n import t
 
 
 def headline(status: str) -> str:

@@ -13,14 +13,14 @@ from textual.containers import Vertical
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
-from frontdesk.app.formatting import br_mobile_digits, mask_typed, valid_email
-from frontdesk.app.i18n import t
 from frontdesk.app.screens.base import DeskModal, audit_outcome
 from frontdesk.app.widgets.banner import ConnectionBanner
 from frontdesk.app.widgets.inputs import DeskInput, show_enter
 from frontdesk.app.widgets.key_bar import KeyBar
 from frontdesk.client.errors import FrontdeskClientError
 from frontdesk.client.models import Channel, Channels, Guide, Token
+from frontdesk.core.contacts import mask_destination, mobile_digits, valid_email
+from frontdesk.core.i18n import t
 
 Stage = Literal["loading", "choose", "instructions", "typing", "sending"]
 
@@ -244,7 +244,7 @@ class SendTokenModal(DeskModal[SendOutcome]):
 
     def _typed_problem(self, value: str) -> str | None:
         if self.typed_kind == "sms":
-            return None if br_mobile_digits(value) else t("send.typed.bad_sms")
+            return None if mobile_digits(value) else t("send.typed.bad_sms")
         return None if valid_email(value) else t("send.typed.bad_email")
 
     def _send_typed(self) -> None:
@@ -254,8 +254,8 @@ class SendTokenModal(DeskModal[SendOutcome]):
             self._detail(problem, error=True)
             return
         kind = self.typed_kind or "email"
-        destination = (br_mobile_digits(value) or value) if kind == "sms" else value
-        shown = mask_typed(kind, value)
+        destination = (mobile_digits(value) or value) if kind == "sms" else value
+        shown = mask_destination(kind, destination) or ""
         self.send(shown, uuid.uuid4().hex, channel=kind, destination=destination)
 
     # -- work ------------------------------------------------------------------------------

@@ -21,10 +21,10 @@ from textual.containers import Vertical
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
-from frontdesk.app.i18n import CATALOG, LANGUAGES, Language, t
 from frontdesk.app.screens.base import DeskModal
 from frontdesk.app.widgets.inputs import show_enter
 from frontdesk.app.widgets.key_bar import KeyBar
+from frontdesk.core.i18n import LANGUAGES, Language, has_text, t
 
 # A short list: two everyday themes, two calmer ones, and the terminal's own 16 colours
 # (ansi-*) for thin clients and SSH sessions that cannot show more.
@@ -50,7 +50,7 @@ class SettingsSaved:
 
 def theme_label(name: str) -> str:
     key = f"theme.{name}"
-    return f"{name} — {t(key)}" if key in CATALOG else name
+    return f"{name} — {t(key)}" if has_text(key) else name
 
 
 class SettingsModal(DeskModal[SettingsSaved]):

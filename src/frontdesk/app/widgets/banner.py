@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from textual.widgets import Static
 
-from frontdesk.app.i18n import t
+from frontdesk.core.i18n import t
 
 
 class ConnectionBanner(Static):

@@ -12,7 +12,7 @@ from dataclasses import replace
 from textual.widget import Widget
 from textual.widgets import Input
 
-from frontdesk.app.i18n import t
+from frontdesk.core.i18n import t
 
 
 def show_enter(widget: Widget, label_key: str, binding_id: str, tooltip_key: str = "") -> None:

@@ -11,7 +11,7 @@ from textual.containers import Vertical, VerticalScroll
 from textual.widgets import Static
 
 from frontdesk.app.formatting import channel_label, local_time
-from frontdesk.app.i18n import t
+from frontdesk.core.i18n import t
 
 if TYPE_CHECKING:
     from frontdesk.client.models import OutboxMessage

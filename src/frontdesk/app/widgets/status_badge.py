@@ -7,7 +7,7 @@ from textual.reactive import reactive
 from textual.widgets import Static
 
 from frontdesk.app.formatting import status_label
-from frontdesk.domain import GUIDE_STATUSES
+from frontdesk.core.domain import GUIDE_STATUSES
 
 # Rich styles for table cells: ANSI colour names, so 16-colour terminals show them as is.
 CELL_STYLES: dict[str, str] = {

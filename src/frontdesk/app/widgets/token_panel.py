@@ -12,8 +12,8 @@ from textual.timer import Timer
 from textual.widgets import Static
 
 from frontdesk.app.formatting import channel_label, delivery_label, mmss
-from frontdesk.app.i18n import t
 from frontdesk.app.problems import attempts_text
+from frontdesk.core.i18n import t
 
 if TYPE_CHECKING:
     from frontdesk.client.models import Token

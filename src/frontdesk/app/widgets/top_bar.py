@@ -18,7 +18,7 @@ from textual.app import RenderResult
 from textual.color import Color
 from textual.widget import Widget
 
-from frontdesk.app.i18n import t
+from frontdesk.core.i18n import t
 
 PARTS = ("hint", "insecure", "connection", "mode")
 LIGHT_ANSI = frozenset({2, 3, 6, 7})

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import getpass
 import io
-import subprocess
 import sys
 from collections.abc import Iterator
 
@@ -15,8 +14,7 @@ from frontdesk.cli import main
 from frontdesk.config.audit import AuditLog
 from frontdesk.config.credentials import SERVICE, key_file_path, load_key
 from frontdesk.config.profiles import load_config
-
-from .helpers import FailingKeyring, Home, Served, write_config
+from support.isolation import FailingKeyring, Home, Served, write_config
 
 
 class Terminal:
@@ -252,19 +250,3 @@ def test_audit_command_prints_a_table(home: Home, capsys: pytest.CaptureFixture[
     assert "nenhum registro" in out(capsys)
     assert main(["audit", "--since", "ontem"]) == 2
     assert "AAAA-MM-DD" in out(capsys)
-
-
-def test_the_tools_never_import_the_ui(home: Home) -> None:
-    code = (
-        "import sys\n"
-        "from frontdesk.cli import main\n"
-        "assert main(['profiles']) == 0\n"
-        "assert main(['audit']) == 0\n"
-        "assert main(['doctor', '--json']) == 0\n"
-        "loaded = sorted(m for m in sys.modules if m.split('.')[0] in ('textual', 'rich'))\n"
-        "assert not loaded, loaded\n"
-    )
-    result = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, timeout=120
-    )
-    assert result.returncode == 0, result.stderr[-2000:]

@@ -9,9 +9,9 @@ from dataclasses import dataclass
 import pyotp
 
 from frontdesk.backend.demo import BENEFICIARIES
-from frontdesk.backend.masking import digits_only
 from frontdesk.backend.service import LocalBackend
-from frontdesk.client import FrontdeskClient, Guide
+from frontdesk.client import AlreadyAuthorized, FrontdeskClient, Guide
+from frontdesk.core.contacts import digits_only
 
 MARIA = "Maria Aparecida Souza"  # 3 phones + e-mail + app, three guides awaiting a token
 JOAO = "João Pedro Oliveira"  # 1 phone, no e-mail, no app
@@ -107,3 +107,17 @@ def reveals_contact(text: str) -> str | None:
         if name in lowered:
             return email
     return None
+
+
+def one_winner(results: list[Guide | BaseException]) -> Guide:
+    """Exactly one Guide among the results; every other is AlreadyAuthorized with its number."""
+    winners = [r for r in results if isinstance(r, Guide)]
+    losers = [r for r in results if isinstance(r, AlreadyAuthorized)]
+    assert len(winners) == 1, results
+    assert len(losers) == len(results) - 1, results
+    [winner] = winners
+    assert winner.status == "authorized" and winner.authorization is not None
+    for loser in losers:
+        assert (loser.status, loser.error_code) == (409, "already_authorized")
+        assert loser.authorization == winner.authorization
+    return winner

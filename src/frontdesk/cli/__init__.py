@@ -69,7 +69,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="log one line per request: route, guide, status, time (never bodies)",
     )
 
-    from frontdesk.config.commands import add_parsers
+    from frontdesk.cli.setup import add_parsers
 
     add_parsers(sub)  # login, logout, profiles, doctor, audit
     return parser
@@ -80,16 +80,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         if args.command == "serve":
-            from frontdesk.backend.serve import run_server
+            from frontdesk.cli.serve import run_server
 
             return run_server(args)
-        from frontdesk.config.commands import COMMANDS
+        from frontdesk.cli.setup import COMMANDS
 
         if args.command in COMMANDS:
-            from frontdesk.config.commands import run as run_tool
+            from frontdesk.cli.setup import run as run_tool
 
             return run_tool(args)
-        from frontdesk.app.main import run_app
+        from frontdesk.cli.app import run_app
 
         return run_app(args)
     except KeyboardInterrupt:

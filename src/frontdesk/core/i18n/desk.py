@@ -1,16 +1,11 @@
-"""The one catalog of user-facing text, Brazilian Portuguese first and English second.
+"""The desk's texts (the Textual app), Brazilian Portuguese first and English second.
 
-`t("key", name=value)` looks a key up in the current language and fills its `{name}`s.
-The language is chosen once at start-up (`--lang`, else the locale, else pt).
+Read through `frontdesk.core.i18n.t`; see that module for how catalogs are chosen.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Final, Literal
-
-Language = Literal["pt", "en"]
-LANGUAGES: Final[tuple[Language, ...]] = ("pt", "en")
+from typing import Final
 
 # key -> (pt-BR, en)
 CATALOG: Final[dict[str, tuple[str, str]]] = {
@@ -645,41 +640,3 @@ CATALOG: Final[dict[str, tuple[str, str]]] = {
     ),
     "err.generic": ("A operadora recusou: {detail}", "The operator refused: {detail}"),
 }
-
-
-_current: Language = "pt"
-
-
-def set_language(lang: Language) -> None:
-    """Choose the language for every later `t` call (and for the setup layer's messages)."""
-    global _current
-    if lang not in LANGUAGES:
-        raise ValueError(f"unknown language {lang!r}")
-    _current = lang
-    # Messages from `frontdesk.config` (a profile that will not open, a file that will not
-    # save) are shown in the app: they follow the same language. A tiny module: no httpx.
-    from frontdesk.config import texts
-
-    texts.set_language(lang)
-
-
-def get_language() -> Language:
-    return _current
-
-
-def detect_language(environ: Mapping[str, str]) -> Language:
-    """English when the locale (LC_ALL, LC_MESSAGES, LANG, in that order) is English."""
-    for name in ("LC_ALL", "LC_MESSAGES", "LANG"):
-        value = environ.get(name, "")
-        if value:
-            return "en" if value.lower().startswith("en") else "pt"
-    return "pt"
-
-
-def t(key: str, **values: object) -> str:
-    """The text for `key` in the current language, with `{name}` placeholders filled."""
-    pair = CATALOG.get(key)
-    if pair is None:
-        return key
-    text = pair[0] if _current == "pt" else pair[1]
-    return text.format(**values) if values else text

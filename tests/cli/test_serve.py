@@ -18,10 +18,17 @@ import pytest
 
 from frontdesk.backend.store import SCHEMA_VERSION, SqliteStore
 from frontdesk.client import FrontdeskClient, Guide, InvalidCode, Unauthorized
-
-from .conftest import TLS_CONTEXT
-from .helpers import CARLOS, JOAO, MARIA, code_pattern, load_demo, reveals_contact, wrong_code
-from .test_concurrency import one_winner
+from support.demo import (
+    CARLOS,
+    JOAO,
+    MARIA,
+    code_pattern,
+    load_demo,
+    one_winner,
+    reveals_contact,
+    wrong_code,
+)
+from support.isolation import TLS_CONTEXT
 
 pytestmark = pytest.mark.served
 
@@ -207,18 +214,3 @@ def test_serve_refuses_a_newer_database(tmp_path: Path) -> None:
     assert "schema version" in result.stderr
     assert "Traceback" not in result.stderr + result.stdout
     assert "serving on" not in result.stdout
-
-
-def test_headless_modules_do_not_import_the_ui() -> None:
-    script = (
-        "import sys\n"
-        "import frontdesk.client, frontdesk.backend.engine, frontdesk.backend.store\n"
-        "import frontdesk.backend.server, frontdesk.backend.serve, frontdesk.cli\n"
-        "import frontdesk.backend.embedded, frontdesk.backend.local\n"
-        "bad = sorted(m for m in sys.modules if m.split('.')[0] in ('textual', 'rich'))\n"
-        "print(repr(bad))\n"
-    )
-    result = subprocess.run(
-        [sys.executable, "-c", script], capture_output=True, text=True, timeout=60, check=True
-    )
-    assert result.stdout.strip() == "[]", result.stdout

@@ -77,7 +77,7 @@ def add_parsers(sub: Any) -> None:
 def run(args: argparse.Namespace) -> int:
     """Run one tool command; a setup problem is printed (no traceback) with exit status 2."""
     from frontdesk.config.errors import SetupError
-    from frontdesk.config.texts import set_language
+    from frontdesk.core.i18n import set_language
 
     lang = getattr(args, "lang", None)
     if lang in ("pt", "en"):
@@ -91,7 +91,7 @@ def run(args: argparse.Namespace) -> int:
             return _profiles(args)
         if args.command == "audit":
             return _audit(args)
-        from frontdesk.doctor import main as doctor_main
+        from frontdesk.cli.doctor import run as doctor_main
 
         return doctor_main(args)
     except SetupError as error:
@@ -115,7 +115,7 @@ def _ask_yes(question: str) -> bool:
 def _remote_profile(args: argparse.Namespace) -> tuple[Any, Any]:
     from frontdesk.config.errors import SetupError
     from frontdesk.config.profiles import load_config, select_profile
-    from frontdesk.config.texts import tr
+    from frontdesk.core.i18n import tr
 
     config = load_config()
     profile, _how = select_profile(config, getattr(args, "profile", None))
@@ -136,7 +136,7 @@ async def _check_key(profile: Any, key: str, verify: bool | str) -> tuple[str, s
     """("ok" | "refused" | "unreachable" | "error", message) for `key` against the backend."""
     from frontdesk.client.client import FrontdeskClient
     from frontdesk.client.errors import BackendUnavailable, FrontdeskClientError, Unauthorized
-    from frontdesk.config.texts import tr
+    from frontdesk.core.i18n import tr
 
     try:
         client = FrontdeskClient(
@@ -184,7 +184,7 @@ def _login(args: argparse.Namespace) -> int:
         write_key_file,
     )
     from frontdesk.config.errors import CredentialError, KeyringUnavailable
-    from frontdesk.config.texts import tr
+    from frontdesk.core.i18n import tr
 
     config, profile = _remote_profile(args)
     insecure = check_transport(profile.url, insecure=bool(getattr(args, "insecure", False)))
@@ -317,7 +317,7 @@ def _login(args: argparse.Namespace) -> int:
 def _logout(args: argparse.Namespace) -> int:
     from frontdesk.config.audit import AuditLog
     from frontdesk.config.credentials import API_KEY_ENV, delete_key
-    from frontdesk.config.texts import tr
+    from frontdesk.core.i18n import tr
 
     _config, profile = _remote_profile(args)
     removal = delete_key(profile.name)
@@ -355,7 +355,7 @@ def _logout(args: argparse.Namespace) -> int:
 
 def _ca_path(value: str) -> Path:
     from frontdesk.config.errors import SetupError
-    from frontdesk.config.texts import tr
+    from frontdesk.core.i18n import tr
 
     path = Path(value).expanduser().absolute()
     if not path.exists():
@@ -367,7 +367,7 @@ def _ca_path(value: str) -> Path:
 
 def _url_note(url: str) -> None:
     from frontdesk.config.connection import check_transport
-    from frontdesk.config.texts import tr
+    from frontdesk.core.i18n import tr
 
     if check_transport(url, insecure=True):
         _say(
@@ -382,7 +382,7 @@ def _url_note(url: str) -> None:
 
 def _profiles(args: argparse.Namespace) -> int:
     from frontdesk.config import profiles as store
-    from frontdesk.config.texts import tr
+    from frontdesk.core.i18n import tr
 
     action = getattr(args, "profiles_action", None)
     if action == "add":
@@ -469,7 +469,7 @@ def _profiles(args: argparse.Namespace) -> int:
 
 def _list_profiles() -> int:
     from frontdesk.config.profiles import load_config
-    from frontdesk.config.texts import tr
+    from frontdesk.core.i18n import tr
 
     config = load_config()
     if not config.profiles:

@@ -1,6 +1,6 @@
 """Names shared by the backend, the client and the app: statuses, channels, error codes.
 
-Pure data; imports nothing heavy, so every layer may use it (CONTRACT.md is the source).
+Pure data, imported by every layer (docs/api.md and docs/glossary.md are the source).
 """
 
 from __future__ import annotations
@@ -47,7 +47,7 @@ ABSENCE_REASONS: Final[tuple[str, ...]] = ("01", "02", "03", "04", "05", "06", "
 # The local backend's policy: these release the guide at once, the others go to review.
 ABSENCE_AUTHORIZES: Final[frozenset[str]] = frozenset({"01", "02"})
 
-# Error `code` members of CONTRACT.md's tables, with their HTTP status.
+# Error `code` members of the contract's tables (docs/api.md), with their HTTP status.
 CONTRACT_ERRORS: Final[dict[str, int]] = {
     "guide_not_found": 404,
     "guide_not_awaiting_token": 409,

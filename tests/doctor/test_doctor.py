@@ -13,9 +13,8 @@ import pytest
 
 from frontdesk.cli import main
 from frontdesk.config.credentials import store_key, write_key_file
-from frontdesk.doctor import Report, run_doctor
-
-from .helpers import SERVED_KEY, FailingKeyring, Home, Served, write_config
+from frontdesk.doctor.checks import Report, run_doctor
+from support.isolation import SERVED_KEY, FailingKeyring, Home, Served, write_config
 
 REMOTE_STEPS = ["dns", "tcp", "tls", "health", "auth", "clock"]
 TERMINAL = ["term", "colours", "size", "ssh", "locale"]

@@ -1,4 +1,4 @@
-"""`frontdesk` with no command: the terminal app, on the embedded local backend or a remote one.
+"""`frontdesk` with no command: launch the terminal app, on the embedded or a remote backend.
 
 The connection comes from `frontdesk.config.connection.resolve` (`--profile`,
 FRONTDESK_PROFILE, the file's default, or `--url` with FRONTDESK_API_KEY; nothing at all:
@@ -15,11 +15,10 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from frontdesk.app.i18n import Language, detect_language
+from frontdesk.core.i18n import Language, detect_language, set_language, t
 
 if TYPE_CHECKING:
-    from frontdesk.app.app import Connector
-    from frontdesk.client.client import FrontdeskClient
+    from frontdesk.app.connector import Connector
     from frontdesk.config.connection import Connection
 
 SETUP_ERROR_EXIT = 2
@@ -51,62 +50,6 @@ def cursor_blink(environ: Mapping[str, str]) -> bool:
     return not environ.get("SSH_CONNECTION")
 
 
-def local_connector(db: str | None) -> Connector:
-    """The embedded local backend on `db` (None: the user data directory's database)."""
-    from frontdesk.app.app import Connector
-
-    holder: dict[str, object] = {}
-
-    def make() -> FrontdeskClient:
-        from frontdesk.backend.embedded import embedded_client
-
-        client, backend = embedded_client(db)
-        holder["backend"] = backend
-        return client
-
-    def close() -> None:
-        backend = holder.pop("backend", None)
-        closer = getattr(backend, "close", None)
-        if callable(closer):
-            closer()
-
-    # No preload thread: the backend is imported on the event loop right after the first
-    # frame (~50 ms). A thread would give it its own malloc arena, ~0.7 MiB more at the peak
-    # on a thin client (bench/app.py), for no time gained: the import holds the GIL anyway.
-    return Connector(make=make, close=close, label="local")
-
-
-def remote_connector(url: str, api_key: str | None) -> Connector:
-    """A remote backend at `url`; only httpx is imported (never the backend or uvicorn)."""
-    from frontdesk.app.app import Connector
-
-    def preload() -> None:
-        import frontdesk._httpx  # the client loads httpx only when built
-        import frontdesk.client.client  # noqa: F401
-
-    def make() -> FrontdeskClient:
-        from frontdesk.client.client import FrontdeskClient
-
-        return FrontdeskClient(url, api_key=api_key)
-
-    return Connector(make=make, preload=preload, label=url)
-
-
-def connector_for(connection: Connection, db: str | None = None) -> Connector:
-    """How to reach `connection`: the embedded backend on `db`, or its remote client (its
-    key, CA bundle and timeouts, through `Connection.client`)."""
-    from frontdesk.app.app import Connector
-
-    if connection.url is None:
-        return local_connector(db)
-
-    def preload() -> None:
-        import frontdesk._httpx  # the client loads httpx only when built
-        import frontdesk.client.client  # noqa: F401
-
-    return Connector(make=connection.client, preload=preload, label=connection.label)
-
-
 def local_db(args: argparse.Namespace) -> str | None:
     """`--db` as given (":memory:" kept), else None: the user data directory's database."""
     db = getattr(args, "db", None)
@@ -117,24 +60,24 @@ def local_db(args: argparse.Namespace) -> str | None:
 
 def run_app(args: argparse.Namespace) -> int:
     """Run the terminal app; returns the process exit code (2: the setup is not usable)."""
-    from frontdesk.config import texts
     from frontdesk.config.connection import resolve
     from frontdesk.config.errors import SetupError
 
     environ = os.environ
     # Messages about the configuration itself: --lang, else the locale (no profile yet).
-    texts.set_language(choose_language(args, environ))
+    set_language(choose_language(args, environ))
     try:
         connection = resolve(args)
     except SetupError as error:
         print(f"frontdesk: {error}", file=sys.stderr)
         return SETUP_ERROR_EXIT
     lang = choose_language(args, environ, connection.language)
-    texts.set_language(lang)
+    set_language(lang)
     db = local_db(args)  # --db is the local demonstration's, also when F9 switches to it
     env_theme = environ.get(THEME_ENV) or None  # e.g. ansi-dark for a 16-colour terminal
 
     from frontdesk.app.app import FrontdeskApp
+    from frontdesk.app.connector import connector_for
     from frontdesk.config.audit import AuditLog
 
     def connect(chosen: Connection) -> Connector:
@@ -157,7 +100,5 @@ def run_app(args: argparse.Namespace) -> int:
     result = app.run()
     code = result if isinstance(result, int) else app.return_code or 0
     if code and app.bugs:
-        from frontdesk.app.i18n import t
-
         print(t("app.unexpected"), file=sys.stderr)
     return code

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import asyncio
 import ipaddress
-import json
 import locale
 import os
 import platform
@@ -18,9 +17,8 @@ import socket
 import ssl
 import sys
 import textwrap
-import threading
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -54,7 +52,8 @@ from frontdesk.config.profiles import (
     load_config,
     select_profile,
 )
-from frontdesk.config.texts import get_language, tr
+from frontdesk.core.i18n import get_language, tr
+from frontdesk.core.timebox import timeboxed
 
 Status = Literal["ok", "warn", "fail", "skip"]
 T = TypeVar("T")
@@ -198,28 +197,6 @@ def _skip(id_: str, title: str, detail: str | None = None) -> Check:
         detail
         or tr("não verificado: um passo anterior falhou.", "not checked: an earlier step failed."),
     )
-
-
-def _timeboxed(call: Callable[[], T], timeout: float) -> T:
-    """`call()` in a daemon thread; TimeoutError if it takes longer than `timeout`."""
-    box: dict[str, Any] = {}
-    done = threading.Event()
-
-    def run() -> None:
-        try:
-            box["value"] = call()
-        except BaseException as exc:
-            box["error"] = exc
-        finally:
-            done.set()
-
-    threading.Thread(target=run, name="frontdesk-doctor", daemon=True).start()
-    if not done.wait(timeout):
-        raise TimeoutError(f"no answer in {timeout:g} s")
-    if "error" in box:
-        raise box["error"]
-    value: T = box["value"]
-    return value
 
 
 # -- the parts ---------------------------------------------------------------------------
@@ -504,7 +481,7 @@ def _dns_check(report: Report, host: str, port: int, timeout: float) -> bool:
         report.add(_ok("dns", title, tr("{h} é um endereço IP", "{h} is an IP address", h=host)))
         return True
     try:
-        infos = _timeboxed(
+        infos = timeboxed(
             lambda: socket.getaddrinfo(host, port, type=socket.SOCK_STREAM), max(timeout, 1.0)
         )
     except (OSError, TimeoutError) as error:
@@ -605,7 +582,7 @@ def _tcp_check(report: Report, host: str, port: int, timeout: float) -> bool:
 
 def _tls_context(ca: Path | None) -> ssl.SSLContext:
     if ca is None:
-        from frontdesk._httpx import httpx
+        from frontdesk.core._httpx import httpx
 
         return httpx.create_ssl_context()  # what the client does with verify=True
     if ca.is_dir():
@@ -916,7 +893,7 @@ def _clock_check(title: str, server_time: str | None, local: float) -> Check:
 
 
 async def _local_checks(report: Report) -> None:
-    from frontdesk.backend.embedded import embedded_client
+    from frontdesk.config.embedded import embedded_client
 
     title = tr("backend local", "local backend")
     started = time.perf_counter()
@@ -1155,7 +1132,7 @@ def run_doctor(
         if parts.scheme == "https":
             tls_ok = _tls_check(report, config, chosen, host, port, ca, connect_timeout)
         else:
-            from frontdesk.config.connection import is_loopback
+            from frontdesk.core.net import is_loopback
 
             if is_loopback(host):
                 detail = tr(
@@ -1193,17 +1170,3 @@ def _skip_all(report: Report, ids: list[str] | tuple[str, ...]) -> None:
     for id_ in ids:
         pt, en = _TITLES[id_]
         report.add(_skip(id_, tr(pt, en)))
-
-
-def main(args: Any) -> int:
-    """`frontdesk doctor [--profile P] [--json]`: print the report, exit 1 if something failed."""
-    report = run_doctor(
-        profile=getattr(args, "profile", None),
-        url=getattr(args, "url", None),
-        insecure=bool(getattr(args, "insecure", False)),
-    )
-    if getattr(args, "json", False):
-        print(json.dumps(report.to_json(), ensure_ascii=False, indent=2))
-    else:
-        print(report.render())
-    return report.exit_code

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import json
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -16,13 +17,18 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote, urlsplit
 
+import httpx
 import jsonschema  # type: ignore[import-untyped]
 import yaml  # type: ignore[import-untyped]
 from jsonschema.exceptions import best_match  # type: ignore[import-untyped]
 from referencing import Registry
 from referencing.jsonschema import DRAFT202012
 
-OPENAPI_PATH = Path(__file__).resolve().parents[1] / "docs" / "openapi.yaml"
+from frontdesk.client.asgi import AsgiResponse, AsgiSession
+from frontdesk.client.client import FrontdeskClient
+from frontdesk.client.session import HttpxSession
+
+OPENAPI_PATH = Path(__file__).resolve().parents[2] / "docs" / "openapi.yaml"
 DOC_URI = "urn:frontdesk:openapi"
 HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 JSON = "application/json"
@@ -369,3 +375,108 @@ def iter_refs(node: object, pointer: str = "") -> Iterable[tuple[str, str]]:
     elif isinstance(node, list):
         for index, value in enumerate(node):
             yield from iter_refs(value, f"{pointer}/{index}")
+
+
+@dataclass(frozen=True)
+class SeenResponse:
+    """One HTTP answer as the test suite saw it."""
+
+    method: str
+    path: str
+    status: int
+    body: Any
+    content_type: str
+    headers: dict[str, str]
+
+
+class OpenApiLog:
+    """Records every response of the clients attached to it; `check()` validates them all.
+
+    Attach a `FrontdeskClient` (over httpx or in-process ASGI), an `AsgiSession`, or an
+    httpx client (sync or async) with `attach(...)`, which adds a response hook; the httpx
+    hook reads the body, so streaming callers are not supported.
+    """
+
+    def __init__(self) -> None:
+        self.seen: list[SeenResponse] = []
+        self.undecodable: list[str] = []
+
+    def record(self, response: httpx.Response | AsgiResponse) -> None:
+        raw = response.content
+        method = response.request.method
+        if isinstance(response, AsgiResponse):
+            target = response.request.raw_path
+        else:
+            target = response.request.url.raw_path
+        path = target.decode("ascii").split("?", 1)[0]
+        body: Any = None
+        if raw:
+            try:
+                body = json.loads(raw)
+            except ValueError:
+                self.undecodable.append(f"{method} {path}: {raw[:200]!r}")
+                return
+        self.seen.append(
+            SeenResponse(
+                method=method,
+                path=path,
+                status=response.status_code,
+                body=body,
+                content_type=response.headers.get("content-type", ""),
+                headers=dict(response.headers),
+            )
+        )
+
+    def attach(
+        self,
+        client: FrontdeskClient | AsgiSession | HttpxSession | httpx.Client | httpx.AsyncClient,
+    ) -> None:
+        if isinstance(client, FrontdeskClient):
+            session = client._session
+            if isinstance(session, AsgiSession | HttpxSession):
+                self.attach(session)
+                return
+            raise TypeError(f"cannot watch a {type(session).__name__}")
+        if isinstance(client, HttpxSession):
+            client = client.http
+        if isinstance(client, AsgiSession):
+            client.response_hooks.append(self.record)
+        elif isinstance(client, httpx.AsyncClient):
+
+            async def async_hook(response: httpx.Response) -> None:
+                await response.aread()
+                self.record(response)
+
+            client.event_hooks["response"] = [*client.event_hooks["response"], async_hook]
+        else:
+
+            def sync_hook(response: httpx.Response) -> None:
+                response.read()
+                self.record(response)
+
+            client.event_hooks["response"] = [*client.event_hooks["response"], sync_hook]
+
+    def failures(self) -> list[str]:
+        problems = [f"not JSON: {item}" for item in self.undecodable]
+        for seen in self.seen:
+            try:
+                validate_response(
+                    seen.method,
+                    seen.path,
+                    seen.status,
+                    seen.body,
+                    seen.content_type,
+                    headers=seen.headers,
+                )
+            except AssertionError as error:
+                problems.append(str(error))
+        return problems
+
+    def check(self) -> None:
+        problems = self.failures()
+        if problems:
+            shown = "\n".join(problems[:10])
+            raise AssertionError(
+                f"{len(problems)} of {len(self.seen)} responses do not match docs/openapi.yaml:"
+                f"\n{shown}"
+            )

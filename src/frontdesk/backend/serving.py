@@ -1,0 +1,93 @@
+"""Serving the local backend over HTTP with uvicorn: its settings, its policy file, its server.
+
+`frontdesk.cli.serve` parses the command line and prints; this module returns values and
+raises typed errors (`PolicyError`). Never imports Textual.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    import uvicorn
+
+    from frontdesk.backend.policy import Policy
+
+
+def load_policy(path: str) -> Policy:
+    """The policy in a TOML file (a top-level table, or a `[policy]` table)."""
+    import tomllib
+
+    from frontdesk.backend.policy import Policy, PolicyError
+
+    try:
+        with open(path, "rb") as handle:
+            data = tomllib.load(handle)
+    except OSError as error:
+        raise PolicyError(f"{path}: cannot read the policy file: {error.strerror}") from None
+    except tomllib.TOMLDecodeError as error:
+        raise PolicyError(f"{path}: not valid TOML: {error}") from None
+    table = data.get("policy", data)
+    if not isinstance(table, dict):
+        raise PolicyError(f"{path}: [policy] must be a table")
+    try:
+        return Policy.from_mapping(table)
+    except PolicyError as error:
+        raise PolicyError(f"{path}: {error}") from None
+    except TypeError as error:
+        raise PolicyError(f"{path}: {error}") from None
+
+
+def server_config(
+    app: Any,
+    *,
+    host: str,
+    port: int,
+    ssl_certfile: str | None = None,
+    ssl_keyfile: str | None = None,
+) -> uvicorn.Config:
+    """uvicorn's settings for the local backend (shared by `serve`, tests and benches)."""
+    import uvicorn
+
+    return uvicorn.Config(
+        app,
+        host=host,
+        port=port,
+        log_config=None,
+        log_level="warning",
+        access_log=False,  # our own access log names routes, never bodies or queries
+        server_header=False,
+        lifespan="off",
+        # h11, not httptools even when installed: httptools rejects malformed header bytes
+        # with a bare text 400, and every error here must be a problem+json document.
+        http="h11",
+        ssl_certfile=ssl_certfile,
+        ssl_keyfile=ssl_keyfile,
+    )
+
+
+def local_server(config: uvicorn.Config, on_started: Callable[[str, int], None]) -> uvicorn.Server:
+    """A uvicorn server that calls `on_started(host, port)` once its socket is bound, and
+    that ends with exit status 0 on Ctrl-C / SIGTERM (the asked-for stop)."""
+    import uvicorn
+
+    class LocalServer(uvicorn.Server):
+        def handle_exit(self, sig: int, frame: Any) -> None:
+            super().handle_exit(sig, frame)
+            # uvicorn re-raises a captured signal once it has shut down, which would end the
+            # process before the database is closed: this stop is the asked-for one, so do
+            # not re-raise it. `_captured_signals` is uvicorn's (0.29+) private list; checked
+            # against uvicorn 0.38; tolerate its absence.
+            captured = getattr(self, "_captured_signals", None)
+            if isinstance(captured, list):
+                captured.clear()
+
+        async def startup(self, sockets: Any = None) -> None:
+            await super().startup(sockets=sockets)
+            if not self.started:
+                return
+            bound = self.servers[0].sockets[0].getsockname()
+            on_started(str(bound[0]), int(bound[1]))
+
+    return LocalServer(config)

@@ -1,0 +1,146 @@
+"""Import hygiene, in one place: what each way of running frontdesk loads, in a fresh process.
+
+The layers' static rules are import-linter contracts (pyproject.toml); this checks what is
+really in `sys.modules` after each path runs, lazy imports included:
+
+- headless layers (core, backend, client, config, doctor) and the technician's commands load
+  neither textual nor rich;
+- local mode (the embedded backend, a whole send/validate) loads neither httpx nor a web
+  framework;
+- the first screen loads neither the client, the backend nor httpx;
+- a remote profile loads httpx and the client, never the server side.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from support.demo import MARIA
+
+UI = ("textual", "rich")
+WEB = ("starlette", "anyio", "sniffio", "httpx", "httpcore", "h11", "uvicorn")
+
+HEADLESS_IMPORTS = """
+import pkgutil, importlib, frontdesk
+for package in ("core", "backend", "client", "config", "doctor"):
+    module = importlib.import_module(f"frontdesk.{package}")
+    for info in pkgutil.walk_packages(module.__path__, f"frontdesk.{package}."):
+        importlib.import_module(info.name)
+import frontdesk.cli, frontdesk.cli.serve, frontdesk.cli.setup, frontdesk.cli.doctor
+"""
+
+TOOLS = """
+from frontdesk.cli import main
+assert main(["profiles"]) == 0
+assert main(["audit"]) == 0
+assert main(["doctor", "--json"]) == 0
+"""
+
+LOCAL_FLOW = """
+import asyncio, sys
+from frontdesk.client import InvalidCode
+from frontdesk.config.embedded import embedded_client
+
+async def main():
+    client, backend = embedded_client(":memory:")
+    async with client:
+        health = await client.health()
+        guides = await client.list_guides(status="awaiting_token")
+        number = next(g.number for g in guides if g.beneficiary.name == NAME)
+        guide = await client.get_guide(number)
+        token = await client.send_token(number, channel_id="c1")
+        code = next(m.code for m in await client.outbox() if m.guide == number)
+        wrong = "000000" if code != "000000" else "111111"
+        try:
+            await client.validate(number, wrong)
+        except InvalidCode as error:
+            rejected = [error.status, error.code, error.attempts_left]
+        else:
+            rejected = []
+    backend.close()
+    return {
+        "health": [health.status, health.mode],
+        "guide": guide.number == number,
+        "token": token.state,
+        "rejected": rejected,
+    }
+
+RESULT = asyncio.run(main())
+"""
+
+FIRST_SCREEN = "import frontdesk.cli.app, frontdesk.app.app"
+
+REMOTE = """
+from pathlib import Path
+from frontdesk.app.connector import connector_for
+from frontdesk.config.audit import AuditLog
+from frontdesk.config.connection import Connection
+c = connector_for(Connection("http://127.0.0.1:9/v1", Path("x"), api_key="key"))
+c.preload(); c.make()
+"""
+
+
+def loaded_after(code: str, home: Path, **values: object) -> tuple[set[str], object]:
+    """The modules loaded after `code` runs in a fresh interpreter, and its RESULT if any."""
+    setup = "".join(f"{name} = {value!r}\n" for name, value in values.items())
+    script = (
+        setup
+        + textwrap.dedent(code)
+        + "\nimport json, sys\n"
+        + "print(json.dumps([sorted(sys.modules), globals().get('RESULT')]))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=home,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    modules, result = json.loads(done.stdout.splitlines()[-1])
+    return set(modules), result
+
+
+def tops(modules: set[str], names: tuple[str, ...]) -> list[str]:
+    return sorted(m for m in modules if m.split(".")[0] in names)
+
+
+@pytest.mark.parametrize("code", [HEADLESS_IMPORTS, TOOLS], ids=["headless layers", "tools"])
+def test_headless_code_loads_no_ui(code: str, home: object) -> None:
+    modules, _ = loaded_after(code, Path.cwd())
+    assert "frontdesk.core" in modules
+    assert tops(modules, UI) == []
+
+
+def test_local_mode_loads_no_httpx_and_no_web_framework() -> None:
+    modules, result = loaded_after(LOCAL_FLOW, Path.cwd(), NAME=MARIA)
+    assert result == {
+        "health": ["ok", "local"],
+        "guide": True,
+        "token": "pending",
+        "rejected": [422, "invalid_code", 4],
+    }
+    assert tops(modules, WEB) == []
+    assert tops(modules, UI) == []
+
+
+def test_the_first_screen_loads_neither_the_client_nor_the_backend() -> None:
+    modules, _ = loaded_after(FIRST_SCREEN, Path.cwd())
+    assert "textual" in modules
+    forbidden = {"frontdesk.client", "frontdesk.backend", "frontdesk.config.embedded"}
+    assert sorted(forbidden & modules) == []
+    assert tops(modules, WEB) == []
+
+
+def test_a_remote_profile_loads_the_client_never_the_server_side() -> None:
+    modules, _ = loaded_after(REMOTE, Path.cwd())
+    assert {"httpx", "frontdesk.client.client"} <= modules
+    assert tops(modules, ("starlette", "uvicorn")) == []
+    assert sorted(m for m in modules if m.startswith("frontdesk.backend")) == []
