@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from frontdesk.app.formatting import DEFAULT_CODE_LENGTH, minutes_ceil, status_label
+from frontdesk.app.formatting import DEFAULT_CODE_LENGTH, label, minutes_ceil
 from frontdesk.core.i18n import t
 
 if TYPE_CHECKING:
@@ -59,7 +59,7 @@ def _contract(exc: e.ApiError) -> Trouble:
     code = exc.error_code
     text: str
     if isinstance(exc, e.GuideNotAwaitingToken):
-        text = t("err.guide_not_awaiting_token", status=status_label(exc.guide_status or "?"))
+        text = t("err.guide_not_awaiting_token", status=label("status", exc.guide_status or "?"))
     elif isinstance(exc, e.ResendTooSoon):
         text = t("err.resend_too_soon", seconds=max(1, exc.retry_after))
     elif isinstance(exc, e.TooManySends):

@@ -12,7 +12,7 @@ from textual.containers import Vertical
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
-from frontdesk.app.formatting import reason_label
+from frontdesk.app.formatting import label
 from frontdesk.app.screens.base import DeskModal, audit_outcome
 from frontdesk.app.widgets.banner import ConnectionBanner
 from frontdesk.app.widgets.inputs import show_enter
@@ -47,7 +47,7 @@ class AbsenceModal(DeskModal[Guide]):
             yield ConnectionBanner()
             yield Static(t("absence.question"), classes="dialog-question", markup=False)
             options = OptionList(
-                *[Option(f"{code} – {reason_label(code)}", id=code) for code in ABSENCE_REASONS],
+                *[Option(f"{code} – {label('reason', code)}", id=code) for code in ABSENCE_REASONS],
                 id="absence-options",
             )
             show_enter(options, "key.choose", "absence.choose", "key.choose.tip")
@@ -87,7 +87,7 @@ class AbsenceModal(DeskModal[Guide]):
     def _choose(self, code: str) -> None:
         self.reason = code
         self.query_one("#absence-options", OptionList).disabled = True
-        self._detail(t("absence.confirm", code=code, reason=reason_label(code)))
+        self._detail(t("absence.confirm", code=code, reason=label("reason", code)))
 
     def action_cancel(self) -> None:
         if self.sending:
@@ -117,7 +117,7 @@ class AbsenceModal(DeskModal[Guide]):
             if not trouble.banner:  # the banner says it, with F5
                 self._detail(trouble.text, error=True)
             else:
-                self._detail(t("absence.confirm", code=reason, reason=reason_label(reason)))
+                self._detail(t("absence.confirm", code=reason, reason=label("reason", reason)))
             return
         self.desk.audit_record(
             "absence", guide=self.guide.number, reason=reason, outcome=guide.status

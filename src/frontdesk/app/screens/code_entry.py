@@ -12,7 +12,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Input, Static
 
-from frontdesk.app.formatting import DEFAULT_CODE_LENGTH, code_problem
+from frontdesk.app.formatting import DEFAULT_CODE_LENGTH, DigitsProblem, code_problem
 from frontdesk.app.problems import describe
 from frontdesk.app.screens.base import DeskScreen, GuideChanged, audit_outcome
 from frontdesk.app.widgets.banner import ConnectionBanner
@@ -25,6 +25,17 @@ from frontdesk.client.models import Guide, Token
 from frontdesk.core.i18n import Language, t
 
 MAX_CODE_LENGTH = 10  # TISS codValidacao
+
+
+def code_problem_text(problem: DigitsProblem) -> str:
+    """What is wrong with a typed code: "Faltam 2 dígitos", "Somente números"."""
+    if problem.kind == "not_digits":
+        return t("lookup.only_digits")
+    if problem.kind == "too_long":
+        return t("code.extra", length=problem.wanted)
+    if problem.missing == 1:
+        return t("code.missing_one")
+    return t("code.missing", n=problem.missing)
 
 
 class CodeEntryScreen(DeskScreen[None]):
@@ -77,7 +88,7 @@ class CodeEntryScreen(DeskScreen[None]):
     def on_mount(self) -> None:
         self._show_token(self.token)
         self._show_via()
-        self._hint(code_problem("", self.code_length) or "")
+        self._hint_typed("")
         self.query_one("#code-input", Input).focus()
         self.desk.show_guide_in_simulator(self.guide)
         if self.token.state in {"none", "pending"}:
@@ -105,7 +116,7 @@ class CodeEntryScreen(DeskScreen[None]):
         field.border_title = t("code.field", n=self.code_length)
         field.value = value  # its hint follows, in the new words
         if not value:
-            self._hint(code_problem("", self.code_length) or "")
+            self._hint_typed("")
         field.focus()
 
     # -- drawing ---------------------------------------------------------------------------
@@ -173,13 +184,17 @@ class CodeEntryScreen(DeskScreen[None]):
 
     @on(Input.Changed, "#code-input")
     def _validate_as_typed(self, event: Input.Changed) -> None:
-        problem = code_problem(event.value.strip(), self.code_length)
-        only_digits_problem = problem == t("lookup.only_digits")
-        too_long = len(event.value.strip()) > self.code_length
-        self._hint(
-            problem or t("code.ready"),
-            error=only_digits_problem or (too_long and self.length_known),
-        )
+        self._hint_typed(event.value.strip())
+
+    def _hint_typed(self, value: str) -> None:
+        """What is still wrong with the code typed so far. Missing digits are no error (it
+        is being typed), nor extra ones while the backend has not said the length."""
+        problem = code_problem(value, self.code_length)
+        if problem is None:
+            self._hint(t("code.ready"))
+            return
+        error = problem.kind == "not_digits" or (problem.kind == "too_long" and self.length_known)
+        self._hint(code_problem_text(problem), error=error)
 
     # -- actions ---------------------------------------------------------------------------
 
@@ -190,7 +205,8 @@ class CodeEntryScreen(DeskScreen[None]):
         problem = code_problem(value, self.code_length)
         digits = bool(value) and value.isascii() and value.isdigit()
         if not digits or len(value) > MAX_CODE_LENGTH or (problem and self.length_known):
-            self._hint(problem or t("lookup.only_digits"), error=True)
+            text = code_problem_text(problem) if problem is not None else t("lookup.only_digits")
+            self._hint(text, error=True)
             return
         self.validate_code(value, uuid.uuid4().hex)
 
@@ -206,7 +222,7 @@ class CodeEntryScreen(DeskScreen[None]):
             self._show_token(token)
             self.field.value = ""
         self._show_via()
-        self._hint(code_problem("", self.code_length) or "")
+        self._hint_typed("")
         self.field.focus()
         self.refresh_token()
 

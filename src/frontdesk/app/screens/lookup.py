@@ -14,7 +14,7 @@ from textual.reactive import reactive
 from textual.widgets import DataTable, Input, Static
 
 from frontdesk.app.formatting import (
-    GUIDE_NUMBER_LENGTH,
+    DigitsProblem,
     guide_number_problem,
     local_time,
     type_short,
@@ -42,16 +42,37 @@ def queue_order(guides: list[Guide]) -> list[Guide]:
     return sorted(guides, key=lambda g: g.status != "awaiting_token")
 
 
-def card_problem(value: str) -> str | None:
-    """Why `value` is not yet a card number to search for, or None when it may be one."""
+def card_problem(value: str) -> DigitsProblem | None:
+    """Why `value` is not yet a card number to search for, or None when it may be one
+    (digits, with the spaces, dots and dashes cards are printed with)."""
     if any(not (ch.isdigit() or ch in " .-") or not ch.isascii() for ch in value):
-        return t("lookup.only_digits")
+        return DigitsProblem("not_digits")
     digits = digits_only(value)
     if len(digits) < CARD_MIN_DIGITS:
-        return t("lookup.card_short", n=len(digits))
+        return DigitsProblem("too_short", len(digits), CARD_MIN_DIGITS)
     if len(digits) > CARD_MAX_DIGITS:
-        return t("lookup.extra", length=CARD_MAX_DIGITS, n=len(digits) - CARD_MAX_DIGITS)
+        return DigitsProblem("too_long", len(digits), CARD_MAX_DIGITS)
     return None
+
+
+def number_problem_text(problem: DigitsProblem) -> str:
+    """What is wrong with a typed guide number: "Faltam 2 dígitos", "Somente números"."""
+    if problem.kind == "not_digits":
+        return t("lookup.only_digits")
+    if problem.kind == "too_long":
+        return t("lookup.extra", length=problem.wanted, n=problem.extra)
+    if problem.missing == 1:
+        return t("lookup.missing_one")
+    return t("lookup.missing", n=problem.missing)
+
+
+def card_problem_text(problem: DigitsProblem) -> str:
+    """What is wrong with a typed card number (it says how many digits were typed)."""
+    if problem.kind == "not_digits":
+        return t("lookup.only_digits")
+    if problem.kind == "too_long":
+        return t("lookup.extra", length=problem.wanted, n=problem.extra)
+    return t("lookup.card_short", n=problem.typed)
 
 
 class QueueTable(DataTable[object]):
@@ -144,12 +165,16 @@ class LookupScreen(DeskScreen[None]):
             return
         if self.card_mode:
             problem = card_problem(value)
-            self._hint(problem or t("lookup.card_ready"), error=problem is not None)
+            if problem is None:
+                self._hint(t("lookup.card_ready"))
+            else:
+                self._hint(card_problem_text(problem), error=True)
             return
         problem = guide_number_problem(value)
-        too_many = len(value) > GUIDE_NUMBER_LENGTH
-        bad = problem is not None and (too_many or problem == t("lookup.only_digits"))
-        self._hint(problem or t("lookup.ready"), error=bad)
+        if problem is None:
+            self._hint(t("lookup.ready"))
+        else:  # digits still missing are no error yet: the receptionist is typing
+            self._hint(number_problem_text(problem), error=problem.kind != "too_short")
 
     def watch_card_mode(self, card_mode: bool) -> None:
         if not self.is_mounted:
@@ -194,15 +219,15 @@ class LookupScreen(DeskScreen[None]):
             return
         value = self.field.value.strip()
         if self.card_mode:
-            problem = card_problem(value)
-            if problem:
-                self._hint(problem, error=True)
+            card = card_problem(value)
+            if card is not None:
+                self._hint(card_problem_text(card), error=True)
                 return
             self.search_card(digits_only(value))
             return
         problem = guide_number_problem(value)
-        if problem:
-            self._hint(problem, error=True)
+        if problem is not None:
+            self._hint(number_problem_text(problem), error=True)
             return
         self.open_guide(value)
 

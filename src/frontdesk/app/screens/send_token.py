@@ -23,6 +23,7 @@ from frontdesk.core.contacts import mask_destination, mobile_digits, valid_email
 from frontdesk.core.i18n import t
 
 Stage = Literal["loading", "choose", "instructions", "typing", "sending"]
+TypedProblem = Literal["not_a_mobile", "not_an_email"]
 
 
 @dataclass(frozen=True)
@@ -43,6 +44,19 @@ def option_label(channel: Channel, *, last_used: bool) -> str:
     else:
         text = t("send.option.sac")
     return f"{text}  ({t('send.last_used')})" if last_used else text
+
+
+def typed_problem(kind: str | None, value: str) -> TypedProblem | None:
+    """Why a dictated destination cannot be sent to (an SMS needs a mobile number), or None."""
+    if kind == "sms":
+        return None if mobile_digits(value) else "not_a_mobile"
+    return None if valid_email(value) else "not_an_email"
+
+
+def typed_problem_text(problem: TypedProblem) -> str:
+    if problem == "not_a_mobile":
+        return t("send.typed.bad_sms")
+    return t("send.typed.bad_email")
 
 
 def preselected(channels: Channels) -> str | None:
@@ -236,22 +250,19 @@ class SendTokenModal(DeskModal[SendOutcome]):
 
     @on(Input.Changed, "#send-destination")
     def _validate_typed(self, event: Input.Changed) -> None:
-        problem = self._typed_problem(event.value)
+        problem = typed_problem(self.typed_kind, event.value)
         if not event.value.strip():
             self._detail("")
+        elif problem is None:
+            self._detail(t("send.typed.ok"))
         else:
-            self._detail(problem or t("send.typed.ok"), error=problem is not None)
-
-    def _typed_problem(self, value: str) -> str | None:
-        if self.typed_kind == "sms":
-            return None if mobile_digits(value) else t("send.typed.bad_sms")
-        return None if valid_email(value) else t("send.typed.bad_email")
+            self._detail(typed_problem_text(problem), error=True)
 
     def _send_typed(self) -> None:
         value = self.query_one("#send-destination", Input).value.strip()
-        problem = self._typed_problem(value)
-        if problem:
-            self._detail(problem, error=True)
+        problem = typed_problem(self.typed_kind, value)
+        if problem is not None:
+            self._detail(typed_problem_text(problem), error=True)
             return
         kind = self.typed_kind or "email"
         destination = (mobile_digits(value) or value) if kind == "sms" else value

@@ -10,7 +10,7 @@ from textual.app import ComposeResult
 from textual.containers import Vertical, VerticalScroll
 from textual.widgets import Static
 
-from frontdesk.app.formatting import channel_label, local_time
+from frontdesk.app.formatting import label, local_time
 from frontdesk.core.i18n import t
 
 if TYPE_CHECKING:
@@ -35,7 +35,7 @@ class SimState:
 def message_text(message: OutboxMessage, *, current: bool) -> Text:
     """One outbox message as the patient would read it, the code highlighted."""
     head = Text(
-        f"{channel_label(message.channel)} → {message.to} · {local_time(message.sent_at)}",
+        f"{label('channel', message.channel)} → {message.to} · {local_time(message.sent_at)}",
         style="bold" if current else "dim",
     )
     body = Text(message.body)
