@@ -14,6 +14,7 @@ from textual.worker import Worker, WorkerState
 
 from frontdesk.app.problems import Trouble, describe
 from frontdesk.app.widgets.banner import ConnectionBanner
+from frontdesk.app.widgets.hint import HintLine
 from frontdesk.core.i18n import LANGUAGES, Language, catalog, t
 
 if TYPE_CHECKING:
@@ -103,6 +104,11 @@ class DeskScreen(Screen[ResultT]):
     @property
     def desk(self) -> FrontdeskApp:
         return cast("FrontdeskApp", self.app)
+
+    @property
+    def hint(self) -> HintLine:
+        """The screen's hint line (screens with a field or a list have one)."""
+        return self.query_one(HintLine)
 
     async def client(self) -> FrontdeskClient:
         """The connected client (connecting first if need be; raises like any call)."""

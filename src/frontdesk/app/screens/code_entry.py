@@ -16,6 +16,7 @@ from frontdesk.app.formatting import DEFAULT_CODE_LENGTH, DigitsProblem, code_pr
 from frontdesk.app.problems import describe
 from frontdesk.app.screens.base import DeskScreen, GuideChanged, audit_outcome
 from frontdesk.app.widgets.banner import ConnectionBanner
+from frontdesk.app.widgets.hint import HintLine
 from frontdesk.app.widgets.inputs import DeskInput, show_enter
 from frontdesk.app.widgets.key_bar import KeyBar
 from frontdesk.app.widgets.token_panel import TokenPanel
@@ -81,7 +82,7 @@ class CodeEntryScreen(DeskScreen[None]):
             field.border_title = t("code.field", n=self.code_length)
             show_enter(field, "key.validate", "code.validate", "key.validate.tip")
             yield field
-            yield Static("", id="code-hint", markup=False)
+            yield HintLine(id="code-hint")
             yield Static("", id="code-resend", markup=False)
         yield KeyBar()
 
@@ -129,11 +130,6 @@ class CodeEntryScreen(DeskScreen[None]):
     def field(self) -> Input:
         return self.query_one("#code-input", Input)
 
-    def _hint(self, text: str, *, error: bool = False) -> None:
-        hint = self.query_one("#code-hint", Static)
-        hint.update(text)
-        hint.set_class(error, "-error")
-
     def _show_via(self) -> None:
         via = self.query_one("#code-via", Static)
         if self.via == "app":
@@ -176,7 +172,7 @@ class CodeEntryScreen(DeskScreen[None]):
         left = self.panel.expires_left
         if left == 0 and not self._expired_shown:
             self._expired_shown = True
-            self._hint(t("err.token_expired"), error=True)
+            self.hint.say(t("err.token_expired"), error=True)
 
     @on(Input.Submitted, "#code-input")
     def _submitted(self) -> None:
@@ -191,10 +187,10 @@ class CodeEntryScreen(DeskScreen[None]):
         is being typed), nor extra ones while the backend has not said the length."""
         problem = code_problem(value, self.code_length)
         if problem is None:
-            self._hint(t("code.ready"))
+            self.hint.say(t("code.ready"))
             return
         error = problem.kind == "not_digits" or (problem.kind == "too_long" and self.length_known)
-        self._hint(code_problem_text(problem), error=error)
+        self.hint.say(code_problem_text(problem), error=error)
 
     # -- actions ---------------------------------------------------------------------------
 
@@ -206,7 +202,7 @@ class CodeEntryScreen(DeskScreen[None]):
         digits = bool(value) and value.isascii() and value.isdigit()
         if not digits or len(value) > MAX_CODE_LENGTH or (problem and self.length_known):
             text = code_problem_text(problem) if problem is not None else t("lookup.only_digits")
-            self._hint(text, error=True)
+            self.hint.say(text, error=True)
             return
         self.validate_code(value, uuid.uuid4().hex)
 
@@ -248,7 +244,7 @@ class CodeEntryScreen(DeskScreen[None]):
     @work(exclusive=True, exit_on_error=False, group="validate", description="validate code")
     async def validate_code(self, code: str, idempotency_key: str) -> None:
         self.busy = True
-        self._hint(t("code.validating"))
+        self.hint.say(t("code.validating"))
         try:
             client = await self.client()
             guide = await client.validate(self.guide.number, code, idempotency_key=idempotency_key)
@@ -256,7 +252,7 @@ class CodeEntryScreen(DeskScreen[None]):
             self._audit("validate", audit_outcome(exc))
             self.busy = False
             self.clear_problem()
-            self._hint(describe(exc).text)
+            self.hint.say(describe(exc).text)
             self.show_authorized_elsewhere(exc)
             return
         except e.FrontdeskClientError as exc:
@@ -289,9 +285,9 @@ class CodeEntryScreen(DeskScreen[None]):
             self.length_known = True
             self.field.border_title = t("code.field", n=self.code_length)
         if trouble.banner:
-            self._hint(t("code.ready"))
+            self.hint.say(t("code.ready"))
             return  # the banner says it; what was typed stays for F5
-        self._hint(trouble.text, error=True)
+        self.hint.say(trouble.text, error=True)
         if isinstance(exc, e.InvalidCode):
             self._show_token(replace(self.token, attempts_left=exc.attempts_left))
         self.field.select_all()
@@ -328,7 +324,7 @@ class CodeEntryScreen(DeskScreen[None]):
             self._audit("cancel", audit_outcome(exc))
             trouble = self.report(exc, retry=lambda: self.cancel_token(idempotency_key))
             if not trouble.banner:
-                self._hint(trouble.text, error=True)
+                self.hint.say(trouble.text, error=True)
             return
         self._audit("cancel", token.state)
         self.clear_problem()

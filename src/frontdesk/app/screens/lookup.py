@@ -21,6 +21,7 @@ from frontdesk.app.formatting import (
 )
 from frontdesk.app.screens.base import DeskScreen, audit_outcome
 from frontdesk.app.widgets.banner import ConnectionBanner
+from frontdesk.app.widgets.hint import HintLine
 from frontdesk.app.widgets.inputs import DeskInput, show_enter
 from frontdesk.app.widgets.key_bar import KeyBar
 from frontdesk.app.widgets.status_badge import status_cell
@@ -121,7 +122,7 @@ class LookupScreen(DeskScreen[None]):
             field.border_title = t("lookup.field.guide")
             show_enter(field, "key.open", "lookup.open", "key.open.tip")
             yield field
-            yield Static(t("lookup.hint.guide"), id="lookup-hint", markup=False)
+            yield HintLine(t("lookup.hint.guide"), id="lookup-hint")
             yield Static(t("lookup.queue_loading"), id="queue-title", markup=False)
             yield QueueTable(id="queue", cursor_type="row", zebra_stripes=True)
         yield KeyBar()
@@ -148,11 +149,6 @@ class LookupScreen(DeskScreen[None]):
     def field(self) -> Input:
         return self.query_one("#lookup-input", Input)
 
-    def _hint(self, text: str, *, error: bool = False) -> None:
-        hint = self.query_one("#lookup-hint", Static)
-        hint.update(text)
-        hint.set_class(error, "-error")
-
     @on(Input.Submitted, "#lookup-input")
     def _submitted(self) -> None:
         self.action_open()
@@ -161,27 +157,27 @@ class LookupScreen(DeskScreen[None]):
     def _validate_as_typed(self, event: Input.Changed) -> None:
         value = event.value.strip()
         if not value:
-            self._hint(t("lookup.hint.card" if self.card_mode else "lookup.hint.guide"))
+            self.hint.say(t("lookup.hint.card" if self.card_mode else "lookup.hint.guide"))
             return
         if self.card_mode:
             problem = card_problem(value)
             if problem is None:
-                self._hint(t("lookup.card_ready"))
+                self.hint.say(t("lookup.card_ready"))
             else:
-                self._hint(card_problem_text(problem), error=True)
+                self.hint.say(card_problem_text(problem), error=True)
             return
         problem = guide_number_problem(value)
         if problem is None:
-            self._hint(t("lookup.ready"))
+            self.hint.say(t("lookup.ready"))
         else:  # digits still missing are no error yet: the receptionist is typing
-            self._hint(number_problem_text(problem), error=problem.kind != "too_short")
+            self.hint.say(number_problem_text(problem), error=problem.kind != "too_short")
 
     def watch_card_mode(self, card_mode: bool) -> None:
         if not self.is_mounted:
             return
         self._show_mode()
         self.field.value = ""
-        self._hint(t("lookup.hint.card" if card_mode else "lookup.hint.guide"))
+        self.hint.say(t("lookup.hint.card" if card_mode else "lookup.hint.guide"))
         self.field.focus()
 
     def _show_mode(self) -> None:
@@ -198,7 +194,7 @@ class LookupScreen(DeskScreen[None]):
         field = self.field
         field.value = value  # its hint follows, in the new words
         if not value:
-            self._hint(t("lookup.hint.card" if self.card_mode else "lookup.hint.guide"))
+            self.hint.say(t("lookup.hint.card" if self.card_mode else "lookup.hint.guide"))
         table = self.query_one("#queue", DataTable)
         if self._loaded:
             self._populate()
@@ -221,13 +217,13 @@ class LookupScreen(DeskScreen[None]):
         if self.card_mode:
             card = card_problem(value)
             if card is not None:
-                self._hint(card_problem_text(card), error=True)
+                self.hint.say(card_problem_text(card), error=True)
                 return
             self.search_card(digits_only(value))
             return
         problem = guide_number_problem(value)
         if problem is not None:
-            self._hint(number_problem_text(problem), error=True)
+            self.hint.say(number_problem_text(problem), error=True)
             return
         self.open_guide(value)
 
@@ -250,7 +246,7 @@ class LookupScreen(DeskScreen[None]):
         self.card_filter = None
         self.card_mode = False
         self.field.value = ""
-        self._hint(t("lookup.hint.guide"))
+        self.hint.say(t("lookup.hint.guide"))
         self.field.focus()
 
     def start_over(self) -> None:
@@ -276,53 +272,53 @@ class LookupScreen(DeskScreen[None]):
     async def open_guide(self, number: str) -> None:
         from frontdesk.client.errors import FrontdeskClientError, GuideNotFound
 
-        self._hint(t("lookup.searching"))
+        self.hint.say(t("lookup.searching"))
         try:
             client = await self.client()
             guide = await client.get_guide(number)
         except GuideNotFound:
             self.desk.audit_record("lookup", guide=number, outcome="not_found")
             self.clear_problem()
-            self._hint(t("lookup.not_found", number=number), error=True)
+            self.hint.say(t("lookup.not_found", number=number), error=True)
             return
         except FrontdeskClientError as exc:
             self.desk.audit_record("lookup", guide=number, outcome=audit_outcome(exc))
             trouble = self.report(exc, retry=lambda: self.open_guide(number))
             if trouble.banner:  # the banner says it, with F5; the number stays typed
-                self._hint(t("lookup.ready"))
+                self.hint.say(t("lookup.ready"))
             else:
-                self._hint(trouble.text, error=True)
+                self.hint.say(trouble.text, error=True)
             return
         self.desk.audit_record("lookup", guide=number, outcome="found")
         self.clear_problem()
         if self.field.value.strip() == number:
             self.field.value = ""
-        self._hint(t("lookup.hint.card" if self.card_mode else "lookup.hint.guide"))
+        self.hint.say(t("lookup.hint.card" if self.card_mode else "lookup.hint.guide"))
         self.desk.open_guide(guide)
 
     @work(exclusive=True, exit_on_error=False, group="card", description="search card")
     async def search_card(self, card: str) -> None:
         from frontdesk.client.errors import FrontdeskClientError
 
-        self._hint(t("lookup.searching"))
+        self.hint.say(t("lookup.searching"))
         try:
             client = await self.client()
             guides = await client.list_guides(card=card)
         except FrontdeskClientError as exc:
             trouble = self.report(exc, retry=lambda: self.search_card(card))
             if trouble.banner:
-                self._hint(t("lookup.card_ready"))
+                self.hint.say(t("lookup.card_ready"))
             else:
-                self._hint(trouble.text, error=True)
+                self.hint.say(trouble.text, error=True)
             return
         self.clear_problem()
         if not guides:
-            self._hint(t("lookup.card_none", card=card), error=True)
+            self.hint.say(t("lookup.card_none", card=card), error=True)
             return
         self.card_filter = card
         self.guides = queue_order(guides)
         self._populate()
-        self._hint(t("lookup.card_ready"))
+        self.hint.say(t("lookup.card_ready"))
         self.query_one("#queue", DataTable).focus()
 
     @work(exclusive=True, exit_on_error=False, group="queue", description="load queue")

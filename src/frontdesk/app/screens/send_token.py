@@ -15,6 +15,7 @@ from textual.widgets.option_list import Option
 
 from frontdesk.app.screens.base import DeskModal, audit_outcome
 from frontdesk.app.widgets.banner import ConnectionBanner
+from frontdesk.app.widgets.hint import HintLine
 from frontdesk.app.widgets.inputs import DeskInput, show_enter
 from frontdesk.app.widgets.key_bar import KeyBar
 from frontdesk.client.errors import FrontdeskClientError
@@ -102,13 +103,13 @@ class SendTokenModal(DeskModal[SendOutcome]):
             show_enter(field, "key.send_confirm", "send.typed", "key.send_confirm.tip")
             field.display = False
             yield field
-            yield Static("", id="send-detail", markup=False)
+            yield HintLine(id="send-detail", collapse=True)
         yield KeyBar()
 
     def on_mount(self) -> None:
         self.query_one("#dialog").border_title = t("send.title")
         if self.channels is None:
-            self._detail(t("send.loading"))
+            self.hint.say(t("send.loading"))
             self.load_channels()
         else:
             self._show_channels(self.channels)
@@ -118,12 +119,6 @@ class SendTokenModal(DeskModal[SendOutcome]):
             self.load_channels()
 
     # -- drawing ---------------------------------------------------------------------------
-
-    def _detail(self, text: str, *, error: bool = False) -> None:
-        detail = self.query_one("#send-detail", Static)
-        detail.update(text)
-        detail.set_class(error, "-error")
-        detail.display = bool(text)
 
     def _show_channels(self, channels: Channels) -> None:
         self.channels = channels
@@ -141,9 +136,9 @@ class SendTokenModal(DeskModal[SendOutcome]):
             options.highlighted = options.get_option_index(chosen)
         self.stage = "choose"
         if not channels.of_kind("sms") and not channels.of_kind("email"):
-            self._detail(t("send.no_contacts"))
+            self.hint.say(t("send.no_contacts"))
         else:
-            self._detail("")
+            self.hint.say("")
         options.focus()
 
     def _channel(self, option_id: str) -> Channel | None:
@@ -217,7 +212,7 @@ class SendTokenModal(DeskModal[SendOutcome]):
             field.placeholder = t(f"send.typed.{self.typed_kind}_placeholder")
             field.display = True
             field.focus()
-            self._detail("")
+            self.hint.say("")
             return
         channel = self._channel(option_id)
         if channel is None:
@@ -225,12 +220,12 @@ class SendTokenModal(DeskModal[SendOutcome]):
         self.chosen = channel
         if channel.kind == "app":
             self.stage = "instructions"
-            self._detail(t("send.app.steps"))
+            self.hint.say(t("send.app.steps"))
             self._enter_label()
         elif channel.kind == "sac":
             self.stage = "instructions"
             phones = "\n".join(f"  {p.number}  ({p.note})" for p in channel.phones)
-            self._detail(f"{t('send.sac.steps')}\n{phones}\n{t('send.sac.then')}")
+            self.hint.say(f"{t('send.sac.steps')}\n{phones}\n{t('send.sac.then')}")
             self._enter_label()
         else:
             key = uuid.uuid4().hex
@@ -241,7 +236,7 @@ class SendTokenModal(DeskModal[SendOutcome]):
             self.stage = "choose"
             self.chosen = None
             self.query_one("#send-destination", Input).display = False
-            self._detail("")
+            self.hint.say("")
             self.query_one("#send-options", OptionList).focus()
             self._enter_label()
             return
@@ -252,17 +247,17 @@ class SendTokenModal(DeskModal[SendOutcome]):
     def _validate_typed(self, event: Input.Changed) -> None:
         problem = typed_problem(self.typed_kind, event.value)
         if not event.value.strip():
-            self._detail("")
+            self.hint.say("")
         elif problem is None:
-            self._detail(t("send.typed.ok"))
+            self.hint.say(t("send.typed.ok"))
         else:
-            self._detail(typed_problem_text(problem), error=True)
+            self.hint.say(typed_problem_text(problem), error=True)
 
     def _send_typed(self) -> None:
         value = self.query_one("#send-destination", Input).value.strip()
         problem = typed_problem(self.typed_kind, value)
         if problem is not None:
-            self._detail(typed_problem_text(problem), error=True)
+            self.hint.say(typed_problem_text(problem), error=True)
             return
         kind = self.typed_kind or "email"
         destination = (mobile_digits(value) or value) if kind == "sms" else value
@@ -279,7 +274,7 @@ class SendTokenModal(DeskModal[SendOutcome]):
         except FrontdeskClientError as exc:
             trouble = self.report(exc, retry=self.load_channels)
             if not trouble.banner:
-                self._detail(trouble.text, error=True)
+                self.hint.say(trouble.text, error=True)
             return
         self.clear_problem()
         self._show_channels(channels)
@@ -299,7 +294,7 @@ class SendTokenModal(DeskModal[SendOutcome]):
         kind = channel or (registered.kind if registered is not None else None)
         self.stage = "sending"
         self.query_one("#send-options", OptionList).disabled = True
-        self._detail(t("send.sending", destination=shown_as))
+        self.hint.say(t("send.sending", destination=shown_as))
         try:
             client = await self.client()
             token = await client.send_token(
@@ -331,7 +326,7 @@ class SendTokenModal(DeskModal[SendOutcome]):
                 )
 
             trouble = self.report(exc, retry=again)
-            self._detail("" if trouble.banner else trouble.text, error=not trouble.banner)
+            self.hint.say("" if trouble.banner else trouble.text, error=not trouble.banner)
             if previous == "typing":
                 self.query_one("#send-destination", Input).focus()
             else:
@@ -345,6 +340,6 @@ class SendTokenModal(DeskModal[SendOutcome]):
             outcome="sent",
         )
         self.clear_problem()
-        self._detail(t("send.sent", destination=token.destination or shown_as))
+        self.hint.say(t("send.sent", destination=token.destination or shown_as))
         self.desk.refresh_simulator()
         self.dismiss(SendOutcome("sent", token))
