@@ -10,6 +10,7 @@ from textual.app import ComposeResult
 from textual.containers import Vertical, VerticalScroll
 from textual.widgets import Static
 
+from frontdesk.app.desk import desk_app
 from frontdesk.app.formatting import label, local_time
 from frontdesk.core.i18n import t
 
@@ -71,14 +72,14 @@ class SimulatorPanel(Vertical):
         self.query_one("#sim-app", Static).update(self._app_text(state))
 
     def on_mount(self) -> None:
-        self.watch(self.app, "sim_state", self.show_state)
-        self.watch(self.app, "simulator_visible", self._sync_display)
-        self.watch(self.app, "local_mode", self._sync_display)
+        desk = desk_app(self)
+        self.watch(desk, "sim_state", self.show_state)
+        self.watch(desk, "simulator_visible", self._sync_display)
+        self.watch(desk, "local_mode", self._sync_display)
 
     def _sync_display(self, _: bool) -> None:
-        self.display = bool(
-            getattr(self.app, "local_mode", False) and getattr(self.app, "simulator_visible", False)
-        )
+        desk = desk_app(self)
+        self.display = desk.local_mode and desk.simulator_visible
 
     @staticmethod
     def _messages_text(state: SimState) -> Text:
