@@ -24,16 +24,11 @@ from textual.screen import Screen
 
 import frontdesk
 from frontdesk.app.connector import Connector
-from frontdesk.app.screens.base import (
-    DeskModal,
-    DeskScreen,
-    GuideChanged,
-    retranslate_bindings,
-    translate_bindings,
-)
+from frontdesk.app.keys import help_keys, palette_keys
+from frontdesk.app.screens.base import DeskModal, DeskScreen, GuideChanged
 from frontdesk.app.screens.lookup import LookupScreen
 from frontdesk.app.widgets.simulator import SimState, SimulatorPanel
-from frontdesk.core.i18n import Language, get_language, set_language, t
+from frontdesk.core.i18n import Language, set_language, t
 
 if TYPE_CHECKING:
     from frontdesk.app.screens.guide import GuideScreen
@@ -152,7 +147,6 @@ class FrontdeskApp(App[int]):
             raise ValueError("FrontdeskApp needs a client or a connector")
         set_language(lang)
         super().__init__()
-        translate_bindings(self._bindings)
         self.lang: Language = lang
         self.connection = connection
         self.connector_for = connector_for
@@ -383,14 +377,12 @@ class FrontdeskApp(App[int]):
         self._use_theme(theme)
         if language is None or language == self.lang:
             return
-        previous = get_language()
         set_language(language)
         self.lang = language
-        retranslate_bindings(self._bindings, previous)
         self.forget_screens()
         for screen in list(self.screen_stack):
             if isinstance(screen, DeskScreen) and screen.is_attached:
-                await screen.relabel(previous)
+                await screen.relabel()
         self.refresh_bindings()
 
     # -- memory (thin clients) ---------------------------------------------------------------
@@ -547,14 +539,7 @@ class FrontdeskApp(App[int]):
         if isinstance(self.screen, HelpScreen):
             self.pop_screen()
             return
-        keys: list[tuple[str, str, str]] = []
-        seen: set[str] = set()
-        for active in self.screen.active_bindings.values():
-            binding = active.binding
-            if binding.id is None or binding.action in seen or binding.action == "focus_queue":
-                continue  # Textual's own keys (scrolling, focus) have no id
-            seen.add(binding.action)
-            keys.append((self.get_key_display(binding), binding.description, binding.tooltip))
+        keys = [(k.display, k.description, k.tooltip) for k in help_keys(self.screen)]
         self.push_screen(HelpScreen(keys, local=self.local_mode))
 
     def action_toggle_simulator(self) -> None:
@@ -579,20 +564,12 @@ class FrontdeskApp(App[int]):
 
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
         """The palette: every shown, enabled binding of the screen, plus theme and quit."""
-        seen: set[str] = set()
-        for active in screen.active_bindings.values():
-            binding = active.binding
-            if not active.enabled or not binding.show or binding.action in seen:
-                continue
-            if not binding.description or binding.action == "command_palette":
-                continue
-            seen.add(binding.action)
-            node, action = active.node, binding.action
+        for key in palette_keys(screen):
 
-            async def run(node: object = node, action: str = action) -> None:
-                await self.run_action(action, node)  # type: ignore[arg-type]
+            async def run(node: DOMNode = key.node, action: str = key.action) -> None:
+                await self.run_action(action, node)
 
-            yield SystemCommand(binding.description, binding.tooltip or binding.description, run)
+            yield SystemCommand(key.description, key.tooltip or key.description, run)
         if not isinstance(screen, DeskModal):
             yield SystemCommand(
                 t("key.profiles"), t("key.profiles.tip"), self.action_switch_profile

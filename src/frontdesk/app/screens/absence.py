@@ -16,7 +16,7 @@ from frontdesk.app.formatting import label
 from frontdesk.app.screens.base import DeskModal, audit_outcome
 from frontdesk.app.widgets.banner import ConnectionBanner
 from frontdesk.app.widgets.hint import HintLine
-from frontdesk.app.widgets.inputs import show_enter
+from frontdesk.app.widgets.inputs import ReasonList
 from frontdesk.app.widgets.key_bar import KeyBar
 from frontdesk.client.errors import FrontdeskClientError
 from frontdesk.client.models import Guide
@@ -47,12 +47,10 @@ class AbsenceModal(DeskModal[Guide]):
         with Vertical(id="dialog", classes="dialog"):
             yield ConnectionBanner()
             yield Static(t("absence.question"), classes="dialog-question", markup=False)
-            options = OptionList(
+            yield ReasonList(
                 *[Option(f"{code} – {label('reason', code)}", id=code) for code in ABSENCE_REASONS],
                 id="absence-options",
             )
-            show_enter(options, "key.choose", "absence.choose", "key.choose.tip")
-            yield options
             yield HintLine(id="absence-detail", collapse=True)
         yield KeyBar()
 

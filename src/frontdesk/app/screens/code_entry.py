@@ -17,13 +17,13 @@ from frontdesk.app.problems import describe
 from frontdesk.app.screens.base import DeskScreen, GuideChanged, audit_outcome
 from frontdesk.app.widgets.banner import ConnectionBanner
 from frontdesk.app.widgets.hint import HintLine
-from frontdesk.app.widgets.inputs import DeskInput, show_enter
+from frontdesk.app.widgets.inputs import CodeField
 from frontdesk.app.widgets.key_bar import KeyBar
 from frontdesk.app.widgets.token_panel import TokenPanel
 from frontdesk.app.widgets.top_bar import TopBar
 from frontdesk.client import errors as e
 from frontdesk.client.models import Guide, Token
-from frontdesk.core.i18n import Language, t
+from frontdesk.core.i18n import t
 
 MAX_CODE_LENGTH = 10  # TISS codValidacao
 
@@ -78,9 +78,8 @@ class CodeEntryScreen(DeskScreen[None]):
             )
             yield Static("", id="code-via", markup=False)
             yield TokenPanel(self.desk.monotonic, id="code-token")
-            field = DeskInput(placeholder=t("code.placeholder"), id="code-input", max_length=32)
+            field = CodeField(placeholder=t("code.placeholder"), id="code-input", max_length=32)
             field.border_title = t("code.field", n=self.code_length)
-            show_enter(field, "key.validate", "code.validate", "key.validate.tip")
             yield field
             yield HintLine(id="code-hint")
             yield Static("", id="code-resend", markup=False)
@@ -104,10 +103,10 @@ class CodeEntryScreen(DeskScreen[None]):
     def reload(self) -> None:
         self.refresh_token()
 
-    async def relabel(self, previous: Language) -> None:
+    async def relabel(self) -> None:
         value = self.field.value
         kept = self.panel.countdowns()
-        await super().relabel(previous)
+        await super().relabel()
         self._resend_ready = None
         self._show_token(self.token)
         self.panel.resume(kept)

@@ -22,7 +22,7 @@ from frontdesk.app.widgets.token_panel import TokenPanel
 from frontdesk.app.widgets.top_bar import TopBar
 from frontdesk.client.errors import FrontdeskClientError
 from frontdesk.client.models import Channels, Guide
-from frontdesk.core.i18n import Language, t
+from frontdesk.core.i18n import t
 
 TOKEN_POLL_SECONDS = 5.0
 
@@ -171,9 +171,9 @@ class GuideScreen(DeskScreen[None]):
         self.load_guide()
         self.load_channels()
 
-    async def relabel(self, previous: Language) -> None:
+    async def relabel(self) -> None:
         kept = self.query_one("#guide-token", TokenPanel).countdowns()
-        await super().relabel(previous)
+        await super().relabel()
         self.query_one("#token-box").border_title = t("guide.token")
         self._shown = None
         self.show_guide(self.guide)

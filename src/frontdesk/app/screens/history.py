@@ -18,7 +18,7 @@ from frontdesk.app.widgets.key_bar import KeyBar
 from frontdesk.app.widgets.top_bar import TopBar
 from frontdesk.client.errors import FrontdeskClientError
 from frontdesk.client.models import Event, Guide
-from frontdesk.core.i18n import Language, t
+from frontdesk.core.i18n import t
 
 
 def event_detail(event: Event) -> str:
@@ -81,8 +81,8 @@ class HistoryScreen(DeskScreen[None]):
         table.focus()
         self.load_events()
 
-    async def relabel(self, previous: Language) -> None:
-        await super().relabel(previous)
+    async def relabel(self) -> None:
+        await super().relabel()
         self._start()
 
     def reload(self) -> None:

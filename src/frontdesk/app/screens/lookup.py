@@ -22,12 +22,12 @@ from frontdesk.app.formatting import (
 from frontdesk.app.screens.base import DeskScreen, audit_outcome
 from frontdesk.app.widgets.banner import ConnectionBanner
 from frontdesk.app.widgets.hint import HintLine
-from frontdesk.app.widgets.inputs import DeskInput, show_enter
+from frontdesk.app.widgets.inputs import GuideField
 from frontdesk.app.widgets.key_bar import KeyBar
 from frontdesk.app.widgets.status_badge import status_cell
 from frontdesk.app.widgets.top_bar import TopBar
 from frontdesk.core.contacts import digits_only
-from frontdesk.core.i18n import Language, t
+from frontdesk.core.i18n import t
 
 if TYPE_CHECKING:
     from frontdesk.client.models import Guide
@@ -116,11 +116,10 @@ class LookupScreen(DeskScreen[None]):
         yield TopBar(t("lookup.title"))
         yield ConnectionBanner()
         with Horizontal(id="body"), Vertical(id="main"):
-            field = DeskInput(
+            field = GuideField(
                 placeholder=t("lookup.placeholder.guide"), id="lookup-input", max_length=40
             )
             field.border_title = t("lookup.field.guide")
-            show_enter(field, "key.open", "lookup.open", "key.open.tip")
             yield field
             yield HintLine(t("lookup.hint.guide"), id="lookup-hint")
             yield Static(t("lookup.queue_loading"), id="queue-title", markup=False)
@@ -187,9 +186,9 @@ class LookupScreen(DeskScreen[None]):
             "lookup.placeholder.card" if card_mode else "lookup.placeholder.guide"
         )
 
-    async def relabel(self, previous: Language) -> None:
+    async def relabel(self) -> None:
         value = self.field.value
-        await super().relabel(previous)
+        await super().relabel()
         self._show_mode()
         field = self.field
         field.value = value  # its hint follows, in the new words

@@ -21,7 +21,7 @@ from textual.widgets.option_list import Option
 
 from frontdesk.app.screens.base import DeskModal
 from frontdesk.app.widgets.hint import HintLine
-from frontdesk.app.widgets.inputs import show_enter
+from frontdesk.app.widgets.inputs import ProfileList
 from frontdesk.app.widgets.key_bar import KeyBar
 from frontdesk.core.i18n import t
 
@@ -77,9 +77,7 @@ class ProfileSwitcher(DeskModal["Connection"]):
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog", classes="dialog"):
             yield Static(t("profiles.question"), classes="dialog-question", markup=False)
-            options = OptionList(id="profile-options")
-            show_enter(options, "key.switch", "profiles.choose", "key.switch.tip")
-            yield options
+            yield ProfileList(id="profile-options")
             yield HintLine(t("profiles.loading"), id="profile-detail", collapse=True)
         yield KeyBar()
 

@@ -10,13 +10,14 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
+from textual.reactive import reactive
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from frontdesk.app.screens.base import DeskModal, audit_outcome
 from frontdesk.app.widgets.banner import ConnectionBanner
 from frontdesk.app.widgets.hint import HintLine
-from frontdesk.app.widgets.inputs import DeskInput, show_enter
+from frontdesk.app.widgets.inputs import DestinationField
 from frontdesk.app.widgets.key_bar import KeyBar
 from frontdesk.client.errors import FrontdeskClientError
 from frontdesk.client.models import Channel, Channels, Guide, Token
@@ -25,6 +26,7 @@ from frontdesk.core.i18n import t
 
 Stage = Literal["loading", "choose", "instructions", "typing", "sending"]
 TypedProblem = Literal["not_a_mobile", "not_an_email"]
+EnterDoes = Literal["send", "continue", "code"]
 
 
 @dataclass(frozen=True)
@@ -71,6 +73,43 @@ def preselected(channels: Channels) -> str | None:
     return None
 
 
+class SendOptions(OptionList):
+    """The destinations. Enter picks the highlighted one; what that does next (send a
+    code, go on to the app's or the SAC's steps, or type the code they gave) is
+    `enter_does`, set by the modal, and the key bar says it (one binding each, only the
+    current one enabled: Textual's way to change what a key says)."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding(
+            "enter",
+            "pick('send')",
+            "key.send_confirm",
+            id="send.choose",
+            tooltip="key.send_confirm.tip",
+        ),
+        Binding(
+            "enter",
+            "pick('continue')",
+            "key.continue",
+            id="send.continue",
+            tooltip="key.send_confirm.tip",
+        ),
+        Binding(
+            "enter", "pick('code')", "key.code", id="send.type_code", tooltip="key.send_confirm.tip"
+        ),
+    ]
+
+    enter_does: reactive[EnterDoes] = reactive("send", bindings=True)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "pick":
+            return parameters == (self.enter_does,)
+        return True
+
+    def action_pick(self, does: str) -> None:
+        self.action_select()
+
+
 class SendTokenModal(DeskModal[SendOutcome]):
     """Pick a destination; Enter sends to the highlighted one (the last used, at first)."""
 
@@ -96,11 +135,8 @@ class SendTokenModal(DeskModal[SendOutcome]):
         with Vertical(id="dialog", classes="dialog"):
             yield ConnectionBanner()
             yield Static(t("send.question"), classes="dialog-question")
-            options = OptionList(id="send-options")
-            show_enter(options, "key.send_confirm", "send.choose", "key.send_confirm.tip")
-            yield options
-            field = DeskInput(id="send-destination", max_length=120)
-            show_enter(field, "key.send_confirm", "send.typed", "key.send_confirm.tip")
+            yield SendOptions(id="send-options")
+            field = DestinationField(id="send-destination", max_length=120)
             field.display = False
             yield field
             yield HintLine(id="send-detail", collapse=True)
@@ -165,20 +201,18 @@ class SendTokenModal(DeskModal[SendOutcome]):
         self._enter_label()
 
     def _enter_label(self) -> None:
-        """What Enter does now, in the footer: send, continue (app/SAC), or type the code."""
-        options = self.query_one("#send-options", OptionList)
+        """What Enter does now, in the key bar: send, continue (app/SAC), or type the code."""
+        options = self.query_one("#send-options", SendOptions)
         index = options.highlighted
         option_id = options.get_option_at_index(index).id if index is not None else None
         kind = option_id if option_id in {"app", "sac"} else None
         chosen = self.chosen
         if self.stage == "instructions" and chosen is not None and chosen.id == option_id:
-            label = "key.code"
+            options.enter_does = "code"
         elif kind is not None or (option_id or "").startswith("typed:"):
-            label = "key.continue"
+            options.enter_does = "continue"
         else:
-            label = "key.send_confirm"
-        show_enter(options, label, "send.choose", "key.send_confirm.tip")
-        self.refresh_bindings()
+            options.enter_does = "send"
 
     @on(OptionList.OptionSelected, "#send-options")
     def _selected(self, event: OptionList.OptionSelected) -> None:

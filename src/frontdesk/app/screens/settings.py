@@ -23,7 +23,7 @@ from textual.widgets.option_list import Option
 
 from frontdesk.app.screens.base import DeskModal
 from frontdesk.app.widgets.hint import HintLine
-from frontdesk.app.widgets.inputs import show_enter
+from frontdesk.app.widgets.inputs import SettingList
 from frontdesk.app.widgets.key_bar import KeyBar
 from frontdesk.core.i18n import LANGUAGES, Language, has_text, t
 
@@ -73,18 +73,14 @@ class SettingsModal(DeskModal[SettingsSaved]):
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog", classes="dialog settings"):
             yield Static(t("settings.language"), classes="dialog-question", markup=False)
-            languages = OptionList(id="settings-language")
-            show_enter(languages, "key.save", "settings.save_language", "key.save.tip")
-            yield languages
+            yield SettingList(id="settings-language")
             yield Static(
                 t("settings.theme"),
                 id="settings-theme-title",
                 classes="dialog-question",
                 markup=False,
             )
-            themes = OptionList(id="settings-theme")
-            show_enter(themes, "key.save", "settings.save_theme", "key.save.tip")
-            yield themes
+            yield SettingList(id="settings-theme")
             yield HintLine(id="settings-detail")
         yield KeyBar()
 
