@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import replace
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -23,6 +23,9 @@ from frontdesk.app.widgets.token_panel import TokenPanel
 from frontdesk.app.widgets.top_bar import TopBar
 from frontdesk.client import errors as e
 from frontdesk.client.models import Guide, Token
+
+if TYPE_CHECKING:
+    from frontdesk.app.screens.send_token import SendKind
 from frontdesk.core.i18n import t
 
 MAX_CODE_LENGTH = 10  # TISS codValidacao
@@ -55,7 +58,9 @@ class CodeEntryScreen(DeskScreen[None]):
         Binding("escape", "back", "key.back", id="code.back", tooltip="key.back.tip"),
     ]
 
-    def __init__(self, guide: Guide, token: Token | None = None, via: str | None = None) -> None:
+    def __init__(
+        self, guide: Guide, token: Token | None = None, via: SendKind | None = None
+    ) -> None:
         super().__init__()
         self.guide = guide
         self.token = token if token is not None else guide.token
@@ -210,7 +215,7 @@ class CodeEntryScreen(DeskScreen[None]):
             return
         self.desk.open_send_token(self.guide, None, on_sent=self.after_send)
 
-    def after_send(self, outcome_kind: str, token: Token | None) -> None:
+    def after_send(self, outcome_kind: SendKind, token: Token | None) -> None:
         """The Enviar Token modal answered while this screen was open."""
         self.via = outcome_kind
         if token is not None:

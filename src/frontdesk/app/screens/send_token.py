@@ -27,13 +27,14 @@ from frontdesk.core.i18n import t
 Stage = Literal["loading", "choose", "instructions", "typing", "sending"]
 TypedProblem = Literal["not_a_mobile", "not_an_email"]
 EnterDoes = Literal["send", "continue", "code"]
+SendKind = Literal["sent", "app", "sac"]  # a code was sent; the patient uses the app/the SAC
 
 
 @dataclass(frozen=True)
 class SendOutcome:
     """The modal's answer: a code was sent (with its Token), or the patient uses the app/SAC."""
 
-    kind: Literal["sent", "app", "sac"]
+    kind: SendKind
     token: Token | None = None
 
 
