@@ -21,7 +21,6 @@ from textual.widget import Widget
 from frontdesk.app.desk import desk_app
 from frontdesk.core.i18n import t
 
-PARTS = ("hint", "insecure", "connection", "mode")
 LIGHT_ANSI = frozenset({2, 3, 6, 7})
 
 
