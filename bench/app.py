@@ -673,9 +673,9 @@ async def pilot_lookups(count: int, warmup: int) -> dict[str, Any]:
     from textual.pilot import Pilot
 
     from frontdesk.app.app import FrontdeskApp
+    from frontdesk.app.connector import local_connector
     from frontdesk.app.screens.guide import GuideScreen
     from frontdesk.app.screens.lookup import LookupScreen
-    from frontdesk.cli.app import local_connector
 
     # As `frontdesk --db :memory:` builds it (run_app), minus the terminal: the embedded
     # local backend with fresh demo data behind the one client, the real screens.
