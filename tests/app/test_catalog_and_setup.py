@@ -13,20 +13,16 @@ from textual.dom import DOMNode
 
 from frontdesk.app.app import FrontdeskApp, css_paths, styles_dir
 from frontdesk.app.formatting import (
+    CARD_MIN_DIGITS,
     DigitsProblem,
+    card_problem,
     code_problem,
     date_text,
     guide_number_problem,
     label,
     mmss,
 )
-from frontdesk.app.problems import describe
-from frontdesk.app.screens.code_entry import code_problem_text
-from frontdesk.app.screens.lookup import (
-    CARD_MIN_DIGITS,
-    card_problem,
-    number_problem_text,
-)
+from frontdesk.app.problems import code_problem_text, describe, number_problem_text
 from frontdesk.cli.app import choose_language, cursor_blink
 from frontdesk.client import errors as e
 from frontdesk.core import i18n

@@ -1,5 +1,6 @@
 """How values look on screen: GLOSSARY status names, mm:ss countdowns, dd/mm/aaaa dates; and
-what is wrong with a typed number, as a problem the screen puts in words."""
+what is wrong with a typed guide number, card or code (a `DigitsProblem`, which
+`frontdesk.app.problems` puts in words)."""
 
 from __future__ import annotations
 
@@ -7,9 +8,12 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Literal
 
+from frontdesk.core.contacts import digits_only
 from frontdesk.core.i18n import get_language, has_text, t
 
 GUIDE_NUMBER_LENGTH = 13
+CARD_MIN_DIGITS = 8
+CARD_MAX_DIGITS = 20
 DEFAULT_CODE_LENGTH = 6
 
 
@@ -128,3 +132,16 @@ def guide_number_problem(value: str) -> DigitsProblem | None:
 def code_problem(value: str, length: int) -> DigitsProblem | None:
     """Why `value` is not yet a code of `length` digits, or None when it is one."""
     return digits_problem(value, length)
+
+
+def card_problem(value: str) -> DigitsProblem | None:
+    """Why `value` is not yet a card number to search for, or None when it may be one
+    (digits, with the spaces, dots and dashes cards are printed with)."""
+    if any(not (ch.isdigit() or ch in " .-") or not ch.isascii() for ch in value):
+        return DigitsProblem("not_digits")
+    digits = digits_only(value)
+    if len(digits) < CARD_MIN_DIGITS:
+        return DigitsProblem("too_short", len(digits), CARD_MIN_DIGITS)
+    if len(digits) > CARD_MAX_DIGITS:
+        return DigitsProblem("too_long", len(digits), CARD_MAX_DIGITS)
+    return None

@@ -12,8 +12,8 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Input, Static
 
-from frontdesk.app.formatting import DEFAULT_CODE_LENGTH, DigitsProblem, code_problem
-from frontdesk.app.problems import describe
+from frontdesk.app.formatting import DEFAULT_CODE_LENGTH, code_problem
+from frontdesk.app.problems import code_problem_text, describe
 from frontdesk.app.screens.base import DeskScreen, GuideChanged, audit_outcome
 from frontdesk.app.widgets.banner import ConnectionBanner
 from frontdesk.app.widgets.hint import HintLine
@@ -29,17 +29,6 @@ if TYPE_CHECKING:
 from frontdesk.core.i18n import t
 
 MAX_CODE_LENGTH = 10  # TISS codValidacao
-
-
-def code_problem_text(problem: DigitsProblem) -> str:
-    """What is wrong with a typed code: "Faltam 2 dígitos", "Somente números"."""
-    if problem.kind == "not_digits":
-        return t("lookup.only_digits")
-    if problem.kind == "too_long":
-        return t("code.extra", length=problem.wanted)
-    if problem.missing == 1:
-        return t("code.missing_one")
-    return t("code.missing", n=problem.missing)
 
 
 class CodeEntryScreen(DeskScreen[None]):

@@ -16,10 +16,12 @@ from textual.widgets import DataTable, Input, Static
 
 from frontdesk.app.formatting import (
     DigitsProblem,
+    card_problem,
     guide_number_problem,
     local_time,
     type_short,
 )
+from frontdesk.app.problems import card_problem_text, number_problem_text
 from frontdesk.app.screens.base import DeskScreen, audit_outcome
 from frontdesk.app.widgets.banner import ConnectionBanner
 from frontdesk.app.widgets.hint import HintLine
@@ -33,8 +35,6 @@ from frontdesk.core.i18n import t
 if TYPE_CHECKING:
     from frontdesk.client.models import Guide
 
-CARD_MIN_DIGITS = 8
-CARD_MAX_DIGITS = 20
 WIDE_TABLE = 100  # from this width on, the queue also shows the time of each request
 NAME_MIN_WIDTH = 12
 
@@ -42,39 +42,6 @@ NAME_MIN_WIDTH = 12
 def queue_order(guides: list[Guide]) -> list[Guide]:
     """Awaiting-token guides first; otherwise the backend's order (newest first)."""
     return sorted(guides, key=lambda g: g.status != "awaiting_token")
-
-
-def card_problem(value: str) -> DigitsProblem | None:
-    """Why `value` is not yet a card number to search for, or None when it may be one
-    (digits, with the spaces, dots and dashes cards are printed with)."""
-    if any(not (ch.isdigit() or ch in " .-") or not ch.isascii() for ch in value):
-        return DigitsProblem("not_digits")
-    digits = digits_only(value)
-    if len(digits) < CARD_MIN_DIGITS:
-        return DigitsProblem("too_short", len(digits), CARD_MIN_DIGITS)
-    if len(digits) > CARD_MAX_DIGITS:
-        return DigitsProblem("too_long", len(digits), CARD_MAX_DIGITS)
-    return None
-
-
-def number_problem_text(problem: DigitsProblem) -> str:
-    """What is wrong with a typed guide number: "Faltam 2 dígitos", "Somente números"."""
-    if problem.kind == "not_digits":
-        return t("lookup.only_digits")
-    if problem.kind == "too_long":
-        return t("lookup.extra", length=problem.wanted, n=problem.extra)
-    if problem.missing == 1:
-        return t("lookup.missing_one")
-    return t("lookup.missing", n=problem.missing)
-
-
-def card_problem_text(problem: DigitsProblem) -> str:
-    """What is wrong with a typed card number (it says how many digits were typed)."""
-    if problem.kind == "not_digits":
-        return t("lookup.only_digits")
-    if problem.kind == "too_long":
-        return t("lookup.extra", length=problem.wanted, n=problem.extra)
-    return t("lookup.card_short", n=problem.typed)
 
 
 class QueueTable(DataTable[object]):
