@@ -13,12 +13,16 @@ from textual.dom import DOMNode
 
 from frontdesk.app.app import FrontdeskApp, css_paths, styles_dir
 from frontdesk.app.formatting import (
+    CARD_MIN_DIGITS,
+    DigitsProblem,
+    card_problem,
+    code_problem,
     date_text,
     guide_number_problem,
+    label,
     mmss,
-    status_label,
 )
-from frontdesk.app.problems import describe
+from frontdesk.app.problems import code_problem_text, describe, number_problem_text
 from frontdesk.cli.app import choose_language, cursor_blink
 from frontdesk.client import errors as e
 from frontdesk.core import i18n
@@ -42,7 +46,6 @@ def test_every_key_used_in_the_app_is_in_the_catalog() -> None:
     key = r'"((?:[a-z_]+\.)+[a-z_0-9]+)"'
     patterns = [
         re.compile(r"\bt\(\s*" + key),  # t("lookup.title")
-        re.compile(r"show_enter\([^,]+,\s*" + key),  # show_enter(field, "key.open", ...)
         re.compile(r'Binding\(\s*"[^"]*",\s*"[^"]*",\s*' + key),  # the description
         re.compile(r"tooltip=" + key),
     ]
@@ -56,7 +59,7 @@ def test_every_key_used_in_the_app_is_in_the_catalog() -> None:
 
 
 def test_statuses_use_the_glossary_words() -> None:
-    assert [status_label(s) for s in GUIDE_STATUSES] == [
+    assert [label("status", s) for s in GUIDE_STATUSES] == [
         "AGUARDANDO TOKEN",
         "EM ANÁLISE",
         "AUTORIZADA",
@@ -108,8 +111,21 @@ def test_formatting() -> None:
     assert mmss(3723) == "1:02:03"
     assert date_text("2026-12-22") == "22/12/2026"
     assert guide_number_problem("2026112200017") is None
-    assert guide_number_problem("20261122000") == "Faltam 2 dígitos"
-    assert guide_number_problem("2026-11") == "Somente números"
+    assert guide_number_problem("20261122000") == DigitsProblem("too_short", 11, 13)
+    assert number_problem_text(DigitsProblem("too_short", 11, 13)) == "Faltam 2 dígitos"
+    assert guide_number_problem("2026-11") == DigitsProblem("not_digits")
+    assert number_problem_text(DigitsProblem("not_digits")) == "Somente números"
+    assert guide_number_problem("") == DigitsProblem("too_short", 0, 13)
+    assert guide_number_problem("20261122000170") == DigitsProblem("too_long", 14, 13)
+    assert card_problem("0064 80") == DigitsProblem("too_short", 6, CARD_MIN_DIGITS)
+    assert card_problem("0064.8000-1234") is None
+    assert card_problem("0064/8000") == DigitsProblem("not_digits")
+    assert code_problem("12345", 6) == DigitsProblem("too_short", 5, 6)
+    assert code_problem_text(DigitsProblem("too_short", 5, 6)) == "Falta 1 dígito"
+    assert code_problem("123456", 6) is None
+    assert label("channel", None) == ""
+    assert label("status", "archived") == "ARCHIVED"  # unknown: as it came, in capitals
+    assert label("reason", "99") == "99"
     assert mobile_digits("(43) 99123-4567") == "43991234567"
     assert mobile_digits("+55 43 99123 4567") == "43991234567"
     assert mobile_digits("(43) 3123-4567") is None  # a landline gets no SMS
@@ -134,6 +150,7 @@ def test_every_binding_has_an_id_and_a_tooltip() -> None:
         send_token,
         settings,
     )
+    from frontdesk.app.widgets import inputs
 
     classes: list[type[DOMNode]] = [
         FrontdeskApp,
@@ -149,6 +166,13 @@ def test_every_binding_has_an_id_and_a_tooltip() -> None:
         confirm.ConfirmModal,
         profiles.ProfileSwitcher,
         settings.SettingsModal,
+        send_token.SendOptions,
+        inputs.GuideField,
+        inputs.CodeField,
+        inputs.DestinationField,
+        inputs.ReasonList,
+        inputs.ProfileList,
+        inputs.SettingList,
     ]
     ids: dict[str, str] = {}
     for cls in classes:

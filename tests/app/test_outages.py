@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from textual.widgets import Input
 
+from frontdesk.app.formatting import DigitsProblem
 from frontdesk.app.screens.lookup import LookupScreen
 from frontdesk.app.widgets.banner import ConnectionBanner
 
@@ -131,26 +132,21 @@ async def test_an_unexpected_error_becomes_a_message_not_a_traceback() -> None:
         assert screen_name(desk.app) == "GuideScreen"  # and it works
 
 
-async def test_an_error_inside_a_screen_handler_gives_a_fresh_lookup(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    from frontdesk.app.screens import lookup
+async def test_an_error_inside_a_screen_handler_gives_a_fresh_lookup() -> None:
+    def broken(value: str) -> DigitsProblem | None:
+        raise ValueError("a bug in validation")
 
     desk = make_desk(friendly_errors=True)
     async with desk.app.run_test(size=(80, 24)) as pilot:
         await press(pilot)
+        await pilot.app.push_screen(LookupScreen(number_problem=broken))
+        await press(pilot)
         first = pilot.app.screen
-
-        def broken(value: str) -> str | None:
-            raise ValueError("a bug in validation")
-
-        original = getattr(lookup, "guide_number_problem")  # noqa: B009 (not re-exported)
-        monkeypatch.setattr(lookup, "guide_number_problem", broken)
+        assert isinstance(first, LookupScreen) and first.number_problem is broken
         await press(pilot, "2")
         assert [type(e) for e in desk.app.bugs] == [ValueError]
         assert desk.app.is_running
         assert isinstance(pilot.app.screen, LookupScreen)
-        assert pilot.app.screen is not first
-        monkeypatch.setattr(lookup, "guide_number_problem", original)
+        assert pilot.app.screen is not first  # a fresh lookup, with the desk's own rule
         await press(pilot, *(await desk.guides())[0].number, "enter")
         assert screen_name(desk.app) == "GuideScreen"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from textual.widgets import DataTable, Input
 
+from frontdesk.app.keys import screen_keys
 from frontdesk.app.screens.guide import GuideScreen
 from frontdesk.app.screens.lookup import LookupScreen
 
@@ -168,7 +169,7 @@ async def test_english_interface() -> None:
         assert text_of(desk.app, "#lookup-hint") == "9 digits missing"
         await press(pilot, "escape", *guide.number, "enter")
         assert text_of(desk.app, "#guide-status").strip() == "AWAITING TOKEN"
-        descriptions = {b.binding.description for b in pilot.app.screen.active_bindings.values()}
+        descriptions = {k.description for k in screen_keys(pilot.app.screen)}
         assert {"Send token", "Enter code", "No token", "History"} <= descriptions
         await press(pilot, "e", "enter", *"000000", "enter")
         assert "Wrong code" in text_of(desk.app, "#code-hint")

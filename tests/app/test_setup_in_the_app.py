@@ -17,6 +17,7 @@ from textual.widgets import OptionList
 
 from frontdesk.app.app import Connector, FrontdeskApp
 from frontdesk.app.connector import connector_for
+from frontdesk.app.keys import screen_keys
 from frontdesk.app.screens.lookup import LookupScreen
 from frontdesk.app.screens.profiles import ProfileSwitcher
 from frontdesk.app.screens.settings import SettingsModal
@@ -335,7 +336,7 @@ async def test_settings_save_the_language_keep_comments_and_redraw_every_screen(
         assert screen_name(desk.app) == "GuideScreen"
         assert text_of(desk.app, "#guide-status").strip() == "AWAITING TOKEN"
         assert "Next step: E sends the token" in text_of(desk.app, "#guide-next")
-        descriptions = {b.binding.description for b in pilot.app.screen.active_bindings.values()}
+        descriptions = {k.description for k in screen_keys(pilot.app.screen)}
         assert {"Send token", "Enter code", "No token", "History", "Help"} <= descriptions
         assert texts.get_language() == "en"
         await press(pilot, "escape")

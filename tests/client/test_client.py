@@ -83,6 +83,7 @@ MESSAGE = {
     "guide": NUMBER,
     "sent_at": "2026-11-22T13:02:12Z",
 }
+EVENT = {"at": "2026-11-22T13:02:12Z", "kind": "token_sent", "channel": "sms"}
 HEALTH = {"status": "ok", "version": "0.1.0", "mode": "local", "time": "2026-11-22T13:00:00Z"}
 
 Handler = Callable[[httpx.Request], httpx.Response]
@@ -96,7 +97,7 @@ def fake_backend(request: httpx.Request) -> httpx.Response:
     if path == "/v1/guides":
         return httpx.Response(200, json={"items": [GUIDE]})
     if path.endswith("/events"):
-        return httpx.Response(200, json={"events": [{"at": "2026-11-22T13:02:12Z", "kind": "x"}]})
+        return httpx.Response(200, json={"events": [EVENT]})
     if path.endswith("/token/channels"):
         return httpx.Response(200, json=CHANNELS)
     if path.endswith(("/token", "/token/cancel")):
@@ -215,7 +216,7 @@ async def test_every_call_but_health_sends_the_bearer_key() -> None:
     assert channels.last_used is not None and channels.last_used.id == "c1"
     assert sent.state == token.state == cancelled.state == "pending"
     assert validated.beneficiary.name == released.beneficiary.name == "Maria Aparecida Souza"
-    assert [e.kind for e in events] == ["x"]
+    assert [e.kind for e in events] == ["token_sent"]
     assert outbox[0].code == "123456" and app_code == sac_code == "654321"
     assert len(seen) == 14
     assert "authorization" not in seen[0].headers
@@ -538,6 +539,56 @@ async def test_a_2xx_that_is_not_the_contracts_shape_is_malformed(answer: httpx.
         with pytest.raises(MalformedResponse) as info:
             await client.get_guide(NUMBER)
     assert info.value.status == 200
+
+
+@pytest.mark.parametrize(
+    ("path", "answer"),
+    [
+        ("guide", {**GUIDE, "status": "approved"}),
+        ("guide", {**GUIDE, "type": "exame"}),
+        ("guide", {**GUIDE, "absence_reason": "99"}),
+        ("guide", {**GUIDE, "token": {**TOKEN, "state": "sent"}}),
+        ("guide", {**GUIDE, "token": {**TOKEN, "channel": "app"}}),  # the app sends nothing
+        ("guide", {**GUIDE, "token": {**TOKEN, "delivery": "read"}}),
+        ("token", {**TOKEN, "state": None}),
+        ("channels", {**CHANNELS, "channels": [{"id": "c9", "kind": "fax"}]}),
+        ("events", {"events": [{**EVENT, "channel": "x"}]}),
+        ("events", {"events": [{**EVENT, "kind": "token_lost"}]}),
+        ("events", {"events": [{**EVENT, "kind": "absence", "reason": 1}]}),
+        ("outbox", {"messages": [{**MESSAGE, "channel": "sac"}]}),
+    ],
+)
+async def test_a_value_outside_the_contracts_enumerations_is_malformed(
+    path: str, answer: dict[str, Any]
+) -> None:
+    """Statuses, token states, channel kinds, deliveries, event kinds and absence reasons are
+    the domain's Literals: anything else is not the contract's shape."""
+    client, _ = make_client(lambda request: httpx.Response(200, json=answer))
+    calls = {
+        "guide": lambda: client.get_guide(NUMBER),
+        "token": lambda: client.get_token(NUMBER),
+        "channels": lambda: client.channels(NUMBER),
+        "events": lambda: client.events(NUMBER),
+        "outbox": lambda: client.outbox(),
+    }
+    async with client:
+        with pytest.raises(MalformedResponse) as info:
+            await calls[path]()
+    assert info.value.status == 200
+
+
+async def test_the_contracts_values_parse_into_the_domains_literals() -> None:
+    client, _ = make_client()
+    async with client:
+        guide = await client.get_guide(NUMBER)
+        channels = await client.channels(NUMBER)
+        events = await client.events(NUMBER)
+        messages = await client.outbox()
+    assert (guide.type, guide.status, guide.token.state) == ("odonto", "awaiting_token", "pending")
+    assert (guide.token.channel, guide.token.delivery) == ("sms", "queued")
+    assert [c.kind for c in channels.channels] == ["sms", "app", "sac"]
+    assert [e.kind for e in events] == ["token_sent"]
+    assert [m.channel for m in messages] == ["sms"]
 
 
 async def test_malformed_lists_and_codes() -> None:

@@ -1,53 +1,41 @@
-"""How values look on screen: GLOSSARY status names, mm:ss countdowns, dd/mm/aaaa dates."""
+"""How values look on screen: GLOSSARY status names, mm:ss countdowns, dd/mm/aaaa dates; and
+what is wrong with a typed guide number, card or code (a `DigitsProblem`, which
+`frontdesk.app.problems` puts in words)."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import UTC, date, datetime
+from typing import Literal
 
-from frontdesk.core.i18n import get_language, t
+from frontdesk.core.contacts import digits_only
+from frontdesk.core.i18n import get_language, has_text, t
 
 GUIDE_NUMBER_LENGTH = 13
+CARD_MIN_DIGITS = 8
+CARD_MAX_DIGITS = 20
 DEFAULT_CODE_LENGTH = 6
 
 
-def status_label(status: str) -> str:
-    """The GLOSSARY's on-screen words for a guide status (`awaiting_token` → AGUARDANDO TOKEN)."""
-    label = t(f"status.{status}")
-    return status.upper() if label.startswith("status.") else label
+LabelKind = Literal["status", "type", "channel", "delivery", "reason", "event"]
 
 
-def type_label(guide_type: str) -> str:
-    label = t(f"type.{guide_type}")
-    return guide_type if label.startswith("type.") else label
+def label(kind: LabelKind, code: str | None) -> str:
+    """A contract value in the user's words, from the catalog's `<kind>.<code>` entry:
+    `label("status", "awaiting_token")` → AGUARDANDO TOKEN (the GLOSSARY's words),
+    `label("channel", "sms")` → SMS. None → "". A value the catalog does not know is shown
+    as it came (a status in capitals, like every status)."""
+    if code is None:
+        return ""
+    key = f"{kind}.{code}"
+    if has_text(key):
+        return t(key)
+    return code.upper() if kind == "status" else code
 
 
 def type_short(guide_type: str) -> str:
     """The type without its parenthetical (`Odonto (GTO)` → `Odonto`), for narrow tables."""
-    return type_label(guide_type).split(" (", 1)[0]
-
-
-def channel_label(channel: str | None) -> str:
-    if channel is None:
-        return ""
-    label = t(f"channel.{channel}")
-    return channel if label.startswith("channel.") else label
-
-
-def delivery_label(delivery: str | None) -> str:
-    if delivery is None:
-        return ""
-    label = t(f"delivery.{delivery}")
-    return delivery if label.startswith("delivery.") else label
-
-
-def reason_label(code: str) -> str:
-    label = t(f"reason.{code}")
-    return code if label.startswith("reason.") else label
-
-
-def event_label(kind: str) -> str:
-    label = t(f"event.{kind}")
-    return kind if label.startswith("event.") else label
+    return label("type", guide_type).split(" (", 1)[0]
 
 
 def mmss(seconds: float) -> str:
@@ -106,31 +94,54 @@ def local_time(value: str) -> str:
     return parsed.astimezone().strftime("%H:%M")
 
 
-def guide_number_problem(value: str) -> str | None:
-    """Why `value` is not yet a guide number (in words), or None when it is one."""
-    if not value:
-        return t("lookup.missing", n=GUIDE_NUMBER_LENGTH)
-    if not (value.isascii() and value.isdigit()):
-        return t("lookup.only_digits")
-    missing = GUIDE_NUMBER_LENGTH - len(value)
-    if missing == 1:
-        return t("lookup.missing_one")
-    if missing > 0:
-        return t("lookup.missing", n=missing)
-    if missing < 0:
-        return t("lookup.extra", length=GUIDE_NUMBER_LENGTH, n=-missing)
+@dataclass(frozen=True)
+class DigitsProblem:
+    """Why a typed value is not (yet) a number of the right length: not only digits, or
+    `typed` digits where `wanted` are needed (at least, for `too_short`; at most, for
+    `too_long`). Screens put it in words; a validator only says what is wrong."""
+
+    kind: Literal["not_digits", "too_short", "too_long"]
+    typed: int = 0
+    wanted: int = 0
+
+    @property
+    def missing(self) -> int:
+        return self.wanted - self.typed
+
+    @property
+    def extra(self) -> int:
+        return self.typed - self.wanted
+
+
+def digits_problem(value: str, wanted: int) -> DigitsProblem | None:
+    """Why `value` is not `wanted` digits (an empty value is `too_short`), or None."""
+    if value and not (value.isascii() and value.isdigit()):
+        return DigitsProblem("not_digits")
+    if len(value) < wanted:
+        return DigitsProblem("too_short", len(value), wanted)
+    if len(value) > wanted:
+        return DigitsProblem("too_long", len(value), wanted)
     return None
 
 
-def code_problem(value: str, length: int) -> str | None:
+def guide_number_problem(value: str) -> DigitsProblem | None:
+    """Why `value` is not yet a guide number, or None when it is one."""
+    return digits_problem(value, GUIDE_NUMBER_LENGTH)
+
+
+def code_problem(value: str, length: int) -> DigitsProblem | None:
     """Why `value` is not yet a code of `length` digits, or None when it is one."""
-    if value and (not value.isascii() or not value.isdigit()):
-        return t("lookup.only_digits")
-    missing = length - len(value)
-    if missing == 1:
-        return t("code.missing_one")
-    if missing > 0:
-        return t("code.missing", n=missing)
-    if missing < 0:
-        return t("code.extra", length=length)
+    return digits_problem(value, length)
+
+
+def card_problem(value: str) -> DigitsProblem | None:
+    """Why `value` is not yet a card number to search for, or None when it may be one
+    (digits, with the spaces, dots and dashes cards are printed with)."""
+    if any(not (ch.isdigit() or ch in " .-") or not ch.isascii() for ch in value):
+        return DigitsProblem("not_digits")
+    digits = digits_only(value)
+    if len(digits) < CARD_MIN_DIGITS:
+        return DigitsProblem("too_short", len(digits), CARD_MIN_DIGITS)
+    if len(digits) > CARD_MAX_DIGITS:
+        return DigitsProblem("too_long", len(digits), CARD_MAX_DIGITS)
     return None

@@ -1,8 +1,10 @@
-"""What each client error means for the receptionist: a message, a next step, and where to show it.
+"""Problems in the receptionist's words: what each client error means (a message, a next
+step, and where to show it), and what is wrong with a typed number.
 
 Connection-type troubles (unreachable, timeouts, 5xx, malformed answers, refused key,
 refused requests, bugs) go to the screen's banner with a retry key; the contract's error
-codes are shown next to what the receptionist was doing.
+codes are shown next to what the receptionist was doing. A typed guide number, card or
+code is checked in `formatting` (a `DigitsProblem`) and put in words here.
 """
 
 from __future__ import annotations
@@ -10,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from frontdesk.app.formatting import DEFAULT_CODE_LENGTH, minutes_ceil, status_label
+from frontdesk.app.formatting import DEFAULT_CODE_LENGTH, DigitsProblem, label, minutes_ceil
 from frontdesk.core.i18n import t
 
 if TYPE_CHECKING:
@@ -59,7 +61,7 @@ def _contract(exc: e.ApiError) -> Trouble:
     code = exc.error_code
     text: str
     if isinstance(exc, e.GuideNotAwaitingToken):
-        text = t("err.guide_not_awaiting_token", status=status_label(exc.guide_status or "?"))
+        text = t("err.guide_not_awaiting_token", status=label("status", exc.guide_status or "?"))
     elif isinstance(exc, e.ResendTooSoon):
         text = t("err.resend_too_soon", seconds=max(1, exc.retry_after))
     elif isinstance(exc, e.TooManySends):
@@ -96,3 +98,34 @@ def _contract(exc: e.ApiError) -> Trouble:
     else:
         text = t("err.generic", detail=exc.detail or exc.title or code)
     return Trouble(text, False, code)
+
+
+def number_problem_text(problem: DigitsProblem) -> str:
+    """What is wrong with a typed guide number: "Faltam 2 dígitos", "Somente números"."""
+    if problem.kind == "not_digits":
+        return t("lookup.only_digits")
+    if problem.kind == "too_long":
+        return t("lookup.extra", length=problem.wanted, n=problem.extra)
+    if problem.missing == 1:
+        return t("lookup.missing_one")
+    return t("lookup.missing", n=problem.missing)
+
+
+def card_problem_text(problem: DigitsProblem) -> str:
+    """What is wrong with a typed card number (it says how many digits were typed)."""
+    if problem.kind == "not_digits":
+        return t("lookup.only_digits")
+    if problem.kind == "too_long":
+        return t("lookup.extra", length=problem.wanted, n=problem.extra)
+    return t("lookup.card_short", n=problem.typed)
+
+
+def code_problem_text(problem: DigitsProblem) -> str:
+    """What is wrong with a typed code: "Faltam 2 dígitos", "Somente números"."""
+    if problem.kind == "not_digits":
+        return t("lookup.only_digits")
+    if problem.kind == "too_long":
+        return t("code.extra", length=problem.wanted)
+    if problem.missing == 1:
+        return t("code.missing_one")
+    return t("code.missing", n=problem.missing)

@@ -1,13 +1,37 @@
 """Typed results of the token backend's contract (docs/api.md), parsed from its JSON.
 
-Every parser raises `ValueError` on a document that does not have the contract's shape;
-the client turns that into `MalformedResponse`.
+Every parser raises `ValueError` on a document that does not have the contract's shape,
+a value outside its enumeration included (a status, a token state, a channel kind…); the
+client turns that into `MalformedResponse`. So the Literals of `frontdesk.core.domain` hold.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
+
+from frontdesk.core.domain import (
+    ABSENCE_REASONS,
+    CHANNEL_KINDS,
+    CONTACT_KINDS,
+    DELIVERIES,
+    EVENT_KINDS,
+    GUIDE_STATUSES,
+    GUIDE_TYPES,
+    TOKEN_CHANNELS,
+    TOKEN_STATES,
+    AbsenceReason,
+    ChannelKind,
+    ContactKind,
+    Delivery,
+    EventKind,
+    GuideStatus,
+    GuideType,
+    TokenChannel,
+    TokenState,
+)
+
+Choice = TypeVar("Choice", bound=str)
 
 
 def _obj(data: Any, what: str) -> dict[str, Any]:
@@ -37,6 +61,21 @@ def _opt_int(data: dict[str, Any], key: str, what: str) -> int | None:
     if isinstance(value, bool) or not isinstance(value, int):
         raise ValueError(f"{what}.{key}: expected an integer")
     return value
+
+
+def _one_of(data: dict[str, Any], key: str, what: str, choices: tuple[Choice, ...]) -> Choice:
+    """`data[key]` if it is one of `choices` (a Literal's values), else ValueError."""
+    value = data.get(key)
+    for choice in choices:
+        if value == choice:
+            return choice
+    raise ValueError(f"{what}.{key}: expected one of {', '.join(choices)}")
+
+
+def _opt_one_of(
+    data: dict[str, Any], key: str, what: str, choices: tuple[Choice, ...]
+) -> Choice | None:
+    return None if data.get(key) is None else _one_of(data, key, what, choices)
 
 
 def _list(data: dict[str, Any], key: str, what: str) -> list[Any]:
@@ -137,8 +176,8 @@ class Authorization:
 class Token:
     """The guide's current challenge. Only `state` is set when it is `none`."""
 
-    state: str
-    channel: str | None = None
+    state: TokenState
+    channel: TokenChannel | None = None
     destination: str | None = None
     expires_at: str | None = None
     expires_in: int | None = None
@@ -146,14 +185,14 @@ class Token:
     resend_at: str | None = None
     resend_in: int | None = None
     sends_left: int | None = None
-    delivery: str | None = None
+    delivery: Delivery | None = None
 
     @classmethod
     def parse(cls, data: Any) -> Token:
         d = _obj(data, "token")
         return cls(
-            state=_str(d, "state", "token"),
-            channel=_opt_str(d, "channel", "token"),
+            state=_one_of(d, "state", "token", TOKEN_STATES),
+            channel=_opt_one_of(d, "channel", "token", TOKEN_CHANNELS),
             destination=_opt_str(d, "destination", "token"),
             expires_at=_opt_str(d, "expires_at", "token"),
             expires_in=_opt_int(d, "expires_in", "token"),
@@ -161,7 +200,7 @@ class Token:
             resend_at=_opt_str(d, "resend_at", "token"),
             resend_in=_opt_int(d, "resend_in", "token"),
             sends_left=_opt_int(d, "sends_left", "token"),
-            delivery=_opt_str(d, "delivery", "token"),
+            delivery=_opt_one_of(d, "delivery", "token", DELIVERIES),
         )
 
 
@@ -169,15 +208,15 @@ class Token:
 class Guide:
     number: str
     operator_number: str
-    type: str
-    status: str
+    type: GuideType
+    status: GuideStatus
     requested_at: str
     beneficiary: Beneficiary
     provider: Provider
     procedures: tuple[Procedure, ...]
     token: Token
     authorization: Authorization | None = None
-    absence_reason: str | None = None
+    absence_reason: AbsenceReason | None = None
 
     @classmethod
     def parse(cls, data: Any) -> Guide:
@@ -186,15 +225,15 @@ class Guide:
         return cls(
             number=_str(d, "number", "guide"),
             operator_number=_str(d, "operator_number", "guide"),
-            type=_str(d, "type", "guide"),
-            status=_str(d, "status", "guide"),
+            type=_one_of(d, "type", "guide", GUIDE_TYPES),
+            status=_one_of(d, "status", "guide", GUIDE_STATUSES),
             requested_at=_str(d, "requested_at", "guide"),
             beneficiary=Beneficiary.parse(d.get("beneficiary")),
             provider=Provider.parse(d.get("provider")),
             procedures=tuple(Procedure.parse(p) for p in _list(d, "procedures", "guide")),
             token=Token.parse(d.get("token")),
             authorization=None if auth is None else Authorization.parse(auth),
-            absence_reason=_opt_str(d, "absence_reason", "guide"),
+            absence_reason=_opt_one_of(d, "absence_reason", "guide", ABSENCE_REASONS),
         )
 
 
@@ -214,7 +253,7 @@ class Channel:
     """One place a code can come from: a registered phone or e-mail, the app, or the SAC."""
 
     id: str
-    kind: str
+    kind: ChannelKind
     label: str | None = None
     last_used: bool = False
     phones: tuple[SacPhone, ...] = ()
@@ -230,7 +269,7 @@ class Channel:
             raise ValueError("channel.phones: expected a list")
         return cls(
             id=_str(d, "id", "channel"),
-            kind=_str(d, "kind", "channel"),
+            kind=_one_of(d, "kind", "channel", CHANNEL_KINDS),
             label=_opt_str(d, "label", "channel"),
             last_used=last_used,
             phones=tuple(SacPhone.parse(p) for p in phones),
@@ -246,7 +285,7 @@ class Channels:
     def last_used(self) -> Channel | None:
         return next((c for c in self.channels if c.last_used), None)
 
-    def of_kind(self, kind: str) -> list[Channel]:
+    def of_kind(self, kind: ChannelKind) -> list[Channel]:
         return [c for c in self.channels if c.kind == kind]
 
     @classmethod
@@ -266,12 +305,12 @@ class Channels:
 @dataclass(frozen=True)
 class Event:
     at: str
-    kind: str
-    channel: str | None = None
+    kind: EventKind
+    channel: ChannelKind | None = None
     destination: str | None = None
     attempts_left: int | None = None
-    delivery: str | None = None
-    reason: str | None = None
+    delivery: Delivery | None = None
+    reason: AbsenceReason | None = None
     authorization: str | None = None
 
     @classmethod
@@ -279,12 +318,12 @@ class Event:
         d = _obj(data, "event")
         return cls(
             at=_str(d, "at", "event"),
-            kind=_str(d, "kind", "event"),
-            channel=_opt_str(d, "channel", "event"),
+            kind=_one_of(d, "kind", "event", EVENT_KINDS),
+            channel=_opt_one_of(d, "channel", "event", CHANNEL_KINDS),
             destination=_opt_str(d, "destination", "event"),
             attempts_left=_opt_int(d, "attempts_left", "event"),
-            delivery=_opt_str(d, "delivery", "event"),
-            reason=_opt_str(d, "reason", "event"),
+            delivery=_opt_one_of(d, "delivery", "event", DELIVERIES),
+            reason=_opt_one_of(d, "reason", "event", ABSENCE_REASONS),
             authorization=_opt_str(d, "authorization", "event"),
         )
 
@@ -294,7 +333,7 @@ class OutboxMessage:
     """A message the simulator delivered to a patient's phone or mailbox (local mode only)."""
 
     id: str
-    channel: str
+    channel: ContactKind
     to: str
     body: str
     code: str
@@ -306,7 +345,7 @@ class OutboxMessage:
         d = _obj(data, "message")
         return cls(
             id=_str(d, "id", "message"),
-            channel=_str(d, "channel", "message"),
+            channel=_one_of(d, "channel", "message", CONTACT_KINDS),
             to=_str(d, "to", "message"),
             body=_str(d, "body", "message"),
             code=_str(d, "code", "message"),

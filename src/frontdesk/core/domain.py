@@ -5,7 +5,7 @@ Pure data, imported by every layer (docs/api.md and docs/glossary.md are the sou
 
 from __future__ import annotations
 
-from typing import Final, Literal
+from typing import Final, Literal, get_args
 
 GuideType = Literal["consulta", "sp_sadt", "odonto"]
 GuideStatus = Literal[
@@ -18,6 +18,8 @@ GuideStatus = Literal[
 ]
 TokenState = Literal["none", "pending", "locked", "expired", "used", "cancelled"]
 ChannelKind = Literal["sms", "email", "app", "sac"]
+TokenChannel = Literal["sms", "email", "sac"]  # where a token's code went (not the app)
+ContactKind = Literal["sms", "email"]  # a phone for SMS or an e-mail: what the outbox holds
 Delivery = Literal["queued", "sent", "delivered", "failed"]
 EventKind = Literal[
     "token_sent",
@@ -29,21 +31,20 @@ EventKind = Literal[
     "absence",
     "cancelled",
 ]
-
-GUIDE_TYPES: Final[tuple[str, ...]] = ("consulta", "sp_sadt", "odonto")
-GUIDE_STATUSES: Final[tuple[str, ...]] = (
-    "awaiting_token",
-    "under_review",
-    "authorized",
-    "partially_authorized",
-    "denied",
-    "cancelled",
-)
-AUTHORIZED_STATUSES: Final[frozenset[str]] = frozenset({"authorized", "partially_authorized"})
-TOKEN_STATES: Final[tuple[str, ...]] = ("none", "pending", "locked", "expired", "used", "cancelled")
-
 # TISS "motivo de ausência do código de validação" (TUSS table 74).
-ABSENCE_REASONS: Final[tuple[str, ...]] = ("01", "02", "03", "04", "05", "06", "07")
+AbsenceReason = Literal["01", "02", "03", "04", "05", "06", "07"]
+
+# Each Literal's values, in its order (parsers check values against these).
+GUIDE_TYPES: Final[tuple[GuideType, ...]] = get_args(GuideType)
+GUIDE_STATUSES: Final[tuple[GuideStatus, ...]] = get_args(GuideStatus)
+AUTHORIZED_STATUSES: Final[frozenset[str]] = frozenset({"authorized", "partially_authorized"})
+TOKEN_STATES: Final[tuple[TokenState, ...]] = get_args(TokenState)
+CHANNEL_KINDS: Final[tuple[ChannelKind, ...]] = get_args(ChannelKind)
+TOKEN_CHANNELS: Final[tuple[TokenChannel, ...]] = get_args(TokenChannel)
+CONTACT_KINDS: Final[tuple[ContactKind, ...]] = get_args(ContactKind)
+DELIVERIES: Final[tuple[Delivery, ...]] = get_args(Delivery)
+EVENT_KINDS: Final[tuple[EventKind, ...]] = get_args(EventKind)
+ABSENCE_REASONS: Final[tuple[AbsenceReason, ...]] = get_args(AbsenceReason)
 # The local backend's policy: these release the guide at once, the others go to review.
 ABSENCE_AUTHORIZES: Final[frozenset[str]] = frozenset({"01", "02"})
 

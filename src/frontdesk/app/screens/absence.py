@@ -12,10 +12,11 @@ from textual.containers import Vertical
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
-from frontdesk.app.formatting import reason_label
+from frontdesk.app.formatting import label
 from frontdesk.app.screens.base import DeskModal, audit_outcome
 from frontdesk.app.widgets.banner import ConnectionBanner
-from frontdesk.app.widgets.inputs import show_enter
+from frontdesk.app.widgets.hint import HintLine
+from frontdesk.app.widgets.inputs import ReasonList
 from frontdesk.app.widgets.key_bar import KeyBar
 from frontdesk.client.errors import FrontdeskClientError
 from frontdesk.client.models import Guide
@@ -46,13 +47,11 @@ class AbsenceModal(DeskModal[Guide]):
         with Vertical(id="dialog", classes="dialog"):
             yield ConnectionBanner()
             yield Static(t("absence.question"), classes="dialog-question", markup=False)
-            options = OptionList(
-                *[Option(f"{code} – {reason_label(code)}", id=code) for code in ABSENCE_REASONS],
+            yield ReasonList(
+                *[Option(f"{code} – {label('reason', code)}", id=code) for code in ABSENCE_REASONS],
                 id="absence-options",
             )
-            show_enter(options, "key.choose", "absence.choose", "key.choose.tip")
-            yield options
-            yield Static("", id="absence-detail", markup=False)
+            yield HintLine(id="absence-detail", collapse=True)
         yield KeyBar()
 
     def on_mount(self) -> None:
@@ -60,12 +59,6 @@ class AbsenceModal(DeskModal[Guide]):
         options = self.query_one("#absence-options", OptionList)
         options.highlighted = 0
         options.focus()
-
-    def _detail(self, text: str, *, error: bool = False) -> None:
-        detail = self.query_one("#absence-detail", Static)
-        detail.update(text)
-        detail.set_class(error, "-error")
-        detail.display = bool(text)
 
     def action_confirm(self) -> None:
         if self.sending:
@@ -87,7 +80,7 @@ class AbsenceModal(DeskModal[Guide]):
     def _choose(self, code: str) -> None:
         self.reason = code
         self.query_one("#absence-options", OptionList).disabled = True
-        self._detail(t("absence.confirm", code=code, reason=reason_label(code)))
+        self.hint.say(t("absence.confirm", code=code, reason=label("reason", code)))
 
     def action_cancel(self) -> None:
         if self.sending:
@@ -97,14 +90,14 @@ class AbsenceModal(DeskModal[Guide]):
             options = self.query_one("#absence-options", OptionList)
             options.disabled = False
             options.focus()
-            self._detail("")
+            self.hint.say("")
             return
         self.dismiss(None)
 
     @work(exclusive=True, exit_on_error=False, group="absence", description="absence")
     async def submit(self, reason: str, idempotency_key: str) -> None:
         self.sending = True
-        self._detail(t("absence.sending"))
+        self.hint.say(t("absence.sending"))
         try:
             client = await self.client()
             guide = await client.absence(self.guide.number, reason, idempotency_key=idempotency_key)
@@ -115,9 +108,9 @@ class AbsenceModal(DeskModal[Guide]):
             self.sending = False
             trouble = self.report(exc, retry=lambda: self.submit(reason, idempotency_key))
             if not trouble.banner:  # the banner says it, with F5
-                self._detail(trouble.text, error=True)
+                self.hint.say(trouble.text, error=True)
             else:
-                self._detail(t("absence.confirm", code=reason, reason=reason_label(reason)))
+                self.hint.say(t("absence.confirm", code=reason, reason=label("reason", reason)))
             return
         self.desk.audit_record(
             "absence", guide=self.guide.number, reason=reason, outcome=guide.status

@@ -1,20 +1,25 @@
-"""What every screen shares: translated bindings, the banner with F5 retry, error reporting,
-the backend's health as each request ends, and redrawing in a newly chosen language."""
+"""What every screen shares: the banner with F5 retry, error reporting, the hint line, the
+backend's health as each request ends, and redrawing in a newly chosen language.
+
+`DeskScreen` is a place in the flow; `DeskModal` is a question over one, a Textual
+`ModalScreen` with the same behaviour. Bindings name catalog keys (`key.refresh`);
+`frontdesk.app.keys` puts them in words where they are shown.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import replace
-from typing import TYPE_CHECKING, ClassVar, TypeVar, cast
+from typing import TYPE_CHECKING, ClassVar, TypeVar
 
-from textual.binding import Binding, BindingsMap, BindingType
+from textual.binding import Binding, BindingType
 from textual.message import Message
-from textual.screen import Screen
+from textual.screen import ModalScreen, Screen
 from textual.worker import Worker, WorkerState
 
+from frontdesk.app.desk import desk_app
 from frontdesk.app.problems import Trouble, describe
 from frontdesk.app.widgets.banner import ConnectionBanner
-from frontdesk.core.i18n import LANGUAGES, Language, catalog, t
+from frontdesk.app.widgets.hint import HintLine
 
 if TYPE_CHECKING:
     from frontdesk.app.app import FrontdeskApp
@@ -23,48 +28,11 @@ if TYPE_CHECKING:
 ResultT = TypeVar("ResultT")
 
 
-def translate_bindings(bindings: BindingsMap) -> None:
-    """Replace catalog keys (`key.*`) in descriptions and tooltips by the current language."""
-    for key, items in list(bindings.key_to_bindings.items()):
-        bindings.key_to_bindings[key] = [
-            replace(
-                b,
-                description=t(b.description) if b.description.startswith("key.") else b.description,
-                tooltip=t(b.tooltip) if b.tooltip.startswith("key.") else b.tooltip,
-            )
-            for b in items
-        ]
-
-
-def retranslate_bindings(bindings: BindingsMap, previous: Language) -> None:
-    """Bindings already translated into `previous`: into the current language."""
-    column = LANGUAGES.index(previous)
-    keys = {pair[column]: key for key, pair in catalog("desk").items() if key.startswith("key.")}
-    for key, items in list(bindings.key_to_bindings.items()):
-        bindings.key_to_bindings[key] = [
-            replace(
-                b,
-                description=t(keys[b.description]) if b.description in keys else b.description,
-                tooltip=t(keys[b.tooltip]) if b.tooltip in keys else b.tooltip,
-            )
-            for b in items
-        ]
-
-
 def audit_outcome(exc: BaseException) -> str:
     """How a failed request goes into the audit log: the contract's code (`invalid_code`,
     `token_expired`…), or `error:<code>` for a connection-type trouble."""
     trouble = describe(exc)
     return f"error:{trouble.code}" if trouble.banner else trouble.code
-
-
-def own_bindings_first(bindings: BindingsMap, own: list[BindingType]) -> None:
-    """Footer order: the screen's own keys, then inherited ones (Esc, F5) after them."""
-    keys = [b.key for b in own if isinstance(b, Binding)]
-    mapping = bindings.key_to_bindings
-    ordered = {key: mapping[key] for key in keys if key in mapping}
-    ordered.update({key: value for key, value in mapping.items() if key not in ordered})
-    bindings.key_to_bindings = ordered
 
 
 class GuideChanged(Message):
@@ -93,16 +61,22 @@ class DeskScreen(Screen[ResultT]):
     HAS_SIMULATOR: ClassVar[bool] = False
     """Screens with a `#body` that shows the simulator panel in local mode (built on first use)."""
 
-    def __init__(self) -> None:
-        super().__init__()
-        translate_bindings(self._bindings)
-        own_bindings_first(self._bindings, type(self).BINDINGS)
+    def __init__(
+        self, name: str | None = None, id: str | None = None, classes: str | None = None
+    ) -> None:
+        super().__init__(name=name, id=id, classes=classes)
         self._retry: Callable[[], object] | None = None
         self._trouble: BaseException | None = None
 
     @property
     def desk(self) -> FrontdeskApp:
-        return cast("FrontdeskApp", self.app)
+        """The front desk this screen is on (`desk_app`)."""
+        return desk_app(self)
+
+    @property
+    def hint(self) -> HintLine:
+        """The screen's hint line (screens with a field or a list have one)."""
+        return self.query_one(HintLine)
 
     async def client(self) -> FrontdeskClient:
         """The connected client (connecting first if need be; raises like any call)."""
@@ -182,13 +156,12 @@ class DeskScreen(Screen[ResultT]):
 
     # -- a new language ----------------------------------------------------------------------
 
-    async def relabel(self, previous: Language) -> None:
-        """Redraw every text in the language just chosen: keys, then the whole screen.
+    async def relabel(self) -> None:
+        """Redraw every text in the language just chosen: the whole screen, and its keys.
 
         The screen is composed again; subclasses override this to put back what `compose`
         alone does not draw (typed values, tables, countdowns), calling it first.
         """
-        retranslate_bindings(self._bindings, previous)
         await self.recompose()
         self.sync_simulator()
         if self._retry is not None and self._trouble is not None:  # the banner, in new words
@@ -197,18 +170,19 @@ class DeskScreen(Screen[ResultT]):
         self.refresh_bindings()
 
 
-class DeskModal(DeskScreen[ResultT]):
-    """A question over the current screen (dims it); Esc answers `None`."""
+class DeskModal(ModalScreen[ResultT], DeskScreen[ResultT]):
+    """A question over the current screen (dims it); Esc answers `None`.
+
+    ModalScreen comes first: Textual takes a class's styles (its DEFAULT_CSS and the names
+    CSS selects it by) from its first base only, and a modal's are ModalScreen's. Its
+    behaviour, after ModalScreen's, is DeskScreen's.
+    """
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "cancel", "key.cancel", id="cancel", tooltip="key.cancel.tip"),
         # A modal hides the app's keys; F1 must still explain this one.
         Binding("f1", "app.help", "key.help", id="help.modal", tooltip="key.help.tip"),
     ]
-
-    def __init__(self) -> None:
-        super().__init__()
-        self._modal = True
 
     def action_cancel(self) -> None:
         self.dismiss(None)

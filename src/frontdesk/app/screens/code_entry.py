@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import replace
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -13,16 +13,20 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import Input, Static
 
 from frontdesk.app.formatting import DEFAULT_CODE_LENGTH, code_problem
-from frontdesk.app.problems import describe
+from frontdesk.app.problems import code_problem_text, describe
 from frontdesk.app.screens.base import DeskScreen, GuideChanged, audit_outcome
 from frontdesk.app.widgets.banner import ConnectionBanner
-from frontdesk.app.widgets.inputs import DeskInput, show_enter
+from frontdesk.app.widgets.hint import HintLine
+from frontdesk.app.widgets.inputs import CodeField
 from frontdesk.app.widgets.key_bar import KeyBar
 from frontdesk.app.widgets.token_panel import TokenPanel
 from frontdesk.app.widgets.top_bar import TopBar
 from frontdesk.client import errors as e
 from frontdesk.client.models import Guide, Token
-from frontdesk.core.i18n import Language, t
+
+if TYPE_CHECKING:
+    from frontdesk.app.screens.send_token import SendKind
+from frontdesk.core.i18n import t
 
 MAX_CODE_LENGTH = 10  # TISS codValidacao
 
@@ -43,7 +47,9 @@ class CodeEntryScreen(DeskScreen[None]):
         Binding("escape", "back", "key.back", id="code.back", tooltip="key.back.tip"),
     ]
 
-    def __init__(self, guide: Guide, token: Token | None = None, via: str | None = None) -> None:
+    def __init__(
+        self, guide: Guide, token: Token | None = None, via: SendKind | None = None
+    ) -> None:
         super().__init__()
         self.guide = guide
         self.token = token if token is not None else guide.token
@@ -66,18 +72,17 @@ class CodeEntryScreen(DeskScreen[None]):
             )
             yield Static("", id="code-via", markup=False)
             yield TokenPanel(self.desk.monotonic, id="code-token")
-            field = DeskInput(placeholder=t("code.placeholder"), id="code-input", max_length=32)
+            field = CodeField(placeholder=t("code.placeholder"), id="code-input", max_length=32)
             field.border_title = t("code.field", n=self.code_length)
-            show_enter(field, "key.validate", "code.validate", "key.validate.tip")
             yield field
-            yield Static("", id="code-hint", markup=False)
+            yield HintLine(id="code-hint")
             yield Static("", id="code-resend", markup=False)
         yield KeyBar()
 
     def on_mount(self) -> None:
         self._show_token(self.token)
         self._show_via()
-        self._hint(code_problem("", self.code_length) or "")
+        self._hint_typed("")
         self.query_one("#code-input", Input).focus()
         self.desk.show_guide_in_simulator(self.guide)
         if self.token.state in {"none", "pending"}:
@@ -92,10 +97,10 @@ class CodeEntryScreen(DeskScreen[None]):
     def reload(self) -> None:
         self.refresh_token()
 
-    async def relabel(self, previous: Language) -> None:
+    async def relabel(self) -> None:
         value = self.field.value
         kept = self.panel.countdowns()
-        await super().relabel(previous)
+        await super().relabel()
         self._resend_ready = None
         self._show_token(self.token)
         self.panel.resume(kept)
@@ -105,7 +110,7 @@ class CodeEntryScreen(DeskScreen[None]):
         field.border_title = t("code.field", n=self.code_length)
         field.value = value  # its hint follows, in the new words
         if not value:
-            self._hint(code_problem("", self.code_length) or "")
+            self._hint_typed("")
         field.focus()
 
     # -- drawing ---------------------------------------------------------------------------
@@ -117,11 +122,6 @@ class CodeEntryScreen(DeskScreen[None]):
     @property
     def field(self) -> Input:
         return self.query_one("#code-input", Input)
-
-    def _hint(self, text: str, *, error: bool = False) -> None:
-        hint = self.query_one("#code-hint", Static)
-        hint.update(text)
-        hint.set_class(error, "-error")
 
     def _show_via(self) -> None:
         via = self.query_one("#code-via", Static)
@@ -165,7 +165,7 @@ class CodeEntryScreen(DeskScreen[None]):
         left = self.panel.expires_left
         if left == 0 and not self._expired_shown:
             self._expired_shown = True
-            self._hint(t("err.token_expired"), error=True)
+            self.hint.say(t("err.token_expired"), error=True)
 
     @on(Input.Submitted, "#code-input")
     def _submitted(self) -> None:
@@ -173,13 +173,17 @@ class CodeEntryScreen(DeskScreen[None]):
 
     @on(Input.Changed, "#code-input")
     def _validate_as_typed(self, event: Input.Changed) -> None:
-        problem = code_problem(event.value.strip(), self.code_length)
-        only_digits_problem = problem == t("lookup.only_digits")
-        too_long = len(event.value.strip()) > self.code_length
-        self._hint(
-            problem or t("code.ready"),
-            error=only_digits_problem or (too_long and self.length_known),
-        )
+        self._hint_typed(event.value.strip())
+
+    def _hint_typed(self, value: str) -> None:
+        """What is still wrong with the code typed so far. Missing digits are no error (it
+        is being typed), nor extra ones while the backend has not said the length."""
+        problem = code_problem(value, self.code_length)
+        if problem is None:
+            self.hint.say(t("code.ready"))
+            return
+        error = problem.kind == "not_digits" or (problem.kind == "too_long" and self.length_known)
+        self.hint.say(code_problem_text(problem), error=error)
 
     # -- actions ---------------------------------------------------------------------------
 
@@ -190,7 +194,8 @@ class CodeEntryScreen(DeskScreen[None]):
         problem = code_problem(value, self.code_length)
         digits = bool(value) and value.isascii() and value.isdigit()
         if not digits or len(value) > MAX_CODE_LENGTH or (problem and self.length_known):
-            self._hint(problem or t("lookup.only_digits"), error=True)
+            text = code_problem_text(problem) if problem is not None else t("lookup.only_digits")
+            self.hint.say(text, error=True)
             return
         self.validate_code(value, uuid.uuid4().hex)
 
@@ -199,14 +204,14 @@ class CodeEntryScreen(DeskScreen[None]):
             return
         self.desk.open_send_token(self.guide, None, on_sent=self.after_send)
 
-    def after_send(self, outcome_kind: str, token: Token | None) -> None:
+    def after_send(self, outcome_kind: SendKind, token: Token | None) -> None:
         """The Enviar Token modal answered while this screen was open."""
         self.via = outcome_kind
         if token is not None:
             self._show_token(token)
             self.field.value = ""
         self._show_via()
-        self._hint(code_problem("", self.code_length) or "")
+        self._hint_typed("")
         self.field.focus()
         self.refresh_token()
 
@@ -232,7 +237,7 @@ class CodeEntryScreen(DeskScreen[None]):
     @work(exclusive=True, exit_on_error=False, group="validate", description="validate code")
     async def validate_code(self, code: str, idempotency_key: str) -> None:
         self.busy = True
-        self._hint(t("code.validating"))
+        self.hint.say(t("code.validating"))
         try:
             client = await self.client()
             guide = await client.validate(self.guide.number, code, idempotency_key=idempotency_key)
@@ -240,7 +245,7 @@ class CodeEntryScreen(DeskScreen[None]):
             self._audit("validate", audit_outcome(exc))
             self.busy = False
             self.clear_problem()
-            self._hint(describe(exc).text)
+            self.hint.say(describe(exc).text)
             self.show_authorized_elsewhere(exc)
             return
         except e.FrontdeskClientError as exc:
@@ -273,9 +278,9 @@ class CodeEntryScreen(DeskScreen[None]):
             self.length_known = True
             self.field.border_title = t("code.field", n=self.code_length)
         if trouble.banner:
-            self._hint(t("code.ready"))
+            self.hint.say(t("code.ready"))
             return  # the banner says it; what was typed stays for F5
-        self._hint(trouble.text, error=True)
+        self.hint.say(trouble.text, error=True)
         if isinstance(exc, e.InvalidCode):
             self._show_token(replace(self.token, attempts_left=exc.attempts_left))
         self.field.select_all()
@@ -312,7 +317,7 @@ class CodeEntryScreen(DeskScreen[None]):
             self._audit("cancel", audit_outcome(exc))
             trouble = self.report(exc, retry=lambda: self.cancel_token(idempotency_key))
             if not trouble.banner:
-                self._hint(trouble.text, error=True)
+                self.hint.say(trouble.text, error=True)
             return
         self._audit("cancel", token.state)
         self.clear_problem()

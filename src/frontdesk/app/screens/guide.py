@@ -12,7 +12,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Static
 
-from frontdesk.app.formatting import date_text, local_datetime, reason_label, type_label
+from frontdesk.app.formatting import date_text, label, local_datetime
 from frontdesk.app.screens.base import DeskScreen, GuideChanged
 from frontdesk.app.widgets.banner import ConnectionBanner
 from frontdesk.app.widgets.key_bar import KeyBar
@@ -22,7 +22,7 @@ from frontdesk.app.widgets.token_panel import TokenPanel
 from frontdesk.app.widgets.top_bar import TopBar
 from frontdesk.client.errors import FrontdeskClientError
 from frontdesk.client.models import Channels, Guide
-from frontdesk.core.i18n import Language, t
+from frontdesk.core.i18n import t
 
 TOKEN_POLL_SECONDS = 5.0
 
@@ -39,7 +39,7 @@ def details_rows(guide: Guide) -> list[tuple[str, Text]]:
         (
             t("guide.type"),
             Text(
-                f"{type_label(guide.type)}   {t('guide.requested')}: "
+                f"{label('type', guide.type)}   {t('guide.requested')}: "
                 f"{local_datetime(guide.requested_at)}"
             ),
         ),
@@ -80,7 +80,7 @@ def outcome_text(guide: Guide) -> str:
         )
     if guide.absence_reason:
         code = guide.absence_reason
-        lines.append(t("guide.absence", code=code, reason=reason_label(code)))
+        lines.append(t("guide.absence", code=code, reason=label("reason", code)))
     return "\n".join(lines)
 
 
@@ -171,9 +171,9 @@ class GuideScreen(DeskScreen[None]):
         self.load_guide()
         self.load_channels()
 
-    async def relabel(self, previous: Language) -> None:
+    async def relabel(self) -> None:
         kept = self.query_one("#guide-token", TokenPanel).countdowns()
-        await super().relabel(previous)
+        await super().relabel()
         self.query_one("#token-box").border_title = t("guide.token")
         self._shown = None
         self.show_guide(self.guide)
@@ -192,7 +192,7 @@ class GuideScreen(DeskScreen[None]):
         )
         nxt = self.query_one("#guide-next", Static)
         if guide.status != "awaiting_token":
-            text = t("guide.not_awaiting", status=t(f"status.{guide.status}"))
+            text = t("guide.not_awaiting", status=label("status", guide.status))
             outcome = outcome_text(guide)
             next_text = text + ("\n" + outcome if outcome else "")
         elif guide.token.state == "pending":

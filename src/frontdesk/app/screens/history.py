@@ -10,7 +10,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.widgets import DataTable, Static
 
-from frontdesk.app.formatting import channel_label, delivery_label, event_label, local_datetime
+from frontdesk.app.formatting import label, local_datetime
 from frontdesk.app.problems import attempts_text
 from frontdesk.app.screens.base import DeskScreen
 from frontdesk.app.widgets.banner import ConnectionBanner
@@ -18,7 +18,7 @@ from frontdesk.app.widgets.key_bar import KeyBar
 from frontdesk.app.widgets.top_bar import TopBar
 from frontdesk.client.errors import FrontdeskClientError
 from frontdesk.client.models import Event, Guide
-from frontdesk.core.i18n import Language, t
+from frontdesk.core.i18n import t
 
 
 def event_detail(event: Event) -> str:
@@ -28,14 +28,14 @@ def event_detail(event: Event) -> str:
         parts.append(
             t(
                 "event.detail.to",
-                channel=channel_label(event.channel),
+                channel=label("channel", event.channel),
                 destination=event.destination,
             )
         )
     elif event.channel:
-        parts.append(channel_label(event.channel))
+        parts.append(label("channel", event.channel))
     if event.delivery:
-        parts.append(delivery_label(event.delivery))
+        parts.append(label("delivery", event.delivery))
     if event.attempts_left is not None:
         parts.append(attempts_text(event.attempts_left))
     if event.reason:
@@ -81,8 +81,8 @@ class HistoryScreen(DeskScreen[None]):
         table.focus()
         self.load_events()
 
-    async def relabel(self, previous: Language) -> None:
-        await super().relabel(previous)
+    async def relabel(self) -> None:
+        await super().relabel()
         self._start()
 
     def reload(self) -> None:
@@ -111,7 +111,7 @@ class HistoryScreen(DeskScreen[None]):
         for index, event in enumerate(events):
             table.add_row(
                 local_datetime(event.at, seconds=True),
-                event_label(event.kind),
+                label("event", event.kind),
                 event_detail(event),
                 key=str(index),
             )

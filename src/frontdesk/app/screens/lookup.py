@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING, ClassVar
 
 from rich.cells import cell_len
@@ -14,25 +15,26 @@ from textual.reactive import reactive
 from textual.widgets import DataTable, Input, Static
 
 from frontdesk.app.formatting import (
-    GUIDE_NUMBER_LENGTH,
+    DigitsProblem,
+    card_problem,
     guide_number_problem,
     local_time,
     type_short,
 )
+from frontdesk.app.problems import card_problem_text, number_problem_text
 from frontdesk.app.screens.base import DeskScreen, audit_outcome
 from frontdesk.app.widgets.banner import ConnectionBanner
-from frontdesk.app.widgets.inputs import DeskInput, show_enter
+from frontdesk.app.widgets.hint import HintLine
+from frontdesk.app.widgets.inputs import GuideField
 from frontdesk.app.widgets.key_bar import KeyBar
 from frontdesk.app.widgets.status_badge import status_cell
 from frontdesk.app.widgets.top_bar import TopBar
 from frontdesk.core.contacts import digits_only
-from frontdesk.core.i18n import Language, t
+from frontdesk.core.i18n import t
 
 if TYPE_CHECKING:
     from frontdesk.client.models import Guide
 
-CARD_MIN_DIGITS = 8
-CARD_MAX_DIGITS = 20
 WIDE_TABLE = 100  # from this width on, the queue also shows the time of each request
 NAME_MIN_WIDTH = 12
 
@@ -40,18 +42,6 @@ NAME_MIN_WIDTH = 12
 def queue_order(guides: list[Guide]) -> list[Guide]:
     """Awaiting-token guides first; otherwise the backend's order (newest first)."""
     return sorted(guides, key=lambda g: g.status != "awaiting_token")
-
-
-def card_problem(value: str) -> str | None:
-    """Why `value` is not yet a card number to search for, or None when it may be one."""
-    if any(not (ch.isdigit() or ch in " .-") or not ch.isascii() for ch in value):
-        return t("lookup.only_digits")
-    digits = digits_only(value)
-    if len(digits) < CARD_MIN_DIGITS:
-        return t("lookup.card_short", n=len(digits))
-    if len(digits) > CARD_MAX_DIGITS:
-        return t("lookup.extra", length=CARD_MAX_DIGITS, n=len(digits) - CARD_MAX_DIGITS)
-    return None
 
 
 class QueueTable(DataTable[object]):
@@ -83,8 +73,13 @@ class LookupScreen(DeskScreen[None]):
 
     card_mode: reactive[bool] = reactive(False)
 
-    def __init__(self) -> None:
+    def __init__(
+        self, *, number_problem: Callable[[str], DigitsProblem | None] = guide_number_problem
+    ) -> None:
+        """`number_problem` says what is wrong with a typed guide number (the desk's own
+        rule; a test gives one that fails)."""
         super().__init__()
+        self.number_problem = number_problem
         self.guides: list[Guide] = []
         self.card_filter: str | None = None
         self._loaded = False
@@ -94,13 +89,12 @@ class LookupScreen(DeskScreen[None]):
         yield TopBar(t("lookup.title"))
         yield ConnectionBanner()
         with Horizontal(id="body"), Vertical(id="main"):
-            field = DeskInput(
+            field = GuideField(
                 placeholder=t("lookup.placeholder.guide"), id="lookup-input", max_length=40
             )
             field.border_title = t("lookup.field.guide")
-            show_enter(field, "key.open", "lookup.open", "key.open.tip")
             yield field
-            yield Static(t("lookup.hint.guide"), id="lookup-hint", markup=False)
+            yield HintLine(t("lookup.hint.guide"), id="lookup-hint")
             yield Static(t("lookup.queue_loading"), id="queue-title", markup=False)
             yield QueueTable(id="queue", cursor_type="row", zebra_stripes=True)
         yield KeyBar()
@@ -127,11 +121,6 @@ class LookupScreen(DeskScreen[None]):
     def field(self) -> Input:
         return self.query_one("#lookup-input", Input)
 
-    def _hint(self, text: str, *, error: bool = False) -> None:
-        hint = self.query_one("#lookup-hint", Static)
-        hint.update(text)
-        hint.set_class(error, "-error")
-
     @on(Input.Submitted, "#lookup-input")
     def _submitted(self) -> None:
         self.action_open()
@@ -140,23 +129,27 @@ class LookupScreen(DeskScreen[None]):
     def _validate_as_typed(self, event: Input.Changed) -> None:
         value = event.value.strip()
         if not value:
-            self._hint(t("lookup.hint.card" if self.card_mode else "lookup.hint.guide"))
+            self.hint.say(t("lookup.hint.card" if self.card_mode else "lookup.hint.guide"))
             return
         if self.card_mode:
             problem = card_problem(value)
-            self._hint(problem or t("lookup.card_ready"), error=problem is not None)
+            if problem is None:
+                self.hint.say(t("lookup.card_ready"))
+            else:
+                self.hint.say(card_problem_text(problem), error=True)
             return
-        problem = guide_number_problem(value)
-        too_many = len(value) > GUIDE_NUMBER_LENGTH
-        bad = problem is not None and (too_many or problem == t("lookup.only_digits"))
-        self._hint(problem or t("lookup.ready"), error=bad)
+        problem = self.number_problem(value)
+        if problem is None:
+            self.hint.say(t("lookup.ready"))
+        else:  # digits still missing are no error yet: the receptionist is typing
+            self.hint.say(number_problem_text(problem), error=problem.kind != "too_short")
 
     def watch_card_mode(self, card_mode: bool) -> None:
         if not self.is_mounted:
             return
         self._show_mode()
         self.field.value = ""
-        self._hint(t("lookup.hint.card" if card_mode else "lookup.hint.guide"))
+        self.hint.say(t("lookup.hint.card" if card_mode else "lookup.hint.guide"))
         self.field.focus()
 
     def _show_mode(self) -> None:
@@ -166,14 +159,14 @@ class LookupScreen(DeskScreen[None]):
             "lookup.placeholder.card" if card_mode else "lookup.placeholder.guide"
         )
 
-    async def relabel(self, previous: Language) -> None:
+    async def relabel(self) -> None:
         value = self.field.value
-        await super().relabel(previous)
+        await super().relabel()
         self._show_mode()
         field = self.field
         field.value = value  # its hint follows, in the new words
         if not value:
-            self._hint(t("lookup.hint.card" if self.card_mode else "lookup.hint.guide"))
+            self.hint.say(t("lookup.hint.card" if self.card_mode else "lookup.hint.guide"))
         table = self.query_one("#queue", DataTable)
         if self._loaded:
             self._populate()
@@ -194,15 +187,15 @@ class LookupScreen(DeskScreen[None]):
             return
         value = self.field.value.strip()
         if self.card_mode:
-            problem = card_problem(value)
-            if problem:
-                self._hint(problem, error=True)
+            card = card_problem(value)
+            if card is not None:
+                self.hint.say(card_problem_text(card), error=True)
                 return
             self.search_card(digits_only(value))
             return
-        problem = guide_number_problem(value)
-        if problem:
-            self._hint(problem, error=True)
+        problem = self.number_problem(value)
+        if problem is not None:
+            self.hint.say(number_problem_text(problem), error=True)
             return
         self.open_guide(value)
 
@@ -225,7 +218,7 @@ class LookupScreen(DeskScreen[None]):
         self.card_filter = None
         self.card_mode = False
         self.field.value = ""
-        self._hint(t("lookup.hint.guide"))
+        self.hint.say(t("lookup.hint.guide"))
         self.field.focus()
 
     def start_over(self) -> None:
@@ -251,53 +244,53 @@ class LookupScreen(DeskScreen[None]):
     async def open_guide(self, number: str) -> None:
         from frontdesk.client.errors import FrontdeskClientError, GuideNotFound
 
-        self._hint(t("lookup.searching"))
+        self.hint.say(t("lookup.searching"))
         try:
             client = await self.client()
             guide = await client.get_guide(number)
         except GuideNotFound:
             self.desk.audit_record("lookup", guide=number, outcome="not_found")
             self.clear_problem()
-            self._hint(t("lookup.not_found", number=number), error=True)
+            self.hint.say(t("lookup.not_found", number=number), error=True)
             return
         except FrontdeskClientError as exc:
             self.desk.audit_record("lookup", guide=number, outcome=audit_outcome(exc))
             trouble = self.report(exc, retry=lambda: self.open_guide(number))
             if trouble.banner:  # the banner says it, with F5; the number stays typed
-                self._hint(t("lookup.ready"))
+                self.hint.say(t("lookup.ready"))
             else:
-                self._hint(trouble.text, error=True)
+                self.hint.say(trouble.text, error=True)
             return
         self.desk.audit_record("lookup", guide=number, outcome="found")
         self.clear_problem()
         if self.field.value.strip() == number:
             self.field.value = ""
-        self._hint(t("lookup.hint.card" if self.card_mode else "lookup.hint.guide"))
+        self.hint.say(t("lookup.hint.card" if self.card_mode else "lookup.hint.guide"))
         self.desk.open_guide(guide)
 
     @work(exclusive=True, exit_on_error=False, group="card", description="search card")
     async def search_card(self, card: str) -> None:
         from frontdesk.client.errors import FrontdeskClientError
 
-        self._hint(t("lookup.searching"))
+        self.hint.say(t("lookup.searching"))
         try:
             client = await self.client()
             guides = await client.list_guides(card=card)
         except FrontdeskClientError as exc:
             trouble = self.report(exc, retry=lambda: self.search_card(card))
             if trouble.banner:
-                self._hint(t("lookup.card_ready"))
+                self.hint.say(t("lookup.card_ready"))
             else:
-                self._hint(trouble.text, error=True)
+                self.hint.say(trouble.text, error=True)
             return
         self.clear_problem()
         if not guides:
-            self._hint(t("lookup.card_none", card=card), error=True)
+            self.hint.say(t("lookup.card_none", card=card), error=True)
             return
         self.card_filter = card
         self.guides = queue_order(guides)
         self._populate()
-        self._hint(t("lookup.card_ready"))
+        self.hint.say(t("lookup.card_ready"))
         self.query_one("#queue", DataTable).focus()
 
     @work(exclusive=True, exit_on_error=False, group="queue", description="load queue")

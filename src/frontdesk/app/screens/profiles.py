@@ -20,7 +20,8 @@ from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from frontdesk.app.screens.base import DeskModal
-from frontdesk.app.widgets.inputs import show_enter
+from frontdesk.app.widgets.hint import HintLine
+from frontdesk.app.widgets.inputs import ProfileList
 from frontdesk.app.widgets.key_bar import KeyBar
 from frontdesk.core.i18n import t
 
@@ -76,21 +77,13 @@ class ProfileSwitcher(DeskModal["Connection"]):
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog", classes="dialog"):
             yield Static(t("profiles.question"), classes="dialog-question", markup=False)
-            options = OptionList(id="profile-options")
-            show_enter(options, "key.switch", "profiles.choose", "key.switch.tip")
-            yield options
-            yield Static(t("profiles.loading"), id="profile-detail", markup=False)
+            yield ProfileList(id="profile-options")
+            yield HintLine(t("profiles.loading"), id="profile-detail", collapse=True)
         yield KeyBar()
 
     def on_mount(self) -> None:
         self.query_one("#dialog").border_title = t("profiles.title")
         self.load_profiles()
-
-    def _detail(self, text: str, *, error: bool = False) -> None:
-        detail = self.query_one("#profile-detail", Static)
-        detail.update(text)
-        detail.set_class(error, "-error")
-        detail.display = bool(text)
 
     @work(exclusive=True, exit_on_error=False, group="profiles", description="read profiles")
     async def load_profiles(self) -> None:
@@ -117,11 +110,11 @@ class ProfileSwitcher(DeskModal["Connection"]):
         options.highlighted = chosen if chosen is not None else len(profiles)
         options.focus()
         if problem:
-            self._detail(problem, error=True)
+            self.hint.say(problem, error=True)
         elif not profiles:
-            self._detail(t("profiles.none"))
+            self.hint.say(t("profiles.none"))
         else:
-            self._detail("")
+            self.hint.say("")
 
     # -- choosing --------------------------------------------------------------------------
 
@@ -164,7 +157,7 @@ class ProfileSwitcher(DeskModal["Connection"]):
         self.busy = True
         options = self.query_one("#profile-options", OptionList)
         options.disabled = True
-        self._detail(t("profiles.switching", name=name))
+        self.hint.say(t("profiles.switching", name=name))
         try:
             connection = await asyncio.to_thread(
                 resolve, profile=name, insecure=self.allow_insecure, config=self.config
@@ -175,7 +168,7 @@ class ProfileSwitcher(DeskModal["Connection"]):
             options.focus()
             self.desk.audit_record("profile_switch", outcome=setup_outcome(exc))
             current = self.desk.profile_label or t("profiles.local")
-            self._detail(t("profiles.failed", current=current, reason=str(exc)), error=True)
+            self.hint.say(t("profiles.failed", current=current, reason=str(exc)), error=True)
             return
         self.busy = False
         self.dismiss(connection)

@@ -9,7 +9,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Center, Vertical
 from textual.widgets import Static
 
-from frontdesk.app.formatting import date_text, reason_label, status_label
+from frontdesk.app.formatting import date_text, label
 from frontdesk.app.screens.base import DeskScreen
 from frontdesk.app.widgets.banner import ConnectionBanner
 from frontdesk.app.widgets.key_bar import KeyBar
@@ -25,7 +25,7 @@ def headline(status: str) -> str:
         return t("result.partial")
     if status == "under_review":
         return t("result.under_review")
-    return t("result.other", status=status_label(status))
+    return t("result.other", status=label("status", status))
 
 
 def spaced(number: str) -> str:
@@ -72,7 +72,7 @@ class ResultScreen(DeskScreen[None]):
             if guide.absence_reason:
                 code = guide.absence_reason
                 yield Static(
-                    t("guide.absence", code=code, reason=reason_label(code)),
+                    t("guide.absence", code=code, reason=label("reason", code)),
                     id="result-absence",
                     markup=False,
                 )

@@ -10,12 +10,14 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
+from textual.reactive import reactive
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from frontdesk.app.screens.base import DeskModal, audit_outcome
 from frontdesk.app.widgets.banner import ConnectionBanner
-from frontdesk.app.widgets.inputs import DeskInput, show_enter
+from frontdesk.app.widgets.hint import HintLine
+from frontdesk.app.widgets.inputs import DestinationField
 from frontdesk.app.widgets.key_bar import KeyBar
 from frontdesk.client.errors import FrontdeskClientError
 from frontdesk.client.models import Channel, Channels, Guide, Token
@@ -23,13 +25,16 @@ from frontdesk.core.contacts import mask_destination, mobile_digits, valid_email
 from frontdesk.core.i18n import t
 
 Stage = Literal["loading", "choose", "instructions", "typing", "sending"]
+TypedProblem = Literal["not_a_mobile", "not_an_email"]
+EnterDoes = Literal["send", "continue", "code"]
+SendKind = Literal["sent", "app", "sac"]  # a code was sent; the patient uses the app/the SAC
 
 
 @dataclass(frozen=True)
 class SendOutcome:
     """The modal's answer: a code was sent (with its Token), or the patient uses the app/SAC."""
 
-    kind: Literal["sent", "app", "sac"]
+    kind: SendKind
     token: Token | None = None
 
 
@@ -45,6 +50,19 @@ def option_label(channel: Channel, *, last_used: bool) -> str:
     return f"{text}  ({t('send.last_used')})" if last_used else text
 
 
+def typed_problem(kind: str | None, value: str) -> TypedProblem | None:
+    """Why a dictated destination cannot be sent to (an SMS needs a mobile number), or None."""
+    if kind == "sms":
+        return None if mobile_digits(value) else "not_a_mobile"
+    return None if valid_email(value) else "not_an_email"
+
+
+def typed_problem_text(problem: TypedProblem) -> str:
+    if problem == "not_a_mobile":
+        return t("send.typed.bad_sms")
+    return t("send.typed.bad_email")
+
+
 def preselected(channels: Channels) -> str | None:
     """The option Enter sends to: the last used contact, else the first phone, e-mail, app."""
     if channels.last_used is not None:
@@ -54,6 +72,43 @@ def preselected(channels: Channels) -> str | None:
         if found:
             return found[0].id
     return None
+
+
+class SendOptions(OptionList):
+    """The destinations. Enter picks the highlighted one; what that does next (send a
+    code, go on to the app's or the SAC's steps, or type the code they gave) is
+    `enter_does`, set by the modal, and the key bar says it (one binding each, only the
+    current one enabled: Textual's way to change what a key says)."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding(
+            "enter",
+            "pick('send')",
+            "key.send_confirm",
+            id="send.choose",
+            tooltip="key.send_confirm.tip",
+        ),
+        Binding(
+            "enter",
+            "pick('continue')",
+            "key.continue",
+            id="send.continue",
+            tooltip="key.send_confirm.tip",
+        ),
+        Binding(
+            "enter", "pick('code')", "key.code", id="send.type_code", tooltip="key.send_confirm.tip"
+        ),
+    ]
+
+    enter_does: reactive[EnterDoes] = reactive("send", bindings=True)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "pick":
+            return parameters == (self.enter_does,)
+        return True
+
+    def action_pick(self, does: str) -> None:
+        self.action_select()
 
 
 class SendTokenModal(DeskModal[SendOutcome]):
@@ -81,20 +136,17 @@ class SendTokenModal(DeskModal[SendOutcome]):
         with Vertical(id="dialog", classes="dialog"):
             yield ConnectionBanner()
             yield Static(t("send.question"), classes="dialog-question")
-            options = OptionList(id="send-options")
-            show_enter(options, "key.send_confirm", "send.choose", "key.send_confirm.tip")
-            yield options
-            field = DeskInput(id="send-destination", max_length=120)
-            show_enter(field, "key.send_confirm", "send.typed", "key.send_confirm.tip")
+            yield SendOptions(id="send-options")
+            field = DestinationField(id="send-destination", max_length=120)
             field.display = False
             yield field
-            yield Static("", id="send-detail", markup=False)
+            yield HintLine(id="send-detail", collapse=True)
         yield KeyBar()
 
     def on_mount(self) -> None:
         self.query_one("#dialog").border_title = t("send.title")
         if self.channels is None:
-            self._detail(t("send.loading"))
+            self.hint.say(t("send.loading"))
             self.load_channels()
         else:
             self._show_channels(self.channels)
@@ -104,12 +156,6 @@ class SendTokenModal(DeskModal[SendOutcome]):
             self.load_channels()
 
     # -- drawing ---------------------------------------------------------------------------
-
-    def _detail(self, text: str, *, error: bool = False) -> None:
-        detail = self.query_one("#send-detail", Static)
-        detail.update(text)
-        detail.set_class(error, "-error")
-        detail.display = bool(text)
 
     def _show_channels(self, channels: Channels) -> None:
         self.channels = channels
@@ -127,9 +173,9 @@ class SendTokenModal(DeskModal[SendOutcome]):
             options.highlighted = options.get_option_index(chosen)
         self.stage = "choose"
         if not channels.of_kind("sms") and not channels.of_kind("email"):
-            self._detail(t("send.no_contacts"))
+            self.hint.say(t("send.no_contacts"))
         else:
-            self._detail("")
+            self.hint.say("")
         options.focus()
 
     def _channel(self, option_id: str) -> Channel | None:
@@ -156,20 +202,18 @@ class SendTokenModal(DeskModal[SendOutcome]):
         self._enter_label()
 
     def _enter_label(self) -> None:
-        """What Enter does now, in the footer: send, continue (app/SAC), or type the code."""
-        options = self.query_one("#send-options", OptionList)
+        """What Enter does now, in the key bar: send, continue (app/SAC), or type the code."""
+        options = self.query_one("#send-options", SendOptions)
         index = options.highlighted
         option_id = options.get_option_at_index(index).id if index is not None else None
         kind = option_id if option_id in {"app", "sac"} else None
         chosen = self.chosen
         if self.stage == "instructions" and chosen is not None and chosen.id == option_id:
-            label = "key.code"
+            options.enter_does = "code"
         elif kind is not None or (option_id or "").startswith("typed:"):
-            label = "key.continue"
+            options.enter_does = "continue"
         else:
-            label = "key.send_confirm"
-        show_enter(options, label, "send.choose", "key.send_confirm.tip")
-        self.refresh_bindings()
+            options.enter_does = "send"
 
     @on(OptionList.OptionSelected, "#send-options")
     def _selected(self, event: OptionList.OptionSelected) -> None:
@@ -203,7 +247,7 @@ class SendTokenModal(DeskModal[SendOutcome]):
             field.placeholder = t(f"send.typed.{self.typed_kind}_placeholder")
             field.display = True
             field.focus()
-            self._detail("")
+            self.hint.say("")
             return
         channel = self._channel(option_id)
         if channel is None:
@@ -211,12 +255,12 @@ class SendTokenModal(DeskModal[SendOutcome]):
         self.chosen = channel
         if channel.kind == "app":
             self.stage = "instructions"
-            self._detail(t("send.app.steps"))
+            self.hint.say(t("send.app.steps"))
             self._enter_label()
         elif channel.kind == "sac":
             self.stage = "instructions"
             phones = "\n".join(f"  {p.number}  ({p.note})" for p in channel.phones)
-            self._detail(f"{t('send.sac.steps')}\n{phones}\n{t('send.sac.then')}")
+            self.hint.say(f"{t('send.sac.steps')}\n{phones}\n{t('send.sac.then')}")
             self._enter_label()
         else:
             key = uuid.uuid4().hex
@@ -227,7 +271,7 @@ class SendTokenModal(DeskModal[SendOutcome]):
             self.stage = "choose"
             self.chosen = None
             self.query_one("#send-destination", Input).display = False
-            self._detail("")
+            self.hint.say("")
             self.query_one("#send-options", OptionList).focus()
             self._enter_label()
             return
@@ -236,22 +280,19 @@ class SendTokenModal(DeskModal[SendOutcome]):
 
     @on(Input.Changed, "#send-destination")
     def _validate_typed(self, event: Input.Changed) -> None:
-        problem = self._typed_problem(event.value)
+        problem = typed_problem(self.typed_kind, event.value)
         if not event.value.strip():
-            self._detail("")
+            self.hint.say("")
+        elif problem is None:
+            self.hint.say(t("send.typed.ok"))
         else:
-            self._detail(problem or t("send.typed.ok"), error=problem is not None)
-
-    def _typed_problem(self, value: str) -> str | None:
-        if self.typed_kind == "sms":
-            return None if mobile_digits(value) else t("send.typed.bad_sms")
-        return None if valid_email(value) else t("send.typed.bad_email")
+            self.hint.say(typed_problem_text(problem), error=True)
 
     def _send_typed(self) -> None:
         value = self.query_one("#send-destination", Input).value.strip()
-        problem = self._typed_problem(value)
-        if problem:
-            self._detail(problem, error=True)
+        problem = typed_problem(self.typed_kind, value)
+        if problem is not None:
+            self.hint.say(typed_problem_text(problem), error=True)
             return
         kind = self.typed_kind or "email"
         destination = (mobile_digits(value) or value) if kind == "sms" else value
@@ -268,7 +309,7 @@ class SendTokenModal(DeskModal[SendOutcome]):
         except FrontdeskClientError as exc:
             trouble = self.report(exc, retry=self.load_channels)
             if not trouble.banner:
-                self._detail(trouble.text, error=True)
+                self.hint.say(trouble.text, error=True)
             return
         self.clear_problem()
         self._show_channels(channels)
@@ -288,7 +329,7 @@ class SendTokenModal(DeskModal[SendOutcome]):
         kind = channel or (registered.kind if registered is not None else None)
         self.stage = "sending"
         self.query_one("#send-options", OptionList).disabled = True
-        self._detail(t("send.sending", destination=shown_as))
+        self.hint.say(t("send.sending", destination=shown_as))
         try:
             client = await self.client()
             token = await client.send_token(
@@ -320,7 +361,7 @@ class SendTokenModal(DeskModal[SendOutcome]):
                 )
 
             trouble = self.report(exc, retry=again)
-            self._detail("" if trouble.banner else trouble.text, error=not trouble.banner)
+            self.hint.say("" if trouble.banner else trouble.text, error=not trouble.banner)
             if previous == "typing":
                 self.query_one("#send-destination", Input).focus()
             else:
@@ -334,6 +375,6 @@ class SendTokenModal(DeskModal[SendOutcome]):
             outcome="sent",
         )
         self.clear_problem()
-        self._detail(t("send.sent", destination=token.destination or shown_as))
+        self.hint.say(t("send.sent", destination=token.destination or shown_as))
         self.desk.refresh_simulator()
         self.dismiss(SendOutcome("sent", token))

@@ -22,7 +22,8 @@ from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from frontdesk.app.screens.base import DeskModal
-from frontdesk.app.widgets.inputs import show_enter
+from frontdesk.app.widgets.hint import HintLine
+from frontdesk.app.widgets.inputs import SettingList
 from frontdesk.app.widgets.key_bar import KeyBar
 from frontdesk.core.i18n import LANGUAGES, Language, has_text, t
 
@@ -72,19 +73,15 @@ class SettingsModal(DeskModal[SettingsSaved]):
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog", classes="dialog settings"):
             yield Static(t("settings.language"), classes="dialog-question", markup=False)
-            languages = OptionList(id="settings-language")
-            show_enter(languages, "key.save", "settings.save_language", "key.save.tip")
-            yield languages
+            yield SettingList(id="settings-language")
             yield Static(
                 t("settings.theme"),
                 id="settings-theme-title",
                 classes="dialog-question",
                 markup=False,
             )
-            themes = OptionList(id="settings-theme")
-            show_enter(themes, "key.save", "settings.save_theme", "key.save.tip")
-            yield themes
-            yield Static("", id="settings-detail", markup=False)
+            yield SettingList(id="settings-theme")
+            yield HintLine(id="settings-detail")
         yield KeyBar()
 
     def on_mount(self) -> None:
@@ -105,13 +102,8 @@ class SettingsModal(DeskModal[SettingsSaved]):
             themes.add_option(Option(theme_label(name) + mark, id=name))
         themes.highlighted = self.themes.index(self._original_theme)
         languages.focus()
-        self._detail(self._scope_text())
+        self.hint.say(self._scope_text())
         self.find_scope()
-
-    def _detail(self, text: str, *, error: bool = False) -> None:
-        detail = self.query_one("#settings-detail", Static)
-        detail.update(text)
-        detail.set_class(error, "-error")
 
     def _scope_text(self) -> str:
         if self.scope is None:
@@ -128,14 +120,14 @@ class SettingsModal(DeskModal[SettingsSaved]):
         try:
             config = await asyncio.to_thread(load_config)
         except SetupError as exc:
-            self._detail(str(exc), error=True)  # saving will say it again
+            self.hint.say(str(exc), error=True)  # saving will say it again
             return
         self.written = (config.language, config.theme)
         profile = config.get(self.profile) if self.profile is not None else None
         if profile is not None and (profile.language or profile.theme):
             self.scope = profile.name
             self.written = (profile.language, profile.theme)
-            self._detail(self._scope_text())
+            self.hint.say(self._scope_text())
 
     # -- choosing --------------------------------------------------------------------------
 
@@ -174,7 +166,7 @@ class SettingsModal(DeskModal[SettingsSaved]):
         from frontdesk.config.profiles import save_settings
 
         self.busy = True
-        self._detail(t("settings.saving"))
+        self.hint.say(t("settings.saving"))
         # Unchanged and not written there yet: left out (a profile keeps following the
         # file's top level, the top level keeps following the locale).
         written_language, written_theme = self.written
@@ -196,7 +188,7 @@ class SettingsModal(DeskModal[SettingsSaved]):
             else:
                 reason, outcome = str(exc), "error:config"
             self.desk.audit_record("settings", outcome=outcome)
-            self._detail(t("settings.failed", reason=reason), error=True)
+            self.hint.say(t("settings.failed", reason=reason), error=True)
             return
         self.busy = False
         self.desk.audit_record("settings", outcome="saved")

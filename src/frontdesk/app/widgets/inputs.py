@@ -1,38 +1,74 @@
-"""Inputs that suit the counter: no cursor blink over SSH, and Enter shown in the footer.
+"""Inputs and lists that suit the counter: no cursor blink over SSH, Enter in the key bar.
 
 Enter is handled by the focused widget itself (Input.Submitted, OptionList.OptionSelected),
 never by a priority binding: a barcode scanner's burst of digits and Enter must reach the
-field in order, and only a message from the field is queued behind the digits.
+field in order, and only a message from the field is queued behind the digits. So each
+field and list that Enter acts on is a small subclass whose own Enter binding says, in the
+key bar, what Enter does there (Textual's own is hidden: "Submit" means nothing at a desk).
 """
 
 from __future__ import annotations
 
-from dataclasses import replace
+from typing import ClassVar
 
-from textual.widget import Widget
-from textual.widgets import Input
+from textual.binding import Binding, BindingType
+from textual.widgets import Input, OptionList
 
-from frontdesk.core.i18n import t
-
-
-def show_enter(widget: Widget, label_key: str, binding_id: str, tooltip_key: str = "") -> None:
-    """Show the widget's own Enter binding in the footer, as `label_key` in the user's words."""
-    for binding in widget._bindings.key_to_bindings.get("enter", []):
-        widget._bindings.key_to_bindings["enter"] = [
-            replace(
-                binding,
-                description=t(label_key),
-                tooltip=t(tooltip_key) if tooltip_key else "",
-                show=True,
-                id=binding_id,
-                key_display=None,
-            )
-        ]
-        break
+from frontdesk.app.desk import desk_app
 
 
 class DeskInput(Input):
     """`Input` whose cursor blinks only when the app says so (`App.input_cursor_blink`)."""
 
     def on_mount(self) -> None:
-        self.cursor_blink = bool(getattr(self.app, "input_cursor_blink", True))
+        self.cursor_blink = desk_app(self).input_cursor_blink
+
+
+class GuideField(DeskInput):
+    """The lookup's guide number (or card) field: Enter opens the guide (or searches)."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("enter", "submit", "key.open", id="lookup.open", tooltip="key.open.tip"),
+    ]
+
+
+class CodeField(DeskInput):
+    """The code the patient reads out: Enter validates it."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("enter", "submit", "key.validate", id="code.validate", tooltip="key.validate.tip"),
+    ]
+
+
+class DestinationField(DeskInput):
+    """A phone or e-mail the patient dictates: Enter sends the code there."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding(
+            "enter", "submit", "key.send_confirm", id="send.typed", tooltip="key.send_confirm.tip"
+        ),
+    ]
+
+
+class ReasonList(OptionList):
+    """The TISS absence reasons: Enter chooses the highlighted one."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("enter", "select", "key.choose", id="absence.choose", tooltip="key.choose.tip"),
+    ]
+
+
+class ProfileList(OptionList):
+    """The configured profiles and the local demonstration: Enter switches to one."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("enter", "select", "key.switch", id="profiles.choose", tooltip="key.switch.tip"),
+    ]
+
+
+class SettingList(OptionList):
+    """A setting's choices (the language, the theme): Enter saves the settings."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("enter", "select", "key.save", id="settings.choose", tooltip="key.save.tip"),
+    ]

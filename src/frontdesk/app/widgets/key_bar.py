@@ -13,8 +13,6 @@ lists them all) last.
 
 from __future__ import annotations
 
-from typing import NamedTuple
-
 from rich.cells import cell_len
 from rich.style import Style
 from rich.text import Text
@@ -23,19 +21,10 @@ from textual.app import RenderResult
 from textual.screen import Screen
 from textual.widget import Widget
 
+from frontdesk.app.keys import DeskKey, bar_keys
+
 HELP_ACTION = "help"
 DIM = Style(dim=True)
-
-
-class Key(NamedTuple):
-    """One key as drawn: what to press, what it does, and whether it works now."""
-
-    key: str
-    display: str
-    description: str
-    tooltip: str
-    action: str
-    enabled: bool
 
 
 class KeyBar(Widget, can_focus=False):
@@ -66,8 +55,8 @@ class KeyBar(Widget, can_focus=False):
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
-        self._keys: tuple[Key, ...] | None = None  # as last worked out (None: not yet)
-        self._spans: list[tuple[int, int, Key]] = []
+        self._keys: tuple[DeskKey, ...] | None = None  # as last worked out (None: not yet)
+        self._spans: list[tuple[int, int, DeskKey]] = []
 
     def on_mount(self) -> None:
         self.screen.bindings_updated_signal.subscribe(self, self._bindings_changed)
@@ -83,33 +72,15 @@ class KeyBar(Widget, can_focus=False):
             self._keys = keys
             self.refresh()
 
-    def keys(self) -> tuple[Key, ...]:
-        """The keys to show, one per action, in the screen's binding order."""
-        app = self.app
-        seen: set[str] = set()
-        keys: list[Key] = []
-        for active in self.screen.active_bindings.values():
-            binding = active.binding
-            if not binding.show or binding.action in seen:
-                continue
-            seen.add(binding.action)
-            keys.append(
-                Key(
-                    key=binding.key,
-                    display=app.get_key_display(binding),
-                    description=binding.description,
-                    tooltip=active.tooltip or binding.description,
-                    action=binding.action,
-                    enabled=active.enabled,
-                )
-            )
-        return tuple(keys)
+    def keys(self) -> tuple[DeskKey, ...]:
+        """The keys to show, one per action, in the user's words (`frontdesk.app.keys`)."""
+        return tuple(bar_keys(self.screen))
 
     @staticmethod
-    def fit(keys: tuple[Key, ...], width: int) -> list[Key]:
+    def fit(keys: tuple[DeskKey, ...], width: int) -> list[DeskKey]:
         """The keys that fit in `width` cells: the last ones dropped first, help kept."""
 
-        def cells(chosen: list[Key]) -> int:
+        def cells(chosen: list[DeskKey]) -> int:
             return sum(cell_len(k.display) + 1 + cell_len(k.description) + 1 for k in chosen) - 1
 
         chosen = list(keys)
@@ -127,7 +98,7 @@ class KeyBar(Widget, can_focus=False):
         key_style = self.get_component_rich_style("key-bar--key")
         description_style = self.get_component_rich_style("key-bar--description")
         line = Text(no_wrap=True, overflow="crop", end="")
-        spans: list[tuple[int, int, Key]] = []
+        spans: list[tuple[int, int, DeskKey]] = []
         for key in self.fit(keys, self.size.width):
             start = line.cell_len
             dim = Style() if key.enabled else DIM
@@ -138,7 +109,7 @@ class KeyBar(Widget, can_focus=False):
         self._spans = spans
         return line
 
-    def key_at(self, x: int) -> Key | None:
+    def key_at(self, x: int) -> DeskKey | None:
         for start, end, key in self._spans:
             if start <= x < end:
                 return key
@@ -155,4 +126,4 @@ class KeyBar(Widget, can_focus=False):
 
     def on_mouse_move(self, event: events.MouseMove) -> None:
         key = self.key_at(event.x)
-        self.tooltip = key.tooltip if key is not None else None
+        self.tooltip = (key.tooltip or key.description) if key is not None else None

@@ -10,7 +10,8 @@ from textual.app import ComposeResult
 from textual.containers import Vertical, VerticalScroll
 from textual.widgets import Static
 
-from frontdesk.app.formatting import channel_label, local_time
+from frontdesk.app.desk import desk_app
+from frontdesk.app.formatting import label, local_time
 from frontdesk.core.i18n import t
 
 if TYPE_CHECKING:
@@ -35,7 +36,7 @@ class SimState:
 def message_text(message: OutboxMessage, *, current: bool) -> Text:
     """One outbox message as the patient would read it, the code highlighted."""
     head = Text(
-        f"{channel_label(message.channel)} → {message.to} · {local_time(message.sent_at)}",
+        f"{label('channel', message.channel)} → {message.to} · {local_time(message.sent_at)}",
         style="bold" if current else "dim",
     )
     body = Text(message.body)
@@ -71,14 +72,14 @@ class SimulatorPanel(Vertical):
         self.query_one("#sim-app", Static).update(self._app_text(state))
 
     def on_mount(self) -> None:
-        self.watch(self.app, "sim_state", self.show_state)
-        self.watch(self.app, "simulator_visible", self._sync_display)
-        self.watch(self.app, "local_mode", self._sync_display)
+        desk = desk_app(self)
+        self.watch(desk, "sim_state", self.show_state)
+        self.watch(desk, "simulator_visible", self._sync_display)
+        self.watch(desk, "local_mode", self._sync_display)
 
     def _sync_display(self, _: bool) -> None:
-        self.display = bool(
-            getattr(self.app, "local_mode", False) and getattr(self.app, "simulator_visible", False)
-        )
+        desk = desk_app(self)
+        self.display = desk.local_mode and desk.simulator_visible
 
     @staticmethod
     def _messages_text(state: SimState) -> Text:

@@ -6,7 +6,7 @@ from rich.text import Text
 from textual.reactive import reactive
 from textual.widgets import Static
 
-from frontdesk.app.formatting import status_label
+from frontdesk.app.formatting import label
 from frontdesk.core.domain import GUIDE_STATUSES
 
 # Rich styles for table cells: ANSI colour names, so 16-colour terminals show them as is.
@@ -22,7 +22,7 @@ CELL_STYLES: dict[str, str] = {
 
 def status_cell(status: str) -> Text:
     """The status as a badge-like `Text` for a DataTable cell."""
-    return Text(f" {status_label(status)} ", style=CELL_STYLES.get(status, "bold"))
+    return Text(f" {label('status', status)} ", style=CELL_STYLES.get(status, "bold"))
 
 
 class StatusBadge(Static):
@@ -40,4 +40,4 @@ class StatusBadge(Static):
     def watch_status(self, status: str) -> None:
         for known in GUIDE_STATUSES:
             self.set_class(known == status, f"-{known}")
-        self.update(f" {status_label(status)} " if status else "")
+        self.update(f" {label('status', status)} " if status else "")

@@ -11,7 +11,7 @@ from textual.message import Message
 from textual.timer import Timer
 from textual.widgets import Static
 
-from frontdesk.app.formatting import channel_label, delivery_label, mmss
+from frontdesk.app.formatting import label, mmss
 from frontdesk.app.problems import attempts_text
 from frontdesk.core.i18n import t
 
@@ -145,11 +145,11 @@ class TokenPanel(Static):
         else:
             first = t(
                 "token.pending",
-                channel=channel_label(token.channel),
+                channel=label("channel", token.channel),
                 destination=token.destination or "?",
             )
         if token.delivery:
-            first += " · " + t("token.delivery", delivery=delivery_label(token.delivery))
+            first += " · " + t("token.delivery", delivery=label("delivery", token.delivery))
         parts: list[str] = []
         left = self.expires_left
         if left is not None:

@@ -18,9 +18,9 @@ from textual.app import RenderResult
 from textual.color import Color
 from textual.widget import Widget
 
+from frontdesk.app.desk import desk_app
 from frontdesk.core.i18n import t
 
-PARTS = ("hint", "insecure", "connection", "mode")
 LIGHT_ANSI = frozenset({2, 3, 6, 7})
 
 
@@ -57,7 +57,7 @@ class TopBar(Widget):
 
     def on_mount(self) -> None:
         for name in ("local_mode", "insecure", "profile_label", "health_state"):
-            self.watch(self.app, name, self._changed, init=False)
+            self.watch(desk_app(self), name, self._changed, init=False)
 
     def _changed(self, _: object) -> None:
         self.refresh()
@@ -67,16 +67,12 @@ class TopBar(Widget):
             self.place = place
             self.refresh()
 
-    @property
-    def health_state(self) -> str:
-        return str(getattr(self.app, "health_state", "checking"))
-
     def parts(self) -> dict[str, str]:
         """The texts shown on the right, by name ("" when a part is not shown)."""
-        app = self.app
-        local = bool(getattr(app, "local_mode", False))
-        state = self.health_state
-        label = str(getattr(app, "profile_label", ""))
+        desk = desk_app(self)
+        local = desk.local_mode
+        state = desk.health_state
+        label = desk.profile_label
         if state == "ok":
             health = t("app.online")
         elif state == "offline":
@@ -85,7 +81,7 @@ class TopBar(Widget):
             health = t("app.connecting")
         return {
             "hint": t("app.local_hint") if local else "",
-            "insecure": t("app.insecure") if getattr(app, "insecure", False) else "",
+            "insecure": t("app.insecure") if desk.insecure else "",
             "connection": t("app.connection", profile=label, health=health) if label else health,
             "mode": t("app.local_mode") if local else "",
         }
@@ -99,7 +95,7 @@ class TopBar(Widget):
 
     def render(self) -> RenderResult:
         style = self.get_component_rich_style
-        state = self.health_state
+        state = desk_app(self).health_state
         styles: dict[str, Style] = {
             "hint": style("top-bar--hint"),
             "insecure": on_its_background(style("top-bar--insecure")),

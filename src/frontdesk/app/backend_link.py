@@ -1,0 +1,119 @@
+"""The backend behind the desk: one client, connected and health-checked when first needed,
+the top bar's health after each request, and closing it all at the end.
+
+Nothing under `frontdesk.client` is imported before the first screen is drawn: the package
+and the client stack cost start-up time. Methods that need its exceptions import them when
+they run.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from typing import TYPE_CHECKING
+
+from frontdesk.app.state import DeskState
+from frontdesk.core.i18n import t
+
+if TYPE_CHECKING:
+    from frontdesk.app.connector import Connector
+    from frontdesk.client.client import FrontdeskClient
+    from frontdesk.client.models import Health
+    from frontdesk.config.connection import Connection
+
+UNREACHABLE_STATUSES = frozenset({502, 503, 504})  # a proxy answered; the backend did not
+WIDE_ENOUGH_FOR_SIMULATOR = 110
+
+
+def connection_label(connection: Connection) -> str:
+    """The top bar's name for a connection: "local", "unimed (Unimed Londrina)", a host."""
+    label = connection.label
+    operator = connection.operator
+    if operator and operator != label:
+        return t("app.profile_operator", profile=label, operator=operator)
+    return label
+
+
+class BackendLink(DeskState):
+    """The client (given, or built by a `Connector` on first use) and the backend's health."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._client: FrontdeskClient | None = None
+        self._connector: Connector | None = None
+        self._owns_client = True  # built here from the connector: closed here
+        self._connect_lock = asyncio.Lock()
+        self.health: Health | None = None
+
+    def link_to(self, client: FrontdeskClient | None, connector: Connector | None) -> None:
+        """Use `client` as it is (tests), or the client `connector` builds when first needed."""
+        self._client, self._connector, self._owns_client = client, connector, client is None
+
+    async def ready_client(self) -> FrontdeskClient:
+        """The client, connected and health-checked once (later callers wait for the first)."""
+        async with self._connect_lock:
+            if self._client is None:
+                assert self._connector is not None
+                try:
+                    if self._connector.preload is not None:
+                        await asyncio.to_thread(self._connector.preload)
+                    self._client = self._connector.make()
+                except Exception as exc:  # a database that will not open, a bad URL
+                    from frontdesk.client.errors import BackendUnavailable, FrontdeskClientError
+
+                    if isinstance(exc, FrontdeskClientError):
+                        raise
+                    raise BackendUnavailable(f"{type(exc).__name__}: {exc}") from exc
+            if self.health is None:
+                try:
+                    self.health = await self._client.health()
+                except Exception:
+                    self.health_state = "offline"
+                    raise
+                self._connected(self.health)
+            return self._client
+
+    def _connected(self, health: Health) -> None:
+        local = health.mode == "local"
+        self.local_mode = local
+        self.health_state = "ok"
+        if not self.profile_label and local:
+            self.profile_label = "local"
+        if local:
+            wide = self.size.width >= WIDE_ENOUGH_FOR_SIMULATOR
+            self.simulator_visible = wide if self.show_simulator is None else self.show_simulator
+        self.refresh_bindings()
+
+    def note_backend(self, trouble: BaseException | None) -> None:
+        """A request just ended: answered (`None`, or an error the backend sent) or not.
+
+        The top bar's health changes only here and in the start-up check: no polling, and
+        the reactive repaints only when the state really changes.
+        """
+        if trouble is None:
+            self.health_state = "ok"
+            return
+        from frontdesk.client import errors as e
+
+        if isinstance(trouble, e.BackendUnavailable) or (
+            isinstance(trouble, e.ServerError) and trouble.status in UNREACHABLE_STATUSES
+        ):
+            self.health_state = "offline"
+        elif isinstance(trouble, e.FrontdeskClientError):
+            self.health_state = "ok"  # it answered, if only to refuse
+
+    async def _close_connection(
+        self, client: FrontdeskClient | None, connector: Connector | None, owned: bool
+    ) -> None:
+        if client is not None and owned:
+            try:
+                await client.aclose()
+            except Exception as exc:  # closing must never raise
+                self.log.warning(f"closing the client: {exc!r}")
+        if connector is not None and connector.close is not None:
+            try:
+                connector.close()
+            except Exception as exc:
+                self.log.warning(f"closing the backend: {exc!r}")
+
+    async def on_unmount(self) -> None:
+        await self._close_connection(self._client, self._connector, self._owns_client)

@@ -1,0 +1,125 @@
+"""The flow between screens: lookup → guide → Enviar Token → code → result, and back.
+
+Screens other than the lookup are imported when first opened, so the first screen paints
+fast.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+from textual.screen import Screen
+
+from frontdesk.app.screens.lookup import LookupScreen
+from frontdesk.app.simulator_actions import SimulatorActions
+
+if TYPE_CHECKING:
+    from frontdesk.app.screens.guide import GuideScreen
+    from frontdesk.app.screens.send_token import SendKind
+    from frontdesk.client.models import Channels, Guide, Token
+
+GUIDE_SCREEN = "guide"
+
+
+class Navigation(SimulatorActions):
+    """Opens each screen of the flow; the guide screen is built once and kept."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._guide_screen: GuideScreen | None = None
+
+    def get_default_screen(self) -> Screen[Any]:
+        return LookupScreen()
+
+    def open_guide(self, guide: Guide) -> None:
+        """Show `guide` on the guide screen. The screen is built once and filled again for
+        each guide: building and styling its widgets is most of a lookup's time."""
+        from frontdesk.app.screens.guide import GuideScreen
+
+        screen = self._guide_screen
+        if screen is None or screen in self.screen_stack:
+            screen = GuideScreen(guide)
+            if self._guide_screen is None:
+                self.install_screen(screen, GUIDE_SCREEN)
+                self._guide_screen = screen
+        else:
+            screen.prepare(guide)
+        self.push_screen(screen)
+
+    def forget_screens(self) -> None:
+        """Drop the kept guide screen (a new language, a recovery) unless it is open: the
+        next guide builds a fresh one."""
+        screen = self._guide_screen
+        if screen is None or screen in self.screen_stack:
+            return  # open: a new language relabels it with the others
+        self._guide_screen = None
+        self.uninstall_screen(screen)
+        if screen.is_attached:
+            screen.remove()
+
+    def open_send_token(
+        self,
+        guide: Guide,
+        channels: Channels | None,
+        *,
+        on_sent: Callable[[SendKind, Token | None], None] | None = None,
+    ) -> None:
+        from frontdesk.app.screens.send_token import SendOutcome, SendTokenModal
+
+        def answered(outcome: SendOutcome | None) -> None:
+            if outcome is None:
+                return
+            if on_sent is not None:
+                on_sent(outcome.kind, outcome.token)
+            else:
+                self.open_code_entry(guide, outcome.token, via=outcome.kind)
+
+        self.push_screen(SendTokenModal(guide, channels), answered)
+
+    def open_code_entry(self, guide: Guide, token: Token | None, *, via: SendKind | None) -> None:
+        from frontdesk.app.screens.code_entry import CodeEntryScreen
+
+        self.settle_memory()  # the Enviar Token modal just closed
+        self.push_screen(CodeEntryScreen(guide, token, via))
+
+    def open_absence(self, guide: Guide) -> None:
+        from frontdesk.app.screens.absence import AbsenceModal
+
+        def answered(result: Guide | None) -> None:
+            if result is not None:
+                self.refresh_simulator()
+                self.show_result(result)
+
+        self.push_screen(AbsenceModal(guide), answered)
+
+    def open_history(self, guide: Guide) -> None:
+        from frontdesk.app.screens.history import HistoryScreen
+
+        self.push_screen(HistoryScreen(guide))
+
+    def show_result(self, guide: Guide) -> None:
+        from frontdesk.app.screens.result import ResultScreen
+
+        self.settle_memory()
+        self.push_screen(ResultScreen(guide))
+
+    def confirm(self, question: str, answered: Callable[[bool | None], None]) -> None:
+        from frontdesk.app.screens.confirm import ConfirmModal
+
+        self.push_screen(ConfirmModal(question), answered)
+
+    def back_to_lookup(self, *, reload: bool = False) -> None:
+        """Close every screen above the lookup and empty it for the next patient
+        (`reload`: forget its queue and load it again, from a new backend)."""
+        stack = self.screen_stack
+        lookups = [i for i, screen in enumerate(stack) if isinstance(screen, LookupScreen)]
+        keep = lookups[-1] + 1 if lookups else 1
+        for _ in range(len(stack) - keep):
+            self.pop_screen()
+        base = stack[keep - 1]
+        if isinstance(base, LookupScreen):
+            base.reset_for_next_patient()
+            if reload:
+                base.start_over()
+        self.set_timer(0.5, self.settle_memory)  # the closed screens, once they are gone

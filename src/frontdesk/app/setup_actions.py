@@ -1,0 +1,127 @@
+"""The desk's setup from inside the app: F9 switches profile (another backend), F10 sets
+the language and the theme, both applied at once."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+from textual import work
+
+from frontdesk.app.backend_link import connection_label
+from frontdesk.app.navigation import Navigation
+from frontdesk.app.screens.base import DeskModal, DeskScreen
+from frontdesk.core.i18n import Language, set_language, t
+
+if TYPE_CHECKING:
+    from frontdesk.app.connector import Connector
+    from frontdesk.config.connection import Connection
+
+
+class SetupActions(Navigation):
+    """The profile switcher and the settings, and applying what they answer."""
+
+    # Given to FrontdeskApp (see its constructor).
+    connector_for: Callable[[Connection], Connector] | None
+    allow_insecure: bool
+    fixed_language: Language | None
+    fixed_theme: str | None
+
+    def action_switch_profile(self) -> None:
+        from frontdesk.app.screens.profiles import ProfileSwitcher
+
+        if isinstance(self.screen, DeskModal):
+            return
+
+        def answered(connection: Connection | None) -> None:
+            if connection is not None:
+                self.switch_to(connection)
+
+        current = self.connection.profile if self.connection is not None else None
+        local = self.connection is None or self.connection.is_local
+        self.push_screen(
+            ProfileSwitcher(current=current, local=local, allow_insecure=self.allow_insecure),
+            answered,
+        )
+
+    @work(exclusive=True, exit_on_error=False, group="switch", description="switch profile")
+    async def switch_to(self, connection: Connection) -> None:
+        """Use `connection` from now on: the old client closed, an empty lookup, a new health
+        check, and the audit log's profile changed."""
+        if self.connector_for is None:
+            from frontdesk.app.connector import connector_for
+
+            make_connector: Callable[[Connection], Connector] = connector_for
+        else:
+            make_connector = self.connector_for
+        connector = make_connector(connection)
+        for screen in self.screen_stack:
+            self.workers.cancel_node(screen)  # nothing in flight on the old client
+        for group in ("simulator", "simulator-sac", "simulator-clock"):
+            self.workers.cancel_group(self, group)
+        async with self._connect_lock:
+            old = (self._client, self._connector, self._owns_client)
+            self._client, self._connector, self._owns_client = None, connector, True
+            self.health = None
+        await self._close_connection(*old)
+        self.connection = connection
+        if self.audit is not None:
+            self.audit.profile = connection.label
+        self.thaw_memory()
+        self.current_guide = None
+        self._sac_codes = {}
+        self.local_mode = False
+        self.health_state = "checking"
+        self.profile_label = connection_label(connection)
+        self.insecure = connection.insecure
+        self.audit_record("profile_switch", outcome="ok")
+        self.back_to_lookup(reload=True)  # the screens above it leave the stack at once
+        language = self.fixed_language or connection.language  # the profile's own, if any
+        await self.apply_settings(language, self.fixed_theme or connection.theme)
+        self.notify(t("profiles.switched", name=connection.display_name), timeout=4)
+
+    def action_settings(self) -> None:
+        from frontdesk.app.screens.settings import SettingsModal, SettingsSaved
+
+        if isinstance(self.screen, DeskModal):
+            return
+
+        async def apply(saved: SettingsSaved) -> None:
+            await self.apply_settings(saved.language, saved.theme)
+            self.notify(t("settings.saved", path=saved.path), timeout=6)  # in the new words
+
+        def answered(saved: SettingsSaved | None) -> None:
+            if saved is not None:
+                self.run_worker(
+                    apply(saved), group="settings", exit_on_error=False, description="settings"
+                )
+
+        profile = self.connection.profile if self.connection is not None else None
+        self.push_screen(SettingsModal(profile=profile), answered)
+
+    def _use_theme(self, theme: str | None) -> None:
+        """Use `theme` (from the config or FRONTDESK_THEME); an unknown name is said, once,
+        and the current theme stays."""
+        if not theme or theme == self.theme:
+            return
+        if theme in self.available_themes:
+            self.theme = theme
+            return
+        names = ", ".join(sorted(self.available_themes))
+        self.notify(
+            t("app.unknown_theme", name=theme, themes=names), severity="warning", timeout=15
+        )
+
+    async def apply_settings(self, language: Language | None, theme: str | None) -> None:
+        """Apply a language and a theme now (None: keep the current one). A new language
+        redraws every open screen in it."""
+        self._use_theme(theme)
+        if language is None or language == self.lang:
+            return
+        set_language(language)
+        self.lang = language
+        self.forget_screens()
+        for screen in list(self.screen_stack):
+            if isinstance(screen, DeskScreen) and screen.is_attached:
+                await screen.relabel()
+        self.refresh_bindings()
