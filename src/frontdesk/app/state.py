@@ -48,6 +48,8 @@ class DeskState(App[int]):
         self.current_guide: Guide | None = None  # the guide on screen (the simulator's)
         self._audit_warned = False
         self._frozen = False
+        # Set once the first frame is on the terminal (Textual's Ready event).
+        self.first_frame_shown = False
 
     # -- the audit log -----------------------------------------------------------------------
 
@@ -101,6 +103,12 @@ class DeskState(App[int]):
         if freeze and not self._frozen:
             gc.freeze()
             self._frozen = True
+        self.resume_collector()
+
+    def resume_collector(self) -> None:
+        """The cyclic collector back on after the start-up pause (`frontdesk.cli.app.run_app`)."""
+        if self.tidy_memory and not gc.isenabled():
+            gc.enable()
 
     def thaw_memory(self) -> None:
         """Start-up objects may become garbage now (another backend, a recovery)."""

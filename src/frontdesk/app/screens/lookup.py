@@ -103,8 +103,10 @@ class LookupScreen(DeskScreen[None]):
         # No loading indicator at start: "Carregando a fila…" says it, and the indicator's
         # animation (a widget and a 16 fps timer) would slow the first frame on a thin client.
         self.query_one("#lookup-input", Input).focus()
-        # Connect (and import the backend) only once the first screen is on the terminal.
-        self.call_after_refresh(self.load_queue)
+        # Connect (and import the backend) only once the first screen is on the terminal:
+        # the app starts the first lookup's load on Ready (its first frame written).
+        if self.desk.first_frame_shown:
+            self.call_after_refresh(self.load_queue)
 
     def on_screen_resume(self) -> None:
         super().on_screen_resume()
