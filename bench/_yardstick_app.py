@@ -17,9 +17,7 @@ from textual.widgets import DataTable, Footer, Header, Input
 NAMES = ("Maria Aparecida Souza", "João Pedro Oliveira", "Ana Beatriz Lima", "Luíza Ferreira")
 STATUSES = ("AGUARDANDO TOKEN", "EM ANÁLISE", "AUTORIZADA", "NEGADA")
 TYPES = ("Odonto", "Consulta", "SP/SADT")
-ROWS = [
-    (f"20261122{i:05d}", STATUSES[i % 4], NAMES[i % 4], TYPES[i % 3]) for i in range(17, 67)
-]
+ROWS = [(f"20261122{i:05d}", STATUSES[i % 4], NAMES[i % 4], TYPES[i % 3]) for i in range(17, 67)]
 FIRST_SCREEN = ("Número da guia", "Maria Aparecida Souza", "Ajuda")  # Input, a row, the footer
 
 

@@ -48,9 +48,11 @@ demo queue. The same is timed on a minimal Textual app that pushes a screen with
 a DataTable and a Footer: Textual's own cost on this machine, for scale.
 
 It prints each figure as a median with its min–max, the ratios app/minimal (and
-app/yardstick), and PASS/FAIL per budget of docs/performance.md: first screen ≤ 1.2×, the
-complete screen ≤ 1.3× and peak memory after the flow ≤ 1.3× the minimal app, idle output
-0 B/s with the cursor not blinking, lookup p95 ≤ 50 ms. Measure a non-editable install
+app/yardstick), and PASS/FAIL per budget of docs/performance.md: first screen ≤ 1.2× the
+minimal app and the yardstick, the complete screen ≤ 1.3× the yardstick (issue 8 states it
+against that yardstick; the minimal app draws its rows without a backend, so that ratio is
+shown beside it), peak memory after the flow ≤ 1.3× the minimal app, idle output 0 B/s with
+the cursor not blinking, lookup p95 ≤ 50 ms. Measure a non-editable install
 (`pip install .` into a fresh venv, then that venv's python runs this file): an editable
 install run without bytecode (PYTHONDONTWRITEBYTECODE=1, as on some machines) compiles
 frontdesk's sources at every start, and its first screen measured 1.8×; the report says
@@ -1290,10 +1292,20 @@ def print_report(result: dict[str, Any]) -> bool:
             first_ratio <= BUDGET_FIRST,
         )
     )
+    yard_first = yard["first_median_ms"] if yard["runs"] else float("nan")
     checks.append(
         (
-            f"complete screen (queue, every key) ≤ {BUDGET_COMPLETE}× minimal: {ready_ratio:.2f}×",
-            ready_ratio <= BUDGET_COMPLETE,
+            f"first screen ≤ {BUDGET_FIRST}× issue 8's yardstick: "
+            f"{app['first_median_ms'] / yard_first:.2f}×",
+            app["first_median_ms"] / yard_first <= BUDGET_FIRST,
+        )
+    )
+    checks.append(
+        (
+            f"complete screen (queue, every key) ≤ {BUDGET_COMPLETE}× issue 8's yardstick: "
+            f"{app['ready_median_ms'] / yard_first:.2f}× (the minimal app, which draws its rows "
+            f"without a backend: {ready_ratio:.2f}×)",
+            app["ready_median_ms"] / yard_first <= BUDGET_COMPLETE,
         )
     )
     checks.append(
@@ -1324,13 +1336,6 @@ def print_report(result: dict[str, Any]) -> bool:
         f"  info  bytes for the whole flow: {app['flow_bytes_median']:.0f} B "
         f"({mini['flow_bytes_median']:.0f} B for the minimal app's 26 keys)"
     )
-    if yard["runs"]:
-        print(
-            f"  info  against issue 8's yardstick (Header, Input, 50-row DataTable, Footer): "
-            f"first screen {app['first_median_ms'] / yard['first_median_ms']:.2f}×, complete "
-            f"{app['ready_median_ms'] / yard['first_median_ms']:.2f}×, peak RSS at complete "
-            f"{app['hwm_ready_kb_median'] / yard['hwm_ready_kb_median']:.2f}×"
-        )
     all_ok = all(ok for _, ok in checks) and bool(app["runs"]) and bool(mini["runs"])
     print(f"BUDGETS: {'PASS' if all_ok else 'FAIL'}")
     imports = result.get("imports")
