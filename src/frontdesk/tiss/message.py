@@ -11,7 +11,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone, tzinfo
 from typing import Final
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from lxml import etree
 
@@ -22,6 +24,28 @@ from frontdesk.tiss.models import Header, Party, Prestador
 
 NS: Final = f"{{{NAMESPACE}}}"
 NSMAP: Final = {"ans": NAMESPACE}
+
+
+def _sao_paulo() -> tzinfo:
+    """America/Sao_Paulo; where the system has no zone data (Windows without the tzdata
+    package), UTC-03:00, which is the same since Brazil ended daylight saving in 2019."""
+    try:
+        return ZoneInfo("America/Sao_Paulo")
+    except ZoneInfoNotFoundError:
+        return timezone(timedelta(hours=-3), "-03")
+
+
+SAO_PAULO: Final = _sao_paulo()
+
+
+def sao_paulo_now() -> datetime:
+    return datetime.now(SAO_PAULO)
+
+
+def stamp(moment: datetime) -> tuple[str, str]:
+    """(dataRegistroTransacao, horaRegistroTransacao) of `moment`, in São Paulo's time."""
+    local = moment.astimezone(SAO_PAULO)
+    return local.strftime("%Y-%m-%d"), local.strftime("%H:%M:%S")
 
 
 @dataclass(frozen=True)
