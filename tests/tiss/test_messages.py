@@ -99,8 +99,9 @@ def test_procedure_requests_are_valid_and_read_back(make: object) -> None:
     built = build_procedures(
         header, REGISTRO_ANS, PRESTADOR, request, today="2026-11-18", cnes="1234567"
     )
-    registro, read = read_procedures(valid(built))
-    assert registro == REGISTRO_ANS
+    query = read_procedures(valid(built))
+    assert (query.registro_ans, query.malformed_proof) == (REGISTRO_ANS, False)
+    read = query.request
     if read.__class__.__name__ == "SpSadtRequest":
         assert read == replace(request, requested_on="2026-11-18")
         executor = find(built, PROCEDURES.request_body, "solicitacaoSP-SADT", "dadosExecutante")

@@ -49,6 +49,16 @@ class EligibilityQuery:
     card: str
     proof: TokenProof | None
     identification: str | None = None
+    malformed_proof: bool = False  # a code the schema allows but no code can be (spaces…)
+
+
+@dataclass(frozen=True)
+class ProcedureQuery:
+    """A SolicitacaoProcedimento as the operator reads it."""
+
+    registro_ans: str
+    request: SpSadtRequest | OdontoRequest
+    malformed_proof: bool = False
 
 
 @dataclass(frozen=True)
@@ -77,15 +87,19 @@ def _add_proof(parent: etree._Element, proof: TokenProof | None) -> None:
     add_optional(parent, "codValidacao", proof.code)
 
 
-def _read_proof(parent: etree._Element) -> TokenProof | None:
-    """The code or reason of a request; TissInputError for one TISS allows but we refuse."""
+def _read_proof(parent: etree._Element) -> tuple[TokenProof | None, bool]:
+    """The code or reason of a request, and whether it was one the schema allows but no
+    code can be (spaces, accents: then no proof is returned)."""
     code = text(parent, "codValidacao")
     reason = text(parent, "ausenciaCodValidacao")
-    if code is None and reason is None:
-        return None
-    if code is not None:
-        return TokenProof(code=code)
-    return TokenProof(reason=reason)
+    try:
+        if code is not None:
+            return TokenProof(code=code), False
+        if reason is not None:
+            return TokenProof(reason=reason), False
+    except TissInputError:
+        return None, True
+    return None, False
 
 
 def _money(value: Decimal) -> str:
@@ -135,11 +149,13 @@ def read_eligibility(message: etree._Element) -> EligibilityQuery:
     assert body is not None  # schema-valid
     prestador = read_prestador(find(body, "dadosPrestador"))
     assert prestador is not None
+    proof, malformed = _read_proof(body)
     return EligibilityQuery(
         prestador=prestador,
         card=text(body, "numeroCarteira") or "",
-        proof=_read_proof(body),
+        proof=proof,
         identification=text(body, "tipoIdent"),
+        malformed_proof=malformed,
     )
 
 
@@ -233,8 +249,8 @@ def _odonto(node: etree._Element, registro_ans: str, r: OdontoRequest) -> None:
     add(node, "valorTotalProc", _money(r.total))
 
 
-def read_procedures(message: etree._Element) -> tuple[str, SpSadtRequest | OdontoRequest]:
-    """(registroANS, the request) of a received SolicitacaoProcedimento.
+def read_procedures(message: etree._Element) -> ProcedureQuery:
+    """A received SolicitacaoProcedimento.
 
     Internação and prorrogação requests are schema-valid but not spoken here:
     `TissInputError("solicitacaoProcedimento", …)`.
@@ -243,14 +259,18 @@ def read_procedures(message: etree._Element) -> tuple[str, SpSadtRequest | Odont
     assert body is not None
     sp = find(body, "solicitacaoSP-SADT")
     if sp is not None:
-        return text(sp, "cabecalhoSolicitacao", "registroANS") or "", _read_sp_sadt(sp)
+        proof, malformed = _read_proof(sp)
+        registro = text(sp, "cabecalhoSolicitacao", "registroANS") or ""
+        return ProcedureQuery(registro, _read_sp_sadt(sp, proof), malformed)
     odonto = find(body, "solicitacaoOdontologia")
     if odonto is not None:
-        return text(odonto, "registroANS") or "", _read_odonto(odonto)
+        proof, malformed = _read_proof(odonto)
+        registro = text(odonto, "registroANS") or ""
+        return ProcedureQuery(registro, _read_odonto(odonto, proof), malformed)
     raise TissInputError("solicitacaoProcedimento", "only SP/SADT and odontologia are handled")
 
 
-def _read_sp_sadt(node: etree._Element) -> SpSadtRequest:
+def _read_sp_sadt(node: etree._Element, proof: TokenProof | None) -> SpSadtRequest:
     professional = find(node, "dadosSolicitante", "profissionalSolicitante")
     assert professional is not None
     procedures = tuple(
@@ -263,7 +283,7 @@ def _read_sp_sadt(node: etree._Element) -> SpSadtRequest:
     return SpSadtRequest(
         guide_number=text(node, "cabecalhoSolicitacao", "numeroGuiaPrestador") or "",
         card=text(node, "dadosBeneficiario", "numeroCarteira") or "",
-        proof=_read_proof(node),
+        proof=proof,
         procedures=procedures,
         requester_name=text(node, "dadosSolicitante", "nomeContratadoSolicitante") or "",
         professional=Professional(
@@ -281,7 +301,7 @@ def _read_sp_sadt(node: etree._Element) -> SpSadtRequest:
     )
 
 
-def _read_odonto(node: etree._Element) -> OdontoRequest:
+def _read_odonto(node: etree._Element, proof: TokenProof | None) -> OdontoRequest:
     procedures = tuple(
         _read_procedure(
             find(item, "procSolic"),
@@ -298,7 +318,7 @@ def _read_odonto(node: etree._Element) -> OdontoRequest:
     return OdontoRequest(
         guide_number=text(node, "numeroGuiaPrestador") or "",
         card=text(node, "numeroCarteira") or "",
-        proof=_read_proof(node),
+        proof=proof,
         procedures=procedures,
         plan=text(node, "planoBeneficiario") or "",
         team=DentalTeam(
