@@ -81,10 +81,10 @@ def test_the_login_defaults_to_the_prestador_code() -> None:
 
 def test_sequences_survive_a_restart_and_are_kept_per_scope(tmp_path: Path) -> None:
     path = tmp_path / "data" / "tiss-sequence.sqlite3"
-    first = SequenceFile(path)
+    first = SequenceFile(path, start=lambda: 0)
     assert [first.next("999999:codigo:123456") for _ in range(3)] == ["1", "2", "3"]
     assert first.next("888888:codigo:123456") == "1"
-    restarted = SequenceFile(path)
+    restarted = SequenceFile(path)  # a random start applies to new counters only
     assert restarted.next("999999:codigo:123456") == "4"
     if os.name == "posix":
         assert path.stat().st_mode & 0o777 == 0o600
@@ -96,7 +96,7 @@ def test_sequences_are_unique_across_threads(tmp_path: Path) -> None:
     lock = threading.Lock()
 
     def draw() -> None:
-        mine = [SequenceFile(path).next("s") for _ in range(20)]
+        mine = [SequenceFile(path, start=lambda: 0).next("s") for _ in range(20)]
         with lock:
             drawn.extend(mine)
 
@@ -106,6 +106,14 @@ def test_sequences_are_unique_across_threads(tmp_path: Path) -> None:
     for thread in threads:
         thread.join()
     assert sorted(drawn, key=int) == [str(n) for n in range(1, 81)]
+
+
+def test_new_counters_start_far_apart_so_two_desks_do_not_collide(tmp_path: Path) -> None:
+    desks = [SequenceFile(tmp_path / f"desk{n}.sqlite3") for n in range(2)]
+    first = [int(desk.next("999999:codigo:123456")) for desk in desks]
+    assert all(1 <= value <= 10**11 for value in first)
+    assert first[0] != first[1]  # equal only with probability 1e-11
+    assert int(desks[0].next("999999:codigo:123456")) == first[0] + 1
 
 
 def test_a_sequence_fits_twelve_digits_and_wraps() -> None:
