@@ -255,7 +255,13 @@ class TissClient:
             try:
                 element = await self._exchange(operation, url, body)
             except (TissUnavailable, TransportLost) as failure:
-                outcome = "timeout" if isinstance(failure, TissTimeout) else "unavailable"
+                outcome = (
+                    "lost"  # it may have arrived: its answer did not
+                    if isinstance(failure, TransportLost)
+                    else "timeout"
+                    if isinstance(failure, TissTimeout)
+                    else "unavailable"
+                )
                 self._log(operation, sequence, outcome, started)
                 if attempt + 1 < tries:
                     await self._sleep(BACKOFF[min(attempt, len(BACKOFF) - 1)])
