@@ -279,3 +279,15 @@ async def test_bad_input_is_refused_before_anything_is_sent(operator: LocalTiss)
         with pytest.raises(TissInputError, match="numeroCarteira"):
             await client.check_eligibility("0" * 21, TokenProof.of_reason("01"))
     assert recorder.calls == []
+
+
+async def test_when_the_status_query_fails_too_the_outcome_is_unknown(operator: LocalTiss) -> None:
+    guide, card = awaiting(operator, ANA, "sp_sadt")
+    recorder = Recorder(operator.transport(), script={SP: ["lose"], STATUS: ["refuse"] * 3})
+    async with operator.client(recorder=recorder) as client:
+        with pytest.raises(OutcomeUnknown, match="status query failed too"):
+            await client.request_procedures(
+                replace(sp_sadt(guide, TokenProof.of_reason("01")), card=card)
+            )
+    assert recorder.calls == [SP, STATUS, STATUS, STATUS]  # the status retried, never the SP
+    assert operator.transactions(SP) == 1

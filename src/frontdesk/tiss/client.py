@@ -263,7 +263,7 @@ class TissClient:
                     else "unavailable"
                 )
                 self._log(operation, sequence, outcome, started)
-                if attempt + 1 < tries:
+                if attempt + 1 < tries and getattr(failure, "retryable", True):
                     await self._sleep(BACKOFF[min(attempt, len(BACKOFF) - 1)])
                     continue
                 if isinstance(failure, TransportLost) and retry:
@@ -289,7 +289,7 @@ class TissClient:
         except TransportFailure as failure:
             if failure.sent:
                 raise TransportLost(failure.detail) from None
-            raise TissUnavailable(failure.detail) from None
+            raise TissUnavailable(failure.detail, retryable=failure.retryable) from None
         return self._accept(operation, reply)
 
     def _accept(self, operation: Operation, reply: HttpReply) -> etree._Element:

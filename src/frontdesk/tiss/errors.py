@@ -54,11 +54,15 @@ class InvalidReply(TissError):
 
 
 class TissUnavailable(TissError):
-    """The operator's web service could not be reached or did not answer properly."""
+    """The operator's web service could not be reached or did not answer properly.
 
-    def __init__(self, detail: str, *, status: int | None = None) -> None:
+    `retryable`: False when trying again cannot help (an untrusted TLS certificate).
+    """
+
+    def __init__(self, detail: str, *, status: int | None = None, retryable: bool = True) -> None:
         self.detail = detail
         self.status = status
+        self.retryable = retryable
         super().__init__(detail)
 
 

@@ -27,11 +27,13 @@ class HttpReply:
 
 
 class TransportFailure(Exception):
-    """No usable HTTP answer. `sent`: the request may have reached the operator."""
+    """No usable HTTP answer. `sent`: the request may have reached the operator;
+    `retryable`: False when trying again cannot help (TLS verification failed)."""
 
-    def __init__(self, detail: str, *, sent: bool) -> None:
+    def __init__(self, detail: str, *, sent: bool, retryable: bool = True) -> None:
         self.detail = detail
         self.sent = sent
+        self.retryable = retryable
         super().__init__(detail)
 
 
@@ -117,7 +119,9 @@ class HttpxTransport:
         except httpx.TimeoutException as error:
             raise TransportTimeout(_describe(error), sent=True) from None
         except (httpx.ConnectError, httpx.InvalidURL, httpx.UnsupportedProtocol) as error:
-            raise TransportFailure(_describe(error), sent=False) from None
+            detail = _describe(error)
+            retryable = not detail.startswith("TLS") and not isinstance(error, httpx.InvalidURL)
+            raise TransportFailure(detail, sent=False, retryable=retryable) from None
         except httpx.HTTPError as error:
             raise TransportFailure(_describe(error), sent=True) from None
 
