@@ -3,10 +3,12 @@
 The layers' static rules are import-linter contracts (pyproject.toml); this checks what is
 really in `sys.modules` after each path runs, lazy imports included:
 
-- headless layers (core, backend, client, config, doctor) and the technician's commands load
-  neither textual nor rich;
+- headless layers (core, backend, client, tiss, config, doctor) and the technician's commands
+  load neither textual nor rich;
 - local mode (the embedded backend, a whole send/validate) loads neither httpx nor a web
-  framework;
+  framework, nor the TISS stack (lxml, frontdesk.tiss);
+- the local backend's app, as `frontdesk serve` builds it, loads the TISS stack only with the
+  first TISS request;
 - the first screen loads neither the client, the backend nor httpx;
 - a remote profile loads httpx and the client, never the server side.
 """
@@ -28,11 +30,12 @@ WEB = ("starlette", "anyio", "sniffio", "httpx", "httpcore", "h11", "uvicorn")
 
 HEADLESS_IMPORTS = """
 import pkgutil, importlib, frontdesk
-for package in ("core", "backend", "client", "config", "doctor"):
+for package in ("core", "backend", "client", "tiss", "config", "doctor"):
     module = importlib.import_module(f"frontdesk.{package}")
     for info in pkgutil.walk_packages(module.__path__, f"frontdesk.{package}."):
         importlib.import_module(info.name)
 import frontdesk.cli, frontdesk.cli.serve, frontdesk.cli.setup, frontdesk.cli.doctor
+import frontdesk.cli.tiss
 """
 
 TOOLS = """
@@ -75,6 +78,34 @@ RESULT = asyncio.run(main())
 """
 
 FIRST_SCREEN = "import frontdesk.cli.app, frontdesk.app.app"
+
+SERVE_APP = """
+import asyncio
+from frontdesk.backend.local import open_backend
+from frontdesk.backend.server import create_app
+from frontdesk.cli import build_parser
+
+build_parser().parse_args(["tiss", "elegibilidade", "--profile", "p", "--card", "1",
+                           "--reason", "01"])
+app = create_app(open_backend(":memory:"), api_key="key")
+before = sorted(sys.modules)
+
+async def post(path, body):
+    sent = []
+    messages = [{"type": "http.request", "body": body, "more_body": False}]
+    async def receive():
+        return messages.pop(0) if messages else {"type": "http.disconnect"}
+    async def send(message):
+        sent.append(message)
+    scope = {"type": "http", "method": "POST", "path": path, "raw_path": path.encode(),
+             "query_string": b"", "headers": [(b"content-type", b"text/xml")]}
+    await app(scope, receive, send)
+    return sent[0]["status"]
+
+status = asyncio.run(post("/v1/tiss/v4.01.00/tissVerificaElegibilidade", b"<x/>"))
+RESULT = {"before": [m for m in before if m.split(".")[0] == "lxml" or
+                     m.startswith("frontdesk.tiss")], "status": status}
+"""
 
 REMOTE = """
 from pathlib import Path
@@ -128,6 +159,16 @@ def test_local_mode_loads_no_httpx_and_no_web_framework() -> None:
         "rejected": [422, "invalid_code", 4],
     }
     assert tops(modules, WEB) == []
+    assert tops(modules, UI) == []
+    assert tops(modules, ("lxml",)) == []
+    assert sorted(m for m in modules if m.startswith("frontdesk.tiss")) == []
+
+
+def test_the_served_app_loads_the_tiss_stack_only_with_the_first_tiss_request() -> None:
+    modules, result = loaded_after("import sys\n" + SERVE_APP, Path.cwd())
+    assert result == {"before": [], "status": 500}  # a SchemaInvalido fault, from lxml
+    assert "lxml.etree" in modules and "frontdesk.tiss.schema" in modules
+    assert "frontdesk.tiss.client" not in modules  # the server never loads the client
     assert tops(modules, UI) == []
 
 

@@ -185,7 +185,7 @@ def test_contract_paths_are_exactly_the_documented_ones() -> None:
         (method, path)
         for method, path in re.findall(r"`(GET|POST|PUT|PATCH|DELETE) (/v1/[^`\s?]*)", text)
     }
-    assert len(in_contract) == 14
+    assert len(in_contract) == 15
     assert documented_paths() == in_contract
 
 

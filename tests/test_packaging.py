@@ -43,3 +43,12 @@ def test_the_wheel_carries_no_tests_or_databases(wheel: zipfile.ZipFile) -> None
     for name in wheel.namelist():
         assert not name.startswith("tests/"), name
         assert not name.endswith((".sqlite3", ".db", ".key")), name
+
+
+def test_the_wheel_ships_the_tiss_schemas(wheel: zipfile.ZipFile) -> None:
+    names = set(wheel.namelist())
+    source = ROOT / "src" / "frontdesk" / "tiss" / "schemas" / "4.01.00"
+    shipped = sorted(p.name for p in source.iterdir() if p.suffix in (".xsd", ".wsdl"))
+    assert len(shipped) == 19
+    for name in shipped:
+        assert f"frontdesk/tiss/schemas/4.01.00/{name}" in names, f"{name} is missing"

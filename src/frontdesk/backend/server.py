@@ -28,6 +28,7 @@ from frontdesk.backend.http import (
 )
 from frontdesk.backend.service import LocalBackend, Problem
 from frontdesk.backend.store import StoredResponse
+from frontdesk.backend.tiss.routes import tiss_routes
 
 MAX_BODY = 16 * 1024
 IDEMPOTENCY_TTL = 24 * 3600
@@ -321,6 +322,7 @@ def create_app(backend: LocalBackend, *, api_key: str, log_access: bool = True) 
         api.route("/v1/_local/sac-code", sac_code, method="POST", replay=False),
         api.route("/v1/_local/clock", clock, method="POST"),
     ]
+    routes += tiss_routes(api, b, api_key)  # the local TISS operator (backend/tiss/)
     return HttpApp(
         routes,
         not_found=_not_found,

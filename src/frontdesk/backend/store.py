@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from frontdesk.backend.engine import Challenge
+from frontdesk.backend.tiss.records import TISS_TABLES
 
 MEMORY = ":memory:"
 
@@ -177,6 +178,8 @@ MIGRATIONS: tuple[str, ...] = (
     );
     CREATE INDEX responses_created ON responses(created_at);
     """,
+    # 1 -> 2: the local TISS operator's own tables (backend/tiss/records.py).
+    TISS_TABLES,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -293,6 +296,11 @@ class SqliteStore:
 
     def secret_key(self) -> bytes:
         return self._key
+
+    def connection(self) -> sqlite3.Connection:
+        """The connection, for modules keeping their own tables in this database (the local
+        TISS operator's records); use it only inside `transaction()`."""
+        return self._conn
 
     def is_empty(self) -> bool:
         return self._conn.execute("SELECT 1 FROM guides LIMIT 1").fetchone() is None

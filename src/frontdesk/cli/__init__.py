@@ -69,9 +69,11 @@ def build_parser() -> argparse.ArgumentParser:
         help="log one line per request: route, guide, status, time (never bodies)",
     )
 
+    from frontdesk.cli import tiss
     from frontdesk.cli.setup import add_parsers
 
     add_parsers(sub)  # login, logout, profiles, doctor, audit
+    tiss.add_parser(sub)  # tiss elegibilidade, tiss login (frontdesk.cli.tiss)
     return parser
 
 
@@ -79,6 +81,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
+        if getattr(args, "run", None) is not None:  # a subcommand that names its own runner
+            return int(args.run(args))
         if args.command == "serve":
             from frontdesk.cli.serve import run_server
 

@@ -24,7 +24,7 @@ LANGUAGES: Final[tuple[Language, ...]] = ("pt", "en")
 Catalog = Mapping[str, tuple[str, str]]
 
 # A key's first segment -> the module holding it; any other segment lives in DEFAULT_CATALOG.
-CATALOG_OF_PREFIX: Final[dict[str, str]] = {}
+CATALOG_OF_PREFIX: Final[dict[str, str]] = {"tiss": "tiss"}
 DEFAULT_CATALOG: Final = "desk"
 
 _current: Language | None = None

@@ -1,0 +1,246 @@
+"""The local TISS operator's front door: every message checked, then answered once.
+
+A request is read with `frontdesk.tiss.safexml` (no DTD, no entities) and checked in this
+order, each failure answered with its standard SOAP Fault (HTTP 500):
+
+1. a SOAP envelope holding this service's request, valid against the schemas: else
+   `SchemaInvalido` (a DTD, an XXE or an entity bomb too: refused unread);
+2. `Padrao` 4.01.00: else `VersaoInvalida`;
+3. `destino` is this operator's registro ANS: else `DestinatarioInvalido`;
+4. `origem` is the prestador it knows: else `RemetenteInvalido`;
+5. login = the prestador's code and password = MD5 of the backend's API key: else
+   `LoginInvalido` (compared in constant time);
+6. the epílogo hash matches the contents (item 115): else `HashInvalido`.
+
+Then, in one store transaction: a (prestador, sequencialTransacao) already answered gets the
+same answer again (the same bytes) if the request is the same (same hash), glosa 3167
+SEQUENCIAL INVÁLIDO if it is not; a new one is answered by `answers` and kept. Every
+answer is schema-valid and hashed. The log names the service, the outcome and the
+sequence number, never a message, a card, a code or a password.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import logging
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime
+from typing import cast
+
+from lxml import etree
+
+from frontdesk.backend.service import LocalBackend
+from frontdesk.backend.tiss.answers import Answers, Kind
+from frontdesk.backend.tiss.identity import LOGIN, PRESTADOR_CODE, REGISTRO_ANS
+from frontdesk.backend.tiss.records import Connected, TissRecords
+from frontdesk.tiss import VERSION
+from frontdesk.tiss.errors import InvalidReply, TissError, TissInputError, UnsafeXml
+from frontdesk.tiss.hashing import message_hash, same_hash
+from frontdesk.tiss.message import (
+    CANCEL,
+    ELIGIBILITY,
+    OPERATIONS,
+    PROCEDURES,
+    STATUS,
+    Operation,
+    q,
+    read_header,
+    stamp,
+    text,
+)
+from frontdesk.tiss.models import Header, OdontoRequest, Party, Prestador
+from frontdesk.tiss.replies import (
+    build_authorization_reply,
+    build_cancel_reply,
+    build_eligibility_reply,
+    build_refusal,
+    glosa,
+)
+from frontdesk.tiss.requests import read_cancel, read_eligibility, read_procedures, read_status
+from frontdesk.tiss.schema import errors_of
+from frontdesk.tiss.soap import body_of, envelope, fault_envelope
+
+log = logging.getLogger("frontdesk.server")
+
+
+@dataclass(frozen=True)
+class Answer:
+    """An HTTP answer: status and SOAP body; `outcome` is what the access log says."""
+
+    status: int
+    body: bytes
+    outcome: str
+
+
+class Fault(Exception):
+    def __init__(self, code: str, detail: str) -> None:
+        self.code = code
+        self.detail = detail
+        super().__init__(f"{code}: {detail}")
+
+
+class LocalOperator:
+    """Answers the four TISS services for `backend`; `password_md5` is MD5(API key)."""
+
+    def __init__(self, backend: LocalBackend, password_md5: str) -> None:
+        self.backend = backend
+        self._password_md5 = password_md5.lower().encode()
+        store = backend.store
+        if not callable(getattr(store, "connection", None)):
+            raise TypeError("the local TISS operator needs a store that lends its connection")
+        self.records = TissRecords(cast(Connected, store))
+        self.answers = Answers(backend, self.records)
+
+    def handle(self, service: str, body: bytes, content_type: str | None) -> Answer:
+        """The answer to one POST on `service` (a WSDL service name it speaks)."""
+        operation = OPERATIONS[service]
+        try:
+            message, header = self._checked(operation, body, content_type)
+            return self._answer(operation, message, header)
+        except Fault as fault:
+            log.warning("TISS %s refused: %s", service, fault.code)
+            return Answer(500, fault_envelope(fault.code, fault.detail), f"fault:{fault.code}")
+        except Exception as error:  # never a traceback or its text to a caller, or to the log
+            log.error("TISS %s failed: %s", service, type(error).__name__)
+            return Answer(
+                500,
+                fault_envelope("ErroInesperadoServidor", "the operator failed; try again"),
+                "fault:ErroInesperadoServidor",
+            )
+
+    # -- the checks ---------------------------------------------------------------------------
+
+    def _checked(
+        self, operation: Operation, body: bytes, content_type: str | None
+    ) -> tuple[etree._Element, Header]:
+        from frontdesk.tiss.safexml import charset_of
+
+        try:
+            message = body_of(body, charset=charset_of(content_type))
+        except (UnsafeXml, InvalidReply) as error:
+            raise Fault("SchemaInvalido", f"not a TISS SOAP message: {error}") from None
+        except TissError:  # a Fault sent to the operator
+            raise Fault("SchemaInvalido", "a SOAP Fault is not a request") from None
+        if message.tag != q(operation.request):
+            raise Fault("SchemaInvalido", f"{operation.service} takes {operation.request}")
+        problems = errors_of(message)
+        if problems:
+            raise Fault("SchemaInvalido", "; ".join(problems)[:400])
+        header = read_header(message)
+        if header.version != VERSION:
+            raise Fault("VersaoInvalida", f"this operator speaks TISS {VERSION}")
+        if header.destination.registro_ans != REGISTRO_ANS:
+            raise Fault("DestinatarioInvalido", f"this operator is registro ANS {REGISTRO_ANS}")
+        if header.origin.prestador != Prestador("codigo", PRESTADOR_CODE):
+            raise Fault("RemetenteInvalido", "unknown prestador")
+        given = (header.password_digest or "").strip().lower().encode()
+        login_ok = hmac.compare_digest(given, self._password_md5)
+        if header.login != LOGIN or not login_ok:
+            raise Fault("LoginInvalido", "login or password not accepted")
+        if not same_hash(text(message, "hash") or "", message_hash(message, strict=False)):
+            raise Fault("HashInvalido", "the epílogo hash does not match the contents")
+        return message, header
+
+    # -- the answer ---------------------------------------------------------------------------
+
+    def _answer(self, operation: Operation, message: etree._Element, header: Header) -> Answer:
+        prestador = header.origin.prestador
+        assert prestador is not None
+        who = f"{prestador.kind}:{prestador.value}"
+        digest = (text(message, "hash") or "").strip().lower()
+        now = self.backend.clock.now()
+        reply_header = self._reply_header(operation, header, now)
+        store = self.backend.store
+        with store.transaction():
+            prior = self.records.transaction(who, header.sequence)
+            if prior is not None:
+                if prior.service == operation.service and prior.digest == digest:
+                    return Answer(200, prior.answer, "replayed")
+                refusal = build_refusal(operation, reply_header, glosa("3167"))
+                return Answer(200, envelope(refusal), "refused:3167")
+            if header.transaction != operation.request_transaction:
+                refusal = build_refusal(operation, reply_header, glosa("3148"))
+                return Answer(200, envelope(refusal), "refused:3148")
+            reply, outcome = self._dispatch(operation, message, reply_header, who, now)
+            answer = envelope(reply)
+            self.records.put_transaction(
+                who, header.sequence, operation.service, digest, answer, now
+            )
+        return Answer(200, answer, outcome)
+
+    def _dispatch(
+        self,
+        operation: Operation,
+        message: etree._Element,
+        reply_header: Header,
+        who: str,
+        now: float,
+    ) -> tuple[etree._Element, str]:
+        a = self.answers
+        if operation is ELIGIBILITY:
+            query = read_eligibility(message)
+            result = a.eligibility(query, now)
+            reason = query.proof.reason if query.proof is not None else None
+            reply = build_eligibility_reply(reply_header, REGISTRO_ANS, result, reason=reason)
+            return reply, "eligible" if result.eligible else "not_eligible"
+        if operation is PROCEDURES:
+            try:
+                procedure_query = read_procedures(message)
+            except TissInputError:  # internação, prorrogação: not spoken here
+                return build_refusal(operation, reply_header, glosa("1301")), "refused"
+            request = procedure_query.request
+            authorization = a.procedures(request, who, now, procedure_query.malformed_proof)
+            kind: Kind = "odonto" if isinstance(request, OdontoRequest) else "sp_sadt"
+            if kind == "odonto":
+                reply_header = _with_transaction(reply_header, "AUTORIZACAO_ODONTOLOGIA")
+            reply = build_authorization_reply(
+                PROCEDURES,
+                reply_header,
+                authorization,
+                kind=kind,
+                card=request.card,
+                procedures=request.procedures,
+            )
+            return reply, authorization.status
+        if operation is STATUS:
+            status_query = read_status(message)
+            authorization, kind, card = a.status(status_query, now)
+            reply = build_authorization_reply(
+                STATUS,
+                reply_header,
+                authorization,
+                kind=kind,
+                card=card,
+                procedures=a.procedures_of(status_query.guide_number),
+            )
+            return reply, authorization.status
+        assert operation is CANCEL
+        queries = read_cancel(message)
+        if not queries:  # a lot cancellation: no lots here
+            return build_refusal(operation, reply_header, glosa("1307")), "refused"
+        results = [a.cancel(query, now) for query in queries]
+        prestador = reply_header.destination.prestador
+        assert prestador is not None
+        return build_cancel_reply(reply_header, REGISTRO_ANS, prestador, results), "cancelled"
+
+    @staticmethod
+    def _reply_header(operation: Operation, request: Header, now: float) -> Header:
+        date, clock = stamp(datetime.fromtimestamp(now, tz=UTC))
+        return Header(
+            transaction=operation.reply_transactions[0],
+            sequence=request.sequence,
+            date=date,
+            time=clock,
+            origin=Party(registro_ans=REGISTRO_ANS),
+            destination=request.origin,
+        )
+
+
+def _with_transaction(header: Header, transaction: str) -> Header:
+    return replace(header, transaction=transaction)
+
+
+def password_md5(api_key: str) -> str:
+    """What the prestador's `senhaPrestador` must be: the API key's MD5 (item 114)."""
+    return hashlib.md5(api_key.encode("utf-8"), usedforsecurity=False).hexdigest()

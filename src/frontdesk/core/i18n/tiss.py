@@ -1,0 +1,196 @@
+"""Texts of the technician's TISS command (`frontdesk tiss …`) and of TISS profiles.
+
+Brazilian Portuguese first, English second; read through `frontdesk.core.i18n.t` (prefix
+"tiss"). Glosa descriptions are not here: they are TUSS table 38's official Portuguese,
+from the schemas (`frontdesk.tiss.glosas`), shown as published in both languages.
+"""
+
+from __future__ import annotations
+
+from typing import Final
+
+# key -> (pt-BR, en)
+CATALOG: Final[dict[str, tuple[str, str]]] = {
+    # --- the answer -------------------------------------------------------------------------
+    "tiss.answer": (
+        "{operator} (registro ANS {registro}): {verdict}",
+        "{operator} (ANS registration {registro}): {verdict}",
+    ),
+    "tiss.eligible": ("ELEGÍVEL", "ELIGIBLE"),
+    "tiss.not_eligible": ("NÃO ELEGÍVEL", "NOT ELIGIBLE"),
+    "tiss.beneficiary": ("Beneficiário: {name}", "Beneficiary: {name}"),
+    "tiss.beneficiary_social": (
+        "Beneficiário: {social} (nome civil: {name})",
+        "Beneficiary: {social} (legal name: {name})",
+    ),
+    "tiss.no_beneficiary": (
+        "A operadora não informou o beneficiário.",
+        "The operator did not name the beneficiary.",
+    ),
+    "tiss.glosa": ("Glosa {code}: {description}", "Glosa {code}: {description}"),
+    "tiss.glosa_detail": (
+        "Glosa {code}: {description} (operadora: {detail})",
+        "Glosa {code}: {description} (operator: {detail})",
+    ),
+    "tiss.transaction": (
+        "Transação {sequence} ({environment}).",
+        "Transaction {sequence} ({environment}).",
+    ),
+    "tiss.environment.production": ("produção", "production"),
+    "tiss.environment.test": ("homologação", "test"),
+    # --- refused before sending ---------------------------------------------------------------
+    "tiss.bad_token_length": (
+        "O código tem {length} caracteres; o TISS aceita de 1 a 10 (codValidacao). "
+        "Nada foi enviado.",
+        "The code has {length} characters; TISS takes 1 to 10 (codValidacao). Nothing was sent.",
+    ),
+    "tiss.bad_token_operator": (
+        "Esta operadora usa códigos de {expected} caracteres; este tem {length}. Nada foi enviado.",
+        "This operator's codes have {expected} characters; this one has {length}. "
+        "Nothing was sent.",
+    ),
+    "tiss.bad_token_chars": (
+        "O código só pode ter letras e números, sem espaços nem acentos. Nada foi enviado.",
+        "The code may only hold letters and digits, without spaces or accents. Nothing was sent.",
+    ),
+    "tiss.bad_reason": (
+        'Motivo "{reason}" inválido: use 01 a 07 (tabela TUSS 74: 01 internado … 07 não '
+        "possui celular). Nada foi enviado.",
+        'Invalid reason "{reason}": use 01 to 07 (TUSS table 74: 01 in hospital … 07 has no '
+        "mobile phone). Nothing was sent.",
+    ),
+    "tiss.bad_card": (
+        "Número de carteira inválido: de 1 a 20 caracteres. Nada foi enviado.",
+        "Invalid card number: 1 to 20 characters. Nothing was sent.",
+    ),
+    "tiss.bad_ident": (
+        'Identificação "{ident}" inválida: use 01 a 09 (tabela TUSS 72). Nada foi enviado.',
+        'Invalid identification "{ident}": use 01 to 09 (TUSS table 72). Nothing was sent.',
+    ),
+    "tiss.bad_input": (
+        "Valor recusado antes do envio ({field}): {problem}. Nada foi enviado.",
+        "Value refused before sending ({field}): {problem}. Nothing was sent.",
+    ),
+    # --- could not be reached, or refused -----------------------------------------------------
+    "tiss.unreachable": (
+        "Não foi possível falar com a operadora em {url}: {detail}. Confira a rede, o "
+        "endereço do perfil e, se a operadora usa uma CA própria, o ca_bundle.",
+        "Could not reach the operator at {url}: {detail}. Check the network, the profile's "
+        "address and, if the operator uses its own CA, the ca_bundle.",
+    ),
+    "tiss.timeout": (
+        "A operadora não respondeu em {seconds:g} s ({url}). Tente de novo; se continuar, "
+        "aumente read_timeout no perfil.",
+        "The operator did not answer within {seconds:g} s ({url}). Try again; if it goes on, "
+        "raise read_timeout in the profile.",
+    ),
+    "tiss.login_refused": (
+        'A operadora recusou o login "{login}" e a senha (LoginInvalido). Confira o login do '
+        "perfil e guarde a senha de novo: frontdesk tiss login --profile {profile}",
+        'The operator refused the login "{login}" and password (LoginInvalido). Check the '
+        "profile's login and store the password again: frontdesk tiss login --profile "
+        "{profile}",
+    ),
+    "tiss.fault": (
+        "A operadora recusou a mensagem: {code}. {meaning}",
+        "The operator refused the message: {code}. {meaning}",
+    ),
+    "tiss.fault.DestinatarioInvalido": (
+        "O registro ANS do perfil (registro_ans) não é o desta operadora.",
+        "The profile's ANS registration (registro_ans) is not this operator's.",
+    ),
+    "tiss.fault.RemetenteInvalido": (
+        "A operadora não reconhece o prestador do perfil (prestador, prestador_type).",
+        "The operator does not know the profile's provider (prestador, prestador_type).",
+    ),
+    "tiss.fault.VersaoInvalida": (
+        "A operadora não aceita a versão 4.01.00 do TISS neste endereço.",
+        "The operator does not take TISS 4.01.00 at this address.",
+    ),
+    "tiss.fault.HashInvalido": (
+        "A operadora calculou outro hash para a mensagem; algo a alterou no caminho (proxy?).",
+        "The operator computed another hash for the message; something changed it on the "
+        "way (a proxy?).",
+    ),
+    "tiss.fault.SchemaInvalido": (
+        "A operadora considerou a mensagem fora do padrão; confira o endereço da operação.",
+        "The operator found the message off the standard; check the operation's address.",
+    ),
+    "tiss.fault.ErroInesperadoServidor": (
+        "Erro interno da operadora; tente de novo mais tarde.",
+        "The operator's server failed; try again later.",
+    ),
+    "tiss.fault.LoginInvalido": (
+        "Login ou senha recusados.",
+        "Login or password refused.",
+    ),
+    "tiss.invalid_reply": (
+        "A resposta da operadora não pôde ser aceita ({reason}): {detail}",
+        "The operator's answer could not be accepted ({reason}): {detail}",
+    ),
+    "tiss.unsafe_reply": (
+        "A resposta da operadora foi recusada sem ser lida: {detail}",
+        "The operator's answer was refused unread: {detail}",
+    ),
+    "tiss.outcome_unknown": (
+        "A resposta da operadora se perdeu e a consulta de status não a encontrou: {detail}",
+        "The operator's answer was lost and the status query did not find it: {detail}",
+    ),
+    # --- profiles and passwords ---------------------------------------------------------------
+    "tiss.config.no_profile": (
+        'o perfil "{name}" não existe (perfis TISS: {known}). Crie um [profiles.{name}] com '
+        'kind = "tiss" (veja docs/setup.md).',
+        'there is no profile "{name}" (TISS profiles: {known}). Add a [profiles.{name}] with '
+        'kind = "tiss" (see docs/setup.md).',
+    ),
+    "tiss.config.none": ("nenhum", "none"),
+    "tiss.config.not_tiss": (
+        'não é um perfil TISS: falta kind = "tiss".',
+        'not a TISS profile: kind = "tiss" is missing.',
+    ),
+    "tiss.config.unknown_key": (
+        "chave desconhecida num perfil TISS (as válidas: {known}).",
+        "unknown key in a TISS profile (valid: {known}).",
+    ),
+    "tiss.config.secret": (
+        "a senha não pode ficar neste arquivo. Apague esta linha e guarde a senha com "
+        "`frontdesk tiss login --profile {name}` (chaveiro ou arquivo de chave), ou use a "
+        "variável FRONTDESK_TISS_PASSWORD.",
+        "the password must not be in this file. Delete this line and store it with "
+        "`frontdesk tiss login --profile {name}` (keyring or key file), or use the "
+        "FRONTDESK_TISS_PASSWORD variable.",
+    ),
+    "tiss.config.missing": ("falta a chave {key}.", "the key {key} is missing."),
+    "tiss.config.text": ("deve ser um texto entre aspas.", "must be a quoted string."),
+    "tiss.config.number": ("deve ser um número.", "must be a number."),
+    "tiss.config.integer": ("deve ser um número inteiro.", "must be a whole number."),
+    "tiss.config.table": ("deve ser uma tabela.", "must be a table."),
+    "tiss.config.unreadable": (
+        "não foi possível ler o arquivo ({reason}).",
+        "cannot read it ({reason}).",
+    ),
+    "tiss.config.syntax": ("erro de sintaxe TOML: {problem}.", "TOML syntax error: {problem}."),
+    "tiss.password_missing": (
+        'nenhuma senha TISS para o perfil "{profile}": {problem} Guarde-a com: frontdesk tiss '
+        "login --profile {profile} [--key-file], ou use a variável FRONTDESK_TISS_PASSWORD.",
+        'no TISS password for profile "{profile}": {problem} Store it with: frontdesk tiss '
+        "login --profile {profile} [--key-file], or use the FRONTDESK_TISS_PASSWORD variable.",
+    ),
+    "tiss.password_not_stored": (
+        "nenhuma foi guardada no chaveiro nem em arquivo de chave.",
+        "none was stored in the keyring or a key file.",
+    ),
+    "tiss.login.prompt": (
+        "Senha TISS do perfil {profile} (não aparece ao digitar): ",
+        "TISS password of profile {profile} (not shown as you type): ",
+    ),
+    "tiss.login.empty": (
+        "Nenhuma senha digitada; nada foi guardado.",
+        "No password typed; nothing stored.",
+    ),
+    "tiss.login.stored": ("Senha guardada: {where}.", "Password stored: {where}."),
+    "tiss.login.keyring_failed": (
+        "{problem} Sem chaveiro, use: frontdesk tiss login --profile {profile} --key-file",
+        "{problem} Without a keyring, use: frontdesk tiss login --profile {profile} --key-file",
+    ),
+}

@@ -1,0 +1,26 @@
+"""TISS 4.01.00: the exchange standard between clinics and health-plan operators (ANS).
+
+The protocol layer is pure and sits beside `frontdesk.client`: it imports only `frontdesk.core`
+and lxml. Nothing here is imported by local mode; lxml loads with the first TISS message.
+
+- `schemas/4.01.00/`: the official XSDs and WSDLs, as package data (a version per folder);
+- `safexml`: parsing XML from the network (no DTD, no entities, no network, bounded size);
+- `hashing`: the epílogo hash (Componente Organizacional item 115) and the MD5 password
+  (item 114);
+- `schema`: validation against the official schemas;
+- `models`, `requests`, `replies`, `soap`: typed messages, built and read both ways;
+- `errors`: every failure, one class per `tissFault` value;
+- `glosas`: TUSS table 38 descriptions, as the official schema lists them;
+- `settings`, `sequence`: a TISS connection's settings, and `sequencialTransacao` numbers
+  kept across restarts;
+- `client` (+ `transport`, the only module that imports httpx): the async TISS client.
+"""
+
+from __future__ import annotations
+
+from typing import Final
+
+VERSION: Final = "4.01.00"
+"""The TISS version frontdesk speaks (the `Padrao` of every message it sends)."""
+
+NAMESPACE: Final = "http://www.ans.gov.br/padroes/tiss/schemas"

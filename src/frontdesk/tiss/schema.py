@@ -1,0 +1,91 @@
+"""Validation against the official TISS schemas shipped in `schemas/<version>/`.
+
+The schemas are trusted package data, read through an lxml resolver that serves every
+`xs:include`/`xs:import` from the same folder (no file system path, no network: it works
+from a wheel or a zip too). They load once per version, in about 10 ms, on first use.
+`tissWebServicesV4_01_00.xsd` includes all the others, so one `XMLSchema` validates every
+web-service message (`pedidoElegibilidadeWS`, `tissFaultWS`, …) as an element of any tree.
+"""
+
+from __future__ import annotations
+
+import functools
+from importlib.resources import files
+from importlib.resources.abc import Traversable
+from typing import Any, Final
+
+from lxml import etree
+
+from frontdesk.tiss import VERSION
+
+_SCHEME: Final = "tiss-schema:///"
+_ENTRY: Final = {"4.01.00": "tissWebServicesV4_01_00.xsd"}
+"""Per version, the file that includes every web-service message."""
+
+
+class SchemaViolation(Exception):
+    """A message that the schemas refuse; `errors` lists libxml2's messages (at most 10)."""
+
+    def __init__(self, errors: tuple[str, ...]) -> None:
+        self.errors = errors
+        super().__init__("; ".join(errors) or "invalid against the TISS schemas")
+
+
+def versions() -> tuple[str, ...]:
+    """The TISS versions whose schemas are shipped."""
+    return tuple(sorted(_ENTRY))
+
+
+def schema_folder(version: str = VERSION) -> Traversable:
+    """The package folder holding `version`'s XSDs and WSDLs."""
+    if version not in _ENTRY:
+        raise ValueError(f"no schemas for TISS {version}; known: {', '.join(versions())}")
+    return files("frontdesk.tiss").joinpath("schemas", version)
+
+
+class _FolderResolver(etree.Resolver):
+    """Serves `tiss-schema:///NAME` from the version's folder; anything else is refused."""
+
+    def __init__(self, folder: Traversable) -> None:
+        super().__init__()
+        self.folder = folder
+
+    def resolve(self, system_url: str | None, public_id: str | None, context: Any) -> Any:
+        name = (system_url or "").removeprefix(_SCHEME)
+        if "/" in name or not name.endswith(".xsd") or not self.folder.joinpath(name).is_file():
+            raise ValueError(f"the TISS schemas do not include {system_url!r}")
+        data = self.folder.joinpath(name).read_bytes()
+        return self.resolve_string(data, context, base_url=_SCHEME + name)
+
+
+@functools.cache
+def schema(version: str = VERSION) -> etree.XMLSchema:
+    """The compiled schema of `version`'s web-service messages (loaded once)."""
+    folder = schema_folder(version)
+    # Trusted data: the XML-DSig schema declares internal entities, which must expand; the
+    # parser still never reads a DTD or the network.
+    parser = etree.XMLParser(no_network=True, load_dtd=False, resolve_entities=True)
+    parser.resolvers.add(_FolderResolver(folder))
+    entry = _ENTRY[version]
+    document = etree.fromstring(
+        folder.joinpath(entry).read_bytes(), parser, base_url=_SCHEME + entry
+    )
+    return etree.XMLSchema(document)
+
+
+def errors_of(element: etree._Element, version: str = VERSION) -> tuple[str, ...]:
+    """libxml2's messages for `element` against the schemas (empty when it is valid)."""
+    try:
+        schema(version).assertValid(element)
+    except etree.DocumentInvalid as invalid:
+        # The exception's own log: the schema object's `error_log` is shared between calls.
+        log = invalid.error_log
+        return tuple(f"line {e.line}: {e.message}" if e.line else e.message for e in log)[:10]
+    return ()
+
+
+def validate(element: etree._Element, version: str = VERSION) -> None:
+    """Raise `SchemaViolation` unless `element` (a web-service message) is valid."""
+    found = errors_of(element, version)
+    if found:
+        raise SchemaViolation(found)

@@ -1,0 +1,200 @@
+"""The local TISS operator over HTTP: its checks and faults, replays, what it answers, and the
+four operations through the TISS client over a real loopback socket."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Iterator
+from dataclasses import replace
+from pathlib import Path
+
+import httpx
+import pytest
+from lxml import etree
+
+from frontdesk.backend.clock import ManualClock
+from frontdesk.core.contacts import digits_only
+from frontdesk.tiss import errors, schema
+from frontdesk.tiss.hashing import message_hash
+from frontdesk.tiss.message import ELIGIBILITY, STATUS, find, text
+from frontdesk.tiss.models import TokenProof
+from frontdesk.tiss.replies import read_eligibility_reply
+from frontdesk.tiss.requests import build_eligibility
+from frontdesk.tiss.soap import HEADERS, body_of, envelope
+from support.demo import ANA, MARIA
+from support.openapi_check import validate_response
+from tiss.factories import CARD, PRESTADOR, request_header, sp_sadt
+from tiss.harness import KEY, LocalTiss, local_tiss
+from tiss.test_safexml import bomb, xxe
+
+from .conftest import LoopbackServer
+
+ELIGIBILITY_URL = "/v1/tiss/v4.01.00/tissVerificaElegibilidade"
+
+
+@pytest.fixture
+def operator(manual_clock: ManualClock) -> Iterator[LocalTiss]:
+    local = local_tiss(manual_clock)
+    yield local
+    local.backend.close()
+
+
+@pytest.fixture
+async def http(operator: LocalTiss) -> AsyncIterator[httpx.AsyncClient]:
+    async with httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=operator.app), base_url="http://frontdesk.local"
+    ) as client:
+        yield client
+
+
+def eligibility_request(sequence: str = "1", *, card: str = CARD, password: str = KEY) -> bytes:
+    header = request_header(ELIGIBILITY.request_transaction, sequence, password=password)
+    return envelope(build_eligibility(header, PRESTADOR, card, TokenProof.of_reason("01")))
+
+
+async def post(http: httpx.AsyncClient, data: bytes, url: str = ELIGIBILITY_URL) -> httpx.Response:
+    return await http.post(url, content=data, headers=HEADERS)
+
+
+def fault_of(response: httpx.Response) -> str:
+    """The tissFault value of a fault answer (HTTP 500, ISO-8859-1, schema-valid detail)."""
+    assert response.status_code == 500
+    assert response.headers["content-type"] == "text/xml; charset=ISO-8859-1"
+    soap = "{http://schemas.xmlsoap.org/soap/envelope/}"
+    detail = etree.fromstring(response.content).find(f"{soap}Body/{soap}Fault/detail")
+    assert detail is not None
+    fault = find(detail, "tissFaultWS")
+    assert fault is not None and schema.errors_of(fault) == ()
+    with pytest.raises(errors.TissFault) as raised:
+        body_of(response.content)
+    return raised.value.code
+
+
+async def test_the_simulator_tells_who_is_who(http: httpx.AsyncClient) -> None:
+    response = await http.get("/v1/_local/tiss", headers={"Authorization": f"Bearer {KEY}"})
+    assert response.json() == {"registro_ans": "999999", "prestador": "123456", "login": "123456"}
+    validate_response(
+        "GET", "/v1/_local/tiss", 200, response.json(), response.headers["content-type"]
+    )
+    refused = await http.get("/v1/_local/tiss")
+    assert refused.status_code == 401
+    validate_response(
+        "GET", "/v1/_local/tiss", 401, refused.json(), refused.headers["content-type"]
+    )
+
+
+async def test_an_answer_is_valid_hashed_and_in_iso_8859_1(http: httpx.AsyncClient) -> None:
+    response = await post(http, eligibility_request())
+    assert response.status_code == 200
+    assert response.headers["content-type"] == "text/xml; charset=ISO-8859-1"
+    assert response.content.startswith(b"<?xml version='1.0' encoding='ISO-8859-1'?>")
+    reply = body_of(response.content)
+    assert schema.errors_of(reply) == ()
+    assert text(reply, "hash") == message_hash(reply)
+    answer = read_eligibility_reply(reply)
+    assert (answer.eligible, answer.beneficiary_name, answer.sequence) == (True, MARIA, "1")
+
+
+async def test_the_same_transaction_twice_gets_the_same_bytes(
+    http: httpx.AsyncClient, operator: LocalTiss
+) -> None:
+    first = await post(http, eligibility_request("77"))
+    operator.clock.advance(60)
+    again = await post(http, eligibility_request("77"))
+    assert again.content == first.content
+    assert operator.transactions() == 1
+
+
+async def test_a_sequence_reused_for_another_message_is_glosa_3167(
+    http: httpx.AsyncClient, operator: LocalTiss
+) -> None:
+    await post(http, eligibility_request("78"))
+    other = await post(http, eligibility_request("78", card="0064800023456781"))
+    answer = read_eligibility_reply(body_of(other.content))
+    assert answer.eligible is False
+    assert [(g.code, g.description) for g in answer.glosas] == [("3167", "SEQUENCIAL INVÁLIDO")]
+    assert operator.transactions() == 1
+
+
+async def test_a_message_for_another_service_is_schema_invalido(http: httpx.AsyncClient) -> None:
+    response = await post(
+        http, eligibility_request(), "/v1/tiss/v4.01.00/tissSolicitacaoStatusAutorizacao"
+    )
+    assert fault_of(response) == "SchemaInvalido"
+
+
+async def test_a_wrong_transaction_type_is_glosa_3148(http: httpx.AsyncClient) -> None:
+    header = request_header(STATUS.request_transaction, password=KEY)  # not VERIFICA_…
+    message = build_eligibility(header, PRESTADOR, CARD, TokenProof.of_reason("01"))
+    answer = read_eligibility_reply(body_of((await post(http, envelope(message))).content))
+    assert [g.code for g in answer.glosas] == ["3148"]
+
+
+@pytest.mark.parametrize(
+    ("data", "fault"),
+    [
+        (b"", "SchemaInvalido"),
+        (b"not xml at all", "SchemaInvalido"),
+        (b"<a>an element, not SOAP</a>", "SchemaInvalido"),
+        (eligibility_request(password="wrong"), "LoginInvalido"),
+        (eligibility_request().replace(b">999999<", b">888888<", 1), "DestinatarioInvalido"),
+        (eligibility_request().replace(b">123456<", b">654321<", 1), "RemetenteInvalido"),
+        (eligibility_request().replace(b">4.01.00<", b">4.00.01<"), "VersaoInvalida"),
+        (eligibility_request().replace(CARD.encode(), b"0064800012345679"), "HashInvalido"),
+    ],
+    ids=["empty", "text", "not soap", "login", "destino", "origem", "versao", "hash"],
+)
+async def test_each_check_answers_its_standard_fault(
+    http: httpx.AsyncClient, operator: LocalTiss, data: bytes, fault: str
+) -> None:
+    assert fault_of(await post(http, data)) == fault
+    assert operator.transactions() == 0
+
+
+async def test_an_xxe_and_an_entity_bomb_are_refused_unread(
+    http: httpx.AsyncClient, tmp_path: Path
+) -> None:
+    secret = tmp_path / "secret.txt"
+    secret.write_text("TOP-SECRET-CONTENT")
+    for data in (xxe(secret), bomb()):
+        response = await post(http, data)
+        assert fault_of(response) == "SchemaInvalido"
+        assert b"TOP-SECRET" not in response.content
+
+
+async def test_unknown_services_and_oversized_messages(http: httpx.AsyncClient) -> None:
+    unknown = await post(http, eligibility_request(), "/v1/tiss/v4.01.00/tissLoteGuias")
+    assert (unknown.status_code, unknown.json()["code"]) == (404, "not_found")
+    big = await post(http, b"<x>" + b" " * (300 * 1024) + b"</x>")
+    assert big.status_code == 413
+    with pytest.raises(errors.SchemaInvalido):
+        body_of(big.content)
+
+
+@pytest.mark.served
+async def test_the_four_operations_over_a_served_socket(
+    loopback_server: LoopbackServer, operator: LocalTiss
+) -> None:
+    loopback_server.switch.app = operator.app
+    try:
+        base = loopback_server.url + "/v1"
+        backend = operator.backend
+        guide = next(
+            g
+            for g in backend.list_guides("awaiting_token", None)["items"]
+            if g["beneficiary"]["name"] == ANA and g["type"] == "sp_sadt"
+        )
+        card = digits_only(guide["beneficiary"]["card"])
+        code = backend.sim_app_code(card)["code"]
+        async with operator.client(base=base) as client:
+            eligible = await client.check_eligibility(card, TokenProof.of_code(code))
+            request = replace(sp_sadt(guide["number"], TokenProof.of_code(code)), card=card)
+            authorized = await client.request_procedures(request)
+            status = await client.authorization_status(guide["number"], card)
+            cancelled = await client.cancel_guide(guide["number"])
+    finally:
+        loopback_server.switch.app = None
+    assert (eligible.eligible, eligible.beneficiary_name) == (True, ANA)
+    assert authorized.status == "authorized" and authorized.senha
+    assert (status.status, status.senha) == ("authorized", authorized.senha)
+    assert cancelled.status == "cancelled"
+    assert backend.get_guide(guide["number"])["status"] == "cancelled"

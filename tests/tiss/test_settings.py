@@ -1,0 +1,123 @@
+"""A TISS connection's settings, and sequencialTransacao numbers kept across restarts."""
+
+from __future__ import annotations
+
+import os
+import threading
+from pathlib import Path
+
+import pytest
+
+from frontdesk.tiss.sequence import MAX_SEQUENCE, MemorySequence, SequenceFile
+from frontdesk.tiss.settings import TissSettings, TissSettingsError
+
+BASE = {
+    "url": "https://tiss.operadora.example/ws/{operation}/v4.01.00",
+    "registro_ans": "123456",
+    "prestador_kind": "codigo",
+    "prestador": "000123",
+}
+
+
+def settings(**changes: object) -> TissSettings:
+    return TissSettings(**{**BASE, **changes})  # type: ignore[arg-type]
+
+
+def test_one_url_per_operation_or_one_for_all() -> None:
+    per_operation = settings()
+    assert per_operation.url_for("tissVerificaElegibilidade") == (
+        "https://tiss.operadora.example/ws/tissVerificaElegibilidade/v4.01.00"
+    )
+    single = settings(url="https://tiss.operadora.example/ws")
+    assert single.url_for("tissCancelaGuia") == "https://tiss.operadora.example/ws"
+
+
+def test_test_and_production_hosts() -> None:
+    both = settings(test_url="https://hml.operadora.example/{operation}")
+    assert both.url_for("tissCancelaGuia").startswith("https://tiss.operadora.example/")
+    chosen = settings(test_url="https://hml.operadora.example/{operation}", environment="test")
+    assert chosen.url_for("tissCancelaGuia") == "https://hml.operadora.example/tissCancelaGuia"
+    with pytest.raises(TissSettingsError, match="test_url"):
+        settings(environment="test")
+
+
+@pytest.mark.parametrize(
+    ("changes", "setting"),
+    [
+        ({"url": "http://tiss.operadora.example/{operation}"}, "url"),
+        ({"url": "https://tiss.operadora.example/{service}"}, "url"),
+        ({"url": "https://user:pw@tiss.operadora.example/"}, "url"),
+        ({"url": "ftp://tiss.operadora.example/"}, "url"),
+        ({"registro_ans": "12345"}, "registro_ans"),
+        ({"prestador_kind": "crm"}, "prestador_type"),
+        ({"prestador_kind": "cnpj", "prestador": "123"}, "prestador"),
+        ({"prestador": "123456789012345"}, "prestador"),
+        ({"login": "x" * 21}, "login"),
+        ({"cnes": "12345"}, "cnes"),
+        ({"read_timeout": 0}, "read_timeout"),
+        ({"connect_timeout": 601}, "connect_timeout"),
+        ({"code_length": 11}, "code_length"),
+        ({"code_length": 0}, "code_length"),
+        ({"environment": "staging"}, "environment"),
+    ],
+)
+def test_bad_settings_name_the_setting(changes: dict[str, object], setting: str) -> None:
+    with pytest.raises(TissSettingsError) as bad:
+        settings(**changes)
+    assert bad.value.setting == setting
+
+
+def test_plain_http_is_allowed_to_this_machine_only() -> None:
+    assert settings(url="http://127.0.0.1:8765/v1/tiss/v4.01.00/{operation}").url.startswith(
+        "http:"
+    )
+    assert settings(url="http://localhost:8765/v1/tiss").url.startswith("http:")
+
+
+def test_the_login_defaults_to_the_prestador_code() -> None:
+    assert settings().effective_login == "000123"
+    assert settings(login="clinica01").effective_login == "clinica01"
+
+
+def test_sequences_survive_a_restart_and_are_kept_per_scope(tmp_path: Path) -> None:
+    path = tmp_path / "data" / "tiss-sequence.sqlite3"
+    first = SequenceFile(path, start=lambda: 0)
+    assert [first.next("999999:codigo:123456") for _ in range(3)] == ["1", "2", "3"]
+    assert first.next("888888:codigo:123456") == "1"
+    restarted = SequenceFile(path)  # a random start applies to new counters only
+    assert restarted.next("999999:codigo:123456") == "4"
+    if os.name == "posix":
+        assert path.stat().st_mode & 0o777 == 0o600
+
+
+def test_sequences_are_unique_across_threads(tmp_path: Path) -> None:
+    path = tmp_path / "tiss-sequence.sqlite3"
+    drawn: list[str] = []
+    lock = threading.Lock()
+
+    def draw() -> None:
+        mine = [SequenceFile(path, start=lambda: 0).next("s") for _ in range(20)]
+        with lock:
+            drawn.extend(mine)
+
+    threads = [threading.Thread(target=draw) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(drawn, key=int) == [str(n) for n in range(1, 81)]
+
+
+def test_new_counters_start_far_apart_so_two_desks_do_not_collide(tmp_path: Path) -> None:
+    desks = [SequenceFile(tmp_path / f"desk{n}.sqlite3") for n in range(2)]
+    first = [int(desk.next("999999:codigo:123456")) for desk in desks]
+    assert all(1 <= value <= 10**11 for value in first)
+    assert first[0] != first[1]  # equal only with probability 1e-11
+    assert int(desks[0].next("999999:codigo:123456")) == first[0] + 1
+
+
+def test_a_sequence_fits_twelve_digits_and_wraps() -> None:
+    memory = MemorySequence(start=MAX_SEQUENCE - 1)
+    assert memory.next("s") == str(MAX_SEQUENCE)
+    assert len(memory.next("t")) == 12
+    assert memory.next("s") == "1"
