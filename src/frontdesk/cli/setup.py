@@ -115,20 +115,12 @@ def _ask_yes(question: str) -> bool:
 def _remote_profile(args: argparse.Namespace) -> tuple[Any, Any]:
     from frontdesk.config.errors import SetupError
     from frontdesk.config.profiles import load_config, select_profile
-    from frontdesk.core.i18n import tr
+    from frontdesk.core.i18n import t
 
     config = load_config()
     profile, _how = select_profile(config, getattr(args, "profile", None))
     if profile is None:
-        raise SetupError(
-            tr(
-                "nenhum perfil escolhido e nenhum padrão em {file}. Crie um com: frontdesk "
-                "profiles add NOME --url https://... (ou use --profile NOME).",
-                "no profile chosen and no default in {file}. Add one with: frontdesk profiles add "
-                "NAME --url https://... (or use --profile NAME).",
-                file=config.path,
-            )
-        )
+        raise SetupError(t("setup.no_profile", file=config.path))
     return config, profile
 
 
@@ -136,7 +128,7 @@ async def _check_key(profile: Any, key: str, verify: bool | str) -> tuple[str, s
     """("ok" | "refused" | "unreachable" | "error", message) for `key` against the backend."""
     from frontdesk.client.client import FrontdeskClient
     from frontdesk.client.errors import BackendUnavailable, FrontdeskClientError, Unauthorized
-    from frontdesk.core.i18n import tr
+    from frontdesk.core.i18n import t
 
     try:
         client = FrontdeskClient(
@@ -159,15 +151,10 @@ async def _check_key(profile: Any, key: str, verify: bool | str) -> tuple[str, s
         try:
             guides = await client.list_guides(status="awaiting_token")
         except Unauthorized:
-            return "refused", tr("o backend recusou esta chave.", "the backend refused this key.")
+            return "refused", t("setup.login.refused")
         except FrontdeskClientError as error:
             return "error", str(error)
-    return "ok", tr(
-        "chave aceita pelo backend (versão {v}; {n} guia(s) aguardando token).",
-        "key accepted by the backend (version {v}; {n} guide(s) awaiting a token).",
-        v=health.version,
-        n=len(guides),
-    )
+    return "ok", t("setup.login.accepted", v=health.version, n=len(guides))
 
 
 def _login(args: argparse.Namespace) -> int:
@@ -184,36 +171,28 @@ def _login(args: argparse.Namespace) -> int:
         write_key_file,
     )
     from frontdesk.config.errors import CredentialError, KeyringUnavailable
-    from frontdesk.core.i18n import tr
+    from frontdesk.core.i18n import t
 
     config, profile = _remote_profile(args)
     insecure = check_transport(profile.url, insecure=bool(getattr(args, "insecure", False)))
     ca = check_ca_bundle(config, profile)
     audit = AuditLog(profile=profile.name)
-    _say(tr('Perfil "{p}": {u}', 'Profile "{p}": {u}', p=profile.name, u=profile.url))
+    _say(t("setup.login.profile", p=profile.name, u=profile.url))
     if insecure:
-        _say(
-            tr(
-                "ATENÇÃO: http:// sem criptografia (--insecure): a chave passa aberta pela rede.",
-                "WARNING: unencrypted http:// (--insecure): the key crosses the network in the "
-                "clear.",
-            )
-        )
+        _say(t("setup.login.insecure"))
     try:
         if sys.stdin.isatty():
-            typed = getpass.getpass(
-                tr("Chave de API (não aparece ao digitar): ", "API key (not shown as you type): ")
-            )
+            typed = getpass.getpass(t("setup.login.prompt"))
         else:  # piped in (scripts): one line, nothing to hide
             typed = sys.stdin.readline()
             if not typed:
                 raise EOFError
     except EOFError:
         print()
-        _say(tr("Nenhuma chave digitada.", "No key typed."))
+        _say(t("setup.login.nothing_typed"))
         return 1
     try:
-        key = check_key(typed, tr("digitada", "typed"))
+        key = check_key(typed, t("setup.key.typed"))
     except CredentialError as error:
         _say(str(error))
         return 1
@@ -223,166 +202,84 @@ def _login(args: argparse.Namespace) -> int:
         audit.record("login", outcome=verdict)
         _say(message)
         if verdict == "refused":
-            _say(
-                tr(
-                    "Nada foi guardado. Confira a chave com a operadora e rode frontdesk login "
-                    "de novo.",
-                    "Nothing was stored. Check the key with the operator and run frontdesk "
-                    "login again.",
-                )
-            )
+            _say(t("setup.login.refused_hint"))
         else:
-            _say(
-                tr(
-                    "Nada foi guardado. Rode `frontdesk doctor --profile {p}` para ver o que "
-                    "falha no caminho até o backend.",
-                    "Nothing was stored. Run `frontdesk doctor --profile {p}` to see what fails "
-                    "on the way to the backend.",
-                    p=profile.name,
-                )
-            )
+            _say(t("setup.login.unreachable_hint", p=profile.name))
         return 1
     _say(message)
 
     if args.key_file:
         path = write_key_file(profile.name, key)
         outcome = "stored_file"
-        _say(tr("Chave guardada em {p} (modo 0600).", "Key stored in {p} (mode 0600).", p=path))
+        _say(t("setup.login.stored_file", p=path))
     else:
         try:
             stored = store_key(profile.name, key)
         except KeyringUnavailable as problem:
-            _say(tr("Não deu para usar o chaveiro: {e}", "Cannot use the keyring: {e}", e=problem))
+            _say(t("setup.login.keyring_unusable", e=problem))
             path = key_file_path(profile.name)
-            question = tr(
-                "Guardar a chave no arquivo {p} (modo 0600: só o seu usuário lê)? [s/N] ",
-                "Store the key in the file {p} (mode 0600: only your user can read it)? [y/N] ",
-                p=path,
-            )
+            question = t("setup.login.ask_key_file", p=path)
             if not _ask_yes(question):
                 audit.record("login", outcome="not_stored")
-                _say(
-                    tr(
-                        "Chave não guardada. Sem chaveiro, a alternativa é definir {env} no "
-                        "ambiente antes de abrir o frontdesk (ou rodar login --key-file).",
-                        "Key not stored. Without a keyring, the alternative is to set {env} in "
-                        "the environment before starting frontdesk (or run login --key-file).",
-                        env=API_KEY_ENV,
-                    )
-                )
+                _say(t("setup.login.not_stored", env=API_KEY_ENV))
                 return 1
             written = write_key_file(profile.name, key)
             outcome = "stored_file"
-            _say(
-                tr(
-                    "Chave guardada em {p} (modo 0600).",
-                    "Key stored in {p} (mode 0600).",
-                    p=written,
-                )
-            )
+            _say(t("setup.login.stored_file", p=written))
         else:
             outcome = "stored_keyring"
             old = key_file_path(profile.name)
             if os.path.lexists(old):
                 old.unlink()
-                _say(
-                    tr("Arquivo de chave antigo removido: {p}", "Old key file removed: {p}", p=old)
-                )
-            _say(
-                tr(
-                    "Chave guardada no chaveiro do sistema ({b}).",
-                    "Key stored in the system keyring ({b}).",
-                    b=stored.where,
-                )
-            )
+                _say(t("setup.login.old_file_removed", p=old))
+            _say(t("setup.login.stored_keyring", b=stored.where))
     audit.record("login", outcome=outcome)
     if os.environ.get(API_KEY_ENV, "").strip():
-        _say(
-            tr(
-                "Aviso: {env} está definida nesta sessão e vale no lugar da chave guardada.",
-                "Note: {env} is set in this session and takes the place of the stored key.",
-                env=API_KEY_ENV,
-            )
-        )
-    _say(
-        tr(
-            "Pronto. Confira com: frontdesk doctor --profile {p}",
-            "Done. Check with: frontdesk doctor --profile {p}",
-            p=profile.name,
-        )
-    )
+        _say(t("setup.login.env_wins", env=API_KEY_ENV))
+    _say(t("setup.login.done", p=profile.name))
     return 0
 
 
 def _logout(args: argparse.Namespace) -> int:
     from frontdesk.config.audit import AuditLog
     from frontdesk.config.credentials import API_KEY_ENV, delete_key
-    from frontdesk.core.i18n import tr
+    from frontdesk.core.i18n import t
 
     _config, profile = _remote_profile(args)
     removal = delete_key(profile.name)
     for place in removal.removed:
-        _say(tr("Chave removida de: {w}", "Key removed from: {w}", w=place))
+        _say(t("setup.logout.removed", w=place))
     if removal.keyring_problem is not None:
-        _say(
-            tr(
-                "Não deu para consultar o chaveiro ({e}); se a chave estiver lá, rode logout "
-                "numa sessão com chaveiro.",
-                "Could not ask the keyring ({e}); if the key is there, run logout in a session "
-                "with a keyring.",
-                e=removal.keyring_problem,
-            )
-        )
+        _say(t("setup.logout.keyring_unknown", e=removal.keyring_problem))
     elif not removal.removed:
-        _say(
-            tr(
-                'Nenhuma chave guardada para o perfil "{p}".',
-                'No key stored for profile "{p}".',
-                p=profile.name,
-            )
-        )
+        _say(t("setup.logout.nothing", p=profile.name))
     if os.environ.get(API_KEY_ENV, "").strip():
-        _say(
-            tr(
-                "A variável {env} continua definida nesta sessão: unset {env}",
-                "The {env} variable is still set in this session: unset {env}",
-                env=API_KEY_ENV,
-            )
-        )
+        _say(t("setup.logout.env_still_set", env=API_KEY_ENV))
     AuditLog(profile=profile.name).record("logout", outcome="ok" if removal.removed else "none")
     return 0
 
 
 def _ca_path(value: str) -> Path:
     from frontdesk.config.errors import SetupError
-    from frontdesk.core.i18n import tr
+    from frontdesk.core.i18n import t
 
     path = Path(value).expanduser().absolute()
     if not path.exists():
-        raise SetupError(
-            tr("o arquivo de CA {p} não existe.", "the CA file {p} does not exist.", p=path)
-        )
+        raise SetupError(t("setup.profiles.ca_missing", p=path))
     return path
 
 
 def _url_note(url: str) -> None:
     from frontdesk.config.connection import check_transport
-    from frontdesk.core.i18n import tr
+    from frontdesk.core.i18n import t
 
     if check_transport(url, insecure=True):
-        _say(
-            tr(
-                "Aviso: {u} é http:// para outra máquina; o frontdesk só o usará com --insecure.",
-                "Note: {u} is http:// to another machine; frontdesk will only use it with "
-                "--insecure.",
-                u=url,
-            )
-        )
+        _say(t("setup.profiles.http_note", u=url))
 
 
 def _profiles(args: argparse.Namespace) -> int:
     from frontdesk.config import profiles as store
-    from frontdesk.core.i18n import tr
+    from frontdesk.core.i18n import t
 
     action = getattr(args, "profiles_action", None)
     if action == "add":
@@ -396,23 +293,9 @@ def _profiles(args: argparse.Namespace) -> int:
             read_timeout=args.read_timeout,
             make_default=args.default,
         )
-        default = tr(" (padrão)", " (default)") if config.default == args.name else ""
-        _say(
-            tr(
-                'Perfil "{n}" adicionado em {f}{d}.',
-                'Profile "{n}" added to {f}{d}.',
-                n=args.name,
-                f=config.path,
-                d=default,
-            )
-        )
-        _say(
-            tr(
-                "Agora guarde a chave: frontdesk login --profile {n}",
-                "Now store its key: frontdesk login --profile {n}",
-                n=args.name,
-            )
-        )
+        default = t("setup.profiles.default_mark") if config.default == args.name else ""
+        _say(t("setup.profiles.added", n=args.name, f=config.path, d=default))
+        _say(t("setup.profiles.login_next", n=args.name))
         return 0
     if action == "set":
         values: dict[str, object] = {}
@@ -428,62 +311,33 @@ def _profiles(args: argparse.Namespace) -> int:
         if isinstance(values.get("url"), str):
             _url_note(str(values["url"]))
         config = store.update_profile(args.name, values)
-        _say(
-            tr(
-                'Perfil "{n}" atualizado em {f}.',
-                'Profile "{n}" updated in {f}.',
-                n=args.name,
-                f=config.path,
-            )
-        )
+        _say(t("setup.profiles.updated", n=args.name, f=config.path))
         return 0
     if action == "remove":
         from frontdesk.config.credentials import delete_key
 
         config = store.remove_profile(args.name)
-        _say(
-            tr(
-                'Perfil "{n}" removido de {f}.',
-                'Profile "{n}" removed from {f}.',
-                n=args.name,
-                f=config.path,
-            )
-        )
+        _say(t("setup.profiles.removed", n=args.name, f=config.path))
         removal = delete_key(args.name)
         for place in removal.removed:
-            _say(tr("Chave removida de: {w}", "Key removed from: {w}", w=place))
+            _say(t("setup.logout.removed", w=place))
         return 0
     if action == "default":
         config = store.set_default(args.name)
-        _say(
-            tr(
-                'Perfil padrão: "{n}" ({f}).',
-                'Default profile: "{n}" ({f}).',
-                n=args.name,
-                f=config.path,
-            )
-        )
+        _say(t("setup.profiles.default_set", n=args.name, f=config.path))
         return 0
     return _list_profiles()
 
 
 def _list_profiles() -> int:
     from frontdesk.config.profiles import load_config
-    from frontdesk.core.i18n import tr
+    from frontdesk.core.i18n import t
 
     config = load_config()
     if not config.profiles:
-        _say(
-            tr(
-                "Nenhum perfil em {f}: o app abre no backend local embutido (demonstração).\n"
-                "Crie um com: frontdesk profiles add NOME --url https://...",
-                "No profiles in {f}: the app opens on the embedded local backend (demo).\n"
-                "Add one with: frontdesk profiles add NAME --url https://...",
-                f=config.path,
-            )
-        )
+        _say(t("setup.profiles.none", f=config.path))
         return 0
-    _say(tr("Perfis em {f}:", "Profiles in {f}:", f=config.path))
+    _say(t("setup.profiles.listing", f=config.path))
     name_width = max(len(p.name) for p in config.profiles)
     operator_width = max(len(p.operator or "-") for p in config.profiles)
     for profile in config.profiles:
@@ -493,7 +347,7 @@ def _list_profiles() -> int:
             f"{mark} {profile.name:<{name_width}}  {profile.operator or '-':<{operator_width}}  "
             f"{profile.url}{extra}"
         )
-    _say(tr("(* = padrão)", "(* = default)"))
+    _say(t("setup.profiles.legend"))
     return 0
 
 

@@ -25,7 +25,7 @@ from frontdesk.config.errors import (
 )
 from frontdesk.config.paths import ensure_private_dir, keys_dir
 from frontdesk.config.profiles import PROFILE_NAME
-from frontdesk.core.i18n import tr
+from frontdesk.core.i18n import t
 from frontdesk.core.timebox import timeboxed
 
 SERVICE: Final = "frontdesk"
@@ -48,12 +48,10 @@ class ApiKey:
     def describe(self) -> str:
         """Where the key came from, for messages (never the key itself)."""
         if self.source == "env":
-            return tr("variável {name}", "variable {name}", name=API_KEY_ENV)
+            return t("setup.key.from_env", name=API_KEY_ENV)
         if self.source == "file":
-            return tr("arquivo {path}", "file {path}", path=self.where)
-        return tr(
-            "chaveiro do sistema ({backend})", "system keyring ({backend})", backend=self.where
-        )
+            return t("setup.key.from_file", path=self.where)
+        return t("setup.key.from_keyring", backend=self.where)
 
 
 @dataclass(frozen=True)
@@ -88,13 +86,7 @@ def _bounded(call: Callable[[], T], timeout: float) -> T:
     except TimeoutError:
         raise KeyringUnavailable(
             "timeout",
-            tr(
-                "o chaveiro do sistema não respondeu em {seconds:g} s (comum em SSH, sem "
-                "sessão gráfica ou D-Bus).",
-                "the system keyring did not answer within {seconds:g} s (common over SSH, "
-                "without a desktop session or D-Bus).",
-                seconds=timeout,
-            ),
+            t("setup.keyring.timeout", seconds=timeout),
         ) from None
     except BaseException as error:
         raise _translate(error) from None
@@ -111,35 +103,22 @@ def _translate(error: BaseException) -> BaseException:
     if isinstance(error, KeyringLocked):
         return KeyringUnavailable(
             "locked",
-            tr(
-                "o chaveiro do sistema está bloqueado; desbloqueie-o na sessão gráfica.",
-                "the system keyring is locked; unlock it in the desktop session.",
-            ),
+            t("setup.keyring.locked"),
         )
     if isinstance(error, NoKeyringError):
-        return _no_backend(tr("nenhum", "none"))
+        return _no_backend(t("setup.none"))
     detail = str(error).strip().splitlines()[0] if str(error).strip() else ""
     detail = f"{type(error).__name__}: {detail}" if detail else type(error).__name__
     return KeyringUnavailable(
         "error",
-        tr(
-            "o chaveiro do sistema falhou ({detail}).",
-            "the system keyring failed ({detail}).",
-            detail=detail[:200],
-        ),
+        t("setup.keyring.failed", detail=detail[:200]),
     )
 
 
 def _no_backend(backend: str) -> KeyringUnavailable:
     return KeyringUnavailable(
         "no_backend",
-        tr(
-            "não há chaveiro (keyring) utilizável nesta sessão (backend: {backend}); é o normal "
-            "em SSH ou numa máquina sem área de trabalho.",
-            "there is no usable keyring in this session (backend: {backend}); that is normal "
-            "over SSH or on a machine without a desktop.",
-            backend=backend,
-        ),
+        t("setup.keyring.no_backend", backend=backend),
     )
 
 
@@ -196,14 +175,8 @@ def keyring_status(timeout: float = KEYRING_TIMEOUT, *, user: str = "probe") -> 
 
 def fallback_hint(profile: str) -> str:
     """The documented ways to give a key without a keyring."""
-    return tr(
-        "Sem chaveiro, use: `frontdesk login --profile {profile} --key-file` (guarda a chave em "
-        "{path}, modo 0600), ou a variável de ambiente {env}.",
-        "Without a keyring, use: `frontdesk login --profile {profile} --key-file` (stores the key "
-        "in {path}, mode 0600), or the {env} environment variable.",
-        profile=profile,
-        path=key_file_path(profile),
-        env=API_KEY_ENV,
+    return t(
+        "setup.key.fallback_hint", profile=profile, path=key_file_path(profile), env=API_KEY_ENV
     )
 
 
@@ -221,17 +194,9 @@ def check_key(value: str, where: str) -> str:
     """The key without surrounding blanks; CredentialError if it cannot be a key."""
     key = value.strip()
     if not key:
-        raise CredentialError(
-            tr("a chave em {where} está vazia.", "the key in {where} is empty.", where=where)
-        )
+        raise CredentialError(t("setup.key.empty", where=where))
     if len(key) > MAX_KEY_LENGTH or not (key.isascii() and key.isprintable()) or " " in key:
-        raise CredentialError(
-            tr(
-                "a chave em {where} não é válida (só caracteres ASCII visíveis, sem espaços).",
-                "the key in {where} is not valid (visible ASCII characters only, no spaces).",
-                where=where,
-            )
-        )
+        raise CredentialError(t("setup.key.invalid", where=where))
     return key
 
 
@@ -247,23 +212,11 @@ def read_key_file(path: Path) -> str:
         if exc.errno == errno.ELOOP:
             raise KeyFileInsecure(
                 path,
-                tr(
-                    "o arquivo de chave {path} é um link simbólico; foi recusado.",
-                    "the key file {path} is a symbolic link; it was refused.",
-                    path=path,
-                ),
-                tr(
-                    "Ponha a chave num arquivo comum: frontdesk login --key-file",
-                    "Put the key in a regular file: frontdesk login --key-file",
-                ),
+                t("setup.key_file.symlink", path=path),
+                t("setup.key_file.symlink_fix"),
             ) from None
         raise CredentialError(
-            tr(
-                "não foi possível ler o arquivo de chave {path} ({reason}).",
-                "cannot read the key file {path} ({reason}).",
-                path=path,
-                reason=exc.strerror or type(exc).__name__,
-            )
+            t("setup.key_file.unreadable", path=path, reason=exc.strerror or type(exc).__name__)
         ) from None
     with os.fdopen(fd, "rb") as handle:
         if os.name == "posix":
@@ -271,35 +224,15 @@ def read_key_file(path: Path) -> str:
             if stat.st_uid != os.getuid():
                 raise KeyFileInsecure(
                     path,
-                    tr(
-                        "o arquivo de chave {path} pertence a outro usuário; foi recusado.",
-                        "the key file {path} belongs to another user; it was refused.",
-                        path=path,
-                    ),
-                    tr(
-                        "Corrija com: sudo chown {user} {path}",
-                        "Fix it with: sudo chown {user} {path}",
-                        user=_user_name(),
-                        path=quoted,
-                    ),
+                    t("setup.key_file.other_owner", path=path),
+                    t("setup.key_file.chown_fix", user=_user_name(), path=quoted),
                 )
             mode = stat.st_mode & 0o777
             if mode & 0o077:
                 raise KeyFileInsecure(
                     path,
-                    tr(
-                        "o arquivo de chave {path} pode ser lido por outros usuários (modo "
-                        "{mode:04o}); foi recusado.",
-                        "the key file {path} can be read by other users (mode {mode:04o}); "
-                        "it was refused.",
-                        path=path,
-                        mode=mode,
-                    ),
-                    tr(
-                        "Corrija com: chmod 600 {path}",
-                        "Fix it with: chmod 600 {path}",
-                        path=quoted,
-                    ),
+                    t("setup.key_file.open_mode", path=path, mode=mode),
+                    t("setup.key_file.chmod_fix", path=quoted),
                 )
         data = handle.read(MAX_KEY_LENGTH + 64)
     try:
@@ -311,7 +244,7 @@ def read_key_file(path: Path) -> str:
 
 def write_key_file(profile: str, key: str) -> Path:
     """Store `key` in the profile's key file: directory 0700, file 0600, written atomically."""
-    key = check_key(key, tr("digitada", "typed"))
+    key = check_key(key, t("setup.key.typed"))
     path = key_file_path(profile)
     directory = ensure_private_dir(path.parent)
     fd, tmp = tempfile.mkstemp(dir=directory, prefix=f".{profile}-", suffix=".tmp")
@@ -362,31 +295,17 @@ def load_key(
         value, backend = _bounded(lookup, timeout)
     except KeyringUnavailable as problem:
         raise KeyNotFound(
-            tr(
-                'nenhuma chave de API para o perfil "{profile}": {problem} {hint}',
-                'no API key for profile "{profile}": {problem} {hint}',
-                profile=profile,
-                problem=problem,
-                hint=fallback_hint(profile),
-            ),
+            t("setup.key.not_found", profile=profile, problem=problem, hint=fallback_hint(profile)),
             keyring_problem=problem,
         ) from None
     if value is None:
-        raise KeyNotFound(
-            tr(
-                'nenhuma chave de API guardada para o perfil "{profile}". Rode: frontdesk login '
-                "--profile {profile}",
-                'no API key stored for profile "{profile}". Run: frontdesk login --profile '
-                "{profile}",
-                profile=profile,
-            )
-        )
-    return ApiKey(check_key(value, tr("chaveiro", "keyring")), "keyring", backend)
+        raise KeyNotFound(t("setup.key.not_stored", profile=profile))
+    return ApiKey(check_key(value, t("setup.key.keyring_word")), "keyring", backend)
 
 
 def store_key(profile: str, key: str, *, timeout: float = KEYRING_TIMEOUT) -> ApiKey:
     """Store `key` in the keyring and read it back; KeyringUnavailable if that cannot be done."""
-    key = check_key(key, tr("digitada", "typed"))
+    key = check_key(key, t("setup.key.typed"))
 
     def store() -> str:
         backend, name = _keyring()
@@ -394,10 +313,7 @@ def store_key(profile: str, key: str, *, timeout: float = KEYRING_TIMEOUT) -> Ap
         if backend.get_password(SERVICE, profile) != key:
             raise KeyringUnavailable(
                 "error",
-                tr(
-                    "o chaveiro do sistema não guardou a chave.",
-                    "the system keyring did not keep the key.",
-                ),
+                t("setup.keyring.not_kept"),
             )
         return name
 
@@ -433,7 +349,5 @@ def delete_key(profile: str, *, timeout: float = KEYRING_TIMEOUT) -> Removal:
     except KeyringUnavailable as problem:
         return Removal(tuple(removed), problem)
     if name is not None:
-        removed.append(
-            tr("chaveiro do sistema ({backend})", "system keyring ({backend})", backend=name)
-        )
+        removed.append(t("setup.key.from_keyring", backend=name))
     return Removal(tuple(removed))

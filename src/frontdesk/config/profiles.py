@@ -30,7 +30,7 @@ from urllib.parse import urlsplit
 
 from frontdesk.config.errors import ConfigError, ProfileNotFound, SetupError
 from frontdesk.config.paths import config_file
-from frontdesk.core.i18n import LANGUAGES, Language, tr
+from frontdesk.core.i18n import LANGUAGES, Language, t
 
 if TYPE_CHECKING:
     import tomllib
@@ -119,11 +119,7 @@ def load_config(path: Path | None = None) -> Config:
         reason = exc.strerror or type(exc).__name__
         raise ConfigError(
             path,
-            tr(
-                "não foi possível ler o arquivo ({reason}).",
-                "cannot read it ({reason}).",
-                reason=reason,
-            ),
+            t("setup.config.unreadable", reason=reason),
         ) from None
     return parse_config(data, path)
 
@@ -138,10 +134,7 @@ def parse_config(data: bytes | str, path: Path) -> Config:
             good = data[: exc.start].decode("utf-8", "replace")
             raise ConfigError(
                 path,
-                tr(
-                    "o arquivo não está em UTF-8 (byte inválido).",
-                    "the file is not UTF-8 (invalid byte).",
-                ),
+                t("setup.config.not_utf8"),
                 line=line,
                 key=_key_at(good + "\n", line),
             ) from None
@@ -171,7 +164,7 @@ def _syntax_error(exc: tomllib.TOMLDecodeError, text: str, path: Path) -> Config
     problem = _AT_END.sub("", _AT_LINE.sub("", message)).strip()
     return ConfigError(
         path,
-        tr("erro de sintaxe TOML: {problem}.", "TOML syntax error: {problem}.", problem=problem),
+        t("setup.config.syntax", problem=problem),
         line=line or 1,
         key=_key_at(text, line or 1),
     )
@@ -268,23 +261,23 @@ def _key_at(text: str, line: int) -> str:
         word = _FIRST_WORD.match(row)
         if word:
             return ".".join((*table, word.group(0)))
-    return ".".join(table) or tr("(início do arquivo)", "(top of the file)")
+    return ".".join(table) or t("setup.config.top_of_file")
 
 
 def _kind(value: object) -> str:
     if isinstance(value, bool):
-        return tr("verdadeiro/falso", "a boolean")
+        return t("setup.config.kind.boolean")
     if isinstance(value, int):
-        return tr("um número inteiro", "an integer")
+        return t("setup.config.kind.integer")
     if isinstance(value, float):
-        return tr("um número", "a number")
+        return t("setup.config.kind.number")
     if isinstance(value, str):
-        return tr("um texto", "a string")
+        return t("setup.config.kind.string")
     if isinstance(value, dict):
-        return tr("uma tabela", "a table")
+        return t("setup.config.kind.table")
     if isinstance(value, list):
-        return tr("uma lista", "an array")
-    return tr("uma data/hora", "a date/time")
+        return t("setup.config.kind.array")
+    return t("setup.config.kind.datetime")
 
 
 def _looks_secret(key: str) -> bool:
@@ -295,15 +288,7 @@ def _looks_secret(key: str) -> bool:
 def secret_refusal(profile: str | None) -> str:
     """Why a key in the file is refused, and where keys go instead."""
     who = profile or "NOME"
-    return tr(
-        "a chave de API não pode ficar neste arquivo. Apague esta linha e guarde a chave com "
-        "`frontdesk login --profile {who}` (chaveiro do sistema, ou o arquivo keys/{who}.key "
-        "com modo 0600 ao lado deste arquivo), ou use a variável FRONTDESK_API_KEY.",
-        "an API key must not be in this file. Delete this line and store the key with "
-        "`frontdesk login --profile {who}` (the system keyring, or the file keys/{who}.key with "
-        "mode 0600 next to this file), or use the FRONTDESK_API_KEY variable.",
-        who=who,
-    )
+    return t("setup.config.secret_refused", who=who)
 
 
 class _Reader:
@@ -323,29 +308,20 @@ class _Reader:
             raise self.error(keypath, secret_refusal(profile))
         raise self.error(
             keypath,
-            tr(
-                "chave desconhecida (as válidas aqui: {known}).",
-                "unknown key (valid here: {known}).",
-                known=", ".join(known),
-            ),
+            t("setup.config.unknown_key", known=", ".join(known)),
         )
 
     def _wrong(self, keypath: KeyPath, expected: str, value: object) -> ConfigError:
         return self.error(
             keypath,
-            tr(
-                "deve ser {expected}, não {got}.",
-                "must be {expected}, not {got}.",
-                expected=expected,
-                got=_kind(value),
-            ),
+            t("setup.config.wrong_type", expected=expected, got=_kind(value)),
         )
 
     def text(self, keypath: KeyPath, value: object) -> str:
         if not isinstance(value, str):
-            raise self._wrong(keypath, tr("um texto entre aspas", "a quoted string"), value)
+            raise self._wrong(keypath, t("setup.config.expected.quoted_string"), value)
         if not value.strip():
-            raise self.error(keypath, tr("não pode ser vazio.", "must not be empty."))
+            raise self.error(keypath, t("setup.config.empty"))
         return value.strip()
 
     def language(self, keypath: KeyPath, value: object) -> Language:
@@ -355,25 +331,17 @@ class _Reader:
                 return lang
         raise self.error(
             keypath,
-            tr(
-                'deve ser "pt" ou "en", não "{got}".',
-                'must be "pt" or "en", not "{got}".',
-                got=text[:20],
-            ),
+            t("setup.config.bad_language", got=text[:20]),
         )
 
     def timeout(self, keypath: KeyPath, value: object) -> float:
         if isinstance(value, bool) or not isinstance(value, int | float):
-            raise self._wrong(keypath, tr("um número de segundos", "a number of seconds"), value)
+            raise self._wrong(keypath, t("setup.config.expected.seconds"), value)
         seconds = float(value)
         if not 0 < seconds <= MAX_TIMEOUT:
             raise self.error(
                 keypath,
-                tr(
-                    "deve estar entre 0 e {max:g} segundos.",
-                    "must be between 0 and {max:g} seconds.",
-                    max=MAX_TIMEOUT,
-                ),
+                t("setup.config.timeout_range", max=MAX_TIMEOUT),
             )
         return seconds
 
@@ -389,25 +357,17 @@ class _Reader:
         if parts.scheme not in ("http", "https") or not host:
             raise self.error(
                 keypath,
-                tr(
-                    'deve ser um endereço como "https://token.operadora.example/v1".',
-                    'must be an address like "https://token.operator.example/v1".',
-                ),
+                t("setup.config.bad_url"),
             )
         if parts.username is not None or parts.password is not None:
             raise self.error(
                 keypath,
-                tr(
-                    "não ponha usuário ou senha no endereço; a chave fica no chaveiro "
-                    "(frontdesk login).",
-                    "do not put a user or password in the address; the key goes in the "
-                    "keyring (frontdesk login).",
-                ),
+                t("setup.config.url_credentials"),
             )
         if parts.query or parts.fragment:
             raise self.error(
                 keypath,
-                tr("o endereço não pode ter '?' nem '#'.", "the address cannot have '?' or '#'."),
+                t("setup.config.url_query"),
             )
         return text.rstrip("/")
 
@@ -420,25 +380,17 @@ class _Reader:
         if not PROFILE_NAME.fullmatch(name):
             raise self.error(
                 where,
-                tr(
-                    "nome de perfil inválido: use letras, números, '-' ou '_' (até 64).",
-                    "invalid profile name: use letters, digits, '-' or '_' (up to 64).",
-                ),
+                t("setup.config.bad_profile_name"),
             )
         if not isinstance(raw, dict):
-            raise self._wrong(
-                where, tr("uma tabela [profiles.NOME]", "a [profiles.NAME] table"), raw
-            )
+            raise self._wrong(where, t("setup.config.expected.profile_table"), raw)
         for key in raw:
             if key not in PROFILE_KEYS:
                 self._unknown((*where, key), PROFILE_KEYS, name)
         if "url" not in raw:
             raise self.error(
                 (*where, "url"),
-                tr(
-                    'falta o endereço do backend: url = "https://...".',
-                    'the backend address is missing: url = "https://...".',
-                ),
+                t("setup.config.url_missing"),
             )
         values: dict[str, Any] = {"name": name, "url": self.url((*where, "url"), raw["url"])}
         if "operator" in raw:
@@ -462,21 +414,16 @@ class _Reader:
         if "profiles" in raw:
             table = raw["profiles"]
             if not isinstance(table, dict):
-                raise self._wrong(("profiles",), tr("uma tabela", "a table"), table)
+                raise self._wrong(("profiles",), t("setup.config.kind.table"), table)
             profiles = [self.profile(name, value) for name, value in table.items()]
         default: str | None = None
         if "default" in raw:
             default = self.text(("default",), raw["default"])
             if default not in {p.name for p in profiles}:
-                known = ", ".join(p.name for p in profiles) or tr("nenhum", "none")
+                known = ", ".join(p.name for p in profiles) or t("setup.none")
                 raise self.error(
                     ("default",),
-                    tr(
-                        'o perfil "{name}" não existe (perfis: {known}).',
-                        'there is no profile "{name}" (profiles: {known}).',
-                        name=default,
-                        known=known,
-                    ),
+                    t("setup.config.unknown_default", name=default, known=known),
                 )
         return Config(
             path=self.path,
@@ -513,23 +460,12 @@ def select_profile(
 
 
 def _new_file_header() -> str:
-    return tr(
-        "# frontdesk: perfis de conexão com as operadoras (veja docs/setup.md).\n"
-        "# A chave de API NÃO fica aqui: use `frontdesk login --profile NOME`.\n\n",
-        "# frontdesk: connection profiles for the operators' backends (see docs/setup.md).\n"
-        "# The API key does NOT go here: use `frontdesk login --profile NAME`.\n\n",
-    )
+    return t("setup.config.new_file_header")
 
 
 def _check_name(name: str) -> None:
     if not PROFILE_NAME.fullmatch(name):
-        raise SetupError(
-            tr(
-                'nome de perfil inválido: "{name}". Use letras, números, "-" ou "_" (até 64).',
-                'invalid profile name: "{name}". Use letters, digits, "-" or "_" (up to 64).',
-                name=name,
-            )
-        )
+        raise SetupError(t("setup.profiles.bad_name", name=name))
 
 
 def _write_atomic(path: Path, text: str) -> None:
@@ -628,16 +564,7 @@ def add_profile(
     def mutate(document: Any) -> None:
         table = _profiles_table(document, create=True)
         if name in table:
-            raise SetupError(
-                tr(
-                    'o perfil "{name}" já existe em {file}; mude-o com `frontdesk profiles set '
-                    "{name} ...` ou remova-o antes.",
-                    'profile "{name}" already exists in {file}; change it with `frontdesk '
-                    "profiles set {name} ...` or remove it first.",
-                    name=name,
-                    file=where,
-                )
-            )
+            raise SetupError(t("setup.profiles.exists", name=name, file=where))
         profile = tomlkit.table()
         _assign(
             profile,

@@ -52,7 +52,7 @@ from frontdesk.config.profiles import (
     load_config,
     select_profile,
 )
-from frontdesk.core.i18n import get_language, tr
+from frontdesk.core.i18n import get_language, t
 from frontdesk.core.timebox import timeboxed
 
 Status = Literal["ok", "warn", "fail", "skip"]
@@ -124,18 +124,14 @@ class Report:
         """Plain text, lines at most `width` columns (long paths may still run over)."""
         labels = {
             "ok": "ok",
-            "warn": tr("aviso", "warn"),
-            "fail": tr("FALHA", "FAIL"),
-            "skip": tr("--", "--"),
+            "warn": t("doctor.status.warn"),
+            "fail": t("doctor.status.fail"),
+            "skip": t("doctor.status.skip"),
         }
         if self.mode == "local":
-            what = tr("backend local embutido", "embedded local backend")
+            what = t("doctor.report.local")
         else:
-            what = (
-                tr('perfil "{p}"', 'profile "{p}"', p=self.profile)
-                if self.profile
-                else str(self.url)
-            )
+            what = t("doctor.report.profile", p=self.profile) if self.profile else str(self.url)
         lines = [f"frontdesk doctor: {what}", ""]
         title_width = max(len(check.title) for check in self.checks) if self.checks else 10
         title_width = min(title_width, 16)
@@ -155,7 +151,7 @@ class Report:
             if check.fix:
                 lines.extend(
                     textwrap.wrap(
-                        tr("correção: ", "fix: ") + check.fix,
+                        t("doctor.report.fix") + check.fix,
                         width=width,
                         initial_indent=indent,
                         subsequent_indent=indent + "  ",
@@ -166,22 +162,9 @@ class Report:
         lines.append("")
         fails, warns = self.count("fail"), self.count("warn")
         if fails:
-            lines.append(
-                tr(
-                    "Resultado: {f} falha(s), {w} aviso(s). Corrija as FALHAS de cima para baixo.",
-                    "Result: {f} failure(s), {w} warning(s). Fix the FAILs from the top down.",
-                    f=fails,
-                    w=warns,
-                )
-            )
+            lines.append(t("doctor.report.failures", f=fails, w=warns))
         else:
-            lines.append(
-                tr(
-                    "Resultado: tudo certo ({w} aviso(s)).",
-                    "Result: all good ({w} warning(s)).",
-                    w=warns,
-                )
-            )
+            lines.append(t("doctor.report.all_good", w=warns))
         return "\n".join(lines)
 
 
@@ -194,8 +177,7 @@ def _skip(id_: str, title: str, detail: str | None = None) -> Check:
         id_,
         title,
         "skip",
-        detail
-        or tr("não verificado: um passo anterior falhou.", "not checked: an earlier step failed."),
+        detail or t("doctor.skipped"),
     )
 
 
@@ -209,12 +191,12 @@ def _python_check() -> Check:
 
 
 def _config_check(report: Report) -> Config | None:
-    title = tr("configuração", "configuration")
+    title = t("doctor.title.config")
     try:
         config = load_config(report.config_path)
     except ConfigError as error:
         where = (
-            tr("linha {line} de {file}", "line {line} of {file}", line=error.line, file=error.path)
+            t("doctor.config.where", line=error.line, file=error.path)
             if error.line
             else str(error.path)
         )
@@ -224,30 +206,25 @@ def _config_check(report: Report) -> Config | None:
                 title,
                 "fail",
                 str(error),
-                tr("corrija {where} e rode de novo.", "fix {where} and run again.", where=where),
+                t("doctor.config.fix", where=where),
             )
         )
         return None
     if not config.exists:
-        detail = tr(
-            "{file} (não existe: sem perfis)",
-            "{file} (does not exist: no profiles)",
-            file=config.path,
-        )
+        detail = t("doctor.config.missing", file=config.path)
     else:
-        detail = tr(
-            "{file}: válida; perfis: {names}; padrão: {default}",
-            "{file}: valid; profiles: {names}; default: {default}",
+        detail = t(
+            "doctor.config.valid",
             file=config.path,
-            names=", ".join(config.names()) or tr("nenhum", "none"),
-            default=config.default or tr("nenhum", "none"),
+            names=", ".join(config.names()) or t("doctor.none"),
+            default=config.default or t("doctor.none"),
         )
     report.add(_ok("config", title, detail))
     return config
 
 
 def _profile_check(report: Report, config: Config, explicit: str | None) -> Profile | None:
-    title = tr("perfil", "profile")
+    title = t("doctor.title.profile")
     try:
         profile, how = select_profile(config, explicit)
     except ProfileNotFound as error:
@@ -257,13 +234,7 @@ def _profile_check(report: Report, config: Config, explicit: str | None) -> Prof
                 title,
                 "fail",
                 str(error),
-                tr(
-                    "veja os perfis com `frontdesk profiles` ou crie um com `frontdesk profiles "
-                    "add {name} --url https://...`.",
-                    "list profiles with `frontdesk profiles` or add one with `frontdesk profiles "
-                    "add {name} --url https://...`.",
-                    name=error.name,
-                ),
+                t("doctor.profile.not_found_fix", name=error.name),
             )
         )
         return None
@@ -272,19 +243,14 @@ def _profile_check(report: Report, config: Config, explicit: str | None) -> Prof
             _ok(
                 "profile",
                 title,
-                tr(
-                    "nenhum perfil configurado: verificando o backend local embutido (no próprio "
-                    "processo, dados de demonstração).",
-                    "no profile configured: checking the embedded local backend (in this "
-                    "process, demo data).",
-                ),
+                t("doctor.profile.local"),
             )
         )
         return None
     why = {
         "--profile": "--profile",
         "FRONTDESK_PROFILE": "FRONTDESK_PROFILE",
-        "default": tr("padrão do arquivo", "the file's default"),
+        "default": t("doctor.profile.from_default"),
     }[how]
     operator = f" ({profile.operator})" if profile.operator else ""
     report.add(_ok("profile", title, f'"{profile.name}"{operator} [{why}]: {profile.url}'))
@@ -292,7 +258,7 @@ def _profile_check(report: Report, config: Config, explicit: str | None) -> Prof
 
 
 def _key_check(report: Report, profile: Profile | None, status_problem: Any) -> ApiKey | None:
-    title = tr("chave de API", "API key")
+    title = t("doctor.title.api_key")
     try:
         if profile is None:
             value = os.environ.get(API_KEY_ENV, "")
@@ -302,12 +268,8 @@ def _key_check(report: Report, profile: Profile | None, status_problem: Any) -> 
                         "api_key",
                         title,
                         "fail",
-                        tr("{env} não está definida.", "{env} is not set.", env=API_KEY_ENV),
-                        tr(
-                            "com --url, defina {env}; ou crie um perfil e use frontdesk login.",
-                            "with --url, set {env}; or add a profile and use frontdesk login.",
-                            env=API_KEY_ENV,
-                        ),
+                        t("doctor.key.env_unset", env=API_KEY_ENV),
+                        t("doctor.key.env_unset_fix", env=API_KEY_ENV),
                     )
                 )
                 return None
@@ -321,23 +283,12 @@ def _key_check(report: Report, profile: Profile | None, status_problem: Any) -> 
         return None
     except KeyNotFound as error:
         name = profile.name if profile else "NOME"
-        fix = tr(
-            "rode: frontdesk login --profile {name}",
-            "run: frontdesk login --profile {name}",
-            name=name,
-        )
+        fix = t("doctor.key.login_fix", name=name)
         detail = str(error)
         if profile is not None and error.keyring_problem is not None:
             from frontdesk.config.credentials import key_file_path
 
-            detail = tr(
-                "nenhuma chave: {env} não definida, {path} não existe e o chaveiro não pode "
-                "ser usado (acima).",
-                "no key: {env} is not set, {path} does not exist and the keyring cannot be "
-                "used (above).",
-                env=API_KEY_ENV,
-                path=key_file_path(profile.name),
-            )
+            detail = t("doctor.key.nowhere", env=API_KEY_ENV, path=key_file_path(profile.name))
         report.add(Check("api_key", title, "fail", detail, fix))
         return None
     except CredentialError as error:
@@ -347,10 +298,7 @@ def _key_check(report: Report, profile: Profile | None, status_problem: Any) -> 
                 title,
                 "fail",
                 str(error),
-                tr(
-                    "guarde a chave de novo com frontdesk login.",
-                    "store the key again with frontdesk login.",
-                ),
+                t("doctor.key.store_again"),
             )
         )
         return None
@@ -358,21 +306,17 @@ def _key_check(report: Report, profile: Profile | None, status_problem: Any) -> 
         _ok(
             "api_key",
             title,
-            tr(
-                "encontrada ({where}); não é exibida.",
-                "found ({where}); not shown.",
-                where=key.describe(),
-            ),
+            t("doctor.key.found", where=key.describe()),
         )
     )
     return key
 
 
 def _keyring_check(report: Report, profile_name: str | None, timeout: float) -> Any:
-    title = tr("chaveiro", "keyring")
+    title = t("doctor.title.keyring")
     status = keyring_status(timeout, user=profile_name or "probe")
     if status.usable:
-        report.add(_ok("keyring", title, tr("backend {b}", "backend {b}", b=status.backend)))
+        report.add(_ok("keyring", title, t("doctor.keyring.backend", b=status.backend)))
         return None
     needed = profile_name is not None
     report.add(
@@ -380,8 +324,7 @@ def _keyring_check(report: Report, profile_name: str | None, timeout: float) -> 
             "keyring",
             title,
             "warn" if needed else "ok",
-            str(status.problem)
-            + ("" if needed else tr(" Não é preciso no modo local.", " Not needed in local mode.")),
+            str(status.problem) + ("" if needed else t("doctor.keyring.not_needed")),
             fallback_hint(profile_name) if needed and profile_name else None,
         )
     )
@@ -391,7 +334,7 @@ def _keyring_check(report: Report, profile_name: str | None, timeout: float) -> 
 def _transport_check(report: Report, url: str, insecure: bool, profile: Profile | None) -> bool:
     from frontdesk.config.connection import check_transport
 
-    title = tr("transporte", "transport")
+    title = t("doctor.title.transport")
     try:
         allowed_insecure = check_transport(url, insecure=insecure)
     except TransportError as error:
@@ -401,11 +344,7 @@ def _transport_check(report: Report, url: str, insecure: bool, profile: Profile 
                 title,
                 "fail",
                 str(error),
-                tr(
-                    "troque a url{where} para https://, ou rode com --insecure.",
-                    "change the url{where} to https://, or run with --insecure.",
-                    where=f" [profiles.{profile.name}]" if profile else "",
-                ),
+                t("doctor.transport.fix", where=f" [profiles.{profile.name}]" if profile else ""),
             )
         )
         return False
@@ -416,26 +355,18 @@ def _transport_check(report: Report, url: str, insecure: bool, profile: Profile 
                 "transport",
                 title,
                 "warn",
-                tr(
-                    "http:// sem criptografia para outra máquina, permitido por --insecure; o app "
-                    "mostra isso na tela.",
-                    "unencrypted http:// to another machine, allowed by --insecure; the app "
-                    "shows it on screen.",
-                ),
-                tr(
-                    "peça à operadora um endereço https://.",
-                    "ask the operator for an https:// address.",
-                ),
+                t("doctor.transport.insecure"),
+                t("doctor.transport.insecure_fix"),
             )
         )
     elif scheme == "https":
-        report.add(_ok("transport", title, tr("https (TLS verificado)", "https (TLS verified)")))
+        report.add(_ok("transport", title, t("doctor.transport.https")))
     else:
         report.add(
             _ok(
                 "transport",
                 title,
-                tr("http neste computador (loopback)", "http on this machine (loopback)"),
+                t("doctor.transport.loopback"),
             )
         )
     return True
@@ -456,29 +387,22 @@ def _ca_check(report: Report, config: Config, profile: Profile) -> tuple[bool, P
                 title,
                 "fail",
                 str(error),
-                tr(
-                    "corrija ca_bundle em [profiles.{name}] de {file}: "
-                    "frontdesk profiles set {name} --ca-bundle /caminho/ca.pem",
-                    "fix ca_bundle in [profiles.{name}] of {file}: "
-                    "frontdesk profiles set {name} --ca-bundle /path/ca.pem",
-                    name=profile.name,
-                    file=config.path,
-                ),
+                t("doctor.ca.fix", name=profile.name, file=config.path),
             )
         )
         return False, None
-    report.add(_ok("ca_bundle", title, tr("CA do perfil: {p}", "profile's CA: {p}", p=path)))
+    report.add(_ok("ca_bundle", title, t("doctor.ca.ok", p=path)))
     return True, path
 
 
 def _dns_check(report: Report, host: str, port: int, timeout: float) -> bool:
-    title = tr("nome (DNS)", "name (DNS)")
+    title = t("doctor.title.dns")
     try:
         ipaddress.ip_address(host)
     except ValueError:
         pass
     else:
-        report.add(_ok("dns", title, tr("{h} é um endereço IP", "{h} is an IP address", h=host)))
+        report.add(_ok("dns", title, t("doctor.dns.ip", h=host)))
         return True
     try:
         infos = timeboxed(
@@ -490,14 +414,8 @@ def _dns_check(report: Report, host: str, port: int, timeout: float) -> bool:
                 "dns",
                 title,
                 "fail",
-                tr(
-                    "não foi possível resolver {h}: {e}", "cannot resolve {h}: {e}", h=host, e=error
-                ),
-                tr(
-                    "confira o nome na url do perfil e o DNS desta máquina (/etc/resolv.conf).",
-                    "check the host name in the profile's url and this machine's DNS "
-                    "(/etc/resolv.conf).",
-                ),
+                t("doctor.dns.failed", h=host, e=error),
+                t("doctor.dns.fix"),
             )
         )
         return False
@@ -518,37 +436,17 @@ def _tcp_check(report: Report, host: str, port: int, timeout: float) -> bool:
                 "tcp",
                 title,
                 "fail",
-                tr(
-                    "{h}:{p} não respondeu em {t:g} s.",
-                    "{h}:{p} did not answer within {t:g} s.",
-                    h=host,
-                    p=port,
-                    t=timeout,
-                ),
-                tr(
-                    "um firewall, VPN ou proxy está no caminho; confira a rede com a TI.",
-                    "a firewall, VPN or proxy is in the way; check the network with IT.",
-                ),
+                t("doctor.tcp.timeout", h=host, p=port, seconds=timeout),
+                t("doctor.tcp.timeout_fix"),
             )
         )
         return False
     except OSError as error:
         refused = isinstance(error, ConnectionRefusedError)
         detail = (
-            tr(
-                "nada escutando em {h}:{p} (conexão recusada).",
-                "nothing listening on {h}:{p} (connection refused).",
-                h=host,
-                p=port,
-            )
+            t("doctor.tcp.refused", h=host, p=port)
             if refused
-            else tr(
-                "não conectou em {h}:{p}: {e}",
-                "cannot connect to {h}:{p}: {e}",
-                h=host,
-                p=port,
-                e=error.strerror or error,
-            )
+            else t("doctor.tcp.failed", h=host, p=port, e=error.strerror or error)
         )
         report.add(
             Check(
@@ -556,10 +454,7 @@ def _tcp_check(report: Report, host: str, port: int, timeout: float) -> bool:
                 title,
                 "fail",
                 detail,
-                tr(
-                    "confira se o backend está no ar e se a porta da url está certa.",
-                    "check that the backend is running and the port in the url is right.",
-                ),
+                t("doctor.tcp.fix"),
             )
         )
         return False
@@ -568,13 +463,7 @@ def _tcp_check(report: Report, host: str, port: int, timeout: float) -> bool:
         _ok(
             "tcp",
             title,
-            tr(
-                "conectado a {a}:{p} em {ms:.0f} ms",
-                "connected to {a}:{p} in {ms:.0f} ms",
-                a=peer[0],
-                p=peer[1],
-                ms=elapsed,
-            ),
+            t("doctor.tcp.ok", a=peer[0], p=peer[1], ms=elapsed),
         )
     )
     return True
@@ -601,12 +490,7 @@ def _tls_check(
 ) -> bool:
     title = "TLS"
     where = (
-        tr(
-            "ca_bundle em [profiles.{name}] de {file}",
-            "ca_bundle in [profiles.{name}] of {file}",
-            name=profile.name,
-            file=config.path,
-        )
+        t("doctor.tls.where", name=profile.name, file=config.path)
         if profile and config
         else "ca_bundle"
     )
@@ -623,41 +507,20 @@ def _tls_check(
         code = error.verify_code
         message = error.verify_message or str(error)
         if code == 62 or "hostname" in message.lower() or "IP address mismatch" in message:
-            fix = tr(
-                "use na url o nome (ou IP) que o certificado do servidor traz.",
-                "use the name (or IP) the server's certificate names in the url.",
-            )
+            fix = t("doctor.tls.fix_name")
         elif code == 10:
-            fix = tr(
-                "o certificado do servidor venceu: avise a operadora (e confira o relógio daqui).",
-                "the server's certificate has expired: tell the operator (and check this clock).",
-            )
+            fix = t("doctor.tls.fix_expired")
         elif ca is not None:
-            fix = tr(
-                "o {where} ({ca}) não assina este certificado: peça à operadora o arquivo certo.",
-                "the {where} ({ca}) does not sign this certificate: ask the operator for the "
-                "right file.",
-                where=where,
-                ca=ca,
-            )
+            fix = t("doctor.tls.fix_wrong_ca", where=where, ca=ca)
         else:
             name = profile.name if profile else "NOME"
-            fix = tr(
-                "o certificado não é de uma CA que esta máquina conhece: peça à operadora o "
-                "certificado da CA dela e configure o {where}: frontdesk profiles set {name} "
-                "--ca-bundle /caminho/ca.pem",
-                "the certificate is not from a CA this machine knows: ask the operator for its "
-                "CA certificate and set the {where}: frontdesk profiles set {name} --ca-bundle "
-                "/path/ca.pem",
-                where=where,
-                name=name,
-            )
+            fix = t("doctor.tls.fix_unknown_ca", where=where, name=name)
         report.add(
             Check(
                 "tls",
                 title,
                 "fail",
-                tr("certificado recusado: {m}", "certificate refused: {m}", m=message),
+                t("doctor.tls.refused", m=message),
                 fix,
             )
         )
@@ -668,15 +531,12 @@ def _tls_check(
                 "tls",
                 title,
                 "fail",
-                tr("o aperto de mão TLS falhou: {e}", "the TLS handshake failed: {e}", e=error),
-                tr(
-                    "confira se o servidor fala https nessa porta.",
-                    "check that the server speaks https on that port.",
-                ),
+                t("doctor.tls.handshake", e=error),
+                t("doctor.tls.handshake_fix"),
             )
         )
         return False
-    trust = tr("CA do perfil", "profile's CA") if ca else tr("CAs do sistema", "system CAs")
+    trust = t("doctor.tls.profile_ca") if ca else t("doctor.tls.system_cas")
     detail = f"{version}, {trust}"
     not_after = cert.get("notAfter")
     status: Status = "ok"
@@ -684,18 +544,10 @@ def _tls_check(
     if isinstance(not_after, str):
         expires = datetime.fromtimestamp(ssl.cert_time_to_seconds(not_after), UTC)
         days = (expires - datetime.now(UTC)).days
-        detail += tr(
-            ", certificado válido até {d}",
-            ", certificate valid until {d}",
-            d=expires.date().isoformat(),
-        )
+        detail += t("doctor.tls.valid_until", d=expires.date().isoformat())
         if days < CERT_EXPIRY_WARN_DAYS:
             status = "warn"
-            fix = tr(
-                "o certificado vence em {n} dia(s): avise a operadora.",
-                "the certificate expires in {n} day(s): tell the operator.",
-                n=days,
-            )
+            fix = t("doctor.tls.expires_soon", n=days)
     report.add(Check("tls", title, status, detail, fix))
     return True
 
@@ -718,13 +570,9 @@ async def _http_checks(
     )
 
     health_title = "/v1/health"
-    auth_title = tr("autenticação", "authentication")
-    clock_title = tr("relógio", "clock")
-    login = tr(
-        "rode: frontdesk login --profile {p}",
-        "run: frontdesk login --profile {p}",
-        p=profile.name if profile else "NOME",
-    )
+    auth_title = t("doctor.title.auth")
+    clock_title = t("doctor.title.clock")
+    login = t("doctor.key.login_fix", name=profile.name if profile else "NOME")
     try:
         client = FrontdeskClient(
             url,
@@ -746,27 +594,17 @@ async def _http_checks(
             health = await client.health()
         except FrontdeskClientError as error:
             if isinstance(error, BackendUnavailable):
-                fix = tr(
-                    "o backend não respondeu: confira se ele está no ar (e os tempos "
-                    "connect_timeout/read_timeout do perfil).",
-                    "the backend did not answer: check that it is up (and the profile's "
-                    "connect_timeout/read_timeout).",
-                )
+                fix = t("doctor.health.unavailable_fix")
             else:
-                fix = tr(
-                    "o endereço não parece ser de um backend de tokens: confira a url "
-                    "(termina em /v1).",
-                    "the address does not look like a token backend: check the url (it "
-                    "ends in /v1).",
-                )
+                fix = t("doctor.health.not_a_backend_fix")
             report.add(Check("health", health_title, "fail", str(error), fix))
             report.add(_skip("auth", auth_title))
             report.add(_skip("clock", clock_title))
             return
         elapsed = (time.perf_counter() - started) * 1000
         after = time.time()
-        mode = f", {tr('modo', 'mode')} {health.mode}" if health.mode else ""
-        version = tr("versão", "version")
+        mode = f", {t('doctor.health.mode')} {health.mode}" if health.mode else ""
+        version = t("doctor.health.version")
         detail = f"status {health.status}, {version} {health.version}{mode}, {elapsed:.0f} ms"
         if health.status != "ok":
             report.add(
@@ -775,10 +613,7 @@ async def _http_checks(
                     health_title,
                     "fail",
                     detail,
-                    tr(
-                        "o backend diz que não está bem: avise a operadora.",
-                        "the backend says it is not well: tell the operator.",
-                    ),
+                    t("doctor.health.unwell_fix"),
                 )
             )
         elif elapsed > SLOW_HEALTH_MS:
@@ -788,17 +623,14 @@ async def _http_checks(
                     health_title,
                     "warn",
                     detail,
-                    tr(
-                        "a rede está lenta até o backend; confira a conexão.",
-                        "the network to the backend is slow; check the connection.",
-                    ),
+                    t("doctor.health.slow_fix"),
                 )
             )
         else:
             report.add(_ok("health", health_title, detail))
 
         if key is None:
-            report.add(_skip("auth", auth_title, tr("sem chave de API.", "no API key.")))
+            report.add(_skip("auth", auth_title, t("doctor.auth.no_key")))
         else:
             try:
                 guides = await client.list_guides(status="awaiting_token")
@@ -808,17 +640,8 @@ async def _http_checks(
                         "auth",
                         auth_title,
                         "fail",
-                        tr(
-                            "o backend recusou a chave ({where}).",
-                            "the backend refused the key ({where}).",
-                            where=key.describe(),
-                        ),
-                        tr(
-                            "corrija {env}, ou {login}",
-                            "fix {env}, or {login}",
-                            env=API_KEY_ENV,
-                            login=login,
-                        )
+                        t("doctor.auth.refused", where=key.describe()),
+                        t("doctor.auth.env_fix", env=API_KEY_ENV, login=login)
                         if key.source == "env"
                         else login,
                     )
@@ -830,10 +653,7 @@ async def _http_checks(
                         auth_title,
                         "fail",
                         str(error),
-                        tr(
-                            "rode de novo; se persistir, avise a operadora.",
-                            "run again; if it persists, tell the operator.",
-                        ),
+                        t("doctor.auth.error_fix"),
                     )
                 )
             else:
@@ -841,11 +661,7 @@ async def _http_checks(
                     _ok(
                         "auth",
                         auth_title,
-                        tr(
-                            "chave aceita; {n} guia(s) aguardando token",
-                            "key accepted; {n} guide(s) awaiting a token",
-                            n=len(guides),
-                        ),
+                        t("doctor.auth.ok", n=len(guides)),
                     )
                 )
         report.add(_clock_check(clock_title, health.time, (before + after) / 2))
@@ -857,7 +673,7 @@ def _clock_check(title: str, server_time: str | None, local: float) -> Check:
             "clock",
             title,
             "warn",
-            tr("o backend não informou a hora.", "the backend did not send its time."),
+            t("doctor.clock.no_time"),
             None,
         )
     try:
@@ -867,27 +683,18 @@ def _clock_check(title: str, server_time: str | None, local: float) -> Check:
             "clock",
             title,
             "warn",
-            tr("hora do backend ilegível: {t}", "unreadable backend time: {t}", t=server_time),
+            t("doctor.clock.unreadable", time=server_time),
             None,
         )
     difference = local - server
-    detail = tr(
-        "este computador está {d:+.0f} s em relação ao backend",
-        "this computer is {d:+.0f} s off the backend",
-        d=difference,
-    )
+    detail = t("doctor.clock.offset", d=difference)
     if abs(difference) > CLOCK_TOLERANCE_S:
         return Check(
             "clock",
             title,
             "warn",
             detail,
-            tr(
-                "acerte o relógio (timedatectl set-ntp true); as contagens usam os segundos do "
-                "backend e continuam certas.",
-                "set the clock right (timedatectl set-ntp true); countdowns use the backend's "
-                "seconds and stay right.",
-            ),
+            t("doctor.clock.fix"),
         )
     return _ok("clock", title, detail)
 
@@ -895,7 +702,7 @@ def _clock_check(title: str, server_time: str | None, local: float) -> Check:
 async def _local_checks(report: Report) -> None:
     from frontdesk.config.embedded import embedded_client
 
-    title = tr("backend local", "local backend")
+    title = t("doctor.title.local_backend")
     started = time.perf_counter()
     try:
         client, backend = embedded_client(":memory:")
@@ -912,10 +719,7 @@ async def _local_checks(report: Report) -> None:
                 title,
                 "fail",
                 f"{type(error).__name__}: {error}",
-                tr(
-                    "reinstale o frontdesk (pip install --force-reinstall frontdesk).",
-                    "reinstall frontdesk (pip install --force-reinstall frontdesk).",
-                ),
+                t("doctor.local.reinstall"),
             )
         )
         return
@@ -924,15 +728,7 @@ async def _local_checks(report: Report) -> None:
         _ok(
             "local_backend",
             title,
-            tr(
-                "embutido, no próprio processo: status {s}, {n} guia(s) de demonstração "
-                "aguardando token, {ms:.0f} ms",
-                "embedded, in this process: status {s}, {n} demo guide(s) awaiting a token, "
-                "{ms:.0f} ms",
-                s=health.status,
-                n=len(guides),
-                ms=elapsed,
-            ),
+            t("doctor.local.ok", s=health.status, n=len(guides), ms=elapsed),
         )
     )
 
@@ -940,7 +736,7 @@ async def _local_checks(report: Report) -> None:
 def _data_check(report: Report) -> None:
     from frontdesk.backend.local import default_db_path
 
-    title = tr("dados locais", "local data")
+    title = t("doctor.title.data")
     path = default_db_path()
     existing = path if path.exists() else next((p for p in path.parents if p.exists()), path)
     target = existing if existing.is_dir() else existing.parent
@@ -950,16 +746,12 @@ def _data_check(report: Report) -> None:
                 "data",
                 title,
                 "fail",
-                tr("sem permissão de escrita em {p}", "no write permission on {p}", p=target),
-                tr(
-                    "dê permissão ao usuário: chown -R $USER {p}",
-                    "give the user access: chown -R $USER {p}",
-                    p=target,
-                ),
+                t("doctor.data.unwritable", p=target),
+                t("doctor.data.fix", p=target),
             )
         )
         return
-    state = tr("existe", "exists") if path.exists() else tr("será criado", "will be created")
+    state = t("doctor.data.exists") if path.exists() else t("doctor.data.will_be_created")
     report.add(_ok("data", title, f"{path} ({state})"))
 
 
@@ -971,11 +763,7 @@ def _terminal_checks(report: Report, environ: Mapping[str, str]) -> None:
                 "term",
                 "TERM",
                 "warn",
-                tr(
-                    "TERM={t}: o app precisa de um terminal de verdade.",
-                    "TERM={t}: the app needs a real terminal.",
-                    t=term or tr("(vazio)", "(unset)"),
-                ),
+                t("doctor.term.not_a_terminal", term=term or t("doctor.term.unset")),
                 "export TERM=xterm-256color",
             )
         )
@@ -984,28 +772,23 @@ def _terminal_checks(report: Report, environ: Mapping[str, str]) -> None:
 
     colorterm = environ.get("COLORTERM", "").lower()
     if "NO_COLOR" in environ:
-        colours = tr(
-            "NO_COLOR definido: sem cores (o app funciona assim)",
-            "NO_COLOR set: no colours (the app works that way)",
-        )
+        colours = t("doctor.colours.no_color")
     elif colorterm in ("truecolor", "24bit"):
-        colours = tr("16 milhões (COLORTERM={c})", "16 million (COLORTERM={c})", c=colorterm)
+        colours = t("doctor.colours.truecolor", c=colorterm)
     elif "256color" in term:
         colours = "256"
     else:
-        colours = tr("16 (o app funciona com 16 cores)", "16 (the app works with 16 colours)")
-    report.add(_ok("colours", tr("cores", "colours"), colours))
+        colours = t("doctor.colours.sixteen")
+    report.add(_ok("colours", t("doctor.title.colours"), colours))
 
     size = shutil.get_terminal_size(fallback=(0, 0))
-    title = tr("tamanho", "size")
+    title = t("doctor.title.size")
     if size.columns <= 0 or size.lines <= 0:
         report.add(
             _ok(
                 "size",
                 title,
-                tr(
-                    "desconhecido (a saída não é um terminal)", "unknown (output is not a terminal)"
-                ),
+                t("doctor.size.unknown"),
             )
         )
     elif size.columns < 80 or size.lines < 24:
@@ -1015,7 +798,7 @@ def _terminal_checks(report: Report, environ: Mapping[str, str]) -> None:
                 title,
                 "warn",
                 f"{size.columns}x{size.lines}",
-                tr("aumente a janela para pelo menos 80x24.", "make the window at least 80x24."),
+                t("doctor.size.fix"),
             )
         )
     else:
@@ -1024,21 +807,15 @@ def _terminal_checks(report: Report, environ: Mapping[str, str]) -> None:
     ssh = environ.get("SSH_CONNECTION") or environ.get("SSH_TTY")
     if ssh:
         origin = environ.get("SSH_CONNECTION", "").split(" ")[0] or environ.get("SSH_TTY", "")
-        detail = tr(
-            "sessão SSH (de {o}); a senha copiada vai por OSC 52 para o seu terminal",
-            "SSH session (from {o}); copied authorizations travel by OSC 52 to your terminal",
-            o=origin,
-        )
+        detail = t("doctor.ssh.session", o=origin)
     else:
-        detail = tr("sessão local (sem SSH)", "local session (no SSH)")
+        detail = t("doctor.ssh.local")
     report.add(_ok("ssh", "SSH", detail))
 
     name = environ.get("LC_ALL") or environ.get("LC_CTYPE") or environ.get("LANG") or "C"
     encoding = locale.getpreferredencoding(False)
     title = "locale"
-    detail = tr(
-        "{n} ({e}); idioma: {l}", "{n} ({e}); language: {l}", n=name, e=encoding, l=get_language()
-    )
+    detail = t("doctor.locale.detail", n=name, e=encoding, l=get_language())
     if encoding.replace("-", "").lower() != "utf8":
         report.add(
             Check(
@@ -1046,7 +823,7 @@ def _terminal_checks(report: Report, environ: Mapping[str, str]) -> None:
                 title,
                 "warn",
                 detail,
-                "export LANG=C.UTF-8  " + tr("(ou pt_BR.UTF-8)", "(or pt_BR.UTF-8)"),
+                "export LANG=C.UTF-8  " + t("doctor.locale.fix_alternative"),
             )
         )
     else:
@@ -1068,7 +845,7 @@ def run_doctor(
     """Every check, in order; never raises for a failed check (see `Report.exit_code`)."""
     env = os.environ if environ is None else environ
     report = Report(config_path=config_path or config_file())
-    report.add(_ok("version", tr("versão", "version"), f"frontdesk {__version__}"))
+    report.add(_ok("version", t("doctor.title.version"), f"frontdesk {__version__}"))
     report.add(_python_check())
     config = _config_check(report)
 
@@ -1081,13 +858,8 @@ def run_doctor(
         report.add(
             _ok(
                 "profile",
-                tr("perfil", "profile"),
-                tr(
-                    "nenhum: --url {u} (chave de {env})",
-                    "none: --url {u} (key from {env})",
-                    u=url,
-                    env=API_KEY_ENV,
-                ),
+                t("doctor.title.profile"),
+                t("doctor.profile.url", u=url, env=API_KEY_ENV),
             )
         )
 
@@ -1135,13 +907,10 @@ def run_doctor(
             from frontdesk.core.net import is_loopback
 
             if is_loopback(host):
-                detail = tr(
-                    "não se aplica: http neste computador (loopback).",
-                    "not needed: http on this machine (loopback).",
-                )
+                detail = t("doctor.tls.loopback")
                 report.add(_ok("tls", "TLS", detail))
             else:
-                detail = tr("sem TLS (--insecure).", "no TLS (--insecure).")
+                detail = t("doctor.tls.no_tls")
                 report.add(Check("tls", "TLS", "warn", detail, None))
             tls_ok = True
         if not tls_ok:
@@ -1155,18 +924,18 @@ def run_doctor(
     return report
 
 
-_TITLES: Final = {
-    "dns": ("nome (DNS)", "name (DNS)"),
-    "tcp": ("TCP", "TCP"),
-    "tls": ("TLS", "TLS"),
-    "health": ("/v1/health", "/v1/health"),
-    "auth": ("autenticação", "authentication"),
-    "clock": ("relógio", "clock"),
-    "local_backend": ("backend local", "local backend"),
+# The titles of the checks that `_skip_all` may skip, by id.
+_TITLE_KEYS: Final = {
+    "dns": "doctor.title.dns",
+    "tcp": "doctor.title.tcp",
+    "tls": "doctor.title.tls",
+    "health": "doctor.title.health",
+    "auth": "doctor.title.auth",
+    "clock": "doctor.title.clock",
+    "local_backend": "doctor.title.local_backend",
 }
 
 
 def _skip_all(report: Report, ids: list[str] | tuple[str, ...]) -> None:
     for id_ in ids:
-        pt, en = _TITLES[id_]
-        report.add(_skip(id_, tr(pt, en)))
+        report.add(_skip(id_, t(_TITLE_KEYS[id_])))
