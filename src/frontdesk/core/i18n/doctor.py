@@ -10,6 +10,29 @@ from typing import Final
 
 # key -> (pt-BR, en)
 CATALOG: Final[dict[str, tuple[str, str]]] = {
+    # --- check titles, by check id (doctor/report.py TITLE_KEYS) ----------------------
+    "doctor.title.version": ("versão", "version"),
+    "doctor.title.python": ("Python", "Python"),
+    "doctor.title.config": ("configuração", "configuration"),
+    "doctor.title.profile": ("perfil", "profile"),
+    "doctor.title.keyring": ("chaveiro", "keyring"),
+    "doctor.title.api_key": ("chave de API", "API key"),
+    "doctor.title.transport": ("transporte", "transport"),
+    "doctor.title.ca_bundle": ("ca_bundle", "ca_bundle"),
+    "doctor.title.dns": ("nome (DNS)", "name (DNS)"),
+    "doctor.title.tcp": ("TCP", "TCP"),
+    "doctor.title.tls": ("TLS", "TLS"),
+    "doctor.title.health": ("/v1/health", "/v1/health"),
+    "doctor.title.auth": ("autenticação", "authentication"),
+    "doctor.title.clock": ("relógio", "clock"),
+    "doctor.title.local_backend": ("backend local", "local backend"),
+    "doctor.title.data": ("dados locais", "local data"),
+    "doctor.title.term": ("TERM", "TERM"),
+    "doctor.title.colours": ("cores", "colours"),
+    "doctor.title.size": ("tamanho", "size"),
+    "doctor.title.ssh": ("SSH", "SSH"),
+    "doctor.title.locale": ("locale", "locale"),
+    # --- the report (doctor/report.py) ------------------------------------------------
     "doctor.status.warn": ("aviso", "warn"),
     "doctor.status.fail": ("FALHA", "FAIL"),
     "doctor.status.skip": ("--", "--"),
@@ -28,7 +51,8 @@ CATALOG: Final[dict[str, tuple[str, str]]] = {
         "não verificado: um passo anterior falhou.",
         "not checked: an earlier step failed.",
     ),
-    "doctor.title.config": ("configuração", "configuration"),
+    "doctor.none": ("nenhum", "none"),
+    # --- setup: configuration, profile, key, keyring (doctor/setup_checks.py) ---------
     "doctor.config.where": ("linha {line} de {file}", "line {line} of {file}"),
     "doctor.config.fix": ("corrija {where} e rode de novo.", "fix {where} and run again."),
     "doctor.config.missing": (
@@ -39,8 +63,6 @@ CATALOG: Final[dict[str, tuple[str, str]]] = {
         "{file}: válida; perfis: {names}; padrão: {default}",
         "{file}: valid; profiles: {names}; default: {default}",
     ),
-    "doctor.none": ("nenhum", "none"),
-    "doctor.title.profile": ("perfil", "profile"),
     "doctor.profile.not_found_fix": (
         "veja os perfis com `frontdesk profiles` ou crie um com `frontdesk profiles "
         "add {name} --url https://...`.",
@@ -53,7 +75,10 @@ CATALOG: Final[dict[str, tuple[str, str]]] = {
         "no profile configured: checking the embedded local backend (in this process, demo data).",
     ),
     "doctor.profile.from_default": ("padrão do arquivo", "the file's default"),
-    "doctor.title.api_key": ("chave de API", "API key"),
+    "doctor.profile.url": (
+        "nenhum: --url {u} (chave de {env})",
+        "none: --url {u} (key from {env})",
+    ),
     "doctor.key.env_unset": ("{env} não está definida.", "{env} is not set."),
     "doctor.key.env_unset_fix": (
         "com --url, defina {env}; ou crie um perfil e use frontdesk login.",
@@ -73,10 +98,9 @@ CATALOG: Final[dict[str, tuple[str, str]]] = {
         "store the key again with frontdesk login.",
     ),
     "doctor.key.found": ("encontrada ({where}); não é exibida.", "found ({where}); not shown."),
-    "doctor.title.keyring": ("chaveiro", "keyring"),
     "doctor.keyring.backend": ("backend {b}", "backend {b}"),
     "doctor.keyring.not_needed": (" Não é preciso no modo local.", " Not needed in local mode."),
-    "doctor.title.transport": ("transporte", "transport"),
+    # --- the way to the backend (doctor/network_checks.py) ----------------------------
     "doctor.transport.fix": (
         "troque a url{where} para https://, ou rode com --insecure.",
         "change the url{where} to https://, or run with --insecure.",
@@ -103,7 +127,6 @@ CATALOG: Final[dict[str, tuple[str, str]]] = {
         "frontdesk profiles set {name} --ca-bundle /path/ca.pem",
     ),
     "doctor.ca.ok": ("CA do perfil: {p}", "profile's CA: {p}"),
-    "doctor.title.dns": ("nome (DNS)", "name (DNS)"),
     "doctor.dns.ip": ("{h} é um endereço IP", "{h} is an IP address"),
     "doctor.dns.failed": ("não foi possível resolver {h}: {e}", "cannot resolve {h}: {e}"),
     "doctor.dns.fix": (
@@ -165,11 +188,12 @@ CATALOG: Final[dict[str, tuple[str, str]]] = {
         "o certificado vence em {n} dia(s): avise a operadora.",
         "the certificate expires in {n} day(s): tell the operator.",
     ),
-    "doctor.title.tcp": ("TCP", "TCP"),
-    "doctor.title.tls": ("TLS", "TLS"),
-    "doctor.title.health": ("/v1/health", "/v1/health"),
-    "doctor.title.auth": ("autenticação", "authentication"),
-    "doctor.title.clock": ("relógio", "clock"),
+    "doctor.tls.loopback": (
+        "não se aplica: http neste computador (loopback).",
+        "not needed: http on this machine (loopback).",
+    ),
+    "doctor.tls.no_tls": ("sem TLS (--insecure).", "no TLS (--insecure)."),
+    # --- the backend: health, authentication, clock, local (doctor/backend_checks.py) ---
     "doctor.health.unavailable_fix": (
         "o backend não respondeu: confira se ele está no ar (e os tempos "
         "connect_timeout/read_timeout do perfil).",
@@ -222,7 +246,6 @@ CATALOG: Final[dict[str, tuple[str, str]]] = {
         "set the clock right (timedatectl set-ntp true); countdowns use the backend's "
         "seconds and stay right.",
     ),
-    "doctor.title.local_backend": ("backend local", "local backend"),
     "doctor.local.reinstall": (
         "reinstale o frontdesk (pip install --force-reinstall frontdesk).",
         "reinstall frontdesk (pip install --force-reinstall frontdesk).",
@@ -232,7 +255,6 @@ CATALOG: Final[dict[str, tuple[str, str]]] = {
         "aguardando token, {ms:.0f} ms",
         "embedded, in this process: status {s}, {n} demo guide(s) awaiting a token, {ms:.0f} ms",
     ),
-    "doctor.title.data": ("dados locais", "local data"),
     "doctor.data.unwritable": ("sem permissão de escrita em {p}", "no write permission on {p}"),
     "doctor.data.fix": (
         "dê permissão ao usuário: chown -R $USER {p}",
@@ -240,6 +262,7 @@ CATALOG: Final[dict[str, tuple[str, str]]] = {
     ),
     "doctor.data.exists": ("existe", "exists"),
     "doctor.data.will_be_created": ("será criado", "will be created"),
+    # --- the terminal (doctor/terminal_checks.py) -------------------------------------
     "doctor.term.not_a_terminal": (
         "TERM={term}: o app precisa de um terminal de verdade.",
         "TERM={term}: the app needs a real terminal.",
@@ -254,8 +277,6 @@ CATALOG: Final[dict[str, tuple[str, str]]] = {
         "16 (o app funciona com 16 cores)",
         "16 (the app works with 16 colours)",
     ),
-    "doctor.title.colours": ("cores", "colours"),
-    "doctor.title.size": ("tamanho", "size"),
     "doctor.size.unknown": (
         "desconhecido (a saída não é um terminal)",
         "unknown (output is not a terminal)",
@@ -271,14 +292,4 @@ CATALOG: Final[dict[str, tuple[str, str]]] = {
     "doctor.ssh.local": ("sessão local (sem SSH)", "local session (no SSH)"),
     "doctor.locale.detail": ("{n} ({e}); idioma: {l}", "{n} ({e}); language: {l}"),
     "doctor.locale.fix_alternative": ("(ou pt_BR.UTF-8)", "(or pt_BR.UTF-8)"),
-    "doctor.title.version": ("versão", "version"),
-    "doctor.profile.url": (
-        "nenhum: --url {u} (chave de {env})",
-        "none: --url {u} (key from {env})",
-    ),
-    "doctor.tls.loopback": (
-        "não se aplica: http neste computador (loopback).",
-        "not needed: http on this machine (loopback).",
-    ),
-    "doctor.tls.no_tls": ("sem TLS (--insecure).", "no TLS (--insecure)."),
 }
