@@ -8,7 +8,8 @@ really in `sys.modules` after each path runs, lazy imports included:
 - local mode (the embedded backend, a whole send/validate) loads neither httpx nor a web
   framework;
 - the first screen loads neither the client, the backend nor httpx;
-- a remote profile loads httpx and the client, never the server side.
+- a remote profile loads httpx and the client, never the server side;
+- `frontdesk --help` (every subcommand's parser built) loads argparse and frontdesk.cli only.
 """
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ for package in ("core", "backend", "client", "config", "doctor"):
     for info in pkgutil.walk_packages(module.__path__, f"frontdesk.{package}."):
         importlib.import_module(info.name)
 import frontdesk.cli, frontdesk.cli.serve, frontdesk.cli.setup, frontdesk.cli.doctor
+import frontdesk.cli.login, frontdesk.cli.profiles, frontdesk.cli.audit, frontdesk.cli.console
 """
 
 TOOLS = """
@@ -75,6 +77,8 @@ RESULT = asyncio.run(main())
 """
 
 FIRST_SCREEN = "import frontdesk.cli.app, frontdesk.app.app"
+
+HELP = "from frontdesk.cli import build_parser; build_parser()"
 
 REMOTE = """
 from pathlib import Path
@@ -144,3 +148,17 @@ def test_a_remote_profile_loads_the_client_never_the_server_side() -> None:
     assert {"httpx", "frontdesk.client.client"} <= modules
     assert tops(modules, ("starlette", "uvicorn")) == []
     assert sorted(m for m in modules if m.startswith("frontdesk.backend")) == []
+
+
+def test_help_builds_every_parser_and_loads_nothing_else() -> None:
+    modules, _ = loaded_after(HELP, Path.cwd())
+    ours = sorted(m for m in modules if m.startswith("frontdesk."))
+    assert ours == [
+        "frontdesk.cli",
+        "frontdesk.cli.audit",
+        "frontdesk.cli.doctor",
+        "frontdesk.cli.login",
+        "frontdesk.cli.profiles",
+        "frontdesk.cli.setup",
+    ]
+    assert tops(modules, (*UI, *WEB, "keyring", "tomllib", "tomlkit", "platformdirs")) == []

@@ -64,8 +64,13 @@ def _template(node: ast.JoinedStr) -> str:
 
 
 def _is_key_template(text: str) -> bool:
-    """`status.{}`, `send.typed.{}_placeholder`: a word, a dot, then key characters."""
-    return "{}" in text and re.fullmatch(r"[a-z_]+\.[a-z0-9_.{}-]*", text) is not None
+    """`status.{}`, `send.typed.{}_placeholder`: a catalog's first word, a dot, key characters."""
+    first_words = {key.partition(".")[0] for key in all_keys()}
+    return (
+        "{}" in text
+        and re.fullmatch(r"[a-z_]+\.[a-z0-9_.{}-]*", text) is not None
+        and text.partition(".")[0] in first_words
+    )
 
 
 def _text(node: ast.expr | None) -> str | None:
