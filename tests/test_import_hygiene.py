@@ -9,11 +9,13 @@ really in `sys.modules` after each path runs, lazy imports included:
   framework;
 - the first screen loads neither the client, the backend nor httpx;
 - a remote profile loads httpx and the client, never the server side;
-- `frontdesk --help` (every subcommand's parser built) loads argparse and frontdesk.cli only.
+- `frontdesk --help` (every subcommand's parser built) loads argparse and frontdesk.cli only;
+- the libraries (core, backend, client, config, doctor) never print, prompt or exit.
 """
 
 from __future__ import annotations
 
+import ast
 import json
 import subprocess
 import sys
@@ -162,3 +164,24 @@ def test_help_builds_every_parser_and_loads_nothing_else() -> None:
         "frontdesk.cli.setup",
     ]
     assert tops(modules, (*UI, *WEB, "keyring", "tomllib", "tomlkit", "platformdirs")) == []
+
+
+def test_libraries_never_print_prompt_or_exit() -> None:
+    import frontdesk
+
+    root = Path(frontdesk.__file__).parent
+    banned = {"print", "input", "exit", "quit", "getpass", "breakpoint"}
+    found = []
+    for package in ("core", "backend", "client", "config", "doctor"):
+        for path in sorted((root / package).rglob("*.py")):
+            for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+                name = None
+                if isinstance(node, ast.Call):
+                    func = node.func
+                    name = func.id if isinstance(func, ast.Name) else getattr(func, "attr", None)
+                elif isinstance(node, ast.Raise) and node.exc is not None:
+                    exc = node.exc.func if isinstance(node.exc, ast.Call) else node.exc
+                    name = "SystemExit" if ast.unparse(exc) == "SystemExit" else None
+                if name in banned or name == "SystemExit":
+                    found.append(f"{path.relative_to(root)}:{node.lineno} {name}")
+    assert found == []

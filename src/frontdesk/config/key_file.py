@@ -2,8 +2,9 @@
 
 The directory is 0700 and the file 0600, written atomically; a key file that is a symbolic
 link, belongs to another user or that others can read or write is refused, with the command
-that fixes it. The ownership and mode checks are POSIX-only (`os.getuid`, `os.fchmod`, guarded
-by `os.name == "posix"`): on Windows the file is used as it is.
+that fixes it. The ownership and mode checks are POSIX-only (`os.getuid`, `os.fstat` modes,
+`os.fchmod`, `O_NOFOLLOW`, shell-quoted chmod/chown fixes), guarded by `os.name == "posix"`:
+Windows has no equivalent yet (its ACLs are another issue's), so there the file is not checked.
 """
 
 from __future__ import annotations

@@ -1,6 +1,8 @@
 """The desk's texts (the Textual app), Brazilian Portuguese first and English second.
 
 Read through `frontdesk.core.i18n.t`; see that module for how catalogs are chosen.
+Over 400 lines because it is data, one entry per text: split by screen, a key would be
+harder to find, not easier (tests/core/test_i18n.py checks every entry).
 """
 
 from __future__ import annotations
