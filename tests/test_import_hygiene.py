@@ -10,11 +10,14 @@ really in `sys.modules` after each path runs, lazy imports included:
 - the local backend's app, as `frontdesk serve` builds it, loads the TISS stack only with the
   first TISS request;
 - the first screen loads neither the client, the backend nor httpx;
-- a remote profile loads httpx and the client, never the server side.
+- a remote profile loads httpx and the client, never the server side;
+- `frontdesk --help` (every subcommand's parser built) loads argparse and frontdesk.cli only;
+- the libraries (core, backend, client, config, doctor) never print, prompt or exit.
 """
 
 from __future__ import annotations
 
+import ast
 import json
 import subprocess
 import sys
@@ -36,6 +39,7 @@ for package in ("core", "backend", "client", "tiss", "config", "doctor"):
         importlib.import_module(info.name)
 import frontdesk.cli, frontdesk.cli.serve, frontdesk.cli.setup, frontdesk.cli.doctor
 import frontdesk.cli.tiss
+import frontdesk.cli.login, frontdesk.cli.profiles, frontdesk.cli.audit, frontdesk.cli.console
 """
 
 TOOLS = """
@@ -106,6 +110,7 @@ status = asyncio.run(post("/v1/tiss/v4.01.00/tissVerificaElegibilidade", b"<x/>"
 RESULT = {"before": [m for m in before if m.split(".")[0] == "lxml" or
                      m.startswith("frontdesk.tiss")], "status": status}
 """
+HELP = "from frontdesk.cli import build_parser; build_parser()"
 
 REMOTE = """
 from pathlib import Path
@@ -185,3 +190,38 @@ def test_a_remote_profile_loads_the_client_never_the_server_side() -> None:
     assert {"httpx", "frontdesk.client.client"} <= modules
     assert tops(modules, ("starlette", "uvicorn")) == []
     assert sorted(m for m in modules if m.startswith("frontdesk.backend")) == []
+
+
+def test_help_builds_every_parser_and_loads_nothing_else() -> None:
+    modules, _ = loaded_after(HELP, Path.cwd())
+    ours = sorted(m for m in modules if m.startswith("frontdesk."))
+    assert ours == [
+        "frontdesk.cli",
+        "frontdesk.cli.audit",
+        "frontdesk.cli.doctor",
+        "frontdesk.cli.login",
+        "frontdesk.cli.profiles",
+        "frontdesk.cli.setup",
+    ]
+    assert tops(modules, (*UI, *WEB, "keyring", "tomllib", "tomlkit", "platformdirs")) == []
+
+
+def test_libraries_never_print_prompt_or_exit() -> None:
+    import frontdesk
+
+    root = Path(frontdesk.__file__).parent
+    banned = {"print", "input", "exit", "quit", "getpass", "breakpoint"}
+    found = []
+    for package in ("core", "backend", "client", "config", "doctor"):
+        for path in sorted((root / package).rglob("*.py")):
+            for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+                name = None
+                if isinstance(node, ast.Call):
+                    func = node.func
+                    name = func.id if isinstance(func, ast.Name) else getattr(func, "attr", None)
+                elif isinstance(node, ast.Raise) and node.exc is not None:
+                    exc = node.exc.func if isinstance(node.exc, ast.Call) else node.exc
+                    name = "SystemExit" if ast.unparse(exc) == "SystemExit" else None
+                if name in banned or name == "SystemExit":
+                    found.append(f"{path.relative_to(root)}:{node.lineno} {name}")
+    assert found == []

@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-import getpass
-import io
+import os
+import subprocess
 import sys
-from collections.abc import Iterator
 
 import keyring
 import pytest
 
 from frontdesk.cli import main
+from frontdesk.cli.console import is_yes
 from frontdesk.config.audit import AuditLog
 from frontdesk.config.credentials import SERVICE, key_file_path, load_key
 from frontdesk.config.profiles import load_config
@@ -18,35 +18,43 @@ from support.isolation import FailingKeyring, Home, Served, write_config
 
 
 class Terminal:
-    """What the technician types: the key at the hidden prompt, then answers to questions."""
+    """What the technician sees and types: a scripted `Console` for `main(..., console=)`.
 
-    def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
+    Lines said go to the real stdout/stderr (pytest captures them); the key is what is typed
+    at the hidden prompt (or, with `tty=False`, the lines piped in), then the answers.
+    """
+
+    def __init__(self) -> None:
         self.key = ""
         self.answers: list[str] = []
         self.prompts: list[str] = []
-        monkeypatch.setattr(getpass, "getpass", self._getpass)
-        monkeypatch.setattr("builtins.input", self._input)
-        monkeypatch.setattr(sys, "stdin", _TTY())
+        self.tty = True
+        self.piped: list[str] = []
 
-    def _getpass(self, prompt: str = "") -> str:
+    def say(self, text: str = "") -> None:
+        print(text)
+
+    def complain(self, text: str) -> None:
+        print(text, file=sys.stderr)
+
+    def interactive(self) -> bool:
+        return self.tty
+
+    def ask_secret(self, prompt: str) -> str:
         self.prompts.append(prompt)
         return self.key
 
-    def _input(self, prompt: str = "") -> str:
-        self.prompts.append(prompt)
-        if not self.answers:
-            raise EOFError
-        return self.answers.pop(0)
+    def read_line(self) -> str:
+        return self.piped.pop(0) if self.piped else ""
 
-
-class _TTY(io.StringIO):
-    def isatty(self) -> bool:
-        return True
+    def ask_yes(self, question: str) -> bool:
+        self.prompts.append(question)
+        return bool(self.answers) and is_yes(self.answers.pop(0))
 
 
 @pytest.fixture
-def terminal(monkeypatch: pytest.MonkeyPatch) -> Iterator[Terminal]:
-    yield Terminal(monkeypatch)
+def terminal() -> Terminal:
+    return Terminal()
 
 
 def out(capsys: pytest.CaptureFixture[str]) -> str:
@@ -121,7 +129,7 @@ def test_login_stores_in_the_keyring_after_checking_the_key(
 ) -> None:
     write_config(home, f'[profiles.lab]\nurl = "{served_http.url}"\n')
     terminal.key = served_http.key
-    assert main(["login", "--profile", "lab"]) == 0
+    assert main(["login", "--profile", "lab"], console=terminal) == 0
     text = out(capsys)
     assert "chave aceita pelo backend" in text
     assert "Chave guardada no chaveiro do sistema" in text
@@ -130,7 +138,7 @@ def test_login_stores_in_the_keyring_after_checking_the_key(
     assert home.keyring.passwords == {(SERVICE, "lab"): served_http.key}
     assert not key_file_path("lab").exists()
 
-    assert main(["--profile", "lab", "logout"]) == 0
+    assert main(["--profile", "lab", "logout"], console=terminal) == 0
     assert "Chave removida de: chaveiro do sistema" in out(capsys)
     assert home.keyring.passwords == {}
     assert [(r.action, r.outcome, r.profile) for r in AuditLog().read()] == [
@@ -144,7 +152,7 @@ def test_login_refuses_a_wrong_key_and_stores_nothing(
 ) -> None:
     write_config(home, f'default = "lab"\n[profiles.lab]\nurl = "{served_http.url}"\n')
     terminal.key = "wrong-key"
-    assert main(["login"]) == 1
+    assert main(["login"], console=terminal) == 1
     assert "recusou esta chave" in out(capsys)
     assert home.keyring.passwords == {}
     assert [r.outcome for r in AuditLog().read()] == ["refused"]
@@ -160,7 +168,7 @@ def test_login_to_an_unreachable_backend_points_to_doctor(
         port = sock.getsockname()[1]
     write_config(home, f'[profiles.lab]\nurl = "http://127.0.0.1:{port}/v1"\n')
     terminal.key = "some-key"
-    assert main(["login", "--profile", "lab"]) == 1
+    assert main(["login", "--profile", "lab"], console=terminal) == 1
     assert "frontdesk doctor --profile lab" in out(capsys)
     assert home.keyring.passwords == {}
 
@@ -173,14 +181,14 @@ def test_login_without_a_keyring_offers_the_key_file(
     terminal.key = served_http.key
 
     terminal.answers = ["n"]
-    assert main(["login"]) == 1
+    assert main(["login"], console=terminal) == 1
     text = out(capsys)
     assert "Não deu para usar o chaveiro" in text and "DBUS" in text
     assert "FRONTDESK_API_KEY" in text
     assert not key_file_path("lab").exists()
 
     terminal.answers = ["s"]
-    assert main(["login"]) == 0
+    assert main(["login"], console=terminal) == 0
     text = out(capsys)
     path = key_file_path("lab")
     assert f"Chave guardada em {path} (modo 0600)" in text
@@ -190,10 +198,11 @@ def test_login_without_a_keyring_offers_the_key_file(
     assert load_key("lab").value == served_http.key
     assert served_http.key not in text
 
-    assert main(["doctor"]) == 0  # the technician's green report, without a keyring
+    # the technician's green report, without a keyring
+    assert main(["doctor"], console=terminal) == 0
     assert "Resultado: tudo certo" in out(capsys)
 
-    assert main(["logout"]) == 0
+    assert main(["logout"], console=terminal) == 0
     text = out(capsys)
     assert f"Chave removida de: {path}" in text
     assert "Não deu para consultar o chaveiro" in text
@@ -205,28 +214,29 @@ def test_login_without_a_keyring_offers_the_key_file(
 
 
 def test_login_key_file_directly_and_from_a_pipe(
-    home: Home, served_http: Served, monkeypatch: pytest.MonkeyPatch,
-    capsys: pytest.CaptureFixture[str],
-) -> None:  # fmt: skip
+    home: Home, served_http: Served, terminal: Terminal, capsys: pytest.CaptureFixture[str]
+) -> None:
     write_config(home, f'default = "lab"\n[profiles.lab]\nurl = "{served_http.url}"\n')
-    monkeypatch.setattr(sys, "stdin", io.StringIO(served_http.key + "\n"))
-    assert main(["login", "--key-file"]) == 0
+    terminal.tty = False  # piped in, as a script does
+    terminal.piped = [served_http.key + "\n"]
+    assert main(["login", "--key-file"], console=terminal) == 0
     assert load_key("lab").source == "file"
     assert home.keyring.passwords == {}
     out(capsys)
 
     # A later keyring login removes the old key file, which would otherwise win.
-    monkeypatch.setattr(sys, "stdin", io.StringIO(served_http.key + "\n"))
-    assert main(["login"]) == 0
+    terminal.piped = [served_http.key + "\n"]
+    assert main(["login"], console=terminal) == 0
     assert "Arquivo de chave antigo removido" in out(capsys)
     assert load_key("lab").source == "keyring"
+    assert terminal.prompts == []  # nothing asked: the key came down the pipe
 
 
 def test_login_refuses_plain_http_off_this_machine_before_asking(
     home: Home, terminal: Terminal, capsys: pytest.CaptureFixture[str]
 ) -> None:
     write_config(home, '[profiles.lan]\nurl = "http://192.0.2.10/v1"\n')
-    assert main(["login", "--profile", "lan"]) == 2
+    assert main(["login", "--profile", "lan"], console=terminal) == 2
     assert "--insecure" in out(capsys)
     assert terminal.prompts == []
 
@@ -250,3 +260,43 @@ def test_audit_command_prints_a_table(home: Home, capsys: pytest.CaptureFixture[
     assert "nenhum registro" in out(capsys)
     assert main(["audit", "--since", "ontem"]) == 2
     assert "AAAA-MM-DD" in out(capsys)
+
+
+def test_the_real_console_reads_a_key_piped_in(home: Home, served_http: Served) -> None:
+    """`frontdesk login --key-file` in its own process, the key on standard input."""
+    write_config(home, f'default = "lab"\n[profiles.lab]\nurl = "{served_http.url}"\n')
+    env = dict(os.environ, PYTHON_KEYRING_BACKEND="keyring.backends.fail.Keyring")
+    done = subprocess.run(
+        [sys.executable, "-m", "frontdesk", "login", "--key-file"],
+        input=served_http.key + "\n",
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=60,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert f"Chave guardada em {key_file_path('lab')} (modo 0600)." in done.stdout
+    assert served_http.key not in done.stdout + done.stderr
+    assert load_key("lab").source == "file"
+
+    empty = subprocess.run(
+        [sys.executable, "-m", "frontdesk", "login"],
+        input="",
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=60,
+        check=False,
+    )
+    assert empty.returncode == 1
+    assert empty.stdout.endswith("\n\nNenhuma chave digitada.\n")  # a new line after the prompt
+
+
+@pytest.mark.parametrize(
+    ("answer", "yes"),
+    [("s", True), ("Sim", True), (" y ", True), ("yes", True), ("n", False), ("", False),
+     ("talvez", False)],
+)  # fmt: skip
+def test_only_a_yes_is_a_yes(answer: str, yes: bool) -> None:
+    assert is_yes(answer) is yes

@@ -5,9 +5,9 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator
 
-import keyring
 import pytest
-from keyring.backends import chainer, fail
+from keyring.backend import KeyringBackend
+from keyring.backends import fail
 
 from frontdesk.config.credentials import (
     SERVICE,
@@ -25,7 +25,13 @@ from frontdesk.config.errors import (
     KeyNotFound,
     KeyringUnavailable,
 )
-from support.isolation import FailingKeyring, HangingKeyring, Home, LockedKeyring
+from support.isolation import (
+    EmptyChainer,
+    FailingKeyring,
+    HangingKeyring,
+    Home,
+    LockedKeyring,
+)
 
 KEY = "k3y-for-tests_ABCDEF0123456789"
 
@@ -33,7 +39,6 @@ KEY = "k3y-for-tests_ABCDEF0123456789"
 @pytest.fixture
 def hanging() -> Iterator[HangingKeyring]:
     backend = HangingKeyring()
-    keyring.set_keyring(backend)
     yield backend
     backend.release.set()
 
@@ -71,16 +76,15 @@ def test_the_environment_variable_comes_first(home: Home, monkeypatch: pytest.Mo
     ids=["no backend", "failing", "locked"],
 )
 def test_an_unusable_keyring_takes_the_fallback_path(
-    home: Home, backend: keyring.backend.KeyringBackend, reason: str, words: str
+    home: Home, backend: KeyringBackend, reason: str, words: str
 ) -> None:
-    keyring.set_keyring(backend)
     with pytest.raises(KeyringUnavailable) as stored:
-        store_key("unimed", KEY)
+        store_key("unimed", KEY, backend=backend)
     assert stored.value.reason == reason
     assert words in str(stored.value)
 
     with pytest.raises(KeyNotFound) as missing:
-        load_key("unimed")
+        load_key("unimed", backend=backend)
     message = str(missing.value)
     assert missing.value.keyring_problem is not None
     assert missing.value.keyring_problem.reason == reason
@@ -90,19 +94,15 @@ def test_an_unusable_keyring_takes_the_fallback_path(
     assert str(key_file_path("unimed")) in message
 
     path = write_key_file("unimed", KEY)
-    found = load_key("unimed")
+    found = load_key("unimed", backend=backend)
     assert (found.value, found.source, found.where) == (KEY, "file", str(path))
-    status = keyring_status()
+    status = keyring_status(backend=backend)
     assert not status.usable and status.problem is not None
     assert status.problem.reason == reason
 
 
-def test_a_chainer_with_no_backends_is_no_keyring(
-    home: Home, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setattr(chainer.ChainerBackend, "backends", [])
-    keyring.set_keyring(chainer.ChainerBackend())  # type: ignore[no-untyped-call]
-    status = keyring_status()
+def test_a_chainer_with_no_backends_is_no_keyring(home: Home) -> None:
+    status = keyring_status(backend=EmptyChainer())
     assert status.problem is not None and status.problem.reason == "no_backend"
     assert "chainer.ChainerBackend" in status.backend
 
@@ -111,12 +111,12 @@ def test_a_hanging_keyring_is_bounded_by_the_timeout(
     home: Home, hanging: HangingKeyring, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     with pytest.raises(KeyringUnavailable) as stored:
-        store_key("unimed", KEY, timeout=0.3)
+        store_key("unimed", KEY, timeout=0.3, backend=hanging)
     assert stored.value.reason == "timeout"
     assert "não respondeu em 0.3 s" in str(stored.value)
 
     with pytest.raises(KeyNotFound) as missing:
-        load_key("unimed", timeout=0.3)
+        load_key("unimed", timeout=0.3, backend=hanging)
     assert missing.value.keyring_problem is not None
     assert missing.value.keyring_problem.reason == "timeout"
     assert "FRONTDESK_API_KEY" in str(missing.value)
@@ -124,12 +124,12 @@ def test_a_hanging_keyring_is_bounded_by_the_timeout(
 
     # The fallbacks do not ask the keyring at all: no wait.
     write_key_file("unimed", KEY)
-    assert load_key("unimed", timeout=0.3).source == "file"
+    assert load_key("unimed", timeout=0.3, backend=hanging).source == "file"
     monkeypatch.setenv("FRONTDESK_API_KEY", KEY)
-    assert load_key("unimed", timeout=0.3).source == "env"
+    assert load_key("unimed", timeout=0.3, backend=hanging).source == "env"
     assert hanging.calls == 2
 
-    removal = delete_key("unimed", timeout=0.3)
+    removal = delete_key("unimed", timeout=0.3, backend=hanging)
     assert removal.removed == (str(key_file_path("unimed")),)
     assert removal.keyring_problem is not None and removal.keyring_problem.reason == "timeout"
 

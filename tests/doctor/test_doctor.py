@@ -3,18 +3,25 @@
 from __future__ import annotations
 
 import json
-import locale
 import os
 import socket
 from pathlib import Path
+from typing import Any
 
-import keyring
 import pytest
 
 from frontdesk.cli import main
 from frontdesk.config.credentials import store_key, write_key_file
-from frontdesk.doctor.checks import Report, run_doctor
-from support.isolation import SERVED_KEY, FailingKeyring, Home, Served, write_config
+from frontdesk.doctor.report import Report
+from frontdesk.doctor.run import run_doctor as doctor
+from support.isolation import (
+    SERVED_KEY,
+    FailingKeyring,
+    Home,
+    Served,
+    swapped_keyring,
+    write_config,
+)
 
 REMOTE_STEPS = ["dns", "tcp", "tls", "health", "auth", "clock"]
 TERMINAL = ["term", "colours", "size", "ssh", "locale"]
@@ -23,12 +30,18 @@ ORDER = ["version", "python", "config", "profile", "keyring", "api_key", "transp
 
 @pytest.fixture(autouse=True)
 def terminal(monkeypatch: pytest.MonkeyPatch) -> None:
-    """An 80x24 xterm with a UTF-8 locale, whatever runs the tests."""
+    """An 80x24 xterm, whatever runs the tests (`run_doctor` below is given a UTF-8 locale)."""
     monkeypatch.setenv("TERM", "xterm-256color")
     monkeypatch.delenv("COLORTERM", raising=False)
     monkeypatch.setenv("COLUMNS", "80")
     monkeypatch.setenv("LINES", "24")
-    monkeypatch.setattr(locale, "getpreferredencoding", lambda do_setlocale=True: "UTF-8")
+
+
+def run_doctor(**options: Any) -> Report:
+    """The doctor with what its terminal checks read given: a UTF-8 locale, 80x24."""
+    options.setdefault("encoding", "UTF-8")
+    options.setdefault("terminal_size", (80, 24))
+    return doctor(**options)
 
 
 def profile(home: Home, url: str, *, ca: Path | None = None, name: str = "lab") -> None:
@@ -170,8 +183,8 @@ def test_a_ca_bundle_that_does_not_sign_the_server_is_named(
 def test_no_profile_checks_the_embedded_local_backend(
     home: Home, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    keyring.set_keyring(FailingKeyring())  # not needed in local mode: not a failure
-    report = run_doctor()
+    failing = FailingKeyring()  # not needed in local mode: not a failure
+    report = run_doctor(keyring_backend=failing)
     assert report.mode == "local"
     assert [c.id for c in report.checks] == [
         "version", "python", "config", "profile", "keyring", "local_backend", "data", *TERMINAL,
@@ -179,7 +192,8 @@ def test_no_profile_checks_the_embedded_local_backend(
     assert set(statuses(report).values()) == {"ok"}, report.render()
     assert "backend local embutido" in check(report, "profile")[1]
     assert "aguardando token" in check(report, "local_backend")[1]
-    assert main(["doctor"]) == 0
+    with swapped_keyring(failing):  # the command, as the technician runs it
+        assert main(["doctor"]) == 0
     assert "frontdesk doctor: backend local embutido" in capsys.readouterr().out
 
 
@@ -202,9 +216,9 @@ def test_an_unknown_profile_fails(home: Home, capsys: pytest.CaptureFixture[str]
 
 
 def test_no_keyring_and_no_key_says_what_to_do(home: Home, served_http: Served) -> None:
-    keyring.set_keyring(FailingKeyring())
+    failing = FailingKeyring()
     profile(home, served_http.url)
-    report = run_doctor()
+    report = run_doctor(keyring_backend=failing)
     status, detail, fix = check(report, "keyring")
     assert status == "warn" and "DBUS" in detail
     assert fix is not None and "--key-file" in fix and "FRONTDESK_API_KEY" in fix
@@ -214,7 +228,7 @@ def test_no_keyring_and_no_key_says_what_to_do(home: Home, served_http: Served) 
     assert report.exit_code == 1
 
     write_key_file("lab", served_http.key)  # the documented fallback: green again
-    report = run_doctor()
+    report = run_doctor(keyring_backend=failing)
     assert statuses(report)["keyring"] == "warn"
     assert "fail" not in statuses(report).values()
     assert "arquivo" in check(report, "api_key")[1]
@@ -239,11 +253,9 @@ def test_plain_http_off_this_machine_is_refused(home: Home) -> None:
 
 def test_terminal_checks(home: Home, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("TERM", "dumb")
-    monkeypatch.setenv("COLUMNS", "60")
     monkeypatch.setenv("SSH_CONNECTION", "10.0.0.7 50000 10.0.0.1 22")
     monkeypatch.setenv("NO_COLOR", "1")
-    monkeypatch.setattr(locale, "getpreferredencoding", lambda do_setlocale=True: "ANSI_X3.4-1968")
-    report = run_doctor()
+    report = run_doctor(encoding="ANSI_X3.4-1968", terminal_size=(60, 24))
     assert (check(report, "term")[0], check(report, "term")[2]) == (
         "warn",
         "export TERM=xterm-256color",
@@ -254,3 +266,26 @@ def test_terminal_checks(home: Home, monkeypatch: pytest.MonkeyPatch) -> None:
     status, _, fix = check(report, "locale")
     assert status == "warn" and fix is not None and "LANG=C.UTF-8" in fix
     assert report.exit_code == 0  # warnings are not failures
+
+
+def test_terminal_checks_look_only_at_what_they_are_given() -> None:
+    from frontdesk.doctor.terminal_checks import terminal_checks
+
+    environ = {"TERM": "xterm-256color", "COLORTERM": "truecolor", "LC_ALL": "pt_BR.UTF-8"}
+    checks = terminal_checks(environ, encoding="utf-8", size=(0, 0), language="en")
+    assert [(c.id, c.status) for c in checks] == [(id_, "ok") for id_ in TERMINAL]
+    found = {c.id: c.detail for c in checks}
+    assert found["colours"] == "16 milhões (COLORTERM=truecolor)"
+    assert found["size"] == "desconhecido (a saída não é um terminal)"
+    assert found["ssh"] == "sessão local (sem SSH)"
+    assert found["locale"] == "pt_BR.UTF-8 (utf-8); idioma: en"
+
+    small = terminal_checks({"TERM": "xterm", "SSH_TTY": "/dev/pts/3"}, encoding="latin-1",
+                            size=(100, 20))  # fmt: skip
+    status = {c.id: (c.status, c.detail, c.fix) for c in small}
+    assert status["size"] == ("warn", "100x20", "aumente a janela para pelo menos 80x24.")
+    assert status["ssh"][1].startswith("sessão SSH (de /dev/pts/3)")
+    assert status["colours"][1] == "16 (o app funciona com 16 cores)"
+    assert status["locale"][0] == "warn" and status["locale"][2] == (
+        "export LANG=C.UTF-8  (ou pt_BR.UTF-8)"
+    )

@@ -25,6 +25,7 @@ import keyring
 import keyring.core
 import pytest
 from keyring.backend import KeyringBackend
+from keyring.backends import chainer
 from keyring.errors import KeyringError, KeyringLocked, PasswordDeleteError
 
 SERVED_KEY = "served-key-0123456789abcdef"
@@ -135,6 +136,13 @@ class LockedKeyring(FailingKeyring):
 
     def set_password(self, service: str, username: str, password: str) -> None:
         raise KeyringLocked("collection is locked")
+
+
+class EmptyChainer(chainer.ChainerBackend):
+    """The chainer keyring when no backend is viable (a server without a desktop): it chains
+    nothing. Its own class attribute, so the library's class is left as it is."""
+
+    backends: list[KeyringBackend] = []  # noqa: RUF012 (read-only: nothing to chain)
 
 
 class HangingKeyring(KeyringBackend):

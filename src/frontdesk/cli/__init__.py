@@ -8,8 +8,12 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from frontdesk import __version__
+
+if TYPE_CHECKING:
+    from frontdesk.cli.console import Console
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -72,12 +76,13 @@ def build_parser() -> argparse.ArgumentParser:
     from frontdesk.cli import tiss
     from frontdesk.cli.setup import add_parsers
 
-    add_parsers(sub)  # login, logout, profiles, doctor, audit
+    add_parsers(sub)  # login, logout (cli/login.py), profiles, doctor, audit: each its own
     tiss.add_parser(sub)  # tiss elegibilidade, tiss login (frontdesk.cli.tiss)
     return parser
 
 
-def main(argv: Sequence[str] | None = None) -> int:
+def main(argv: Sequence[str] | None = None, *, console: Console | None = None) -> int:
+    """`frontdesk`; `console` is the terminal the tools talk to (default: the real one)."""
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
@@ -92,7 +97,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command in COMMANDS:
             from frontdesk.cli.setup import run as run_tool
 
-            return run_tool(args)
+            return run_tool(args, console)
         from frontdesk.cli.app import run_app
 
         return run_app(args)

@@ -1,22 +1,34 @@
-"""The technician's commands: `login`, `logout`, `profiles`, `doctor`, `audit`.
+"""The technician's commands: `login`/`logout` (cli/login.py), `profiles` (cli/profiles.py),
+`doctor` (cli/doctor.py) and `audit` (cli/audit.py).
 
-`add_parsers` declares them on the main parser (argparse only, so `--help` stays instant);
-`run` executes one. Everything else is imported when a command runs, never Textual.
+Each command's module declares its own subparser (argparse only, so `--help` stays
+instant) and runs it with a `Console`; everything else is imported when a command runs,
+never Textual. `run` sets the language and turns a setup problem into one line on
+standard error with exit status 2 (never a traceback).
 """
 
 from __future__ import annotations
 
 import argparse
-import os
-import sys
-from pathlib import Path
-from typing import Any
+import importlib
+from typing import TYPE_CHECKING, Any, Final
 
-COMMANDS = frozenset({"login", "logout", "profiles", "doctor", "audit"})
+if TYPE_CHECKING:
+    from frontdesk.cli.console import Console
+
+# command -> the module of frontdesk.cli that declares and runs it
+COMMANDS: Final[dict[str, str]] = {
+    "login": "login",
+    "logout": "login",
+    "profiles": "profiles",
+    "doctor": "doctor",
+    "audit": "audit",
+}
+SETUP_ERROR_EXIT: Final = 2
 
 
-def _profile_option(parser: argparse.ArgumentParser) -> None:
-    # SUPPRESS: not given here keeps the global `frontdesk --profile P` value.
+def profile_option(parser: argparse.ArgumentParser) -> None:
+    """`--profile P` on a subcommand; not given there, the global `frontdesk --profile P` holds."""
     parser.add_argument(
         "--profile",
         default=argparse.SUPPRESS,
@@ -24,484 +36,29 @@ def _profile_option(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def _module(command: str) -> Any:
+    return importlib.import_module(f"frontdesk.cli.{COMMANDS[command]}")
+
+
 def add_parsers(sub: Any) -> None:
-    """Add the tool subcommands to the main parser's subparsers object."""
-    login = sub.add_parser(
-        "login",
-        help="ask for a profile's API key (no echo), check it with the backend and store it",
-    )
-    _profile_option(login)
-    login.add_argument(
-        "--key-file",
-        action="store_true",
-        help="store the key in <config dir>/keys/<profile>.key (mode 0600) instead of the "
-        "keyring (for SSH sessions without a desktop keyring)",
-    )
-    logout = sub.add_parser("logout", help="forget a profile's stored API key")
-    _profile_option(logout)
-
-    profiles = sub.add_parser("profiles", help="list the connection profiles; add/set/remove one")
-    actions = profiles.add_subparsers(dest="profiles_action", metavar="ACTION")
-    add = actions.add_parser("add", help="add a profile")
-    add.add_argument("name", help="profile name (letters, digits, '-', '_')")
-    add.add_argument("--url", required=True, help="the backend's base URL, e.g. https://host/v1")
-    add.add_argument("--operator", help="the operator's name as shown on screen")
-    add.add_argument("--ca-bundle", help="PEM file with the operator's CA certificate(s)")
-    add.add_argument("--connect-timeout", type=float, help="seconds (default 3)")
-    add.add_argument("--read-timeout", type=float, help="seconds (default 10)")
-    add.add_argument("--default", action="store_true", help="make it the default profile")
-    change = actions.add_parser("set", help="change settings of a profile ('' removes one)")
-    change.add_argument("name")
-    change.add_argument("--url")
-    change.add_argument("--operator")
-    change.add_argument("--ca-bundle")
-    change.add_argument("--connect-timeout", type=float)
-    change.add_argument("--read-timeout", type=float)
-    change.add_argument("--language", choices=["pt", "en", ""])
-    change.add_argument("--theme")
-    remove = actions.add_parser("remove", help="remove a profile and its stored key")
-    remove.add_argument("name")
-    default = actions.add_parser("default", help="make a profile the default")
-    default.add_argument("name")
-
-    doctor = sub.add_parser(
-        "doctor", help="check the setup step by step (config, key, network, TLS, clock, terminal)"
-    )
-    _profile_option(doctor)
-    doctor.add_argument("--json", action="store_true", help="machine-readable output")
-
-    audit = sub.add_parser("audit", help="print the audit log as a table")
-    audit.add_argument("--since", metavar="YYYY-MM-DD", help="only records from that day on")
+    """Add the tool subcommands, in help order, to the main parser's subparsers object."""
+    for name in dict.fromkeys(COMMANDS.values()):
+        importlib.import_module(f"frontdesk.cli.{name}").add_parsers(sub)
 
 
-def run(args: argparse.Namespace) -> int:
-    """Run one tool command; a setup problem is printed (no traceback) with exit status 2."""
+def run(args: argparse.Namespace, console: Console | None = None) -> int:
+    """Run one tool command; a setup problem is a message (no traceback), exit status 2."""
+    from frontdesk.cli.console import TerminalConsole
     from frontdesk.config.errors import SetupError
     from frontdesk.core.i18n import set_language
 
+    console = console or TerminalConsole()
     lang = getattr(args, "lang", None)
     if lang in ("pt", "en"):
         set_language(lang)
     try:
-        if args.command == "login":
-            return _login(args)
-        if args.command == "logout":
-            return _logout(args)
-        if args.command == "profiles":
-            return _profiles(args)
-        if args.command == "audit":
-            return _audit(args)
-        from frontdesk.cli.doctor import run as doctor_main
-
-        return doctor_main(args)
+        code: int = _module(args.command).run(args, console)
     except SetupError as error:
-        print(f"frontdesk: {error}", file=sys.stderr)
-        return 2
-
-
-def _say(text: str) -> None:
-    print(text, flush=True)
-
-
-def _ask_yes(question: str) -> bool:
-    try:
-        answer = input(question)
-    except EOFError:
-        print()
-        return False
-    return answer.strip().lower() in ("s", "sim", "y", "yes")
-
-
-def _remote_profile(args: argparse.Namespace) -> tuple[Any, Any]:
-    from frontdesk.config.errors import SetupError
-    from frontdesk.config.profiles import load_config, select_profile
-    from frontdesk.core.i18n import tr
-
-    config = load_config()
-    profile, _how = select_profile(config, getattr(args, "profile", None))
-    if profile is None:
-        raise SetupError(
-            tr(
-                "nenhum perfil escolhido e nenhum padrão em {file}. Crie um com: frontdesk "
-                "profiles add NOME --url https://... (ou use --profile NOME).",
-                "no profile chosen and no default in {file}. Add one with: frontdesk profiles add "
-                "NAME --url https://... (or use --profile NAME).",
-                file=config.path,
-            )
-        )
-    return config, profile
-
-
-async def _check_key(profile: Any, key: str, verify: bool | str) -> tuple[str, str]:
-    """("ok" | "refused" | "unreachable" | "error", message) for `key` against the backend."""
-    from frontdesk.client.client import FrontdeskClient
-    from frontdesk.client.errors import BackendUnavailable, FrontdeskClientError, Unauthorized
-    from frontdesk.core.i18n import tr
-
-    try:
-        client = FrontdeskClient(
-            profile.url,
-            api_key=key,
-            verify=verify,
-            connect_timeout=profile.connect_timeout,
-            read_timeout=profile.read_timeout,
-            retries=1,
-        )
-    except FrontdeskClientError as error:
-        return "unreachable", str(error)
-    async with client:
-        try:
-            health = await client.health()
-        except BackendUnavailable as error:
-            return "unreachable", str(error)
-        except FrontdeskClientError as error:
-            return "error", str(error)
-        try:
-            guides = await client.list_guides(status="awaiting_token")
-        except Unauthorized:
-            return "refused", tr("o backend recusou esta chave.", "the backend refused this key.")
-        except FrontdeskClientError as error:
-            return "error", str(error)
-    return "ok", tr(
-        "chave aceita pelo backend (versão {v}; {n} guia(s) aguardando token).",
-        "key accepted by the backend (version {v}; {n} guide(s) awaiting a token).",
-        v=health.version,
-        n=len(guides),
-    )
-
-
-def _login(args: argparse.Namespace) -> int:
-    import asyncio
-    import getpass
-
-    from frontdesk.config.audit import AuditLog
-    from frontdesk.config.connection import check_ca_bundle, check_transport
-    from frontdesk.config.credentials import (
-        API_KEY_ENV,
-        check_key,
-        key_file_path,
-        store_key,
-        write_key_file,
-    )
-    from frontdesk.config.errors import CredentialError, KeyringUnavailable
-    from frontdesk.core.i18n import tr
-
-    config, profile = _remote_profile(args)
-    insecure = check_transport(profile.url, insecure=bool(getattr(args, "insecure", False)))
-    ca = check_ca_bundle(config, profile)
-    audit = AuditLog(profile=profile.name)
-    _say(tr('Perfil "{p}": {u}', 'Profile "{p}": {u}', p=profile.name, u=profile.url))
-    if insecure:
-        _say(
-            tr(
-                "ATENÇÃO: http:// sem criptografia (--insecure): a chave passa aberta pela rede.",
-                "WARNING: unencrypted http:// (--insecure): the key crosses the network in the "
-                "clear.",
-            )
-        )
-    try:
-        if sys.stdin.isatty():
-            typed = getpass.getpass(
-                tr("Chave de API (não aparece ao digitar): ", "API key (not shown as you type): ")
-            )
-        else:  # piped in (scripts): one line, nothing to hide
-            typed = sys.stdin.readline()
-            if not typed:
-                raise EOFError
-    except EOFError:
-        print()
-        _say(tr("Nenhuma chave digitada.", "No key typed."))
-        return 1
-    try:
-        key = check_key(typed, tr("digitada", "typed"))
-    except CredentialError as error:
-        _say(str(error))
-        return 1
-
-    verdict, message = asyncio.run(_check_key(profile, key, str(ca) if ca else True))
-    if verdict != "ok":
-        audit.record("login", outcome=verdict)
-        _say(message)
-        if verdict == "refused":
-            _say(
-                tr(
-                    "Nada foi guardado. Confira a chave com a operadora e rode frontdesk login "
-                    "de novo.",
-                    "Nothing was stored. Check the key with the operator and run frontdesk "
-                    "login again.",
-                )
-            )
-        else:
-            _say(
-                tr(
-                    "Nada foi guardado. Rode `frontdesk doctor --profile {p}` para ver o que "
-                    "falha no caminho até o backend.",
-                    "Nothing was stored. Run `frontdesk doctor --profile {p}` to see what fails "
-                    "on the way to the backend.",
-                    p=profile.name,
-                )
-            )
-        return 1
-    _say(message)
-
-    if args.key_file:
-        path = write_key_file(profile.name, key)
-        outcome = "stored_file"
-        _say(tr("Chave guardada em {p} (modo 0600).", "Key stored in {p} (mode 0600).", p=path))
-    else:
-        try:
-            stored = store_key(profile.name, key)
-        except KeyringUnavailable as problem:
-            _say(tr("Não deu para usar o chaveiro: {e}", "Cannot use the keyring: {e}", e=problem))
-            path = key_file_path(profile.name)
-            question = tr(
-                "Guardar a chave no arquivo {p} (modo 0600: só o seu usuário lê)? [s/N] ",
-                "Store the key in the file {p} (mode 0600: only your user can read it)? [y/N] ",
-                p=path,
-            )
-            if not _ask_yes(question):
-                audit.record("login", outcome="not_stored")
-                _say(
-                    tr(
-                        "Chave não guardada. Sem chaveiro, a alternativa é definir {env} no "
-                        "ambiente antes de abrir o frontdesk (ou rodar login --key-file).",
-                        "Key not stored. Without a keyring, the alternative is to set {env} in "
-                        "the environment before starting frontdesk (or run login --key-file).",
-                        env=API_KEY_ENV,
-                    )
-                )
-                return 1
-            written = write_key_file(profile.name, key)
-            outcome = "stored_file"
-            _say(
-                tr(
-                    "Chave guardada em {p} (modo 0600).",
-                    "Key stored in {p} (mode 0600).",
-                    p=written,
-                )
-            )
-        else:
-            outcome = "stored_keyring"
-            old = key_file_path(profile.name)
-            if os.path.lexists(old):
-                old.unlink()
-                _say(
-                    tr("Arquivo de chave antigo removido: {p}", "Old key file removed: {p}", p=old)
-                )
-            _say(
-                tr(
-                    "Chave guardada no chaveiro do sistema ({b}).",
-                    "Key stored in the system keyring ({b}).",
-                    b=stored.where,
-                )
-            )
-    audit.record("login", outcome=outcome)
-    if os.environ.get(API_KEY_ENV, "").strip():
-        _say(
-            tr(
-                "Aviso: {env} está definida nesta sessão e vale no lugar da chave guardada.",
-                "Note: {env} is set in this session and takes the place of the stored key.",
-                env=API_KEY_ENV,
-            )
-        )
-    _say(
-        tr(
-            "Pronto. Confira com: frontdesk doctor --profile {p}",
-            "Done. Check with: frontdesk doctor --profile {p}",
-            p=profile.name,
-        )
-    )
-    return 0
-
-
-def _logout(args: argparse.Namespace) -> int:
-    from frontdesk.config.audit import AuditLog
-    from frontdesk.config.credentials import API_KEY_ENV, delete_key
-    from frontdesk.core.i18n import tr
-
-    _config, profile = _remote_profile(args)
-    removal = delete_key(profile.name)
-    for place in removal.removed:
-        _say(tr("Chave removida de: {w}", "Key removed from: {w}", w=place))
-    if removal.keyring_problem is not None:
-        _say(
-            tr(
-                "Não deu para consultar o chaveiro ({e}); se a chave estiver lá, rode logout "
-                "numa sessão com chaveiro.",
-                "Could not ask the keyring ({e}); if the key is there, run logout in a session "
-                "with a keyring.",
-                e=removal.keyring_problem,
-            )
-        )
-    elif not removal.removed:
-        _say(
-            tr(
-                'Nenhuma chave guardada para o perfil "{p}".',
-                'No key stored for profile "{p}".',
-                p=profile.name,
-            )
-        )
-    if os.environ.get(API_KEY_ENV, "").strip():
-        _say(
-            tr(
-                "A variável {env} continua definida nesta sessão: unset {env}",
-                "The {env} variable is still set in this session: unset {env}",
-                env=API_KEY_ENV,
-            )
-        )
-    AuditLog(profile=profile.name).record("logout", outcome="ok" if removal.removed else "none")
-    return 0
-
-
-def _ca_path(value: str) -> Path:
-    from frontdesk.config.errors import SetupError
-    from frontdesk.core.i18n import tr
-
-    path = Path(value).expanduser().absolute()
-    if not path.exists():
-        raise SetupError(
-            tr("o arquivo de CA {p} não existe.", "the CA file {p} does not exist.", p=path)
-        )
-    return path
-
-
-def _url_note(url: str) -> None:
-    from frontdesk.config.connection import check_transport
-    from frontdesk.core.i18n import tr
-
-    if check_transport(url, insecure=True):
-        _say(
-            tr(
-                "Aviso: {u} é http:// para outra máquina; o frontdesk só o usará com --insecure.",
-                "Note: {u} is http:// to another machine; frontdesk will only use it with "
-                "--insecure.",
-                u=url,
-            )
-        )
-
-
-def _profiles(args: argparse.Namespace) -> int:
-    from frontdesk.config import profiles as store
-    from frontdesk.core.i18n import tr
-
-    action = getattr(args, "profiles_action", None)
-    if action == "add":
-        _url_note(args.url)
-        config = store.add_profile(
-            args.name,
-            url=args.url,
-            operator=args.operator,
-            ca_bundle=_ca_path(args.ca_bundle) if args.ca_bundle else None,
-            connect_timeout=args.connect_timeout,
-            read_timeout=args.read_timeout,
-            make_default=args.default,
-        )
-        default = tr(" (padrão)", " (default)") if config.default == args.name else ""
-        _say(
-            tr(
-                'Perfil "{n}" adicionado em {f}{d}.',
-                'Profile "{n}" added to {f}{d}.',
-                n=args.name,
-                f=config.path,
-                d=default,
-            )
-        )
-        _say(
-            tr(
-                "Agora guarde a chave: frontdesk login --profile {n}",
-                "Now store its key: frontdesk login --profile {n}",
-                n=args.name,
-            )
-        )
-        return 0
-    if action == "set":
-        values: dict[str, object] = {}
-        for key in ("url", "operator", "language", "theme"):
-            value = getattr(args, key)
-            if value is not None:
-                values[key] = value or None
-        if args.ca_bundle is not None:
-            values["ca_bundle"] = _ca_path(args.ca_bundle) if args.ca_bundle else None
-        for key in ("connect_timeout", "read_timeout"):
-            if getattr(args, key) is not None:
-                values[key] = getattr(args, key)
-        if isinstance(values.get("url"), str):
-            _url_note(str(values["url"]))
-        config = store.update_profile(args.name, values)
-        _say(
-            tr(
-                'Perfil "{n}" atualizado em {f}.',
-                'Profile "{n}" updated in {f}.',
-                n=args.name,
-                f=config.path,
-            )
-        )
-        return 0
-    if action == "remove":
-        from frontdesk.config.credentials import delete_key
-
-        config = store.remove_profile(args.name)
-        _say(
-            tr(
-                'Perfil "{n}" removido de {f}.',
-                'Profile "{n}" removed from {f}.',
-                n=args.name,
-                f=config.path,
-            )
-        )
-        removal = delete_key(args.name)
-        for place in removal.removed:
-            _say(tr("Chave removida de: {w}", "Key removed from: {w}", w=place))
-        return 0
-    if action == "default":
-        config = store.set_default(args.name)
-        _say(
-            tr(
-                'Perfil padrão: "{n}" ({f}).',
-                'Default profile: "{n}" ({f}).',
-                n=args.name,
-                f=config.path,
-            )
-        )
-        return 0
-    return _list_profiles()
-
-
-def _list_profiles() -> int:
-    from frontdesk.config.profiles import load_config
-    from frontdesk.core.i18n import tr
-
-    config = load_config()
-    if not config.profiles:
-        _say(
-            tr(
-                "Nenhum perfil em {f}: o app abre no backend local embutido (demonstração).\n"
-                "Crie um com: frontdesk profiles add NOME --url https://...",
-                "No profiles in {f}: the app opens on the embedded local backend (demo).\n"
-                "Add one with: frontdesk profiles add NAME --url https://...",
-                f=config.path,
-            )
-        )
-        return 0
-    _say(tr("Perfis em {f}:", "Profiles in {f}:", f=config.path))
-    name_width = max(len(p.name) for p in config.profiles)
-    operator_width = max(len(p.operator or "-") for p in config.profiles)
-    for profile in config.profiles:
-        mark = "*" if profile.name == config.default else " "
-        extra = f"  CA: {profile.ca_bundle}" if profile.ca_bundle else ""
-        _say(
-            f"{mark} {profile.name:<{name_width}}  {profile.operator or '-':<{operator_width}}  "
-            f"{profile.url}{extra}"
-        )
-    _say(tr("(* = padrão)", "(* = default)"))
-    return 0
-
-
-def _audit(args: argparse.Namespace) -> int:
-    from frontdesk.config.audit import AuditLog, format_table, parse_since
-
-    since = parse_since(args.since) if args.since else None
-    log = AuditLog()
-    records = log.read(since=since)
-    print(format_table(records))
-    return 0
+        console.complain(f"frontdesk: {error}")
+        return SETUP_ERROR_EXIT
+    return code

@@ -26,7 +26,7 @@ from typing import Any, Final
 from frontdesk.config.errors import SetupError
 from frontdesk.config.paths import audit_file, ensure_private_dir
 from frontdesk.core.contacts import digits_only, mask_email, mask_phone
-from frontdesk.core.i18n import tr
+from frontdesk.core.i18n import t
 
 log = logging.getLogger("frontdesk.audit")
 
@@ -263,26 +263,20 @@ def parse_since(value: str) -> datetime:
     try:
         day = date.fromisoformat(value.strip())
     except ValueError:
-        raise SetupError(
-            tr(
-                'data inválida: "{value}"; use AAAA-MM-DD, por exemplo 2026-11-22.',
-                'invalid date: "{value}"; use YYYY-MM-DD, for example 2026-11-22.',
-                value=value,
-            )
-        ) from None
+        raise SetupError(t("setup.audit.bad_date", value=value)) from None
     return datetime.combine(day, time()).astimezone()
 
 
 def format_table(records: Iterable[AuditRecord]) -> str:
     """A plain-text table (no colours, no box characters), one row per record."""
     header = (
-        tr("quando", "when"),
-        tr("perfil", "profile"),
-        tr("ação", "action"),
-        tr("guia", "guide"),
-        tr("canal", "channel"),
-        tr("destino", "destination"),
-        tr("resultado", "outcome"),
+        t("setup.audit.col.when"),
+        t("setup.audit.col.profile"),
+        t("setup.audit.col.action"),
+        t("setup.audit.col.guide"),
+        t("setup.audit.col.channel"),
+        t("setup.audit.col.destination"),
+        t("setup.audit.col.outcome"),
     )
     rows = [
         (
@@ -297,7 +291,7 @@ def format_table(records: Iterable[AuditRecord]) -> str:
         for entry in records
     ]
     if not rows:
-        return tr("nenhum registro de auditoria.", "no audit records.")
+        return t("setup.audit.empty")
     widths = [max(len(row[i]) for row in [header, *rows]) for i in range(len(header))]
 
     def line(row: tuple[str, ...]) -> str:

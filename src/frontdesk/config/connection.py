@@ -27,7 +27,7 @@ from frontdesk.config.profiles import (
     load_config,
     select_profile,
 )
-from frontdesk.core.i18n import Language, tr
+from frontdesk.core.i18n import Language, t
 from frontdesk.core.net import is_loopback
 
 if TYPE_CHECKING:
@@ -100,28 +100,12 @@ def check_transport(url: str, *, insecure: bool = False) -> bool:
     if parts.scheme == "https":
         return False
     if parts.scheme != "http" or not host:
-        raise TransportError(
-            tr(
-                'endereço inválido: "{url}"; use https://servidor/v1.',
-                'invalid address: "{url}"; use https://server/v1.',
-                url=url,
-            )
-        )
+        raise TransportError(t("setup.transport.bad_address", url=url))
     if is_loopback(host):
         return False
     if insecure:
         return True
-    raise TransportError(
-        tr(
-            "{url} usa http:// sem criptografia para outra máquina: a chave de API e os dados dos "
-            "pacientes passariam abertos pela rede. Use https:// (com ca_bundle se a operadora "
-            "tiver uma CA própria) ou, sabendo do risco, passe --insecure.",
-            "{url} uses unencrypted http:// to another machine: the API key and patient data "
-            "would cross the network in the clear. Use https:// (with ca_bundle if the operator "
-            "has its own CA) or, knowing the risk, pass --insecure.",
-            url=url,
-        )
-    )
+    raise TransportError(t("setup.transport.plain_http", url=url))
 
 
 def check_ca_bundle(config: Config, profile: Profile) -> Path | None:
@@ -133,11 +117,7 @@ def check_ca_bundle(config: Config, profile: Profile) -> Path | None:
     if not path.exists():
         raise config.error(
             keypath,
-            tr(
-                "o arquivo de CA {path} não existe.",
-                "the CA file {path} does not exist.",
-                path=path,
-            ),
+            t("setup.ca.missing", path=path),
         )
     import ssl  # here, not at the top: 20–35 ms the desk's start does not need
 
@@ -149,10 +129,8 @@ def check_ca_bundle(config: Config, profile: Profile) -> Path | None:
     except (OSError, ssl.SSLError) as exc:
         raise config.error(
             keypath,
-            tr(
-                "o arquivo de CA {path} não pôde ser usado ({reason}); deve ser um certificado "
-                "PEM.",
-                "the CA file {path} cannot be used ({reason}); it must be a PEM certificate.",
+            t(
+                "setup.ca.unusable",
                 path=path,
                 reason=getattr(exc, "reason", None) or exc.strerror or type(exc).__name__,
             ),
@@ -190,12 +168,7 @@ def resolve(
 
     if url:
         if profile:
-            raise SetupError(
-                tr(
-                    "use --url ou --profile, não os dois.",
-                    "use --url or --profile, not both.",
-                )
-            )
+            raise SetupError(t("setup.url_or_profile"))
         language, theme = effective_settings(config, None)
         is_insecure = check_transport(url, insecure=insecure)
         key = _env_key(url) if need_key else None
@@ -237,18 +210,7 @@ def resolve(
 def _env_key(url: str) -> ApiKey:
     value = os.environ.get(API_KEY_ENV, "")
     if not value.strip():
-        raise CredentialError(
-            tr(
-                "com --url a chave vem da variável {env}, que não está definida. Defina-a, ou crie "
-                "um perfil: frontdesk profiles add NOME --url {url} && frontdesk login --profile "
-                "NOME",
-                "with --url the key comes from the {env} variable, which is not set. Set it, or "
-                "add a profile: frontdesk profiles add NAME --url {url} && frontdesk login "
-                "--profile NAME",
-                env=API_KEY_ENV,
-                url=url,
-            )
-        )
+        raise CredentialError(t("setup.key.env_missing", env=API_KEY_ENV, url=url))
     return ApiKey(check_key(value, API_KEY_ENV), "env", API_KEY_ENV)
 
 

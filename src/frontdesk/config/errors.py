@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from frontdesk.core.i18n import tr
+from frontdesk.core.i18n import t
 
 
 class SetupError(Exception):
@@ -25,15 +25,9 @@ class ConfigError(SetupError):
         self.key = key
         self.problem = problem
         if line is not None and key:
-            where = tr(
-                '{file}, linha {line}, chave "{key}"',
-                '{file}, line {line}, key "{key}"',
-                file=path,
-                line=line,
-                key=key,
-            )
+            where = t("setup.config.where_line_key", file=path, line=line, key=key)
         elif line is not None:
-            where = tr("{file}, linha {line}", "{file}, line {line}", file=path, line=line)
+            where = t("setup.config.where_line", file=path, line=line)
         else:
             where = str(path)
         super().__init__(f"{where}: {problem}")
@@ -47,22 +41,9 @@ class ProfileNotFound(SetupError):
         self.path = path
         if known:
             listed = ", ".join(known)
-            message = tr(
-                'o perfil "{name}" não existe em {file} (perfis: {listed}).',
-                'there is no profile "{name}" in {file} (profiles: {listed}).',
-                name=name,
-                file=path,
-                listed=listed,
-            )
+            message = t("setup.profile.not_found", name=name, file=path, listed=listed)
         else:
-            message = tr(
-                'o perfil "{name}" não existe: {file} não tem perfis. Crie um com: '
-                "frontdesk profiles add {name} --url https://...",
-                'there is no profile "{name}": {file} has no profiles. Add one with: '
-                "frontdesk profiles add {name} --url https://...",
-                name=name,
-                file=path,
-            )
+            message = t("setup.profile.not_found_no_profiles", name=name, file=path)
         super().__init__(message)
 
 

@@ -1,8 +1,8 @@
-"""Connection profiles: a TOML file read with tomllib into typed objects, written with tomlkit.
+"""Connection profiles: the TOML file, read into typed objects (`reading`), edited with tomlkit.
 
 Every problem in the file becomes a `ConfigError` naming the file, the line and the key;
 writes keep the user's comments and never leave an invalid file behind. API keys never
-go in this file (see `credentials`).
+go in this file (see `credentials`). The reading names are importable from here too.
 
     default = "unimed"          # profile used when none is named
     language = "pt"             # optional: "pt" or "en", for every profile
@@ -20,516 +20,65 @@ go in this file (see `credentials`).
 from __future__ import annotations
 
 import os
-import re
 import tempfile
-from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Final
-from urllib.parse import urlsplit
+from typing import Any
 
-from frontdesk.config.errors import ConfigError, ProfileNotFound, SetupError
+from frontdesk.config.errors import ProfileNotFound, SetupError
 from frontdesk.config.paths import config_file
-from frontdesk.core.i18n import LANGUAGES, Language, tr
-
-if TYPE_CHECKING:
-    import tomllib
-
-PROFILE_ENV = "FRONTDESK_PROFILE"
-DEFAULT_CONNECT_TIMEOUT: Final = 3.0
-DEFAULT_READ_TIMEOUT: Final = 10.0
-MAX_TIMEOUT: Final = 600.0
-PROFILE_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,63}")
-TOP_KEYS: Final = ("default", "language", "theme", "profiles")
-PROFILE_KEYS: Final = (
-    "url",
-    "operator",
-    "ca_bundle",
-    "connect_timeout",
-    "read_timeout",
-    "language",
-    "theme",
+from frontdesk.config.reading import (
+    DEFAULT_CONNECT_TIMEOUT,
+    DEFAULT_READ_TIMEOUT,
+    MAX_TIMEOUT,
+    PROFILE_ENV,
+    PROFILE_KEYS,
+    PROFILE_NAME,
+    TOP_KEYS,
+    Config,
+    Profile,
+    effective_settings,
+    load_config,
+    parse_config,
+    secret_refusal,
+    select_profile,
 )
-# An unknown key with one of these words in its name is taken for a secret put in the wrong place.
-_SECRET_WORDS: Final = ("key", "token", "secret", "password", "passwd", "senha")
+from frontdesk.core.i18n import Language, t
 
-KeyPath = tuple[str, ...]
-
-
-@dataclass(frozen=True)
-class Profile:
-    """One operator backend the desk can talk to (its key lives in the keyring, not here)."""
-
-    name: str
-    url: str
-    operator: str | None = None
-    ca_bundle: Path | None = None
-    connect_timeout: float = DEFAULT_CONNECT_TIMEOUT
-    read_timeout: float = DEFAULT_READ_TIMEOUT
-    language: Language | None = None
-    theme: str | None = None
-
-    @property
-    def label(self) -> str:
-        """What the screen calls it: the operator's label, else the profile name."""
-        return self.operator or self.name
-
-
-@dataclass(frozen=True)
-class Config:
-    """The whole configuration file, validated. A missing file is an empty configuration."""
-
-    path: Path
-    exists: bool = False
-    default: str | None = None
-    language: Language | None = None
-    theme: str | None = None
-    profiles: tuple[Profile, ...] = ()
-    lines: Mapping[KeyPath, int] = field(default_factory=dict, compare=False, repr=False)
-
-    def get(self, name: str) -> Profile | None:
-        for profile in self.profiles:
-            if profile.name == name:
-                return profile
-        return None
-
-    def names(self) -> list[str]:
-        return [profile.name for profile in self.profiles]
-
-    def line_of(self, *keypath: str) -> int | None:
-        """The line where `keypath` (or its nearest enclosing table) is written."""
-        return _line_of(self.lines, keypath) if self.exists else None
-
-    def error(self, keypath: KeyPath, problem: str) -> ConfigError:
-        """A `ConfigError` about a value of this file found to be wrong after loading."""
-        return ConfigError(self.path, problem, line=self.line_of(*keypath), key=".".join(keypath))
-
-
-# -- reading ---------------------------------------------------------------------------------
-
-
-def load_config(path: Path | None = None) -> Config:
-    """The configuration at `path` (default: `FRONTDESK_CONFIG`, else the user config dir)."""
-    path = path or config_file()
-    try:
-        data = path.read_bytes()
-    except FileNotFoundError:
-        return Config(path=path)
-    except OSError as exc:
-        reason = exc.strerror or type(exc).__name__
-        raise ConfigError(
-            path,
-            tr(
-                "não foi possível ler o arquivo ({reason}).",
-                "cannot read it ({reason}).",
-                reason=reason,
-            ),
-        ) from None
-    return parse_config(data, path)
-
-
-def parse_config(data: bytes | str, path: Path) -> Config:
-    """Validate a configuration's text; `path` is only used in messages."""
-    if isinstance(data, bytes):
-        try:
-            text = data.decode("utf-8")
-        except UnicodeDecodeError as exc:
-            line = data[: exc.start].count(b"\n") + 1
-            good = data[: exc.start].decode("utf-8", "replace")
-            raise ConfigError(
-                path,
-                tr(
-                    "o arquivo não está em UTF-8 (byte inválido).",
-                    "the file is not UTF-8 (invalid byte).",
-                ),
-                line=line,
-                key=_key_at(good + "\n", line),
-            ) from None
-    else:
-        text = data
-    import tomllib  # only when there is a file: a desk without one never loads the parser
-
-    try:
-        raw = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise _syntax_error(exc, text, path) from None
-    return _Reader(path, key_lines(text)).config(raw)
-
-
-_AT_LINE = re.compile(r"\s*\(at line (\d+), column (\d+)\)")
-_AT_END = re.compile(r"\s*\(at end of document\)")
-
-
-def _syntax_error(exc: tomllib.TOMLDecodeError, text: str, path: Path) -> ConfigError:
-    message = str(exc)
-    line: int | None = getattr(exc, "lineno", None)
-    found = _AT_LINE.search(message)
-    if found:
-        line = int(found.group(1))
-    elif _AT_END.search(message):
-        line = max(1, len(text.splitlines()))
-    problem = _AT_END.sub("", _AT_LINE.sub("", message)).strip()
-    return ConfigError(
-        path,
-        tr("erro de sintaxe TOML: {problem}.", "TOML syntax error: {problem}.", problem=problem),
-        line=line or 1,
-        key=_key_at(text, line or 1),
-    )
-
-
-_HEADER = re.compile(r"^\[\[?\s*(?P<key>[^\]]+?)\s*\]?\]?\s*(?:#.*)?$")
-_BARE_OR_QUOTED = r'(?:[A-Za-z0-9_-]+|"(?:[^"\\]|\\.)*"|\'[^\']*\')'
-_KEY_VALUE = re.compile(
-    rf"^(?P<key>{_BARE_OR_QUOTED}(?:\s*\.\s*{_BARE_OR_QUOTED})*)\s*=\s*(?P<value>.*)$"
-)
-_FIRST_WORD = re.compile(r"^[^\s=#\[\]]+")
-
-
-def _split_key(key: str) -> KeyPath:
-    """`profiles."a b".url` → ("profiles", "a b", "url")."""
-    parts: list[str] = []
-    current: list[str] = []
-    quote: str | None = None
-    for ch in key:
-        if quote:
-            if ch == quote:
-                quote = None
-            else:
-                current.append(ch)
-        elif ch in "\"'":
-            quote = ch
-        elif ch == ".":
-            parts.append("".join(current).strip())
-            current = []
-        else:
-            current.append(ch)
-    parts.append("".join(current).strip())
-    return tuple(parts)
-
-
-def key_lines(text: str) -> dict[KeyPath, int]:
-    """Where each key and table is first written (1-based), by a line scan of the TOML text.
-
-    Good enough to point at a place: multi-line strings are skipped, inline tables are
-    reported at the line of their key.
-    """
-    lines: dict[KeyPath, int] = {}
-    table: KeyPath = ()
-    closing: str | None = None
-    for number, raw in enumerate(text.splitlines(), 1):
-        line = raw.strip()
-        if closing is not None:
-            if closing in line:
-                closing = None
-            continue
-        if not line or line.startswith("#"):
-            continue
-        header = _HEADER.match(line)
-        if header and line.startswith("["):
-            table = _split_key(header.group("key"))
-            for depth in range(1, len(table) + 1):
-                lines.setdefault(table[:depth], number)
-            continue
-        pair = _KEY_VALUE.match(line)
-        if pair:
-            path = table + _split_key(pair.group("key"))
-            for depth in range(len(table) + 1, len(path) + 1):
-                lines.setdefault(path[:depth], number)
-            value = pair.group("value")
-            for delimiter in ('"""', "'''"):
-                if value.startswith(delimiter) and value.count(delimiter) == 1:
-                    closing = delimiter
-    return lines
-
-
-def _line_of(lines: Mapping[KeyPath, int], keypath: KeyPath) -> int:
-    for depth in range(len(keypath), 0, -1):
-        if keypath[:depth] in lines:
-            return lines[keypath[:depth]]
-    return 1
-
-
-def _key_at(text: str, line: int) -> str:
-    """The key written on `line`, with the table it is in, for syntax errors."""
-    rows = text.splitlines()
-    table: KeyPath = ()
-    for row in rows[: max(0, line - 1)]:
-        header = _HEADER.match(row.strip())
-        if row.strip().startswith("[") and header:
-            table = _split_key(header.group("key"))
-    if 1 <= line <= len(rows):
-        row = rows[line - 1].strip()
-        header = _HEADER.match(row)
-        if row.startswith("[") and header:
-            return ".".join(_split_key(header.group("key")))
-        pair = _KEY_VALUE.match(row)
-        if pair:
-            return ".".join(table + _split_key(pair.group("key")))
-        word = _FIRST_WORD.match(row)
-        if word:
-            return ".".join((*table, word.group(0)))
-    return ".".join(table) or tr("(início do arquivo)", "(top of the file)")
-
-
-def _kind(value: object) -> str:
-    if isinstance(value, bool):
-        return tr("verdadeiro/falso", "a boolean")
-    if isinstance(value, int):
-        return tr("um número inteiro", "an integer")
-    if isinstance(value, float):
-        return tr("um número", "a number")
-    if isinstance(value, str):
-        return tr("um texto", "a string")
-    if isinstance(value, dict):
-        return tr("uma tabela", "a table")
-    if isinstance(value, list):
-        return tr("uma lista", "an array")
-    return tr("uma data/hora", "a date/time")
-
-
-def _looks_secret(key: str) -> bool:
-    lowered = key.lower()
-    return any(word in lowered for word in _SECRET_WORDS)
-
-
-def secret_refusal(profile: str | None) -> str:
-    """Why a key in the file is refused, and where keys go instead."""
-    who = profile or "NOME"
-    return tr(
-        "a chave de API não pode ficar neste arquivo. Apague esta linha e guarde a chave com "
-        "`frontdesk login --profile {who}` (chaveiro do sistema, ou o arquivo keys/{who}.key "
-        "com modo 0600 ao lado deste arquivo), ou use a variável FRONTDESK_API_KEY.",
-        "an API key must not be in this file. Delete this line and store the key with "
-        "`frontdesk login --profile {who}` (the system keyring, or the file keys/{who}.key with "
-        "mode 0600 next to this file), or use the FRONTDESK_API_KEY variable.",
-        who=who,
-    )
-
-
-class _Reader:
-    """Turns tomllib's dict into a `Config`, raising at the first problem with its place."""
-
-    def __init__(self, path: Path, lines: dict[KeyPath, int]) -> None:
-        self.path = path
-        self.lines = lines
-
-    def error(self, keypath: KeyPath, problem: str) -> ConfigError:
-        return ConfigError(
-            self.path, problem, line=_line_of(self.lines, keypath), key=".".join(keypath)
-        )
-
-    def _unknown(self, keypath: KeyPath, known: Iterable[str], profile: str | None) -> None:
-        if _looks_secret(keypath[-1]):
-            raise self.error(keypath, secret_refusal(profile))
-        raise self.error(
-            keypath,
-            tr(
-                "chave desconhecida (as válidas aqui: {known}).",
-                "unknown key (valid here: {known}).",
-                known=", ".join(known),
-            ),
-        )
-
-    def _wrong(self, keypath: KeyPath, expected: str, value: object) -> ConfigError:
-        return self.error(
-            keypath,
-            tr(
-                "deve ser {expected}, não {got}.",
-                "must be {expected}, not {got}.",
-                expected=expected,
-                got=_kind(value),
-            ),
-        )
-
-    def text(self, keypath: KeyPath, value: object) -> str:
-        if not isinstance(value, str):
-            raise self._wrong(keypath, tr("um texto entre aspas", "a quoted string"), value)
-        if not value.strip():
-            raise self.error(keypath, tr("não pode ser vazio.", "must not be empty."))
-        return value.strip()
-
-    def language(self, keypath: KeyPath, value: object) -> Language:
-        text = self.text(keypath, value)
-        for lang in LANGUAGES:
-            if text == lang:
-                return lang
-        raise self.error(
-            keypath,
-            tr(
-                'deve ser "pt" ou "en", não "{got}".',
-                'must be "pt" or "en", not "{got}".',
-                got=text[:20],
-            ),
-        )
-
-    def timeout(self, keypath: KeyPath, value: object) -> float:
-        if isinstance(value, bool) or not isinstance(value, int | float):
-            raise self._wrong(keypath, tr("um número de segundos", "a number of seconds"), value)
-        seconds = float(value)
-        if not 0 < seconds <= MAX_TIMEOUT:
-            raise self.error(
-                keypath,
-                tr(
-                    "deve estar entre 0 e {max:g} segundos.",
-                    "must be between 0 and {max:g} seconds.",
-                    max=MAX_TIMEOUT,
-                ),
-            )
-        return seconds
-
-    def url(self, keypath: KeyPath, value: object) -> str:
-        text = self.text(keypath, value)
-        try:
-            parts = urlsplit(text)
-            host = parts.hostname
-            parts.port  # noqa: B018 (raises ValueError on a bad port)
-        except ValueError:
-            host = None
-            parts = urlsplit("")
-        if parts.scheme not in ("http", "https") or not host:
-            raise self.error(
-                keypath,
-                tr(
-                    'deve ser um endereço como "https://token.operadora.example/v1".',
-                    'must be an address like "https://token.operator.example/v1".',
-                ),
-            )
-        if parts.username is not None or parts.password is not None:
-            raise self.error(
-                keypath,
-                tr(
-                    "não ponha usuário ou senha no endereço; a chave fica no chaveiro "
-                    "(frontdesk login).",
-                    "do not put a user or password in the address; the key goes in the "
-                    "keyring (frontdesk login).",
-                ),
-            )
-        if parts.query or parts.fragment:
-            raise self.error(
-                keypath,
-                tr("o endereço não pode ter '?' nem '#'.", "the address cannot have '?' or '#'."),
-            )
-        return text.rstrip("/")
-
-    def ca_bundle(self, keypath: KeyPath, value: object) -> Path:
-        path = Path(self.text(keypath, value)).expanduser()
-        return path if path.is_absolute() else (self.path.parent / path)
-
-    def profile(self, name: str, raw: object) -> Profile:
-        where: KeyPath = ("profiles", name)
-        if not PROFILE_NAME.fullmatch(name):
-            raise self.error(
-                where,
-                tr(
-                    "nome de perfil inválido: use letras, números, '-' ou '_' (até 64).",
-                    "invalid profile name: use letters, digits, '-' or '_' (up to 64).",
-                ),
-            )
-        if not isinstance(raw, dict):
-            raise self._wrong(
-                where, tr("uma tabela [profiles.NOME]", "a [profiles.NAME] table"), raw
-            )
-        for key in raw:
-            if key not in PROFILE_KEYS:
-                self._unknown((*where, key), PROFILE_KEYS, name)
-        if "url" not in raw:
-            raise self.error(
-                (*where, "url"),
-                tr(
-                    'falta o endereço do backend: url = "https://...".',
-                    'the backend address is missing: url = "https://...".',
-                ),
-            )
-        values: dict[str, Any] = {"name": name, "url": self.url((*where, "url"), raw["url"])}
-        if "operator" in raw:
-            values["operator"] = self.text((*where, "operator"), raw["operator"])
-        if "ca_bundle" in raw:
-            values["ca_bundle"] = self.ca_bundle((*where, "ca_bundle"), raw["ca_bundle"])
-        for key in ("connect_timeout", "read_timeout"):
-            if key in raw:
-                values[key] = self.timeout((*where, key), raw[key])
-        if "language" in raw:
-            values["language"] = self.language((*where, "language"), raw["language"])
-        if "theme" in raw:
-            values["theme"] = self.text((*where, "theme"), raw["theme"])
-        return Profile(**values)
-
-    def config(self, raw: dict[str, Any]) -> Config:
-        for key in raw:
-            if key not in TOP_KEYS:
-                self._unknown((key,), TOP_KEYS, None)
-        profiles: list[Profile] = []
-        if "profiles" in raw:
-            table = raw["profiles"]
-            if not isinstance(table, dict):
-                raise self._wrong(("profiles",), tr("uma tabela", "a table"), table)
-            profiles = [self.profile(name, value) for name, value in table.items()]
-        default: str | None = None
-        if "default" in raw:
-            default = self.text(("default",), raw["default"])
-            if default not in {p.name for p in profiles}:
-                known = ", ".join(p.name for p in profiles) or tr("nenhum", "none")
-                raise self.error(
-                    ("default",),
-                    tr(
-                        'o perfil "{name}" não existe (perfis: {known}).',
-                        'there is no profile "{name}" (profiles: {known}).',
-                        name=default,
-                        known=known,
-                    ),
-                )
-        return Config(
-            path=self.path,
-            exists=True,
-            default=default,
-            language=self.language(("language",), raw["language"]) if "language" in raw else None,
-            theme=self.text(("theme",), raw["theme"]) if "theme" in raw else None,
-            profiles=tuple(profiles),
-            lines=self.lines,
-        )
-
-
-def select_profile(
-    config: Config, explicit: str | None = None, environ: Mapping[str, str] | None = None
-) -> tuple[Profile | None, str]:
-    """The profile to use and why: `--profile`, else FRONTDESK_PROFILE, else `default`.
-
-    Returns `(profile, how)` with `how` one of "--profile", "FRONTDESK_PROFILE", "default",
-    "none" (no profile: the embedded local backend). Raises `ProfileNotFound`.
-    """
-    env = os.environ if environ is None else environ
-    for name, how in ((explicit, "--profile"), (env.get(PROFILE_ENV, "").strip(), PROFILE_ENV)):
-        if name:
-            profile = config.get(name)
-            if profile is None:
-                raise ProfileNotFound(name, config.path, config.names())
-            return profile, how
-    if config.default:
-        return config.get(config.default), "default"
-    return None, "none"
+__all__ = [
+    "DEFAULT_CONNECT_TIMEOUT",
+    "DEFAULT_READ_TIMEOUT",
+    "MAX_TIMEOUT",
+    "PROFILE_ENV",
+    "PROFILE_KEYS",
+    "PROFILE_NAME",
+    "TOP_KEYS",
+    "Config",
+    "Profile",
+    "add_profile",
+    "edit_config",
+    "effective_settings",
+    "load_config",
+    "parse_config",
+    "remove_profile",
+    "save_settings",
+    "secret_refusal",
+    "select_profile",
+    "set_default",
+    "update_profile",
+]
 
 
 # -- writing ---------------------------------------------------------------------------------
 
 
 def _new_file_header() -> str:
-    return tr(
-        "# frontdesk: perfis de conexão com as operadoras (veja docs/setup.md).\n"
-        "# A chave de API NÃO fica aqui: use `frontdesk login --profile NOME`.\n\n",
-        "# frontdesk: connection profiles for the operators' backends (see docs/setup.md).\n"
-        "# The API key does NOT go here: use `frontdesk login --profile NAME`.\n\n",
-    )
+    return t("setup.config.new_file_header")
 
 
 def _check_name(name: str) -> None:
     if not PROFILE_NAME.fullmatch(name):
-        raise SetupError(
-            tr(
-                'nome de perfil inválido: "{name}". Use letras, números, "-" ou "_" (até 64).',
-                'invalid profile name: "{name}". Use letters, digits, "-" or "_" (up to 64).',
-                name=name,
-            )
-        )
+        raise SetupError(t("setup.profiles.bad_name", name=name))
 
 
 def _write_atomic(path: Path, text: str) -> None:
@@ -628,16 +177,7 @@ def add_profile(
     def mutate(document: Any) -> None:
         table = _profiles_table(document, create=True)
         if name in table:
-            raise SetupError(
-                tr(
-                    'o perfil "{name}" já existe em {file}; mude-o com `frontdesk profiles set '
-                    "{name} ...` ou remova-o antes.",
-                    'profile "{name}" already exists in {file}; change it with `frontdesk '
-                    "profiles set {name} ...` or remove it first.",
-                    name=name,
-                    file=where,
-                )
-            )
+            raise SetupError(t("setup.profiles.exists", name=name, file=where))
         profile = tomlkit.table()
         _assign(
             profile,
@@ -714,12 +254,3 @@ def save_settings(
                 table[key] = value
 
     return edit_config(mutate, where)
-
-
-def effective_settings(
-    config: Config, profile: Profile | None
-) -> tuple[Language | None, str | None]:
-    """(language, theme) for `profile`: its own values, else the file's top-level ones."""
-    language = (profile.language if profile else None) or config.language
-    theme = (profile.theme if profile else None) or config.theme
-    return language, theme

@@ -92,7 +92,7 @@ def load_tiss_profile(name: str, path: Path | None = None) -> TissProfile:
     """The TISS profile `name` of the configuration file (default: the usual one)."""
     import tomllib
 
-    from frontdesk.config.profiles import key_lines
+    from frontdesk.config.toml_places import key_lines
 
     path = path or config_file()
     try:

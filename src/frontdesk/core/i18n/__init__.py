@@ -24,7 +24,11 @@ LANGUAGES: Final[tuple[Language, ...]] = ("pt", "en")
 Catalog = Mapping[str, tuple[str, str]]
 
 # A key's first segment -> the module holding it; any other segment lives in DEFAULT_CATALOG.
-CATALOG_OF_PREFIX: Final[dict[str, str]] = {"tiss": "tiss"}
+CATALOG_OF_PREFIX: Final[dict[str, str]] = {
+    "setup": "setup",
+    "doctor": "doctor",
+    "tiss": "tiss",
+}
 DEFAULT_CATALOG: Final = "desk"
 
 _current: Language | None = None
@@ -80,10 +84,4 @@ def t(key: str, /, **values: object) -> str:
     if pair is None:
         return key
     text = pair[0] if get_language() == "pt" else pair[1]
-    return text.format(**values) if values else text
-
-
-def tr(pt: str, en: str, /, **values: object) -> str:
-    """Transitional: inline text pairs of the setup layer, until they join a catalog."""
-    text = pt if get_language() == "pt" else en
     return text.format(**values) if values else text

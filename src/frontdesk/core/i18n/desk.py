@@ -1,6 +1,8 @@
 """The desk's texts (the Textual app), Brazilian Portuguese first and English second.
 
 Read through `frontdesk.core.i18n.t`; see that module for how catalogs are chosen.
+Over 400 lines because it is data, one entry per text: split by screen, a key would be
+harder to find, not easier (tests/core/test_i18n.py checks every entry).
 """
 
 from __future__ import annotations
@@ -76,11 +78,6 @@ CATALOG: Final[dict[str, tuple[str, str]]] = {
         "Idioma e tema, salvos no arquivo de configuração",
         "Language and theme, saved in the configuration file",
     ),
-    "key.new_lookup": ("Nova busca", "New lookup"),
-    "key.new_lookup.tip": (
-        "Volta à busca de guias, para o próximo paciente",
-        "Back to the guide lookup, for the next patient",
-    ),
     # --- connection banner -----------------------------------------------------------
     "banner.unavailable": (
         "Sem conexão com a operadora. Nada do que foi digitado se perdeu.",
@@ -131,17 +128,12 @@ CATALOG: Final[dict[str, tuple[str, str]]] = {
     "delivery.delivered": ("entregue", "delivered"),
     "delivery.failed": ("falhou", "failed"),
     "token.none": ("Nenhum código enviado.", "No code sent."),
-    "token.none_app": (
-        "Nenhum código enviado. O paciente também pode gerar o token no aplicativo.",
-        "No code sent. The patient may also generate the token in the app.",
-    ),
     "token.pending": (
         "Código enviado por {channel} para {destination}",
         "Code sent by {channel} to {destination}",
     ),
     "token.pending_sac": ("Código ditado pelo SAC", "Code read out by the SAC"),
     "token.expires": ("expira em {mmss}", "expires in {mmss}"),
-    "token.expired_now": ("expirado", "expired"),
     "token.attempts": ("{n} tentativas restantes", "{n} attempts left"),
     "token.attempt_one": ("1 tentativa restante", "1 attempt left"),
     "token.locked": (
@@ -237,7 +229,6 @@ CATALOG: Final[dict[str, tuple[str, str]]] = {
     "key.queue.tip": ("Vai para a fila de guias", "Moves to the guide queue"),
     # --- guide ----------------------------------------------------------------------
     "guide.title": ("Guia {number}", "Guide {number}"),
-    "guide.loading": ("Carregando a guia…", "Loading the guide…"),
     "guide.beneficiary": ("Beneficiário", "Beneficiary"),
     "guide.civil_name": ("nome civil: {name}", "legal name: {name}"),
     "guide.card": ("Carteirinha", "Card"),
@@ -327,7 +318,6 @@ CATALOG: Final[dict[str, tuple[str, str]]] = {
     "send.typed.ok": ("Enter envia", "Enter sends"),
     "send.sending": ("Enviando para {destination}…", "Sending to {destination}…"),
     "send.sent": ("Código enviado para {destination}.", "Code sent to {destination}."),
-    "send.app.title": ("Token pelo aplicativo", "Token from the app"),
     "send.app.steps": (
         "Peça ao paciente:\n"
         "  1. abrir o aplicativo da operadora no celular;\n"
@@ -340,7 +330,6 @@ CATALOG: Final[dict[str, tuple[str, str]]] = {
         "  3. read the code out to you.\n"
         "Enter: type the code.",
     ),
-    "send.sac.title": ("Token pelo SAC", "Token from the SAC"),
     "send.sac.steps": (
         "O paciente liga para o SAC da operadora e pede o código de segurança:",
         "The patient calls the operator's SAC and asks for the security code:",
@@ -436,7 +425,6 @@ CATALOG: Final[dict[str, tuple[str, str]]] = {
     # --- history -----------------------------------------------------------------------
     "history.title": ("Histórico da guia {number}", "History of guide {number}"),
     "history.empty": ("Nenhum evento ainda.", "No events yet."),
-    "history.loading": ("Carregando o histórico…", "Loading the history…"),
     "history.col.at": ("Quando", "When"),
     "history.col.event": ("Evento", "Event"),
     "history.col.detail": ("Detalhe", "Detail"),
@@ -449,7 +437,6 @@ CATALOG: Final[dict[str, tuple[str, str]]] = {
     "event.absence": ("Sem token", "No token"),
     "event.cancelled": ("Token cancelado", "Token cancelled"),
     "event.detail.to": ("{channel} para {destination}", "{channel} to {destination}"),
-    "event.detail.attempts": ("{n} tentativas restantes", "{n} attempts left"),
     "event.detail.reason": ("motivo {code}", "reason {code}"),
     "event.detail.authorization": ("senha {number}", "authorization {number}"),
     # --- help ------------------------------------------------------------------------
@@ -633,10 +620,6 @@ CATALOG: Final[dict[str, tuple[str, str]]] = {
     "err.not_found": (
         "A operadora não tem esse recurso.",
         "The operator does not have that resource.",
-    ),
-    "err.unauthorized": (
-        "A operadora recusou a chave de acesso.",
-        "The operator refused the access key.",
     ),
     "err.generic": ("A operadora recusou: {detail}", "The operator refused: {detail}"),
 }

@@ -1,0 +1,202 @@
+"""`frontdesk login` and `frontdesk logout`: store a profile's API key, or forget it.
+
+`login` asks for the key without echo (or reads one line piped in), checks it against the
+backend, then stores it in the system keyring, or in the 0600 key file (`--key-file`, or
+when there is no keyring and the technician agrees). Nothing is stored for a key the
+backend refuses. Every outcome goes to the audit log; the key never goes anywhere else.
+"""
+
+from __future__ import annotations
+
+import argparse
+from typing import TYPE_CHECKING, Any
+
+from frontdesk.cli.setup import profile_option
+
+if TYPE_CHECKING:
+    from frontdesk.cli.console import Console
+    from frontdesk.config.profiles import Config, Profile
+
+
+def add_parsers(sub: Any) -> None:
+    login = sub.add_parser(
+        "login",
+        help="ask for a profile's API key (no echo), check it with the backend and store it",
+    )
+    profile_option(login)
+    login.add_argument(
+        "--key-file",
+        action="store_true",
+        help="store the key in <config dir>/keys/<profile>.key (mode 0600) instead of the "
+        "keyring (for SSH sessions without a desktop keyring)",
+    )
+    logout = sub.add_parser("logout", help="forget a profile's stored API key")
+    profile_option(logout)
+
+
+def run(args: argparse.Namespace, console: Console) -> int:
+    if args.command == "logout":
+        return logout(args, console)
+    return login(args, console)
+
+
+def remote_profile(args: argparse.Namespace) -> tuple[Config, Profile]:
+    """The configuration and the profile asked for; SetupError when there is none."""
+    from frontdesk.config.errors import SetupError
+    from frontdesk.config.profiles import load_config, select_profile
+    from frontdesk.core.i18n import t
+
+    config = load_config()
+    profile, _how = select_profile(config, getattr(args, "profile", None))
+    if profile is None:
+        raise SetupError(t("setup.no_profile", file=config.path))
+    return config, profile
+
+
+async def check_with_backend(profile: Profile, key: str, verify: bool | str) -> tuple[str, str]:
+    """("ok" | "refused" | "unreachable" | "error", message) for `key` against the backend."""
+    from frontdesk.client.client import FrontdeskClient
+    from frontdesk.client.errors import BackendUnavailable, FrontdeskClientError, Unauthorized
+    from frontdesk.core.i18n import t
+
+    try:
+        client = FrontdeskClient(
+            profile.url,
+            api_key=key,
+            verify=verify,
+            connect_timeout=profile.connect_timeout,
+            read_timeout=profile.read_timeout,
+            retries=1,
+        )
+    except FrontdeskClientError as error:
+        return "unreachable", str(error)
+    async with client:
+        try:
+            health = await client.health()
+        except BackendUnavailable as error:
+            return "unreachable", str(error)
+        except FrontdeskClientError as error:
+            return "error", str(error)
+        try:
+            guides = await client.list_guides(status="awaiting_token")
+        except Unauthorized:
+            return "refused", t("setup.login.refused")
+        except FrontdeskClientError as error:
+            return "error", str(error)
+    return "ok", t("setup.login.accepted", v=health.version, n=len(guides))
+
+
+def _typed_key(console: Console) -> str | None:
+    """The key as typed at the hidden prompt, or piped in (scripts); None if nothing came."""
+    from frontdesk.core.i18n import t
+
+    try:
+        if console.interactive():
+            return console.ask_secret(t("setup.login.prompt"))
+        typed = console.read_line()  # piped in: one line, nothing to hide
+        if not typed:
+            raise EOFError
+        return typed
+    except EOFError:
+        console.say()
+        return None
+
+
+def login(args: argparse.Namespace, console: Console) -> int:
+    import asyncio
+    import os
+
+    from frontdesk.config.audit import AuditLog
+    from frontdesk.config.connection import check_ca_bundle, check_transport
+    from frontdesk.config.credentials import API_KEY_ENV, check_key, write_key_file
+    from frontdesk.config.errors import CredentialError
+    from frontdesk.core.i18n import t
+
+    config, profile = remote_profile(args)
+    insecure = check_transport(profile.url, insecure=bool(getattr(args, "insecure", False)))
+    ca = check_ca_bundle(config, profile)
+    audit = AuditLog(profile=profile.name)
+    console.say(t("setup.login.profile", p=profile.name, u=profile.url))
+    if insecure:
+        console.say(t("setup.login.insecure"))
+    typed = _typed_key(console)
+    if typed is None:
+        console.say(t("setup.login.nothing_typed"))
+        return 1
+    try:
+        key = check_key(typed, t("setup.key.typed"))
+    except CredentialError as error:
+        console.say(str(error))
+        return 1
+
+    verdict, message = asyncio.run(check_with_backend(profile, key, str(ca) if ca else True))
+    console.say(message)
+    if verdict != "ok":
+        audit.record("login", outcome=verdict)
+        if verdict == "refused":
+            console.say(t("setup.login.refused_hint"))
+        else:
+            console.say(t("setup.login.unreachable_hint", p=profile.name))
+        return 1
+
+    if args.key_file:
+        path = write_key_file(profile.name, key)
+        console.say(t("setup.login.stored_file", p=path))
+        stored: str | None = "stored_file"
+    else:
+        stored = _store_in_keyring(profile.name, key, console)
+    if stored is None:
+        audit.record("login", outcome="not_stored")
+        console.say(t("setup.login.not_stored", env=API_KEY_ENV))
+        return 1
+    audit.record("login", outcome=stored)
+    if os.environ.get(API_KEY_ENV, "").strip():
+        console.say(t("setup.login.env_wins", env=API_KEY_ENV))
+    console.say(t("setup.login.done", p=profile.name))
+    return 0
+
+
+def _store_in_keyring(profile: str, key: str, console: Console) -> str | None:
+    """Store `key` in the keyring, or (asked) in the key file; the outcome, None if neither."""
+    import os
+
+    from frontdesk.config.credentials import key_file_path, store_key, write_key_file
+    from frontdesk.config.errors import KeyringUnavailable
+    from frontdesk.core.i18n import t
+
+    try:
+        stored = store_key(profile, key)
+    except KeyringUnavailable as problem:
+        console.say(t("setup.login.keyring_unusable", e=problem))
+        if not console.ask_yes(t("setup.login.ask_key_file", p=key_file_path(profile))):
+            return None
+        written = write_key_file(profile, key)
+        console.say(t("setup.login.stored_file", p=written))
+        return "stored_file"
+    old = key_file_path(profile)
+    if os.path.lexists(old):  # it would win over the keyring at the next lookup
+        old.unlink()
+        console.say(t("setup.login.old_file_removed", p=old))
+    console.say(t("setup.login.stored_keyring", b=stored.where))
+    return "stored_keyring"
+
+
+def logout(args: argparse.Namespace, console: Console) -> int:
+    import os
+
+    from frontdesk.config.audit import AuditLog
+    from frontdesk.config.credentials import API_KEY_ENV, delete_key
+    from frontdesk.core.i18n import t
+
+    _config, profile = remote_profile(args)
+    removal = delete_key(profile.name)
+    for place in removal.removed:
+        console.say(t("setup.logout.removed", w=place))
+    if removal.keyring_problem is not None:
+        console.say(t("setup.logout.keyring_unknown", e=removal.keyring_problem))
+    elif not removal.removed:
+        console.say(t("setup.logout.nothing", p=profile.name))
+    if os.environ.get(API_KEY_ENV, "").strip():
+        console.say(t("setup.logout.env_still_set", env=API_KEY_ENV))
+    AuditLog(profile=profile.name).record("logout", outcome="ok" if removal.removed else "none")
+    return 0
