@@ -164,7 +164,6 @@ CATALOG: Final[dict[str, tuple[str, str]]] = {
     "tiss.config.text": ("deve ser um texto entre aspas.", "must be a quoted string."),
     "tiss.config.number": ("deve ser um número.", "must be a number."),
     "tiss.config.integer": ("deve ser um número inteiro.", "must be a whole number."),
-    "tiss.config.table": ("deve ser uma tabela.", "must be a table."),
     "tiss.config.unreadable": (
         "não foi possível ler o arquivo ({reason}).",
         "cannot read it ({reason}).",
