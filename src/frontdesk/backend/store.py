@@ -1,10 +1,11 @@
-"""Persistence for the local backend: a small `Store` interface and its SQLite implementation.
+"""Persistence for the local backend: `SqliteStore`, the SQLite implementation of `Store`.
 
-SQLite through the standard library, WAL mode, a schema version with forward migrations.
-Every operation of the backend runs inside `transaction()`, which takes SQLite's write
-lock up front (BEGIN IMMEDIATE): two concurrent validations of the right code are
-serialised, so exactly one authorizes. A networked database can take SQLite's place by
-implementing `Store`.
+SQLite through the standard library, WAL mode, a schema version with forward migrations
+(`frontdesk.backend.schema`). Every operation of the backend runs inside `transaction()`,
+which takes SQLite's write lock up front (BEGIN IMMEDIATE): two concurrent validations of
+the right code are serialised, so exactly one authorizes. A networked database can take
+SQLite's place by implementing `Store` (`frontdesk.backend.records`, whose names this
+module re-exports).
 """
 
 from __future__ import annotations
@@ -14,175 +15,39 @@ import os
 import secrets
 import sqlite3
 import threading
-from collections.abc import Iterator, Sequence
-from contextlib import AbstractContextManager, contextmanager, suppress
-from dataclasses import dataclass
+from collections.abc import Iterator
+from contextlib import contextmanager, suppress
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any
 
 from frontdesk.backend.engine import Challenge
+from frontdesk.backend.records import (
+    BeneficiaryRecord,
+    ContactRecord,
+    EventRecord,
+    GuideRecord,
+    OutboxRecord,
+    Store,
+    StoredResponse,
+)
+from frontdesk.backend.schema import MIGRATIONS, SCHEMA_VERSION, SchemaTooNew, statements
+
+__all__ = [
+    "MEMORY",
+    "MIGRATIONS",
+    "SCHEMA_VERSION",
+    "BeneficiaryRecord",
+    "ContactRecord",
+    "EventRecord",
+    "GuideRecord",
+    "OutboxRecord",
+    "SchemaTooNew",
+    "SqliteStore",
+    "Store",
+    "StoredResponse",
+]
 
 MEMORY = ":memory:"
-
-
-@dataclass(frozen=True)
-class BeneficiaryRecord:
-    card: str  # digits only
-    card_display: str
-    name: str
-    social_name: str | None
-    plan: str
-    app_secret: str | None
-    app_last_counter: int | None
-    last_used_contact: str | None
-
-
-@dataclass(frozen=True)
-class ContactRecord:
-    card: str
-    position: int
-    kind: str  # sms | email
-    value: str  # unmasked
-
-    @property
-    def channel_id(self) -> str:
-        return f"c{self.position}"
-
-
-@dataclass(frozen=True)
-class GuideRecord:
-    number: str
-    operator_number: str
-    type: str
-    status: str
-    requested_at: float
-    card: str
-    provider_code: str
-    provider_name: str
-    procedures: list[dict[str, Any]]
-    authorization_number: str | None
-    authorization_valid_until: str | None
-    absence_reason: str | None
-
-
-@dataclass(frozen=True)
-class EventRecord:
-    at: float
-    kind: str
-    data: dict[str, Any]
-
-
-@dataclass(frozen=True)
-class OutboxRecord:
-    id: int
-    channel: str
-    to: str
-    body: str
-    code: str
-    guide: str
-    sent_at: float
-
-
-@dataclass(frozen=True)
-class StoredResponse:
-    status: int
-    body: bytes
-    headers: dict[str, str]
-    created_at: float
-    fingerprint: str
-
-
-class Store(Protocol):
-    """What the backend needs of persistence. All calls happen inside `transaction()`."""
-
-    def transaction(self) -> AbstractContextManager[None]: ...
-    def close(self) -> None: ...
-    def secret_key(self) -> bytes: ...
-    def is_empty(self) -> bool: ...
-
-    def get_guide(self, number: str) -> GuideRecord | None: ...
-    def list_guides(self, status: str | None, card: str | None) -> list[GuideRecord]: ...
-    def put_guide(self, guide: GuideRecord) -> None: ...
-
-    def get_beneficiary(self, card: str) -> BeneficiaryRecord | None: ...
-    def put_beneficiary(self, beneficiary: BeneficiaryRecord) -> None: ...
-    def contacts(self, card: str) -> list[ContactRecord]: ...
-    def add_contact(self, contact: ContactRecord) -> None: ...
-
-    def get_challenge(self, guide: str) -> Challenge | None: ...
-    def put_challenge(self, guide: str, challenge: Challenge) -> None: ...
-    def send_times(self, guide: str, since: float) -> list[float]: ...
-    def add_send(self, guide: str, at: float) -> None: ...
-    def failure_times(self, card: str, since: float) -> list[float]: ...
-    def add_failure(self, card: str, at: float) -> None: ...
-
-    def add_event(self, guide: str, at: float, kind: str, data: dict[str, Any]) -> None: ...
-    def events(self, guide: str) -> list[EventRecord]: ...
-
-    def add_outbox(
-        self, channel: str, to: str, body: str, code: str, guide: str, at: float
-    ) -> int: ...
-    def outbox(self, limit: int) -> list[OutboxRecord]: ...
-
-    def get_response(self, key: str, scope: str, since: float) -> StoredResponse | None: ...
-    def put_response(self, key: str, scope: str, response: StoredResponse) -> None: ...
-    def purge_responses(self, before: float) -> None: ...
-
-
-# Forward migrations: index i takes the schema from version i to i + 1.
-MIGRATIONS: tuple[str, ...] = (
-    """
-    CREATE TABLE meta (key TEXT PRIMARY KEY, value BLOB NOT NULL);
-    CREATE TABLE beneficiaries (
-        card TEXT PRIMARY KEY, card_display TEXT NOT NULL, name TEXT NOT NULL,
-        social_name TEXT, plan TEXT NOT NULL, app_secret TEXT, app_last_counter INTEGER,
-        last_used_contact TEXT
-    );
-    CREATE TABLE contacts (
-        card TEXT NOT NULL REFERENCES beneficiaries(card), position INTEGER NOT NULL,
-        kind TEXT NOT NULL CHECK (kind IN ('sms', 'email')), value TEXT NOT NULL,
-        PRIMARY KEY (card, position)
-    );
-    CREATE TABLE guides (
-        number TEXT PRIMARY KEY, operator_number TEXT NOT NULL, type TEXT NOT NULL,
-        status TEXT NOT NULL, requested_at REAL NOT NULL,
-        card TEXT NOT NULL REFERENCES beneficiaries(card),
-        provider_code TEXT NOT NULL, provider_name TEXT NOT NULL, procedures TEXT NOT NULL,
-        authorization_number TEXT, authorization_valid_until TEXT, absence_reason TEXT
-    );
-    CREATE INDEX guides_card ON guides(card);
-    CREATE INDEX guides_status ON guides(status);
-    CREATE TABLE challenges (
-        guide TEXT PRIMARY KEY REFERENCES guides(number), state TEXT NOT NULL,
-        channel TEXT, destination TEXT, code_hash BLOB, created_at REAL, expires_at REAL,
-        attempts_left INTEGER NOT NULL, delivery TEXT
-    );
-    CREATE TABLE sends (guide TEXT NOT NULL, at REAL NOT NULL);
-    CREATE INDEX sends_guide ON sends(guide, at);
-    CREATE TABLE failures (card TEXT NOT NULL, at REAL NOT NULL);
-    CREATE INDEX failures_card ON failures(card, at);
-    CREATE TABLE events (
-        id INTEGER PRIMARY KEY, guide TEXT NOT NULL, at REAL NOT NULL,
-        kind TEXT NOT NULL, data TEXT NOT NULL
-    );
-    CREATE INDEX events_guide ON events(guide, id);
-    CREATE TABLE outbox (
-        id INTEGER PRIMARY KEY, channel TEXT NOT NULL, to_addr TEXT NOT NULL,
-        body TEXT NOT NULL, code TEXT NOT NULL, guide TEXT NOT NULL, sent_at REAL NOT NULL
-    );
-    CREATE TABLE responses (
-        key TEXT NOT NULL, scope TEXT NOT NULL, status INTEGER NOT NULL, body BLOB NOT NULL,
-        headers TEXT NOT NULL, created_at REAL NOT NULL, fingerprint TEXT NOT NULL,
-        PRIMARY KEY (key, scope)
-    );
-    CREATE INDEX responses_created ON responses(created_at);
-    """,
-)
-SCHEMA_VERSION = len(MIGRATIONS)
-
-
-class SchemaTooNew(RuntimeError):
-    """The database was written by a newer frontdesk; refuse rather than damage it."""
 
 
 class SqliteStore:
@@ -278,7 +143,7 @@ class SqliteStore:
                     f"understands ({SCHEMA_VERSION}); upgrade frontdesk"
                 )
             for index in range(version, SCHEMA_VERSION):
-                for statement in _statements(MIGRATIONS[index]):
+                for statement in statements(MIGRATIONS[index]):
                     self._conn.execute(statement)
                 self._conn.execute(f"PRAGMA user_version = {index + 1}")
 
@@ -514,10 +379,6 @@ class SqliteStore:
 
     def purge_responses(self, before: float) -> None:
         self._conn.execute("DELETE FROM responses WHERE created_at <= ?", (before,))
-
-
-def _statements(script: str) -> Sequence[str]:
-    return [s.strip() for s in script.split(";") if s.strip()]
 
 
 def _guide(row: sqlite3.Row) -> GuideRecord:
