@@ -81,10 +81,28 @@ class StoredResponse:
     fingerprint: str
 
 
-class Store(Protocol):
-    """What the backend needs of persistence. All calls happen inside `transaction()`."""
+class StorageUnavailable(Exception):
+    """The store cannot do its work now (disk full, I/O error, database locked or read-only).
 
-    def transaction(self) -> AbstractContextManager[None]: ...
+    Nothing of the failed transaction was kept. `path` names the database, `cause` says
+    what failed, in the database's words; neither holds request data.
+    """
+
+    def __init__(self, path: str, cause: str) -> None:
+        super().__init__(f"{path}: {cause}")
+        self.path = path
+        self.cause = cause
+
+
+class Store(Protocol):
+    """What the backend needs of persistence. All calls happen inside `transaction()`.
+
+    A store that cannot write (or read) now raises `StorageUnavailable`, from the call or
+    from leaving `transaction()`, having kept nothing of the transaction. A transaction
+    opened with `commit=False` is always rolled back: its writes are only seen inside it.
+    """
+
+    def transaction(self, *, commit: bool = True) -> AbstractContextManager[None]: ...
     def close(self) -> None: ...
     def secret_key(self) -> bytes: ...
     def is_empty(self) -> bool: ...

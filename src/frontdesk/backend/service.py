@@ -23,7 +23,7 @@ from frontdesk.backend.documents import authorization_doc, guide_doc, token_doc
 from frontdesk.backend.engine import DAY, HOUR, AppCheck, Challenge, RandBelow, TokenEngine
 from frontdesk.backend.policy import BackendSettings, Policy, SacPhone
 from frontdesk.backend.problems import Problem, verdict_problem
-from frontdesk.backend.records import BeneficiaryRecord, GuideRecord, Store
+from frontdesk.backend.records import BeneficiaryRecord, GuideRecord, StorageUnavailable, Store
 from frontdesk.backend.simulator import SimulatorOperations, message_text
 from frontdesk.core.contacts import digits_only, mask_destination
 from frontdesk.core.domain import (
@@ -58,23 +58,42 @@ class LocalBackend(SimulatorOperations):
         self.policy = policy or Policy()
         self.settings = settings or BackendSettings()
         self.engine = TokenEngine(self.policy, store.secret_key(), randbelow)
+        self._recording = True  # False while a read runs where nothing can be written
 
     def close(self) -> None:
         self.store.close()
 
-    def _run(self, operation: Callable[[float], T]) -> T:
-        """Run `operation(now)` in one transaction; a Problem it raises commits first."""
+    def _run(self, operation: Callable[[float], T], *, record: bool = True) -> T:
+        """Run `operation(now)` in one transaction; a Problem it raises commits first.
+
+        `record=False` (a read where nothing can be written): the challenge's bookkeeping
+        (an expiry or a delivery that fell due) is not written, and the transaction is
+        rolled back.
+        """
         problem: Problem | None = None
-        with self.store.transaction():
+        with self.store.transaction(commit=record):
+            self._recording = record  # under the store's lock, for this transaction only
             try:
                 return operation(self.clock.now())
             except Problem as raised:
                 problem = raised
+            finally:
+                self._recording = True
         raise problem
 
     def _read(self, operation: Callable[[float], T]) -> T:
-        """Run a read `operation(now)`: as `_run`."""
-        return self._run(operation)
+        """Run a read `operation(now)`, as `_run`, but answer even when nothing can be written.
+
+        A read records what fell due since the last one (an expiry, a delivery). When the
+        store cannot write (`StorageUnavailable`) the read runs again without recording:
+        the guide and token it answers are the same (computed from stored times); the
+        history lacks those records until a read that can write adds them, with their own
+        times.
+        """
+        try:
+            return self._run(operation)
+        except StorageUnavailable:
+            return self._run(operation, record=False)
 
     # -- reads ---------------------------------------------------------------------------------
 
@@ -348,15 +367,16 @@ class LocalBackend(SimulatorOperations):
             return Challenge.none(self.policy)
         challenge, expired_now = self.engine.observe(stored, now)
         sent_at = challenge.created_at
-        if challenge.delivery == "sent" and sent_at is not None and now >= sent_at + DELIVERY_DELAY:
+        delivered = (
+            challenge.delivery == "sent" and sent_at is not None and now >= sent_at + DELIVERY_DELAY
+        )
+        if delivered:
             challenge = replace(challenge, delivery="delivered")
-            self._event(
-                guide,
-                sent_at + DELIVERY_DELAY,
-                "delivery",
-                challenge,
-                delivery="delivered",
-            )
+        if not self._recording:
+            return challenge
+        if delivered and sent_at is not None:
+            at = sent_at + DELIVERY_DELAY
+            self._event(guide, at, "delivery", challenge, delivery="delivered")
         if expired_now:
             self._event(guide, stored.expires_at or now, "token_expired", stored)
         if challenge != stored:

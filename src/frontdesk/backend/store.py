@@ -27,6 +27,7 @@ from frontdesk.backend.records import (
     EventRecord,
     GuideRecord,
     OutboxRecord,
+    StorageUnavailable,
     Store,
     StoredResponse,
 )
@@ -43,11 +44,16 @@ __all__ = [
     "OutboxRecord",
     "SchemaTooNew",
     "SqliteStore",
+    "StorageUnavailable",
     "Store",
     "StoredResponse",
 ]
 
 MEMORY = ":memory:"
+
+# SQLite's primary result codes a server outlives: BUSY, LOCKED, READONLY, IOERR, FULL,
+# CANTOPEN (https://sqlite.org/rescode.html). Anything else is a bug, answered 500.
+_UNAVAILABLE = frozenset({5, 6, 8, 10, 13, 14})
 
 
 class SqliteStore:
@@ -100,7 +106,13 @@ class SqliteStore:
     # -- lifecycle ---------------------------------------------------------------------------
 
     @contextmanager
-    def transaction(self) -> Iterator[None]:
+    def transaction(self, *, commit: bool = True) -> Iterator[None]:
+        """One transaction (nested calls join the outer one). `commit=False`: always rolled
+        back, so a read can run its bookkeeping writes where nothing can be written.
+
+        A full disk, an I/O error, a lock held too long or a read-only file raise
+        `StorageUnavailable` with everything of the transaction undone.
+        """
         with self._lock:
             if self._depth:
                 self._depth += 1
@@ -109,17 +121,45 @@ class SqliteStore:
                 finally:
                     self._depth -= 1
                 return
-            self._conn.execute("BEGIN IMMEDIATE")
+            try:
+                self._conn.execute("BEGIN IMMEDIATE" if commit else "BEGIN")
+            except sqlite3.Error as error:
+                raise self._translated(error) from None
             self._depth = 1
             try:
                 yield
+            except sqlite3.Error as error:
+                self._rollback()
+                raise self._translated(error) from None
             except BaseException:
-                self._conn.execute("ROLLBACK")
+                self._rollback()
                 raise
             else:
-                self._conn.execute("COMMIT")
+                if not commit:
+                    self._rollback()
+                    return
+                try:
+                    self._conn.execute("COMMIT")
+                except sqlite3.Error as error:
+                    # SQLite may have rolled back already (SQLITE_FULL, SQLITE_IOERR) or may
+                    # still hold the transaction open: either way, end it here.
+                    self._rollback()
+                    raise self._translated(error) from None
             finally:
                 self._depth = 0
+
+    def _rollback(self) -> None:
+        if self._conn.in_transaction:
+            with suppress(sqlite3.Error):
+                self._conn.execute("ROLLBACK")
+
+    def _translated(self, error: sqlite3.Error) -> Exception:
+        """`StorageUnavailable` for what a running server can outlive, else `error` itself."""
+        code = getattr(error, "sqlite_errorcode", None)
+        if isinstance(code, int) and code & 0xFF in _UNAVAILABLE:
+            name = getattr(error, "sqlite_errorname", "")
+            return StorageUnavailable(self.path, f"{error} ({name})" if name else str(error))
+        return error
 
     def close(self) -> None:
         self._stop.set()
