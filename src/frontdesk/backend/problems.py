@@ -35,6 +35,10 @@ _TITLES: dict[str, str] = {
     "method_not_allowed": "Method not allowed",
     "payload_too_large": "Payload too large",
     "internal_error": "Internal error",
+    "idempotency_key_reused": "Idempotency-Key reused",
+    "request_timeout": "Request timeout",
+    "too_many_connections": "Too many connections",
+    "storage_unavailable": "Storage unavailable",
 }
 
 
