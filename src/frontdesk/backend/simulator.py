@@ -98,13 +98,16 @@ class SimulatorOperations:
 
         return self._read(op)
 
-    def sim_sac_code(self: _Backend, number: str) -> dict[str, Any]:
+    def sim_sac_code(self: _Backend, number: str, *, seed: bytes | None = None) -> dict[str, Any]:
+        """A code "dictated by the call centre", now the guide's pending challenge. With a
+        `seed` (an Idempotency-Key replay's) the code is derived from it, not drawn."""
         self._require_simulator()
 
         def op(now: float) -> dict[str, Any]:
             guide = self._awaiting(number)
             previous = self._challenge(guide, now)
-            challenge, code = self.engine.issue(guide.number, "sac", None, now)
+            code = None if seed is None else self.engine.derived_code(seed)
+            challenge, code = self.engine.issue(guide.number, "sac", None, now, code=code)
             self.store.put_challenge(guide.number, challenge)
             if previous.state == "pending":
                 self._event(guide, now, "cancelled", previous)
