@@ -11,7 +11,8 @@ from typing import Any
 
 from frontdesk.backend.clock import rfc3339
 from frontdesk.backend.engine import Challenge, TokenEngine, ceil_seconds
-from frontdesk.backend.records import BeneficiaryRecord, GuideRecord
+from frontdesk.backend.policy import BackendSettings
+from frontdesk.backend.records import BeneficiaryRecord, ContactRecord, GuideRecord
 from frontdesk.core.contacts import mask_destination
 
 
@@ -76,3 +77,29 @@ def guide_doc(
         "authorization": authorization_doc(guide),
         "absence_reason": guide.absence_reason,
     }
+
+
+def channels_doc(
+    beneficiary: BeneficiaryRecord, contacts: Sequence[ContactRecord], settings: BackendSettings
+) -> dict[str, Any]:
+    """The Channels document: registered phones first, then e-mails (masked), the app where
+    the beneficiary has it, the SAC with its phones, and what the desk may type."""
+    items: list[dict[str, Any]] = [
+        {
+            "id": contact.channel_id,
+            "kind": contact.kind,
+            "label": mask_destination(contact.kind, contact.value),
+            "last_used": contact.channel_id == beneficiary.last_used_contact,
+        }
+        for contact in sorted(contacts, key=lambda c: (c.kind != "sms", c.position))
+    ]
+    if beneficiary.app_secret:
+        items.append({"id": "app", "kind": "app"})
+    items.append(
+        {
+            "id": "sac",
+            "kind": "sac",
+            "phones": [{"number": p.number, "note": p.note} for p in settings.sac_phones],
+        }
+    )
+    return {"channels": items, "typed_destination": dict(settings.typed_destination)}

@@ -21,7 +21,6 @@ import logging
 import re
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any
 
 from frontdesk.backend.http import (
@@ -33,11 +32,11 @@ from frontdesk.backend.http import (
     Route,
     routing_path,
 )
-from frontdesk.backend.records import StorageUnavailable, StoredResponse
+from frontdesk.backend.idempotency import Replays, SecretAnswer
+from frontdesk.backend.records import StorageUnavailable
 from frontdesk.backend.service import LocalBackend, Problem
 
 MAX_BODY = 16 * 1024
-IDEMPOTENCY_TTL = 24 * 3600
 STORAGE_RETRY_AFTER = 10  # seconds a client waits before retrying a write the store refused
 
 access_log = logging.getLogger("frontdesk.access")
@@ -84,35 +83,6 @@ def _valid_idempotency_key(key: str) -> bool:
     return 1 <= len(key) <= 128 and all(" " <= ch <= "~" for ch in key)
 
 
-@dataclass(frozen=True)
-class SecretAnswer:
-    """A POST whose success carries a secret `member` (a code) that is never stored.
-
-    With an Idempotency-Key, the handler finds a seed in `request.state["replay_seed"]`
-    (the key, the path, the body's fingerprint and the time of the first request, hashed)
-    and must derive the secret from it with `derive(seed, length)`. The stored answer has
-    the secret masked; a replay derives it again from the same seed.
-    """
-
-    member: str
-    derive: Callable[[bytes, int], str]
-
-    def redact(self, body: bytes) -> bytes:
-        doc = json.loads(body)
-        doc[self.member] = "*" * len(doc[self.member])
-        return json.dumps(doc, ensure_ascii=False, separators=(",", ":")).encode()
-
-    def restore(self, stored: bytes, seed: bytes) -> bytes:
-        doc = json.loads(stored)
-        doc[self.member] = self.derive(seed, len(doc[self.member]))
-        return json.dumps(doc, ensure_ascii=False, separators=(",", ":")).encode()
-
-
-def _replay_seed(key: str, scope: str, fingerprint: str, created_at: float) -> bytes:
-    text = "\x00".join((key, scope, fingerprint, repr(created_at)))
-    return hashlib.sha256(text.encode()).digest()
-
-
 class Api:
     """Routes and the request wrapper around one `LocalBackend`."""
 
@@ -122,7 +92,7 @@ class Api:
         self.backend = backend
         self._key_digest = hashlib.sha256(api_key.encode()).digest()
         self.log_access = log_access
-        self._purged_at = 0.0
+        self.replays = Replays(backend.store, backend.clock)
         self._storage_down = False
 
     def authorized(self, request: Request) -> bool:
@@ -252,62 +222,13 @@ class Api:
         key: str,
         secret: SecretAnswer | None,
     ) -> Response:
-        """Same key and path within 24 h: the first response again, and no further effect;
-        the same key and path with another body: 422 `idempotency_key_reused`."""
-        store = self.backend.store
-        scope = f"POST {request.path}"
-        fingerprint = hashlib.sha256(
-            json.dumps(body, sort_keys=True, ensure_ascii=False).encode()
-        ).hexdigest()
-        now = self.backend.clock.now()
-        with store.transaction():
-            if now - self._purged_at > 3600:  # keep the table to about a day of POSTs
-                store.purge_responses(now - IDEMPOTENCY_TTL)
-                self._purged_at = now
-            stored = store.get_response(key, scope, now - IDEMPOTENCY_TTL)
-            if stored is None:
-                if secret is not None:
-                    request.state["replay_seed"] = _replay_seed(key, scope, fingerprint, now)
-                response = self._respond(request, handler, body, status)
-                kept_body = response.body
-                if secret is not None and response.status < 300:
-                    kept_body = secret.redact(response.body)
-                # Stored header names are lower-case, as the Starlette version stored them.
-                kept = {
-                    k.lower(): v for k, v in response.headers.items() if k.lower() == "retry-after"
-                }
-                store.put_response(
-                    key,
-                    scope,
-                    StoredResponse(
-                        status=response.status,
-                        body=kept_body,
-                        headers={"content-type": response.media_type or "", **kept},
-                        created_at=now,
-                        fingerprint=fingerprint,
-                    ),
-                )
-                return response
-        if stored.fingerprint != fingerprint:
-            error_log.warning(
-                "Idempotency-Key reused with a different body on POST %s", where(request)
-            )
-            raise Problem(
-                "idempotency_key_reused",
-                "this Idempotency-Key was used on this path with another body in the last "
-                "24 hours; send a fresh key for a new request",
-            )
-        replayed = stored.body
-        if secret is not None and stored.status < 300:
-            seed = _replay_seed(key, scope, fingerprint, stored.created_at)
-            replayed = secret.restore(stored.body, seed)
-        headers = {k: v for k, v in stored.headers.items() if k != "content-type"}
-        headers["Idempotent-Replayed"] = "true"
-        return Response(
-            stored.status,
-            replayed,
-            media_type=stored.headers.get("content-type") or "application/json",
-            headers=headers,
+        def respond(seed: bytes | None) -> Response:
+            if seed is not None:
+                request.state["replay_seed"] = seed
+            return self._respond(request, handler, body, status)
+
+        return self.replays.answer(
+            key, f"POST {request.path}", body, respond, secret=secret, where=where(request)
         )
 
 

@@ -19,7 +19,7 @@ from typing import Any, TypeVar
 from frontdesk import __version__
 from frontdesk.backend.clock import Clock, rfc3339
 from frontdesk.backend.destinations import resolve_destination
-from frontdesk.backend.documents import authorization_doc, guide_doc, token_doc
+from frontdesk.backend.documents import authorization_doc, channels_doc, guide_doc, token_doc
 from frontdesk.backend.engine import DAY, HOUR, AppCheck, Challenge, RandBelow, TokenEngine
 from frontdesk.backend.policy import BackendSettings, Policy, SacPhone
 from frontdesk.backend.problems import Problem, verdict_problem
@@ -130,34 +130,7 @@ class LocalBackend(SimulatorOperations):
         def op(now: float) -> dict[str, Any]:
             guide = self._guide(number)
             beneficiary = self._beneficiary(guide.card)
-            items: list[dict[str, Any]] = []
-            contacts = sorted(
-                self.store.contacts(guide.card), key=lambda c: (c.kind != "sms", c.position)
-            )
-            for contact in contacts:
-                items.append(
-                    {
-                        "id": contact.channel_id,
-                        "kind": contact.kind,
-                        "label": mask_destination(contact.kind, contact.value),
-                        "last_used": contact.channel_id == beneficiary.last_used_contact,
-                    }
-                )
-            if beneficiary.app_secret:
-                items.append({"id": "app", "kind": "app"})
-            items.append(
-                {
-                    "id": "sac",
-                    "kind": "sac",
-                    "phones": [
-                        {"number": p.number, "note": p.note} for p in self.settings.sac_phones
-                    ],
-                }
-            )
-            return {
-                "channels": items,
-                "typed_destination": dict(self.settings.typed_destination),
-            }
+            return channels_doc(beneficiary, self.store.contacts(guide.card), self.settings)
 
         return self._read(op)
 
