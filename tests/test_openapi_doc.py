@@ -96,6 +96,8 @@ EXTRAS: dict[str, dict[str, Any]] = {
     "malformed_code": {"expected_length": 6},
     "already_authorized": {"authorization": {"number": "A7K2Q9", "valid_until": "2026-12-22"}},
     "invalid_code": {"attempts_left": 3},
+    "storage_unavailable": {"retry_after": 10},
+    "too_many_connections": {"retry_after": 1},
 }
 
 
@@ -203,6 +205,7 @@ def test_every_operation_documents_the_general_errors() -> None:
         responses: dict[str, Any] = op["responses"]
         assert "default" not in responses
         assert "500" in responses, f"{method} {template}"
+        assert response_codes(responses["503"]) == {"storage_unavailable", "too_many_connections"}
         if template != "/v1/health":
             assert response_codes(responses["401"]) == {"unauthorized"}
         if method == "POST":
@@ -212,6 +215,8 @@ def test_every_operation_documents_the_general_errors() -> None:
                 responses["400"]
             )
             assert response_codes(responses["413"]) == {"payload_too_large"}
+            assert response_codes(responses["408"]) == {"request_timeout"}
+            assert "idempotency_key_reused" in response_codes(responses["422"])
             assert "requestBody" in op
         if any(p.get("in") == "query" for p in op.get("parameters", [])):
             assert "invalid_request" in response_codes(responses["400"])
@@ -242,6 +247,7 @@ def test_success_is_json_and_errors_are_problems() -> None:
                 "channel_not_sendable",
                 "typed_destination_not_allowed",
                 "invalid_destination",
+                "idempotency_key_reused",
             },
         ),
         ("POST", "/v1/guides/{number}/token", "429", {"resend_too_soon", "too_many_sends"}),
@@ -258,11 +264,24 @@ def test_success_is_json_and_errors_are_problems() -> None:
             {"guide_not_awaiting_token", "already_authorized", "no_token_pending"},
         ),
         ("POST", "/v1/guides/{number}/token/validate", "410", {"token_expired"}),
-        ("POST", "/v1/guides/{number}/token/validate", "422", {"invalid_code"}),
+        (
+            "POST",
+            "/v1/guides/{number}/token/validate",
+            "422",
+            {"invalid_code", "idempotency_key_reused"},
+        ),
         ("POST", "/v1/guides/{number}/token/validate", "423", {"token_locked"}),
         ("POST", "/v1/guides/{number}/token/validate", "429", {"too_many_failures"}),
         ("POST", "/v1/guides/{number}/token/cancel", "409", {"guide_not_awaiting_token"}),
-        ("POST", "/v1/guides/{number}/token/absence", "422", {"unknown_reason"}),
+        (
+            "POST",
+            "/v1/guides/{number}/token/absence",
+            "422",
+            {"unknown_reason", "idempotency_key_reused"},
+        ),
+        ("POST", "/v1/guides/{number}/token/cancel", "422", {"idempotency_key_reused"}),
+        ("POST", "/v1/_local/sac-code", "422", {"idempotency_key_reused"}),
+        ("POST", "/v1/_local/clock", "422", {"idempotency_key_reused"}),
         ("POST", "/v1/_local/sac-code", "404", {"guide_not_found", "not_found"}),
         ("GET", "/v1/_local/app-code", "404", {"not_found"}),
     ],

@@ -122,6 +122,28 @@ class Env:
         return self._demo
 
 
+def backend_state(backend: LocalBackend) -> dict[str, Any]:
+    """What bad input must never change: every guide (with its token), every guide's
+    events, the simulator's outbox, and the failed validations counted per card."""
+    guides = backend.list_guides(None, None)["items"]
+    numbers = [g["number"] for g in guides]
+    cards = sorted({g["beneficiary"]["card"].replace(" ", "") for g in guides})
+    with backend.store.transaction(commit=False):  # a read, even where nothing can be written
+        failures = {card: backend.store.failure_times(card, 0) for card in cards}
+        outbox = [m.id for m in backend.store.outbox(1000)]
+    return {
+        "guides": guides,
+        "events": {n: backend.events(n)["events"] for n in numbers},
+        "outbox": outbox,
+        "failures": failures,
+    }
+
+
+async def state_of(env: Env) -> dict[str, Any]:
+    """`backend_state` of the env's backend."""
+    return backend_state(env.backend)
+
+
 EnvFactory = Callable[..., Awaitable[Env]]
 
 

@@ -70,16 +70,35 @@ async def test_same_key_on_another_path_is_another_request(env: Env) -> None:
     assert sorted(m.guide for m in await env.client.outbox()) == [first, second]
 
 
-async def test_same_key_with_another_body_replays_the_first_answer(env: Env) -> None:
+async def test_same_key_with_another_body_is_refused(
+    env: Env, caplog: pytest.LogCaptureFixture
+) -> None:
+    """The IETF Idempotency-Key draft: a key reused with another payload is a client error
+    (422), not a replay of an answer to a request that was not made."""
     number = (await env.demo()).number(MARIA)
     path = f"/v1/guides/{number}/token"
     headers = env.auth(Idempotency_Key="reused")
     first = await env.raw.post(path, json={"channel_id": "c1"}, headers=headers)
     second = await env.raw.post(path, json={"channel_id": "c2"}, headers=headers)
-    assert (first.status_code, second.status_code) == (201, 201)
-    assert first.content == second.content
-    assert second.headers["idempotent-replayed"] == "true"
+    assert first.status_code == 201
+    assert (second.status_code, second.json()["code"]) == (422, "idempotency_key_reused")
+    assert second.headers["content-type"] == "application/problem+json"
+    assert "idempotent-replayed" not in second.headers
     assert [m.to for m in await env.client.outbox()] == ["43991231234"]
+    assert [e.kind for e in await env.client.events(number)] == ["token_sent"]
+    # The same body again is still the first answer, replayed; JSON spacing and member
+    # order do not make another body.
+    third = await env.raw.post(
+        path,
+        content=b'{ "channel_id" :"c1" }',
+        headers={**headers, "Content-Type": "application/json"},
+    )
+    assert (third.status_code, third.content) == (201, first.content)
+    assert third.headers["idempotent-replayed"] == "true"
+    # No body at all is another body too.
+    fourth = await env.raw.post(path, headers=headers)
+    assert (fourth.status_code, fourth.json()["code"]) == (422, "idempotency_key_reused")
+    assert len(await env.client.outbox()) == 1
 
 
 async def test_replayed_error_is_identical_with_its_headers(env: Env) -> None:

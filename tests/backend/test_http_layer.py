@@ -20,7 +20,7 @@ from frontdesk.backend.server import create_app
 from frontdesk.backend.service import LocalBackend
 from support.demo import MARIA
 
-from .conftest import EMBEDDED, TLS_CONTEXT, Env
+from .conftest import EMBEDDED, TLS_CONTEXT, Env, state_of
 
 PROBLEM_JSON = "application/problem+json"
 
@@ -55,11 +55,39 @@ async def test_method_not_allowed_names_the_allowed_methods(env: Env) -> None:
         ("GET", "/v1/_local/clock", "POST"),
         ("OPTIONS", "/v1/health", "GET, HEAD"),
     ):
-        response = await env.raw.request(method, path)  # 405 comes before the key check
+        response = await env.raw.request(method, path, headers=env.auth())
         assert response.status_code == 405, (method, path)
         assert response.headers["content-type"] == PROBLEM_JSON
         assert response.headers["allow"] == allow
         assert response.json()["code"] == "method_not_allowed"
+
+
+async def test_the_key_is_checked_before_the_method_and_the_path(env: Env) -> None:
+    """Without the key a wrong method, a known path and an unknown one all get the same 401:
+    nothing tells which routes exist. /v1/health is public: its wrong method is a 405."""
+    number = (await env.demo()).number(MARIA)
+    before = await state_of(env)
+    answers = set()
+    for method, path in (
+        ("DELETE", f"/v1/guides/{number}"),
+        ("PUT", f"/v1/guides/{number}/token"),
+        ("GET", "/v1/_local/clock"),
+        ("GET", f"/v1/guides/{number}"),
+        ("POST", f"/v1/guides/{number}/token"),
+        ("GET", "/v1/nope"),
+        ("DELETE", "/v1/nope"),
+        ("GET", "/v1/guides/"),
+    ):
+        for headers in ({}, {"Authorization": "Bearer wrong"}, {"Authorization": "Basic x"}):
+            response = await env.raw.request(method, path, headers=headers)
+            assert response.status_code == 401, (method, path, headers)
+            assert response.headers["www-authenticate"].startswith("Bearer")
+            assert "allow" not in response.headers
+            answers.add(response.content)
+    assert len(answers) == 1  # byte for byte the same answer
+    response = await env.raw.request("OPTIONS", "/v1/health")
+    assert (response.status_code, response.headers["allow"]) == (405, "GET, HEAD")
+    assert await state_of(env) == before
 
 
 async def test_a_trailing_slash_is_not_found_not_redirected(env: Env) -> None:
@@ -69,8 +97,8 @@ async def test_a_trailing_slash_is_not_found_not_redirected(env: Env) -> None:
         assert response.status_code == 404, path
         assert response.headers["content-type"] == PROBLEM_JSON
         assert response.json()["code"] == "not_found"
-    # Without a key too: an unknown path is 404 whoever asks.
-    assert (await env.raw.get("/v1/nope")).status_code == 404
+    # Without the key an unknown path is a 401, as a known one is.
+    assert (await env.raw.get("/v1/nope")).status_code == 401
 
 
 async def test_percent_encoded_guide_numbers_are_decoded_once(env: Env) -> None:

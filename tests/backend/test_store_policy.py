@@ -154,10 +154,13 @@ def test_codes_are_stored_only_hashed(tmp_path: Path) -> None:
         backend.close()
 
 
-def test_sac_code_through_http_is_not_kept_for_replay(tmp_path: Path, openapi_log: Any) -> None:
-    """The simulator's SAC answer carries a code: the idempotency table must not keep it."""
+def test_sac_code_replays_without_being_kept(tmp_path: Path, openapi_log: Any) -> None:
+    """The simulator's SAC answer carries a code, and a replay must give that code again
+    (docs/api.md, section 6). It is derived again from the key, not read back: no table but
+    the outbox holds it; and a replay issues no second code."""
     db = tmp_path / "http.sqlite3"
-    backend = open_backend(db, clock=ManualClock(START), deterministic=True)
+    clock = ManualClock(START)
+    backend = open_backend(db, clock=clock, deterministic=True)
     number = guide_of(backend, CARLOS)
     app = create_app(backend, api_key="key", log_access=False)
 
@@ -167,17 +170,33 @@ def test_sac_code_through_http_is_not_kept_for_replay(tmp_path: Path, openapi_lo
         ) as http:
             openapi_log.attach(http)
             headers = {"Authorization": "Bearer key", "Idempotency-Key": "same-key"}
-            return [
-                await http.post("/v1/_local/sac-code", json={"guide": number}, headers=headers)
-                for _ in range(2)
-            ]
+            answers = []
+            for _ in range(2):
+                answers.append(
+                    await http.post("/v1/_local/sac-code", json={"guide": number}, headers=headers)
+                )
+                clock.advance(5)  # a retry a little later
+            other = {**headers, "Idempotency-Key": "another-key"}
+            answers.append(
+                await http.post("/v1/_local/sac-code", json={"guide": number}, headers=other)
+            )
+            return answers
 
     try:
         responses = asyncio.run(flow())
+        with backend.store.transaction():
+            events = [e.kind for e in backend.store.events(number)]
+        first, replay, fresh = responses
+        assert [r.status_code for r in responses] == [200, 200, 200]
+        assert "idempotent-replayed" not in first.headers
+        assert replay.headers["idempotent-replayed"] == "true"
+        assert replay.content == first.content
+        assert fresh.json()["code"] != first.json()["code"]
+        # Two codes issued (the first and the fresh one), not three; the fresh one pending.
+        assert events == ["token_sent", "cancelled", "token_sent"]
+        assert backend.validate(number, fresh.json()["code"])["status"] == "authorized"
     finally:
         backend.close()
-    assert [r.status_code for r in responses] == [200, 200]
-    assert all("idempotent-replayed" not in r.headers for r in responses)
     codes = [r.json()["code"] for r in responses]
     for table, rows in _rows_outside_the_outbox(db).items():
         for code in codes:

@@ -13,11 +13,13 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
+import httpx
 import pytest
 
 from frontdesk.backend.store import SCHEMA_VERSION, SqliteStore
-from frontdesk.client import FrontdeskClient, Guide, InvalidCode, Unauthorized
+from frontdesk.client import FrontdeskClient, Guide, InvalidCode, NotFound, Unauthorized
 from support.demo import (
     CARLOS,
     JOAO,
@@ -28,7 +30,7 @@ from support.demo import (
     reveals_contact,
     wrong_code,
 )
-from support.isolation import TLS_CONTEXT
+from support.isolation import STARTED, TLS_CONTEXT
 
 pytestmark = pytest.mark.served
 
@@ -214,3 +216,129 @@ def test_serve_refuses_a_newer_database(tmp_path: Path) -> None:
     assert "schema version" in result.stderr
     assert "Traceback" not in result.stderr + result.stdout
     assert "serving on" not in result.stdout
+
+
+# -- the simulator: loopback only, unless asked ---------------------------------------------
+
+ANY_URL_LINE = re.compile(r"serving on http://(\S+):(\d+)/v1 ")
+SIMULATOR_LINE = re.compile(r"^simulator (on|off)\b.*$", re.MULTILINE)
+
+
+def serve_anywhere(tmp_path: Path, name: str, *args: str) -> tuple[Served, str, str]:
+    """`frontdesk serve` with `args` (any --host); its process, URL on 127.0.0.1, simulator line."""
+    stdout, stderr = tmp_path / f"{name}.out", tmp_path / f"{name}.err"
+    with stdout.open("wb") as out, stderr.open("wb") as err:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "frontdesk", "serve", "--port", "0", "--db", ":memory:",
+             "--api-key", "sim-key", *args],
+            stdout=out, stderr=err, stdin=subprocess.DEVNULL, env=_environment(),
+        )  # fmt: skip
+    STARTED.append(process)
+    deadline = time.monotonic() + 60
+    while True:
+        text = stdout.read_text(encoding="utf-8")
+        found, line = ANY_URL_LINE.search(text), SIMULATOR_LINE.search(text)
+        if found and line:
+            break
+        if process.poll() is not None or time.monotonic() > deadline:
+            process.kill()
+            raise AssertionError(f"serve did not start:\n{text}\n{stderr.read_text()}")
+        time.sleep(0.02)
+    url = f"http://127.0.0.1:{found.group(2)}/v1"
+    return Served(process, stdout, stderr, url, "sim-key"), found.group(1), line.group(0)
+
+
+async def test_the_simulator_is_served_on_loopback_or_when_asked(
+    tmp_path: Path, openapi_log: Any
+) -> None:
+    cases = (
+        ((), "127.0.0.1", "simulator on: /v1/_local/* served, health says mode local "
+         "(loopback address)"),
+        (("--no-simulator",), "127.0.0.1", "simulator off (--no-simulator)"),
+        (("--host", "0.0.0.0"), "0.0.0.0",
+         "simulator off (not a loopback address; --simulator serves it)"),
+        (("--host", "0.0.0.0", "--simulator"), "0.0.0.0",
+         "simulator on: /v1/_local/* served, health says mode local (--simulator)"),
+    )  # fmt: skip
+    for index, (args, host, line) in enumerate(cases):
+        served, bound, said = serve_anywhere(tmp_path, f"sim{index}", *args)
+        try:
+            assert (bound, said) == (host, line)
+            on = said.startswith("simulator on")
+            async with client_for(served, None, openapi_log) as anonymous:
+                assert (await anonymous.health()).mode == ("local" if on else None)
+            async with client_for(served, "sim-key", openapi_log) as client:
+                number = (await load_demo(client)).number(MARIA)
+                await client.send_token(number, channel_id="c1")
+                if on:
+                    assert [m.guide for m in await client.outbox()] == [number]
+                else:
+                    card = (await load_demo(client)).card(MARIA)
+                    for call in (
+                        client.outbox(),
+                        client.sac_code(number),
+                        client.advance_clock(60),
+                        client.app_code(card),
+                    ):
+                        with pytest.raises(NotFound):
+                            await call
+            if host == "0.0.0.0":
+                assert "plain HTTP" in served.err()
+            assert served.stop(signal.SIGTERM) == 0
+        finally:
+            if served.process.poll() is None:
+                served.process.kill()
+
+
+def test_simulator_choice() -> None:
+    from frontdesk.cli.serve import simulator_choice
+
+    assert simulator_choice("localhost", None)[0] is True
+    assert simulator_choice("::1", None)[0] is True
+    assert simulator_choice("192.168.0.10", None) == (
+        False,
+        "simulator off (not a loopback address; --simulator serves it)",
+    )
+    assert simulator_choice("192.168.0.10", True)[0] is True
+    assert simulator_choice("127.0.0.1", False)[0] is False
+
+
+# -- logs: one record per line, whatever a request holds -----------------------------------
+
+LOG_LINE = re.compile(
+    r"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d{3} (INFO|WARNING|ERROR) (frontdesk|uvicorn)[\w.]*: "
+)
+FORGED = "\n2026-11-28 03:00:00,000 ERROR frontdesk.server: forged\r\x1b[2K"
+
+
+async def test_a_request_cannot_forge_a_log_line(tmp_path: Path, openapi_log: Any) -> None:
+    served = serve(tmp_path, "logs", "--db", ":memory:", "--api-key", "log-key")
+    try:
+        number = quote("2026" + FORGED, safe="")
+        async with httpx.AsyncClient(base_url=served.url.removesuffix("/v1")) as http:
+            openapi_log.attach(http)
+            auth = {"Authorization": "Bearer log-key", "Idempotency-Key": "log-key-1"}
+            await http.get(f"/v1/guides/{number}", headers=auth)
+            for code in ("1", "2"):  # the second: Idempotency-Key reused, a warning
+                await http.post(
+                    f"/v1/guides/{number}/token/validate", json={"code": code}, headers=auth
+                )
+        host, port = served.url.removeprefix("http://").removesuffix("/v1").split(":")
+        reader, writer = await asyncio.open_connection(host, int(port))
+        writer.write(b"GET /v1/health HTTP/1.1\r\nX-A: \x00" + FORGED.encode() + b"\r\n\r\n")
+        assert (await reader.read()).startswith(b"HTTP/1.1 400 ")
+        writer.close()
+        await writer.wait_closed()
+        assert served.stop(signal.SIGTERM) == 0
+    finally:
+        if served.process.poll() is None:
+            served.process.kill()
+    lines = served.err().splitlines()
+    assert any("Idempotency-Key reused" in line for line in lines)
+    assert any(
+        "frontdesk.access: GET /v1/guides/{number} guide='2026\\n2026-11-28" in x for x in lines
+    )
+    assert any("frontdesk.http: Invalid HTTP request received." in line for line in lines)
+    for line in lines:
+        assert LOG_LINE.match(line), line
+        assert "\x1b" not in line and "\r" not in line, line

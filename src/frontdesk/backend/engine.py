@@ -143,10 +143,17 @@ class TokenEngine:
         return max(0, self.policy.sends_per_hour - sum(1 for t in send_times if now - t < HOUR))
 
     def issue(
-        self, guide: str, channel: str, destination: str | None, now: float
+        self,
+        guide: str,
+        channel: str,
+        destination: str | None,
+        now: float,
+        *,
+        code: str | None = None,
     ) -> tuple[Challenge, str]:
-        """A new pending challenge (replacing whatever was pending) and its code in clear."""
-        code = generate_code(self.policy.code_length, self._randbelow)
+        """A new pending challenge (replacing whatever was pending) and its code in clear:
+        `code` when given (a `derived_code`), else a fresh random one."""
+        code = code or generate_code(self.policy.code_length, self._randbelow)
         challenge = Challenge(
             state="pending",
             channel=channel,
@@ -261,6 +268,19 @@ class TokenEngine:
             secret, digits=self.policy.code_length, interval=self.policy.totp_step_seconds
         )
         return str(totp.generate_otp(int(now // self.policy.totp_step_seconds)))
+
+    def derived_code(self, seed: bytes, length: int | None = None) -> str:
+        """A code derived from `seed` with the store's secret key (HMAC-SHA-256), so the
+        same seed gives the same code again and nobody without the key can predict it.
+
+        For answers that must be replayable without keeping the code (an Idempotency-Key
+        replay of the simulator's SAC code). 64 bits of the MAC modulo 10**length: the bias
+        is below 10**-9.
+        """
+        digits = self.policy.code_length if length is None else length
+        mac = hmac.new(self._key, b"frontdesk derived code\x00" + seed, hashlib.sha256)
+        value = int.from_bytes(mac.digest()[:8], "big") % 10**digits
+        return f"{value:0{digits}d}"
 
     def authorization_number(self) -> str:
         return generate_authorization(self._randbelow)

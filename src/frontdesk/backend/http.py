@@ -5,9 +5,11 @@ ASGI 3 application. It answers `lifespan` scopes, refuses `websocket` scopes, an
 `http` scopes picks the route whose compiled pattern matches the *raw* (still
 percent-encoded) path, so that an encoded `/` (`%2F`) stays inside one path parameter;
 each captured parameter is then percent-decoded (UTF-8, invalid bytes replaced). A GET
-route answers HEAD too (same headers, no body). A path no route matches, or a method its
-routes do not take, or an endpoint that raises, is answered by the responders the app was
-built with; a client that disconnects before its body is complete gets no answer.
+route answers HEAD too (same headers, no body). Unless the path is a public route's, the
+app's `guard` sees the request first and may answer it (authentication before routing: a
+401 reveals neither a path nor a method). A path no route matches, or a method its routes
+do not take, or an endpoint that raises, is answered by the responders the app was built
+with; a client that disconnects before its body is complete gets no answer.
 """
 
 from __future__ import annotations
@@ -62,7 +64,7 @@ class Response:
 class Request:
     """One HTTP request: its method, headers, query, path parameters, and body on demand."""
 
-    __slots__ = ("_query", "_receive", "method", "params", "route", "scope")
+    __slots__ = ("_query", "_receive", "method", "params", "route", "scope", "state")
 
     def __init__(self, scope: Scope, receive: Receive) -> None:
         self.scope = scope
@@ -71,6 +73,7 @@ class Request:
         self.route: Route | None = None  # set once routed
         self.params: dict[str, str] = {}  # the route's path parameters, decoded
         self._query: dict[str, str] | None = None
+        self.state: dict[str, Any] = {}  # what the layers above attach to this request
 
     def header(self, name: str) -> str | None:
         """The first field called `name` (any case), decoded as latin-1; None if absent."""
@@ -103,7 +106,9 @@ class Request:
         """
         length = self.header("content-length")
         if length is not None and (
-            not (length.isascii() and length.isdigit()) or int(length) > limit
+            not (length.isascii() and length.isdigit())
+            or len(length) > 18  # int() of thousands of digits costs, or raises ValueError
+            or int(length) > limit
         ):
             raise BodyTooLarge
         chunks: list[bytes] = []
@@ -140,11 +145,13 @@ def compile_template(template: str) -> re.Pattern[str]:
 
 @dataclass(frozen=True)
 class Route:
-    """One method on one path template; `endpoint` makes the response."""
+    """One method on one path template; `endpoint` makes the response. A `public` route's
+    path is not guarded (see `HttpApp`)."""
 
     template: str
     method: str
     endpoint: Endpoint
+    public: bool = False
     pattern: re.Pattern[str] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -182,14 +189,17 @@ def _decode(segment: str) -> str:
 NotFound = Callable[[Request], Response]
 MethodNotAllowed = Callable[[Request, tuple[str, ...]], Response]
 ServerError = Callable[[Request, Exception], Response]
+Guard = Callable[[Request], Response | None]
 
 
 class HttpApp:
     """The ASGI app: routes in order, the first whose pattern and method match wins.
 
-    `not_found(request)` answers a path no route matches; `method_not_allowed(request,
-    allowed)` a path whose routes take other methods (`allowed`, HEAD included where GET
-    is); `server_error(request, exception)` an endpoint that raised.
+    `guard(request)`, when given, runs first for every path but a public route's: an
+    answer it returns is the response (nothing is routed). `not_found(request)` answers a
+    path no route matches; `method_not_allowed(request, allowed)` a path whose routes take
+    other methods (`allowed`, HEAD included where GET is); `server_error(request,
+    exception)` an endpoint (or the guard) that raised.
     """
 
     def __init__(
@@ -199,11 +209,13 @@ class HttpApp:
         not_found: NotFound,
         method_not_allowed: MethodNotAllowed,
         server_error: ServerError,
+        guard: Guard | None = None,
     ) -> None:
         self.routes = tuple(routes)
         self.not_found = not_found
         self.method_not_allowed = method_not_allowed
         self.server_error = server_error
+        self.guard = guard
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         kind = scope["type"]
@@ -229,10 +241,17 @@ class HttpApp:
     async def _dispatch(self, request: Request) -> Response:
         path, encoded = routing_path(request.scope)
         allowed: list[str] = []
+        guarded = self.guard is None
         for route in self.routes:
             found = route.pattern.fullmatch(path)
             if found is None:
                 continue
+            if not guarded:
+                # A path's routes are all public or none is (one template, one rule).
+                guarded = True
+                denied = None if route.public else self._guard(request)
+                if denied is not None:
+                    return denied
             if not route.accepts(request.method):
                 allowed.append(route.method)
                 continue
@@ -240,11 +259,19 @@ class HttpApp:
             params = found.groupdict()
             request.params = {k: _decode(v) for k, v in params.items()} if encoded else params
             return await route.endpoint(request)
+        if not guarded:
+            denied = self._guard(request)
+            if denied is not None:
+                return denied
         if not allowed:
             return self.not_found(request)
         if "GET" in allowed:
             allowed.append("HEAD")
         return self.method_not_allowed(request, tuple(sorted(set(allowed))))
+
+    def _guard(self, request: Request) -> Response | None:
+        assert self.guard is not None
+        return self.guard(request)
 
 
 async def _lifespan(receive: Receive, send: Send) -> None:

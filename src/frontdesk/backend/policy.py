@@ -1,9 +1,10 @@
-"""The operator's token policy (docs/api.md, "The token policy"), within the contract's bounds."""
+"""The operator's token policy (docs/api.md, "The token policy"), within the contract's bounds,
+and the operator's other settings of the local backend (`BackendSettings`)."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, field, fields
 from typing import Any
 
 
@@ -56,3 +57,24 @@ class Policy:
                 f"known: {', '.join(sorted(known))}"
             )
         return cls(**dict(values))
+
+
+@dataclass(frozen=True)
+class SacPhone:
+    number: str
+    note: str
+
+
+@dataclass(frozen=True)
+class BackendSettings:
+    """The operator's side of the local backend, beyond the token policy."""
+
+    operator: str = "Operadora Demonstração"
+    sac_phones: tuple[SacPhone, ...] = (
+        SacPhone("4007-2400", "capitais e regiões metropolitanas"),
+        SacPhone("0800 643 4300", "demais localidades"),
+    )
+    typed_destination: dict[str, bool] = field(
+        default_factory=lambda: {"sms": False, "email": True}
+    )
+    simulator: bool = True

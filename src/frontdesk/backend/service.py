@@ -1,122 +1,48 @@
 """The local backend's operations: the contract (docs/api.md) over the engine and the store.
 
 Each public method runs in one store transaction and returns the JSON-ready document the
-contract describes, or raises `Problem` with the contract's error `code` and extra
-members. State changes that an error reports (a wrong code counted, a challenge locked
-or expired) are committed before the `Problem` leaves the transaction.
+contract describes (`frontdesk.backend.documents`), or raises `Problem`
+(`frontdesk.backend.problems`) with the contract's error `code` and extra members. State
+changes that an error reports (a wrong code counted, a challenge locked or expired) are
+committed before the `Problem` leaves the transaction. The simulator's operations are in
+`frontdesk.backend.simulator`, mixed in.
 """
 
 from __future__ import annotations
 
 import secrets
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from typing import Any, TypeVar
 
 from frontdesk import __version__
 from frontdesk.backend.clock import Clock, rfc3339
-from frontdesk.backend.engine import (
-    DAY,
-    HOUR,
-    AppCheck,
-    Challenge,
-    RandBelow,
-    TokenEngine,
-    ceil_seconds,
-)
-from frontdesk.backend.policy import Policy
-from frontdesk.backend.store import BeneficiaryRecord, GuideRecord, Store
-from frontdesk.core.contacts import digits_only, mask_destination, mobile_digits, valid_email
+from frontdesk.backend.destinations import resolve_destination
+from frontdesk.backend.documents import authorization_doc, channels_doc, guide_doc, token_doc
+from frontdesk.backend.engine import DAY, HOUR, AppCheck, Challenge, RandBelow, TokenEngine
+from frontdesk.backend.policy import BackendSettings, Policy, SacPhone
+from frontdesk.backend.problems import Problem, verdict_problem
+from frontdesk.backend.records import BeneficiaryRecord, GuideRecord, StorageUnavailable, Store
+from frontdesk.backend.simulator import SimulatorOperations, message_text
+from frontdesk.core.contacts import digits_only, mask_destination
 from frontdesk.core.domain import (
     ABSENCE_AUTHORIZES,
     ABSENCE_REASONS,
     AUTHORIZED_STATUSES,
-    ERROR_STATUS,
     GUIDE_STATUSES,
 )
+
+__all__ = ["BackendSettings", "LocalBackend", "Problem", "SacPhone"]
 
 T = TypeVar("T")
 
 # The simulator "delivers" an SMS or e-mail this many seconds after it is sent.
 DELIVERY_DELAY = 2
 AUTHORIZATION_DAYS = 30
-OUTBOX_LIMIT = 200
-
-_TITLES: dict[str, str] = {
-    "guide_not_found": "Guide not found",
-    "guide_not_awaiting_token": "Guide is not awaiting a token",
-    "unknown_channel": "Unknown channel",
-    "channel_not_sendable": "Channel cannot be sent to",
-    "typed_destination_not_allowed": "Typed destination not allowed",
-    "invalid_destination": "Invalid destination",
-    "resend_too_soon": "Too soon to resend",
-    "too_many_sends": "Too many sends",
-    "malformed_code": "Malformed code",
-    "already_authorized": "Guide already authorized",
-    "no_token_pending": "No token pending",
-    "token_expired": "Token expired",
-    "invalid_code": "Invalid code",
-    "token_locked": "Token locked",
-    "too_many_failures": "Too many failed validations",
-    "unauthorized": "Unauthorized",
-    "invalid_request": "Invalid request",
-    "invalid_idempotency_key": "Invalid Idempotency-Key",
-    "unknown_reason": "Unknown absence reason",
-    "not_found": "Not found",
-    "method_not_allowed": "Method not allowed",
-    "payload_too_large": "Payload too large",
-    "internal_error": "Internal error",
-}
 
 
-class Problem(Exception):
-    """An RFC 9457 problem with the contract's `code`; never carries a token code."""
-
-    def __init__(self, code: str, detail: str, **extra: Any) -> None:
-        super().__init__(f"{code}: {detail}")
-        self.code = code
-        self.status = ERROR_STATUS[code]
-        self.detail = detail
-        self.extra = extra
-
-    def document(self) -> dict[str, Any]:
-        return {
-            "type": f"urn:frontdesk:problem:{self.code}",
-            "title": _TITLES.get(self.code, self.code.replace("_", " ").capitalize()),
-            "status": self.status,
-            "detail": self.detail,
-            "code": self.code,
-            **self.extra,
-        }
-
-    def headers(self) -> dict[str, str]:
-        retry = self.extra.get("retry_after")
-        return {"Retry-After": str(retry)} if isinstance(retry, int) else {}
-
-
-@dataclass(frozen=True)
-class SacPhone:
-    number: str
-    note: str
-
-
-@dataclass(frozen=True)
-class BackendSettings:
-    """The operator's side of the local backend, beyond the token policy."""
-
-    operator: str = "Operadora Demonstração"
-    sac_phones: tuple[SacPhone, ...] = (
-        SacPhone("4007-2400", "capitais e regiões metropolitanas"),
-        SacPhone("0800 643 4300", "demais localidades"),
-    )
-    typed_destination: dict[str, bool] = field(
-        default_factory=lambda: {"sms": False, "email": True}
-    )
-    simulator: bool = True
-
-
-class LocalBackend:
+class LocalBackend(SimulatorOperations):
     """The reference implementation of the token backend contract."""
 
     def __init__(
@@ -132,19 +58,42 @@ class LocalBackend:
         self.policy = policy or Policy()
         self.settings = settings or BackendSettings()
         self.engine = TokenEngine(self.policy, store.secret_key(), randbelow)
+        self._recording = True  # False while a read runs where nothing can be written
 
     def close(self) -> None:
         self.store.close()
 
-    def _run(self, operation: Callable[[float], T]) -> T:
-        """Run `operation(now)` in one transaction; a Problem it raises commits first."""
+    def _run(self, operation: Callable[[float], T], *, record: bool = True) -> T:
+        """Run `operation(now)` in one transaction; a Problem it raises commits first.
+
+        `record=False` (a read where nothing can be written): the challenge's bookkeeping
+        (an expiry or a delivery that fell due) is not written, and the transaction is
+        rolled back.
+        """
         problem: Problem | None = None
-        with self.store.transaction():
+        with self.store.transaction(commit=record):
+            self._recording = record  # under the store's lock, for this transaction only
             try:
                 return operation(self.clock.now())
             except Problem as raised:
                 problem = raised
+            finally:
+                self._recording = True
         raise problem
+
+    def _read(self, operation: Callable[[float], T]) -> T:
+        """Run a read `operation(now)`, as `_run`, but answer even when nothing can be written.
+
+        A read records what fell due since the last one (an expiry, a delivery). When the
+        store cannot write (`StorageUnavailable`) the read runs again without recording:
+        the guide and token it answers are the same (computed from stored times); the
+        history lacks those records until a read that can write adds them, with their own
+        times.
+        """
+        try:
+            return self._run(operation)
+        except StorageUnavailable:
+            return self._run(operation, record=False)
 
     # -- reads ---------------------------------------------------------------------------------
 
@@ -172,52 +121,25 @@ class LocalBackend:
             guides = self.store.list_guides(status, card_digits)
             return {"items": [self._guide_doc(g, now) for g in guides]}
 
-        return self._run(op)
+        return self._read(op)
 
     def get_guide(self, number: str) -> dict[str, Any]:
-        return self._run(lambda now: self._guide_doc(self._guide(number), now))
+        return self._read(lambda now: self._guide_doc(self._guide(number), now))
 
     def channels(self, number: str) -> dict[str, Any]:
         def op(now: float) -> dict[str, Any]:
             guide = self._guide(number)
             beneficiary = self._beneficiary(guide.card)
-            items: list[dict[str, Any]] = []
-            contacts = sorted(
-                self.store.contacts(guide.card), key=lambda c: (c.kind != "sms", c.position)
-            )
-            for contact in contacts:
-                items.append(
-                    {
-                        "id": contact.channel_id,
-                        "kind": contact.kind,
-                        "label": mask_destination(contact.kind, contact.value),
-                        "last_used": contact.channel_id == beneficiary.last_used_contact,
-                    }
-                )
-            if beneficiary.app_secret:
-                items.append({"id": "app", "kind": "app"})
-            items.append(
-                {
-                    "id": "sac",
-                    "kind": "sac",
-                    "phones": [
-                        {"number": p.number, "note": p.note} for p in self.settings.sac_phones
-                    ],
-                }
-            )
-            return {
-                "channels": items,
-                "typed_destination": dict(self.settings.typed_destination),
-            }
+            return channels_doc(beneficiary, self.store.contacts(guide.card), self.settings)
 
-        return self._run(op)
+        return self._read(op)
 
     def get_token(self, number: str) -> dict[str, Any]:
         def op(now: float) -> dict[str, Any]:
             guide = self._guide(number)
             return self._token_doc(guide, self._challenge(guide, now), now)
 
-        return self._run(op)
+        return self._read(op)
 
     def events(self, number: str) -> dict[str, Any]:
         def op(now: float) -> dict[str, Any]:
@@ -230,7 +152,7 @@ class LocalBackend:
                 ]
             }
 
-        return self._run(op)
+        return self._read(op)
 
     # -- writes --------------------------------------------------------------------------------
 
@@ -245,7 +167,13 @@ class LocalBackend:
         def op(now: float) -> dict[str, Any]:
             guide = self._awaiting(number)
             beneficiary = self._beneficiary(guide.card)
-            kind, to, contact_id = self._destination(beneficiary, channel_id, channel, destination)
+            kind, to, contact_id = resolve_destination(
+                self.store.contacts(beneficiary.card),
+                self.settings.typed_destination,
+                channel_id,
+                channel,
+                destination,
+            )
             refusal = self.engine.send_refusal(now, self._send_times(guide, now))
             if refusal is not None:
                 detail = (
@@ -265,7 +193,14 @@ class LocalBackend:
             self._event(guide, now, "token_sent", challenge, delivery="sent")
             self.store.put_beneficiary(replace(beneficiary, last_used_contact=contact_id))
             if self.settings.simulator:
-                self.store.add_outbox(kind, to, self._message(kind, code), code, guide.number, now)
+                self.store.add_outbox(
+                    kind,
+                    to,
+                    message_text(self.settings.operator, self.policy.lifetime_seconds, kind, code),
+                    code,
+                    guide.number,
+                    now,
+                )
             return self._token_doc(guide, challenge, now)
 
         return self._run(op)
@@ -277,7 +212,7 @@ class LocalBackend:
                 raise Problem(
                     "already_authorized",
                     "this guide is already authorized",
-                    authorization=self._authorization_doc(guide),
+                    authorization=authorization_doc(guide),
                 )
             self._require_awaiting(guide)
             beneficiary = self._beneficiary(guide.card)
@@ -322,7 +257,9 @@ class LocalBackend:
                 self.store.add_event(guide.number, now, "code_rejected", data)
                 if verdict.locked_now:
                     self._event(guide, now, "token_locked", verdict.challenge)
-            raise self._verdict_problem(kind, verdict.attempts_left, verdict.retry_after)
+            raise verdict_problem(
+                kind, verdict.attempts_left, verdict.retry_after, self.policy.code_length
+            )
 
         return self._run(op)
 
@@ -366,65 +303,7 @@ class LocalBackend:
 
         return self._run(op)
 
-    # -- simulator -----------------------------------------------------------------------------
-
-    def sim_outbox(self) -> dict[str, Any]:
-        self._require_simulator()
-
-        def op(now: float) -> dict[str, Any]:
-            return {
-                "messages": [
-                    {
-                        "id": str(m.id),
-                        "channel": m.channel,
-                        "to": m.to,
-                        "body": m.body,
-                        "code": m.code,
-                        "guide": m.guide,
-                        "sent_at": rfc3339(m.sent_at),
-                    }
-                    for m in self.store.outbox(OUTBOX_LIMIT)
-                ]
-            }
-
-        return self._run(op)
-
-    def sim_app_code(self, card: str) -> dict[str, Any]:
-        self._require_simulator()
-
-        def op(now: float) -> dict[str, Any]:
-            beneficiary = self.store.get_beneficiary(digits_only(card))
-            if beneficiary is None or not beneficiary.app_secret:
-                raise Problem("not_found", "no beneficiary with the app has this card")
-            return {"code": self.engine.app_code(beneficiary.app_secret, now)}
-
-        return self._run(op)
-
-    def sim_sac_code(self, number: str) -> dict[str, Any]:
-        self._require_simulator()
-
-        def op(now: float) -> dict[str, Any]:
-            guide = self._awaiting(number)
-            previous = self._challenge(guide, now)
-            challenge, code = self.engine.issue(guide.number, "sac", None, now)
-            self.store.put_challenge(guide.number, challenge)
-            if previous.state == "pending":
-                self._event(guide, now, "cancelled", previous)
-            self._event(guide, now, "token_sent", challenge)
-            return {"code": code}
-
-        return self._run(op)
-
-    def sim_clock(self, advance_seconds: int) -> dict[str, Any]:
-        self._require_simulator()
-        self.clock.advance(advance_seconds)
-        return {"now": rfc3339(self.clock.now()), "offset_seconds": int(self.clock.offset)}
-
     # -- helpers -------------------------------------------------------------------------------
-
-    def _require_simulator(self) -> None:
-        if not self.settings.simulator:
-            raise Problem("not_found", "the simulator paths exist only on the local backend")
 
     def _guide(self, number: str) -> GuideRecord:
         guide = self.store.get_guide(number) if len(number) <= 64 else None
@@ -454,42 +333,6 @@ class LocalBackend:
     def _send_times(self, guide: GuideRecord, now: float) -> list[float]:
         return self.store.send_times(guide.number, now - HOUR)
 
-    def _destination(
-        self,
-        beneficiary: BeneficiaryRecord,
-        channel_id: str | None,
-        channel: str | None,
-        destination: str | None,
-    ) -> tuple[str, str, str | None]:
-        """(kind, unmasked destination, registered contact id) for a send request."""
-        contacts = self.store.contacts(beneficiary.card)
-        if channel_id is not None:
-            if channel_id in ("app", "sac"):
-                raise Problem(
-                    "channel_not_sendable",
-                    f"{channel_id} codes come to the desk by voice; nothing is sent",
-                )
-            for contact in contacts:
-                if contact.channel_id == channel_id:
-                    return contact.kind, contact.value, contact.channel_id
-            raise Problem("unknown_channel", "no channel of this beneficiary has this id")
-        assert channel is not None and destination is not None  # the server checks the shape
-        if channel in ("app", "sac"):
-            raise Problem("channel_not_sendable", f"{channel} codes are not sent")
-        if channel not in ("sms", "email"):
-            raise Problem("unknown_channel", "channel must be sms or email")
-        if not self.settings.typed_destination.get(channel, False):
-            raise Problem(
-                "typed_destination_not_allowed",
-                f"the operator does not allow a typed {channel} destination",
-            )
-        value = _normalise_destination(channel, destination)
-        if value is None:
-            what = "a mobile number with DDD" if channel == "sms" else "an e-mail address"
-            raise Problem("invalid_destination", f"destination must be {what}")
-        match = next((c for c in contacts if c.kind == channel and c.value == value), None)
-        return channel, value, match.channel_id if match else None
-
     def _challenge(self, guide: GuideRecord, now: float) -> Challenge:
         """The guide's challenge as of now, recording an expiry or a delivery that is due."""
         stored = self.store.get_challenge(guide.number)
@@ -497,15 +340,16 @@ class LocalBackend:
             return Challenge.none(self.policy)
         challenge, expired_now = self.engine.observe(stored, now)
         sent_at = challenge.created_at
-        if challenge.delivery == "sent" and sent_at is not None and now >= sent_at + DELIVERY_DELAY:
+        delivered = (
+            challenge.delivery == "sent" and sent_at is not None and now >= sent_at + DELIVERY_DELAY
+        )
+        if delivered:
             challenge = replace(challenge, delivery="delivered")
-            self._event(
-                guide,
-                sent_at + DELIVERY_DELAY,
-                "delivery",
-                challenge,
-                delivery="delivered",
-            )
+        if not self._recording:
+            return challenge
+        if delivered and sent_at is not None:
+            at = sent_at + DELIVERY_DELAY
+            self._event(guide, at, "delivery", challenge, delivery="delivered")
         if expired_now:
             self._event(guide, stored.expires_at or now, "token_expired", stored)
         if challenge != stored:
@@ -537,59 +381,10 @@ class LocalBackend:
         self.store.put_guide(authorized)
         return authorized
 
-    def _verdict_problem(
-        self, kind: str, attempts_left: int | None, retry_after: int | None
-    ) -> Problem:
-        if kind == "malformed_code":
-            return Problem(
-                "malformed_code",
-                f"the code must be {self.policy.code_length} digits",
-                expected_length=self.policy.code_length,
-            )
-        if kind == "too_many_failures":
-            return Problem(
-                "too_many_failures",
-                "too many wrong codes for this card in 24 hours",
-                retry_after=retry_after or 1,
-            )
-        if kind == "token_expired":
-            return Problem("token_expired", "the code expired; send a new one")
-        if kind == "token_locked":
-            return Problem("token_locked", "no attempts left; send a new code")
-        if kind == "no_token_pending":
-            return Problem("no_token_pending", "no code was sent for this guide")
-        return Problem("invalid_code", "the code does not match", attempts_left=attempts_left or 0)
-
-    def _authorization_doc(self, guide: GuideRecord) -> dict[str, Any] | None:
-        if guide.authorization_number is None:
-            return None
-        return {
-            "number": guide.authorization_number,
-            "valid_until": guide.authorization_valid_until,
-        }
-
     def _token_doc(self, guide: GuideRecord, challenge: Challenge, now: float) -> dict[str, Any]:
         if challenge.state == "none":
-            return {"state": "none"}
-        doc: dict[str, Any] = {"state": challenge.state}
-        if challenge.channel:
-            doc["channel"] = challenge.channel
-        masked = mask_destination(challenge.channel or "", challenge.destination)
-        if masked:
-            doc["destination"] = masked
-        if challenge.expires_at is not None:
-            doc["expires_at"] = rfc3339(challenge.expires_at)
-            doc["expires_in"] = max(0, ceil_seconds(challenge.expires_at - now))
-        doc["attempts_left"] = challenge.attempts_left
-        send_times = self._send_times(guide, now)
-        resend_at = self.engine.resend_at(now, send_times)
-        if resend_at is not None:
-            doc["resend_at"] = rfc3339(resend_at)
-            doc["resend_in"] = max(0, ceil_seconds(resend_at - now))
-        doc["sends_left"] = self.engine.sends_left(now, send_times)
-        if challenge.delivery:
-            doc["delivery"] = challenge.delivery
-        return doc
+            return {"state": "none"}  # no query for the send times
+        return token_doc(self.engine, challenge, self._send_times(guide, now), now)
 
     def _guide_doc(
         self,
@@ -602,39 +397,4 @@ class LocalBackend:
         """The Guide document; pass what the caller already read to spare the queries."""
         beneficiary = beneficiary or self._beneficiary(guide.card)
         challenge = challenge or self._challenge(guide, now)
-        return {
-            "number": guide.number,
-            "operator_number": guide.operator_number,
-            "type": guide.type,
-            "status": guide.status,
-            "requested_at": rfc3339(guide.requested_at),
-            "beneficiary": {
-                "name": beneficiary.name,
-                "social_name": beneficiary.social_name,
-                "card": beneficiary.card_display,
-                "plan": beneficiary.plan,
-            },
-            "provider": {"code": guide.provider_code, "name": guide.provider_name},
-            "procedures": guide.procedures,
-            "token": self._token_doc(guide, challenge, now),
-            "authorization": self._authorization_doc(guide),
-            "absence_reason": guide.absence_reason,
-        }
-
-    def _message(self, kind: str, code: str) -> str:
-        minutes = self.policy.lifetime_seconds // 60
-        text = (
-            f"{self.settings.operator}: seu código de segurança é {code}. "
-            f"Válido por {minutes} min, para um único atendimento. "
-            "Informe-o somente no balcão do prestador."
-        )
-        if kind == "email":
-            return f"Assunto: Código de segurança para liberação da guia\n\n{text}"
-        return text
-
-
-def _normalise_destination(channel: str, destination: str) -> str | None:
-    value = destination.strip()
-    if channel == "email":
-        return value if valid_email(value) else None
-    return mobile_digits(value)
+        return guide_doc(guide, beneficiary, self._token_doc(guide, challenge, now))

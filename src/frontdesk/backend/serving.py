@@ -1,4 +1,5 @@
-"""Serving the local backend over HTTP with uvicorn: its settings, its policy file, its server.
+"""Serving the local backend over HTTP with uvicorn: its settings, its policy file, its server,
+and the one-line log format.
 
 `frontdesk.cli.serve` parses the command line and prints; this module returns values and
 raises typed errors (`PolicyError`). Never imports Textual.
@@ -6,13 +7,43 @@ raises typed errors (`PolicyError`). Never imports Textual.
 
 from __future__ import annotations
 
+import logging
+import re
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     import uvicorn
 
+    from frontdesk.backend.connection import ConnectionLimits
     from frontdesk.backend.policy import Policy
+
+# C0 and C1 controls, DEL, and the format and separator characters that can reorder or
+# break a line on a terminal (soft hyphen, bidi marks and overrides, zero-width
+# characters, U+2028/2029, BOM, interlinear annotation).
+_UNSAFE = re.compile(
+    "[\x00-\x1f\x7f-\x9f\xad\u061c\u180e\u200b-\u200f\u2028-\u202e"
+    "\u2060-\u2064\u2066-\u206f\ufeff\ufff9-\ufffb]"
+)
+
+
+def escape_controls(text: str) -> str:
+    """`text` with every control or line-breaking character escaped (`\\x0a`, `\\u2028`):
+    whatever a log message holds, it stays one line and cannot fake another."""
+
+    def escape(found: re.Match[str]) -> str:
+        code = ord(found.group())
+        return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+    return _UNSAFE.sub(escape, text)
+
+
+class OneLineFormatter(logging.Formatter):
+    """A formatter whose every record is one line: controls escaped (`escape_controls`),
+    the traceback of a record that has one included, on the same line."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        return escape_controls(super().format(record))
 
 
 def load_policy(path: str) -> Policy:
@@ -46,9 +77,12 @@ def server_config(
     port: int,
     ssl_certfile: str | None = None,
     ssl_keyfile: str | None = None,
+    limits: ConnectionLimits | None = None,
 ) -> uvicorn.Config:
     """uvicorn's settings for the local backend (shared by `serve`, tests and benches)."""
     import uvicorn
+
+    from frontdesk.backend.connection import ConnectionLimits, protocol_class
 
     return uvicorn.Config(
         app,
@@ -59,9 +93,10 @@ def server_config(
         access_log=False,  # our own access log names routes, never bodies or queries
         server_header=False,
         lifespan="off",
-        # h11, not httptools even when installed: httptools rejects malformed header bytes
-        # with a bare text 400, and every error here must be a problem+json document.
-        http="h11",
+        # h11, not httptools even when installed: uvicorn's h11 protocol, subclassed so that
+        # what the parser refuses is a problem+json document too, with request timeouts and
+        # a bound on open connections (frontdesk.backend.connection).
+        http=protocol_class(limits or ConnectionLimits()),
         ssl_certfile=ssl_certfile,
         ssl_keyfile=ssl_keyfile,
     )

@@ -1,301 +1,53 @@
-"""Persistence for the local backend: a small `Store` interface and its SQLite implementation.
+"""Persistence for the local backend: `SqliteStore`, the SQLite implementation of `Store`.
 
-SQLite through the standard library, WAL mode, a schema version with forward migrations.
-Every operation of the backend runs inside `transaction()`, which takes SQLite's write
-lock up front (BEGIN IMMEDIATE): two concurrent validations of the right code are
-serialised, so exactly one authorizes. A networked database can take SQLite's place by
-implementing `Store`.
+SQLite through the standard library, WAL mode, a schema version with forward migrations
+(the connection, its transactions and checkpoints: `frontdesk.backend.sqlite`). Every
+operation of the backend runs inside `transaction()`, which takes SQLite's write lock up
+front (BEGIN IMMEDIATE): two concurrent validations of the right code are serialised, so
+exactly one authorizes. A networked database can take SQLite's place by implementing
+`Store` (`frontdesk.backend.records`, whose names this module re-exports).
 """
 
 from __future__ import annotations
 
 import json
-import os
-import secrets
 import sqlite3
-import threading
-from collections.abc import Iterator, Sequence
-from contextlib import AbstractContextManager, contextmanager, suppress
-from dataclasses import dataclass
-from pathlib import Path
-from typing import Any, Protocol
+from typing import Any
 
 from frontdesk.backend.engine import Challenge
-from frontdesk.backend.tiss.records import TISS_TABLES
-
-MEMORY = ":memory:"
-
-
-@dataclass(frozen=True)
-class BeneficiaryRecord:
-    card: str  # digits only
-    card_display: str
-    name: str
-    social_name: str | None
-    plan: str
-    app_secret: str | None
-    app_last_counter: int | None
-    last_used_contact: str | None
-
-
-@dataclass(frozen=True)
-class ContactRecord:
-    card: str
-    position: int
-    kind: str  # sms | email
-    value: str  # unmasked
-
-    @property
-    def channel_id(self) -> str:
-        return f"c{self.position}"
-
-
-@dataclass(frozen=True)
-class GuideRecord:
-    number: str
-    operator_number: str
-    type: str
-    status: str
-    requested_at: float
-    card: str
-    provider_code: str
-    provider_name: str
-    procedures: list[dict[str, Any]]
-    authorization_number: str | None
-    authorization_valid_until: str | None
-    absence_reason: str | None
-
-
-@dataclass(frozen=True)
-class EventRecord:
-    at: float
-    kind: str
-    data: dict[str, Any]
-
-
-@dataclass(frozen=True)
-class OutboxRecord:
-    id: int
-    channel: str
-    to: str
-    body: str
-    code: str
-    guide: str
-    sent_at: float
-
-
-@dataclass(frozen=True)
-class StoredResponse:
-    status: int
-    body: bytes
-    headers: dict[str, str]
-    created_at: float
-    fingerprint: str
-
-
-class Store(Protocol):
-    """What the backend needs of persistence. All calls happen inside `transaction()`."""
-
-    def transaction(self) -> AbstractContextManager[None]: ...
-    def close(self) -> None: ...
-    def secret_key(self) -> bytes: ...
-    def is_empty(self) -> bool: ...
-
-    def get_guide(self, number: str) -> GuideRecord | None: ...
-    def list_guides(self, status: str | None, card: str | None) -> list[GuideRecord]: ...
-    def put_guide(self, guide: GuideRecord) -> None: ...
-
-    def get_beneficiary(self, card: str) -> BeneficiaryRecord | None: ...
-    def put_beneficiary(self, beneficiary: BeneficiaryRecord) -> None: ...
-    def contacts(self, card: str) -> list[ContactRecord]: ...
-    def add_contact(self, contact: ContactRecord) -> None: ...
-
-    def get_challenge(self, guide: str) -> Challenge | None: ...
-    def put_challenge(self, guide: str, challenge: Challenge) -> None: ...
-    def send_times(self, guide: str, since: float) -> list[float]: ...
-    def add_send(self, guide: str, at: float) -> None: ...
-    def failure_times(self, card: str, since: float) -> list[float]: ...
-    def add_failure(self, card: str, at: float) -> None: ...
-
-    def add_event(self, guide: str, at: float, kind: str, data: dict[str, Any]) -> None: ...
-    def events(self, guide: str) -> list[EventRecord]: ...
-
-    def add_outbox(
-        self, channel: str, to: str, body: str, code: str, guide: str, at: float
-    ) -> int: ...
-    def outbox(self, limit: int) -> list[OutboxRecord]: ...
-
-    def get_response(self, key: str, scope: str, since: float) -> StoredResponse | None: ...
-    def put_response(self, key: str, scope: str, response: StoredResponse) -> None: ...
-    def purge_responses(self, before: float) -> None: ...
-
-
-# Forward migrations: index i takes the schema from version i to i + 1.
-MIGRATIONS: tuple[str, ...] = (
-    """
-    CREATE TABLE meta (key TEXT PRIMARY KEY, value BLOB NOT NULL);
-    CREATE TABLE beneficiaries (
-        card TEXT PRIMARY KEY, card_display TEXT NOT NULL, name TEXT NOT NULL,
-        social_name TEXT, plan TEXT NOT NULL, app_secret TEXT, app_last_counter INTEGER,
-        last_used_contact TEXT
-    );
-    CREATE TABLE contacts (
-        card TEXT NOT NULL REFERENCES beneficiaries(card), position INTEGER NOT NULL,
-        kind TEXT NOT NULL CHECK (kind IN ('sms', 'email')), value TEXT NOT NULL,
-        PRIMARY KEY (card, position)
-    );
-    CREATE TABLE guides (
-        number TEXT PRIMARY KEY, operator_number TEXT NOT NULL, type TEXT NOT NULL,
-        status TEXT NOT NULL, requested_at REAL NOT NULL,
-        card TEXT NOT NULL REFERENCES beneficiaries(card),
-        provider_code TEXT NOT NULL, provider_name TEXT NOT NULL, procedures TEXT NOT NULL,
-        authorization_number TEXT, authorization_valid_until TEXT, absence_reason TEXT
-    );
-    CREATE INDEX guides_card ON guides(card);
-    CREATE INDEX guides_status ON guides(status);
-    CREATE TABLE challenges (
-        guide TEXT PRIMARY KEY REFERENCES guides(number), state TEXT NOT NULL,
-        channel TEXT, destination TEXT, code_hash BLOB, created_at REAL, expires_at REAL,
-        attempts_left INTEGER NOT NULL, delivery TEXT
-    );
-    CREATE TABLE sends (guide TEXT NOT NULL, at REAL NOT NULL);
-    CREATE INDEX sends_guide ON sends(guide, at);
-    CREATE TABLE failures (card TEXT NOT NULL, at REAL NOT NULL);
-    CREATE INDEX failures_card ON failures(card, at);
-    CREATE TABLE events (
-        id INTEGER PRIMARY KEY, guide TEXT NOT NULL, at REAL NOT NULL,
-        kind TEXT NOT NULL, data TEXT NOT NULL
-    );
-    CREATE INDEX events_guide ON events(guide, id);
-    CREATE TABLE outbox (
-        id INTEGER PRIMARY KEY, channel TEXT NOT NULL, to_addr TEXT NOT NULL,
-        body TEXT NOT NULL, code TEXT NOT NULL, guide TEXT NOT NULL, sent_at REAL NOT NULL
-    );
-    CREATE TABLE responses (
-        key TEXT NOT NULL, scope TEXT NOT NULL, status INTEGER NOT NULL, body BLOB NOT NULL,
-        headers TEXT NOT NULL, created_at REAL NOT NULL, fingerprint TEXT NOT NULL,
-        PRIMARY KEY (key, scope)
-    );
-    CREATE INDEX responses_created ON responses(created_at);
-    """,
-    # 1 -> 2: the local TISS operator's own tables (backend/tiss/records.py).
-    TISS_TABLES,
+from frontdesk.backend.records import (
+    BeneficiaryRecord,
+    ContactRecord,
+    EventRecord,
+    GuideRecord,
+    OutboxRecord,
+    StorageUnavailable,
+    Store,
+    StoredResponse,
 )
-SCHEMA_VERSION = len(MIGRATIONS)
+from frontdesk.backend.schema import MIGRATIONS, SCHEMA_VERSION, SchemaTooNew
+from frontdesk.backend.sqlite import MEMORY, SqliteDatabase
+
+__all__ = [
+    "MEMORY",
+    "MIGRATIONS",
+    "SCHEMA_VERSION",
+    "BeneficiaryRecord",
+    "ContactRecord",
+    "EventRecord",
+    "GuideRecord",
+    "OutboxRecord",
+    "SchemaTooNew",
+    "SqliteDatabase",
+    "SqliteStore",
+    "StorageUnavailable",
+    "Store",
+    "StoredResponse",
+]
 
 
-class SchemaTooNew(RuntimeError):
-    """The database was written by a newer frontdesk; refuse rather than damage it."""
-
-
-class SqliteStore:
-    """`Store` on SQLite. Safe to share between threads (one connection, one lock)."""
-
-    def __init__(self, path: str | Path = MEMORY, *, background_checkpoints: bool = False) -> None:
-        """Open (and migrate) the database at `path`.
-
-        `background_checkpoints` (for a server): SQLite's automatic WAL checkpoint runs
-        inside whichever commit crosses the threshold, stalling that request for up to
-        ~20 ms; with this flag a daemon thread checkpoints once a second on its own
-        connection instead, so no request pays for it.
-        """
-        self.path = str(path)
-        self._checkpointer: threading.Thread | None = None
-        self._stop = threading.Event()
-        if self.path != MEMORY:
-            Path(self.path).parent.mkdir(parents=True, exist_ok=True)
-        self._conn = sqlite3.connect(
-            self.path, isolation_level=None, check_same_thread=False, timeout=10.0
-        )
-        self._conn.row_factory = sqlite3.Row
-        self._lock = threading.RLock()
-        self._depth = 0
-        self._conn.execute("PRAGMA foreign_keys = ON")
-        self._conn.execute("PRAGMA busy_timeout = 10000")
-        if self.path != MEMORY:
-            self._conn.execute("PRAGMA journal_mode = WAL")
-            self._conn.execute("PRAGMA synchronous = NORMAL")
-            with suppress(OSError):  # codes are hashed, but contacts are personal data
-                os.chmod(self.path, 0o600)
-        self._migrate()
-        self._key = self._load_key()
-        if background_checkpoints and self.path != MEMORY:
-            self._conn.execute("PRAGMA wal_autocheckpoint = 0")
-            self._checkpointer = threading.Thread(
-                target=self._checkpoint_loop, name="frontdesk-checkpoint", daemon=True
-            )
-            self._checkpointer.start()
-
-    def _checkpoint_loop(self, interval: float = 1.0) -> None:
-        conn = sqlite3.connect(self.path, isolation_level=None, timeout=1.0)
-        try:
-            while not self._stop.wait(interval):
-                with suppress(sqlite3.Error):
-                    conn.execute("PRAGMA wal_checkpoint(PASSIVE)")
-        finally:
-            conn.close()
-
-    # -- lifecycle ---------------------------------------------------------------------------
-
-    @contextmanager
-    def transaction(self) -> Iterator[None]:
-        with self._lock:
-            if self._depth:
-                self._depth += 1
-                try:
-                    yield
-                finally:
-                    self._depth -= 1
-                return
-            self._conn.execute("BEGIN IMMEDIATE")
-            self._depth = 1
-            try:
-                yield
-            except BaseException:
-                self._conn.execute("ROLLBACK")
-                raise
-            else:
-                self._conn.execute("COMMIT")
-            finally:
-                self._depth = 0
-
-    def close(self) -> None:
-        self._stop.set()
-        if self._checkpointer is not None:
-            self._checkpointer.join(timeout=5)
-        with self._lock:
-            if self.path != MEMORY:
-                with suppress(sqlite3.Error):
-                    self._conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-            self._conn.close()
-
-    def schema_version(self) -> int:
-        return int(self._conn.execute("PRAGMA user_version").fetchone()[0])
-
-    def _migrate(self) -> None:
-        with self.transaction():
-            version = self.schema_version()
-            if version > SCHEMA_VERSION:
-                raise SchemaTooNew(
-                    f"{self.path}: schema version {version} is newer than this frontdesk "
-                    f"understands ({SCHEMA_VERSION}); upgrade frontdesk"
-                )
-            for index in range(version, SCHEMA_VERSION):
-                for statement in _statements(MIGRATIONS[index]):
-                    self._conn.execute(statement)
-                self._conn.execute(f"PRAGMA user_version = {index + 1}")
-
-    def _load_key(self) -> bytes:
-        with self.transaction():
-            row = self._conn.execute("SELECT value FROM meta WHERE key = 'code_key'").fetchone()
-            if row is not None:
-                return bytes(row[0])
-            key = secrets.token_bytes(32)
-            self._conn.execute("INSERT INTO meta (key, value) VALUES ('code_key', ?)", (key,))
-            return key
-
-    def secret_key(self) -> bytes:
-        return self._key
+class SqliteStore(SqliteDatabase):
+    """`Store` on SQLite: the queries, over `SqliteDatabase`'s connection and transactions."""
 
     def connection(self) -> sqlite3.Connection:
         """The connection, for modules keeping their own tables in this database (the local
@@ -522,10 +274,6 @@ class SqliteStore:
 
     def purge_responses(self, before: float) -> None:
         self._conn.execute("DELETE FROM responses WHERE created_at <= ?", (before,))
-
-
-def _statements(script: str) -> Sequence[str]:
-    return [s.strip() for s in script.split(";") if s.strip()]
 
 
 def _guide(row: sqlite3.Row) -> GuideRecord:

@@ -72,6 +72,9 @@ def build_parser() -> argparse.ArgumentParser:
         default=True,
         help="log one line per request: route, guide, status, time (never bodies)",
     )
+    from frontdesk.cli.serve import add_options as add_serve_options
+
+    add_serve_options(serve)  # simulator, request timeouts, connection limit
 
     from frontdesk.cli import tiss
     from frontdesk.cli.setup import add_parsers

@@ -1,8 +1,10 @@
 """`frontdesk serve`: the local backend on an HTTP socket (uvicorn), loopback by default.
 
-Prints one startup line with the URL once the socket is bound (and the API key once, when it
-made one); shuts down cleanly on Ctrl-C / SIGTERM, closing the database after the last
-request. Never imports Textual.
+Prints one startup line with the URL once the socket is bound, one saying whether the
+simulator paths are served and why (and the API key once, when it made one); shuts down
+cleanly on Ctrl-C / SIGTERM, closing the database after the last request. Logs go to
+stderr one record per line, with anything a request put in them escaped. Never imports
+Textual.
 """
 
 from __future__ import annotations
@@ -15,21 +17,76 @@ import sys
 
 from frontdesk.core.net import is_loopback
 
+# Defaults of the connection limits (frontdesk.backend.connection.ConnectionLimits): the
+# parser must not import the backend (the app's first screen builds it too).
+HEADER_TIMEOUT = 10.0
+BODY_TIMEOUT = 10.0
+MAX_CONNECTIONS = 100
+
+
+def add_options(serve: argparse.ArgumentParser) -> None:
+    """The options of `frontdesk serve` beyond address, database, key, policy and TLS."""
+    serve.add_argument(
+        "--simulator",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="serve the simulator paths /v1/_local/* (default: only on a loopback address)",
+    )
+    serve.add_argument(
+        "--header-timeout",
+        type=float,
+        default=HEADER_TIMEOUT,
+        metavar="SECONDS",
+        help=f"close a connection whose request headers are not complete in this time "
+        f"(default: {HEADER_TIMEOUT:g})",
+    )
+    serve.add_argument(
+        "--body-timeout",
+        type=float,
+        default=BODY_TIMEOUT,
+        metavar="SECONDS",
+        help=f"close a connection whose request body stalls this long (default: {BODY_TIMEOUT:g})",
+    )
+    serve.add_argument(
+        "--max-connections",
+        type=int,
+        default=MAX_CONNECTIONS,
+        metavar="N",
+        help=f"connections open at once; more are refused with 503 (default: {MAX_CONNECTIONS})",
+    )
+
 
 def configure_logging(access: bool) -> None:
+    from frontdesk.backend.serving import OneLineFormatter
+
     handler = logging.StreamHandler(sys.stderr)
-    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
-    for name in ("frontdesk.server", "frontdesk.access"):
+    handler.setFormatter(OneLineFormatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    # Every logger serve's code and uvicorn write to, on one handler that keeps each
+    # record on one line: frontdesk.server, .access and .http, and uvicorn.error.
+    for name, level in (("frontdesk", logging.INFO), ("uvicorn", logging.WARNING)):
         logger = logging.getLogger(name)
         logger.handlers[:] = [handler]
         logger.propagate = False
-        logger.setLevel(logging.INFO)
+        logger.setLevel(level)
     logging.getLogger("frontdesk.access").disabled = not access
 
 
+def simulator_choice(host: str, asked: bool | None) -> tuple[bool, str]:
+    """Whether to serve the simulator paths, and the start-up line saying so and why."""
+    if asked is None:
+        on = is_loopback(host)
+        why = "loopback address" if on else "not a loopback address; --simulator serves it"
+    else:
+        on = asked
+        why = "--simulator" if on else "--no-simulator"
+    state = "on: /v1/_local/* served, health says mode local" if on else "off"
+    return on, f"simulator {state} ({why})"
+
+
 def run_server(args: argparse.Namespace) -> int:
+    from frontdesk.backend.connection import ConnectionLimits
     from frontdesk.backend.local import default_db_path, open_backend
-    from frontdesk.backend.policy import PolicyError
+    from frontdesk.backend.policy import BackendSettings, PolicyError
     from frontdesk.backend.server import create_app
     from frontdesk.backend.serving import load_policy, local_server, server_config
     from frontdesk.backend.store import SchemaTooNew
@@ -47,6 +104,17 @@ def run_server(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
 
+    try:
+        limits = ConnectionLimits(
+            header_timeout=getattr(args, "header_timeout", HEADER_TIMEOUT),
+            body_timeout=getattr(args, "body_timeout", BODY_TIMEOUT),
+            max_connections=getattr(args, "max_connections", MAX_CONNECTIONS),
+        )
+    except ValueError as error:
+        print(f"frontdesk serve: {error}", file=sys.stderr)
+        return 2
+    simulator, simulator_line = simulator_choice(host, getattr(args, "simulator", None))
+
     key: str | None = args.api_key or os.environ.get("FRONTDESK_API_KEY") or None
     generated = key is None
     api_key = key or secrets.token_urlsafe(24)
@@ -54,7 +122,12 @@ def run_server(args: argparse.Namespace) -> int:
     db = args.serve_db
     try:
         policy = load_policy(args.policy) if getattr(args, "policy", None) else None
-        backend = open_backend(db if db else None, policy=policy, background_checkpoints=True)
+        backend = open_backend(
+            db if db else None,
+            policy=policy,
+            settings=BackendSettings(simulator=simulator),
+            background_checkpoints=True,
+        )
     except (SchemaTooNew, PolicyError, OSError) as error:
         print(f"frontdesk serve: {error}", file=sys.stderr)
         return 1
@@ -70,6 +143,7 @@ def run_server(args: argparse.Namespace) -> int:
         port=port,
         ssl_certfile=getattr(args, "tls_cert", None),
         ssl_keyfile=getattr(args, "tls_key", None),
+        limits=limits,
     )
     where = db or str(default_db_path())
     scheme = "https" if tls else "http"
@@ -81,6 +155,7 @@ def run_server(args: argparse.Namespace) -> int:
             f"(database: {where}; Ctrl-C to stop)",
             flush=True,
         )
+        print(simulator_line, flush=True)
         if generated:
             print(
                 f"API key (shown once; clients send 'Authorization: Bearer <key>'): {api_key}",

@@ -65,6 +65,18 @@ class ServerError(ApiError):
     code = "internal_error"
 
 
+class StorageUnavailable(ServerError):
+    """503: the backend cannot write to its database now; nothing was changed, retry."""
+
+    code = "storage_unavailable"
+
+
+class TooManyConnections(ServerError):
+    """503: the backend holds as many connections as it allows; retry."""
+
+    code = "too_many_connections"
+
+
 class Unauthorized(ApiError):
     code = "unauthorized"
 
@@ -202,6 +214,8 @@ ERROR_CLASSES: dict[str, type[ApiError]] = {
         InvalidCode,
         TokenLocked,
         ServerError,
+        StorageUnavailable,
+        TooManyConnections,
     )
 }
 

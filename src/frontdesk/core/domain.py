@@ -78,6 +78,13 @@ GENERAL_ERRORS: Final[dict[str, int]] = {
     "method_not_allowed": 405,
     "payload_too_large": 413,
     "internal_error": 500,
+    # The IETF Idempotency-Key draft's answer to a key reused with another body.
+    "idempotency_key_reused": 422,
+    # The connection: a request that stalled before it was whole, too many connections.
+    "request_timeout": 408,
+    "too_many_connections": 503,
+    # The backend cannot write to its database now (disk full, I/O error, lock).
+    "storage_unavailable": 503,
 }
 
 ERROR_STATUS: Final[dict[str, int]] = {**CONTRACT_ERRORS, **GENERAL_ERRORS}

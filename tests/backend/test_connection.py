@@ -1,0 +1,230 @@
+"""`frontdesk serve`'s connections under malformed HTTP, slow clients and many connections.
+
+A real uvicorn server on loopback with serve's settings (`server_config`), small limits,
+and requests written byte by byte on raw sockets (an HTTP client would not send them).
+Every answer, malformed requests included, is a problem document; a connection that
+stalls is answered 408 and closed; past the connection limit, 503. After each probe the
+backend's guides, tokens and events are what they were and it still answers.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+import uvicorn
+
+from frontdesk.backend.clock import ManualClock
+from frontdesk.backend.connection import ConnectionLimits, canned
+from frontdesk.backend.local import open_backend
+from frontdesk.backend.problems import Problem
+from frontdesk.backend.server import create_app
+from frontdesk.backend.service import LocalBackend
+from frontdesk.backend.serving import server_config
+
+from .conftest import backend_state
+
+pytestmark = pytest.mark.served
+
+KEY = "connection-key"
+# Short enough to keep the suite quick, long enough that a loaded machine sends a whole
+# request line in time; the tests wait for the server's answer, never for a duration.
+SHORT = ConnectionLimits(header_timeout=0.5, body_timeout=0.5, max_connections=50)
+READ_LIMIT = 30.0  # seconds a test waits for an answer before it fails (never hangs)
+
+
+@dataclass
+class Served:
+    backend: LocalBackend
+    host: str
+    port: int
+    server: uvicorn.Server
+
+    @property
+    def url(self) -> str:
+        return f"http://{self.host}:{self.port}"
+
+    async def exchange(self, data: bytes, *, half_close: bool = False) -> bytes:
+        """Send `data` on a fresh connection, then read until the server closes it."""
+        reader, writer = await asyncio.open_connection(self.host, self.port)
+        try:
+            writer.write(data)
+            await writer.drain()
+            if half_close:
+                writer.write_eof()
+            return await asyncio.wait_for(reader.read(), READ_LIMIT)
+        finally:
+            writer.close()
+            await writer.wait_closed()
+
+    async def healthy(self) -> None:
+        async with httpx.AsyncClient(base_url=self.url, timeout=READ_LIMIT) as http:
+            response = await http.get("/v1/guides", headers={"Authorization": f"Bearer {KEY}"})
+            assert response.status_code == 200
+            assert len(response.json()["items"]) == 13
+
+
+@contextmanager
+def serve(tmp_path: Path, limits: ConnectionLimits) -> Iterator[Served]:
+    backend = open_backend(tmp_path / "conn.sqlite3", clock=ManualClock(1_795_000_000.0))
+    app = create_app(backend, api_key=KEY, log_access=False)
+    server = uvicorn.Server(server_config(app, host="127.0.0.1", port=0, limits=limits))
+    thread = threading.Thread(target=server.run, name="uvicorn-connection", daemon=True)
+    thread.start()
+    deadline = time.monotonic() + READ_LIMIT
+    while not server.started:
+        assert thread.is_alive() and time.monotonic() < deadline, "the server did not start"
+        time.sleep(0.01)
+    host, port = server.servers[0].sockets[0].getsockname()[:2]
+    try:
+        yield Served(backend, host, port, server)
+    finally:
+        server.should_exit = True
+        thread.join(timeout=READ_LIMIT)
+        backend.close()
+    assert not thread.is_alive()
+
+
+@pytest.fixture
+def served(tmp_path: Path) -> Iterator[Served]:
+    with serve(tmp_path, SHORT) as running:
+        yield running
+
+
+def answer(raw: bytes) -> tuple[int, dict[str, str], Any]:
+    """(status, headers, JSON body) of one whole HTTP/1.1 answer."""
+    head, _, body = raw.partition(b"\r\n\r\n")
+    lines = head.decode("latin-1").split("\r\n")
+    headers = {}
+    for line in lines[1:]:
+        name, _, value = line.partition(":")
+        headers[name.strip().lower()] = value.strip()
+    assert len(body) == int(headers["content-length"]), raw[:300]
+    return int(lines[0].split(" ")[1]), headers, json.loads(body)
+
+
+def assert_problem(raw: bytes, status: int, code: str) -> dict[str, str]:
+    got, headers, body = answer(raw)
+    assert (got, body["code"], body["status"]) == (status, code, status), raw[:300]
+    assert headers["content-type"] == "application/problem+json"
+    assert headers["connection"] == "close"
+    assert set(body) >= {"type", "title", "status", "detail", "code"}
+    return headers
+
+
+GET = b"GET /v1/health HTTP/1.1\r\nHost: x\r\n"
+AUTH = f"Authorization: Bearer {KEY}\r\n".encode()
+MALFORMED = {
+    "NUL in a header": GET + b"X-Desk: a\x00b\r\n\r\n",
+    "raw UTF-8 in the path": "GET /v1/guides/guia-ção HTTP/1.1\r\nHost: x\r\n\r\n".encode(),
+    "Content-Length not a number": b"POST /v1/_local/clock HTTP/1.1\r\nHost: x\r\n"
+    + AUTH
+    + b"Content-Length: abc\r\n\r\n{}",
+    "two Content-Lengths": b"POST /v1/_local/clock HTTP/1.1\r\nHost: x\r\n"
+    + AUTH
+    + b"Content-Length: 2\r\nContent-Length: 3\r\n\r\n{}",
+    "Content-Length of 5000 digits": b"POST /v1/_local/clock HTTP/1.1\r\nHost: x\r\n"
+    + AUTH
+    + b"Content-Length: "
+    + b"9" * 5000
+    + b"\r\n\r\n{}",
+    "a 200 KB header": GET + b"X-Big: " + b"a" * 200_000 + b"\r\n\r\n",
+    "a garbage request line": b"HELLO THERE\r\n\r\n",
+    "a request line without a version": b"GET /v1/health\r\n\r\n",
+    "a header without a colon": GET + b"no colon here\r\n\r\n",
+    "a control character in a header name": GET + b"X-\x01: 1\r\n\r\n",
+    "a bare CR": b"GET /v1/health HTTP/1.1\rHost: x\r\n\r\n",
+}
+
+
+@pytest.mark.parametrize("name", sorted(MALFORMED))
+async def test_malformed_http_gets_a_problem_document(served: Served, name: str) -> None:
+    before = backend_state(served.backend)
+    raw = await served.exchange(MALFORMED[name])
+    assert_problem(raw, 400, "invalid_request")
+    assert backend_state(served.backend) == before
+    await served.healthy()
+
+
+async def test_headers_that_never_end_get_408(served: Served) -> None:
+    raw = await served.exchange(GET + AUTH + b"X-Slow: 1\r\n")  # no blank line: never ends
+    assert_problem(raw, 408, "request_timeout")
+    await served.healthy()
+
+
+async def test_a_request_line_that_never_ends_gets_408(served: Served) -> None:
+    raw = await served.exchange(b"GET /v1/gui")
+    assert_problem(raw, 408, "request_timeout")
+
+
+async def test_a_body_that_stalls_gets_408_and_changes_nothing(served: Served) -> None:
+    before = backend_state(served.backend)
+    number = before["guides"][0]["number"]
+    head = (
+        f"POST /v1/guides/{number}/token/absence HTTP/1.1\r\nHost: x\r\n"
+        f"Authorization: Bearer {KEY}\r\nContent-Type: application/json\r\n"
+        "Content-Length: 100\r\n\r\n"
+    ).encode()
+    raw = await served.exchange(head + b'{"reason": "01"')  # 15 of the 100 bytes
+    assert_problem(raw, 408, "request_timeout")
+    assert backend_state(served.backend) == before
+    await served.healthy()
+
+
+async def test_a_connection_that_sends_nothing_is_closed(served: Served) -> None:
+    assert await served.exchange(b"") == b""
+
+
+async def test_keep_alive_still_serves_requests_one_after_another(served: Served) -> None:
+    request = GET + AUTH + b"\r\n"
+    raw = await served.exchange(request + request + GET + b"Connection: close\r\n\r\n")
+    assert raw.count(b"HTTP/1.1 200 OK") == 3
+
+
+async def test_past_the_connection_limit_a_503(tmp_path: Path) -> None:
+    limits = ConnectionLimits(header_timeout=READ_LIMIT, body_timeout=READ_LIMIT, max_connections=3)
+    with serve(tmp_path, limits) as served:
+        held = [await asyncio.open_connection(served.host, served.port) for _ in range(3)]
+        try:
+            raw = await served.exchange(GET + b"\r\n")
+            headers = assert_problem(raw, 503, "too_many_connections")
+            assert headers["retry-after"] == "1"
+        finally:
+            for _, writer in held:
+                writer.close()
+                await writer.wait_closed()
+        # The held connections are gone: new ones are served again (once the server has
+        # seen them close).
+        deadline = time.monotonic() + READ_LIMIT
+        while True:
+            raw = await served.exchange(GET + b"Connection: close\r\n\r\n")
+            if raw.startswith(b"HTTP/1.1 200 ") or time.monotonic() > deadline:
+                break
+            await asyncio.sleep(0.05)
+        assert raw.startswith(b"HTTP/1.1 200 ")
+
+
+def test_canned_answers_are_complete_http() -> None:
+    raw = canned(Problem("too_many_connections", "d", retry_after=1))
+    status, headers, body = answer(raw)
+    assert (status, headers["retry-after"], body["retry_after"]) == (503, "1", 1)
+    assert raw.startswith(b"HTTP/1.1 503 Service Unavailable\r\n")
+
+
+def test_limits_are_checked() -> None:
+    for bad in (
+        {"header_timeout": 0},
+        {"body_timeout": -1},
+        {"max_connections": 0},
+    ):
+        with pytest.raises(ValueError):
+            ConnectionLimits(**bad)  # type: ignore[arg-type]
