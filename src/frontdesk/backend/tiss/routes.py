@@ -74,7 +74,8 @@ def tiss_routes(api: Api, backend: LocalBackend, api_key: str) -> list[Route]:
             raise Problem("not_found", "the simulator paths exist only on the local backend")
         return {"registro_ans": REGISTRO_ANS, "prestador": PRESTADOR_CODE, "login": LOGIN}
 
-    return [Route(PATH, "POST", soap), api.route("/v1/_local/tiss", identity)]
+    # The SOAP path is public to the bearer-key guard: TISS carries its own login and password.
+    return [Route(PATH, "POST", soap, public=True), api.route("/v1/_local/tiss", identity)]
 
 
 async def _soap(request: Request, service: str, operator: Any) -> tuple[Response, str]:
