@@ -182,7 +182,7 @@ class LoginGuard:
         if record is None or record.locked_at is None:
             return False
         forgiven = self._forgiven_before(user)
-        return record.locked_at > forgiven and self.now() < record.locked_at + self.lock
+        return record.locked_at >= forgiven and self.now() < record.locked_at + self.lock
 
     async def _verify(self, password: str, stored: str) -> bool:
         async with self._checks:
@@ -205,7 +205,7 @@ class LoginGuard:
             self._failed(record, address, lock_now=False)
             return Attempt("locked", user.name)
         forgiven = self._forgiven_before(user)
-        record.failures = [f for f in record.failures if f > forgiven]
+        record.failures = [f for f in record.failures if f >= forgiven]
         if record.locked_at is not None and not self.locked(user):
             record.locked_at = None  # served its time: a fresh count of failures
             record.failures = []

@@ -66,6 +66,11 @@ def same_origin(request: web.Request) -> bool:
     return origin is None or origin == f"{request.scheme}://{request.host}"
 
 
+def see_other(location: str) -> web.Response:
+    """A 303 to `location` that can still take cookies (a raised HTTPSeeOther cannot)."""
+    return web.Response(status=303, headers={"Location": location})
+
+
 def language(value: str | None) -> Language | None:
     if value == "pt":
         return "pt"

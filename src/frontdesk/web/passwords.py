@@ -80,7 +80,9 @@ def _unb64(text: str) -> bytes:
 def hash_password(password: str) -> str:
     """`scrypt$N$r$p$salt$hash`: the parameters, a random salt and the 32-byte hash."""
     salt = secrets.token_bytes(SALT_BYTES)
-    digest = hashlib.scrypt(_normal(password), salt=salt, n=N, r=R, p=P, maxmem=_MAXMEM)
+    digest = hashlib.scrypt(
+        _normal(password), salt=salt, n=N, r=R, p=P, maxmem=_MAXMEM, dklen=DKLEN
+    )
     return f"{SCHEME}${N}${R}${P}${_b64(salt)}${_b64(digest)}"
 
 

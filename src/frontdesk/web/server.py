@@ -47,6 +47,7 @@ from frontdesk.web.http import (
     language,
     same_origin,
     security_headers,
+    see_other,
     stream_download,
 )
 from frontdesk.web.pages import Texts
@@ -261,15 +262,17 @@ class WebServer:
     async def login_form(self, request: web.Request) -> web.StreamResponse:
         lang = language(request.query.get("lang"))
         if lang is not None:
-            response = web.HTTPSeeOther("/login")
+            response = see_other("/login")
             self._cookie(response, LANG_COOKIE, lang)
             return response
         if SESSION_KEY in request:
             raise web.HTTPSeeOther("/")
         tx = self.texts(request)
-        minutes = round(self.settings.idle_seconds / 60, 1)
+        minutes = f"{round(self.settings.idle_seconds / 60, 2):g}"
+        if tx.lang == "pt":
+            minutes = minutes.replace(".", ",")
         notices = {
-            "expired": tx("web.login.expired", minutes=f"{minutes:g}"),
+            "expired": tx("web.login.expired", minutes=minutes),
             "logout": tx("web.login.logged_out"),
         }
         return self._render_login(request, notice=notices.get(request.query.get("why", "")))
@@ -301,7 +304,7 @@ class WebServer:
             session = self.sessions.open(
                 attempt.user, address, language(request.cookies.get(LANG_COOKIE)), attempt
             )
-            response = web.HTTPSeeOther("/")
+            response = see_other("/")
             self._cookie(response, self.settings.session_cookie, session.token)
             response.del_cookie(LOGIN_COOKIE, path="/")
             return response
@@ -324,7 +327,7 @@ class WebServer:
         self.sessions.close(session.token, "logout")
         self._audit("web_logout", "ok", session.user, session.address)
         await self._close_desks([session.token], "logout")
-        response = web.HTTPSeeOther("/login?why=logout")
+        response = see_other("/login?why=logout")
         response.del_cookie(self.settings.session_cookie, path="/")
         return response
 

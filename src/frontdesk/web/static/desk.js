@@ -31,6 +31,11 @@
     if (typeof start === "function") {
       start.call(window, new Event("load"));
     }
+    // Keys go to the desk at once: the receptionist types right after signing in.
+    var input = terminal.querySelector("textarea");
+    if (input) {
+      input.focus();
+    }
   });
 
   var leaving = false;
