@@ -169,6 +169,18 @@ async def test_five_wrong_passwords_lock_the_user(running: Running) -> None:
     assert outcomes == ["failed"] * 4 + ["failed_locked", "locked"]
 
 
+async def test_an_unreadable_users_file_is_said_without_details(
+    running: Running, store: UserStore
+) -> None:
+    store.path.write_text("{broken", encoding="utf-8")
+    client = running.client()
+    async with await running.sign_in(client) as response:
+        assert response.status == 503
+        text = await response.text()
+    assert "A entrada está indisponível agora" in text
+    assert str(store.path) not in text  # the path is for the server's log, not the page
+
+
 async def test_the_sign_in_form_is_bound_to_its_cookie(running: Running) -> None:
     client = running.client()
     form = await csrf_of(client, running.url)
@@ -372,9 +384,12 @@ async def test_a_deactivated_user_is_thrown_out_at_the_next_request(
     client = running.client()
     async with await running.sign_in(client):
         pass
+    socket = await client.ws_connect(running.url + "ws")
+    await first_text(socket, "fake desk for ana")
     store.remove("ana")
     async with client.get(running.url, allow_redirects=False) as response:
         assert response.status == 303
+    await wait_closed(socket)  # the desk closes too
     assert len(running.server.sessions) == 0
     assert running.audit()[-1]["outcome"] == "removed"
 

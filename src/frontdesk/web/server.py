@@ -162,10 +162,14 @@ class WebServer:
         return expired
 
     async def _close_desks(self, tokens: list[str], reason: str) -> None:
-        desks = [desk for token in tokens if (desk := self.desks.pop(token, None)) is not None]
+        """End these sessions' desks; each stays counted until its process is gone."""
+        desks = {token: desk for token in tokens if (desk := self.desks.get(token)) is not None}
         await asyncio.gather(
-            *(desk.shutdown(reason, self.settings.grace_seconds) for desk in desks)
+            *(desk.shutdown(reason, self.settings.grace_seconds) for desk in desks.values())
         )
+        for token, desk in desks.items():
+            if self.desks.get(token) is desk:
+                del self.desks[token]
 
     def texts(self, request: web.Request) -> Texts:
         chosen = language(request.cookies.get(LANG_COOKIE))
@@ -219,7 +223,7 @@ class WebServer:
             return True
         self.sessions.close(session.token, "removed")
         self._audit("web_logout", "removed", session.user, session.address)
-        desk = self.desks.pop(session.token, None)
+        desk = self.desks.get(session.token)  # its websocket's handler forgets it once gone
         if desk is not None:
             task = asyncio.ensure_future(desk.shutdown("removed", self.settings.grace_seconds))
             self._background.add(task)
@@ -296,9 +300,9 @@ class WebServer:
         address = request.remote or "unknown"
         try:
             attempt = await self.guard.attempt(name, password, address)
-        except UsersError as error:
+        except UsersError as error:  # the detail (a path) is for the technician's log
             log.error("%s", error)
-            return self._render_login(request, status=503, error=str(error))
+            return self._render_login(request, status=503, error=tx("web.login.unavailable"))
         self._audit("web_login", attempt.outcome, attempt.user, address)
         if attempt.ok and attempt.user is not None:
             session = self.sessions.open(
@@ -407,9 +411,9 @@ class WebServer:
             with contextlib.suppress(asyncio.CancelledError):
                 await reader
         finally:
-            if self.desks.get(token) is desk:
-                del self.desks[token]
             await desk.shutdown("closed", self.settings.grace_seconds)
+            if self.desks.get(token) is desk:  # counted until its process is gone
+                del self.desks[token]
             if desk.stop_reason == "closed" or desk.stop_reason is None:
                 session.ended = desk.natural_end()
             log.info("desk %s ended (%s)", desk.pid, desk.stop_reason or session.ended)

@@ -33,6 +33,11 @@ CATALOG: Final[dict[str, tuple[str, str]]] = {
         "O formulário expirou. Digite usuário e senha de novo.",
         "The form expired. Type the user and password again.",
     ),
+    "web.login.unavailable": (
+        "A entrada está indisponível agora (o servidor não conseguiu ler os usuários). Avise "
+        "o suporte.",
+        "Signing in is unavailable now (the server could not read its users). Tell support.",
+    ),
     "web.login.expired": (
         "Sua sessão foi encerrada após {minutes} minutos sem uso. Entre de novo.",
         "Your session was closed after {minutes} minutes without use. Sign in again.",
