@@ -198,6 +198,11 @@ async def test_the_sign_in_form_is_bound_to_its_cookie(running: Running) -> None
         running.url + "login", data=data, headers=cross, allow_redirects=False
     ) as response:
         assert response.status == 403
+    odd = {"Cookie": "fd_login=%C3%A9\u00e9"}
+    async with running.client().post(
+        running.url + "login", data=data, headers=odd, allow_redirects=False
+    ) as response:
+        assert response.status == 403  # a strange cookie is a stale form, not a crash
     assert running.audit() == []  # not even an attempt: the password was never checked
     fresh = {**data, "csrf": await csrf_of(client, running.url)}  # each form is used once
     async with client.post(running.url + "login", data=fresh, allow_redirects=False) as response:

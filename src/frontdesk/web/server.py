@@ -237,7 +237,7 @@ class WebServer:
     # --- sign-in and sign-out -------------------------------------------------------
 
     def _form_token(self, nonce: str) -> str:
-        return hmac.new(self._secret, nonce.encode("ascii"), hashlib.sha256).hexdigest()
+        return hmac.new(self._secret, nonce.encode("utf-8"), hashlib.sha256).hexdigest()
 
     def _cookie(self, response: web.StreamResponse, name: str, value: str) -> None:
         response.set_cookie(
