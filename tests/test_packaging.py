@@ -1,4 +1,5 @@
-"""The built wheel carries what the installed app needs: styles, type marker, entry point."""
+"""The built wheel carries what the installed app needs: styles, the web pages' files, the type
+marker, the entry point."""
 
 from __future__ import annotations
 
@@ -30,6 +31,14 @@ def test_the_wheel_ships_every_stylesheet(wheel: zipfile.ZipFile) -> None:
     assert sheets, "styles/ has no .tcss files"
     for sheet in sheets:
         assert f"frontdesk/styles/{sheet}" in names, f"{sheet} is missing from the wheel"
+
+
+def test_the_wheel_ships_the_web_pages_own_files(wheel: zipfile.ZipFile) -> None:
+    names = set(wheel.namelist())
+    files = sorted(p.name for p in (ROOT / "src/frontdesk/web/static").iterdir())
+    assert {"pages.css", "desk.css", "desk.js"} <= set(files)
+    for name in files:
+        assert f"frontdesk/web/static/{name}" in names, f"{name} is missing from the wheel"
 
 
 def test_the_wheel_has_the_console_script_and_type_marker(wheel: zipfile.ZipFile) -> None:

@@ -1,4 +1,4 @@
-"""Command-line entry points: `frontdesk` (the app), `frontdesk serve`, and the tools.
+"""Command-line entry points: `frontdesk` (the app), `frontdesk serve`, `frontdesk web`, tools.
 
 Imports are lazy so that `frontdesk serve` never pays for Textual, and `--help` is instant.
 """
@@ -81,6 +81,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     add_parsers(sub)  # login, logout (cli/login.py), profiles, doctor, audit: each its own
     tiss.add_parser(sub)  # tiss elegibilidade, tiss login (frontdesk.cli.tiss)
+    from frontdesk.cli.web import add_parser as add_web_parser
+
+    add_web_parser(sub)  # web, web users
     return parser
 
 
@@ -95,6 +98,10 @@ def main(argv: Sequence[str] | None = None, *, console: Console | None = None) -
             from frontdesk.cli.serve import run_server
 
             return run_server(args)
+        if args.command == "web":
+            from frontdesk.cli.web import run as run_web
+
+            return run_web(args)
         from frontdesk.cli.setup import COMMANDS
 
         if args.command in COMMANDS:

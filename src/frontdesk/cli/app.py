@@ -24,6 +24,7 @@ if TYPE_CHECKING:
 
 SETUP_ERROR_EXIT = 2
 THEME_ENV = "FRONTDESK_THEME"
+WEB_USER_ENV = "FRONTDESK_WEB_USER"
 
 
 def cli_language(args: argparse.Namespace) -> Language | None:
@@ -105,7 +106,8 @@ def _run_app(args: argparse.Namespace) -> int:
         connector=connect(connection),
         connection=connection,
         connector_for=connect,
-        audit=AuditLog(profile=connection.label),
+        # Under `frontdesk web`, the signed-in web user (set by its server) on every line.
+        audit=AuditLog(profile=connection.label, user=environ.get(WEB_USER_ENV) or None),
         allow_insecure=bool(getattr(args, "insecure", False)),
         lang=lang,
         fixed_language=cli_language(args),

@@ -1,7 +1,8 @@
 """The desk's audit log: one JSON line per action in the user log directory, rotated by size.
 
 Each line holds the time (UTC), profile, action, guide number, channel kind, masked
-destination, outcome and, for absences, the TISS reason. It never holds a code, a key or
+destination, outcome and, for absences, the TISS reason; under `frontdesk web`, also the web
+user and, for its sign-ins, the browser's address. It never holds a code, a key or
 a full phone/e-mail: `AuditLog.record` has no field for a code, masks any contact it is
 given unmasked, and replaces an outcome that looks like it carries digits of a code.
 
@@ -12,6 +13,7 @@ given unmasked, and replaces an outcome that looks like it carries digits of a c
 
 from __future__ import annotations
 
+import ipaddress
 import json
 import logging
 import os
@@ -43,6 +45,8 @@ ACTIONS: Final = frozenset(
         "logout",
         "profile_switch",
         "settings",
+        "web_login",
+        "web_logout",
     }
 )
 CHANNELS: Final = frozenset({"sms", "email", "app", "sac"})
@@ -55,6 +59,7 @@ _GUIDE = re.compile(r"[0-9A-Za-z][0-9A-Za-z./-]{0,31}")
 _PROFILE = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.:-]{0,127}")
 _MASKED_PHONE = re.compile(r"\((?:\d{2}|\*\*)\) \*{5}-[0-9*]{4}")
 _REASON = re.compile(r"\d{2}")
+_USER = re.compile(r"[a-z0-9][a-z0-9._-]{0,31}")
 
 
 @dataclass(frozen=True)
@@ -69,6 +74,8 @@ class AuditRecord:
     channel: str | None = None
     destination: str | None = None
     reason: str | None = None
+    user: str | None = None
+    address: str | None = None
 
     def to_json(self) -> dict[str, Any]:
         data: dict[str, Any] = {
@@ -82,6 +89,10 @@ class AuditRecord:
         }
         if self.reason is not None:
             data["reason"] = self.reason
+        if self.user is not None:
+            data["user"] = self.user
+        if self.address is not None:
+            data["address"] = self.address
         return data
 
     @classmethod
@@ -105,6 +116,8 @@ class AuditRecord:
             channel=text("channel"),
             destination=text("destination"),
             reason=text("reason"),
+            user=text("user"),
+            address=text("address"),
         )
 
 
@@ -138,6 +151,16 @@ def _safe(pattern: re.Pattern[str], value: str | None) -> str | None:
     return value if pattern.fullmatch(value) else REDACTED
 
 
+def safe_address(address: str | None) -> str | None:
+    """An IP address as such; anything else is redacted (it came from a request)."""
+    if address is None:
+        return None
+    try:
+        return str(ipaddress.ip_address(address.strip()))
+    except ValueError:
+        return REDACTED
+
+
 def _utc_now() -> datetime:
     return datetime.now(UTC)
 
@@ -146,8 +169,8 @@ class AuditLog:
     """Appends `AuditRecord`s as JSON lines to `path`, rotating at `max_bytes` (`backups` kept).
 
     `profile` is recorded on every line; the app sets it again when the user switches
-    profile. A write that fails (disk full, no permission) is logged and skipped: the
-    desk's work goes on.
+    profile. `user` (the web user, under `frontdesk web`) too, when given. A write that
+    fails (disk full, no permission) is logged and skipped: the desk's work goes on.
     """
 
     def __init__(
@@ -155,12 +178,14 @@ class AuditLog:
         path: Path | None = None,
         *,
         profile: str | None = None,
+        user: str | None = None,
         max_bytes: int = MAX_BYTES,
         backups: int = BACKUPS,
         now: Callable[[], datetime] = _utc_now,
     ) -> None:
         self.path = path or audit_file()
         self.profile = profile
+        self.user = user
         self.max_bytes = max_bytes
         self.backups = max(1, backups)
         self.last_error: OSError | None = None
@@ -177,6 +202,8 @@ class AuditLog:
         destination: str | None = None,
         reason: str | None = None,
         profile: str | None = None,
+        user: str | None = None,
+        address: str | None = None,
     ) -> AuditRecord | None:
         """Append one action; returns what was written (None if the write failed).
 
@@ -196,6 +223,8 @@ class AuditLog:
             channel=None if channel is None else (channel if channel in CHANNELS else "other"),
             destination=safe_destination(destination),
             reason=_safe(_REASON, reason),
+            user=_safe(_USER, user or self.user),
+            address=safe_address(address),
         )
         line = json.dumps(entry.to_json(), ensure_ascii=False, separators=(",", ":")) + "\n"
         data = line.encode("utf-8")

@@ -1,0 +1,206 @@
+"""Benchmark of `frontdesk web`: memory per session and the first screen in a real browser.
+
+One command: `python bench/web.py [--runs 5] [--sessions 4] [--json PATH]`.
+
+It starts `frontdesk web --port 0 --db <temp file>` with a user in a private home, and
+drives the system's Chromium (Playwright; Debian's `chromium`, or FRONTDESK_CHROMIUM) at
+1024×600, as the browser tests do (tests/support/browser.py: the terminal's text is read from
+xterm.js's buffer).
+
+  first screen   per run, a fresh browser context signs in, the desk is closed again (the
+                 page left), then the measured navigation to the desk page: from its start
+                 (`performance.timeOrigin`) to the animation frame in which the key bar's
+                 text (`F1 Ajuda`) is in the terminal ("key bar"), and to the frame in which
+                 the queue has loaded (`AGUARDANDO TOKEN`, "complete"). That includes the
+                 page, textual.js (500 kB, cached after the first run like a real browser),
+                 the font, the websocket, starting `python -m frontdesk` and its first frames.
+                 --warmup (1) runs first are not counted.
+  memory         --sessions browser contexts signed in at once, each with its desk drawn:
+                 VmRSS and Pss (proportional set size: shared pages split among the
+                 processes sharing them, from /proc/<pid>/smaps_rollup) of each desk process,
+                 and of the server before any session and with all of them open.
+
+Each figure is printed as the median with its min–max. Linux only (/proc).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import platform
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "tests"))  # the browser tests' helpers
+
+from support.browser import (  # noqa: E402
+    CHROMIUM_ARGS,
+    add_user,
+    chromium_path,
+    expose_terminal,
+    missing,
+    wait_for_screen,
+    web_server,
+)
+
+USER, PASSWORD = "bench", "Bancada#2026"
+VIEWPORT = {"width": 1024, "height": 600}
+KEY_BAR = "F1 Ajuda"
+COMPLETE = "AGUARDANDO TOKEN"
+STEP_TIMEOUT = 60.0
+
+MILESTONE_JS = """(texts) => {
+  const t = window.__fdTerminal;
+  if (!t) return null;
+  let all = "";
+  for (let i = 0; i < t.rows; i++) {
+    const line = t.buffer.active.getLine(i);
+    if (line) all += line.translateToString(true) + "\\n";
+  }
+  return texts.every((text) => all.includes(text)) ? performance.now() : null;
+}"""
+
+
+def spread(values: list[float], unit: str, scale: float = 1.0) -> str:
+    if not values:
+        return "-"
+    scaled = [v * scale for v in values]
+    return f"{statistics.median(scaled):.0f} {unit} ({min(scaled):.0f}–{max(scaled):.0f})"
+
+
+def memory(pid: int) -> dict[str, int]:
+    """VmRSS and Pss of `pid`, in kB."""
+    status = Path(f"/proc/{pid}/status").read_text()
+    rss = next(int(line.split()[1]) for line in status.splitlines() if line.startswith("VmRSS:"))
+    pss = 0
+    try:
+        rollup = Path(f"/proc/{pid}/smaps_rollup").read_text()
+        pss = next(int(line.split()[1]) for line in rollup.splitlines() if line.startswith("Pss:"))
+    except (OSError, StopIteration):
+        pass
+    return {"rss_kb": rss, "pss_kb": pss}
+
+
+def sign_in(page: Any, url: str) -> None:
+    page.goto(url)
+    page.wait_for_url("**/login")
+    page.fill("#user", USER)
+    page.fill("#password", PASSWORD)
+    page.click("#submit")
+    wait_for_screen(page, KEY_BAR, timeout=STEP_TIMEOUT)
+
+
+def wait_desks(web: Any, count: int) -> list[int]:
+    deadline = time.monotonic() + STEP_TIMEOUT
+    while len(found := web.desks()) != count:
+        if time.monotonic() > deadline:
+            raise SystemExit(f"expected {count} desk processes, found {found}")
+        time.sleep(0.05)
+    return found
+
+
+def first_screen(browser: Any, web: Any) -> dict[str, float]:
+    context = browser.new_context(viewport=VIEWPORT)
+    try:
+        page = context.new_page()
+        expose_terminal(page)
+        sign_in(page, web.url)
+        page.goto("about:blank")  # the desk closes with its tab
+        wait_desks(web, 0)
+        page.goto(web.url)
+        timing: dict[str, float] = {}
+        for name, texts in (("key_bar_ms", [KEY_BAR]), ("complete_ms", [KEY_BAR, COMPLETE])):
+            handle = page.wait_for_function(
+                MILESTONE_JS, arg=texts, timeout=STEP_TIMEOUT * 1000, polling="raf"
+            )
+            timing[name] = float(handle.json_value())
+        return timing
+    finally:
+        context.close()
+
+
+def sessions_memory(browser: Any, web: Any, count: int) -> dict[str, Any]:
+    server_idle = memory(web.process.pid)
+    contexts = []
+    try:
+        for _ in range(count):
+            context = browser.new_context(viewport=VIEWPORT)
+            contexts.append(context)
+            page = context.new_page()
+            expose_terminal(page)
+            sign_in(page, web.url)
+            wait_for_screen(page, COMPLETE, timeout=STEP_TIMEOUT)
+        time.sleep(1.0)  # the desks' last frames and workers settle
+        desks = [memory(pid) for pid in wait_desks(web, count)]
+        return {
+            "desks": desks,
+            "server_idle": server_idle,
+            "server_with_sessions": memory(web.process.pid),
+        }
+    finally:
+        for context in contexts:
+            context.close()
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--warmup", type=int, default=1)
+    parser.add_argument("--sessions", type=int, default=4)
+    parser.add_argument("--json", type=Path, help="write the raw figures here")
+    args = parser.parse_args()
+    if (reason := missing()) is not None:
+        print(f"bench/web.py: {reason}", file=sys.stderr)
+        return 2
+
+    from playwright.sync_api import sync_playwright
+
+    with tempfile.TemporaryDirectory(prefix="fdbench-web-") as temp:
+        root = Path(temp)
+        add_user(root, USER, PASSWORD)
+        args_web = ["--db", str(root / "desk.sqlite3"), "--max-sessions", str(args.sessions + 1)]
+        with web_server(root, *args_web) as web, sync_playwright() as playwright:
+            browser = playwright.chromium.launch(
+                executable_path=chromium_path(), args=CHROMIUM_ARGS
+            )
+            try:
+                runs = [first_screen(browser, web) for _ in range(args.warmup + args.runs)]
+                runs = runs[args.warmup :]
+                mem = sessions_memory(browser, web, args.sessions)
+            finally:
+                browser.close()
+
+    chromium = subprocess.run(
+        [chromium_path() or "chromium", "--version"], capture_output=True, text=True, check=False
+    ).stdout.strip()
+    report = {
+        "machine": f"{platform.machine()}, {platform.python_version()}, {chromium}",
+        "first_screen": runs,
+        "memory": mem,
+    }
+    print(f"frontdesk web — {report['machine']}")
+    print(f"first screen, navigation → key bar drawn ({args.runs} runs):")
+    print("  key bar  ", spread([r["key_bar_ms"] for r in runs], "ms"))
+    print("  complete ", spread([r["complete_ms"] for r in runs], "ms"))
+    desks = mem["desks"]
+    print(f"memory with {len(desks)} sessions open:")
+    print("  desk RSS ", spread([d["rss_kb"] for d in desks], "MiB", 1 / 1024))
+    print("  desk PSS ", spread([d["pss_kb"] for d in desks], "MiB", 1 / 1024))
+    print("  server RSS idle", spread([mem["server_idle"]["rss_kb"]], "MiB", 1 / 1024))
+    print(
+        f"  server RSS with {len(desks)} sessions",
+        spread([mem["server_with_sessions"]["rss_kb"]], "MiB", 1 / 1024),
+    )
+    if args.json:
+        args.json.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

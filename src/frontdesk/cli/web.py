@@ -1,0 +1,261 @@
+"""`frontdesk web`: the desk in a browser, and `frontdesk web users …` to manage who may use it.
+
+    frontdesk web [--host 127.0.0.1] [--port 8080] [--profile P | --db PATH]
+                  [--tls-cert PEM --tls-key PEM] [--max-sessions 8] [--idle-minutes 15]
+    frontdesk web users add NAME | remove NAME | unlock NAME | list
+
+The server (frontdesk.web) never imports Textual: each signed-in browser gets the app in its
+own process. A bind to anything but loopback refuses to start without TLS.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import getpass
+import signal
+import ssl
+import sys
+from pathlib import Path
+from typing import Any, Final
+
+from frontdesk.core.i18n import set_language, t
+from frontdesk.core.net import is_loopback
+
+MAX_SESSIONS_LIMIT: Final = 64
+MAX_IDLE_MINUTES: Final = 30.0  # TISS 76 a: at most 30 minutes of inactivity
+USAGE_EXIT: Final = 2
+
+
+def add_parser(sub: Any) -> None:
+    """Register `web` (and `web users`) on the top-level subparsers."""
+    web = sub.add_parser(
+        "web",
+        help="serve the desk to browsers (thin clients), behind a sign-in",
+        description="Serve the desk to browsers through textual-serve, behind a sign-in. "
+        "Loopback by default; any other address needs --tls-cert and --tls-key.",
+    )
+    web.add_argument("--host", default="127.0.0.1", help="address to listen on (default: loopback)")
+    web.add_argument("--port", type=int, default=8080, help="port (default: 8080)")
+    where = web.add_mutually_exclusive_group()
+    where.add_argument(
+        "--profile", dest="web_profile", metavar="P", help="the desk's connection profile"
+    )
+    where.add_argument(
+        "--db",
+        dest="web_db",
+        metavar="PATH",
+        help="local mode: the database (default: the user data dir's)",
+    )
+    web.add_argument(
+        "--tls-cert", metavar="PEM", help="certificate to serve HTTPS (with --tls-key)"
+    )
+    web.add_argument("--tls-key", metavar="PEM", help="private key for --tls-cert")
+    web.add_argument(
+        "--max-sessions",
+        type=int,
+        default=8,
+        metavar="N",
+        help="most desks (app processes) running at once (default: 8)",
+    )
+    web.add_argument(
+        "--idle-minutes",
+        type=float,
+        default=15.0,
+        metavar="MIN",
+        help="minutes without use before a session ends and its desk closes (default: 15, "
+        "at most 30)",
+    )
+    users_sub = web.add_subparsers(dest="web_command", metavar="users")
+    users = users_sub.add_parser("users", help="add, remove, unlock or list web users")
+    action = users.add_subparsers(dest="users_command", metavar="ACTION", required=True)
+    add = action.add_parser(
+        "add", help="add a user or change its password (prompted, or one line on stdin)"
+    )
+    add.add_argument("name")
+    remove = action.add_parser("remove", help="deactivate a user (kept on record, no sign-in)")
+    remove.add_argument("name")
+    unlock = action.add_parser("unlock", help="lift a lock after wrong passwords")
+    unlock.add_argument("name")
+    action.add_parser("list", help="list the users")
+
+
+def run(args: argparse.Namespace) -> int:
+    from frontdesk.cli.app import cli_language
+
+    set_language(cli_language(args))
+    if getattr(args, "web_command", None) == "users":
+        return run_users(args)
+    return run_server(args)
+
+
+# --- users ---------------------------------------------------------------------------
+
+
+def _read_password(name: str) -> str | None:
+    """From a prompt (twice) on a terminal, else the first line of stdin."""
+    if sys.stdin is not None and sys.stdin.isatty():
+        first = getpass.getpass(t("web.users.password", user=name))
+        if getpass.getpass(t("web.users.again")) != first:
+            print(t("web.users.mismatch"), file=sys.stderr)
+            return None
+        return first
+    line = sys.stdin.readline() if sys.stdin is not None else ""
+    password = line.rstrip("\r\n")
+    if not password:
+        print(t("web.users.no_password"), file=sys.stderr)
+        return None
+    return password
+
+
+def run_users(args: argparse.Namespace) -> int:
+    from frontdesk.web.users import PasswordRejected, UsersError, UserStore, check_name
+
+    store = UserStore()
+    command: str = args.users_command
+    try:
+        if command == "list":
+            users = store.users()
+            if not users:
+                print(t("web.users.none"))
+                return 0
+            rows = [tuple(t("web.users.header").split("|"))]
+            for name in sorted(users):
+                user = users[name]
+                state = t("web.users.active") if user.active else t("web.users.inactive")
+                rows.append((name, state, f"{user.changed.astimezone():%Y-%m-%d}"))
+            widths = [max(len(row[i]) for row in rows) for i in range(3)]
+            for row in rows:
+                print("  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip())
+            return 0
+        name = check_name(str(args.name))
+        if command == "add":
+            password = _read_password(name)
+            if password is None:
+                return 1
+            created = store.add(name, password)
+            key = "web.users.added" if created else "web.users.changed"
+            print(t(key, user=name, path=store.path))
+        elif command == "remove":
+            store.remove(name)
+            print(t("web.users.removed", user=name))
+        elif command == "unlock":
+            store.unlock(name)
+            print(t("web.users.unlocked", user=name))
+        return 0
+    except (PasswordRejected, UsersError) as error:
+        print(f"frontdesk web users: {error}", file=sys.stderr)
+        return 1
+
+
+# --- the server ------------------------------------------------------------------------
+
+
+def _check(args: argparse.Namespace) -> str | None:
+    """The first problem with the options, as a message; None when they are usable."""
+    if not 0 <= args.port <= 65535:
+        return t("web.bad_port", port=args.port)
+    if not 1 <= args.max_sessions <= MAX_SESSIONS_LIMIT:
+        return t("web.bad_max_sessions", max=MAX_SESSIONS_LIMIT)
+    if not 0 < args.idle_minutes <= MAX_IDLE_MINUTES:
+        return t("web.bad_idle", max=f"{MAX_IDLE_MINUTES:g}")
+    if bool(args.tls_cert) != bool(args.tls_key):
+        return t("web.tls_pair")
+    if not args.tls_cert and not is_loopback(args.host):
+        return t("web.no_tls", host=args.host)
+    return None
+
+
+def _app_args(args: argparse.Namespace) -> tuple[str, ...]:
+    if args.web_profile:
+        return ("--profile", args.web_profile)
+    if args.web_db:
+        db = args.web_db
+        return ("--db", db if db == ":memory:" else str(Path(db).expanduser().absolute()))
+    return ()
+
+
+def run_server(args: argparse.Namespace) -> int:
+    problem = _check(args)
+    if problem:
+        print(problem, file=sys.stderr)
+        return USAGE_EXIT
+
+    from frontdesk.config.audit import AuditLog
+    from frontdesk.config.connection import resolve
+    from frontdesk.config.errors import SetupError
+    from frontdesk.web.guard import LoginGuard
+    from frontdesk.web.http import serve, tls_context
+    from frontdesk.web.server import Settings, WebServer
+    from frontdesk.web.users import UsersError, UserStore
+
+    try:  # the profile the desks will use must exist now, not at the first sign-in
+        resolve(profile=args.web_profile, need_key=False)
+    except SetupError as error:
+        print(f"frontdesk web: {error}", file=sys.stderr)
+        return USAGE_EXIT
+    store = UserStore()
+    try:
+        names = store.active_names()
+    except UsersError as error:
+        print(f"frontdesk web: {error}", file=sys.stderr)
+        return 1
+    if not names:
+        print(t("web.no_users", path=store.path), file=sys.stderr)
+        return USAGE_EXIT
+    context = None
+    if args.tls_cert:
+        try:
+            context = tls_context(args.tls_cert, args.tls_key)
+        except (OSError, ssl.SSLError) as error:
+            print(t("web.tls_unusable", reason=error), file=sys.stderr)
+            return 1
+
+    from frontdesk.cli.app import cli_language
+
+    settings = Settings(
+        app_args=_app_args(args),
+        max_sessions=args.max_sessions,
+        idle_seconds=args.idle_minutes * 60,
+        tls=context is not None,
+        loopback_only=is_loopback(args.host),
+        default_lang=cli_language(args) or "pt",
+    )
+    _log_to_stderr()
+
+    def started(url: str) -> None:
+        print(t("web.serving", url=url, users=len(names), max=settings.max_sessions), flush=True)
+
+    async def main() -> None:
+        server = WebServer(settings, guard=LoginGuard(store), audit=AuditLog())
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for signum in (signal.SIGINT, signal.SIGTERM):
+            # Windows has no signal handlers in asyncio: Ctrl-C raises KeyboardInterrupt there.
+            with contextlib.suppress(NotImplementedError, RuntimeError):
+                loop.add_signal_handler(signum, stop.set)
+        app = server.application()
+        await serve(app, args.host, args.port, ssl_context=context, started=started, stop=stop)
+
+    try:
+        asyncio.run(main())
+    except OSError as error:
+        print(
+            t("web.cannot_listen", host=args.host, port=args.port, reason=error.strerror or error),
+            file=sys.stderr,
+        )
+        return 1
+    print(t("web.stopped"), flush=True)
+    return 0
+
+
+def _log_to_stderr() -> None:
+    import logging
+
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    logger = logging.getLogger("frontdesk.web")
+    logger.handlers[:] = [handler]
+    logger.propagate = False
+    logger.setLevel(logging.INFO)

@@ -1,0 +1,463 @@
+"""The `frontdesk web` server: sign-in in front of textual-serve's way of running the desk.
+
+An aiohttp application (textual-serve's own web stack) with these routes:
+
+    GET  /login            the sign-in form (public; `?lang=en|pt` picks the language)
+    POST /login            sign in: CSRF token, TISS lock, audit line; a session cookie
+    POST /logout           sign out (the session's CSRF token); the desk is closed
+    GET  /                 the desk page, or the no-room page when every desk is in use
+    GET  /ws               the desk's websocket: one app process per session
+    GET  /ended            after the desk closed: why, or back to sign-in if the session ended
+    GET  /download/{key}   a file the session's own app delivers
+    GET  /static/…         textual-serve's script, styles and font
+    GET  /assets/{name}    this package's styles and script (only pages.css is public)
+
+Everything but /login, /ended and /assets/pages.css needs a live session. Every response
+carries a Content-Security-Policy that allows nothing from another host. Sessions idle for
+`idle_seconds` are ended by a sweep, which closes their app process. At most
+`max_sessions` app processes run at once. The process imports neither Textual nor Rich.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import hashlib
+import hmac
+import logging
+import secrets
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Final
+
+from aiohttp import WSMsgType, web
+from textual_serve.download_manager import DownloadManager
+
+from frontdesk.config.audit import AuditLog
+from frontdesk.core.i18n import Language
+from frontdesk.web import pages
+from frontdesk.web.desk import Desk, app_argv
+from frontdesk.web.guard import LOCK_SECONDS, MAX_FAILURES, MAX_PASSWORD_AGE_DAYS, LoginGuard
+from frontdesk.web.http import (
+    STATIC_DIR,
+    asset,
+    bounded,
+    host_is_loopback,
+    language,
+    same_origin,
+    security_headers,
+    see_other,
+    stream_download,
+)
+from frontdesk.web.pages import Texts
+from frontdesk.web.sessions import EndReason, Session, SessionTable
+from frontdesk.web.users import UsersError
+
+log = logging.getLogger("frontdesk.web")
+
+PUBLIC: Final = frozenset({("GET", "/login"), ("POST", "/login"), ("GET", "/ended")})
+PUBLIC_ASSETS: Final = frozenset({"pages.css"})
+LOGIN_COOKIE: Final = "fd_login"
+LANG_COOKIE: Final = "fd_lang"
+MAX_FORM_BYTES: Final = 16 * 1024
+MAX_WS_MESSAGE: Final = 64 * 1024
+SESSION_KEY: Final = web.RequestKey("session", Session)
+
+
+@dataclass(frozen=True)
+class Settings:
+    """How the server runs; `frontdesk web`'s options."""
+
+    app_args: tuple[str, ...] = ()
+    max_sessions: int = 8
+    idle_seconds: float = 15 * 60
+    tls: bool = False
+    loopback_only: bool = True  # Host headers must name this machine (DNS rebinding)
+    default_lang: Language = "pt"
+    app_command: tuple[str, ...] | None = None  # instead of `python -m frontdesk` (tests)
+    grace_seconds: float = 5.0
+
+    @property
+    def sweep_seconds(self) -> float:
+        return max(0.2, min(5.0, self.idle_seconds / 4))
+
+    @property
+    def session_cookie(self) -> str:
+        return "__Host-fd_session" if self.tls else "fd_session"
+
+
+class WebServer:
+    """The routes above, the sessions and the desks; `application()` builds the aiohttp app."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        *,
+        guard: LoginGuard,
+        audit: AuditLog,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.settings = settings
+        self.guard = guard
+        self.users = guard.users
+        self.audit = audit
+        self.sessions = SessionTable(settings.idle_seconds, clock=clock)
+        self.desks: dict[str, Desk] = {}  # session token -> its app process
+        self.downloads = DownloadManager()
+        self._secret = secrets.token_bytes(32)  # binds sign-in forms to their cookie
+        self._sweeper: asyncio.Task[None] | None = None
+        self._background: set[asyncio.Future[None]] = set()
+
+    # --- the application ------------------------------------------------------------
+
+    def application(self) -> web.Application:
+        app = web.Application(
+            middlewares=[self._host_check, self._authenticate], client_max_size=MAX_FORM_BYTES
+        )
+        app.add_routes(
+            [
+                web.get("/login", self.login_form),
+                web.post("/login", self.login),
+                web.post("/logout", self.logout),
+                web.get("/", self.desk_page),
+                web.get("/ws", self.websocket),
+                web.get("/ended", self.ended),
+                web.get("/download/{key}", self.download),
+                web.get("/assets/{name}", asset),
+                web.static("/static", STATIC_DIR, follow_symlinks=False),
+            ]
+        )
+        app.on_response_prepare.append(security_headers(tls=self.settings.tls))
+        app.on_startup.append(self._start_sweeper)
+        app.on_shutdown.append(self._shut_down)
+        return app
+
+    async def _start_sweeper(self, _app: web.Application) -> None:
+        self._sweeper = asyncio.create_task(self._sweep_forever())
+
+    async def _sweep_forever(self) -> None:
+        while True:
+            await asyncio.sleep(self.settings.sweep_seconds)
+            try:
+                await self.sweep()
+            except Exception:  # one bad sweep must not end the sweeping
+                log.exception("session sweep failed")
+
+    async def _shut_down(self, _app: web.Application) -> None:
+        if self._sweeper is not None:
+            self._sweeper.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._sweeper
+        for session in list(self.sessions):
+            self.sessions.close(session.token, "shutdown")
+        await self._close_desks([*self.desks], "shutdown")
+
+    async def sweep(self) -> list[Session]:
+        """End the sessions idle too long (and their desks); returns them."""
+        expired = self.sessions.idle_out()
+        for session in expired:
+            self._audit("web_logout", "expired", session.user, session.address)
+        await self._close_desks([s.token for s in expired], "expired")
+        return expired
+
+    async def _close_desks(self, tokens: list[str], reason: str) -> None:
+        """End these sessions' desks; each stays counted until its process is gone."""
+        desks = {token: desk for token in tokens if (desk := self.desks.get(token)) is not None}
+        await asyncio.gather(
+            *(desk.shutdown(reason, self.settings.grace_seconds) for desk in desks.values())
+        )
+        for token, desk in desks.items():
+            if self.desks.get(token) is desk:
+                del self.desks[token]
+
+    def texts(self, request: web.Request) -> Texts:
+        chosen = language(request.cookies.get(LANG_COOKIE))
+        return Texts(chosen or self.settings.default_lang)
+
+    @web.middleware
+    async def _host_check(
+        self, request: web.Request, handler: Callable[[web.Request], object]
+    ) -> web.StreamResponse:
+        if self.settings.loopback_only and not host_is_loopback(request):
+            tx = self.texts(request)
+            return web.Response(
+                status=421,
+                text=pages.denied_page(tx, tx("web.denied.host")),
+                content_type="text/html",
+            )
+        return await handler(request)  # type: ignore[no-any-return, misc]
+
+    @web.middleware
+    async def _authenticate(
+        self, request: web.Request, handler: Callable[[web.Request], object]
+    ) -> web.StreamResponse:
+        token = request.cookies.get(self.settings.session_cookie)
+        session = self.sessions.find(token)
+        if session is not None and not self._still_allowed(session):
+            session = None
+        if session is not None:
+            request[SESSION_KEY] = session
+        public = (request.method, request.path) in PUBLIC or (
+            request.path.startswith("/assets/") and request.match_info.get("name") in PUBLIC_ASSETS
+        )
+        if session is None and not public:
+            if request.path == "/" and request.method == "GET":
+                raise web.HTTPSeeOther(self._login_url(token))
+            tx = self.texts(request)
+            return web.Response(
+                status=401,
+                text=pages.denied_page(tx, tx("web.denied.message")),
+                content_type="text/html",
+            )
+        return await handler(request)  # type: ignore[no-any-return, misc]
+
+    def _still_allowed(self, session: Session) -> bool:
+        """False (and the session ended) once the technician deactivated its user."""
+        try:
+            user = self.users.get(session.user)
+        except UsersError as error:
+            log.warning("%s", error)
+            return True  # an unreadable file does not throw out who is already in
+        if user is not None and user.active:
+            return True
+        self.sessions.close(session.token, "removed")
+        self._audit("web_logout", "removed", session.user, session.address)
+        desk = self.desks.get(session.token)  # its websocket's handler forgets it once gone
+        if desk is not None:
+            task = asyncio.ensure_future(desk.shutdown("removed", self.settings.grace_seconds))
+            self._background.add(task)
+            task.add_done_callback(self._background.discard)
+        return False
+
+    def _login_url(self, token: str | None) -> str:
+        gone = self.sessions.gone(token)
+        return f"/login?why={gone}" if gone in ("expired", "logout") else "/login"
+
+    # --- sign-in and sign-out -------------------------------------------------------
+
+    def _form_token(self, nonce: str) -> str:
+        return hmac.new(self._secret, nonce.encode("utf-8"), hashlib.sha256).hexdigest()
+
+    def _cookie(self, response: web.StreamResponse, name: str, value: str) -> None:
+        response.set_cookie(
+            name, value, path="/", httponly=True, samesite="Strict", secure=self.settings.tls
+        )
+
+    def _render_login(
+        self,
+        request: web.Request,
+        *,
+        status: int = 200,
+        notice: str | None = None,
+        error: str | None = None,
+    ) -> web.Response:
+        nonce = secrets.token_urlsafe(32)
+        response = web.Response(
+            status=status,
+            text=pages.login_page(
+                self.texts(request), csrf=self._form_token(nonce), notice=notice, error=error
+            ),
+            content_type="text/html",
+        )
+        self._cookie(response, LOGIN_COOKIE, nonce)
+        return response
+
+    async def login_form(self, request: web.Request) -> web.StreamResponse:
+        lang = language(request.query.get("lang"))
+        if lang is not None:
+            response = see_other("/login")
+            self._cookie(response, LANG_COOKIE, lang)
+            return response
+        if SESSION_KEY in request:
+            raise web.HTTPSeeOther("/")
+        tx = self.texts(request)
+        minutes = f"{round(self.settings.idle_seconds / 60, 2):g}"
+        if tx.lang == "pt":
+            minutes = minutes.replace(".", ",")
+        notices = {
+            "expired": tx("web.login.expired", minutes=minutes),
+            "logout": tx("web.login.logged_out"),
+        }
+        return self._render_login(request, notice=notices.get(request.query.get("why", "")))
+
+    async def login(self, request: web.Request) -> web.StreamResponse:
+        tx = self.texts(request)
+        form = await request.post()
+        nonce = request.cookies.get(LOGIN_COOKIE, "")
+        given = form.get("csrf")
+        if not (
+            nonce
+            and isinstance(given, str)
+            and hmac.compare_digest(given, self._form_token(nonce))
+            and same_origin(request)
+        ):
+            return self._render_login(request, status=403, error=tx("web.login.stale_form"))
+        name = form.get("user")
+        password = form.get("password")
+        name = name.strip().lower() if isinstance(name, str) else ""
+        password = password if isinstance(password, str) else ""
+        address = request.remote or "unknown"
+        try:
+            attempt = await self.guard.attempt(name, password, address)
+        except UsersError as error:  # the detail (a path) is for the technician's log
+            log.error("%s", error)
+            return self._render_login(request, status=503, error=tx("web.login.unavailable"))
+        self._audit("web_login", attempt.outcome, attempt.user, address)
+        if attempt.ok and attempt.user is not None:
+            session = self.sessions.open(
+                attempt.user, address, language(request.cookies.get(LANG_COOKIE)), attempt
+            )
+            response = see_other("/")
+            self._cookie(response, self.settings.session_cookie, session.token)
+            response.del_cookie(LOGIN_COOKIE, path="/")
+            return response
+        if attempt.outcome == "expired":
+            message = tx("web.login.password_expired", days=MAX_PASSWORD_AGE_DAYS)
+        else:  # TISS 51: one message whatever went wrong
+            message = tx("web.login.failed", max=MAX_FAILURES, minutes=LOCK_SECONDS // 60)
+        return self._render_login(request, status=401, error=message)
+
+    async def logout(self, request: web.Request) -> web.StreamResponse:
+        session = request[SESSION_KEY]
+        form = await request.post()
+        given = form.get("csrf")
+        if not (
+            isinstance(given, str)
+            and hmac.compare_digest(given, session.csrf)
+            and same_origin(request)
+        ):
+            raise web.HTTPForbidden(text="CSRF")
+        self.sessions.close(session.token, "logout")
+        self._audit("web_logout", "ok", session.user, session.address)
+        await self._close_desks([session.token], "logout")
+        response = see_other("/login?why=logout")
+        response.del_cookie(self.settings.session_cookie, path="/")
+        return response
+
+    def _audit(self, action: str, outcome: str, user: str | None, address: str) -> None:
+        log.info("%s %s user=%s from=%s", action, outcome, user or "-", address)
+        self.audit.record(action, outcome=outcome, user=user, address=address)
+
+    # --- the desk -------------------------------------------------------------------
+
+    def _full_for(self, session: Session) -> bool:
+        return session.token not in self.desks and len(self.desks) >= self.settings.max_sessions
+
+    async def desk_page(self, request: web.Request) -> web.StreamResponse:
+        session = request[SESSION_KEY]
+        self.sessions.touch(session)
+        tx = self.texts(request)
+        if self._full_for(session):
+            text = pages.full_page(tx, max_sessions=self.settings.max_sessions, csrf=session.csrf)
+            return web.Response(status=503, text=text, content_type="text/html")
+        text = pages.desk_page(tx, user=session.user, csrf=session.csrf, sign_in=session.sign_in)
+        return web.Response(text=text, content_type="text/html")
+
+    async def ended(self, request: web.Request) -> web.StreamResponse:
+        session = request.get(SESSION_KEY)
+        if session is None:
+            raise web.HTTPSeeOther(
+                self._login_url(request.cookies.get(self.settings.session_cookie))
+            )
+        tx = self.texts(request)
+        if session.ended == "full":
+            text = pages.full_page(tx, max_sessions=self.settings.max_sessions, csrf=session.csrf)
+        else:
+            text = pages.ended_page(tx, reason=session.ended, csrf=session.csrf)
+        return web.Response(text=text, content_type="text/html")
+
+    def _argv(self, session: Session) -> list[str]:
+        if self.settings.app_command is not None:
+            return list(self.settings.app_command)
+        return app_argv(self.settings.app_args, session.lang)
+
+    async def websocket(self, request: web.Request) -> web.StreamResponse:
+        session = request[SESSION_KEY]
+        if request.headers.get("Origin") != f"{request.scheme}://{request.host}":
+            raise web.HTTPForbidden(text="origin")
+        token = session.token
+        previous = self.desks.pop(token, None)
+        if previous is not None:  # the desk opened again (another tab): that one closes
+            session.ended = "elsewhere"
+            await previous.shutdown("elsewhere", self.settings.grace_seconds)
+        if self._full_for(session):
+            session.ended = "full"
+            raise web.HTTPServiceUnavailable(text="full")
+        width = bounded(request.query.get("width"), 80, 20, 500)
+        height = bounded(request.query.get("height"), 24, 5, 200)
+        socket = web.WebSocketResponse(heartbeat=15, max_msg_size=MAX_WS_MESSAGE)
+        await socket.prepare(request)
+
+        async def close() -> None:
+            await socket.close()
+
+        desk = Desk(
+            self._argv(session),
+            user=session.user,
+            write_bytes=socket.send_bytes,
+            write_str=socket.send_str,
+            close=close,
+            download_manager=self.downloads,
+        )
+        self.desks[token] = desk  # counted from now: no race past max_sessions
+        try:
+            await desk.start(width, height)
+            log.info("desk %s started for user=%s", desk.pid, session.user)
+            reader = asyncio.create_task(self._relay(socket, desk, session))
+            running = [reader] + ([desk.finished] if desk.finished is not None else [])
+            await asyncio.wait(running, return_when=asyncio.FIRST_COMPLETED)
+            reader.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await reader
+        finally:
+            await desk.shutdown("closed", self.settings.grace_seconds)
+            if self.desks.get(token) is desk:  # counted until its process is gone
+                del self.desks[token]
+            if desk.stop_reason == "closed" or desk.stop_reason is None:
+                session.ended = desk.natural_end()
+            log.info("desk %s ended (%s)", desk.pid, desk.stop_reason or session.ended)
+            await socket.close()
+        return socket
+
+    async def download(self, request: web.Request) -> web.StreamResponse:
+        session = request[SESSION_KEY]
+        key = request.match_info["key"]
+        try:
+            meta = await self.downloads.get_download_metadata(key)
+        except KeyError:
+            raise web.HTTPNotFound() from None
+        if meta.app_service is not self.desks.get(session.token):
+            raise web.HTTPNotFound()  # another session's file: as if it did not exist
+        return await stream_download(request, self.downloads, meta)
+
+    async def _relay(self, socket: web.WebSocketResponse, desk: Desk, session: Session) -> None:
+        """The browser's messages to the app: keys (which keep the session alive), sizes,
+        focus; answers pings."""
+        async for message in socket:
+            if message.type != WSMsgType.TEXT:
+                continue
+            try:
+                envelope = message.json()
+                kind, data = envelope[0], envelope[1]
+            except (ValueError, TypeError, IndexError, KeyError):
+                continue
+            if kind == "stdin" and isinstance(data, str):
+                if self.sessions.find(session.token) is None:
+                    return  # expired between two sweeps: no more keys
+                self.sessions.touch(session)
+                await desk.send_bytes(data.encode("utf-8"))
+            elif kind == "resize" and isinstance(data, dict):
+                await desk.set_terminal_size(
+                    bounded(data.get("width"), 80, 20, 500),
+                    bounded(data.get("height"), 24, 5, 200),
+                )
+            elif kind == "ping":
+                await socket.send_json(["pong", data])
+            elif kind == "blur":
+                await desk.blur()
+            elif kind == "focus":
+                await desk.focus()
+
+
+__all__ = ["EndReason", "Settings", "WebServer"]

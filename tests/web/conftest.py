@@ -1,0 +1,168 @@
+"""Fixtures of the web server's tests: a users file, clocks the tests move, and the server on a
+real loopback socket in the test's own event loop (its desks are tests/web/fake_desk.py
+unless a test asks for the real app)."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import aiohttp
+import pytest
+from aiohttp import web
+
+from frontdesk.config.audit import AuditLog
+from frontdesk.web.guard import LoginGuard
+from frontdesk.web.server import Settings, WebServer
+from frontdesk.web.users import UserStore
+from support.isolation import Home
+
+FAKE_DESK = str(Path(__file__).with_name("fake_desk.py"))
+PASSWORD = "Recepcao#2026"
+OTHER_PASSWORD = "Balcao!2027x"
+START = datetime(2026, 11, 18, 11, 6, 40, tzinfo=UTC)
+
+
+class Monotonic:
+    """A monotonic clock that moves only when told."""
+
+    def __init__(self) -> None:
+        self.value = 1000.0
+
+    def __call__(self) -> float:
+        return self.value
+
+    def advance(self, seconds: float) -> None:
+        self.value += seconds
+
+
+class Wall:
+    """A wall clock that moves only when told."""
+
+    def __init__(self, start: datetime = START) -> None:
+        self.value = start
+
+    def __call__(self) -> datetime:
+        return self.value
+
+    def advance(self, **delta: float) -> None:
+        self.value += timedelta(**delta)
+
+
+@pytest.fixture
+def wall() -> Wall:
+    return Wall()
+
+
+@pytest.fixture
+def store(home: Home, wall: Wall) -> UserStore:
+    """The users file in the test's config directory, with "ana" (PASSWORD) in it."""
+    users = UserStore(now=wall)
+    users.add("ana", PASSWORD)
+    return users
+
+
+@dataclass
+class Running:
+    """A WebServer listening on 127.0.0.1, and what the test can move or read."""
+
+    server: WebServer
+    url: str
+    clock: Monotonic
+    wall: Wall
+    home: Home
+    clients: list[aiohttp.ClientSession] = field(default_factory=list)
+
+    def client(self, **options: Any) -> aiohttp.ClientSession:
+        """A browser-like client: its own cookie jar (IP-address cookies kept)."""
+        jar = aiohttp.CookieJar(unsafe=True)
+        session = aiohttp.ClientSession(
+            cookie_jar=jar, headers={"Origin": self.url.rstrip("/")}, **options
+        )
+        self.clients.append(session)
+        return session
+
+    async def sign_in(
+        self, client: aiohttp.ClientSession, user: str = "ana", password: str = PASSWORD
+    ) -> aiohttp.ClientResponse:
+        form = await csrf_of(client, self.url)
+        return await client.post(
+            self.url + "login",
+            data={"csrf": form, "user": user, "password": password},
+            allow_redirects=False,
+        )
+
+    def audit(self) -> list[dict[str, Any]]:
+        if not self.home.audit_file.exists():
+            return []
+        return self.home.audit_lines()
+
+
+async def csrf_of(client: aiohttp.ClientSession, url: str) -> str:
+    """The CSRF token of a fresh sign-in form (and its cookie, now in the client's jar)."""
+    async with client.get(url + "login") as response:
+        text = await response.text()
+    marker = 'name="csrf" value="'
+    start = text.index(marker) + len(marker)
+    return text[start : text.index('"', start)]
+
+
+def fake_desk(*flags: str) -> tuple[str, ...]:
+    return (sys.executable, FAKE_DESK, *flags)
+
+
+@asynccontextmanager
+async def running_server(
+    home: Home,
+    store: UserStore,
+    wall: Wall,
+    *,
+    settings: Settings | None = None,
+    ssl_context: Any = None,
+    guard_options: dict[str, Any] | None = None,
+) -> AsyncIterator[Running]:
+    clock = Monotonic()
+    settings = settings or Settings(app_command=fake_desk(), grace_seconds=5.0)
+    guard = LoginGuard(store, now=wall, **(guard_options or {}))
+    server = WebServer(settings, guard=guard, audit=AuditLog(now=wall), clock=clock)
+    runner = web.AppRunner(server.application(), access_log=None, shutdown_timeout=5)
+    await runner.setup()
+    site = web.TCPSite(runner, "127.0.0.1", 0, ssl_context=ssl_context)
+    await site.start()
+    host, port = runner.addresses[0][:2]
+    scheme = "https" if ssl_context is not None else "http"
+    state = Running(server, f"{scheme}://{host}:{port}/", clock, wall, home)
+    try:
+        yield state
+    finally:
+        for client in state.clients:
+            await client.close()
+        await runner.cleanup()  # closes every desk (the shutdown hook)
+
+
+@pytest.fixture
+async def running(home: Home, store: UserStore, wall: Wall) -> AsyncIterator[Running]:
+    async with running_server(home, store, wall) as state:
+        yield state
+
+
+def settings_with(**changes: Any) -> Settings:
+    base: dict[str, Any] = {"app_command": fake_desk(), "grace_seconds": 5.0}
+    base.update(changes)
+    return Settings(**base)
+
+
+def alive(pid: int | None) -> bool:
+    """Whether process `pid` still runs (a zombie counts as gone)."""
+    if pid is None:
+        return False
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return False
+    return stat[stat.rindex(")") + 2 :].split()[0] != "Z"

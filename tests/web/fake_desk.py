@@ -1,0 +1,50 @@
+"""A stand-in for the desk in the web server's tests: speaks the web driver's protocol, no UI.
+
+Prints the `__GANGLION__` prelude, one data packet naming its user (FRONTDESK_WEB_USER) and
+its size, then echoes every key packet back as data. A "quit" meta packet ends it with exit
+status 0, as the real app does. With `--stubborn` it ignores "quit" (the server must
+terminate it); with `--crash` it exits with status 3 after the first key.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+
+
+def packet(kind: bytes, payload: bytes) -> bytes:
+    return kind + len(payload).to_bytes(4, "big") + payload
+
+
+def main() -> int:
+    stubborn = "--stubborn" in sys.argv
+    crash = "--crash" in sys.argv
+    out = sys.stdout.buffer
+    out.write(b"__GANGLION__\n")
+    user = os.environ.get("FRONTDESK_WEB_USER", "?")
+    size = f"{os.environ.get('COLUMNS')}x{os.environ.get('ROWS')}"
+    out.write(packet(b"D", f"fake desk for {user} at {size} argv={sys.argv[1:]}".encode()))
+    out.flush()
+    source = sys.stdin.buffer
+    while True:
+        header = source.read(5)
+        if len(header) < 5:
+            return 0
+        kind, size_bytes = header[:1], header[1:]
+        payload = source.read(int.from_bytes(size_bytes, "big"))
+        if kind == b"D":
+            if crash:
+                return 3
+            out.write(packet(b"D", b"echo:" + payload))
+            out.flush()
+        elif kind == b"M":
+            meta = json.loads(payload)
+            if meta.get("type") == "quit" and not stubborn:
+                out.write(packet(b"M", json.dumps({"type": "exit"}).encode()))
+                out.flush()
+                return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
