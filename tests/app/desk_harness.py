@@ -18,6 +18,7 @@ from textual.app import App
 from textual.pilot import Pilot
 
 from frontdesk.app.app import Connector, FrontdeskApp
+from frontdesk.app.screens.settings import SaveSettings
 from frontdesk.backend.clock import ManualClock
 from frontdesk.backend.demo import seed_demo
 from frontdesk.backend.policy import Policy
@@ -133,9 +134,11 @@ def make_desk(
     connection: Connection | None = None,
     connector_for: Callable[[Connection], Connector] | None = None,
     audit: AuditLog | None = None,
+    save_settings: SaveSettings | None = None,
 ) -> Desk:
     """A desk on a fresh demo backend; `connection`/`connector_for`/`audit` as the command
-    line gives them (profile labels and switching, the audit log)."""
+    line gives them (profile labels and switching, the audit log); `save_settings` for F10
+    (default: the configuration file's)."""
     clock = ManualClock(START)
     backend = make_backend(clock, policy=policy, settings=settings)
     transport = FlakyTransport(
@@ -158,6 +161,7 @@ def make_desk(
         connection=connection,
         connector_for=connector_for,
         audit=audit,
+        save_settings=save_settings,
     )
     return Desk(app, client, backend, clock, mono, transport)
 

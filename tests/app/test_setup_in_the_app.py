@@ -6,6 +6,7 @@ and the audit log after a whole flow. Every test runs in its own home (see conft
 from __future__ import annotations
 
 import errno
+import functools
 import re
 import tomllib
 from collections.abc import Iterator
@@ -27,6 +28,7 @@ from frontdesk.cli.app import run_app
 from frontdesk.client.client import FrontdeskClient
 from frontdesk.config.audit import AuditLog
 from frontdesk.config.connection import Connection, resolve
+from frontdesk.config.profiles import save_settings
 from frontdesk.core import i18n as texts
 from support.isolation import SERVED_KEY, Home, served_backend
 
@@ -394,18 +396,17 @@ async def test_settings_save_a_theme_in_the_profile_that_has_its_own(home: Home)
     assert COMMENT in path.read_text(encoding="utf-8")
 
 
-async def test_a_settings_write_failure_is_shown_and_nothing_is_lost(
-    home: Home, monkeypatch: pytest.MonkeyPatch
-) -> None:
+async def test_a_settings_write_failure_is_shown_and_nothing_is_lost(home: Home) -> None:
     path = home.write_config(f'{COMMENT}\nlanguage = "pt"\n')
     before = path.read_bytes()
-    from frontdesk.config import profiles
 
     def disk_full(target: Path, text: str) -> None:
         raise OSError(errno.ENOSPC, "No space left on device", str(target))
 
-    monkeypatch.setattr(profiles, "_write_atomic", disk_full)
-    desk = make_desk(connection=local_connection(home))
+    desk = make_desk(
+        connection=local_connection(home),
+        save_settings=functools.partial(save_settings, write=disk_full),
+    )
     async with running(desk) as pilot:
         await press(pilot, "f10", "down", "tab", "end", "enter")
         assert isinstance(pilot.app.screen, SettingsModal)

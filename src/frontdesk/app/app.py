@@ -34,6 +34,7 @@ from frontdesk.app.widgets.simulator import SimulatorPanel
 from frontdesk.core.i18n import Language, set_language, t
 
 if TYPE_CHECKING:
+    from frontdesk.app.screens.settings import SaveSettings
     from frontdesk.client.client import FrontdeskClient
     from frontdesk.config.audit import AuditLog
     from frontdesk.config.connection import Connection
@@ -118,12 +119,14 @@ class FrontdeskApp(SetupActions):
         allow_insecure: bool = False,
         fixed_language: Language | None = None,
         fixed_theme: str | None = None,
+        save_settings: SaveSettings | None = None,
     ) -> None:
         """`connection` is what the desk is connected to (labels, the insecure marker);
         `connector_for` builds the connector of another one (the profile switcher);
         `audit` receives one line per desk action. `allow_insecure` is `--insecure`,
         `fixed_language`/`fixed_theme` are `--lang`/FRONTDESK_THEME: they win over a
-        profile's own settings when switching. `tidy_memory` (the real program; tests
+        profile's own settings when switching. `save_settings` saves F10's choices
+        (default: to the configuration file). `tidy_memory` (the real program; tests
         leave the process's collector alone): see `settle_memory`."""
         if client is None and connector is None:
             raise ValueError("FrontdeskApp needs a client or a connector")
@@ -136,6 +139,7 @@ class FrontdeskApp(SetupActions):
         self.allow_insecure = allow_insecure
         self.fixed_language = fixed_language
         self.fixed_theme = fixed_theme
+        self.save_settings = save_settings
         self.monotonic = monotonic
         self.input_cursor_blink = cursor_blink
         self.friendly_errors = friendly_errors

@@ -15,6 +15,7 @@ from frontdesk.core.i18n import Language, set_language, t
 
 if TYPE_CHECKING:
     from frontdesk.app.connector import Connector
+    from frontdesk.app.screens.settings import SaveSettings
     from frontdesk.config.connection import Connection
 
 
@@ -26,6 +27,7 @@ class SetupActions(Navigation):
     allow_insecure: bool
     fixed_language: Language | None
     fixed_theme: str | None
+    save_settings: SaveSettings | None
 
     def action_switch_profile(self) -> None:
         from frontdesk.app.screens.profiles import ProfileSwitcher
@@ -97,7 +99,7 @@ class SetupActions(Navigation):
                 )
 
         profile = self.connection.profile if self.connection is not None else None
-        self.push_screen(SettingsModal(profile=profile), answered)
+        self.push_screen(SettingsModal(profile=profile, save=self.save_settings), answered)
 
     def _use_theme(self, theme: str | None) -> None:
         """Use `theme` (from the config or FRONTDESK_THEME); an unknown name is said, once,

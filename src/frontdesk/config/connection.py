@@ -18,7 +18,7 @@ from urllib.parse import urlsplit
 
 from frontdesk.config.credentials import API_KEY_ENV, KEYRING_TIMEOUT, ApiKey, check_key, load_key
 from frontdesk.config.errors import ConfigError, CredentialError, SetupError, TransportError
-from frontdesk.config.profiles import (
+from frontdesk.config.reading import (
     DEFAULT_CONNECT_TIMEOUT,
     DEFAULT_READ_TIMEOUT,
     Config,

@@ -3,8 +3,9 @@
 Both are picked from lists, so nothing invalid can be saved. The theme previews as it is
 highlighted (Esc puts the old one back). Saving keeps the file's comments and writes what
 was changed (or was already written there): in the active profile when it sets its own
-language or theme, else for every profile. A file that cannot be written is said so, with
-the choices kept for another try.
+language or theme, else for every profile, through `save` (the app's; default
+`config.profiles.save_settings`). A file that cannot be written is said so, with the
+choices kept for another try.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from __future__ import annotations
 import asyncio
 from dataclasses import dataclass
 from pathlib import Path
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar, Protocol
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -27,6 +28,9 @@ from frontdesk.app.widgets.inputs import SettingList
 from frontdesk.app.widgets.key_bar import KeyBar
 from frontdesk.core.i18n import LANGUAGES, Language, has_text, t
 
+if TYPE_CHECKING:
+    from frontdesk.config.reading import Config
+
 # A short list: two everyday themes, two calmer ones, and the terminal's own 16 colours
 # (ansi-*) for thin clients and SSH sessions that cannot show more.
 THEMES: tuple[str, ...] = (
@@ -38,6 +42,15 @@ THEMES: tuple[str, ...] = (
     "ansi-dark",
     "ansi-light",
 )
+
+
+class SaveSettings(Protocol):
+    """Saves the chosen settings to the configuration file, as
+    `frontdesk.config.profiles.save_settings` does (None removes a setting)."""
+
+    def __call__(
+        self, *, language: Language | None, theme: str | None, profile: str | None
+    ) -> Config: ...
 
 
 @dataclass(frozen=True)
@@ -61,9 +74,10 @@ class SettingsModal(DeskModal[SettingsSaved]):
         Binding("enter", "save", "key.save", id="settings.save", tooltip="key.save.tip"),
     ]
 
-    def __init__(self, *, profile: str | None) -> None:
+    def __init__(self, *, profile: str | None, save: SaveSettings | None = None) -> None:
         super().__init__()
         self.profile = profile
+        self.save_settings = save
         self.scope: str | None = None  # the profile the settings are saved in; None: all
         self.written: tuple[Language | None, str | None] = (None, None)  # in that table now
         self.busy = False
@@ -165,6 +179,7 @@ class SettingsModal(DeskModal[SettingsSaved]):
         from frontdesk.config.errors import SetupError
         from frontdesk.config.profiles import save_settings
 
+        save = self.save_settings or save_settings
         self.busy = True
         self.hint.say(t("settings.saving"))
         # Unchanged and not written there yet: left out (a profile keeps following the
@@ -174,7 +189,7 @@ class SettingsModal(DeskModal[SettingsSaved]):
         keep_theme = theme != self._original_theme or written_theme is not None
         try:
             config = await asyncio.to_thread(
-                save_settings,
+                save,
                 language=language if keep_language else None,
                 theme=theme if keep_theme else None,
                 profile=self.scope,
