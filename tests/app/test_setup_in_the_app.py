@@ -24,7 +24,7 @@ from frontdesk.app.screens.profiles import ProfileSwitcher
 from frontdesk.app.screens.settings import SettingsModal
 from frontdesk.backend.service import BackendSettings
 from frontdesk.cli import build_parser, main
-from frontdesk.cli.app import run_app
+from frontdesk.cli.app import build_app
 from frontdesk.client.client import FrontdeskClient
 from frontdesk.config.audit import AuditLog
 from frontdesk.config.connection import Connection, resolve
@@ -83,17 +83,11 @@ def test_an_unknown_profile_or_a_missing_key_stops_the_app_with_exit_2(
     assert "Traceback" not in err
 
 
-def _started(monkeypatch: pytest.MonkeyPatch, argv: list[str]) -> FrontdeskApp:
-    """The app `frontdesk ARGV` would run, built by `run_app` but not run."""
-    built: list[FrontdeskApp] = []
-
-    def fake_run(self: FrontdeskApp, *args: Any, **kwargs: Any) -> int:
-        built.append(self)
-        return 0
-
-    monkeypatch.setattr(FrontdeskApp, "run", fake_run)
-    assert run_app(build_parser().parse_args(argv)) == 0
-    return built[0]
+def _started(argv: list[str]) -> FrontdeskApp:
+    """The app `frontdesk ARGV` would run, built as `run_app` builds it but not run."""
+    app = build_app(build_parser().parse_args(argv))
+    assert isinstance(app, FrontdeskApp)
+    return app
 
 
 def test_run_app_takes_profile_language_theme_and_key_from_the_config(
@@ -108,7 +102,7 @@ def test_run_app_takes_profile_language_theme_and_key_from_the_config(
     home.keyring.set_password("frontdesk", "lab", "lab-key-0123456789")
     home.keyring.set_password("frontdesk", "dental", "dental-key-0123456789")
 
-    app = _started(monkeypatch, [])
+    app = _started([])
     assert app.connection is not None and app.connection.profile == "lab"
     assert app.connection.api_key == "lab-key-0123456789"
     assert (app.lang, app._initial_theme, app.profile_label) == ("en", "nord", "lab (Lab)")
@@ -116,21 +110,19 @@ def test_run_app_takes_profile_language_theme_and_key_from_the_config(
     assert texts.get_language() == "en"  # the setup layer's messages follow the app
 
     monkeypatch.setenv("FRONTDESK_PROFILE", "dental")
-    app = _started(monkeypatch, [])
+    app = _started([])
     assert (app.profile_label, app.lang, app._initial_theme) == ("dental", "pt", "ansi-dark")
 
-    app = _started(monkeypatch, ["--profile", "lab", "--lang", "pt"])  # the command line wins
+    app = _started(["--profile", "lab", "--lang", "pt"])  # the command line wins
     assert (app.profile_label, app.lang, app.fixed_language) == ("lab (Lab)", "pt", "pt")
 
     monkeypatch.setenv("FRONTDESK_THEME", "textual-light")  # and the variable still works
-    app = _started(monkeypatch, ["--profile", "lab"])
+    app = _started(["--profile", "lab"])
     assert (app._initial_theme, app.fixed_theme) == ("textual-light", "textual-light")
 
 
-def test_run_app_without_profiles_is_the_local_demonstration(
-    home: Home, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    app = _started(monkeypatch, ["--db", ":memory:"])
+def test_run_app_without_profiles_is_the_local_demonstration(home: Home) -> None:
+    app = _started(["--db", ":memory:"])
     assert app.connection is not None and app.connection.is_local
     assert app.profile_label == "local"
     assert not app.insecure

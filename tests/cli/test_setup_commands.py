@@ -6,7 +6,6 @@ import os
 import subprocess
 import sys
 
-import keyring
 import pytest
 
 from frontdesk.cli import main
@@ -176,19 +175,19 @@ def test_login_to_an_unreachable_backend_points_to_doctor(
 def test_login_without_a_keyring_offers_the_key_file(
     home: Home, served_http: Served, terminal: Terminal, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    keyring.set_keyring(FailingKeyring())
+    failing = FailingKeyring()  # a machine without a usable keyring, given to each command
     write_config(home, f'default = "lab"\n[profiles.lab]\nurl = "{served_http.url}"\n')
     terminal.key = served_http.key
 
     terminal.answers = ["n"]
-    assert main(["login"], console=terminal) == 1
+    assert main(["login"], console=terminal, keyring=failing) == 1
     text = out(capsys)
     assert "Não deu para usar o chaveiro" in text and "DBUS" in text
     assert "FRONTDESK_API_KEY" in text
     assert not key_file_path("lab").exists()
 
     terminal.answers = ["s"]
-    assert main(["login"], console=terminal) == 0
+    assert main(["login"], console=terminal, keyring=failing) == 0
     text = out(capsys)
     path = key_file_path("lab")
     assert f"Chave guardada em {path} (modo 0600)" in text
@@ -199,10 +198,10 @@ def test_login_without_a_keyring_offers_the_key_file(
     assert served_http.key not in text
 
     # the technician's green report, without a keyring
-    assert main(["doctor"], console=terminal) == 0
+    assert main(["doctor"], console=terminal, keyring=failing) == 0
     assert "Resultado: tudo certo" in out(capsys)
 
-    assert main(["logout"], console=terminal) == 0
+    assert main(["logout"], console=terminal, keyring=failing) == 0
     text = out(capsys)
     assert f"Chave removida de: {path}" in text
     assert "Não deu para consultar o chaveiro" in text

@@ -19,7 +19,6 @@ from support.isolation import (
     FailingKeyring,
     Home,
     Served,
-    swapped_keyring,
     write_config,
 )
 
@@ -192,8 +191,7 @@ def test_no_profile_checks_the_embedded_local_backend(
     assert set(statuses(report).values()) == {"ok"}, report.render()
     assert "backend local embutido" in check(report, "profile")[1]
     assert "aguardando token" in check(report, "local_backend")[1]
-    with swapped_keyring(failing):  # the command, as the technician runs it
-        assert main(["doctor"]) == 0
+    assert main(["doctor"], keyring=failing) == 0  # the command, as the technician runs it
     assert "frontdesk doctor: backend local embutido" in capsys.readouterr().out
 
 

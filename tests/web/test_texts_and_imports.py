@@ -43,7 +43,8 @@ def test_every_key_the_web_code_uses_exists() -> None:
 
 SERVER_PROCESS = """
 import asyncio, sys
-from frontdesk.cli.web import run, add_parser
+from frontdesk.cli import build_parser
+from frontdesk.cli.web import run
 from frontdesk.config.audit import AuditLog
 from frontdesk.web.guard import LoginGuard
 from frontdesk.web.server import Settings, WebServer

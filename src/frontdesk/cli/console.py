@@ -9,6 +9,7 @@ patching sys.stdin, getpass or input.
 
 from __future__ import annotations
 
+import getpass
 import sys
 from typing import Final, Protocol
 
@@ -55,8 +56,6 @@ class TerminalConsole:
         return sys.stdin.isatty()
 
     def ask_secret(self, prompt: str) -> str:
-        import getpass
-
         return getpass.getpass(prompt)
 
     def read_line(self) -> str:

@@ -3,29 +3,22 @@
 from __future__ import annotations
 
 import argparse
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-from frontdesk.cli.setup import profile_option
+from frontdesk.cli.console import Console
+from frontdesk.doctor.run import run_doctor
 
 if TYPE_CHECKING:
-    from frontdesk.cli.console import Console
+    from keyring.backend import KeyringBackend
 
 
-def add_parsers(sub: Any) -> None:
-    doctor = sub.add_parser(
-        "doctor", help="check the setup step by step (config, key, network, TLS, clock, terminal)"
-    )
-    profile_option(doctor)
-    doctor.add_argument("--json", action="store_true", help="machine-readable output")
-
-
-def run(args: argparse.Namespace, console: Console) -> int:
-    from frontdesk.doctor.run import run_doctor
-
+def run(args: argparse.Namespace, console: Console, keyring: KeyringBackend | None = None) -> int:
+    """`keyring`: the one the checks look at (None: the one the keyring library picks)."""
     report = run_doctor(
         profile=getattr(args, "profile", None),
         url=getattr(args, "url", None),
         insecure=bool(getattr(args, "insecure", False)),
+        keyring_backend=keyring,
     )
     console.say(report.render_json() if getattr(args, "json", False) else report.render())
     return report.exit_code

@@ -9,43 +9,40 @@ backend refuses. Every outcome goes to the audit log; the key never goes anywher
 from __future__ import annotations
 
 import argparse
-from typing import TYPE_CHECKING, Any
+import asyncio
+import os
+from typing import TYPE_CHECKING
 
-from frontdesk.cli.setup import profile_option
+from frontdesk.cli.console import Console
+from frontdesk.client.client import FrontdeskClient
+from frontdesk.client.errors import BackendUnavailable, FrontdeskClientError, Unauthorized
+from frontdesk.config.audit import AuditLog
+from frontdesk.config.connection import check_ca_bundle, check_transport
+from frontdesk.config.credentials import (
+    API_KEY_ENV,
+    check_key,
+    delete_key,
+    key_file_path,
+    store_key,
+    write_key_file,
+)
+from frontdesk.config.errors import CredentialError, KeyringUnavailable, SetupError
+from frontdesk.config.reading import Config, Profile, load_config, select_profile
+from frontdesk.core.i18n import t
 
 if TYPE_CHECKING:
-    from frontdesk.cli.console import Console
-    from frontdesk.config.profiles import Config, Profile
+    from keyring.backend import KeyringBackend
 
 
-def add_parsers(sub: Any) -> None:
-    login = sub.add_parser(
-        "login",
-        help="ask for a profile's API key (no echo), check it with the backend and store it",
-    )
-    profile_option(login)
-    login.add_argument(
-        "--key-file",
-        action="store_true",
-        help="store the key in <config dir>/keys/<profile>.key (mode 0600) instead of the "
-        "keyring (for SSH sessions without a desktop keyring)",
-    )
-    logout = sub.add_parser("logout", help="forget a profile's stored API key")
-    profile_option(logout)
-
-
-def run(args: argparse.Namespace, console: Console) -> int:
+def run(args: argparse.Namespace, console: Console, keyring: KeyringBackend | None = None) -> int:
+    """`keyring`: where keys are stored (None: the one the keyring library picks)."""
     if args.command == "logout":
-        return logout(args, console)
-    return login(args, console)
+        return logout(args, console, keyring)
+    return login(args, console, keyring)
 
 
 def remote_profile(args: argparse.Namespace) -> tuple[Config, Profile]:
     """The configuration and the profile asked for; SetupError when there is none."""
-    from frontdesk.config.errors import SetupError
-    from frontdesk.config.profiles import load_config, select_profile
-    from frontdesk.core.i18n import t
-
     config = load_config()
     profile, _how = select_profile(config, getattr(args, "profile", None))
     if profile is None:
@@ -55,10 +52,6 @@ def remote_profile(args: argparse.Namespace) -> tuple[Config, Profile]:
 
 async def check_with_backend(profile: Profile, key: str, verify: bool | str) -> tuple[str, str]:
     """("ok" | "refused" | "unreachable" | "error", message) for `key` against the backend."""
-    from frontdesk.client.client import FrontdeskClient
-    from frontdesk.client.errors import BackendUnavailable, FrontdeskClientError, Unauthorized
-    from frontdesk.core.i18n import t
-
     try:
         client = FrontdeskClient(
             profile.url,
@@ -88,8 +81,6 @@ async def check_with_backend(profile: Profile, key: str, verify: bool | str) -> 
 
 def _typed_key(console: Console) -> str | None:
     """The key as typed at the hidden prompt, or piped in (scripts); None if nothing came."""
-    from frontdesk.core.i18n import t
-
     try:
         if console.interactive():
             return console.ask_secret(t("setup.login.prompt"))
@@ -102,16 +93,7 @@ def _typed_key(console: Console) -> str | None:
         return None
 
 
-def login(args: argparse.Namespace, console: Console) -> int:
-    import asyncio
-    import os
-
-    from frontdesk.config.audit import AuditLog
-    from frontdesk.config.connection import check_ca_bundle, check_transport
-    from frontdesk.config.credentials import API_KEY_ENV, check_key, write_key_file
-    from frontdesk.config.errors import CredentialError
-    from frontdesk.core.i18n import t
-
+def login(args: argparse.Namespace, console: Console, keyring: KeyringBackend | None = None) -> int:
     config, profile = remote_profile(args)
     insecure = check_transport(profile.url, insecure=bool(getattr(args, "insecure", False)))
     ca = check_ca_bundle(config, profile)
@@ -144,7 +126,7 @@ def login(args: argparse.Namespace, console: Console) -> int:
         console.say(t("setup.login.stored_file", p=path))
         stored: str | None = "stored_file"
     else:
-        stored = _store_in_keyring(profile.name, key, console)
+        stored = _store_in_keyring(profile.name, key, console, keyring)
     if stored is None:
         audit.record("login", outcome="not_stored")
         console.say(t("setup.login.not_stored", env=API_KEY_ENV))
@@ -156,16 +138,12 @@ def login(args: argparse.Namespace, console: Console) -> int:
     return 0
 
 
-def _store_in_keyring(profile: str, key: str, console: Console) -> str | None:
+def _store_in_keyring(
+    profile: str, key: str, console: Console, keyring: KeyringBackend | None
+) -> str | None:
     """Store `key` in the keyring, or (asked) in the key file; the outcome, None if neither."""
-    import os
-
-    from frontdesk.config.credentials import key_file_path, store_key, write_key_file
-    from frontdesk.config.errors import KeyringUnavailable
-    from frontdesk.core.i18n import t
-
     try:
-        stored = store_key(profile, key)
+        stored = store_key(profile, key, backend=keyring)
     except KeyringUnavailable as problem:
         console.say(t("setup.login.keyring_unusable", e=problem))
         if not console.ask_yes(t("setup.login.ask_key_file", p=key_file_path(profile))):
@@ -181,15 +159,11 @@ def _store_in_keyring(profile: str, key: str, console: Console) -> str | None:
     return "stored_keyring"
 
 
-def logout(args: argparse.Namespace, console: Console) -> int:
-    import os
-
-    from frontdesk.config.audit import AuditLog
-    from frontdesk.config.credentials import API_KEY_ENV, delete_key
-    from frontdesk.core.i18n import t
-
+def logout(
+    args: argparse.Namespace, console: Console, keyring: KeyringBackend | None = None
+) -> int:
     _config, profile = remote_profile(args)
-    removal = delete_key(profile.name)
+    removal = delete_key(profile.name, backend=keyring)
     for place in removal.removed:
         console.say(t("setup.logout.removed", w=place))
     if removal.keyring_problem is not None:

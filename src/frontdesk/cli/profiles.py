@@ -8,55 +8,40 @@ from __future__ import annotations
 
 import argparse
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from frontdesk.cli.console import Console
+from frontdesk.config.connection import check_transport
+from frontdesk.config.credentials import delete_key
+from frontdesk.config.errors import SetupError
+from frontdesk.config.profiles import (
+    add_profile,
+    load_config,
+    remove_profile,
+    set_default,
+    update_profile,
+)
+from frontdesk.core.i18n import t
 
 if TYPE_CHECKING:
-    from frontdesk.cli.console import Console
+    from keyring.backend import KeyringBackend
 
 
-def add_parsers(sub: Any) -> None:
-    profiles = sub.add_parser("profiles", help="list the connection profiles; add/set/remove one")
-    actions = profiles.add_subparsers(dest="profiles_action", metavar="ACTION")
-    add = actions.add_parser("add", help="add a profile")
-    add.add_argument("name", help="profile name (letters, digits, '-', '_')")
-    add.add_argument("--url", required=True, help="the backend's base URL, e.g. https://host/v1")
-    add.add_argument("--operator", help="the operator's name as shown on screen")
-    add.add_argument("--ca-bundle", help="PEM file with the operator's CA certificate(s)")
-    add.add_argument("--connect-timeout", type=float, help="seconds (default 3)")
-    add.add_argument("--read-timeout", type=float, help="seconds (default 10)")
-    add.add_argument("--default", action="store_true", help="make it the default profile")
-    change = actions.add_parser("set", help="change settings of a profile ('' removes one)")
-    change.add_argument("name")
-    change.add_argument("--url")
-    change.add_argument("--operator")
-    change.add_argument("--ca-bundle")
-    change.add_argument("--connect-timeout", type=float)
-    change.add_argument("--read-timeout", type=float)
-    change.add_argument("--language", choices=["pt", "en", ""])
-    change.add_argument("--theme")
-    remove = actions.add_parser("remove", help="remove a profile and its stored key")
-    remove.add_argument("name")
-    default = actions.add_parser("default", help="make a profile the default")
-    default.add_argument("name")
-
-
-def run(args: argparse.Namespace, console: Console) -> int:
+def run(args: argparse.Namespace, console: Console, keyring: KeyringBackend | None = None) -> int:
+    """`keyring`: where `remove` forgets the key (None: the one the keyring library picks)."""
     action = getattr(args, "profiles_action", None)
     if action == "add":
         return _add(args, console)
     if action == "set":
         return _set(args, console)
     if action == "remove":
-        return _remove(args, console)
+        return _remove(args, console, keyring)
     if action == "default":
         return _default(args, console)
     return _list(console)
 
 
 def _ca_path(value: str) -> Path:
-    from frontdesk.config.errors import SetupError
-    from frontdesk.core.i18n import t
-
     path = Path(value).expanduser().absolute()
     if not path.exists():
         raise SetupError(t("setup.profiles.ca_missing", p=path))
@@ -65,17 +50,11 @@ def _ca_path(value: str) -> Path:
 
 def _url_note(url: str, console: Console) -> None:
     """Plain http:// to another machine is saved, with a word that it needs --insecure."""
-    from frontdesk.config.connection import check_transport
-    from frontdesk.core.i18n import t
-
     if check_transport(url, insecure=True):
         console.say(t("setup.profiles.http_note", u=url))
 
 
 def _add(args: argparse.Namespace, console: Console) -> int:
-    from frontdesk.config.profiles import add_profile
-    from frontdesk.core.i18n import t
-
     _url_note(args.url, console)
     config = add_profile(
         args.name,
@@ -93,9 +72,6 @@ def _add(args: argparse.Namespace, console: Console) -> int:
 
 
 def _set(args: argparse.Namespace, console: Console) -> int:
-    from frontdesk.config.profiles import update_profile
-    from frontdesk.core.i18n import t
-
     values: dict[str, object] = {}
     for key in ("url", "operator", "language", "theme"):
         value = getattr(args, key)
@@ -113,31 +89,21 @@ def _set(args: argparse.Namespace, console: Console) -> int:
     return 0
 
 
-def _remove(args: argparse.Namespace, console: Console) -> int:
-    from frontdesk.config.credentials import delete_key
-    from frontdesk.config.profiles import remove_profile
-    from frontdesk.core.i18n import t
-
+def _remove(args: argparse.Namespace, console: Console, keyring: KeyringBackend | None) -> int:
     config = remove_profile(args.name)
     console.say(t("setup.profiles.removed", n=args.name, f=config.path))
-    for place in delete_key(args.name).removed:
+    for place in delete_key(args.name, backend=keyring).removed:
         console.say(t("setup.logout.removed", w=place))
     return 0
 
 
 def _default(args: argparse.Namespace, console: Console) -> int:
-    from frontdesk.config.profiles import set_default
-    from frontdesk.core.i18n import t
-
     config = set_default(args.name)
     console.say(t("setup.profiles.default_set", n=args.name, f=config.path))
     return 0
 
 
 def _list(console: Console) -> int:
-    from frontdesk.config.profiles import load_config
-    from frontdesk.core.i18n import t
-
     config = load_config()
     if not config.profiles:
         console.say(t("setup.profiles.none", f=config.path))

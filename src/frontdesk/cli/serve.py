@@ -4,7 +4,7 @@ Prints one startup line with the URL once the socket is bound, one saying whethe
 simulator paths are served and why (and the API key once, when it made one); shuts down
 cleanly on Ctrl-C / SIGTERM, closing the database after the last request. Logs go to
 stderr one record per line, with anything a request put in them escaped. Never imports
-Textual.
+Textual. Its options are declared in `cli/parsers.py`.
 """
 
 from __future__ import annotations
@@ -15,50 +15,17 @@ import os
 import secrets
 import sys
 
+from frontdesk.backend.connection import ConnectionLimits
+from frontdesk.backend.local import default_db_path, open_backend
+from frontdesk.backend.policy import BackendSettings, PolicyError
+from frontdesk.backend.server import create_app
+from frontdesk.backend.serving import OneLineFormatter, load_policy, local_server, server_config
+from frontdesk.backend.store import SchemaTooNew
+from frontdesk.cli.parsers import BODY_TIMEOUT, HEADER_TIMEOUT, MAX_CONNECTIONS
 from frontdesk.core.net import is_loopback
-
-# Defaults of the connection limits (frontdesk.backend.connection.ConnectionLimits): the
-# parser must not import the backend (the app's first screen builds it too).
-HEADER_TIMEOUT = 10.0
-BODY_TIMEOUT = 10.0
-MAX_CONNECTIONS = 100
-
-
-def add_options(serve: argparse.ArgumentParser) -> None:
-    """The options of `frontdesk serve` beyond address, database, key, policy and TLS."""
-    serve.add_argument(
-        "--simulator",
-        action=argparse.BooleanOptionalAction,
-        default=None,
-        help="serve the simulator paths /v1/_local/* (default: only on a loopback address)",
-    )
-    serve.add_argument(
-        "--header-timeout",
-        type=float,
-        default=HEADER_TIMEOUT,
-        metavar="SECONDS",
-        help=f"close a connection whose request headers are not complete in this time "
-        f"(default: {HEADER_TIMEOUT:g})",
-    )
-    serve.add_argument(
-        "--body-timeout",
-        type=float,
-        default=BODY_TIMEOUT,
-        metavar="SECONDS",
-        help=f"close a connection whose request body stalls this long (default: {BODY_TIMEOUT:g})",
-    )
-    serve.add_argument(
-        "--max-connections",
-        type=int,
-        default=MAX_CONNECTIONS,
-        metavar="N",
-        help=f"connections open at once; more are refused with 503 (default: {MAX_CONNECTIONS})",
-    )
 
 
 def configure_logging(access: bool) -> None:
-    from frontdesk.backend.serving import OneLineFormatter
-
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(OneLineFormatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     # Every logger serve's code and uvicorn write to, on one handler that keeps each
@@ -84,13 +51,6 @@ def simulator_choice(host: str, asked: bool | None) -> tuple[bool, str]:
 
 
 def run_server(args: argparse.Namespace) -> int:
-    from frontdesk.backend.connection import ConnectionLimits
-    from frontdesk.backend.local import default_db_path, open_backend
-    from frontdesk.backend.policy import BackendSettings, PolicyError
-    from frontdesk.backend.server import create_app
-    from frontdesk.backend.serving import load_policy, local_server, server_config
-    from frontdesk.backend.store import SchemaTooNew
-
     host: str = args.host
     port: int = args.port
     if not 0 <= port <= 65535:

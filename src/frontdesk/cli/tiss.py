@@ -14,61 +14,58 @@ that cannot be trusted. `login` stores the profile's TISS password in the keyrin
 key file), never in the configuration file. The audit log gets one line per check,
 without the card's code or the password.
 
-Only argparse at import: the TISS stack (lxml, httpx) loads when a command runs.
+Its arguments are declared in `cli/parsers.py`. The TISS client (lxml, httpx) loads only
+when `elegibilidade` calls the operator (`config.tiss_profile.tiss_client`).
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import getpass
 import json
 import sys
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
+from frontdesk.config.audit import AuditLog
+from frontdesk.config.credentials import store_key, write_key_file
+from frontdesk.config.errors import CredentialError, KeyringUnavailable, SetupError
+from frontdesk.config.tiss_profile import (
+    TissProfile,
+    load_tiss_profile,
+    tiss_client,
+    tiss_password,
+)
+from frontdesk.core.i18n import set_language, t
+from frontdesk.tiss.errors import (
+    InvalidReply,
+    LoginInvalido,
+    OutcomeUnknown,
+    TissError,
+    TissFault,
+    TissInputError,
+    TissTimeout,
+    TissUnavailable,
+)
+from frontdesk.tiss.models import IDENTIFICATIONS, MAX_CODE_LENGTH, Eligibility, TokenProof
+
 if TYPE_CHECKING:
-    from frontdesk.config.tiss_profile import TissProfile
-    from frontdesk.tiss.models import Eligibility, TokenProof
+    from keyring.backend import KeyringBackend
 
 EXIT_ANSWERED = 0
 EXIT_INPUT = 2
 EXIT_OPERATOR = 3
 
 
-def add_parser(sub: Any) -> None:
-    """Declare `frontdesk tiss …` on the main parser's subparsers object."""
-    tiss = sub.add_parser("tiss", help="TISS 4.01.00 with an operator: check eligibility")
-    tiss.set_defaults(run=run)
-    actions = tiss.add_subparsers(dest="tiss_action", metavar="ACTION", required=True)
-    check = actions.add_parser(
-        "elegibilidade",
-        help="one real VerificaElegibilidade: is the card covered, is the code good",
-    )
-    check.add_argument("--profile", required=True, help='a [profiles.NAME] with kind = "tiss"')
-    check.add_argument("--card", required=True, help="the beneficiary's card number")
-    proof = check.add_mutually_exclusive_group(required=True)
-    proof.add_argument("--token", metavar="CODE", help="the code the patient carries (1–10)")
-    proof.add_argument("--reason", metavar="NN", help="no code: TUSS table 74 reason, 01–07")
-    check.add_argument("--ident", metavar="NN", help="how the patient was identified (table 72)")
-    check.add_argument("--json", action="store_true", help="machine-readable output")
-    login = actions.add_parser("login", help="store a TISS profile's password (no echo)")
-    login.add_argument("--profile", required=True)
-    login.add_argument(
-        "--key-file",
-        action="store_true",
-        help="store it in <config dir>/keys/<profile>.key (mode 0600) instead of the keyring",
-    )
-
-
-def run(args: argparse.Namespace) -> int:
-    from frontdesk.core.i18n import set_language
-
+def run(args: argparse.Namespace, *, keyring: KeyringBackend | None = None) -> int:
+    """`keyring`: where the password is stored and read (None: the keyring library's)."""
     lang = getattr(args, "lang", None)
     if lang in ("pt", "en"):
         set_language(lang)
     if args.tiss_action == "login":
-        return login(args)
-    return _eligibility(args)
+        return login(args, keyring=keyring)
+    return _eligibility(args, keyring)
 
 
 def _fail(message: str, status: int) -> int:
@@ -81,10 +78,6 @@ def _fail(message: str, status: int) -> int:
 
 def _proof(args: argparse.Namespace, code_length: int | None) -> TokenProof | str:
     """The code or reason to send, or the message refusing it."""
-    from frontdesk.core.i18n import t
-    from frontdesk.tiss.errors import TissInputError
-    from frontdesk.tiss.models import MAX_CODE_LENGTH, TokenProof
-
     if args.reason is not None:
         try:
             return TokenProof.of_reason(args.reason.strip())
@@ -101,12 +94,7 @@ def _proof(args: argparse.Namespace, code_length: int | None) -> TokenProof | st
         return t("tiss.bad_token_chars")
 
 
-def _eligibility(args: argparse.Namespace) -> int:
-    from frontdesk.config.errors import SetupError
-    from frontdesk.config.tiss_profile import load_tiss_profile, tiss_password
-    from frontdesk.core.i18n import t
-    from frontdesk.tiss.models import IDENTIFICATIONS
-
+def _eligibility(args: argparse.Namespace, keyring: KeyringBackend | None) -> int:
     card = "".join(str(args.card).split())
     if not 1 <= len(card) <= 20:
         return _fail(t("tiss.bad_card"), EXIT_INPUT)
@@ -120,7 +108,7 @@ def _eligibility(args: argparse.Namespace) -> int:
         proof = _proof(args, profile.settings.code_length)
         if isinstance(proof, str):
             return _fail(proof, EXIT_INPUT)
-        password = tiss_password(profile.name)
+        password = tiss_password(profile.name, keyring=keyring)
     except SetupError as error:
         return _fail(str(error), EXIT_INPUT)
     return asyncio.run(_check(args, profile, password, card, proof))
@@ -129,10 +117,6 @@ def _eligibility(args: argparse.Namespace) -> int:
 async def _check(
     args: argparse.Namespace, profile: TissProfile, password: str, card: str, proof: TokenProof
 ) -> int:
-    from frontdesk.config.audit import AuditLog
-    from frontdesk.config.tiss_profile import tiss_client
-    from frontdesk.tiss.errors import TissError, TissInputError
-
     audit = AuditLog(profile=profile.name)
     reason = proof.reason
     try:
@@ -140,8 +124,6 @@ async def _check(
             answer = await client.check_eligibility(card, proof, identification=args.ident)
     except TissInputError as error:
         audit.record("tiss_eligibility", outcome="refused_input", reason=reason)
-        from frontdesk.core.i18n import t
-
         return _fail(t("tiss.bad_input", field=error.field, problem=str(error)), EXIT_INPUT)
     except TissError as error:
         audit.record("tiss_eligibility", outcome=f"error:{_outcome(error)}", reason=reason)
@@ -156,8 +138,6 @@ async def _check(
 
 
 def _outcome(error: Exception) -> str:
-    from frontdesk.tiss.errors import InvalidReply, TissFault, TissTimeout, TissUnavailable
-
     if isinstance(error, TissFault):
         return error.code.lower()
     if isinstance(error, TissTimeout):
@@ -171,16 +151,6 @@ def _outcome(error: Exception) -> str:
 
 def _describe(error: Exception, profile: TissProfile) -> str:
     """The user's message for a failure talking to the operator."""
-    from frontdesk.core.i18n import t
-    from frontdesk.tiss.errors import (
-        InvalidReply,
-        LoginInvalido,
-        OutcomeUnknown,
-        TissFault,
-        TissTimeout,
-        TissUnavailable,
-    )
-
     settings = profile.settings
     url = settings.url_for("tissVerificaElegibilidade")
     if isinstance(error, LoginInvalido):
@@ -199,8 +169,6 @@ def _describe(error: Exception, profile: TissProfile) -> str:
 
 
 def _text(profile: TissProfile, answer: Eligibility) -> str:
-    from frontdesk.core.i18n import t
-
     settings = profile.settings
     verdict = t("tiss.eligible") if answer.eligible else t("tiss.not_eligible")
     lines = [
@@ -256,8 +224,6 @@ def _document(profile: TissProfile, answer: Eligibility) -> dict[str, Any]:
 def read_password(prompt: str) -> str:
     """The password typed without echo; from a pipe (scripts), its first line."""
     if sys.stdin is not None and sys.stdin.isatty():
-        import getpass
-
         return getpass.getpass(prompt)
     line = sys.stdin.readline() if sys.stdin is not None else ""
     if not line:
@@ -265,13 +231,14 @@ def read_password(prompt: str) -> str:
     return line.rstrip("\r\n")
 
 
-def login(args: argparse.Namespace, read: Callable[[str], str] = read_password) -> int:
-    """`frontdesk tiss login`: ask for the profile's password (`read`) and store it."""
-    from frontdesk.config.credentials import store_key, write_key_file
-    from frontdesk.config.errors import CredentialError, KeyringUnavailable, SetupError
-    from frontdesk.config.tiss_profile import load_tiss_profile
-    from frontdesk.core.i18n import t
-
+def login(
+    args: argparse.Namespace,
+    read: Callable[[str], str] = read_password,
+    *,
+    keyring: KeyringBackend | None = None,
+) -> int:
+    """`frontdesk tiss login`: ask for the profile's password (`read`) and store it (in
+    `keyring`, None: the keyring library's; or the key file)."""
     try:
         profile = load_tiss_profile(args.profile)
     except SetupError as error:
@@ -286,7 +253,7 @@ def login(args: argparse.Namespace, read: Callable[[str], str] = read_password) 
         if args.key_file:
             where = str(write_key_file(profile.name, password))
         else:
-            where = store_key(profile.name, password).describe()
+            where = store_key(profile.name, password, backend=keyring).describe()
     except KeyringUnavailable as problem:
         return _fail(
             t("tiss.login.keyring_failed", problem=problem, profile=profile.name), EXIT_INPUT

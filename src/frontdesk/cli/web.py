@@ -5,7 +5,8 @@
     frontdesk web users add NAME | remove NAME | unlock NAME | list
 
 The server (frontdesk.web) never imports Textual: each signed-in browser gets the app in its
-own process. A bind to anything but loopback refuses to start without TLS.
+own process. A bind to anything but loopback refuses to start without TLS. The options are
+declared in `cli/parsers.py`.
 """
 
 from __future__ import annotations
@@ -14,76 +15,30 @@ import argparse
 import asyncio
 import contextlib
 import getpass
+import logging
 import signal
 import ssl
 import sys
 from pathlib import Path
-from typing import Any, Final
+from typing import Final
 
+from frontdesk.cli.parsers import cli_language
+from frontdesk.config.audit import AuditLog
+from frontdesk.config.connection import resolve
+from frontdesk.config.errors import SetupError
 from frontdesk.core.i18n import set_language, t
 from frontdesk.core.net import is_loopback
+from frontdesk.web.guard import LoginGuard
+from frontdesk.web.http import serve, tls_context
+from frontdesk.web.server import Settings, WebServer
+from frontdesk.web.users import PasswordRejected, UsersError, UserStore, check_name
 
 MAX_SESSIONS_LIMIT: Final = 64
 MAX_IDLE_MINUTES: Final = 30.0  # TISS 76 a: at most 30 minutes of inactivity
 USAGE_EXIT: Final = 2
 
 
-def add_parser(sub: Any) -> None:
-    """Register `web` (and `web users`) on the top-level subparsers."""
-    web = sub.add_parser(
-        "web",
-        help="serve the desk to browsers (thin clients), behind a sign-in",
-        description="Serve the desk to browsers through textual-serve, behind a sign-in. "
-        "Loopback by default; any other address needs --tls-cert and --tls-key.",
-    )
-    web.add_argument("--host", default="127.0.0.1", help="address to listen on (default: loopback)")
-    web.add_argument("--port", type=int, default=8080, help="port (default: 8080)")
-    where = web.add_mutually_exclusive_group()
-    where.add_argument(
-        "--profile", dest="web_profile", metavar="P", help="the desk's connection profile"
-    )
-    where.add_argument(
-        "--db",
-        dest="web_db",
-        metavar="PATH",
-        help="local mode: the database (default: the user data dir's)",
-    )
-    web.add_argument(
-        "--tls-cert", metavar="PEM", help="certificate to serve HTTPS (with --tls-key)"
-    )
-    web.add_argument("--tls-key", metavar="PEM", help="private key for --tls-cert")
-    web.add_argument(
-        "--max-sessions",
-        type=int,
-        default=8,
-        metavar="N",
-        help="most desks (app processes) running at once (default: 8)",
-    )
-    web.add_argument(
-        "--idle-minutes",
-        type=float,
-        default=15.0,
-        metavar="MIN",
-        help="minutes without use before a session ends and its desk closes (default: 15, "
-        "at most 30)",
-    )
-    users_sub = web.add_subparsers(dest="web_command", metavar="users")
-    users = users_sub.add_parser("users", help="add, remove, unlock or list web users")
-    action = users.add_subparsers(dest="users_command", metavar="ACTION", required=True)
-    add = action.add_parser(
-        "add", help="add a user or change its password (prompted, or one line on stdin)"
-    )
-    add.add_argument("name")
-    remove = action.add_parser("remove", help="deactivate a user (kept on record, no sign-in)")
-    remove.add_argument("name")
-    unlock = action.add_parser("unlock", help="lift a lock after wrong passwords")
-    unlock.add_argument("name")
-    action.add_parser("list", help="list the users")
-
-
 def run(args: argparse.Namespace) -> int:
-    from frontdesk.cli.app import cli_language
-
     set_language(cli_language(args))
     if getattr(args, "web_command", None) == "users":
         return run_users(args)
@@ -110,8 +65,6 @@ def _read_password(name: str) -> str | None:
 
 
 def run_users(args: argparse.Namespace) -> int:
-    from frontdesk.web.users import PasswordRejected, UsersError, UserStore, check_name
-
     store = UserStore()
     command: str = args.users_command
     try:
@@ -182,14 +135,6 @@ def run_server(args: argparse.Namespace) -> int:
         print(problem, file=sys.stderr)
         return USAGE_EXIT
 
-    from frontdesk.config.audit import AuditLog
-    from frontdesk.config.connection import resolve
-    from frontdesk.config.errors import SetupError
-    from frontdesk.web.guard import LoginGuard
-    from frontdesk.web.http import serve, tls_context
-    from frontdesk.web.server import Settings, WebServer
-    from frontdesk.web.users import UsersError, UserStore
-
     try:  # the profile the desks will use must exist now, not at the first sign-in
         resolve(profile=args.web_profile, need_key=False)
     except SetupError as error:
@@ -211,8 +156,6 @@ def run_server(args: argparse.Namespace) -> int:
         except (OSError, ssl.SSLError) as error:
             print(t("web.tls_unusable", reason=error), file=sys.stderr)
             return 1
-
-    from frontdesk.cli.app import cli_language
 
     settings = Settings(
         app_args=_app_args(args),
@@ -251,8 +194,6 @@ def run_server(args: argparse.Namespace) -> int:
 
 
 def _log_to_stderr() -> None:
-    import logging
-
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     logger = logging.getLogger("frontdesk.web")

@@ -29,17 +29,22 @@ without it one URL serves every operation.
 from __future__ import annotations
 
 import os
+import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final
 
-from frontdesk.config.errors import ConfigError, CredentialError
+from frontdesk.config.credentials import load_key
+from frontdesk.config.errors import ConfigError, CredentialError, KeyNotFound
 from frontdesk.config.paths import config_file, data_dir
+from frontdesk.config.toml_places import key_lines
 from frontdesk.core.i18n import t
+from frontdesk.tiss.settings import TissSettings, TissSettingsError
 
 if TYPE_CHECKING:
+    from keyring.backend import KeyringBackend
+
     from frontdesk.tiss.client import TissClient
-    from frontdesk.tiss.settings import TissSettings
 
 PASSWORD_ENV: Final = "FRONTDESK_TISS_PASSWORD"  # noqa: S105 (a variable's name)
 SEQUENCE_FILE: Final = "tiss-sequence.sqlite3"
@@ -90,10 +95,6 @@ class TissProfile:
 
 def load_tiss_profile(name: str, path: Path | None = None) -> TissProfile:
     """The TISS profile `name` of the configuration file (default: the usual one)."""
-    import tomllib
-
-    from frontdesk.config.toml_places import key_lines
-
     path = path or config_file()
     try:
         text = path.read_text(encoding="utf-8")
@@ -134,8 +135,6 @@ def load_tiss_profile(name: str, path: Path | None = None) -> TissProfile:
 
 
 def _settings(name: str, table: dict[str, Any], path: Path, error: Any) -> TissSettings:
-    from frontdesk.tiss.settings import TissSettings, TissSettingsError
-
     where = ("profiles", name)
     if table.get("kind") != "tiss":
         raise error((*where, "kind"), t("tiss.config.not_tiss"))
@@ -179,20 +178,18 @@ def _settings(name: str, table: dict[str, Any], path: Path, error: Any) -> TissS
         raise error((*where, key), bad.problem) from None
 
 
-def tiss_password(profile: str) -> str:
-    """The profile's TISS password: FRONTDESK_TISS_PASSWORD, else its key file or keyring.
+def tiss_password(profile: str, *, keyring: KeyringBackend | None = None) -> str:
+    """The profile's TISS password: FRONTDESK_TISS_PASSWORD, else its key file or `keyring`
+    (None: the one the keyring library picks).
 
     `credentials.load_key` also honours FRONTDESK_API_KEY (before the key file): a shell that
     sets it for another backend should set FRONTDESK_TISS_PASSWORD too.
     """
-    from frontdesk.config.credentials import load_key
-    from frontdesk.config.errors import KeyNotFound
-
     given = os.environ.get(PASSWORD_ENV, "")
     if given.strip():
         return given.strip()
     try:
-        return load_key(profile).value
+        return load_key(profile, backend=keyring).value
     except KeyNotFound as missing:  # its own words are about API keys: say it for TISS
         why = missing.keyring_problem or t("tiss.password_not_stored")
         raise CredentialError(t("tiss.password_missing", profile=profile, problem=why)) from None
@@ -205,6 +202,8 @@ def sequence_path() -> Path:
 
 def tiss_client(profile: TissProfile, password: str) -> TissClient:
     """A TISS client for `profile` (httpx and lxml load here, not before)."""
+    # lazy: the TISS client loads lxml, httpx and the protocol (29 ms, 89 modules after the
+    # rest of `frontdesk tiss`); reading a profile and `tiss login` never need them.
     from frontdesk.tiss.client import TissClient
     from frontdesk.tiss.sequence import SequenceFile
 
