@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from platformdirs import user_data_path
+
 from frontdesk.backend.clock import Clock, SystemClock
 from frontdesk.backend.demo import seed_demo
 from frontdesk.backend.policy import Policy
@@ -13,8 +15,6 @@ from frontdesk.backend.store import MEMORY, SqliteStore
 
 def default_db_path() -> Path:
     """The local backend's database in the user data directory (platformdirs)."""
-    from platformdirs import user_data_path
-
     return user_data_path("frontdesk", appauthor=False) / "local-backend.sqlite3"
 
 

@@ -9,14 +9,14 @@ from __future__ import annotations
 
 import logging
 import re
+import tomllib
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-if TYPE_CHECKING:
-    import uvicorn
+import uvicorn
 
-    from frontdesk.backend.connection import ConnectionLimits
-    from frontdesk.backend.policy import Policy
+from frontdesk.backend.connection import ConnectionLimits, protocol_class
+from frontdesk.backend.policy import Policy, PolicyError
 
 # C0 and C1 controls, DEL, and the format and separator characters that can reorder or
 # break a line on a terminal (soft hyphen, bidi marks and overrides, zero-width
@@ -48,10 +48,6 @@ class OneLineFormatter(logging.Formatter):
 
 def load_policy(path: str) -> Policy:
     """The policy in a TOML file (a top-level table, or a `[policy]` table)."""
-    import tomllib
-
-    from frontdesk.backend.policy import Policy, PolicyError
-
     try:
         with open(path, "rb") as handle:
             data = tomllib.load(handle)
@@ -80,10 +76,6 @@ def server_config(
     limits: ConnectionLimits | None = None,
 ) -> uvicorn.Config:
     """uvicorn's settings for the local backend (shared by `serve`, tests and benches)."""
-    import uvicorn
-
-    from frontdesk.backend.connection import ConnectionLimits, protocol_class
-
     return uvicorn.Config(
         app,
         host=host,
@@ -102,27 +94,32 @@ def server_config(
     )
 
 
-def local_server(config: uvicorn.Config, on_started: Callable[[str, int], None]) -> uvicorn.Server:
+class LocalServer(uvicorn.Server):
     """A uvicorn server that calls `on_started(host, port)` once its socket is bound, and
     that ends with exit status 0 on Ctrl-C / SIGTERM (the asked-for stop)."""
-    import uvicorn
 
-    class LocalServer(uvicorn.Server):
-        def handle_exit(self, sig: int, frame: Any) -> None:
-            super().handle_exit(sig, frame)
-            # uvicorn re-raises a captured signal once it has shut down, which would end the
-            # process before the database is closed: this stop is the asked-for one, so do
-            # not re-raise it. `_captured_signals` is uvicorn's (0.29+) private list; checked
-            # against uvicorn 0.38; tolerate its absence.
-            captured = getattr(self, "_captured_signals", None)
-            if isinstance(captured, list):
-                captured.clear()
+    def __init__(self, config: uvicorn.Config, on_started: Callable[[str, int], None]) -> None:
+        super().__init__(config)
+        self.on_started = on_started
 
-        async def startup(self, sockets: Any = None) -> None:
-            await super().startup(sockets=sockets)
-            if not self.started:
-                return
-            bound = self.servers[0].sockets[0].getsockname()
-            on_started(str(bound[0]), int(bound[1]))
+    def handle_exit(self, sig: int, frame: Any) -> None:
+        super().handle_exit(sig, frame)
+        # uvicorn re-raises a captured signal once it has shut down, which would end the
+        # process before the database is closed: this stop is the asked-for one, so do
+        # not re-raise it. `_captured_signals` is uvicorn's (0.29+) private list; checked
+        # against uvicorn 0.38; tolerate its absence.
+        captured = getattr(self, "_captured_signals", None)
+        if isinstance(captured, list):
+            captured.clear()
 
-    return LocalServer(config)
+    async def startup(self, sockets: Any = None) -> None:
+        await super().startup(sockets=sockets)
+        if not self.started:
+            return
+        bound = self.servers[0].sockets[0].getsockname()
+        self.on_started(str(bound[0]), int(bound[1]))
+
+
+def local_server(config: uvicorn.Config, on_started: Callable[[str, int], None]) -> LocalServer:
+    """The server `frontdesk serve` runs (`LocalServer`)."""
+    return LocalServer(config, on_started)

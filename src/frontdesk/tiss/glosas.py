@@ -13,6 +13,7 @@ import re
 from typing import Final
 
 from frontdesk.tiss import VERSION
+from frontdesk.tiss.schema import schema_folder
 
 _SIMPLE_TYPES: Final = {"4.01.00": "tissSimpleTypesV4_01_00.xsd"}
 _TYPE = re.compile(r'<simpleType name="dm_tipoGlosa">(.*?)</simpleType>', re.DOTALL)
@@ -23,8 +24,6 @@ _VALUE = re.compile(r'<enumeration value="(\d+)"')
 @functools.cache
 def table_38(version: str = VERSION) -> dict[str, str]:
     """Code -> description (upper case, as published) for every code the schema allows."""
-    from frontdesk.tiss.schema import schema_folder
-
     text = schema_folder(version).joinpath(_SIMPLE_TYPES[version]).read_text("iso-8859-1")
     found = _TYPE.search(text)
     if found is None:  # pragma: no cover - the shipped schema has it

@@ -22,6 +22,7 @@ from __future__ import annotations
 import secrets
 from dataclasses import replace
 from datetime import UTC, datetime
+from decimal import Decimal
 from typing import Any, Literal
 
 from frontdesk.backend.engine import DAY, AppCheck, Challenge, well_formed
@@ -306,8 +307,6 @@ def _procedure_doc(procedure: Procedure) -> dict[str, Any]:
 
 
 def _procedure(doc: dict[str, Any]) -> Procedure:
-    from decimal import Decimal
-
     value = doc.get("value")
     return Procedure(
         code=str(doc["code"]),

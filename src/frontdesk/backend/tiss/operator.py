@@ -58,6 +58,7 @@ from frontdesk.tiss.replies import (
     glosa,
 )
 from frontdesk.tiss.requests import read_cancel, read_eligibility, read_procedures, read_status
+from frontdesk.tiss.safexml import charset_of
 from frontdesk.tiss.schema import errors_of
 from frontdesk.tiss.soap import body_of, envelope, fault_envelope
 
@@ -114,8 +115,6 @@ class LocalOperator:
     def _checked(
         self, operation: Operation, body: bytes, content_type: str | None
     ) -> tuple[etree._Element, Header]:
-        from frontdesk.tiss.safexml import charset_of
-
         try:
             message = body_of(body, charset=charset_of(content_type))
         except (UnsafeXml, InvalidReply) as error:

@@ -21,6 +21,7 @@ import time
 from typing import TYPE_CHECKING, Any, Final
 
 from frontdesk.backend.http import BodyTooLarge, Request, Response, Route
+from frontdesk.backend.problems import Problem
 from frontdesk.backend.tiss.identity import LOGIN, PRESTADOR_CODE, REGISTRO_ANS
 
 if TYPE_CHECKING:
@@ -48,6 +49,9 @@ def tiss_routes(api: Api, backend: LocalBackend, api_key: str) -> list[Route]:
 
     def the_operator() -> LocalOperator:
         if not operator:
+            # lazy: the operator loads lxml and the TISS protocol (20 ms, 41 modules after
+            # the backend's app); local mode and a `frontdesk serve` nobody sends TISS to
+            # never do (tests/test_import_hygiene.py).
             from frontdesk.backend.tiss.operator import LocalOperator
 
             operator.append(LocalOperator(backend, password_md5))
@@ -69,8 +73,6 @@ def tiss_routes(api: Api, backend: LocalBackend, api_key: str) -> list[Route]:
 
     def identity(request: Request, _: Any) -> dict[str, Any]:
         if not backend.settings.simulator:
-            from frontdesk.backend.service import Problem
-
             raise Problem("not_found", "the simulator paths exist only on the local backend")
         return {"registro_ans": REGISTRO_ANS, "prestador": PRESTADOR_CODE, "login": LOGIN}
 
@@ -93,7 +95,7 @@ async def _soap(request: Request, service: str, operator: Any) -> tuple[Response
     try:
         raw = await request.body(MAX_BODY)
     except BodyTooLarge:
-        from frontdesk.tiss.soap import fault_envelope
+        from frontdesk.tiss.soap import fault_envelope  # lazy: lxml, as `the_operator`
 
         fault = fault_envelope("SchemaInvalido", f"messages are limited to {MAX_BODY} bytes")
         return Response(413, fault, media_type=XML), "fault:SchemaInvalido"
