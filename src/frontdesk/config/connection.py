@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import ssl
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -78,6 +79,9 @@ class Connection:
         """A `FrontdeskClient` for this remote connection (not for local mode)."""
         if self.url is None:
             raise ValueError("local mode: use frontdesk.config.embedded.embedded_client")
+        # lazy: the app's start resolves its connection with this module, and its first
+        # screen must not load the client (tests/test_import_hygiene.py): 7 ms and 7 modules
+        # after Textual (httpx comes later still, with a remote session).
         from frontdesk.client.client import FrontdeskClient
 
         return FrontdeskClient(
@@ -119,8 +123,6 @@ def check_ca_bundle(config: Config, profile: Profile) -> Path | None:
             keypath,
             t("setup.ca.missing", path=path),
         )
-    import ssl  # here, not at the top: 20–35 ms the desk's start does not need
-
     try:
         if path.is_dir():
             ssl.create_default_context(capath=str(path))

@@ -10,7 +10,9 @@ Windows has no equivalent yet (its ACLs are another issue's), so there the file 
 from __future__ import annotations
 
 import errno
+import getpass
 import os
+import shlex
 import tempfile
 from pathlib import Path
 from typing import Final
@@ -24,8 +26,6 @@ MAX_KEY_LENGTH: Final = 1024
 
 
 def _user_name() -> str:
-    import getpass  # loaded only to word this rare refusal
-
     return getpass.getuser()
 
 
@@ -49,8 +49,6 @@ def check_key(value: str, where: str) -> str:
 def read_key_file(path: Path) -> str:
     """The key in `path`; refused if others can read or write it, or it is not the user's."""
     flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0)
-    import shlex
-
     quoted = shlex.quote(str(path))
     try:
         fd = os.open(path, flags)

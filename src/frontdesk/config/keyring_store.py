@@ -3,14 +3,16 @@
 A keyring without a desktop session (SSH) can hang instead of failing, so each call runs in
 a daemon thread with a timeout, and every failure becomes `KeyringUnavailable` with a plain
 message. The keyring to use is a parameter (default: the one the keyring library picks),
-so tests hand theirs in instead of changing the library's.
+so tests hand theirs in instead of changing the library's. The library itself is imported
+on first use (`_library`).
 """
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Final, TypeVar
+from typing import TYPE_CHECKING, Any, Final, NamedTuple, TypeVar
 
 from frontdesk.config.errors import KeyringUnavailable
 from frontdesk.core.i18n import t
@@ -18,11 +20,40 @@ from frontdesk.core.timebox import timeboxed
 
 if TYPE_CHECKING:
     from keyring.backend import KeyringBackend
+    from keyring.backends.chainer import ChainerBackend
 
 SERVICE: Final = "frontdesk"
 KEYRING_TIMEOUT: Final = 3.0
 
 T = TypeVar("T")
+
+
+class _Library(NamedTuple):
+    """What this module uses of the keyring library."""
+
+    get_keyring: Callable[[], KeyringBackend]
+    chainer: type[ChainerBackend]
+    unusable: tuple[type[KeyringBackend], ...]  # the fail and null keyrings: nothing kept
+    locked: type[Exception]
+    no_keyring: type[Exception]
+
+
+@functools.cache
+def _library() -> _Library:
+    # lazy: the keyring library costs 19 ms and 76 modules after Textual (45 ms, 140 modules
+    # alone); the desk in local mode, or with its key in FRONTDESK_API_KEY or a key file,
+    # never asks the keyring.
+    import keyring
+    from keyring.backends import chainer, fail, null
+    from keyring.errors import KeyringLocked, NoKeyringError
+
+    return _Library(
+        get_keyring=keyring.get_keyring,
+        chainer=chainer.ChainerBackend,
+        unusable=(fail.Keyring, null.Keyring),
+        locked=KeyringLocked,
+        no_keyring=NoKeyringError,
+    )
 
 
 @dataclass(frozen=True)
@@ -57,11 +88,10 @@ def _translate(error: BaseException) -> BaseException:
         return error
     if not isinstance(error, Exception):
         return error
-    from keyring.errors import KeyringLocked, NoKeyringError
-
-    if isinstance(error, KeyringLocked):
+    library = _library()
+    if isinstance(error, library.locked):
         return KeyringUnavailable("locked", t("setup.keyring.locked"))
-    if isinstance(error, NoKeyringError):
+    if isinstance(error, library.no_keyring):
         return _no_backend(t("setup.none"))
     detail = str(error).strip().splitlines()[0] if str(error).strip() else ""
     detail = f"{type(error).__name__}: {detail}" if detail else type(error).__name__
@@ -74,9 +104,7 @@ def _no_backend(backend: str) -> KeyringUnavailable:
 
 def describe(backend: object) -> str:
     """The backend's name for messages, e.g. `SecretService.Keyring`, a chainer with its parts."""
-    from keyring.backends import chainer
-
-    if isinstance(backend, chainer.ChainerBackend):
+    if isinstance(backend, _library().chainer):
         inner = backend.backends
         return f"chainer.ChainerBackend({', '.join(describe(b) for b in inner)})"
     cls = type(backend)
@@ -86,9 +114,7 @@ def describe(backend: object) -> str:
 def _chosen(backend: KeyringBackend | None) -> KeyringBackend:
     if backend is not None:
         return backend
-    import keyring
-
-    return keyring.get_keyring()
+    return _library().get_keyring()
 
 
 def usable(backend: KeyringBackend | None = None) -> tuple[Any, str]:
@@ -97,13 +123,12 @@ def usable(backend: KeyringBackend | None = None) -> tuple[Any, str]:
     KeyringUnavailable when it cannot store anything (the fail or null keyring, or a chainer
     with nothing to chain).
     """
-    from keyring.backends import chainer, fail, null
-
+    library = _library()
     chosen = _chosen(backend)
     name = describe(chosen)
-    if isinstance(chosen, fail.Keyring | null.Keyring):
+    if isinstance(chosen, library.unusable):
         raise _no_backend(name)
-    if isinstance(chosen, chainer.ChainerBackend) and not chosen.backends:
+    if isinstance(chosen, library.chainer) and not chosen.backends:
         raise _no_backend(name)
     return chosen, name
 

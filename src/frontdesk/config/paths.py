@@ -10,6 +10,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from platformdirs import user_config_path, user_data_path, user_log_path
+
 APP_NAME = "frontdesk"
 CONFIG_ENV = "FRONTDESK_CONFIG"
 CONFIG_FILE_NAME = "config.toml"
@@ -18,8 +20,6 @@ AUDIT_FILE_NAME = "audit.jsonl"
 
 def default_config_dir() -> Path:
     """The platform's user configuration directory for frontdesk."""
-    from platformdirs import user_config_path
-
     return user_config_path(APP_NAME, appauthor=False)
 
 
@@ -42,14 +42,10 @@ def keys_dir() -> Path:
 
 
 def data_dir() -> Path:
-    from platformdirs import user_data_path
-
     return user_data_path(APP_NAME, appauthor=False)
 
 
 def log_dir() -> Path:
-    from platformdirs import user_log_path
-
     return user_log_path(APP_NAME, appauthor=False)
 
 
