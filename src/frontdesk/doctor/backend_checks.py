@@ -10,8 +10,17 @@ import time
 from datetime import datetime
 from typing import Final
 
+from frontdesk.backend.local import default_db_path
+from frontdesk.client.client import FrontdeskClient
+from frontdesk.client.errors import (
+    ApiError,
+    BackendUnavailable,
+    FrontdeskClientError,
+    Unauthorized,
+)
 from frontdesk.config.credentials import API_KEY_ENV, ApiKey
-from frontdesk.config.profiles import Profile
+from frontdesk.config.embedded import embedded_client
+from frontdesk.config.reading import Profile
 from frontdesk.core.i18n import t
 from frontdesk.doctor.report import Check, Report, check, ok, skipped
 
@@ -29,14 +38,6 @@ async def http_checks(
     profile: Profile | None,
 ) -> None:
     """/v1/health, then the key against a guarded endpoint, then the backend's clock."""
-    from frontdesk.client.client import FrontdeskClient
-    from frontdesk.client.errors import (
-        ApiError,
-        BackendUnavailable,
-        FrontdeskClientError,
-        Unauthorized,
-    )
-
     login = t("doctor.key.login_fix", name=profile.name if profile else "NOME")
     try:
         client = FrontdeskClient(
@@ -113,8 +114,6 @@ def clock_check(server_time: str | None, local: float) -> Check:
 
 async def local_checks(report: Report) -> None:
     """The embedded backend answers, in this process, on a fresh in-memory database."""
-    from frontdesk.config.embedded import embedded_client
-
     started = time.perf_counter()
     try:
         client, backend = embedded_client(":memory:")
@@ -135,8 +134,6 @@ async def local_checks(report: Report) -> None:
 
 def data_check(report: Report) -> None:
     """The local backend's database can be written where it lives (or will be created)."""
-    from frontdesk.backend.local import default_db_path
-
     path = default_db_path()
     existing = path if path.exists() else next((p for p in path.parents if p.exists()), path)
     target = existing if existing.is_dir() else existing.parent

@@ -17,7 +17,8 @@ from urllib.parse import urlsplit
 
 from frontdesk.config.connection import check_ca_bundle, check_transport
 from frontdesk.config.errors import ConfigError, TransportError
-from frontdesk.config.profiles import Config, Profile
+from frontdesk.config.reading import Config, Profile
+from frontdesk.core._httpx import httpx
 from frontdesk.core.i18n import t
 from frontdesk.core.net import is_loopback
 from frontdesk.core.timebox import timeboxed
@@ -115,8 +116,6 @@ def plain_http_tls_check(report: Report, host: str) -> None:
 
 def _tls_context(ca: Path | None) -> ssl.SSLContext:
     if ca is None:
-        from frontdesk.core._httpx import httpx
-
         return httpx.create_ssl_context()  # what the client does with verify=True
     if ca.is_dir():
         return ssl.create_default_context(capath=str(ca))

@@ -17,7 +17,7 @@ from urllib.parse import urlsplit
 from frontdesk import __version__
 from frontdesk.config.credentials import KEYRING_TIMEOUT
 from frontdesk.config.paths import config_file
-from frontdesk.config.profiles import DEFAULT_CONNECT_TIMEOUT, DEFAULT_READ_TIMEOUT, Profile
+from frontdesk.config.reading import DEFAULT_CONNECT_TIMEOUT, DEFAULT_READ_TIMEOUT, Profile
 from frontdesk.doctor import backend_checks, network_checks, setup_checks
 from frontdesk.doctor.report import Report, ok
 from frontdesk.doctor.terminal_checks import terminal_checks

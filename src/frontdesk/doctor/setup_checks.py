@@ -26,7 +26,7 @@ from frontdesk.config.errors import (
     KeyringUnavailable,
     ProfileNotFound,
 )
-from frontdesk.config.profiles import Config, Profile, load_config, select_profile
+from frontdesk.config.reading import Config, Profile, load_config, select_profile
 from frontdesk.core.i18n import t
 from frontdesk.doctor.report import Check, Report, check, ok
 
