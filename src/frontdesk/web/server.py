@@ -16,6 +16,12 @@ Everything but /login, /ended and /assets/pages.css needs a live session. Every 
 carries a Content-Security-Policy that allows nothing from another host. Sessions idle for
 `idle_seconds` are ended by a sweep, which closes their app process. At most
 `max_sessions` app processes run at once. The process imports neither Textual nor Rich.
+
+Over 400 lines because the routes are methods of one object: every handler reads and
+changes the same session table, desks, CSRF secret and settings, and the middlewares
+decide for all of them. Split into mixins (as the app's layers are), each part would
+declare that shared state again; the page texts and HTTP helpers already live apart
+(`pages`, `http`), as do sessions, users, the sign-in lock and the desk process.
 """
 
 from __future__ import annotations
