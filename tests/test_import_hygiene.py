@@ -204,7 +204,9 @@ def test_help_builds_every_parser_and_loads_nothing_else() -> None:
         "frontdesk.cli.serve",
         "frontdesk.cli.setup",
         "frontdesk.cli.tiss",
+        "frontdesk.cli.web",
         "frontdesk.core",
+        "frontdesk.core.i18n",
         "frontdesk.core.net",  # serve's options check the bind address
     ]
     assert tops(modules, (*UI, *WEB, "keyring", "tomllib", "tomlkit", "platformdirs")) == []
