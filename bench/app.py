@@ -1268,11 +1268,11 @@ def print_report(result: dict[str, Any]) -> bool:
             f"{look['max_ms']:.1f} ms; first (cold, screen module imported) "
             f"{look['cold_first_ms']:.1f} ms; frame {look['frame_bytes_median']:.0f} B"
         )
-        yard = look["yardstick"]
+        pilot_yard = look["yardstick"]
         print(
             f"  the same on a minimal Textual app (push a screen: Static + 6-row DataTable + "
-            f"Footer): p50 {yard['p50_ms']:.1f} ms, p95 {yard['p95_ms']:.1f} ms → app/minimal "
-            f"p50 {look['p50_ms'] / yard['p50_ms']:.2f}×"
+            f"Footer): p50 {pilot_yard['p50_ms']:.1f} ms, p95 {pilot_yard['p95_ms']:.1f} ms → "
+            f"app/minimal p50 {look['p50_ms'] / pilot_yard['p50_ms']:.2f}×"
         )
     for r in result["runs"]:
         if r["error"] or r["note"]:

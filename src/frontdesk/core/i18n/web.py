@@ -43,10 +43,6 @@ CATALOG: Final[dict[str, tuple[str, str]]] = {
         "Your session was closed after {minutes} minutes without use. Sign in again.",
     ),
     "web.login.logged_out": ("Você saiu. Até logo.", "You signed out. See you."),
-    "web.login.ended": (
-        "Sua sessão foi encerrada. Entre de novo.",
-        "Your session was closed. Sign in again.",
-    ),
     "web.login.footer": (
         "Acesso restrito à equipe da clínica. Tentativas de acesso são registradas.",
         "Restricted to the clinic's staff. Sign-in attempts are recorded.",
