@@ -1062,7 +1062,7 @@ def import_report(tmux: Tmux, workdir: Path, runs: int) -> dict[str, Any]:
     only_app = [r for r in app_rows if r[0] not in minimal_modules]
     key_modules = [
         "frontdesk.cli",
-        "frontdesk.cli.setup",
+        "frontdesk.cli.parsers",
         "frontdesk.cli.app",
         "frontdesk.core.i18n",
         "frontdesk.app.app",
