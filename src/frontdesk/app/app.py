@@ -34,7 +34,7 @@ from frontdesk.app.widgets.simulator import SimulatorPanel
 from frontdesk.core.i18n import Language, set_language, t
 
 if TYPE_CHECKING:
-    from frontdesk.client.client import FrontdeskClient
+    from frontdesk.app.service import DeskService
     from frontdesk.config.audit import AuditLog
     from frontdesk.config.connection import Connection
 
@@ -102,7 +102,7 @@ class FrontdeskApp(SetupActions):
     def __init__(
         self,
         *,
-        client: FrontdeskClient | None = None,
+        client: DeskService | None = None,
         connector: Connector | None = None,
         lang: Language = "pt",
         monotonic: Callable[[], float] = time.monotonic,

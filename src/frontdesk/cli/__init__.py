@@ -44,6 +44,12 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="allow plain http:// to another machine (shown on screen; never weakens https)",
     )
+    parser.add_argument(
+        "--tiss-demo",
+        action="store_true",
+        help="the counter on the local TISS operator, offline: demo exports, the simulator "
+        "(with --db as for local mode)",
+    )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     serve = sub.add_parser("serve", help="serve the local backend over HTTP")

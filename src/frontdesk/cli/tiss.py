@@ -3,6 +3,7 @@
     frontdesk tiss elegibilidade --profile NAME --card CARD (--token CODE | --reason NN)
                                  [--ident NN] [--json]
     frontdesk tiss login --profile NAME [--key-file]
+    frontdesk tiss demo-files DIR [--db PATH]
 
 `elegibilidade` makes one real VerificaElegibilidade call and prints the operator's answer
 (eligible or not, the beneficiary, every glosa with its description), in Portuguese (or
@@ -12,7 +13,9 @@ operator answered, either way; 2 for bad input, configuration or password; 3 whe
 operator could not be reached, refused the login or the message, or answered something
 that cannot be trusted. `login` stores the profile's TISS password in the keyring (or a
 key file), never in the configuration file. The audit log gets one line per check,
-without the card's code or the password.
+without the card's code or the password. `demo-files` writes the demo clinic's practice-
+system exports (TISS XML, one guide with a typo) for the local TISS operator's guides,
+the import folder of a TISS counter on `frontdesk serve`.
 
 Only argparse at import: the TISS stack (lxml, httpx) loads when a command runs.
 """
@@ -51,6 +54,14 @@ def add_parser(sub: Any) -> None:
     proof.add_argument("--reason", metavar="NN", help="no code: TUSS table 74 reason, 01–07")
     check.add_argument("--ident", metavar="NN", help="how the patient was identified (table 72)")
     check.add_argument("--json", action="store_true", help="machine-readable output")
+    demo = actions.add_parser(
+        "demo-files",
+        help="write the demo clinic's TISS XML exports (for `frontdesk serve`'s guides) into DIR",
+    )
+    demo.add_argument("folder", metavar="DIR", help="the TISS counter's import folder")
+    demo.add_argument(
+        "--db", help="the local backend's database (default: the one `frontdesk serve` uses)"
+    )
     login = actions.add_parser("login", help="store a TISS profile's password (no echo)")
     login.add_argument("--profile", required=True)
     login.add_argument(
@@ -68,7 +79,32 @@ def run(args: argparse.Namespace) -> int:
         set_language(lang)
     if args.tiss_action == "login":
         return login(args)
+    if args.tiss_action == "demo-files":
+        return demo_files(args)
     return _eligibility(args)
+
+
+def demo_files(args: argparse.Namespace) -> int:
+    """`frontdesk tiss demo-files DIR`: the demo exports of the local backend's guides."""
+    from pathlib import Path
+
+    from frontdesk.backend.local import open_backend
+    from frontdesk.backend.tiss.exports import write_demo_exports
+    from frontdesk.core.i18n import t
+
+    db = Path(args.db).expanduser() if args.db else None
+    try:
+        backend = open_backend(db)
+        try:
+            written = write_demo_exports(backend.store, backend.clock.now(), Path(args.folder))
+        finally:
+            backend.close()
+    except OSError as error:
+        return _fail(t("counter.cli.demo_failed", reason=error.strerror or error), EXIT_INPUT)
+    for path in written:
+        print(path)
+    print(t("counter.cli.demo_written", n=len(written), folder=args.folder))
+    return EXIT_ANSWERED
 
 
 def _fail(message: str, status: int) -> int:

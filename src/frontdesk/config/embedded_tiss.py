@@ -31,7 +31,7 @@ if TYPE_CHECKING:
 
 LOCAL_TISS_URL: Final = "http://127.0.0.1/v1/tiss/v4.01.00/{operation}"
 """The local operator's address in this process (never a socket: the transport is direct)."""
-DEMO_OPERATOR: Final = "Operadora Demonstração (TISS)"
+DEMO_OPERATOR: Final = "Operadora Demonstração"
 
 
 class AsgiTissTransport:

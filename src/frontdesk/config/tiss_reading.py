@@ -100,6 +100,8 @@ COUNTER_KEYS: Final = (
 TISS_KEYS: Final = (*SETTINGS_KEYS, *COUNTER_KEYS, "language", "theme")
 """Every key a TISS profile may hold."""
 FOLDER_KEYS: Final = ("import_folder", "export_folder")
+EDITABLE_KEYS: Final = (*FOLDER_KEYS, *CLINIC_KEYS)
+"""What the counter's settings (F10) change in a TISS profile."""
 
 _TEXT: Final = (
     "operator",

@@ -18,7 +18,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Literal
 
 from frontdesk import __version__
 from frontdesk.client.errors import (
@@ -165,7 +165,15 @@ class TissDesk:
             found.append(Channel(id="sac", kind="sac", phones=phones))
         return Channels(tuple(found))
 
-    async def send_token(self, number: str, **_: Any) -> Token:
+    async def send_token(
+        self,
+        number: str,
+        *,
+        channel_id: str | None = None,
+        channel: str | None = None,
+        destination: str | None = None,
+        idempotency_key: str | None = None,
+    ) -> Token:
         raise ChannelNotSendable(
             status=422, code="channel_not_sendable", detail=t("counter.no_send")
         )
@@ -251,7 +259,8 @@ class TissDesk:
         if not code or not code.isascii() or not (code.isalnum() if letters else code.isdigit()):
             return t("counter.code.chars" if letters else "counter.code.digits")
         if length is not None and len(code) != length:
-            return t("counter.code.length", length=length)
+            key = "counter.code.length_letters" if letters else "counter.code.length"
+            return t(key, length=length)
         if len(code) > 10:
             return t("counter.code.too_long")
         return None
