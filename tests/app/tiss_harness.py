@@ -19,7 +19,7 @@ from frontdesk.counter.connect import demo_desk
 from frontdesk.counter.desk import TissDesk
 from frontdesk.counter.guides import TissGuide
 
-from .desk_harness import START, FakeMonotonic
+from .desk_harness import START, FakeMonotonic, make_backend
 
 ANA = "0064 8000 3456 7812"  # SP/SADT, three exams, has the app
 CARLOS = "0064 8000 4567 8123"  # SP/SADT ultrasound on Saúde Essencial: denied, two glosas
@@ -67,7 +67,8 @@ def make_tiss_counter(
     **app_options: Any,
 ) -> TissCounter:
     clock = ManualClock(START)
-    operator = embedded_operator(":memory:", clock=clock, deterministic=True)
+    # The desk tests' backend: demo data with fixed app secrets, seeded authorization numbers.
+    operator = embedded_operator(None, clock=clock, backend=make_backend(clock))
     desk, close = demo_desk(":memory:", operator=operator, folder=folder, clock=clock.now)
     for index, export in enumerate(sorted((folder / "entrada").glob("*.xml"))):
         os.utime(export, (START - 600 - 60 * index, START - 600 - 60 * index))  # stable times

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, ClassVar
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Center, Vertical
+from textual.containers import Center, Horizontal, Vertical
 from textual.widgets import Static
 
 from frontdesk.app.formatting import date_text, label
@@ -56,7 +56,11 @@ def write_text(guide: TissGuide) -> str:
 
 
 class TissResultScreen(DeskScreen[None]):
-    """Enter (or Esc): next patient; C copies the senha; V asks the operator again."""
+    """Enter (or Esc): next patient; C copies the senha; V asks the operator again.
+
+    The simulator panel is here too (a guide EM ANÁLISE waits for the operator's clock)."""
+
+    HAS_SIMULATOR = True
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("enter", "next", "key.next", id="result.next", tooltip="key.next.tip"),
@@ -81,7 +85,7 @@ class TissResultScreen(DeskScreen[None]):
         guide = self.guide
         yield TopBar()
         yield ConnectionBanner()
-        with Vertical(id="result-box", classes=f"tiss -{guide.status}"):
+        with Horizontal(id="body"), Vertical(id="result-box", classes=f"tiss -{guide.status}"):
             yield Static(headline(guide.status), id="result-status", markup=False)
             yield Static(
                 f"{t('guide.title', number=guide.number)} · {guide.beneficiary.display_name}",
@@ -204,6 +208,7 @@ class TissResultScreen(DeskScreen[None]):
         self.guide = guide
         if changed:
             await self.recompose()
+            self.sync_simulator()
             self.show()
             self.desk.refresh_simulator()
         else:
