@@ -64,6 +64,7 @@ def make_tiss_counter(
     lang: Language = "pt",
     show_simulator: bool | None = False,
     theme: str | None = None,
+    connection: Connection | None = None,
     **app_options: Any,
 ) -> TissCounter:
     clock = ManualClock(START)
@@ -80,7 +81,7 @@ def make_tiss_counter(
         show_simulator=show_simulator,
         simulator_poll=3600.0,
         theme=theme,
-        connection=tiss_connection(),
+        connection=connection or tiss_connection(),
         **app_options,
     )
     return TissCounter(app, desk, operator, clock, folder, close)

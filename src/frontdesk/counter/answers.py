@@ -52,7 +52,7 @@ def from_authorization(
         sequence=result.sequence,
         checked_at=now,
         next_check=None,
-        name=result.beneficiary_name or previous.name,
+        name=result.display_name or previous.name,
         reason=reason if reason is not None else previous.reason,
         field=None,
     )

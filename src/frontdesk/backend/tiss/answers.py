@@ -321,6 +321,7 @@ class Answers:
             authorized_on=today if granted else None,
             beneficiary_name=beneficiary.name if beneficiary else None,
             glosas=glosas,
+            social_name=beneficiary.social_name if beneficiary else None,
         )
 
     @staticmethod

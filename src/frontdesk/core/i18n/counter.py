@@ -12,15 +12,14 @@ from typing import Final
 CATALOG: Final[dict[str, tuple[str, str]]] = {
     # --- errors a receptionist can act on ------------------------------------------------------
     "counter.err.operator_unavailable": (
-        "{operator} não respondeu (web services TISS fora do ar ou sem rede). F5: tentar de "
-        "novo; nada do que foi digitado se perde.",
-        "{operator} did not answer (TISS web services down, or no network). F5: try again; "
-        "nothing typed is lost.",
+        "{operator} não respondeu (web services TISS fora do ar ou sem rede); nada do que foi "
+        "digitado se perde.",
+        "{operator} did not answer (TISS web services down, or no network); nothing typed is lost.",
     ),
     "counter.err.operator_timeout": (
-        "{operator} demorou demais para responder. F5: tentar de novo (a mesma solicitação, "
-        "sem duplicar); nada do que foi digitado se perde.",
-        "{operator} took too long to answer. F5: try again (the same request, never twice); "
+        "{operator} demorou demais para responder (F5 repete a mesma solicitação, sem "
+        "duplicar); nada do que foi digitado se perde.",
+        "{operator} took too long to answer (F5 repeats the same request, never twice); "
         "nothing typed is lost.",
     ),
     "counter.err.login": (

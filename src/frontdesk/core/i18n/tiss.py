@@ -185,11 +185,6 @@ CATALOG: Final[dict[str, tuple[str, str]]] = {
     "tiss.config.text": ("deve ser um texto entre aspas.", "must be a quoted string."),
     "tiss.config.number": ("deve ser um número.", "must be a number."),
     "tiss.config.integer": ("deve ser um número inteiro.", "must be a whole number."),
-    "tiss.config.unreadable": (
-        "não foi possível ler o arquivo ({reason}).",
-        "cannot read it ({reason}).",
-    ),
-    "tiss.config.syntax": ("erro de sintaxe TOML: {problem}.", "TOML syntax error: {problem}."),
     "tiss.password_missing": (
         'nenhuma senha TISS para o perfil "{profile}": {problem} Guarde-a com: frontdesk tiss '
         "login --profile {profile} [--key-file], ou use a variável FRONTDESK_TISS_PASSWORD.",

@@ -22,7 +22,7 @@ class TissGuideScreen(GuideScreen):
             "r",
             "answer",
             "counter.key.result",
-            id="tiss.result",
+            id="counter-result",
             tooltip="counter.key.result.tip",
             key_display="R",
         ),

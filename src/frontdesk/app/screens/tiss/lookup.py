@@ -38,12 +38,14 @@ class TissLookupScreen(LookupScreen):
     """The lookup of a TISS profile."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("f4", "new_guide", "counter.key.new", id="tiss.new", tooltip="counter.key.new.tip"),
+        Binding(
+            "f4", "new_guide", "counter.key.new", id="counter-new", tooltip="counter.key.new.tip"
+        ),
         Binding(
             "f8",
             "import_report",
             "counter.key.import",
-            id="tiss.import",
+            id="counter-import",
             tooltip="counter.key.import.tip",
         ),
     ]

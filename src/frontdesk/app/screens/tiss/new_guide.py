@@ -32,7 +32,7 @@ class FormField(DeskInput):
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding(
-            "enter", "submit", "key.save", id="tiss.new.save", tooltip="counter.key.new_save.tip"
+            "enter", "submit", "key.save", id="counter-new-save", tooltip="counter.key.new_save.tip"
         ),
     ]
 

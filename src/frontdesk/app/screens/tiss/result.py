@@ -70,7 +70,7 @@ class TissResultScreen(DeskScreen[None]):
             "v",
             "check_status",
             "counter.key.status",
-            id="tiss.status",
+            id="counter-status",
             tooltip="counter.key.status.tip",
             key_display="V",
         ),

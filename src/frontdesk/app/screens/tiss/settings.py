@@ -29,7 +29,7 @@ class SettingField(DeskInput):
     """A setting: Enter saves them all."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("enter", "submit", "key.save", id="tiss.settings.save", tooltip="key.save.tip"),
+        Binding("enter", "submit", "key.save", id="counter-settings-save", tooltip="key.save.tip"),
     ]
 
 
@@ -41,7 +41,7 @@ class TissSettingsModal(DeskModal["Connection"]):
             "f10",
             "language",
             "counter.key.language",
-            id="tiss.settings.language",
+            id="counter-settings-language",
             tooltip="key.settings.tip",
         ),
     ]

@@ -45,7 +45,7 @@ class TissTokenModal(DeskModal[SendOutcome]):
     """Where the patient gets the code; Enter: type it."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("enter", "go_on", "key.code", id="tiss.token.code", tooltip="key.code.tip"),
+        Binding("enter", "go_on", "key.code", id="counter-token-code", tooltip="key.code.tip"),
     ]
 
     def __init__(self, guide: Guide, how: Instructions) -> None:
