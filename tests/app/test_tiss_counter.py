@@ -14,12 +14,16 @@ from lxml import etree
 from textual.pilot import Pilot
 from textual.widgets import Input
 
+from frontdesk.app.connector import Connector
+from frontdesk.config.connection import Connection, resolve
 from frontdesk.counter.guides import TissGuide
 from frontdesk.tiss.hashing import message_hash, same_hash
 from frontdesk.tiss.message import text
 from frontdesk.tiss.schema import errors_of
 from frontdesk.tiss.soap import fault_envelope
 from frontdesk.tiss.transport import HttpReply, TransportFailure
+
+from support.isolation import Home
 
 from .desk_harness import press, running, screen_name, text_of, top_part
 from .tiss_harness import ANA, CARLOS, JOAO, LUIZA, MARIA, TissCounter, make_tiss_counter
@@ -283,5 +287,59 @@ async def test_in_english(tmp_path: Path) -> None:
             assert "Written back for the clinic's system" in text_of(
                 pilot.app, "#tiss-result-write"
             )
+    finally:
+        made.close()
+
+
+TISS_PROFILE = """# the clinic's TISS operator: kept comment
+[profiles.demo-tiss]
+kind = "tiss"
+operator = "Operadora Demonstração"
+url = "http://127.0.0.1:8765/v1/tiss/v4.01.00/{operation}"
+registro_ans = "999999"
+prestador_type = "codigo"
+prestador = "123456"
+import_folder = "/srv/tiss/entrada"   # where the practice system exports
+"""
+
+
+async def test_f10_saves_the_folders_and_the_clinics_data_into_the_profile(
+    home: Home, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    home.write_config(TISS_PROFILE)
+    monkeypatch.setenv("FRONTDESK_TISS_PASSWORD", "k")
+    connection = resolve(profile="demo-tiss")
+    holder: list[TissCounter] = []
+
+    def reconnect(new: Connection) -> Connector:
+        return Connector(make=lambda: holder[0].desk, label="demo-tiss")
+
+    made = make_tiss_counter(tmp_path, connection=connection, connector_for=reconnect)
+    holder.append(made)
+    try:
+        async with running(made) as pilot:
+            await press(pilot, "f10")
+            assert screen_name(pilot.app) == "TissSettingsModal"
+            screen = pilot.app.screen
+            assert screen.query_one("#tiss-set-import_folder", Input).value == "/srv/tiss/entrada"
+            screen.query_one("#tiss-set-export_folder", Input).value = "/srv/tiss/retorno"
+            screen.query_one("#tiss-set-professional_uf", Input).value = "PR"  # not a TISS UF
+            screen.query_one("#tiss-set-clinic_name", Input).focus()
+            await press(pilot, "enter")
+            hint = text_of(pilot.app, "#tiss-settings-hint")
+            assert "professional_uf" in hint and "2 dígitos" in hint
+            assert "retorno" not in home.config.read_text()  # nothing written
+            screen.query_one("#tiss-set-professional_uf", Input).value = "41"
+            screen.query_one("#tiss-set-clinic_name", Input).value = "Clínica Sorriso"
+            await press(pilot, "enter")
+            assert screen_name(pilot.app) == "TissLookupScreen"
+            text = home.config.read_text()
+            assert "# the clinic's TISS operator: kept comment" in text
+            assert "# where the practice system exports" in text
+            assert 'export_folder = "/srv/tiss/retorno"' in text
+            assert 'clinic_name = "Clínica Sorriso"' in text
+            data = pilot.app.connection.tiss
+            assert data is not None and data.counter.export_folder == Path("/srv/tiss/retorno")
+            assert data.counter.clinic.professional_uf == "41"
     finally:
         made.close()
