@@ -22,7 +22,6 @@ from frontdesk.tiss.message import text
 from frontdesk.tiss.schema import errors_of
 from frontdesk.tiss.soap import fault_envelope
 from frontdesk.tiss.transport import HttpReply, TransportFailure
-
 from support.isolation import Home
 
 from .desk_harness import press, running, screen_name, text_of, top_part
