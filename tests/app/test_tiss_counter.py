@@ -342,3 +342,39 @@ async def test_f10_saves_the_folders_and_the_clinics_data_into_the_profile(
             assert data.counter.clinic.professional_uf == "41"
     finally:
         made.close()
+
+
+async def test_only_the_card_known_the_code_goes_in_an_eligibility_check(
+    counter: TissCounter,
+) -> None:
+    francisca = "0064800067812345"  # her SP/SADT guide had the CNES typo: not in the queue
+    async with running(counter) as pilot:
+        keys = Keys(pilot)
+        await keys.type(francisca)
+        await keys.key("enter")
+        assert screen_name(pilot.app) == "TissGuideScreen"
+        check = pilot.app.screen.guide
+        assert check.number == "E" + francisca and check.type == "consulta"
+        await keys.key("e", "enter")
+        code = await counter.app_code("0064 8000 6781 2345")
+        await keys.type(code)
+        await keys.key("enter")
+        guide = pilot.app.screen.guide
+        assert guide.status == "authorized" and guide.tiss.eligibility
+        assert guide.beneficiary.name == "Francisca das Chagas Pereira"
+        assert "nada a devolver" in text_of(pilot.app, "#tiss-result-write")
+        assert keys.others == ["enter", "e", "enter", "enter"]
+        await press(pilot, "enter", *"0064800099999999", "enter", "c", *"123456", "enter")
+        hint = text_of(pilot.app, "#code-hint")
+        assert "1001 NÚMERO DA CARTEIRA INVÁLIDO" in hint
+        assert "Confira o campo Carteira (0064 8000 9999 9999)" in hint
+        assert pilot.app.screen.query_one("#code-input", Input).selected_text == "123456"
+
+
+async def test_a_number_that_is_not_in_the_queue_is_not_taken_for_a_card(
+    counter: TissCounter,
+) -> None:
+    async with running(counter) as pilot:
+        await press(pilot, *"2026111800099", "enter")
+        assert screen_name(pilot.app) == "TissLookupScreen"
+        assert "2026111800099" in text_of(pilot.app, "#lookup-hint")

@@ -78,9 +78,13 @@ class Entry:
     procedures: tuple[TissProcedure, ...]
     request: SpSadtRequest | OdontoRequest | None
     requested_at: float
-    source: Literal["export", "manual"]
+    source: Literal["export", "manual", "card"]
     path: Path | None = None
     plan: str | None = None
+
+
+CARD_CHECK = "E"
+"""The prefix of a card's eligibility check in the queue (`E` and the card's digits)."""
 
 
 @dataclass(frozen=True)
@@ -134,6 +138,7 @@ class TissDesk:
         self.folder = ExportFolder(self.counter.import_folder)
         self.reports: tuple[FileReport, ...] = ()
         self._entries: dict[str, Entry] = {}
+        self._cards: dict[str, Entry] = {}  # eligibility checks of a card alone
         self._lost: dict[str, str] = {}  # idempotency key -> sequencialTransacao to send again
 
     # -- what the app asks of any backend --------------------------------------------------
@@ -297,6 +302,25 @@ class TissDesk:
         self.ledger.put(number, answer)
         return self._guide(entry)
 
+    async def card_check(self, card: str) -> Guide:
+        """Only the card is known: a VerificaElegibilidade with the code, as a guide of its
+        own (`E` and the card's digits) that E, C and S work on like any other."""
+        digits = digits_only(card)
+        if not 8 <= len(digits) <= 20:
+            raise GuideNotFound(status=404, code="guide_not_found", detail=card[:40])
+        entry = Entry(
+            number=CARD_CHECK + digits,
+            kind="consulta",
+            card=digits,
+            procedures=(),
+            request=None,
+            requested_at=self.clock(),
+            source="card",
+        )
+        self._cards[entry.number] = entry
+        self._entries[entry.number] = entry
+        return self._guide(entry)
+
     async def start_guide(self, form: manual.GuideForm) -> Guide:
         """A guide started by hand (raises `manual.FormProblem`)."""
         await self.refresh()
@@ -320,6 +344,8 @@ class TissDesk:
         self.ledger.load()
         for guide in self.ledger.manual:
             entries.setdefault(guide.number, self._manual_entry(guide))
+        for number, entry in self._cards.items():
+            entries.setdefault(number, entry)
         self._entries = entries
 
     def _export_entry(self, queued: QueuedGuide) -> Entry:

@@ -15,6 +15,7 @@ from frontdesk.tiss.models import Glosa
 
 Source = Literal["export", "manual", "card"]
 WriteState = Literal["none", "written", "no_field", "not_exported", "failed"]
+# "not_exported": a guide started by hand, or a card alone: no file to write back into
 
 
 @dataclass(frozen=True)

@@ -261,6 +261,10 @@ CATALOG: Final[dict[str, tuple[str, str]]] = {
         "A operadora vai analisar; a senha vem quando ela concluir.",
         "The operator will review it; the authorization comes when it is done.",
     ),
+    "counter.result.card_only": (
+        "Só a carteira: nada a devolver ao sistema da clínica.",
+        "Only the card: nothing to write back for the clinic's system.",
+    ),
     "counter.result.written": (
         "Devolvido ao sistema da clínica: {file}",
         "Written back for the clinic's system: {file}",

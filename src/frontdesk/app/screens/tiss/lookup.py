@@ -2,7 +2,8 @@
 read by a barcode scanner (keystrokes ending in Enter), and the queue of today's exports.
 
 A card with one guide awaiting its token opens that guide at once (a scanned card is one
-key); with several, the queue shows them. F4 starts a guide by hand from the card, F8 shows
+key); with several, the queue shows them; with none, its eligibility check opens (the code
+goes to the operator in a VerificaElegibilidade). F4 starts a guide by hand from the card, F8 shows
 what the last import found wrong in the practice system's files.
 """
 
@@ -21,6 +22,7 @@ from frontdesk.core.contacts import digits_only
 from frontdesk.core.i18n import t
 
 MAX_GUIDE_NUMBER = 20  # numeroGuiaPrestador: st_texto20
+CARD_DIGITS = 14  # from this many digits on, a value typed as a guide number is a card
 
 
 def tiss_number_problem(value: str) -> DigitsProblem | None:
@@ -32,6 +34,14 @@ def tiss_number_problem(value: str) -> DigitsProblem | None:
     if not (value.isascii() and value.isprintable()) or " " in value:
         return DigitsProblem("not_digits")
     return None
+
+
+def looks_like_card(value: str) -> bool:
+    """A card rather than a guide number: printed as a card (spaces, dots, dashes) or with
+    at least `CARD_DIGITS` digits (the counter's own guide numbers have 13)."""
+    if card_problem(value) is not None:
+        return False
+    return len(digits_only(value)) >= CARD_DIGITS or any(ch in " .-" for ch in value)
 
 
 class TissLookupScreen(LookupScreen):
@@ -65,14 +75,16 @@ class TissLookupScreen(LookupScreen):
             not table.has_focus
             and not self.card_mode
             and value not in known
-            and card_problem(value) is None
+            and looks_like_card(value)
         ):
-            self.find_card(digits_only(value))
+            self.search_card(digits_only(value))
             return
         super().action_open()
 
     @work(exclusive=True, exit_on_error=False, group="card", description="find card")
-    async def find_card(self, card: str) -> None:
+    async def search_card(self, card: str) -> None:
+        """The card's guide (one: opened), its guides (several: the queue shows them), or
+        its eligibility check (none)."""
         from frontdesk.client.errors import FrontdeskClientError
 
         self.hint.say(t("lookup.searching"))
@@ -81,7 +93,7 @@ class TissLookupScreen(LookupScreen):
             guides = await client.list_guides(card=card)
         except FrontdeskClientError as exc:
             self.desk.audit_record("lookup", guide=None, outcome=audit_outcome(exc))
-            trouble = self.report(exc, retry=lambda: self.find_card(card))
+            trouble = self.report(exc, retry=lambda: self.search_card(card))
             self.hint.say("" if trouble.banner else trouble.text, error=not trouble.banner)
             return
         self.clear_problem()
@@ -93,8 +105,16 @@ class TissLookupScreen(LookupScreen):
             self.hint.say(t(self.GUIDE_HINT))
             self.desk.open_guide(guide)
             return
-        if not guides:
-            self.hint.say(t("counter.lookup.no_guides", card=card), error=True)
+        if not guides:  # only the card is known: its eligibility, with the code
+            desk = self.desk.tiss_desk
+            if desk is None:
+                self.hint.say(t("counter.lookup.no_guides", card=card), error=True)
+                return
+            check = await desk.card_check(card)
+            self.desk.audit_record("lookup", guide=None, outcome="card_only")
+            self.field.value = ""
+            self.hint.say(t(self.GUIDE_HINT))
+            self.desk.open_guide(check)
             return
         self.card_filter = card
         self.guides = queue_order(guides)

@@ -49,7 +49,10 @@ def write_text(guide: TissGuide) -> str:
     if facts.write_state == "written" and facts.written:
         return t("counter.result.written", file=facts.written.replace("\\", "/").rsplit("/", 1)[-1])
     if facts.write_state == "not_exported":
-        return t("counter.result.not_exported")
+        key = (
+            "counter.result.card_only" if facts.source == "card" else "counter.result.not_exported"
+        )
+        return t(key)
     if facts.write_state in ("failed", "no_field"):
         return t("counter.result.write_failed", problem=facts.write_problem or "?")
     return ""
