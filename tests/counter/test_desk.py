@@ -233,3 +233,46 @@ async def test_a_guide_started_by_hand_goes_to_the_operator_and_a_wrong_card_is_
     assert problem.value.field == "value"
     data = json.loads((counter.folder / "ledger.json").read_text())
     assert [m["card"] for m in data["manual"]] == ["0064800099999999", "0064800034567812"]
+
+
+class Losing:
+    """Delivers the request, then loses its answer; the status query cannot get through."""
+
+    def __init__(self, inner: object) -> None:
+        self.inner = inner
+        self.armed = True
+
+    async def post(self, url: str, body: bytes, headers: Mapping[str, str]) -> HttpReply:
+        from frontdesk.tiss.transport import TransportTimeout
+
+        if self.armed and url.endswith("tissSolicitacaoProcedimento"):
+            await self.inner.post(url, body, headers)  # type: ignore[attr-defined]
+            raise TransportTimeout("read timeout after delivery", sent=True)
+        if self.armed and url.endswith("tissSolicitacaoStatusAutorizacao"):
+            self.armed = False
+            raise TransportFailure("connection refused", sent=False)
+        return await self.inner.post(url, body, headers)  # type: ignore[attr-defined, no-any-return]
+
+    async def aclose(self) -> None:
+        await self.inner.aclose()  # type: ignore[attr-defined]
+
+
+async def test_a_lost_answer_is_asked_again_with_the_same_sequence_never_twice(
+    counter: Counter,
+) -> None:
+    ana = await counter.of(ANA)
+    code = await counter.desk.app_code(ana.beneficiary.card)
+    switch = switch_of(counter)
+    switch.inner = Losing(switch.inner)
+    with pytest.raises(OperatorUnavailable) as lost:
+        await counter.desk.validate(ana.number, code, idempotency_key="k1")
+    assert lost.value.timeout and lost.value.sequence
+    assert (await counter.desk.get_guide(ana.number)).status == "awaiting_token"
+    guide = await counter.desk.validate(ana.number, code, idempotency_key="k1")  # F5
+    assert guide.status == "authorized"
+    records = counter.operator.backend.store
+    with records.transaction():
+        from frontdesk.backend.tiss.records import TissRecords
+
+        count = TissRecords(records).count("tissSolicitacaoProcedimento")  # type: ignore[arg-type]
+    assert count == 1  # the operator answered the first transaction again
