@@ -9,6 +9,8 @@ screens stay the same and the app never sees TISS XML:
   today's queue (each file's problems kept for the import report);
 - `manual`: a guide started by hand from the card (SP/SADT or odonto), with the clinic's
   fixed data from the profile;
+- `entries`: the queue's guides, wherever they came from (or a card alone), as the app's
+  `Guide` (`guides.TissGuide`: the Guide plus what only TISS tells);
 - `ledger`: what the operator answered for each guide (status, senha, glosas, the file
   written back), kept in the user data directory, never a code;
 - `desk`: the service itself (validate, Sem token, status checks, the write-back);

@@ -3,11 +3,11 @@
 It answers the calls the app makes of any backend (`list_guides`, `get_guide`, `channels`,
 `validate`, `absence`, `events`, the simulator's four) with the app's result types, so the
 screens work unchanged; and a few only TISS has (`check_status`, `instructions`,
-`import_reports`, `start_guide`). Guides come from the practice system's exports
-(`exports`) and from the counter itself (`manual`); what the operator answered is kept in
-the `ledger`; each answer is written back into the guide's XML (`write`). Every call to
-the operator goes through `frontdesk.tiss.client.TissClient`; its errors become the
-counter's (`errors`), with the sequencialTransacao for a bug report.
+`import_reports`, `card_check`, `start_guide`). Guides come from the practice system's
+exports (`exports`), the counter itself (`manual`) or a card alone (`entries`); what the
+operator answered is kept in the `ledger`; each answer is written back into the guide's
+XML (`write`). Every call to the operator goes through `frontdesk.tiss.client.TissClient`;
+its errors become the counter's (`errors`), with the sequencialTransacao for a bug report.
 """
 
 from __future__ import annotations
@@ -16,9 +16,8 @@ import asyncio
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, replace
-from datetime import UTC, datetime
-from pathlib import Path
-from typing import TYPE_CHECKING, Literal
+from datetime import datetime
+from typing import TYPE_CHECKING
 
 from frontdesk import __version__
 from frontdesk.client.errors import (
@@ -30,16 +29,12 @@ from frontdesk.client.errors import (
     UnknownReason,
 )
 from frontdesk.client.models import (
-    Authorization,
-    Beneficiary,
     Channel,
     Channels,
     Event,
     Guide,
     Health,
     OutboxMessage,
-    Procedure,
-    Provider,
     SacPhone,
     Token,
 )
@@ -47,15 +42,23 @@ from frontdesk.core.contacts import digits_only
 from frontdesk.core.domain import ABSENCE_REASONS
 from frontdesk.core.i18n import t
 from frontdesk.counter import answers, manual
+from frontdesk.counter.entries import (
+    Entry,
+    card_entry,
+    export_entry,
+    format_card,
+    guide_of,
+    manual_entry,
+    rfc3339,
+)
 from frontdesk.counter.errors import MessageRefused, OperatorLoginRefused, OperatorUnavailable
-from frontdesk.counter.exports import ExportFolder, FileReport, QueuedGuide
-from frontdesk.counter.guides import TissFacts, TissGuide
-from frontdesk.counter.ledger import Answer, Ledger, ManualGuide
+from frontdesk.counter.exports import ExportFolder, FileReport
+from frontdesk.counter.guides import TissGuide
+from frontdesk.counter.ledger import Answer, Ledger
 from frontdesk.counter.write import write_answer
 from frontdesk.tiss import errors as te
 from frontdesk.tiss.message import SAO_PAULO
-from frontdesk.tiss.models import OdontoRequest, SpSadtRequest, TokenProof
-from frontdesk.tiss.models import Procedure as TissProcedure
+from frontdesk.tiss.models import TokenProof
 
 if TYPE_CHECKING:
     from frontdesk.client.client import FrontdeskClient
@@ -64,27 +67,7 @@ if TYPE_CHECKING:
     from frontdesk.tiss.models import Authorization as TissAuthorization
     from frontdesk.tiss.models import Eligibility
 
-GuideKind = Literal["consulta", "sp_sadt", "odonto"]
-NO_NUMBER = "—"
-
-
-@dataclass(frozen=True)
-class Entry:
-    """A guide of the queue, wherever it came from."""
-
-    number: str
-    kind: GuideKind
-    card: str
-    procedures: tuple[TissProcedure, ...]
-    request: SpSadtRequest | OdontoRequest | None
-    requested_at: float
-    source: Literal["export", "manual", "card"]
-    path: Path | None = None
-    plan: str | None = None
-
-
-CARD_CHECK = "E"
-"""The prefix of a card's eligibility check in the queue (`E` and the card's digits)."""
+__all__ = ["Entry", "Instructions", "TissDesk", "format_card"]
 
 
 @dataclass(frozen=True)
@@ -97,16 +80,6 @@ class Instructions:
     portal: str | None
     code_length: int | None
     letters: bool
-
-
-def format_card(card: str) -> str:
-    """`0064800012345678` → `0064 8000 1234 5678` (groups of four)."""
-    digits = digits_only(card) or card
-    return " ".join(digits[i : i + 4] for i in range(0, len(digits), 4))
-
-
-def rfc3339(moment: float) -> str:
-    return datetime.fromtimestamp(moment, tz=UTC).isoformat().replace("+00:00", "Z")
 
 
 class TissDesk:
@@ -308,15 +281,7 @@ class TissDesk:
         digits = digits_only(card)
         if not 8 <= len(digits) <= 20:
             raise GuideNotFound(status=404, code="guide_not_found", detail=card[:40])
-        entry = Entry(
-            number=CARD_CHECK + digits,
-            kind="consulta",
-            card=digits,
-            procedures=(),
-            request=None,
-            requested_at=self.clock(),
-            source="card",
-        )
+        entry = card_entry(digits, self.clock())
         self._cards[entry.number] = entry
         self._entries[entry.number] = entry
         return self._guide(entry)
@@ -330,7 +295,7 @@ class TissDesk:
         )
         guide = manual.checked(form, self.counter.clinic, number=number, now=now)
         self.ledger.add_manual(guide)
-        entry = self._manual_entry(guide)
+        entry = manual_entry(guide, self.data)
         self._entries[entry.number] = entry
         return self._guide(entry)
 
@@ -340,50 +305,13 @@ class TissDesk:
         """Read the import folder again (changed files only) and the ledger's manual guides."""
         queue, reports = await asyncio.to_thread(self.folder.scan)
         self.reports = reports
-        entries = {number: self._export_entry(q) for number, q in queue.items()}
+        entries = {number: export_entry(q) for number, q in queue.items()}
         self.ledger.load()
         for guide in self.ledger.manual:
-            entries.setdefault(guide.number, self._manual_entry(guide))
+            entries.setdefault(guide.number, manual_entry(guide, self.data))
         for number, entry in self._cards.items():
             entries.setdefault(number, entry)
         self._entries = entries
-
-    def _export_entry(self, queued: QueuedGuide) -> Entry:
-        g = queued.guide
-        plan = g.request.plan if isinstance(g.request, OdontoRequest) else None
-        return Entry(
-            number=g.number,
-            kind="consulta"
-            if g.kind == "consulta"
-            else "odonto"
-            if g.kind == "odonto"
-            else "sp_sadt",
-            card=g.card,
-            procedures=g.procedures,
-            request=g.request,
-            requested_at=queued.modified,
-            source="export",
-            path=queued.path,
-            plan=plan,
-        )
-
-    def _manual_entry(self, guide: ManualGuide) -> Entry:
-        request = manual.request_of(
-            guide,
-            self.counter.clinic,
-            cnes=self.settings.cnes,
-            prestador_code=self.settings.prestador,
-        )
-        return Entry(
-            number=guide.number,
-            kind="odonto" if guide.kind == "odonto" else "sp_sadt",
-            card=guide.card,
-            procedures=manual.procedures_of(guide),
-            request=request,
-            requested_at=guide.created_at,
-            source="manual",
-            plan=guide.plan,
-        )
 
     async def _entry(self, number: str) -> Entry:
         entry = self._entries.get(number)
@@ -393,6 +321,9 @@ class TissDesk:
         if entry is None:
             raise GuideNotFound(status=404, code="guide_not_found", detail=number[:40])
         return entry
+
+    def _guide(self, entry: Entry) -> TissGuide:
+        return guide_of(entry, self.ledger.answer(entry.number), self.data, self.operator)
 
     async def _awaiting(self, number: str) -> Entry:
         entry = await self._entry(number)
@@ -405,52 +336,6 @@ class TissDesk:
                 extra={"guide_status": answer.status},
             )
         return entry
-
-    def _guide(self, entry: Entry) -> TissGuide:
-        answer = self.ledger.answer(entry.number) or Answer()
-        card = format_card(entry.card)
-        procedures = tuple(
-            Procedure(table=p.table, code=p.code, description=p.description, quantity=p.quantity)
-            for p in entry.procedures
-        )
-        authorization = None
-        if answer.senha:
-            authorization = Authorization(number=answer.senha, valid_until=answer.valid_until or "")
-        from frontdesk.tiss.models import Glosa
-
-        return TissGuide(
-            number=entry.number,
-            operator_number=answer.operator_number or NO_NUMBER,
-            type=entry.kind,
-            status=answer.status,  # type: ignore[arg-type]
-            requested_at=rfc3339(entry.requested_at),
-            beneficiary=Beneficiary(
-                name=answer.name or t("counter.card_name", card=card),
-                card=card,
-                plan=entry.plan or NO_NUMBER,
-            ),
-            provider=Provider(
-                code=self.settings.prestador,
-                name=self.counter.clinic.name or self.operator,
-            ),
-            procedures=procedures,
-            token=Token(state="none"),
-            authorization=authorization,
-            absence_reason=answer.reason,  # type: ignore[arg-type]
-            tiss=TissFacts(
-                source=entry.source,
-                file=entry.path.name if entry.path is not None else None,
-                glosas=tuple(Glosa(c, d, o) for c, d, o in answer.glosas),
-                next_check=answer.next_check,
-                checked_at=answer.checked_at,
-                sequence=answer.sequence,
-                eligibility=answer.eligibility,
-                field=answer.field,
-                write_state=answer.write_state,  # type: ignore[arg-type]
-                written=answer.written,
-                write_problem=answer.write_problem,
-            ),
-        )
 
     # -- releasing ---------------------------------------------------------------------------
 

@@ -26,7 +26,7 @@ from frontdesk.tiss.errors import TissError, TissInputError, UnsafeXml
 from frontdesk.tiss.writeback import NoCodeField, Release, proof_in, write_back
 
 if TYPE_CHECKING:
-    from frontdesk.counter.desk import Entry
+    from frontdesk.counter.entries import Entry
     from frontdesk.tiss.models import TokenProof
 
 

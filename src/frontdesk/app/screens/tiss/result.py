@@ -129,7 +129,7 @@ class TissResultScreen(DeskScreen[None]):
         self._say("#tiss-result-facts", "\n".join(facts))
         glosas = glosa_lines(guide)
         if glosas and guide.tiss.field:
-            from frontdesk.counter.desk import format_card
+            from frontdesk.counter.entries import format_card
 
             card = format_card(guide.beneficiary.card)
             glosas += "\n" + t(f"counter.field.{guide.tiss.field}", value=card)
