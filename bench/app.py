@@ -35,9 +35,13 @@ Per run it measures:
   idle bytes/s   after the flow, --idle-seconds (5) on the lookup screen; for the app also
                  on the code-entry screen (a second guide), whose countdown ticks at 1 Hz.
 The measured runs set SSH_CONNECTION (both programs then keep the cursor still); then
---blink-runs (1) more runs of each without it (the cursor blinks), and --remote-runs (1)
+--blink-runs (1) more runs of each without it (the cursor blinks), --remote-runs (1)
 runs of the app with `--url` to `frontdesk serve --db :memory:` on loopback (the thin
-client's configuration: no backend in the process).
+client's configuration: no backend in the process), and --tiss-runs (1) runs of the app on
+a TISS profile whose operator is `frontdesk serve`'s local TISS operator on loopback (its
+import folder written by `frontdesk tiss demo-files`): first screen, complete screen (the
+queue of the exports), and peak memory at complete and after a release (an SP/SADT guide:
+number, Enter, E, Enter, the SAC's code, Enter → GUIA AUTORIZADA, Enter), beside local mode.
 
 In-process, with Textual's Pilot (`App.run_test(size=(80, 24))`) and the app's own classes
 on the embedded local backend (as `run_app` builds it): lookup keypress → result drawn. It
@@ -111,6 +115,8 @@ BUDGET_MEMORY = 1.3
 BUDGET_LOOKUP_P95_MS = 50.0
 
 ROW = re.compile(r"(\d{13})\s+AGUARDANDO TOKEN\s+(\S.*?)\s{2,}")
+TISS_READY = (*APP_FIRST, "· TISS · ok", "Fila de atendimento (", "AGUARDANDO TOKEN")
+TISS_SADT_ROW = re.compile(r"(\d{13})\s+AGUARDANDO TOKEN.*SP/SADT")
 CODE = re.compile(r"é[\s│]*(\d{4,10})\b")
 ANSI = re.compile(r"\x1b(?:\[[0-9;?<=>]*[ -/]*[@-~]|\][^\x07\x1b]*(?:\x07|\x1b\\)|[@-Z\\-_])")
 
@@ -423,8 +429,8 @@ def shlex_quote(value: str) -> str:
 
 
 @contextlib.contextmanager
-def served_backend(workdir: Path) -> Iterator[tuple[str, str]]:
-    """`frontdesk serve --db :memory:` on a free loopback port: (base URL, API key)."""
+def served_backend(workdir: Path, db: str = ":memory:") -> Iterator[tuple[str, str]]:
+    """`frontdesk serve --db DB` on a free loopback port: (base URL, API key)."""
     key = "bench-" + os.urandom(12).hex()
     log = (workdir / "serve.log").open("w")
     process = subprocess.Popen(
@@ -434,7 +440,7 @@ def served_backend(workdir: Path) -> Iterator[tuple[str, str]]:
             "frontdesk",
             "serve",
             "--db",
-            ":memory:",
+            db,
             "--port",
             "0",
             "--no-access-log",
@@ -475,6 +481,7 @@ class Run:
     kind: str  # "app" | "minimal" | "yardstick"
     ssh: bool
     remote: bool = False  # the app with --url to `frontdesk serve` on loopback
+    tiss: bool = False  # the app on a TISS profile (frontdesk serve's TISS operator)
     paint_ms: float = float("nan")
     first_ms: float = float("nan")
     ready_ms: float = float("nan")
@@ -508,7 +515,14 @@ class Bench:
         time.sleep(self.idle_seconds)
         return self.tmux.pipe_stop(name, path) / self.idle_seconds
 
-    def _launch(self, run: Run, name: str, script: Path, first: tuple[str, ...]) -> str:
+    def _launch(
+        self,
+        run: Run,
+        name: str,
+        script: Path,
+        first: tuple[str, ...],
+        ready: tuple[str, ...] = APP_READY,
+    ) -> str:
         t0 = time.monotonic()
         self.tmux.new_session(name, script)
         if run.kind == "app":
@@ -519,7 +533,7 @@ class Bench:
         if run.kind != "app":
             run.paint_ms = run.first_ms
         if run.kind == "app":
-            seen, screen = self.tmux.wait_text(name, APP_READY)
+            seen, screen = self.tmux.wait_text(name, ready)
         run.ready_ms = (seen - t0) * 1000
         return screen
 
@@ -610,6 +624,97 @@ class Bench:
             run.idle_code_entry_bps = self._idle(name, "code-entry")
             run.hwm_end_kb = proc_status(pid)["VmHWM"]
         except (TmuxError, RuntimeError, OSError, KeyError, IndexError) as exc:
+            run.error = f"{type(exc).__name__}: {exc}"
+        finally:
+            self.tmux.quit(name)
+        return run
+
+    def run_tiss(self, ssh: bool) -> Run:
+        """The app on a TISS profile whose operator is `frontdesk serve` on loopback."""
+        run = Run("app", ssh, tiss=True)
+        db = self.workdir / f"tiss-{self.count + 1}.sqlite3"
+        try:
+            with served_backend(self.workdir, str(db)) as (url, key):
+                entrada = self.workdir / f"tiss-{self.count + 1}-entrada"
+                demo = ["tiss", "demo-files", str(entrada), "--db", str(db)]
+                subprocess.run(
+                    [sys.executable, "-m", "frontdesk", *demo],
+                    check=True,
+                    capture_output=True,
+                )
+                config = self.workdir / f"tiss-{self.count + 1}.toml"
+                config.write_text(
+                    "[profiles.bench-tiss]\n"
+                    'kind = "tiss"\noperator = "Operadora Demonstração"\n'
+                    f'url = "{url}/v1/tiss/v4.01.00/{{operation}}"\n'
+                    'registro_ans = "999999"\nprestador_type = "codigo"\nprestador = "123456"\n'
+                    f'code_length = 6\nimport_folder = "{entrada}"\n'
+                    f'export_folder = "{self.workdir / "tiss-retorno"}"\n'
+                )
+                command = [*frontdesk_command()[:-2], "--profile", "bench-tiss"]
+                env = {
+                    "FRONTDESK_CONFIG": str(config),
+                    "FRONTDESK_TISS_PASSWORD": key,
+                    # its own data folder: what an earlier run's counter answered is not here
+                    "XDG_DATA_HOME": str(self.workdir / f"tiss-{self.count + 1}-data"),
+                }
+                return self._run_tiss(run, command, env, url, key)
+        except (RuntimeError, subprocess.CalledProcessError) as exc:
+            run.error = f"{type(exc).__name__}: {exc}"
+            return run
+
+    def _run_tiss(
+        self, run: Run, command: list[str], env: dict[str, str], url: str, key: str
+    ) -> Run:
+        import httpx
+
+        name = self._name("tiss")
+        script = write_script(
+            self.workdir, name, command, ssh=run.ssh, extra_env={**env, **EXTRA_APP_ENV}
+        )
+        tmux = self.tmux
+        try:
+            screen = self._launch(run, name, script, APP_FIRST, TISS_READY)
+            pid = find_python(tmux.pane_pid(name))
+            found = TISS_SADT_ROW.search(screen)
+            if found is None:
+                raise TmuxError(f"no SP/SADT guide awaiting a token:\n{screen}")
+            number = found.group(1)
+            tmux.wait_stable(name)
+            run.hwm_ready_kb = proc_status(pid)["VmHWM"]
+            flow_file = self.workdir / f"{name}-flow.bin"
+            tmux.pipe_start(name, flow_file)
+            start = time.monotonic()
+            tmux.type(name, number)
+            pressed = time.monotonic()
+            tmux.keys(name, "Enter")
+            seen, _ = tmux.wait_text(name, (f"Guia {number}", "Enviar Token"))
+            run.steps_ms["lookup"] = (seen - pressed) * 1000
+            pressed = time.monotonic()
+            tmux.keys(name, "e")
+            seen, _ = tmux.wait_text(name, ("o paciente gera o código",))
+            run.steps_ms["how_to_get_the_code"] = (seen - pressed) * 1000
+            tmux.keys(name, "Enter")
+            tmux.wait_text(name, ("Código (6 dígitos)",))
+            answer = httpx.post(
+                f"{url}/v1/_local/sac-code",
+                json={"guide": number},
+                headers={"Authorization": f"Bearer {key}"},
+            )
+            answer.raise_for_status()
+            tmux.type(name, str(answer.json()["code"]))
+            pressed = time.monotonic()
+            tmux.keys(name, "Enter")
+            seen, _ = tmux.wait_text(name, ("GUIA AUTORIZADA", "Senha de autorização"))
+            run.steps_ms["validate"] = (seen - pressed) * 1000
+            tmux.keys(name, "Enter")
+            tmux.wait_text(name, ("Fila de atendimento (",))
+            tmux.wait_stable(name)
+            run.flow_seconds = time.monotonic() - start
+            run.flow_bytes = tmux.pipe_stop(name, flow_file)
+            run.hwm_flow_kb = proc_status(pid)["VmHWM"]
+            run.hwm_end_kb = run.hwm_flow_kb
+        except (TmuxError, RuntimeError, OSError, KeyError, httpx.HTTPError) as exc:
             run.error = f"{type(exc).__name__}: {exc}"
         finally:
             self.tmux.quit(name)
@@ -1111,11 +1216,17 @@ def verdict(ok: bool) -> str:
     return "PASS" if ok else "FAIL"
 
 
-def summarize(runs: list[Run], kind: str, ssh: bool, remote: bool = False) -> dict[str, Any]:
+def summarize(
+    runs: list[Run], kind: str, ssh: bool, remote: bool = False, tiss: bool = False
+) -> dict[str, Any]:
     chosen = [
         r
         for r in runs
-        if r.kind == kind and r.ssh == ssh and r.remote == remote and r.error is None
+        if r.kind == kind
+        and r.ssh == ssh
+        and r.remote == remote
+        and r.tiss == tiss
+        and r.error is None
     ]
     steps: dict[str, list[float]] = defaultdict(list)
     for r in chosen:
@@ -1253,6 +1364,29 @@ def print_report(result: dict[str, Any]) -> bool:
         print(
             "  keypress → next screen seen in tmux (median ms): "
             + ", ".join(f"{k} {v:.0f}" for k, v in remote["steps_median_ms"].items())
+        )
+    tiss = result.get("app_tiss") or {"runs": 0}
+    if tiss["runs"]:
+        print(
+            "the app on a TISS profile (`frontdesk serve`'s TISS operator on loopback; local "
+            "mode beside it):"
+        )
+        print(f"{'':44} {'TISS':>14} {'local':>14} {'TISS/local':>12}")
+        for label, key in (
+            ("  first screen, median", "first_median_ms"),
+            ("  complete screen (the exports' queue), median", "ready_median_ms"),
+        ):
+            a, m = tiss[key], app[key]
+            print(f"{label:44} {a:>11.0f} ms {m:>11.0f} ms {a / m:>11.2f}×")
+        for label, key in (
+            ("  peak RSS (VmHWM) at complete", "hwm_ready_kb_median"),
+            ("  peak RSS (VmHWM) after a release", "hwm_flow_kb_median"),
+        ):
+            a, m = tiss[key], app[key]
+            print(f"{label:44} {mb(a):>14} {mb(m):>14} {a / m:>11.2f}×")
+        print(
+            "  keypress → next screen seen in tmux (median ms): "
+            + ", ".join(f"{k} {v:.0f}" for k, v in tiss["steps_median_ms"].items())
         )
     steps = app["steps_median_ms"]
     if steps:
@@ -1412,6 +1546,12 @@ def main(argv: list[str] | None = None) -> int:
         default=1,
         help="extra starts of the app with --url to `frontdesk serve` on loopback (1)",
     )
+    parser.add_argument(
+        "--tiss-runs",
+        type=int,
+        default=1,
+        help="extra starts of the app on a TISS profile (`frontdesk serve`'s TISS operator) (1)",
+    )
     parser.add_argument("--idle-seconds", type=float, default=5.0, help="per idle figure (5)")
     parser.add_argument("--lookups", type=int, default=40, help="Pilot lookups measured (40)")
     parser.add_argument("--warmup", type=int, default=3, help="Pilot lookups not counted (3)")
@@ -1458,11 +1598,14 @@ def main(argv: list[str] | None = None) -> int:
             shift = i % len(kinds)
             jobs += [(kind, ssh) for kind in kinds[shift:] + kinds[:shift]]
         jobs += [("remote", True)] * args.remote_runs
+        jobs += [("tiss", True)] * args.tiss_runs
         for kind, ssh in jobs:
             if kind == "minimal":
                 run = bench.run_minimal(ssh)
             elif kind == "yardstick":
                 run = run_yardstick(bench, ssh)
+            elif kind == "tiss":
+                run = bench.run_tiss(ssh)
             else:
                 run = bench.run_app(ssh, remote=kind == "remote")
             runs.append(run)
@@ -1493,6 +1636,7 @@ def main(argv: list[str] | None = None) -> int:
         "app_blink": summarize(runs, "app", False),
         "minimal_blink": summarize(runs, "minimal", False),
         "app_remote": summarize(runs, "app", True, remote=True),
+        "app_tiss": summarize(runs, "app", True, tiss=True),
         "lookup": lookup,
         "app_env": EXTRA_APP_ENV,
         "runs": [asdict(r) for r in runs],

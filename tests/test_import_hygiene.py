@@ -9,7 +9,8 @@ really in `sys.modules` after each path runs, lazy imports included:
   framework, nor the TISS stack (lxml, frontdesk.tiss);
 - the local backend's app, as `frontdesk serve` builds it, loads the TISS stack only with the
   first TISS request;
-- the first screen loads neither the client, the backend nor httpx;
+- the first screen loads neither the client, the backend nor httpx; a TISS profile's first
+  screen loads neither the TISS counter nor lxml (they load when it connects);
 - a remote profile loads httpx and the client, never the server side;
 - `frontdesk --help` (every subcommand's parser built) loads argparse and the parsers only;
 - the libraries (core, backend, client, config, doctor) never print, prompt or exit.
@@ -33,7 +34,7 @@ WEB = ("starlette", "anyio", "sniffio", "httpx", "httpcore", "h11", "uvicorn")
 
 HEADLESS_IMPORTS = """
 import pkgutil, importlib, frontdesk
-for package in ("core", "backend", "client", "tiss", "config", "doctor"):
+for package in ("core", "backend", "client", "tiss", "config", "counter", "doctor"):
     module = importlib.import_module(f"frontdesk.{package}")
     for info in pkgutil.walk_packages(module.__path__, f"frontdesk.{package}."):
         importlib.import_module(info.name)
@@ -183,6 +184,14 @@ def test_the_first_screen_loads_neither_the_client_nor_the_backend() -> None:
     forbidden = {"frontdesk.client", "frontdesk.backend", "frontdesk.config.embedded"}
     assert sorted(forbidden & modules) == []
     assert tops(modules, WEB) == []
+
+
+def test_a_tiss_profiles_first_screen_loads_neither_the_counter_nor_lxml() -> None:
+    modules, _ = loaded_after(FIRST_SCREEN + ", frontdesk.app.screens.tiss.lookup", Path.cwd())
+    assert "frontdesk.app.screens.tiss.lookup" in modules
+    loaded = sorted(m for m in modules if m.startswith(("frontdesk.counter", "frontdesk.tiss")))
+    assert loaded == []
+    assert tops(modules, ("lxml", *WEB)) == []
 
 
 def test_a_remote_profile_loads_the_client_never_the_server_side() -> None:

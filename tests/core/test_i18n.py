@@ -19,8 +19,12 @@ from typing import get_args
 
 import pytest
 
+from frontdesk.app.screens.tiss.new_guide import FIELDS as NEW_GUIDE_FIELDS
+from frontdesk.config.tiss_reading import EDITABLE_KEYS
 from frontdesk.core import domain, i18n
+from frontdesk.counter.errors import FIELD_OF_GLOSA
 from frontdesk.tiss.errors import FAULTS
+from frontdesk.tiss.lote import WITHOUT_CODE
 
 SRC = Path(i18n.__file__).parents[2]  # src/frontdesk
 I18N = Path(i18n.__file__).parent
@@ -42,6 +46,13 @@ FAMILIES: dict[str, tuple[str, ...]] = {
     "send.typed.{}_placeholder": ("sms", "email"),
     "tiss.environment.{}": ("production", "test"),
     "tiss.fault.{}": tuple(FAULTS),
+    # The TISS counter (frontdesk.counter, app/screens/tiss): the fields a glosa points at,
+    # the guides without a field for the code, the forms' fields.
+    "counter.field.{}": tuple(sorted(set(FIELD_OF_GLOSA.values()))),
+    "counter.import.no_code.{}": tuple(sorted(WITHOUT_CODE)),
+    "counter.write.no_field.{}": tuple(sorted(WITHOUT_CODE)),
+    "counter.new.{}": NEW_GUIDE_FIELDS,
+    "counter.settings.{}": EDITABLE_KEYS,
 }
 # Families where only some values have a text and the code falls back for the others:
 # `err.{code}` for the codes the module that builds it names (the rest get err.generic or a
@@ -145,7 +156,7 @@ def test_every_entry_has_both_languages_with_the_same_placeholders(name: str) ->
 
 
 def test_the_dedicated_catalogs_hold_only_their_prefix() -> None:
-    assert set(CATALOGS) == {"desk", "setup", "doctor", "tiss", "web"}
+    assert set(CATALOGS) == {"desk", "setup", "doctor", "tiss", "web", "counter"}
     for prefix, name in i18n.CATALOG_OF_PREFIX.items():
         assert all(key.startswith(f"{prefix}.") for key in i18n.catalog(name)), name
 

@@ -35,7 +35,7 @@ from frontdesk.core.i18n import Language, set_language, t
 
 if TYPE_CHECKING:
     from frontdesk.app.screens.settings import SaveSettings
-    from frontdesk.client.client import FrontdeskClient
+    from frontdesk.app.service import DeskService
     from frontdesk.config.audit import AuditLog
     from frontdesk.config.connection import Connection
 
@@ -103,7 +103,7 @@ class FrontdeskApp(SetupActions):
     def __init__(
         self,
         *,
-        client: FrontdeskClient | None = None,
+        client: DeskService | None = None,
         connector: Connector | None = None,
         lang: Language = "pt",
         monotonic: Callable[[], float] = time.monotonic,

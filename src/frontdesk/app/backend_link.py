@@ -9,6 +9,7 @@ they run.
 from __future__ import annotations
 
 import asyncio
+import sys
 from typing import TYPE_CHECKING
 
 from frontdesk.app.state import DeskState
@@ -16,18 +17,22 @@ from frontdesk.core.i18n import t
 
 if TYPE_CHECKING:
     from frontdesk.app.connector import Connector
-    from frontdesk.client.client import FrontdeskClient
+    from frontdesk.app.service import DeskService
     from frontdesk.client.models import Health
     from frontdesk.config.connection import Connection
+    from frontdesk.counter.desk import TissDesk
 
 UNREACHABLE_STATUSES = frozenset({502, 503, 504})  # a proxy answered; the backend did not
 WIDE_ENOUGH_FOR_SIMULATOR = 110
 
 
 def connection_label(connection: Connection) -> str:
-    """The top bar's name for a connection: "local", "unimed (Unimed Londrina)", a host."""
+    """The top bar's name for a connection: "local", "unimed (Unimed Londrina)", a host;
+    a TISS profile says so, with its operator's name ("Unimed Londrina · TISS")."""
     label = connection.label
     operator = connection.operator
+    if connection.kind == "tiss":  # the operator's name is what the counter knows it by
+        return t("counter.top_bar", label=operator or label)
     if operator and operator != label:
         return t("app.profile_operator", profile=label, operator=operator)
     return label
@@ -38,17 +43,25 @@ class BackendLink(DeskState):
 
     def __init__(self) -> None:
         super().__init__()
-        self._client: FrontdeskClient | None = None
+        self._client: DeskService | None = None
         self._connector: Connector | None = None
         self._owns_client = True  # built here from the connector: closed here
         self._connect_lock = asyncio.Lock()
         self.health: Health | None = None
 
-    def link_to(self, client: FrontdeskClient | None, connector: Connector | None) -> None:
+    def link_to(self, client: DeskService | None, connector: Connector | None) -> None:
         """Use `client` as it is (tests), or the client `connector` builds when first needed."""
         self._client, self._connector, self._owns_client = client, connector, client is None
 
-    async def ready_client(self) -> FrontdeskClient:
+    @property
+    def tiss_desk(self) -> TissDesk | None:
+        """The TISS counter, when the desk is on a TISS profile (connected)."""
+        module = sys.modules.get("frontdesk.counter.desk")  # never imported for other backends
+        desk_class = getattr(module, "TissDesk", None)
+        client = self._client
+        return client if desk_class is not None and isinstance(client, desk_class) else None
+
+    async def ready_client(self) -> DeskService:
         """The client, connected and health-checked once (later callers wait for the first)."""
         async with self._connect_lock:
             if self._client is None:
@@ -73,7 +86,7 @@ class BackendLink(DeskState):
             return self._client
 
     def _connected(self, health: Health) -> None:
-        local = health.mode == "local"
+        local = health.mode == "local"  # the local backend, or the local TISS operator
         self.local_mode = local
         self.health_state = "ok"
         if not self.profile_label and local:
@@ -102,7 +115,7 @@ class BackendLink(DeskState):
             self.health_state = "ok"  # it answered, if only to refuse
 
     async def _close_connection(
-        self, client: FrontdeskClient | None, connector: Connector | None, owned: bool
+        self, client: DeskService | None, connector: Connector | None, owned: bool
     ) -> None:
         if client is not None and owned:
             try:

@@ -1,8 +1,9 @@
 """How the desk reaches its backend: a `Connector` builds the client when it is first needed.
 
 The embedded local backend (no profile, or F9's "local") is built in this process; a remote
-profile's client comes from its `Connection` (key, CA bundle, timeouts). Nothing here is
-imported before the first screen is drawn.
+profile's client comes from its `Connection` (key, CA bundle, timeouts); a TISS profile's
+is the TISS counter (`frontdesk.counter`), and `frontdesk --tiss-demo` the local TISS
+operator in this process. Nothing here is imported before the first screen is drawn.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from frontdesk.app.service import DeskService
     from frontdesk.client.client import FrontdeskClient
     from frontdesk.config.connection import Connection
 
@@ -21,7 +23,7 @@ class Connector:
     """How to reach the backend: `make` builds the client; `preload` warms imports off-loop;
     `close` releases what `make` opened besides the client (the embedded database)."""
 
-    make: Callable[[], FrontdeskClient]
+    make: Callable[[], DeskService]
     label: str = ""
     preload: Callable[[], object] | None = None
     close: Callable[[], object] | None = None
@@ -55,9 +57,44 @@ def _preload_remote() -> None:
     import frontdesk.core._httpx  # noqa: F401  (the client loads httpx only when built)
 
 
+def tiss_demo_connector(db: str | None) -> Connector:
+    """The local TISS operator in this process on `db`, and its demo exports."""
+    holder: dict[str, Callable[[], None]] = {}
+
+    def make() -> DeskService:
+        from frontdesk.counter.connect import demo_desk
+
+        desk, close = demo_desk(db)
+        holder["close"] = close
+        return desk
+
+    def close() -> None:
+        closer = holder.pop("close", None)
+        if closer is not None:
+            closer()
+
+    return Connector(make=make, close=close, label="tiss-demo")
+
+
+def _preload_tiss() -> None:
+    import frontdesk.counter.desk
+    import frontdesk.tiss.client
+    import frontdesk.tiss.schema  # noqa: F401  (lxml and the schemas, off the event loop)
+
+
 def connector_for(connection: Connection, db: str | None = None) -> Connector:
     """How to reach `connection`: the embedded backend on `db`, or its remote client (its
-    key, CA bundle and timeouts, through `Connection.client`)."""
+    key, CA bundle and timeouts, through `Connection.client`), or a TISS counter."""
+    if connection.kind == "tiss":
+        if connection.tiss is None:
+            return tiss_demo_connector(db)
+
+        def make_tiss() -> DeskService:
+            from frontdesk.counter.connect import desk_for
+
+            return desk_for(connection)
+
+        return Connector(make=make_tiss, preload=_preload_tiss, label=connection.label)
     if connection.url is None:
         return local_connector(db)
     return Connector(make=connection.client, preload=_preload_remote, label=connection.label)

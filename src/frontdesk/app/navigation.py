@@ -1,11 +1,14 @@
 """The flow between screens: lookup → guide → Enviar Token → code → result, and back.
 
 Screens other than the lookup are imported when first opened, so the first screen paints
-fast.
+fast. At a TISS counter (`BackendLink.tiss_desk`) four places are the TISS ones
+(`screens/tiss/`): the lookup, Enviar Token (how the patient gets the code), the code's
+rules, and the result.
 """
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
@@ -18,6 +21,7 @@ if TYPE_CHECKING:
     from frontdesk.app.screens.guide import GuideScreen
     from frontdesk.app.screens.send_token import SendKind
     from frontdesk.client.models import Channels, Guide, Token
+    from frontdesk.config.connection import Connection
 
 GUIDE_SCREEN = "guide"
 
@@ -30,16 +34,33 @@ class Navigation(SimulatorActions):
         self._guide_screen: GuideScreen | None = None
 
     def get_default_screen(self) -> Screen[Any]:
-        return LookupScreen()
+        return self.lookup_class(self.connection)()
+
+    @staticmethod
+    def lookup_class(connection: Connection | None) -> type[LookupScreen]:
+        """The lookup of `connection`'s kind (a TISS profile's takes cards and its numbers)."""
+        if connection is not None and connection.kind == "tiss":
+            from frontdesk.app.screens.tiss.lookup import TissLookupScreen
+
+            return TissLookupScreen
+        return LookupScreen
 
     def open_guide(self, guide: Guide) -> None:
         """Show `guide` on the guide screen. The screen is built once and filled again for
         each guide: building and styling its widgets is most of a lookup's time."""
         from frontdesk.app.screens.guide import GuideScreen
 
+        kind: type[GuideScreen] = GuideScreen
+        if self.tiss_desk is not None:
+            from frontdesk.app.screens.tiss.guide import TissGuideScreen
+
+            kind = TissGuideScreen
         screen = self._guide_screen
+        if screen is not None and type(screen) is not kind:  # another kind of profile now
+            self.forget_screens()
+            screen = self._guide_screen
         if screen is None or screen in self.screen_stack:
-            screen = GuideScreen(guide)
+            screen = kind(guide)
             if self._guide_screen is None:
                 self.install_screen(screen, GUIDE_SCREEN)
                 self._guide_screen = screen
@@ -75,12 +96,24 @@ class Navigation(SimulatorActions):
             else:
                 self.open_code_entry(guide, outcome.token, via=outcome.kind)
 
+        tiss = self.tiss_desk
+        if tiss is not None:
+            from frontdesk.app.screens.tiss.token import TissTokenModal
+
+            self.push_screen(TissTokenModal(guide, tiss.instructions()), answered)
+            return
         self.push_screen(SendTokenModal(guide, channels), answered)
 
     def open_code_entry(self, guide: Guide, token: Token | None, *, via: SendKind | None) -> None:
         from frontdesk.app.screens.code_entry import CodeEntryScreen
 
         self.settle_memory()  # the Enviar Token modal just closed
+        tiss = self.tiss_desk
+        if tiss is not None:
+            from frontdesk.app.screens.tiss.code import TissCodeEntryScreen
+
+            self.push_screen(TissCodeEntryScreen(guide, token, via, tiss.instructions()))
+            return
         self.push_screen(CodeEntryScreen(guide, token, via))
 
     def open_absence(self, guide: Guide) -> None:
@@ -102,6 +135,12 @@ class Navigation(SimulatorActions):
         from frontdesk.app.screens.result import ResultScreen
 
         self.settle_memory()
+        guides = sys.modules.get("frontdesk.counter.guides")  # loaded at a TISS counter only
+        if guides is not None and isinstance(guide, guides.TissGuide):
+            from frontdesk.app.screens.tiss.result import TissResultScreen
+
+            self.push_screen(TissResultScreen(guide))
+            return
         self.push_screen(ResultScreen(guide))
 
     def confirm(self, question: str, answered: Callable[[bool | None], None]) -> None:
@@ -119,6 +158,10 @@ class Navigation(SimulatorActions):
             self.pop_screen()
         base = stack[keep - 1]
         if isinstance(base, LookupScreen):
+            wanted = self.lookup_class(self.connection)
+            if reload and type(base) is not wanted:  # another kind of profile: its lookup
+                self.switch_screen(wanted())
+                return
             base.reset_for_next_patient()
             if reload:
                 base.start_over()

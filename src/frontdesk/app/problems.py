@@ -4,11 +4,13 @@ step, and where to show it), and what is wrong with a typed number.
 Connection-type troubles (unreachable, timeouts, 5xx, malformed answers, refused key,
 refused requests, bugs) go to the screen's banner with a retry key; the contract's error
 codes are shown next to what the receptionist was doing. A typed guide number, card or
-code is checked in `formatting` (a `DigitsProblem`) and put in words here.
+code is checked in `formatting` (a `DigitsProblem`) and put in words here. A TISS counter's
+errors (`frontdesk.counter.errors`) carry their own words.
 """
 
 from __future__ import annotations
 
+import sys
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -39,6 +41,9 @@ def describe(exc: BaseException) -> Trouble:
     # Imported here: the client stack is not needed for the first screen.
     from frontdesk.client import errors as e
 
+    counter = sys.modules.get("frontdesk.counter.errors")  # loaded with a TISS counter only
+    if counter is not None and isinstance(exc, counter.CounterError):
+        return Trouble(exc.text, exc.banner, exc.code)
     if isinstance(exc, e.BackendUnavailable):
         key = "banner.timeout" if exc.timeout else "banner.unavailable"
         return Trouble(t(key), True, "backend_unavailable")

@@ -1,5 +1,6 @@
 """The desk's setup from inside the app: F9 switches profile (another backend), F10 sets
-the language and the theme, both applied at once."""
+the language and the theme (on a TISS profile, first the counter's folders and the clinic's
+fixed data), all applied at once."""
 
 from __future__ import annotations
 
@@ -40,7 +41,8 @@ class SetupActions(Navigation):
                 self.switch_to(connection)
 
         current = self.connection.profile if self.connection is not None else None
-        local = self.connection is None or self.connection.is_local
+        connection = self.connection
+        local = connection is None or (connection.is_local and not connection.is_tiss)
         self.push_screen(
             ProfileSwitcher(current=current, local=local, allow_insecure=self.allow_insecure),
             answered,
@@ -83,10 +85,25 @@ class SetupActions(Navigation):
         self.notify(t("profiles.switched", name=connection.display_name), timeout=4)
 
     def action_settings(self) -> None:
-        from frontdesk.app.screens.settings import SettingsModal, SettingsSaved
-
         if isinstance(self.screen, DeskModal):
             return
+        connection = self.connection
+        if connection is not None and connection.tiss is not None and connection.profile:
+            # A TISS profile: the counter's folders and the clinic's data first (F10 again
+            # there: the language and the theme).
+            from frontdesk.app.screens.tiss.settings import TissSettingsModal
+
+            def saved(new: Connection | None) -> None:
+                if new is not None:
+                    self.switch_to(new)
+
+            self.push_screen(TissSettingsModal(connection), saved)
+            return
+        self.open_language_settings()
+
+    def open_language_settings(self) -> None:
+        """The language and the theme (F10)."""
+        from frontdesk.app.screens.settings import SettingsModal, SettingsSaved
 
         async def apply(saved: SettingsSaved) -> None:
             await self.apply_settings(saved.language, saved.theme)

@@ -303,6 +303,15 @@ class LocalBackend(SimulatorOperations):
 
         return self._run(op)
 
+    def conclude_review(self, guide: GuideRecord, now: float) -> GuideRecord:
+        """The operator's audit authorizes `guide`, under analysis (the local TISS operator's
+        status query; inside the caller's store transaction)."""
+        authorized = self._authorize(guide, now)
+        self.store.add_event(
+            guide.number, now, "authorized", {"authorization": authorized.authorization_number}
+        )
+        return authorized
+
     # -- helpers -------------------------------------------------------------------------------
 
     def _guide(self, number: str) -> GuideRecord:

@@ -2,7 +2,8 @@
 
 The connection comes from `frontdesk.config.connection.resolve` (`--profile`,
 FRONTDESK_PROFILE, the file's default, or `--url` with FRONTDESK_API_KEY; nothing at all:
-the embedded local backend). A configuration that cannot be used stops here, before any
+the embedded local backend; `--tiss-demo`: the local TISS operator in this
+process). A configuration that cannot be used stops here, before any
 screen, with one line naming the file, the line and the key, and exit status 2.
 """
 
@@ -56,6 +57,26 @@ def local_db(args: argparse.Namespace) -> str | None:
     return db or None
 
 
+def tiss_demo(args: argparse.Namespace) -> Connection:
+    """`--tiss-demo`: the TISS counter on the local TISS operator in this process (no
+    profile; the file's language and theme apply)."""
+    from frontdesk.config.embedded_tiss import DEMO_OPERATOR
+    from frontdesk.config.profiles import effective_settings, load_config
+
+    if getattr(args, "url", None) or getattr(args, "profile", None):
+        raise SetupError(t("counter.cli.demo_alone"))
+    config = load_config()
+    language, theme = effective_settings(config, None)
+    return Connection(
+        url=None,
+        config_path=config.path,
+        operator=DEMO_OPERATOR,
+        language=cli_language(args) or language,
+        theme=theme,
+        kind="tiss",
+    )
+
+
 def run_app(args: argparse.Namespace) -> int:
     """Build the app and run it; returns the process exit code (2: the setup is not usable).
 
@@ -93,7 +114,7 @@ def build_app(args: argparse.Namespace) -> FrontdeskApp:
     environ = os.environ
     # Messages about the configuration itself: --lang, else the locale (no profile yet).
     set_language(choose_language(args, environ))
-    connection = resolve(args)
+    connection = tiss_demo(args) if getattr(args, "tiss_demo", False) else resolve(args)
     lang = choose_language(args, environ, connection.language)
     set_language(lang)
     db = local_db(args)  # --db is the local demonstration's, also when F9 switches to it

@@ -62,6 +62,12 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="allow plain http:// to another machine (shown on screen; never weakens https)",
     )
+    parser.add_argument(
+        "--tiss-demo",
+        action="store_true",
+        help="the counter on the local TISS operator, offline: demo exports, the simulator "
+        "(with --db as for local mode)",
+    )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     _serve(sub)
     _login(sub)
@@ -227,6 +233,14 @@ def _tiss(sub: Any) -> None:
     proof.add_argument("--reason", metavar="NN", help="no code: TUSS table 74 reason, 01–07")
     check.add_argument("--ident", metavar="NN", help="how the patient was identified (table 72)")
     check.add_argument("--json", action="store_true", help="machine-readable output")
+    demo = actions.add_parser(
+        "demo-files",
+        help="write the demo clinic's TISS XML exports (for `frontdesk serve`'s guides) into DIR",
+    )
+    demo.add_argument("folder", metavar="DIR", help="the TISS counter's import folder")
+    demo.add_argument(
+        "--db", help="the local backend's database (default: the one `frontdesk serve` uses)"
+    )
     login = actions.add_parser("login", help="store a TISS profile's password (no echo)")
     login.add_argument("--profile", required=True)
     login.add_argument(

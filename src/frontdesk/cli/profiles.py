@@ -1,4 +1,5 @@
-"""`frontdesk profiles [add|set|remove|default]`: list the connection profiles, or change one.
+"""`frontdesk profiles [add|set|remove|default]`: list the connection profiles (token-contract
+and TISS profiles together, each with its operator), or change one.
 
 The file is edited in place with its comments kept (`frontdesk.config.profiles`); removing
 a profile also forgets its stored key.
@@ -114,6 +115,9 @@ def _list(console: Console) -> int:
     for profile in config.profiles:
         mark = "*" if profile.name == config.default else " "
         extra = f"  CA: {profile.ca_bundle}" if profile.ca_bundle else ""
+        if profile.tiss is not None:  # a TISS profile: the standard and the operator's ANS number
+            registro = profile.tiss.settings.registro_ans
+            extra += "  " + t("setup.profiles.tiss_mark", r=registro)
         console.say(
             f"{mark} {profile.name:<{name_width}}  {profile.operator or '-':<{operator_width}}  "
             f"{profile.url}{extra}"

@@ -3,6 +3,7 @@
     frontdesk tiss elegibilidade --profile NAME --card CARD (--token CODE | --reason NN)
                                  [--ident NN] [--json]
     frontdesk tiss login --profile NAME [--key-file]
+    frontdesk tiss demo-files DIR [--db PATH]
 
 `elegibilidade` makes one real VerificaElegibilidade call and prints the operator's answer
 (eligible or not, the beneficiary, every glosa with its description), in Portuguese (or
@@ -12,7 +13,9 @@ operator answered, either way; 2 for bad input, configuration or password; 3 whe
 operator could not be reached, refused the login or the message, or answered something
 that cannot be trusted. `login` stores the profile's TISS password in the keyring (or a
 key file), never in the configuration file. The audit log gets one line per check,
-without the card's code or the password.
+without the card's code or the password. `demo-files` writes the demo clinic's practice-
+system exports (TISS XML, one guide with a typo) for the local TISS operator's guides,
+the import folder of a TISS counter on `frontdesk serve`.
 
 Its arguments are declared in `cli/parsers.py`. The TISS client (lxml, httpx) loads only
 when `elegibilidade` calls the operator (`config.tiss_profile.tiss_client`).
@@ -65,7 +68,32 @@ def run(args: argparse.Namespace, *, keyring: KeyringBackend | None = None) -> i
         set_language(lang)
     if args.tiss_action == "login":
         return login(args, keyring=keyring)
+    if args.tiss_action == "demo-files":
+        return demo_files(args)
     return _eligibility(args, keyring)
+
+
+def demo_files(args: argparse.Namespace) -> int:
+    """`frontdesk tiss demo-files DIR`: the demo exports of the local backend's guides."""
+    from pathlib import Path
+
+    from frontdesk.backend.local import open_backend
+    from frontdesk.backend.tiss.exports import write_demo_exports
+    from frontdesk.core.i18n import t
+
+    db = Path(args.db).expanduser() if args.db else None
+    try:
+        backend = open_backend(db)
+        try:
+            written = write_demo_exports(backend.store, backend.clock.now(), Path(args.folder))
+        finally:
+            backend.close()
+    except OSError as error:
+        return _fail(t("counter.cli.demo_failed", reason=error.strerror or error), EXIT_INPUT)
+    for path in written:
+        print(path)
+    print(t("counter.cli.demo_written", n=len(written), folder=args.folder))
+    return EXIT_ANSWERED
 
 
 def _fail(message: str, status: int) -> int:

@@ -155,27 +155,32 @@ class AsgiSession:
         params: Mapping[str, str] | None = None,
         json: Any = None,
         headers: Mapping[str, str] | None = None,
+        content: bytes | None = None,
     ) -> AsgiResponse:
-        """One request; `path` is percent-encoded already, `params` become the query string."""
+        """One request; `path` is percent-encoded already, `params` become the query string;
+        the body is `json`, or the bytes `content` as they are (with the caller's headers)."""
         if self.closed:
             raise RuntimeError("the session is closed")
         method = method.upper()
         fields: dict[str, tuple[str, str]] = {"host": ("host", self.authority)}
         for name, value in (*self.headers.items(), *(headers or {}).items()):
             fields[name.lower()] = (name, value)
-        content = b""
+        body = b""
         if json is not None:
             text = jsonlib.dumps(json, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
-            content = text.encode("utf-8")
-            fields["content-length"] = ("content-length", str(len(content)))
+            body = text.encode("utf-8")
+            fields["content-length"] = ("content-length", str(len(body)))
             fields["content-type"] = ("content-type", "application/json")
+        elif content is not None:
+            body = content
+            fields["content-length"] = ("content-length", str(len(body)))
         raw_headers = Headers(
             (name.lower().encode("ascii"), value.encode("ascii")) for name, value in fields.values()
         )
         query = urlencode(dict(params)).encode("ascii") if params else b""
         raw_path = (self.prefix + path).encode("ascii")
         target = raw_path + b"?" + query if query else raw_path
-        request = AsgiRequest(method, target, raw_headers, content)
+        request = AsgiRequest(method, target, raw_headers, body)
         response = await self._run(request, raw_path, query)
         for hook in self.response_hooks:
             hook(response)

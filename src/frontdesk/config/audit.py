@@ -45,6 +45,8 @@ ACTIONS: Final = frozenset(
         "logout",
         "profile_switch",
         "settings",
+        "status",  # a TISS counter's status check of a guide under analysis
+        "new_guide",  # a TISS counter's guide started by hand
         "web_login",
         "web_logout",
     }

@@ -1,5 +1,6 @@
 """What the app and the tools connect to: a profile (or `--url`, or nothing: local mode),
-its key, TLS settings and timeouts, with plain HTTP refused off this machine.
+its key, TLS settings and timeouts, with plain HTTP refused off this machine. A TISS
+profile's connection (`kind` "tiss") carries its TISS part and its TISS password.
 
 `resolve(args)` is the one call: it reads the configuration, picks the profile
 (`--profile`, `FRONTDESK_PROFILE`, the file's `default`), checks the transport, finds the
@@ -24,6 +25,7 @@ from frontdesk.config.reading import (
     DEFAULT_READ_TIMEOUT,
     Config,
     Profile,
+    ProfileKind,
     effective_settings,
     load_config,
     select_profile,
@@ -33,6 +35,7 @@ from frontdesk.core.net import is_loopback
 
 if TYPE_CHECKING:
     from frontdesk.client.client import FrontdeskClient
+    from frontdesk.config.tiss_reading import TissProfileData
 
 
 @dataclass(frozen=True)
@@ -41,6 +44,8 @@ class Connection:
 
     `insecure` is True only when plain HTTP to another machine was allowed by `--insecure`:
     the app must show it on screen. `verify` is True or the profile's CA bundle path.
+    `kind` "tiss": an operator's TISS web services (`url` is the URL template, `tiss` the
+    profile's TISS part, `api_key` the TISS password).
     """
 
     url: str | None
@@ -56,6 +61,12 @@ class Connection:
     insecure: bool = False
     language: Language | None = None
     theme: str | None = None
+    kind: ProfileKind = "contract"
+    tiss: TissProfileData | None = field(default=None, compare=False, repr=False)
+
+    @property
+    def is_tiss(self) -> bool:
+        return self.kind == "tiss"
 
     @property
     def is_local(self) -> bool:
@@ -79,6 +90,8 @@ class Connection:
         """A `FrontdeskClient` for this remote connection (not for local mode)."""
         if self.url is None:
             raise ValueError("local mode: use frontdesk.config.embedded.embedded_client")
+        if self.kind == "tiss":
+            raise ValueError("a TISS profile: use frontdesk.counter")
         # lazy: the app's start resolves its connection with this module, and its first
         # screen must not load the client (tests/test_import_hygiene.py): 7 ms and 7 modules
         # after Textual (httpx comes later still, with a remote session).
@@ -189,6 +202,8 @@ def resolve(
         language, theme = effective_settings(config, None)
         return Connection(url=None, config_path=config.path, language=lang or language, theme=theme)
     language, theme = effective_settings(config, chosen)
+    if chosen.kind == "tiss":
+        return _tiss_connection(config, chosen, lang or language, theme, need_key=need_key)
     is_insecure = check_transport(chosen.url, insecure=insecure)
     ca = check_ca_bundle(config, chosen)
     key = load_key(chosen.name, timeout=keyring_timeout) if need_key else None
@@ -206,6 +221,41 @@ def resolve(
         insecure=is_insecure,
         language=lang or language,
         theme=theme,
+    )
+
+
+def _tiss_connection(
+    config: Config,
+    chosen: Profile,
+    language: Language | None,
+    theme: str | None,
+    *,
+    need_key: bool,
+) -> Connection:
+    """A TISS profile's connection: its settings were checked when read (https, or http to
+    this machine only; `--insecure` does not apply to TISS); the password is TISS's."""
+    from frontdesk.config.tiss_profile import PASSWORD_ENV, tiss_password
+
+    ca = check_ca_bundle(config, chosen)
+    password = tiss_password(chosen.name) if need_key else None
+    source = None
+    if password is not None:
+        source = PASSWORD_ENV if os.environ.get(PASSWORD_ENV, "").strip() else chosen.name
+    return Connection(
+        url=chosen.url,
+        config_path=config.path,
+        profile=chosen.name,
+        operator=chosen.operator,
+        api_key=password,
+        key_source=source,
+        verify=str(ca) if ca else True,
+        ca_bundle=ca,
+        connect_timeout=chosen.connect_timeout,
+        read_timeout=chosen.read_timeout,
+        language=language,
+        theme=theme,
+        kind="tiss",
+        tiss=chosen.tiss,
     )
 
 

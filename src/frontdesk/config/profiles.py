@@ -73,6 +73,7 @@ __all__ = [
     "select_profile",
     "set_default",
     "update_profile",
+    "update_tiss_profile",
     "write_atomic",
 ]
 
@@ -271,5 +272,35 @@ def save_settings(
                     del table[key]
             else:
                 table[key] = value
+
+    return edit_config(mutate, where, write=write)
+
+
+def update_tiss_profile(
+    name: str,
+    values: Mapping[str, str | None],
+    *,
+    path: Path | None = None,
+    write: Write = write_atomic,
+) -> Config:
+    """Change a TISS profile's counter settings (its folders, the clinic's fixed data): each
+    value is written, or removed when None or empty. Comments are kept; a value the reader
+    refuses is refused before anything is written (the error names the line and the key)."""
+    from frontdesk.config.tiss_reading import EDITABLE_KEYS
+
+    where = path or config_file()
+
+    def mutate(document: Any) -> None:
+        table = _require(document, name, where)
+        if table.get("kind") != "tiss":
+            raise SetupError(t("tiss.config.not_tiss"))
+        for key, value in values.items():
+            if key not in EDITABLE_KEYS:
+                raise ValueError(f"not a TISS counter setting: {key}")
+            if value is None or not value.strip():
+                if key in table:
+                    del table[key]
+            else:
+                table[key] = value.strip()
 
     return edit_config(mutate, where, write=write)

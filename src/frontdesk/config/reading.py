@@ -12,7 +12,7 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Final
+from typing import TYPE_CHECKING, Any, Final, Literal
 from urllib.parse import urlsplit
 
 from frontdesk.config.errors import ConfigError, ProfileNotFound
@@ -23,6 +23,11 @@ from frontdesk.core.i18n import LANGUAGES, Language, t
 if TYPE_CHECKING:
     import tomllib
 
+    from frontdesk.config.tiss_reading import TissProfileData
+
+ProfileKind = Literal["contract", "tiss"]
+KINDS: Final[tuple[ProfileKind, ...]] = ("contract", "tiss")
+
 PROFILE_ENV = "FRONTDESK_PROFILE"
 DEFAULT_CONNECT_TIMEOUT: Final = 3.0
 DEFAULT_READ_TIMEOUT: Final = 10.0
@@ -30,6 +35,7 @@ MAX_TIMEOUT: Final = 600.0
 PROFILE_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,63}")
 TOP_KEYS: Final = ("default", "language", "theme", "profiles")
 PROFILE_KEYS: Final = (
+    "kind",
     "url",
     "operator",
     "ca_bundle",
@@ -44,7 +50,11 @@ _SECRET_WORDS: Final = ("key", "token", "secret", "password", "passwd", "senha")
 
 @dataclass(frozen=True)
 class Profile:
-    """One operator backend the desk can talk to (its key lives in the keyring, not here)."""
+    """One operator backend the desk can talk to (its key lives in the keyring, not here).
+
+    `kind` "contract": a token backend of docs/api.md at `url`; "tiss": an operator's TISS
+    web services, `url` its URL template and `tiss` the rest (`tiss_reading`).
+    """
 
     name: str
     url: str
@@ -54,6 +64,8 @@ class Profile:
     read_timeout: float = DEFAULT_READ_TIMEOUT
     language: Language | None = None
     theme: str | None = None
+    kind: ProfileKind = "contract"
+    tiss: TissProfileData | None = field(default=None, compare=False)
 
     @property
     def label(self) -> str:
@@ -278,6 +290,14 @@ class _Reader:
             )
         if not isinstance(raw, dict):
             raise self._wrong(where, t("setup.config.expected.profile_table"), raw)
+        if "kind" in raw:
+            kind = self.text((*where, "kind"), raw["kind"])
+            if kind not in KINDS:
+                raise self.error((*where, "kind"), t("setup.config.bad_kind", got=kind[:20]))
+            if kind == "tiss":
+                from frontdesk.config.tiss_reading import read_tiss_profile
+
+                return read_tiss_profile(self, name, raw)
         for key in raw:
             if key not in PROFILE_KEYS:
                 self._unknown((*where, key), PROFILE_KEYS, name)

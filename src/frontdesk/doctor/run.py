@@ -2,7 +2,8 @@
 
 Local mode (no profile): the embedded backend and its data. A remote profile (or `--url`):
 the key, then the way to the backend (transport, CA, DNS, TCP, TLS), then the backend itself
-(health, authentication, clock). The terminal is checked last, always.
+(health, authentication, clock). A TISS profile: its reading only (the command to check it
+for real is named). The terminal is checked last, always.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from frontdesk.config.credentials import KEYRING_TIMEOUT
 from frontdesk.config.paths import config_file
 from frontdesk.config.reading import DEFAULT_CONNECT_TIMEOUT, DEFAULT_READ_TIMEOUT, Profile
 from frontdesk.doctor import backend_checks, network_checks, setup_checks
-from frontdesk.doctor.report import Report, ok
+from frontdesk.doctor.report import Report, ok, skipped
 from frontdesk.doctor.terminal_checks import terminal_checks
 
 if TYPE_CHECKING:
@@ -81,6 +82,16 @@ def _remote_or_local(
     problem = setup_checks.keyring_check(
         report, chosen.name if chosen else None, keyring_timeout, keyring_backend
     )
+
+    if chosen is not None and chosen.kind == "tiss":
+        # TISS web services have no health or key check of the contract's: the technician's
+        # check is one real eligibility call (`frontdesk tiss elegibilidade`).
+        from frontdesk.core.i18n import t
+
+        detail = t("doctor.tiss_profile", name=chosen.name)
+        for id_ in ("api_key", "transport", *REMOTE_STEPS):
+            report.add(skipped(id_, detail))
+        return
 
     if remote_url is None:
         if config is None:

@@ -245,6 +245,12 @@ class Authorization:
     glosas: tuple[Glosa, ...] = ()
     sequence: str = ""
     recovered: bool = False
+    social_name: str | None = None  # nomeSocialBeneficiario
+
+    @property
+    def display_name(self) -> str | None:
+        """The name to call the beneficiary by: the social name when there is one."""
+        return self.social_name or self.beneficiary_name
 
 
 @dataclass(frozen=True)

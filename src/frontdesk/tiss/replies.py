@@ -156,6 +156,7 @@ def read_authorization_reply(message: etree._Element, operation: Operation) -> A
         beneficiary_name=text(node, "nomeBeneficiario"),
         glosas=tuple(glosa(c.text or "") for c in codes) + tuple(_read_motivo(m) for m in motivos),
         sequence=sequence,
+        social_name=text(node, "nomeSocialBeneficiario"),
     )
 
 
@@ -182,6 +183,7 @@ def build_authorization_reply(
         _add_authorization_data(node, result)
         add(node, "numeroCarteira", card)
         add(node, "nomeBeneficiario", (result.beneficiary_name or "-")[:70])
+        add_optional(node, "nomeSocialBeneficiario", _social(result))
         add(node, "statusSolicitacao", CODE_OF_STATUS[result.status])
         for index, procedure in enumerate(procedures if granted else (), 1):
             item = add(node, "procedimentosAutorizados")
@@ -199,6 +201,7 @@ def build_authorization_reply(
         add(beneficiary, "numeroCarteira", card)
         add(beneficiary, "atendimentoRN", "N")
         add(node, "nomeBeneficiario", (result.beneficiary_name or "-")[:70])
+        add_optional(node, "nomeSocialBeneficiario", _social(result))
         add(node, "statusSolicitacao", CODE_OF_STATUS[result.status])
         _add_codes(node, result)
         if granted and procedures:
@@ -210,6 +213,10 @@ def build_authorization_reply(
                 add(item, "quantidadeSolicitada", str(procedure.quantity))
                 add(item, "quantidadeAutorizada", str(procedure.quantity))
     return seal(message)
+
+
+def _social(result: Authorization) -> str | None:
+    return result.social_name[:70] if result.social_name else None
 
 
 def _add_authorization_data(node: etree._Element, result: Authorization) -> None:

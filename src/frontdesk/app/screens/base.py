@@ -23,7 +23,7 @@ from frontdesk.app.widgets.hint import HintLine
 
 if TYPE_CHECKING:
     from frontdesk.app.app import FrontdeskApp
-    from frontdesk.client.client import FrontdeskClient
+    from frontdesk.app.service import DeskService
 
 ResultT = TypeVar("ResultT")
 
@@ -78,7 +78,7 @@ class DeskScreen(Screen[ResultT]):
         """The screen's hint line (screens with a field or a list have one)."""
         return self.query_one(HintLine)
 
-    async def client(self) -> FrontdeskClient:
+    async def client(self) -> DeskService:
         """The connected client (connecting first if need be; raises like any call)."""
         return await self.desk.ready_client()
 

@@ -72,6 +72,8 @@ class LookupScreen(DeskScreen[None]):
     ]
 
     card_mode: reactive[bool] = reactive(False)
+    GUIDE_HINT: ClassVar[str] = "lookup.hint.guide"
+    """The hint under an empty guide field (a TISS counter's says a card works too)."""
 
     def __init__(
         self, *, number_problem: Callable[[str], DigitsProblem | None] = guide_number_problem
@@ -94,7 +96,7 @@ class LookupScreen(DeskScreen[None]):
             )
             field.border_title = t("lookup.field.guide")
             yield field
-            yield HintLine(t("lookup.hint.guide"), id="lookup-hint")
+            yield HintLine(t(self.GUIDE_HINT), id="lookup-hint")
             yield Static(t("lookup.queue_loading"), id="queue-title", markup=False)
             yield QueueTable(id="queue", cursor_type="row", zebra_stripes=True)
         yield KeyBar()
@@ -131,7 +133,7 @@ class LookupScreen(DeskScreen[None]):
     def _validate_as_typed(self, event: Input.Changed) -> None:
         value = event.value.strip()
         if not value:
-            self.hint.say(t("lookup.hint.card" if self.card_mode else "lookup.hint.guide"))
+            self.hint.say(t("lookup.hint.card" if self.card_mode else self.GUIDE_HINT))
             return
         if self.card_mode:
             problem = card_problem(value)
@@ -151,7 +153,7 @@ class LookupScreen(DeskScreen[None]):
             return
         self._show_mode()
         self.field.value = ""
-        self.hint.say(t("lookup.hint.card" if card_mode else "lookup.hint.guide"))
+        self.hint.say(t("lookup.hint.card" if card_mode else self.GUIDE_HINT))
         self.field.focus()
 
     def _show_mode(self) -> None:
@@ -168,7 +170,7 @@ class LookupScreen(DeskScreen[None]):
         field = self.field
         field.value = value  # its hint follows, in the new words
         if not value:
-            self.hint.say(t("lookup.hint.card" if self.card_mode else "lookup.hint.guide"))
+            self.hint.say(t("lookup.hint.card" if self.card_mode else self.GUIDE_HINT))
         table = self.query_one("#queue", DataTable)
         if self._loaded:
             self._populate()
@@ -220,7 +222,7 @@ class LookupScreen(DeskScreen[None]):
         self.card_filter = None
         self.card_mode = False
         self.field.value = ""
-        self.hint.say(t("lookup.hint.guide"))
+        self.hint.say(t(self.GUIDE_HINT))
         self.field.focus()
 
     def start_over(self) -> None:
@@ -267,7 +269,7 @@ class LookupScreen(DeskScreen[None]):
         self.clear_problem()
         if self.field.value.strip() == number:
             self.field.value = ""
-        self.hint.say(t("lookup.hint.card" if self.card_mode else "lookup.hint.guide"))
+        self.hint.say(t("lookup.hint.card" if self.card_mode else self.GUIDE_HINT))
         self.desk.open_guide(guide)
 
     @work(exclusive=True, exit_on_error=False, group="card", description="search card")

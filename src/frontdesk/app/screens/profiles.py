@@ -1,4 +1,5 @@
-"""F9: switch to another connection profile (an operator's backend) or to the local demo.
+"""F9: switch to another connection profile (an operator's backend, a token contract's or
+its TISS web services, each with its operator's name) or to the local demo.
 
 The profiles come from the configuration file; choosing one resolves it like the command
 line does (`--insecure` carried over), off the event loop because the keyring may take its
@@ -39,8 +40,10 @@ def setup_outcome(error: Exception) -> str:
 
 
 def profile_prompt(profile: Profile, *, in_use: bool) -> Text:
-    """Two lines: the profile (and its operator), then its address."""
+    """Two lines: the profile (and its operator; TISS profiles say so), then its address."""
     head = profile.name if not profile.operator else f"{profile.name} · {profile.operator}"
+    if profile.kind == "tiss":
+        head = t("counter.top_bar", label=head)
     text = Text(head, style="bold")
     if in_use:
         text.append(f"  ({t('profiles.in_use')})")

@@ -9,8 +9,13 @@
   demo guide, or a new one made from the request); the code or reason goes through the
   backend's own `validate` / `absence`, so the policy decides: authorized with a senha, or
   under analysis (reasons 03–07), or denied with glosa 3156 while the guide keeps waiting.
+- SolicitacaoProcedimento also checks the plan's coverage first (`NOT_COVERED`): the demo's
+  ultrasound on the Saúde Essencial plan is denied with two glosas (1407, and 1438 when the
+  request gives no clinical indication), whatever the code.
 - SolicitacaoStatusAutorizacao: the guide's state now, with the last answer's glosas;
-  a guide no request was received for is refused with glosa 1307.
+  a guide no request was received for is refused with glosa 1307. A request under analysis
+  is concluded by the operator's audit `REVIEW_SECONDS` after it arrived (on the backend's
+  clock, which the simulator moves): the status query that finds it due authorizes it.
 - CancelaGuia: the guide (and any code pending for it) is cancelled.
 
 Every function runs inside the caller's store transaction and returns typed results
@@ -23,7 +28,7 @@ import secrets
 from dataclasses import replace
 from datetime import UTC, datetime
 from decimal import Decimal
-from typing import Any, Literal
+from typing import Any, Final, Literal
 
 from frontdesk.backend.engine import DAY, AppCheck, Challenge, well_formed
 from frontdesk.backend.service import LocalBackend, Problem
@@ -71,6 +76,15 @@ _STATUS_OF_GUIDE: dict[str, AuthorizationStatus] = {
     "denied": "denied",
     "cancelled": "cancelled",
 }
+
+
+REVIEW_SECONDS: Final = 20 * 60
+"""How long the operator's audit takes to conclude a request under analysis (authorized)."""
+NOT_COVERED: Final[dict[tuple[str, str], str]] = {
+    ("Saúde Essencial", "40901122"): "Ultrassonografia de abdome total fora da cobertura do plano",
+}
+"""(plan, TUSS code) -> the operator's words for glosa 1407 SERVIÇO SOLICITADO NÃO POSSUI
+COBERTURA."""
 
 
 def token_glosa(why: str) -> Glosa:
@@ -154,10 +168,14 @@ class Answers:
             return self._refusal(guide.number, glosa("1011"))
         elif guide.type != kind:
             return self._refusal(guide.number, glosa("1301"))
-        glosas: tuple[Glosa, ...] = ()
+        glosas: tuple[Glosa, ...] = self._not_covered(request, beneficiary.plan)
         proof = request.proof
         try:
-            if malformed_proof:
+            if glosas:
+                if guide.status == "awaiting_token":
+                    guide = replace(guide, status="denied")
+                    self.store.put_guide(guide)
+            elif malformed_proof:
                 glosas = (token_glosa("malformed"),)
             elif proof is None:
                 glosas = (token_glosa("missing"),)
@@ -184,6 +202,19 @@ class Answers:
             )
         )
         return self._authorization(guide, status, glosas, now)
+
+    @staticmethod
+    def _not_covered(request: SpSadtRequest | OdontoRequest, plan: str) -> tuple[Glosa, ...]:
+        """The coverage glosas of `request` on `plan` (none: covered)."""
+        for procedure in request.procedures:
+            words = NOT_COVERED.get((plan, procedure.code))
+            if words is not None:
+                found = [glosa("1407", words)]
+                if isinstance(request, SpSadtRequest) and not request.clinical_indication:
+                    detail = "Sem indicação clínica que atenda à diretriz de utilização (DUT)"
+                    found.append(glosa("1438", detail))
+                return tuple(found)
+        return ()
 
     def _new_guide(
         self,
@@ -232,6 +263,11 @@ class Answers:
             detail = "Nenhuma solicitação desta guia foi recebida"
             return self._refusal(guide.number, glosa("1307", detail)), kind, query.card
         glosas: tuple[Glosa, ...] = ()
+        due = record is not None and now >= record.updated_at + REVIEW_SECONDS
+        if guide.status == "under_review" and record is not None and due:
+            guide = self.backend.conclude_review(guide, now)  # the operator's audit concluded
+            record = replace(record, status="authorized", glosas=[], updated_at=now)
+            self.records.put_request(record)
         status = self._status_of(guide, record)
         if record is not None and record.status == status:
             glosas = tuple(glosa(g["code"], g.get("detail")) for g in record.glosas)
@@ -286,6 +322,7 @@ class Answers:
             authorized_on=today if granted else None,
             beneficiary_name=beneficiary.name if beneficiary else None,
             glosas=glosas,
+            social_name=beneficiary.social_name if beneficiary else None,
         )
 
     @staticmethod

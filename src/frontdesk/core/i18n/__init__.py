@@ -7,9 +7,9 @@ layer (the app, the setup commands, doctor) reads the same setting.
 
 Catalogs are modules of this package, each a `CATALOG` dict of key -> (pt-BR, en). A key's
 first segment picks its catalog (`doctor.…` in `doctor.py`, `setup.…` in `setup.py`,
-`web.…` in `web.py`, the rest in `desk.py`), and a catalog is imported the first time one of
-its keys is asked for: the app does not pay for the technician's texts, nor `frontdesk doctor`
-for the app's.
+`web.…` in `web.py`, `counter.…` (the TISS counter) in `counter.py`, the rest in
+`desk.py`), and a catalog is imported the first time one of its keys is asked for: the app
+does not pay for the technician's texts, nor `frontdesk doctor` for the app's.
 """
 
 from __future__ import annotations
@@ -30,6 +30,7 @@ CATALOG_OF_PREFIX: Final[dict[str, str]] = {
     "doctor": "doctor",
     "tiss": "tiss",
     "web": "web",
+    "counter": "counter",
 }
 DEFAULT_CATALOG: Final = "desk"
 

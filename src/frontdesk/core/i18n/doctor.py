@@ -10,6 +10,12 @@ from typing import Final
 
 # key -> (pt-BR, en)
 CATALOG: Final[dict[str, tuple[str, str]]] = {
+    "doctor.tiss_profile": (
+        "perfil TISS: estes passos são do contrato de token. Teste os web services TISS com "
+        "`frontdesk tiss elegibilidade --profile {name} --card CARTEIRA --reason 01`.",
+        "a TISS profile: these steps are the token contract's. Check the TISS web services "
+        "with `frontdesk tiss elegibilidade --profile {name} --card CARD --reason 01`.",
+    ),
     # --- check titles, by check id (doctor/report.py TITLE_KEYS) ----------------------
     "doctor.title.version": ("versão", "version"),
     "doctor.title.python": ("Python", "Python"),

@@ -62,6 +62,12 @@ CATALOG: Final[dict[str, tuple[str, str]]] = {
     ),
     "setup.config.expected.quoted_string": ("um texto entre aspas", "a quoted string"),
     "setup.config.empty": ("não pode ser vazio.", "must not be empty."),
+    "setup.config.bad_kind": (
+        'deve ser "contract" (o contrato de token) ou "tiss" (os web services TISS da '
+        'operadora), não "{got}".',
+        'must be "contract" (the token contract) or "tiss" (the operator\'s TISS web '
+        'services), not "{got}".',
+    ),
     "setup.config.bad_language": (
         'deve ser "pt" ou "en", não "{got}".',
         'must be "pt" or "en", not "{got}".',
@@ -348,4 +354,8 @@ CATALOG: Final[dict[str, tuple[str, str]]] = {
     ),
     "setup.profiles.listing": ("Perfis em {f}:", "Profiles in {f}:"),
     "setup.profiles.legend": ("(* = padrão)", "(* = default)"),
+    "setup.profiles.tiss_mark": (
+        "[TISS, registro ANS {r}]",
+        "[TISS, ANS registration {r}]",
+    ),
 }

@@ -161,14 +161,30 @@ CATALOG: Final[dict[str, tuple[str, str]]] = {
         "FRONTDESK_TISS_PASSWORD variable.",
     ),
     "tiss.config.missing": ("falta a chave {key}.", "the key {key} is missing."),
+    "tiss.config.two_digits": (
+        'deve ter 2 dígitos entre aspas, como o TISS codifica (ex.: "06" CRM, "41" Paraná).',
+        'must be 2 digits in quotes, as TISS codes it (e.g. "06" CRM, "41" Paraná).',
+    ),
+    "tiss.config.cbo": (
+        'deve ser o CBO-S de 6 dígitos entre aspas (ex.: "225125").',
+        'must be the 6-digit CBO-S in quotes (e.g. "225125").',
+    ),
+    "tiss.config.code_chars": (
+        'deve ser "digits" (códigos só de números) ou "letters" (letras e números).',
+        'must be "digits" (codes of digits only) or "letters" (letters and digits).',
+    ),
+    "tiss.config.phones": (
+        'deve ser uma lista de telefones entre aspas, ex.: ["0800 123 4567"].',
+        'must be a list of quoted phone numbers, e.g. ["0800 123 4567"].',
+    ),
+    "tiss.config.portal": (
+        "deve ser o endereço do portal, começando com https://.",
+        "must be the portal's address, starting with https://.",
+    ),
+    "tiss.config.minutes": ("deve ser de 1 a 120 minutos.", "must be 1 to 120 minutes."),
     "tiss.config.text": ("deve ser um texto entre aspas.", "must be a quoted string."),
     "tiss.config.number": ("deve ser um número.", "must be a number."),
     "tiss.config.integer": ("deve ser um número inteiro.", "must be a whole number."),
-    "tiss.config.unreadable": (
-        "não foi possível ler o arquivo ({reason}).",
-        "cannot read it ({reason}).",
-    ),
-    "tiss.config.syntax": ("erro de sintaxe TOML: {problem}.", "TOML syntax error: {problem}."),
     "tiss.password_missing": (
         'nenhuma senha TISS para o perfil "{profile}": {problem} Guarde-a com: frontdesk tiss '
         "login --profile {profile} [--key-file], ou use a variável FRONTDESK_TISS_PASSWORD.",

@@ -1,0 +1,66 @@
+"""F8 at a TISS lookup: what the last import of the practice system's files found.
+
+For each file of the import folder: its lote, how many guides went to the queue, and each
+guide left out with what is wrong with it (the schemas' words, with the line), so the
+clinic's system can be fixed; the guides that carry no code (honorários) are noted.
+"""
+
+from __future__ import annotations
+
+from textual import work
+from textual.app import ComposeResult
+from textual.containers import Vertical, VerticalScroll
+from textual.widgets import Static
+
+from frontdesk.app.screens.base import DeskModal
+from frontdesk.app.widgets.key_bar import KeyBar
+from frontdesk.core.i18n import t
+
+
+class ImportReportModal(DeskModal[None]):
+    """The report, scrollable; Esc closes it."""
+
+    def compose(self) -> ComposeResult:
+        with (
+            Vertical(id="dialog", classes="dialog tiss-import"),
+            VerticalScroll(id="tiss-import-scroll"),
+        ):
+            yield Static(t("counter.import.loading"), id="tiss-import-report", markup=False)
+        yield KeyBar()
+
+    def on_mount(self) -> None:
+        self.query_one("#dialog").border_title = t("counter.import.title")
+        self.load()
+
+    @work(exclusive=True, exit_on_error=False, group="import", description="import report")
+    async def load(self) -> None:
+        from frontdesk.client.errors import FrontdeskClientError
+
+        desk = self.desk.tiss_desk
+        if desk is None:
+            return
+        try:
+            reports = await desk.import_reports()
+        except FrontdeskClientError as exc:
+            self.query_one("#tiss-import-report", Static).update(str(exc))
+            return
+        folder = desk.counter.import_folder
+        lines = [t("counter.import.folder_line", folder=folder or t("counter.import.no_folder"))]
+        for report in reports:
+            lines.append("")
+            lines.append(
+                t(
+                    "counter.import.file",
+                    file=report.name,
+                    lote=report.lote or "?",
+                    n=len(report.accepted),
+                )
+            )
+            for number, problems in report.rejected:
+                lines.append(t("counter.import.rejected", guide=number))
+                lines.extend(f"    {p}" for p in problems)
+            lines.extend(f"  {p}" for p in report.problems)
+            lines.extend(f"  {n}" for n in report.notes)
+        if not reports:
+            lines.append(t("counter.import.none"))
+        self.query_one("#tiss-import-report", Static).update("\n".join(lines))

@@ -1,0 +1,157 @@
+"""The lookup at a TISS counter: the clinic's guide number or the patient's card, typed or
+read by a barcode scanner (keystrokes ending in Enter), and the queue of today's exports.
+
+A card with one guide awaiting its token opens that guide at once (a scanned card is one
+key); with several, the queue shows them; with none, its eligibility check opens (the code
+goes to the operator in a VerificaElegibilidade). F4 starts a guide by hand from the card, F8 shows
+what the last import found wrong in the practice system's files.
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from textual import work
+from textual.binding import Binding, BindingType
+from textual.widgets import DataTable, Static
+
+from frontdesk.app.formatting import DigitsProblem, card_problem
+from frontdesk.app.screens.base import audit_outcome
+from frontdesk.app.screens.lookup import LookupScreen, queue_order
+from frontdesk.core.contacts import digits_only
+from frontdesk.core.i18n import t
+
+MAX_GUIDE_NUMBER = 20  # numeroGuiaPrestador: st_texto20
+CARD_DIGITS = 14  # from this many digits on, a value typed as a guide number is a card
+
+
+def tiss_number_problem(value: str) -> DigitsProblem | None:
+    """A guide number of the clinic's system: 1–20 visible characters, no spaces."""
+    if not value:
+        return DigitsProblem("too_short", 0, 1)
+    if len(value) > MAX_GUIDE_NUMBER:
+        return DigitsProblem("too_long", len(value), MAX_GUIDE_NUMBER)
+    if not (value.isascii() and value.isprintable()) or " " in value:
+        return DigitsProblem("not_digits")
+    return None
+
+
+def looks_like_card(value: str) -> bool:
+    """A card rather than a guide number: printed as a card (spaces, dots, dashes) or with
+    at least `CARD_DIGITS` digits (the counter's own guide numbers have 13)."""
+    if card_problem(value) is not None:
+        return False
+    return len(digits_only(value)) >= CARD_DIGITS or any(ch in " .-" for ch in value)
+
+
+class TissLookupScreen(LookupScreen):
+    """The lookup of a TISS profile."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding(
+            "f4", "new_guide", "counter.key.new", id="counter-new", tooltip="counter.key.new.tip"
+        ),
+        Binding(
+            "f8",
+            "import_report",
+            "counter.key.import",
+            id="counter-import",
+            tooltip="counter.key.import.tip",
+        ),
+    ]
+
+    GUIDE_HINT = "counter.lookup.hint"
+
+    def __init__(self) -> None:
+        super().__init__(number_problem=tiss_number_problem)
+
+    # -- a card or a number ----------------------------------------------------------------
+
+    def action_open(self) -> None:
+        table = self.query_one("#queue", DataTable)
+        value = self.field.value.strip()
+        known = {g.number for g in self.guides}
+        if (
+            not table.has_focus
+            and not self.card_mode
+            and value not in known
+            and looks_like_card(value)
+        ):
+            self.search_card(digits_only(value))
+            return
+        super().action_open()
+
+    @work(exclusive=True, exit_on_error=False, group="card", description="find card")
+    async def search_card(self, card: str) -> None:
+        """The card's guide (one: opened), its guides (several: the queue shows them), or
+        its eligibility check (none)."""
+        from frontdesk.client.errors import FrontdeskClientError
+
+        self.hint.say(t("lookup.searching"))
+        try:
+            client = await self.client()
+            guides = await client.list_guides(card=card)
+        except FrontdeskClientError as exc:
+            self.desk.audit_record("lookup", guide=None, outcome=audit_outcome(exc))
+            trouble = self.report(exc, retry=lambda: self.search_card(card))
+            self.hint.say("" if trouble.banner else trouble.text, error=not trouble.banner)
+            return
+        self.clear_problem()
+        awaiting = [g for g in guides if g.status == "awaiting_token"]
+        if len(awaiting) == 1:  # the patient's one guide: open it (a scanned card is one key)
+            guide = awaiting[0]
+            self.desk.audit_record("lookup", guide=guide.number, outcome="found")
+            self.field.value = ""
+            self.hint.say(t(self.GUIDE_HINT))
+            self.desk.open_guide(guide)
+            return
+        if not guides:  # only the card is known: its eligibility, with the code
+            desk = self.desk.tiss_desk
+            if desk is None:
+                self.hint.say(t("counter.lookup.no_guides", card=card), error=True)
+                return
+            check = await desk.card_check(card)
+            self.desk.audit_record("lookup", guide=None, outcome="card_only")
+            self.field.value = ""
+            self.hint.say(t(self.GUIDE_HINT))
+            self.desk.open_guide(check)
+            return
+        self.card_filter = card
+        self.guides = queue_order(guides)
+        self._populate()
+        self.hint.say(t("lookup.card_ready"))
+        self.query_one("#queue", DataTable).focus()
+
+    # -- the queue's title says what the import left out -----------------------------------
+
+    def _populate(self) -> None:
+        super()._populate()
+        desk = self.desk.tiss_desk
+        if desk is None:
+            return
+        left_out = sum(len(r.rejected) + (1 if r.problems else 0) for r in desk.reports)
+        if left_out:
+            title = self.query_one("#queue-title", Static)
+            text = t("counter.lookup.left_out", n=left_out)
+            title.update(f"{title.content} · {text}")
+
+    # -- F4, F8 ------------------------------------------------------------------------------
+
+    def action_new_guide(self) -> None:
+        from frontdesk.app.screens.tiss.new_guide import NewGuideModal
+
+        value = self.field.value.strip()
+        card = value if value and card_problem(value) is None else ""
+
+        def answered(number: str | None) -> None:
+            if number is not None:
+                self.field.value = ""
+                self.load_queue()
+                self.open_guide(number)
+
+        self.app.push_screen(NewGuideModal(card), answered)
+
+    def action_import_report(self) -> None:
+        from frontdesk.app.screens.tiss.imports import ImportReportModal
+
+        self.app.push_screen(ImportReportModal())

@@ -1,0 +1,140 @@
+"""A `TissDesk` for a TISS profile's connection, or for the local TISS demonstration.
+
+- `desk_for(connection)`: the profile's operator, over HTTPS (its CA bundle, timeouts), with
+  `sequencialTransacao` numbers kept in the user data directory. When the profile points at
+  this machine's `frontdesk serve` (`http://127.0.0.1:PORT/v1/tiss/v4.01.00/{operation}`),
+  the served backend's simulator is reached too (with the same key, the TISS password), so
+  F2 shows the patient's app code, F6 the SAC's and F7 moves the operator's clock.
+- `demo_desk(db)`: `frontdesk --tiss-demo`: the local TISS operator in this process, its
+  demo exports in `<data>/tiss-demo/entrada`, answers written to `.../retorno`. With
+  `--db :memory:` everything lives in a temporary folder removed at the end.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING, Final
+
+from frontdesk.core.net import is_loopback
+from frontdesk.counter.desk import TissDesk
+from frontdesk.counter.ledger import Ledger
+
+if TYPE_CHECKING:
+    from frontdesk.client.client import FrontdeskClient
+    from frontdesk.config.connection import Connection
+    from frontdesk.config.embedded_tiss import EmbeddedOperator
+    from frontdesk.tiss.sequence import SequenceSource
+
+SERVED_PATH: Final = "/v1/tiss/v4.01.00/"
+DEMO_PROFILE: Final = "tiss-demo"
+
+
+class RecordingSequence:
+    """A `SequenceSource` that remembers the last number it handed out (for bug reports)."""
+
+    def __init__(self, inner: SequenceSource) -> None:
+        self.inner = inner
+        self.last = ""
+
+    def next(self, scope: str) -> str:
+        self.last = self.inner.next(scope)
+        return self.last
+
+
+def ledger_path(profile: str) -> Path:
+    from frontdesk.config.paths import data_dir
+
+    safe = "".join(c for c in profile if c.isalnum() or c in "-_") or "tiss"
+    return data_dir() / "tiss-desk" / f"{safe}.json"
+
+
+def served_simulator(url: str, password: str) -> FrontdeskClient | None:
+    """The simulator of this machine's `frontdesk serve` behind a TISS URL, if it is one."""
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url.replace("{operation}", "x"))
+    if SERVED_PATH not in parts.path or not is_loopback(parts.hostname or ""):
+        return None
+    from frontdesk.client.client import FrontdeskClient
+
+    base = url[: url.index(SERVED_PATH)]
+    return FrontdeskClient(base, api_key=password, retries=0)
+
+
+def desk_for(connection: Connection, *, ledger: Ledger | None = None) -> TissDesk:
+    """The counter of a TISS profile's connection (`kind` "tiss", with its password)."""
+    from frontdesk.config.tiss_profile import sequence_path
+    from frontdesk.tiss.client import TissClient
+    from frontdesk.tiss.sequence import SequenceFile
+
+    data = connection.tiss
+    if data is None or not connection.api_key:
+        raise ValueError("a TISS connection with its password")
+    sequence = RecordingSequence(SequenceFile(sequence_path()))
+    client = TissClient(data.settings, connection.api_key, sequence=sequence)
+    name = connection.profile or "tiss"
+    return TissDesk(
+        profile=name,
+        operator=connection.display_name,
+        data=data,
+        client=client,
+        ledger=ledger or Ledger(ledger_path(name)),
+        simulator=served_simulator(data.settings.template, connection.api_key),
+        last_sequence=lambda: sequence.last,
+    )
+
+
+def demo_desk(
+    db: str | None,
+    *,
+    clock: Callable[[], float] | None = None,
+    operator: EmbeddedOperator | None = None,
+    folder: Path | None = None,
+) -> tuple[TissDesk, Callable[[], None]]:
+    """The local TISS demonstration, and what closes it (the database, a temporary folder)."""
+    from frontdesk.config.embedded_tiss import demo_clinic, demo_exports_into, embedded_operator
+    from frontdesk.config.paths import data_dir
+    from frontdesk.config.tiss_reading import CounterSettings, TissProfileData
+    from frontdesk.tiss.client import TissClient
+    from frontdesk.tiss.sequence import MemorySequence
+
+    local = operator or embedded_operator(db)
+    temporary: tempfile.TemporaryDirectory[str] | None = None
+    if folder is None and db == ":memory:":
+        temporary = tempfile.TemporaryDirectory(prefix="frontdesk-tiss-demo-")
+        folder = Path(temporary.name)
+    folder = folder or data_dir() / DEMO_PROFILE
+    entrada, retorno = folder / "entrada", folder / "retorno"
+    demo_exports_into(local.backend, entrada)
+    counter = CounterSettings(
+        app_name="App Operadora Demonstração",
+        sac_phones=("0800 000 0000",),
+        portal=None,
+        import_folder=entrada,
+        export_folder=retorno,
+        status_check_minutes=1.0,
+        clinic=demo_clinic(),
+    )
+    sequence = RecordingSequence(MemorySequence(start=int(local.backend.clock.now()) % 10**9))
+    client = TissClient(
+        local.settings, local.password, sequence=sequence, transport=local.transport
+    )
+    desk = TissDesk(
+        profile=DEMO_PROFILE,
+        operator=local.settings.operator or DEMO_PROFILE,
+        data=TissProfileData(local.settings, counter),
+        client=client,
+        ledger=Ledger(folder / "ledger.json"),
+        simulator=local.simulator,
+        last_sequence=lambda: sequence.last,
+        **({"clock": clock} if clock is not None else {}),
+    )
+
+    def close() -> None:
+        local.backend.close()
+        if temporary is not None:
+            temporary.cleanup()
+
+    return desk, close

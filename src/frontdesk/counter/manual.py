@@ -1,0 +1,164 @@
+"""A guide started by hand at the counter: the few fields an SP/SADT or odonto request needs.
+
+The receptionist gives the card, the kind, the procedure (TUSS code, description, quantity;
+odonto: the value and the tooth) and, for SP/SADT, the clinical indication; everything the
+clinic always sends the same (its name, the requesting professional and his conselho, UF
+and CBO, the dentist, the CNES) comes from the profile (`tiss_reading.Clinic`). The guide
+number is the desk's own: 9, the date and a counter (13 digits, like the counter's guides).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal, InvalidOperation
+from typing import Literal
+
+from frontdesk.config.tiss_reading import Clinic
+from frontdesk.core.contacts import digits_only
+from frontdesk.core.i18n import t
+from frontdesk.counter.ledger import ManualGuide, ManualProcedure
+from frontdesk.tiss.errors import TissInputError
+from frontdesk.tiss.message import SAO_PAULO
+from frontdesk.tiss.models import (
+    DentalTeam,
+    OdontoRequest,
+    Procedure,
+    Professional,
+    SpSadtRequest,
+)
+
+Kind = Literal["sp_sadt", "odonto"]
+
+
+class FormProblem(ValueError):
+    """What is wrong with the form; `field` names the field to go back to."""
+
+    def __init__(self, field: str, message: str) -> None:
+        self.field = field
+        super().__init__(message)
+
+
+@dataclass(frozen=True)
+class GuideForm:
+    """What the receptionist typed."""
+
+    kind: Kind
+    card: str
+    code: str
+    description: str = ""
+    quantity: str = "1"
+    value: str = ""  # odonto: per unit, "80,00" or "80.00"
+    tooth: str = ""  # odonto
+    plan: str = ""  # odonto
+    indication: str = ""  # SP/SADT
+
+
+def next_number(existing: set[str], moment: float) -> str:
+    """The next free `9YYYYMMDDnnnn` for the day of `moment` (São Paulo)."""
+    day = datetime.fromtimestamp(moment, tz=SAO_PAULO).strftime("%Y%m%d")
+    for count in range(1, 10000):
+        number = f"9{day}{count:04d}"
+        if number not in existing:
+            return number
+    raise FormProblem("card", t("counter.manual.full"))
+
+
+def checked(form: GuideForm, clinic: Clinic, *, number: str, now: float) -> ManualGuide:
+    """`form` as a guide to keep (raises `FormProblem` naming the field)."""
+    missing = clinic.missing_for(form.kind)
+    if missing:
+        raise FormProblem("kind", t("counter.manual.profile_missing", keys=", ".join(missing)))
+    card = digits_only(form.card)
+    if not 8 <= len(card) <= 20 or any(not (c.isdigit() or c in " .-") for c in form.card):
+        raise FormProblem("card", t("counter.manual.card"))
+    code = form.code.strip()
+    if not re.fullmatch(r"\d{8}", code):
+        raise FormProblem("code", t("counter.manual.code"))
+    try:
+        quantity = int(form.quantity.strip() or "1")
+    except ValueError:
+        quantity = 0
+    if not 1 <= quantity <= 99:
+        raise FormProblem("quantity", t("counter.manual.quantity"))
+    description = form.description.strip() or t("counter.manual.description_default", code=code)
+    value: str | None = None
+    tooth: str | None = None
+    plan: str | None = None
+    if form.kind == "odonto":
+        try:
+            amount = Decimal(form.value.strip().replace(",", ".") or "x")
+        except InvalidOperation:
+            amount = Decimal(-1)
+        if not Decimal(0) < amount < Decimal(100000):
+            raise FormProblem("value", t("counter.manual.value"))
+        value = str(amount.quantize(Decimal("0.01")))
+        tooth = form.tooth.strip() or None
+        if tooth is not None and not re.fullmatch(r"[1-8][1-8]", tooth):
+            raise FormProblem("tooth", t("counter.manual.tooth"))
+        plan = form.plan.strip() or None
+    guide = ManualGuide(
+        number=number,
+        kind=form.kind,
+        card=card,
+        procedures=(ManualProcedure(code, description[:150], quantity, value, tooth),),
+        created_at=now,
+        plan=plan,
+        indication=form.indication.strip()[:500] or None,
+    )
+    try:
+        request_of(guide, clinic, cnes=None, prestador_code=None)
+    except TissInputError as wrong:
+        raise FormProblem("description", str(wrong)) from None
+    return guide
+
+
+def procedures_of(guide: ManualGuide) -> tuple[Procedure, ...]:
+    return tuple(
+        Procedure(
+            code=p.code,
+            description=p.description,
+            quantity=p.quantity,
+            value=Decimal(p.value) if p.value else None,
+            tooth=p.tooth,
+        )
+        for p in guide.procedures
+    )
+
+
+def request_of(
+    guide: ManualGuide, clinic: Clinic, *, cnes: str | None, prestador_code: str | None
+) -> SpSadtRequest | OdontoRequest:
+    """The SolicitacaoProcedimento for `guide` (without a code yet)."""
+    procedures = procedures_of(guide)
+    if guide.kind == "odonto":
+        return OdontoRequest(
+            guide_number=guide.number,
+            card=guide.card,
+            proof=None,
+            procedures=procedures,
+            plan=(guide.plan or "-")[:40],
+            team=DentalTeam(
+                code=clinic.dentist_code or prestador_code or "-",
+                cro=clinic.dentist_cro or "-",
+                uf=clinic.dentist_uf or "41",
+                cnes=cnes or "9999999",
+                cbos=clinic.dentist_cbo or "223208",
+            ),
+        )
+    return SpSadtRequest(
+        guide_number=guide.number,
+        card=guide.card,
+        proof=None,
+        procedures=procedures,
+        requester_name=(clinic.name or "-")[:70],
+        professional=Professional(
+            council=clinic.professional_council or "06",
+            number=clinic.professional_number or "-",
+            uf=clinic.professional_uf or "41",
+            cbos=clinic.professional_cbo or "225125",
+            name=clinic.professional_name,
+        ),
+        clinical_indication=guide.indication,
+    )

@@ -1,0 +1,138 @@
+"""The real program on a TISS profile, in a real terminal (tmux, 80×24), against the local TISS
+operator of a real `frontdesk serve`: a scanned card, the app's code, AUTORIZADA with the
+senha, and the guide written back for the clinic's system."""
+
+from __future__ import annotations
+
+import json
+import os
+import shlex
+import shutil
+import subprocess
+import sys
+import time
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+from lxml import etree
+
+from frontdesk.cli import main
+from frontdesk.tiss.hashing import message_hash, same_hash
+from frontdesk.tiss.message import text
+from frontdesk.tiss.schema import errors_of
+from support.isolation import SERVED_KEY, start_serve, stop_serve
+
+from .test_tmux import WAIT, Terminal
+
+pytestmark = [
+    pytest.mark.tmux,
+    pytest.mark.served,
+    pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is not installed"),
+]
+
+ANA = "0064800034567812"
+
+
+@pytest.fixture
+def tiss_terminal(tmp_path: Path) -> Iterator[tuple[Terminal, str, Path]]:
+    process, url = start_serve(tmp_path / "serve")
+    try:
+        entrada, retorno = tmp_path / "entrada", tmp_path / "retorno"
+        db = tmp_path / "serve" / "backend.sqlite3"
+        assert main(["tiss", "demo-files", str(entrada), "--db", str(db)]) == 0
+        config = tmp_path / "config" / "config.toml"
+        config.parent.mkdir(parents=True)
+        config.write_text(
+            "[profiles.demo-tiss]\n"
+            'kind = "tiss"\n'
+            'operator = "Operadora Demonstração"\n'
+            f'url = "{url}/tiss/v4.01.00/{{operation}}"\n'
+            'registro_ans = "999999"\nprestador_type = "codigo"\nprestador = "123456"\n'
+            'code_length = 6\napp_name = "App Demonstração"\n'
+            f'import_folder = "{entrada}"\nexport_folder = "{retorno}"\n',
+            encoding="utf-8",
+        )
+        session = f"fd-tiss-{uuid.uuid4().hex[:8]}"
+        settings = {
+            "SSH_CONNECTION": "10.0.0.2 50000 10.0.0.1 22",
+            "TERM": "xterm-256color",
+            "LANG": "pt_BR.UTF-8",
+            "LC_ALL": "",
+            "TZ": "America/Sao_Paulo",
+            "FRONTDESK_CONFIG": str(config),
+            "FRONTDESK_TISS_PASSWORD": SERVED_KEY,
+            "XDG_CONFIG_HOME": str(tmp_path / "config"),
+            "XDG_DATA_HOME": str(tmp_path / "data"),
+            "XDG_STATE_HOME": str(tmp_path / "state"),
+        }
+        if os.environ.get("PYTHONPATH"):  # a tmux server started earlier has its own env
+            entries = os.environ["PYTHONPATH"].split(os.pathsep)
+            settings["PYTHONPATH"] = os.pathsep.join(os.path.abspath(e) for e in entries)
+        assignments = " ".join(f"{name}={shlex.quote(value)}" for name, value in settings.items())
+        unset = "-u FRONTDESK_CURSOR_BLINK -u NO_COLOR -u FRONTDESK_PROFILE -u FRONTDESK_API_KEY"
+        command = (
+            f"env {unset} -u FRONTDESK_THEME {assignments} "
+            f"{shlex.quote(sys.executable)} -m frontdesk --profile demo-tiss"
+        )
+        subprocess.run(
+            ["tmux", "new-session", "-d", "-s", session, "-x", "80", "-y", "24", command],
+            check=True,
+        )
+        try:
+            yield Terminal(session), url, tmp_path
+        finally:
+            subprocess.run(["tmux", "kill-session", "-t", session], capture_output=True)
+    finally:
+        stop_serve(process)
+
+
+def app_code(url: str, card: str) -> str:
+    answer = httpx.get(
+        f"{url}/_local/app-code",
+        params={"card": card},
+        headers={"Authorization": f"Bearer {SERVED_KEY}"},
+    )
+    answer.raise_for_status()
+    code: str = answer.json()["code"]
+    return code
+
+
+def test_a_release_by_the_apps_code_in_a_real_terminal(
+    tiss_terminal: tuple[Terminal, str, Path],
+) -> None:
+    term, url, tmp = tiss_terminal
+    term.wait_for("Operadora Demonstração · TISS", "Fila de atendimento (7)", "F8")
+    term.type(ANA)
+    term.keys("Enter")  # as a scanner: the card's digits, then Enter
+    term.wait_for("Guia 2026", "AGUARDANDO TOKEN", "E mostra como o paciente")
+    term.keys("e")
+    term.wait_for("o paciente gera o código", "Gerar token")
+    term.keys("Enter")
+    term.wait_for("Código (6 dígitos)")
+    code = app_code(url, ANA)
+    term.type(code)
+    term.keys("Enter")
+    screen = term.wait_for("GUIA AUTORIZADA", "Senha de autorização", "Devolvido ao sistema")
+    assert "Traceback" not in screen
+    written = sorted((tmp / "retorno").glob("*.retorno.xml"))
+    assert len(written) == 1
+    root = etree.fromstring(written[0].read_bytes())
+    assert errors_of(root) == ()
+    assert same_hash(text(root, "epilogo", "hash") or "", message_hash(root))
+    senha = next(iter(root.iter("{*}senha"))).text or ""
+    assert " ".join(senha) in screen
+    assert next(iter(root.iter("{*}codValidacao"))).text == code
+    term.keys("Enter")
+    term.wait_for("Fila de atendimento", "AUTORIZADA")
+    term.keys("C-q")
+    deadline = time.monotonic() + WAIT
+    while term.alive():
+        assert time.monotonic() < deadline, "the program did not quit"
+        time.sleep(0.1)
+    audit = (tmp / "state" / "frontdesk" / "log" / "audit.jsonl").read_text("utf-8")
+    lines = [json.loads(line) for line in audit.splitlines()]
+    assert [line["action"] for line in lines] == ["lookup", "send", "validate"]
+    assert lines[-1]["outcome"] == "authorized" and code not in audit

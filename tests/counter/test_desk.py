@@ -1,0 +1,278 @@
+"""The TISS counter's service against the local TISS operator in this process: the queue from
+the demo exports, releases by code and by reason, a status check, a denial with two glosas,
+the write-back, the errors a receptionist can act on, and a guide started by hand."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import AsyncIterator, Mapping
+from pathlib import Path
+
+import pytest
+from lxml import etree
+
+from frontdesk.backend.clock import ManualClock
+from frontdesk.client.errors import GuideNotAwaitingToken, GuideNotFound, MalformedCode
+from frontdesk.config.embedded_tiss import EmbeddedOperator, embedded_operator
+from frontdesk.counter.connect import demo_desk
+from frontdesk.counter.desk import TissDesk
+from frontdesk.counter.errors import (
+    CodeRefused,
+    GuideRefused,
+    MessageRefused,
+    OperatorLoginRefused,
+    OperatorUnavailable,
+)
+from frontdesk.counter.guides import TissGuide
+from frontdesk.counter.manual import FormProblem, GuideForm
+from frontdesk.tiss.hashing import message_hash, same_hash
+from frontdesk.tiss.message import text
+from frontdesk.tiss.schema import errors_of
+from frontdesk.tiss.soap import fault_envelope
+from frontdesk.tiss.transport import HttpReply, TransportFailure
+
+START = 1_795_000_000.0  # 2026-11-18 11:06:40 UTC
+ANA, CARLOS, LUIZA, MARIA = "3456 7812", "4567 8123", "5678 1234", "1234 5678"
+
+
+class Switch:
+    """Sits between the TISS client and the local operator; can fail like a network or
+    answer with a fault."""
+
+    def __init__(self, inner: object) -> None:
+        self.inner = inner
+        self.mode = "ok"
+
+    async def post(self, url: str, body: bytes, headers: Mapping[str, str]) -> HttpReply:
+        if self.mode == "down":
+            raise TransportFailure("connection refused", sent=False)
+        if self.mode in ("LoginInvalido", "HashInvalido"):
+            return HttpReply(500, "text/xml", fault_envelope(self.mode, "no"))
+        return await self.inner.post(url, body, headers)  # type: ignore[attr-defined, no-any-return]
+
+    async def aclose(self) -> None:
+        await self.inner.aclose()  # type: ignore[attr-defined]
+
+
+class Counter:
+    def __init__(
+        self, desk: TissDesk, operator: EmbeddedOperator, clock: ManualClock, folder: Path
+    ):
+        self.desk, self.operator, self.clock, self.folder = desk, operator, clock, folder
+
+    async def of(self, card_end: str, kind: str | None = None) -> TissGuide:
+        for guide in await self.desk.list_guides():
+            if guide.beneficiary.card.endswith(card_end) and (kind is None or guide.type == kind):
+                assert isinstance(guide, TissGuide)
+                return guide
+        raise LookupError(card_end)
+
+
+@pytest.fixture
+async def counter(tmp_path: Path) -> AsyncIterator[Counter]:
+    clock = ManualClock(START)
+    operator = embedded_operator(":memory:", clock=clock, deterministic=True)
+    switch = Switch(operator.transport)
+    operator.transport = switch  # type: ignore[assignment]
+    desk, close = demo_desk(":memory:", operator=operator, folder=tmp_path, clock=clock.now)
+    try:
+        yield Counter(desk, operator, clock, tmp_path)
+    finally:
+        await desk.aclose()
+        close()
+
+
+def switch_of(counter: Counter) -> Switch:
+    transport = counter.operator.transport
+    assert isinstance(transport, Switch)
+    return transport
+
+
+async def test_the_queue_is_the_exports_good_guides_and_the_report_says_the_rest(
+    counter: Counter,
+) -> None:
+    guides = await counter.desk.list_guides()
+    assert len(guides) == 7  # 2 of 3 SP/SADT, 4 odonto, 1 consulta
+    assert {g.status for g in guides} == {"awaiting_token"}
+    assert {g.type for g in guides} == {"sp_sadt", "odonto", "consulta"}
+    reports = {r.name: r for r in await counter.desk.import_reports()}
+    sadt = reports["lote-sadt.xml"]
+    assert len(sadt.accepted) == 2 and len(sadt.rejected) == 1
+    number, problems = sadt.rejected[0]
+    assert number not in {g.number for g in guides} and "CNES" in problems[0]
+    ana = await counter.of(ANA)
+    assert ana.beneficiary.name == "Carteira 0064 8000 3456 7812"  # no name before an answer
+    assert [p.code for p in ana.procedures] == ["40304361", "40302040", "40316521"]
+    assert (await counter.desk.list_guides(card="0064800034567812"))[0].number == ana.number
+    with pytest.raises(GuideNotFound):
+        await counter.desk.get_guide("123")
+
+
+async def test_the_app_code_releases_the_guide_and_it_is_written_back(counter: Counter) -> None:
+    ana = await counter.of(ANA)
+    code = await counter.desk.app_code(ana.beneficiary.card)
+    guide = await counter.desk.validate(ana.number, code)
+    assert isinstance(guide, TissGuide)
+    assert guide.status == "authorized" and guide.authorization is not None
+    assert guide.operator_number != "—" and guide.beneficiary.name == "Ana Beatriz Lima"
+    assert guide.tiss.write_state == "written" and guide.tiss.written is not None
+    written = Path(guide.tiss.written)
+    assert written.parent == counter.folder / "retorno"
+    root = etree.fromstring(written.read_bytes())
+    assert errors_of(root) == ()
+    assert same_hash(text(root, "epilogo", "hash") or "", message_hash(root))
+    guide_node = next(iter(root.iter("{*}guiaSP-SADT")))
+    assert text(guide_node, "dadosAutorizacao", "codValidacao") == code
+    assert text(guide_node, "dadosAutorizacao", "senha") == guide.authorization.number
+    assert (counter.folder / "entrada" / "lote-sadt.xml").is_file()  # never overwritten
+    ledger = (counter.folder / "ledger.json").read_text()
+    assert code not in ledger and guide.authorization.number in ledger
+    with pytest.raises(GuideNotAwaitingToken):
+        await counter.desk.validate(ana.number, code)
+
+
+async def test_a_wrong_code_is_refused_then_the_right_one_releases(counter: Counter) -> None:
+    maria = await counter.of(MARIA)
+    with pytest.raises(CodeRefused) as refused:
+        await counter.desk.validate(maria.number, "000000")
+    assert [g.code for g in refused.value.glosas] == ["3156"]
+    assert "3156 TOKEN INVÁLIDO" in refused.value.text
+    assert (await counter.desk.get_guide(maria.number)).status == "awaiting_token"
+    with pytest.raises(MalformedCode) as malformed:
+        await counter.desk.validate(maria.number, "12ab")
+    assert malformed.value.expected_length == 6
+    code = await counter.desk.app_code(maria.beneficiary.card)
+    assert (await counter.desk.validate(maria.number, code)).status == "authorized"
+
+
+async def test_reason_07_goes_to_review_and_a_status_check_releases_it(counter: Counter) -> None:
+    luiza = await counter.of(LUIZA)
+    guide = await counter.desk.absence(luiza.number, "07")
+    assert isinstance(guide, TissGuide)
+    assert guide.status == "under_review" and guide.absence_reason == "07"
+    assert guide.tiss.next_check == START + 60  # the demo checks every minute
+    assert guide.tiss.write_state == "written"
+    assert (await counter.desk.check_status(luiza.number)).status == "under_review"
+    counter.clock.advance(30 * 60)  # the operator's audit concludes (F7 in the simulator)
+    guide = await counter.desk.check_status(luiza.number)
+    assert isinstance(guide, TissGuide)
+    assert guide.status == "authorized" and guide.authorization is not None
+    assert guide.tiss.next_check is None
+    odonto = next(
+        iter(etree.fromstring(Path(guide.tiss.written or "").read_bytes()).iter("{*}guiaOdonto"))
+    )
+    assert text(odonto, "ausenciaCodValidacao") == "07"
+    assert text(odonto, "senhaAutorizacao") == guide.authorization.number
+
+
+async def test_a_denial_brings_its_two_glosas(counter: Counter) -> None:
+    carlos = await counter.of(CARLOS)
+    guide = await counter.desk.absence(carlos.number, "01")
+    assert isinstance(guide, TissGuide)
+    assert guide.status == "denied"
+    assert [g.code for g in guide.tiss.glosas] == ["1407", "1438"]
+    assert guide.tiss.glosas[0].description == "SERVIÇO SOLICITADO NÃO POSSUI COBERTURA"
+    assert guide.tiss.write_state == "none"  # nothing to bill
+
+
+async def test_a_consulta_is_checked_with_eligibility(counter: Counter) -> None:
+    consulta = await counter.of("2345 6781", "consulta")
+    code = await counter.desk.sac_code(consulta.number)
+    guide = await counter.desk.validate(consulta.number, code)
+    assert isinstance(guide, TissGuide)
+    assert guide.status == "authorized" and guide.tiss.eligibility
+    assert guide.authorization is None  # an eligibility answer has no senha
+    node = next(
+        iter(etree.fromstring(Path(guide.tiss.written or "").read_bytes()).iter("{*}guiaConsulta"))
+    )
+    assert text(node, "codValidacao") == code
+
+
+async def test_errors_a_receptionist_can_act_on(counter: Counter) -> None:
+    maria = await counter.of(MARIA)
+    switch = switch_of(counter)
+    switch.mode = "down"
+    with pytest.raises(OperatorUnavailable) as away:
+        await counter.desk.validate(maria.number, "123456")
+    assert "nada do que foi digitado se perde" in away.value.text and away.value.banner
+    switch.mode = "LoginInvalido"
+    with pytest.raises(OperatorLoginRefused) as login:
+        await counter.desk.validate(maria.number, "123456")
+    assert "frontdesk tiss login --profile tiss-demo" in login.value.text
+    switch.mode = "HashInvalido"
+    with pytest.raises(MessageRefused) as refused:
+        await counter.desk.validate(maria.number, "123456")
+    assert f"guia {maria.number}" in refused.value.report and "HashInvalido" in refused.value.report
+    assert "sequencial " in refused.value.report and "sequencial ?" not in refused.value.report
+    switch.mode = "ok"
+    assert (await counter.desk.get_guide(maria.number)).status == "awaiting_token"
+
+
+async def test_a_guide_started_by_hand_goes_to_the_operator_and_a_wrong_card_is_pointed_at(
+    counter: Counter,
+) -> None:
+    form = GuideForm(kind="sp_sadt", card="0064 8000 9999 9999", code="40302040")
+    guide = await counter.desk.start_guide(form)
+    assert guide.number.startswith("920261118") and len(guide.number) == 13
+    assert guide.number in {g.number for g in await counter.desk.list_guides()}
+    with pytest.raises(GuideRefused) as refused:
+        await counter.desk.absence(guide.number, "01")
+    assert refused.value.field == "card" and "1001" in refused.value.text
+    assert "Carteira (0064 8000 9999 9999)" in refused.value.text
+    good = await counter.desk.start_guide(
+        GuideForm(kind="sp_sadt", card="0064800034567812", code="40302040", quantity="2")
+    )
+    code = await counter.desk.app_code(good.beneficiary.card)
+    released = await counter.desk.validate(good.number, code)
+    assert isinstance(released, TissGuide)
+    assert released.status == "authorized" and released.tiss.write_state == "not_exported"
+    with pytest.raises(FormProblem) as problem:
+        await counter.desk.start_guide(
+            GuideForm(kind="odonto", card="0064800012345678", code="81000065")
+        )
+    assert problem.value.field == "value"
+    data = json.loads((counter.folder / "ledger.json").read_text())
+    assert [m["card"] for m in data["manual"]] == ["0064800099999999", "0064800034567812"]
+
+
+class Losing:
+    """Delivers the request, then loses its answer; the status query cannot get through."""
+
+    def __init__(self, inner: object) -> None:
+        self.inner = inner
+        self.armed = True
+
+    async def post(self, url: str, body: bytes, headers: Mapping[str, str]) -> HttpReply:
+        from frontdesk.tiss.transport import TransportTimeout
+
+        if self.armed and url.endswith("tissSolicitacaoProcedimento"):
+            await self.inner.post(url, body, headers)  # type: ignore[attr-defined]
+            raise TransportTimeout("read timeout after delivery", sent=True)
+        if self.armed and url.endswith("tissSolicitacaoStatusAutorizacao"):
+            self.armed = False
+            raise TransportFailure("connection refused", sent=False)
+        return await self.inner.post(url, body, headers)  # type: ignore[attr-defined, no-any-return]
+
+    async def aclose(self) -> None:
+        await self.inner.aclose()  # type: ignore[attr-defined]
+
+
+async def test_a_lost_answer_is_asked_again_with_the_same_sequence_never_twice(
+    counter: Counter,
+) -> None:
+    ana = await counter.of(ANA)
+    code = await counter.desk.app_code(ana.beneficiary.card)
+    switch = switch_of(counter)
+    switch.inner = Losing(switch.inner)
+    with pytest.raises(OperatorUnavailable) as lost:
+        await counter.desk.validate(ana.number, code, idempotency_key="k1")
+    assert lost.value.timeout and lost.value.sequence
+    assert (await counter.desk.get_guide(ana.number)).status == "awaiting_token"
+    guide = await counter.desk.validate(ana.number, code, idempotency_key="k1")  # F5
+    assert guide.status == "authorized"
+    records = counter.operator.backend.store
+    with records.transaction():
+        from frontdesk.backend.tiss.records import TissRecords
+
+        count = TissRecords(records).count("tissSolicitacaoProcedimento")  # type: ignore[arg-type]
+    assert count == 1  # the operator answered the first transaction again
