@@ -14,6 +14,7 @@ CATALOG: Final[dict[str, tuple[str, str]]] = {
     # --- the frame: title bar, banner, footer-wide keys -------------------------------
     "app.title": ("Frontdesk", "Frontdesk"),
     "app.local_mode": ("MODO DEMONSTRAÇÃO LOCAL", "LOCAL DEMONSTRATION MODE"),
+    "app.local_mode_short": ("DEMO", "DEMO"),
     "app.local_hint": ("F2 simulador", "F2 simulator"),
     "app.connecting": ("Conectando…", "Connecting…"),
     "app.offline": ("SEM CONEXÃO", "OFFLINE"),
@@ -46,11 +47,13 @@ CATALOG: Final[dict[str, tuple[str, str]]] = {
         "Shows the patient's phone, e-mail and app (local mode)",
     ),
     "key.sim_sac": ("SAC dita código", "SAC gives code"),
+    "key.sim_sac.short": ("SAC", "SAC"),
     "key.sim_sac.tip": (
         "Simula a ligação do paciente para o SAC, que dita um código",
         "Simulates the patient calling the SAC, which reads out a code",
     ),
     "key.sim_clock": ("Relógio +30 min", "Clock +30 min"),
+    "key.sim_clock.short": ("+30 min", "+30 min"),
     "key.sim_clock.tip": (
         "Adianta o relógio do simulador em 30 minutos (para ver um código expirar)",
         "Moves the simulator's clock 30 minutes forward (to see a code expire)",
@@ -214,6 +217,7 @@ CATALOG: Final[dict[str, tuple[str, str]]] = {
     "lookup.col.type": ("Tipo", "Type"),
     "lookup.col.requested": ("Hora", "Time"),
     "key.open": ("Abrir guia", "Open guide"),
+    "key.open.short": ("Abrir", "Open"),
     "key.open.tip": (
         "Abre a guia digitada, ou a guia marcada na fila",
         "Opens the typed guide, or the guide highlighted in the queue",
@@ -260,11 +264,13 @@ CATALOG: Final[dict[str, tuple[str, str]]] = {
         "Next step: C to type the code the patient received.",
     ),
     "key.send": ("Enviar Token", "Send token"),
+    "key.send.short": ("Enviar", "Send"),
     "key.send.tip": (
         "Envia um código ao paciente (SMS, e-mail) ou indica o aplicativo ou o SAC",
         "Sends the patient a code (SMS, e-mail) or points to the app or the SAC",
     ),
     "key.code": ("Digitar código", "Enter code"),
+    "key.code.short": ("Código", "Code"),
     "key.code.tip": (
         "Digita o código que o paciente informa",
         "Type the code the patient reads out",
@@ -370,11 +376,18 @@ CATALOG: Final[dict[str, tuple[str, str]]] = {
         "Checks the code and releases the guide",
     ),
     "key.resend": ("Reenviar", "Resend"),
+    "key.send_code": ("Enviar código", "Send code"),
+    "key.send_code.short": ("Enviar", "Send"),
+    "key.send_code.tip": (
+        "Envia um código ao paciente por SMS ou e-mail",
+        "Sends the patient a code by SMS or e-mail",
+    ),
     "key.resend.tip": (
         "Envia um código novo (o anterior deixa de valer)",
         "Sends a new code (the old one stops working)",
     ),
     "key.cancel_token": ("Cancelar código", "Cancel code"),
+    "key.cancel_token.short": ("Cancelar", "Cancel"),
     "key.cancel_token.tip": (
         "Invalida o código pendente desta guia",
         "Invalidates this guide's pending code",
@@ -399,8 +412,10 @@ CATALOG: Final[dict[str, tuple[str, str]]] = {
         "Enter: next patient · C: copy the number",
     ),
     "key.next": ("Próximo paciente", "Next patient"),
+    "key.next.short": ("Próximo", "Next"),
     "key.next.tip": ("Volta à busca vazia", "Back to an empty lookup"),
     "key.copy": ("Copiar senha", "Copy number"),
+    "key.copy.short": ("Copiar", "Copy"),
     "key.copy.tip": (
         "Copia a senha para colar no sistema (funciona por SSH)",
         "Copies the number to paste elsewhere (works over SSH)",
