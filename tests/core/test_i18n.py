@@ -39,6 +39,11 @@ FAMILIES: dict[str, tuple[str, ...]] = {
     "language.{}": i18n.LANGUAGES,
     "send.option.typed_{}": ("sms", "email"),  # the typed destinations (docs/api.md)
     "send.typed.{}": ("sms", "email"),
+    "token.pending.{}": ("sms", "email"),
+    "send.way.{}": (
+        "app",
+        "sac",
+    ),  # the ways on without a phone or e-mail  # where a code was sent (the SAC has its own)
     "send.typed.{}_placeholder": ("sms", "email"),
     "tiss.environment.{}": ("production", "test"),
     "tiss.fault.{}": tuple(FAULTS),

@@ -181,7 +181,7 @@ class FrontdeskApp(SetupActions):
                 return False  # a screen without the panel (result, history, modals)
             if action == "sim_sac":
                 guide = self.current_guide
-                return True if guide is not None and guide.status == "awaiting_token" else None
+                return guide is not None and guide.status == "awaiting_token"
         return True
 
     def get_key_display(self, binding: Binding) -> str:

@@ -1,4 +1,9 @@
-"""The guide's token state: where the code went, a live mm:ss to expiry, attempts, delivery."""
+"""The guide's token state: where the code went, its delivery, the time to expiry, attempts.
+
+The time left is shown in whole minutes while more than one is left, then in tens of
+seconds (`formatting.wait_text`): the panel ticks once a second but repaints only when its
+text changes, so an idle code-entry screen writes a few bytes a minute, not a line a second.
+"""
 
 from __future__ import annotations
 
@@ -11,12 +16,15 @@ from textual.message import Message
 from textual.timer import Timer
 from textual.widgets import Static
 
-from frontdesk.app.formatting import label, mmss
+from frontdesk.app.formatting import label, wait_text
 from frontdesk.app.problems import attempts_text
 from frontdesk.core.i18n import t
 
 if TYPE_CHECKING:
     from frontdesk.client.models import Token
+
+DELIVERY_POLL_SECONDS = 3.0  # how often a screen asks for a pending code's delivery status
+FINAL_DELIVERIES = frozenset({"delivered", "failed"})
 
 
 @dataclass(frozen=True)
@@ -78,6 +86,17 @@ class TokenPanel(Static):
     @property
     def resend_left(self) -> int:
         return 0 if self.resend is None else self.resend.left(self._monotonic())
+
+    @property
+    def follows_delivery(self) -> bool:
+        """A code sent by SMS or e-mail whose delivery is not known yet: worth asking again."""
+        token = self.token
+        return (
+            token is not None
+            and token.state == "pending"
+            and token.delivery is not None
+            and token.delivery not in FINAL_DELIVERIES
+        )
 
     @property
     def counting(self) -> bool:
@@ -143,17 +162,16 @@ class TokenPanel(Static):
         if token.channel == "sac":
             first = t("token.pending_sac")
         else:
-            first = t(
-                "token.pending",
-                channel=label("channel", token.channel),
-                destination=token.destination or "?",
-            )
+            kind = "email" if token.channel == "email" else "sms"
+            first = t(f"token.pending.{kind}", destination=token.destination or "?")
         if token.delivery:
             first += " · " + t("token.delivery", delivery=label("delivery", token.delivery))
         parts: list[str] = []
         left = self.expires_left
         if left is not None:
-            parts.append(t("token.expires", mmss=mmss(left)) if left > 0 else t("token.expired"))
+            parts.append(
+                t("token.expires", wait=wait_text(left)) if left > 0 else t("token.expired")
+            )
         if token.attempts_left is not None and (left is None or left > 0):
             parts.append(attempts_text(token.attempts_left))
         return first + ("\n" + " · ".join(parts) if parts else "")

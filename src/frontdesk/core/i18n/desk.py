@@ -127,23 +127,27 @@ CATALOG: Final[dict[str, tuple[str, str]]] = {
     "channel.app": ("Aplicativo", "App"),
     "channel.sac": ("SAC", "SAC"),
     "delivery.queued": ("na fila", "queued"),
-    "delivery.sent": ("enviado", "sent"),
+    "delivery.sent": ("enviada", "sent"),
     "delivery.delivered": ("entregue", "delivered"),
     "delivery.failed": ("falhou", "failed"),
     "token.none": ("Nenhum código enviado.", "No code sent."),
-    "token.pending": (
-        "Código enviado por {channel} para {destination}",
-        "Code sent by {channel} to {destination}",
+    "token.pending.sms": (
+        "Código enviado por SMS para {destination}",
+        "Code sent by SMS to {destination}",
+    ),
+    "token.pending.email": (
+        "Código enviado por e-mail para {destination}",
+        "Code sent by e-mail to {destination}",
     ),
     "token.pending_sac": ("Código ditado pelo SAC", "Code read out by the SAC"),
-    "token.expires": ("expira em {mmss}", "expires in {mmss}"),
+    "token.expires": ("expira em {wait}", "expires in {wait}"),
     "token.attempts": ("{n} tentativas restantes", "{n} attempts left"),
     "token.attempt_one": ("1 tentativa restante", "1 attempt left"),
     "token.locked": (
-        "Código bloqueado por tentativas erradas: envie um novo.",
-        "Code locked after wrong attempts: send a new one.",
+        "Código bloqueado: errado vezes demais.",
+        "Code locked: wrong too many times.",
     ),
-    "token.expired": ("O código expirou: envie um novo.", "The code expired: send a new one."),
+    "token.expired": ("O código expirou.", "The code expired."),
     "token.used": ("Código já usado.", "Code already used."),
     "token.cancelled": ("Código cancelado.", "Code cancelled."),
     "token.delivery": ("entrega: {delivery}", "delivery: {delivery}"),
@@ -306,9 +310,14 @@ CATALOG: Final[dict[str, tuple[str, str]]] = {
     ),
     "send.last_used": ("último usado", "last used"),
     "send.no_contacts": (
-        "Sem celular ou e-mail cadastrado: use o aplicativo, o SAC ou Sem token.",
-        "No registered phone or e-mail: use the app, the SAC or No token.",
+        "Sem celular ou e-mail cadastrado: use {ways}.",
+        "No registered phone or e-mail: use {ways}.",
     ),
+    "send.ways": ("{first} ou {last}", "{first} or {last}"),
+    "send.or_use": ("Ou use {ways}.", "Or use {ways}."),
+    "send.way.app": ("o aplicativo", "the app"),
+    "send.way.sac": ("o SAC", "the SAC"),
+    "send.way.absence": ("Sem token (S na guia)", "No token (S on the guide)"),
     "send.typed.sms": ("Celular com DDD", "Mobile with area code"),
     "send.typed.email": ("E-mail do paciente", "Patient's e-mail"),
     "send.typed.sms_placeholder": ("(43) 99123-4567", "(43) 99123-4567"),
@@ -367,8 +376,22 @@ CATALOG: Final[dict[str, tuple[str, str]]] = {
     "code.extra": ("O código tem {length} dígitos", "The code has {length} digits"),
     "code.ready": ("Enter valida", "Enter validates"),
     "code.validating": ("Validando…", "Validating…"),
-    "code.resend_in": ("Reenviar em {seconds} s", "Resend in {seconds} s"),
+    "code.resend_in": ("Reenviar em {wait}", "Resend in {wait}"),
     "code.resend_ready": ("Ctrl+R reenvia", "Ctrl+R resends"),
+    "code.next.send": ("Ctrl+R envia um código ao paciente.", "Ctrl+R sends the patient a code."),
+    "code.next.other_way": (
+        "Sem código no aplicativo ou no SAC? Ctrl+R envia um por SMS ou e-mail.",
+        "No code from the app or the SAC? Ctrl+R sends one by SMS or e-mail.",
+    ),
+    "code.next.new": ("Envie um novo código: Ctrl+R.", "Send a new code: Ctrl+R."),
+    "code.next.new_in": (
+        "Envie um novo código: Ctrl+R em {wait}.",
+        "Send a new code: Ctrl+R in {wait}.",
+    ),
+    "code.send_wait": (
+        "Novo envio possível em {wait} (intervalo da operadora entre envios).",
+        "A new send is possible in {wait} (the operator's wait between sends).",
+    ),
     "code.cancelled": ("Código cancelado. Envie um novo quando precisar.", "Code cancelled."),
     "key.validate": ("Validar", "Validate"),
     "key.validate.tip": (
@@ -407,7 +430,8 @@ CATALOG: Final[dict[str, tuple[str, str]]] = {
     ),
     "result.auth_label": ("Senha de autorização", "Authorization number"),
     "result.valid_until": ("Válida até {date}", "Valid until {date}"),
-    "result.next": (
+    "result.next": ("Enter: próximo paciente", "Enter: next patient"),
+    "result.next_copy": (
         "Enter: próximo paciente · C: copiar a senha",
         "Enter: next patient · C: copy the number",
     ),
@@ -592,12 +616,12 @@ CATALOG: Final[dict[str, tuple[str, str]]] = {
         "Invalid destination. Check the number or the e-mail.",
     ),
     "err.resend_too_soon": (
-        "Espere {seconds} s para reenviar. O código anterior ainda vale.",
-        "Wait {seconds} s to resend. The previous code still works.",
+        "Espere {seconds} s para enviar de novo (intervalo da operadora entre envios).",
+        "Wait {seconds} s to send again (the operator's wait between sends).",
     ),
     "err.too_many_sends": (
-        "Limite de envios atingido. Espere {minutes} min, ou use o aplicativo, o SAC ou Sem token.",
-        "Send limit reached. Wait {minutes} min, or use the app, the SAC or No token.",
+        "Limite de envios atingido: espere {minutes} min.",
+        "Send limit reached: wait {minutes} min.",
     ),
     "err.malformed_code": (
         "O código tem {length} dígitos, só números.",
@@ -608,12 +632,12 @@ CATALOG: Final[dict[str, tuple[str, str]]] = {
         "This guide was already authorized: number {number}.",
     ),
     "err.no_token_pending": (
-        "Nenhum código foi enviado. Ctrl+R envia um token.",
-        "No code was sent. Ctrl+R sends a token.",
+        "Nenhum código pendente para esta guia: envie um.",
+        "No code pending for this guide: send one.",
     ),
     "err.token_expired": (
-        "O código expirou. Ctrl+R envia um novo.",
-        "The code expired. Ctrl+R sends a new one.",
+        "O código expirou: envie um novo.",
+        "The code expired: send a new one.",
     ),
     "err.invalid_code": (
         "Código incorreto. {attempts}. Peça ao paciente para ler de novo.",
@@ -624,8 +648,8 @@ CATALOG: Final[dict[str, tuple[str, str]]] = {
         "Wrong code. Last attempt: check carefully.",
     ),
     "err.token_locked": (
-        "Código bloqueado após tentativas erradas. Ctrl+R envia um novo.",
-        "Code locked after wrong attempts. Ctrl+R sends a new one.",
+        "Código bloqueado após tentativas erradas: envie um novo.",
+        "Code locked after wrong attempts: send a new one.",
     ),
     "err.too_many_failures": (
         "Muitos códigos errados nesta carteirinha. Espere {minutes} min ou use Sem token.",
