@@ -204,6 +204,25 @@ class FrontdeskApp(SetupActions):
         keys = [(k.display, k.description, k.tooltip) for k in help_keys(self.screen)]
         self.push_screen(HelpScreen(keys, local=self.local_mode))
 
+    def action_command_palette(self) -> None:
+        """Ctrl+P: the palette, in the desk's words (`frontdesk.app.palette`)."""
+        from frontdesk.app.palette import DeskPalette
+
+        if self.use_command_palette and not self.screen.has_class("--textual-command-palette"):
+            self.push_screen(DeskPalette(t("palette.placeholder"), id="--command-palette"))
+
+    def search_themes(self) -> None:
+        """The theme list (from the palette's Tema), in the desk's words."""
+        from textual.theme import ThemeProvider
+
+        from frontdesk.app.palette import DeskPalette
+
+        self.push_screen(DeskPalette(t("palette.themes"), [ThemeProvider]))
+
+    def action_help_quit(self) -> None:
+        """Ctrl+C does not quit a Textual app: say how to, in the desk's words."""
+        self.notify(t("app.quit_hint"), title=t("app.quit_title"))
+
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
         """The palette: every shown, enabled binding of the screen, plus theme and quit."""
         for key in palette_keys(screen):
