@@ -54,6 +54,7 @@ FAMILIES: dict[str, tuple[str, ...]] = {
 PARTIAL_FAMILIES: dict[str, tuple[str, ...] | None] = {
     "err.{}": tuple(domain.ERROR_STATUS),
     "theme.{}": None,
+    "status_short.{}": None,  # the queue's short words, where a status has them
 }
 
 

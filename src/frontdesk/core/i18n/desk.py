@@ -123,6 +123,8 @@ CATALOG: Final[dict[str, tuple[str, str]]] = {
     "status.partially_authorized": ("AUTORIZADA PARCIALMENTE", "PARTIALLY AUTHORIZED"),
     "status.denied": ("NEGADA", "DENIED"),
     "status.cancelled": ("CANCELADA", "CANCELLED"),
+    # narrow tables (the queue): no longer than AGUARDANDO TOKEN
+    "status_short.partially_authorized": ("AUTORIZADA PARC.", "PARTIALLY AUTH."),
     "type.consulta": ("Consulta", "Consultation"),
     "type.sp_sadt": ("SP/SADT", "SP/SADT"),
     "type.odonto": ("Odonto (GTO)", "Dental (GTO)"),
