@@ -133,6 +133,7 @@ def make_desk(
     connection: Connection | None = None,
     connector_for: Callable[[Connection], Connector] | None = None,
     audit: AuditLog | None = None,
+    linux_console: bool = False,
 ) -> Desk:
     """A desk on a fresh demo backend; `connection`/`connector_for`/`audit` as the command
     line gives them (profile labels and switching, the audit log)."""
@@ -158,6 +159,7 @@ def make_desk(
         connection=connection,
         connector_for=connector_for,
         audit=audit,
+        linux_console=linux_console,
     )
     return Desk(app, client, backend, clock, mono, transport)
 

@@ -118,13 +118,15 @@ class FrontdeskApp(SetupActions):
         allow_insecure: bool = False,
         fixed_language: Language | None = None,
         fixed_theme: str | None = None,
+        linux_console: bool = False,
     ) -> None:
         """`connection` is what the desk is connected to (labels, the insecure marker);
         `connector_for` builds the connector of another one (the profile switcher);
         `audit` receives one line per desk action. `allow_insecure` is `--insecure`,
         `fixed_language`/`fixed_theme` are `--lang`/FRONTDESK_THEME: they win over a
         profile's own settings when switching. `tidy_memory` (the real program; tests
-        leave the process's collector alone): see `settle_memory`."""
+        leave the process's collector alone): see `settle_memory`. `linux_console`
+        (TERM=linux): borders its font has (styles/terminals.tcss)."""
         if client is None and connector is None:
             raise ValueError("FrontdeskApp needs a client or a connector")
         set_language(lang)
@@ -143,6 +145,9 @@ class FrontdeskApp(SetupActions):
         self.simulator_poll = simulator_poll
         self.show_simulator = show_simulator
         self._initial_theme = theme
+        self.linux_console = linux_console
+        if linux_console:
+            self.add_class("-linux-console")
         self.bugs: list[BaseException] = []
         self.link_to(client, connector)
         label = connector.label if connector is not None else ""
