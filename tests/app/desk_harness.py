@@ -194,9 +194,12 @@ def plain(widget: object) -> str:
     from textual.widgets import Static
 
     from frontdesk.app.widgets.text_table import TextTable
+    from frontdesk.app.widgets.token_panel import TokenPanel
 
     if isinstance(widget, TextTable):
         return widget.plain()
+    if isinstance(widget, TokenPanel):
+        return widget.text
     assert isinstance(widget, Static)
     content = widget.content
     if isinstance(content, str):

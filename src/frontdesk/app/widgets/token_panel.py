@@ -2,7 +2,9 @@
 
 The time left is shown in whole minutes while more than one is left, then in tens of
 seconds (`formatting.wait_text`): the panel ticks once a second but repaints only when its
-text changes, so an idle code-entry screen writes a few bytes a minute, not a line a second.
+text changes, and only the line that changed (where the code went and its delivery; the
+time left and the attempts: two widgets), so an idle code-entry screen writes a few bytes a
+minute over SSH, not two lines a second.
 """
 
 from __future__ import annotations
@@ -12,8 +14,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from textual.app import ComposeResult
 from textual.message import Message
 from textual.timer import Timer
+from textual.widget import Widget
 from textual.widgets import Static
 
 from frontdesk.app.formatting import label, wait_text
@@ -38,20 +42,38 @@ class Countdown:
         return max(0, math.ceil(self.seconds - (now - self.started)))
 
 
-class TokenPanel(Static):
-    """Renders a `Token`; ticks once a second only while a pending code counts down."""
+class TokenPanel(Widget):
+    """Renders a `Token` on two lines; ticks once a second only while a pending code counts
+    down. `text` is what it shows."""
+
+    DEFAULT_CSS = """
+    TokenPanel {
+        height: auto;
+        & > Static { height: auto; }
+    }
+    """
 
     class Ticked(Message):
         """A second went by while something counted down (the screen may redraw its part)."""
 
     def __init__(self, monotonic: Callable[[], float], *, id: str | None = None) -> None:
-        super().__init__("", id=id, markup=False)
+        super().__init__(id=id)
+        self._lines = (Static("", markup=False), Static("", markup=False))
+        self._lines[1].display = False
         self._monotonic = monotonic
         self.token: Token | None = None
         self.expiry: Countdown | None = None
         self.resend: Countdown | None = None
         self._timer: Timer | None = None
         self._shown = ""
+
+    def compose(self) -> ComposeResult:
+        yield from self._lines
+
+    @property
+    def text(self) -> str:
+        """What the panel shows (its two lines, or one)."""
+        return self._shown
 
     def on_mount(self) -> None:
         self._timer = self.set_interval(1.0, self.tick, pause=True)
@@ -138,7 +160,11 @@ class TokenPanel(Static):
         text = self.describe()
         if text != self._shown:
             self._shown = text
-            self.update(text)
+            first, _, second = text.partition("\n")
+            for line, words in zip(self._lines, (first, second), strict=True):
+                if line.content != words:  # only the line that changed is repainted
+                    line.update(words)
+            self._lines[1].display = bool(second)
         if self._timer is not None:
             if self.counting:
                 self._timer.resume()
