@@ -36,7 +36,7 @@ async def test_countdown_and_resend_wait_follow_the_monotonic_clock() -> None:
         assert "(11) *****-4321" in token_text
         assert "expira em 30 min" in token_text
         assert "5 tentativas restantes" in token_text
-        assert text_of(desk.app, "#code-resend") == "Reenviar em 60 s"
+        assert text_of(desk.app, "#code-resend") == "Reenviar em até 60 s"
         # Shown during the wait, and pressed it says exactly when it will work.
         assert desk.app.screen.check_action("resend", ()) is True
         desk.mono.advance(18)
@@ -81,7 +81,7 @@ async def test_locked_after_the_last_attempt_then_a_new_code_works() -> None:
         await press(pilot, *_wrong(code), "enter")
         await press(pilot, *code, "enter")
         assert "bloqueado" in text_of(desk.app, "#code-hint")
-        assert "Ctrl+R em 60 s" in text_of(desk.app, "#code-hint")
+        assert "Ctrl+R em até 60 s" in text_of(desk.app, "#code-hint")
         assert (await desk.client.get_token(number)).state == "locked"
         desk.advance(61)
         await press(pilot, "f5")  # reload the token: the resend wait is over
@@ -111,7 +111,7 @@ async def test_five_wrong_codes_lock_with_one_message_and_a_key_that_says_when()
         assert isinstance(screen, CodeEntryScreen)
         assert text_of(desk.app, "#code-token") == "Código bloqueado: errado vezes demais."
         assert text_of(desk.app, "#code-hint") == ""  # no "0 tentativas… leia de novo"
-        assert text_of(desk.app, "#code-resend") == "Envie um novo código: Ctrl+R em 60 s."
+        assert text_of(desk.app, "#code-resend") == "Envie um novo código: Ctrl+R em até 60 s."
         shown = " ".join(
             text_of(desk.app, s) for s in ("#code-token", "#code-hint", "#code-resend")
         )
@@ -122,7 +122,7 @@ async def test_five_wrong_codes_lock_with_one_message_and_a_key_that_says_when()
         desk.advance(18)
         await press(pilot, *code, "enter")
         assert text_of(desk.app, "#code-hint") == (
-            "Código bloqueado: errado vezes demais. Envie um novo código: Ctrl+R em 50 s."
+            "Código bloqueado: errado vezes demais. Envie um novo código: Ctrl+R em até 50 s."
         )
         await press(pilot, "ctrl+r")
         assert screen_name(desk.app) == "CodeEntryScreen"

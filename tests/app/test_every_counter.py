@@ -280,3 +280,14 @@ async def test_the_lookup_hint_wraps_beside_the_simulator() -> None:
         hint = pilot.app.screen.query_one("#lookup-hint")
         text = " ".join(drawn(hint).split())
         assert text == "Número da guia: 13 dígitos, depois Enter. F3 busca por carteirinha."
+
+
+async def test_at_60_columns_the_queue_drops_the_type_before_cutting_names_short() -> None:
+    desk = make_desk()
+    async with running(desk, size=(60, 18)) as pilot:
+        table = pilot.app.screen.query_one("#queue")
+        assert "type" not in {str(key.value) for key in table.columns}  # type: ignore[attr-defined]
+        assert table.virtual_size.width <= table.size.width  # nothing to scroll sideways
+        await pilot.resize_terminal(80, 24)
+        await press(pilot)
+        assert "type" in {str(key.value) for key in table.columns}  # type: ignore[attr-defined]

@@ -41,7 +41,7 @@ WIDE_TABLE = 100  # from this width on, the queue also shows the time of each re
 NAME_MIN_WIDTH = 12
 TYPE_MIN_WIDTH = 7  # `SP/SADT`: the type gives the names its room down to this
 SCROLLBAR = 2
-Layout = tuple[bool, int, int]  # show the time column, the names' width, the type's width
+Layout = tuple[bool, int, int]  # the time column shown, the names' width, the type's (0: none)
 
 
 def queue_order(guides: list[Guide]) -> list[Guide]:
@@ -346,19 +346,22 @@ class LookupScreen(DeskScreen[None]):
     def _columns(self, width: int, height: int) -> Layout:
         """The layout of a table `width` × `height`: the time column from WIDE_TABLE on;
         the names take the rest, and get it whole first: the type gives up its room (down
-        to TYPE_MIN_WIDTH) before a name is cut. The scrollbar's room only when the rows
-        do not fit."""
+        to TYPE_MIN_WIDTH) before a name is cut, and goes (the guide screen says it) before
+        a name is cut below NAME_MIN_WIDTH. The scrollbar's room only when the rows do not
+        fit."""
         widths = self._widths()
         show_time = width >= WIDE_TABLE
         fixed = widths["number"] + widths["status"]
         fixed += widths["time"] if show_time else 0
         scrollbar = SCROLLBAR if len(self.guides) + 1 > height else 0
-        room = width - fixed - 2 * (5 if show_time else 4) - scrollbar  # cells' padding
+        room = width - fixed - 2 * (4 if show_time else 3) - scrollbar  # cells' padding
         names = max((cell_len(g.beneficiary.display_name) for g in self.guides), default=0)
         type_width = widths["type"]
-        if room - type_width < names:
-            type_width = max(min(type_width, TYPE_MIN_WIDTH), room - names)
-        return show_time, max(NAME_MIN_WIDTH, room - type_width), type_width
+        if room - type_width - 2 < names:
+            type_width = max(min(type_width, TYPE_MIN_WIDTH), room - 2 - names)
+        if room - type_width - 2 < NAME_MIN_WIDTH:
+            return show_time, max(NAME_MIN_WIDTH, room), 0
+        return show_time, room - type_width - 2, type_width
 
     def _widths(self) -> dict[str, int]:
         """Every column's width, measured here: the table never has to guess (auto width)."""
@@ -394,7 +397,8 @@ class LookupScreen(DeskScreen[None]):
         table.add_column(t("lookup.col.number"), key="number", width=widths["number"])
         table.add_column(t("lookup.col.status"), key="status", width=widths["status"])
         table.add_column(t("lookup.col.beneficiary"), key="beneficiary", width=name_width)
-        table.add_column(t("lookup.col.type"), key="type", width=type_width)
+        if type_width:
+            table.add_column(t("lookup.col.type"), key="type", width=type_width)
         for guide in self.guides:
             cells: list[object] = [local_time(guide.requested_at)] if show_time else []
             cells += [
@@ -406,8 +410,9 @@ class LookupScreen(DeskScreen[None]):
                     no_color=self.app.no_color,
                 ),
                 guide.beneficiary.display_name,
-                Text(type_short(guide.type), no_wrap=True, overflow="ellipsis"),
             ]
+            if type_width:
+                cells.append(Text(type_short(guide.type), no_wrap=True, overflow="ellipsis"))
             table.add_row(*cells, key=guide.number)
         numbers = [g.number for g in self.guides]
         if selected in numbers:

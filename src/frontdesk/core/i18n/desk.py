@@ -382,7 +382,7 @@ CATALOG: Final[dict[str, tuple[str, str]]] = {
     "code.extra": ("O código tem {length} dígitos", "The code has {length} digits"),
     "code.ready": ("Enter valida", "Enter validates"),
     "code.validating": ("Validando…", "Validating…"),
-    "code.resend_in": ("Reenviar em {wait}", "Resend in {wait}"),
+    "code.resend_in": ("Reenviar em até {wait}", "Resend within {wait}"),
     "code.resend_ready": ("Ctrl+R reenvia", "Ctrl+R resends"),
     "code.next.send": ("Ctrl+R envia um código ao paciente.", "Ctrl+R sends the patient a code."),
     "code.next.other_way": (
@@ -391,8 +391,8 @@ CATALOG: Final[dict[str, tuple[str, str]]] = {
     ),
     "code.next.new": ("Envie um novo código: Ctrl+R.", "Send a new code: Ctrl+R."),
     "code.next.new_in": (
-        "Envie um novo código: Ctrl+R em {wait}.",
-        "Send a new code: Ctrl+R in {wait}.",
+        "Envie um novo código: Ctrl+R em até {wait}.",
+        "Send a new code: Ctrl+R within {wait}.",
     ),
     "code.send_wait": (
         "Novo envio possível em {wait} (intervalo da operadora entre envios).",
