@@ -59,7 +59,8 @@ class TokenPanel(Widget):
     def __init__(self, monotonic: Callable[[], float], *, id: str | None = None) -> None:
         super().__init__(id=id)
         self._lines = (Static("", markup=False), Static("", markup=False))
-        self._lines[1].display = False
+        for line in self._lines:
+            line.display = False
         self._monotonic = monotonic
         self.token: Token | None = None
         self.expiry: Countdown | None = None
@@ -164,6 +165,7 @@ class TokenPanel(Widget):
             for line, words in zip(self._lines, (first, second), strict=True):
                 if line.content != words:  # only the line that changed is repainted
                     line.update(words)
+            self._lines[0].display = bool(first)  # no token: no blank line
             self._lines[1].display = bool(second)
         if self._timer is not None:
             if self.counting:
