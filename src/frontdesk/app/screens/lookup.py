@@ -1,4 +1,9 @@
-"""The first screen: type or scan a guide number (or a card), or pick from today's queue."""
+"""The first screen: type or scan a guide number (or a card), or pick from today's queue.
+
+A little over 400 lines: the field's two modes, the queue's column layout (names whole
+before the type, at every width) and its three workers are one screen's; split, each part
+would reach into the others' state.
+"""
 
 from __future__ import annotations
 
