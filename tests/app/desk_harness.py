@@ -135,6 +135,7 @@ def make_desk(
     connector_for: Callable[[Connection], Connector] | None = None,
     audit: AuditLog | None = None,
     save_settings: SaveSettings | None = None,
+    linux_console: bool = False,
 ) -> Desk:
     """A desk on a fresh demo backend; `connection`/`connector_for`/`audit` as the command
     line gives them (profile labels and switching, the audit log); `save_settings` for F10
@@ -162,6 +163,7 @@ def make_desk(
         connector_for=connector_for,
         audit=audit,
         save_settings=save_settings,
+        linux_console=linux_console,
     )
     return Desk(app, client, backend, clock, mono, transport)
 
@@ -196,9 +198,12 @@ def plain(widget: object) -> str:
     from textual.widgets import Static
 
     from frontdesk.app.widgets.text_table import TextTable
+    from frontdesk.app.widgets.token_panel import TokenPanel
 
     if isinstance(widget, TextTable):
         return widget.plain()
+    if isinstance(widget, TokenPanel):
+        return widget.text
     assert isinstance(widget, Static)
     content = widget.content
     if isinstance(content, str):

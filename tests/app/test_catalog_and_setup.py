@@ -19,11 +19,13 @@ from frontdesk.app.formatting import (
     CARD_MIN_DIGITS,
     DigitsProblem,
     card_problem,
+    card_text,
     code_problem,
     date_text,
+    exact_wait,
     guide_number_problem,
     label,
-    mmss,
+    wait_text,
 )
 from frontdesk.app.problems import code_problem_text, describe, number_problem_text
 from frontdesk.cli.app import choose_language, cursor_blink
@@ -81,9 +83,21 @@ def test_transport_troubles_go_to_the_banner() -> None:
 
 
 def test_formatting() -> None:
-    assert mmss(1785) == "29:45"
-    assert mmss(-3) == "00:00"
-    assert mmss(3723) == "1:02:03"
+    # Waits change once a minute, then every ten seconds (an idle screen over SSH).
+    assert wait_text(1800) == "30 min"
+    assert wait_text(1785) == "30 min"
+    assert wait_text(61) == "2 min"
+    assert wait_text(60) == "60 s"
+    assert wait_text(51) == "60 s"
+    assert wait_text(50) == "50 s"
+    assert wait_text(1) == "10 s"
+    assert wait_text(0) == wait_text(-3) == "0 s"
+    assert exact_wait(42) == "42 s"
+    assert exact_wait(60) == "60 s"
+    assert exact_wait(700) == "11 min 40 s"
+    assert exact_wait(120) == "2 min"
+    assert card_text("0064800012345678") == "0064 8000 1234 5678"
+    assert card_text("0064 8000.1234-567") == "0064 8000 1234 567"
     assert date_text("2026-12-22") == "22/12/2026"
     assert guide_number_problem("2026112200017") is None
     assert guide_number_problem("20261122000") == DigitsProblem("too_short", 11, 13)

@@ -7,6 +7,7 @@ from typing import Any
 from textual.pilot import Pilot
 from textual.widgets import Input
 
+from frontdesk.app.keys import bar_keys
 from frontdesk.app.screens.code_entry import CodeEntryScreen
 from frontdesk.backend.policy import Policy
 
@@ -33,14 +34,22 @@ async def test_countdown_and_resend_wait_follow_the_monotonic_clock() -> None:
         assert isinstance(screen, CodeEntryScreen)
         token_text = text_of(desk.app, "#code-token")
         assert "(11) *****-4321" in token_text
-        assert "expira em 30:00" in token_text
+        assert "expira em 30 min" in token_text
         assert "5 tentativas restantes" in token_text
-        assert text_of(desk.app, "#code-resend") == "Reenviar em 60 s"
-        assert desk.app.screen.check_action("resend", ()) is None  # shown, disabled
-        desk.mono.advance(65)
+        assert text_of(desk.app, "#code-resend") == "Reenviar em até 60 s"
+        # Shown during the wait, and pressed it says exactly when it will work.
+        assert desk.app.screen.check_action("resend", ()) is True
+        desk.mono.advance(18)
+        await press(pilot, "ctrl+r")
+        assert screen_name(desk.app) == "CodeEntryScreen"
+        assert text_of(desk.app, "#code-hint") == (
+            "Novo envio possível em 42 s (intervalo da operadora entre envios)."
+        )
+        assert len(await desk.client.outbox()) == 1
+        desk.mono.advance(47)
         screen.panel.tick()
         await press(pilot)
-        assert "expira em 28:55" in text_of(desk.app, "#code-token")
+        assert "expira em 29 min" in text_of(desk.app, "#code-token")
         assert text_of(desk.app, "#code-resend") == "Ctrl+R reenvia"
         assert desk.app.screen.check_action("resend", ()) is True
 
@@ -72,10 +81,11 @@ async def test_locked_after_the_last_attempt_then_a_new_code_works() -> None:
         await press(pilot, *_wrong(code), "enter")
         await press(pilot, *code, "enter")
         assert "bloqueado" in text_of(desk.app, "#code-hint")
-        assert "Ctrl+R" in text_of(desk.app, "#code-hint")
+        assert "Ctrl+R em até 60 s" in text_of(desk.app, "#code-hint")
         assert (await desk.client.get_token(number)).state == "locked"
         desk.advance(61)
         await press(pilot, "f5")  # reload the token: the resend wait is over
+        assert text_of(desk.app, "#code-resend") == "Envie um novo código: Ctrl+R."
         await press(pilot, "ctrl+r")
         assert screen_name(desk.app) == "SendTokenModal"
         await press(pilot, "enter")
@@ -85,6 +95,52 @@ async def test_locked_after_the_last_attempt_then_a_new_code_works() -> None:
         assert field.value == ""
         await press(pilot, *await latest_code(desk, number), "enter")
         assert screen_name(desk.app) == "ResultScreen"
+
+
+async def test_five_wrong_codes_lock_with_one_message_and_a_key_that_says_when() -> None:
+    """Issue 12: locked is one state, said once, with one next step; Ctrl+R works or says
+    exactly when it will; F8 (nothing left to cancel) is not offered."""
+    desk = make_desk()
+    async with running(desk) as pilot:
+        number = await _to_code_entry(desk, pilot, "Maria Aparecida Souza")
+        code = await latest_code(desk, number)
+        for _ in range(5):
+            await press(pilot, *_wrong(code), "enter")
+        assert (await desk.client.get_token(number)).state == "locked"
+        screen = desk.app.screen
+        assert isinstance(screen, CodeEntryScreen)
+        assert text_of(desk.app, "#code-token") == "Código bloqueado: errado vezes demais."
+        assert text_of(desk.app, "#code-hint") == ""  # no "0 tentativas… leia de novo"
+        assert text_of(desk.app, "#code-resend") == "Envie um novo código: Ctrl+R em até 60 s."
+        shown = " ".join(
+            text_of(desk.app, s) for s in ("#code-token", "#code-hint", "#code-resend")
+        )
+        assert "tentativas restantes" not in shown and "ler de novo" not in shown
+        bar = {k.action: k.enabled for k in bar_keys(screen)}
+        assert bar.get("resend") is True and "cancel_token" not in bar
+        # The right code now: the state and the way on (no validation is attempted).
+        desk.advance(18)
+        await press(pilot, *code, "enter")
+        assert text_of(desk.app, "#code-hint") == (
+            "Código bloqueado: errado vezes demais. Envie um novo código: Ctrl+R em até 50 s."
+        )
+        await press(pilot, "ctrl+r")
+        assert screen_name(desk.app) == "CodeEntryScreen"
+        assert text_of(desk.app, "#code-hint") == (
+            "Novo envio possível em 42 s (intervalo da operadora entre envios)."
+        )
+        await press(pilot, "f8")
+        assert screen_name(desk.app) == "CodeEntryScreen"  # nothing to cancel
+        desk.advance(42)
+        screen.panel.tick()
+        await press(pilot, "ctrl+r")
+        assert screen_name(desk.app) == "SendTokenModal"
+        await press(pilot, "enter")
+        assert screen_name(desk.app) == "CodeEntryScreen"
+        assert (await desk.client.get_token(number)).state == "pending"
+        await press(pilot, *await latest_code(desk, number), "enter")
+        assert screen_name(desk.app) == "ResultScreen"
+    assert (await desk.client.get_guide(number)).status == "authorized"
 
 
 async def test_expired_code_says_send_a_new_one() -> None:
@@ -97,9 +153,14 @@ async def test_expired_code_says_send_a_new_one() -> None:
         assert isinstance(screen, CodeEntryScreen)
         screen.panel.tick()
         await press(pilot)
-        assert "expirou" in text_of(desk.app, "#code-hint")
+        # The state once, and the one way on.
+        assert text_of(desk.app, "#code-token") == "O código expirou."
+        assert text_of(desk.app, "#code-resend") == "Envie um novo código: Ctrl+R."
+        assert text_of(desk.app, "#code-hint") == ""
         await press(pilot, *code, "enter")
-        assert "expirou" in text_of(desk.app, "#code-hint")
+        assert text_of(desk.app, "#code-hint") == (
+            "O código expirou. Envie um novo código: Ctrl+R."
+        )
         assert (await desk.client.get_guide(number)).status == "awaiting_token"
         assert (await desk.client.get_token(number)).state == "expired"
         await press(pilot, "ctrl+r", "enter")
@@ -112,8 +173,9 @@ async def test_resend_too_soon_from_the_guide_screen_says_how_long_to_wait() -> 
     desk = make_desk()
     async with running(desk) as pilot:
         await _to_code_entry(desk, pilot, "João Pedro Oliveira")
-        await press(pilot, "ctrl+r")  # disabled while the wait runs
+        await press(pilot, "ctrl+r")  # the wait runs: it says so, and opens nothing
         assert screen_name(desk.app) == "CodeEntryScreen"
+        assert "60 s" in text_of(desk.app, "#code-hint")
         await press(pilot, "escape")
         assert screen_name(desk.app) == "GuideScreen"
         assert "(11) *****-4321" in text_of(desk.app, "#guide-token")
@@ -121,7 +183,7 @@ async def test_resend_too_soon_from_the_guide_screen_says_how_long_to_wait() -> 
         await press(pilot, "e", "enter")
         assert screen_name(desk.app) == "SendTokenModal"
         detail = text_of(desk.app, "#send-detail")
-        assert "Espere 40 s" in detail and "ainda vale" in detail
+        assert "Espere 40 s para enviar de novo" in detail
         assert len(await desk.client.outbox()) == 1  # no second SMS
 
 
@@ -181,8 +243,11 @@ async def test_no_token_pending_says_to_send_one() -> None:
         await press(pilot, *guide.number, "enter", "c")
         assert screen_name(desk.app) == "CodeEntryScreen"
         assert "Nenhum código enviado" in text_of(desk.app, "#code-token")
+        assert text_of(desk.app, "#code-resend") == "Ctrl+R envia um código ao paciente."
         await press(pilot, *"123456", "enter")
-        assert "Nenhum código foi enviado" in text_of(desk.app, "#code-hint")
+        assert "Nenhum código pendente" in text_of(desk.app, "#code-hint")
+        await press(pilot, "ctrl+r")  # "Enviar código": nothing was sent yet
+        assert screen_name(desk.app) == "SendTokenModal"
 
 
 async def test_cancel_the_pending_code_after_confirming() -> None:

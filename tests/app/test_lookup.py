@@ -5,7 +5,7 @@ from __future__ import annotations
 from textual.widgets import DataTable, Input
 
 from frontdesk.app.screens.guide import GuideScreen
-from frontdesk.app.screens.lookup import LookupScreen
+from frontdesk.app.screens.lookup import LookupScreen, queue_order
 
 from .desk_harness import make_desk, press, running, screen_name, text_of
 
@@ -96,7 +96,8 @@ async def test_search_by_card_lists_that_beneficiarys_guides() -> None:
         await press(pilot, *"0064800012345678", "enter")
         table = pilot.app.screen.query_one("#queue", DataTable)
         assert table.row_count == 3
-        assert text_of(desk.app, "#queue-title") == "Guias da carteirinha 0064800012345678 (3)"
+        # The card as printed on it, as everywhere else.
+        assert text_of(desk.app, "#queue-title") == "Guias da carteirinha 0064 8000 1234 5678 (3)"
         names = {str(table.get_row_at(i)[2]) for i in range(table.row_count)}
         assert names == {"Maria Aparecida Souza"}
         assert table.has_focus
@@ -116,3 +117,26 @@ async def test_card_search_with_no_guides_says_so() -> None:
         assert "Nenhuma guia" in text_of(desk.app, "#lookup-hint")
         await press(pilot, "ctrl+a", *"12ab")
         assert text_of(desk.app, "#lookup-hint") == "Somente números"
+
+
+async def test_a_card_search_starts_on_its_first_row_and_down_enter_opens_the_second() -> None:
+    """Issue 12: the queue's highlight (on a guide of this card) was kept into the search,
+    so Down Enter opened the third row; and it was kept into the next search too."""
+    desk = make_desk()
+    card = "0064800012345678"
+    found = queue_order(await desk.client.list_guides(card=card))
+    assert len(found) == 3
+    async with running(desk) as pilot:
+        table = pilot.app.screen.query_one("#queue", DataTable)
+        queue = [str(table.get_row_at(i)[0]) for i in range(table.row_count)]
+        await press(pilot, "down")  # into the queue, then onto the search's second guide
+        table.move_cursor(row=queue.index(found[1].number), animate=False)
+        for _ in range(2):  # the same card searched twice
+            await press(pilot, "escape", "f3", *card, "enter")
+            assert table.row_count == 3 and table.has_focus
+            assert table.cursor_row == 0
+            await press(pilot, "down", "enter")
+            screen = pilot.app.screen
+            assert isinstance(screen, GuideScreen)
+            assert screen.guide.number == found[1].number
+            await press(pilot, "escape")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from textual.widgets import DataTable, Input
 
-from frontdesk.app.keys import screen_keys
+from frontdesk.app.keys import bar_keys, screen_keys
 from frontdesk.app.screens.guide import GuideScreen
 from frontdesk.app.screens.lookup import LookupScreen
 
@@ -41,8 +41,11 @@ async def test_guide_that_needs_no_token_disables_the_token_actions() -> None:
         assert "não precisa de token" in nxt
         assert authorized.authorization is not None
         assert authorized.authorization.number in nxt
-        assert screen.check_action("send", ()) is None
-        await press(pilot, "e", "s")
+        # E, C and S cannot act: they are not in the key bar, and pressing them does nothing.
+        assert screen.check_action("send", ()) is False
+        bar = {k.action for k in bar_keys(screen)}
+        assert {"send", "code", "absence"}.isdisjoint(bar) and {"history", "back"} <= bar
+        await press(pilot, "e", "s", "E", "C")
         assert screen_name(desk.app) == "GuideScreen"  # nothing opened
 
 
@@ -54,17 +57,17 @@ async def test_token_state_on_the_guide_after_sending() -> None:
         assert screen_name(desk.app) == "GuideScreen"
         token = text_of(desk.app, "#guide-token")
         assert "Código enviado por SMS para (11) *****-4321" in token
-        assert "expira em 30:00" in token
+        assert "expira em 30 min" in token
         assert "5 tentativas restantes" in token
-        assert "entrega: enviado" in token
+        assert "entrega: enviada" in token
         assert "C para digitar" in text_of(desk.app, "#guide-next")
-        desk.advance(5)  # the simulator delivers after 2 s
+        desk.advance(65)  # the simulator delivers after 2 s
         screen = pilot.app.screen
         assert isinstance(screen, GuideScreen)
         screen.refresh_token()
         await press(pilot)
         assert "entrega: entregue" in text_of(desk.app, "#guide-token")
-        assert "expira em 29:55" in text_of(desk.app, "#guide-token")
+        assert "expira em 29 min" in text_of(desk.app, "#guide-token")
 
 
 async def test_history_lists_events_masked_without_codes() -> None:

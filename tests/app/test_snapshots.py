@@ -1,6 +1,7 @@
-"""Snapshots of every screen and modal at 80×24 and 120×40 (pt-BR), some in English, and in
-the 16-colour ANSI theme. Clocks are frozen (manual backend clock, fake monotonic clock),
-codes come from a seeded generator, the cursor does not blink, toasts are cleared.
+"""Snapshots of every screen and modal at 80×24 and 120×40 (pt-BR), some in English, in the
+16-colour ANSI theme, without colour (NO_COLOR) and on the Linux console (TERM=linux).
+Clocks are frozen (manual backend clock, fake monotonic clock), codes come from a seeded
+generator, the cursor does not blink, toasts are cleared.
 """
 
 from __future__ import annotations
@@ -34,6 +35,10 @@ async def _sent(desk: Desk, pilot: Pilot[Any], name: str) -> str:
 
 async def lookup(desk: Desk, pilot: Pilot[Any]) -> None:
     return None
+
+
+async def lookup_queue(desk: Desk, pilot: Pilot[Any]) -> None:
+    await press(pilot, "down", "down")  # into the queue, on its second row
 
 
 async def lookup_typing(desk: Desk, pilot: Pilot[Any]) -> None:
@@ -161,6 +166,27 @@ def test_screen_in_english(snap_compare: SnapCompare, name: str) -> None:
 @pytest.mark.parametrize("name", ["lookup", "guide_pending", "send_token", "result", "outage"])
 def test_screen_in_the_16_colour_ansi_theme(snap_compare: SnapCompare, name: str) -> None:
     assert _shoot(snap_compare, SCENARIOS[name], (80, 24), theme="ansi-dark")
+
+
+# Issue 12: what colour says is said without it too (the cursor's row, the statuses, the
+# selected wrong code, the error), and the Linux console gets the line drawing it has.
+PLAIN: dict[str, Scenario] = {
+    "lookup_queue": lookup_queue,
+    **{name: SCENARIOS[name] for name in ("guide_pending", "send_token", "code_entry", "result")},
+}
+
+
+@pytest.mark.parametrize("name", list(PLAIN))
+def test_screen_without_colour(
+    snap_compare: SnapCompare, monkeypatch: pytest.MonkeyPatch, name: str
+) -> None:
+    monkeypatch.setenv("NO_COLOR", "1")  # read by Textual when the app is built
+    assert _shoot(snap_compare, PLAIN[name], (80, 24))
+
+
+@pytest.mark.parametrize("name", list(PLAIN))
+def test_screen_on_the_linux_console(snap_compare: SnapCompare, name: str) -> None:
+    assert _shoot(snap_compare, PLAIN[name], (80, 24), linux_console=True)
 
 
 PROFILES = """# the clinic's operators (written by the technician)

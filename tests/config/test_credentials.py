@@ -12,6 +12,7 @@ from keyring.backends import fail
 from frontdesk.config.credentials import (
     SERVICE,
     delete_key,
+    fallback_hint,
     key_file_path,
     keyring_status,
     load_key,
@@ -169,6 +170,25 @@ def test_a_key_file_with_spaces_in_its_path_gets_a_quoted_fix(
     with pytest.raises(KeyFileInsecure) as caught:
         load_key("unimed")
     assert caught.value.fix.endswith(f"chmod 600 '{path}'")
+
+
+def test_windows_uses_no_key_file_and_says_what_to_use_instead(home: Home) -> None:
+    """Issue 12: on Windows the key file's safety (its ACL) cannot be checked with the
+    POSIX calls; Windows always has a keyring, so a key file is refused both ways."""
+    with pytest.raises(KeyFileInsecure) as caught:
+        write_key_file("unimed", KEY, windows=True)
+    assert not key_file_path("unimed").exists()
+    assert "Gerenciador de Credenciais" in caught.value.fix
+    assert "FRONTDESK_API_KEY" in caught.value.fix
+    assert "chmod" not in str(caught.value) and "chown" not in str(caught.value)
+    path = write_key_file("unimed", KEY)  # one that got there anyway (copied from Linux)
+    with pytest.raises(KeyFileInsecure) as caught:
+        read_key_file(path, windows=True)
+    assert "ACL" in str(caught.value) and KEY not in str(caught.value)
+    hint = fallback_hint("unimed", windows=True)
+    assert "--key-file" not in hint and "0600" not in hint
+    assert "Gerenciador de Credenciais" in hint and "FRONTDESK_API_KEY" in hint
+    assert "--key-file" in fallback_hint("unimed", windows=False)
 
 
 def test_a_symlinked_key_file_is_refused(home: Home) -> None:

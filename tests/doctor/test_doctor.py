@@ -287,3 +287,36 @@ def test_terminal_checks_look_only_at_what_they_are_given() -> None:
     assert status["locale"][0] == "warn" and status["locale"][2] == (
         "export LANG=C.UTF-8  (ou pt_BR.UTF-8)"
     )
+
+
+def test_on_windows_the_fixes_are_windows_commands(home: Home) -> None:
+    """Issue 12: no `export`, `chown` or `timedatectl` for a Windows counter."""
+    from frontdesk.doctor.backend_checks import clock_check, data_check
+    from frontdesk.doctor.report import Report
+    from frontdesk.doctor.terminal_checks import terminal_checks
+
+    classic = {c.id: c for c in terminal_checks({}, encoding="cp1252", size=(120, 30),
+                                                windows=True)}  # fmt: skip
+    assert classic["term"].status == "warn"
+    assert "console clássico" in classic["term"].detail
+    assert (
+        classic["term"].fix == "use o Windows Terminal (winget install Microsoft.WindowsTerminal)."
+    )
+    assert classic["locale"].status == "warn"
+    assert classic["locale"].fix is not None and "setx PYTHONUTF8 1" in classic["locale"].fix
+    assert "export" not in " ".join(c.fix or "" for c in classic.values())
+    terminal = terminal_checks({"WT_SESSION": "1"}, encoding="utf-8", size=(120, 30),
+                               windows=True)  # fmt: skip
+    assert (terminal[0].status, terminal[0].detail) == ("ok", "Windows Terminal")
+
+    skewed = clock_check("2026-11-18T11:06:40Z", 1_795_000_000.0 + 120, windows=True)
+    assert skewed.fix is not None and "w32tm /resync" in skewed.fix
+    assert "timedatectl" not in skewed.fix
+    linux = clock_check("2026-11-18T11:06:40Z", 1_795_000_000.0 + 120, windows=False)
+    assert linux.fix is not None and "timedatectl" in linux.fix
+
+    report = Report(config_path=home.config)
+    data_check(report, windows=True, writable=lambda path: False)
+    found = report.checks[-1]
+    assert found.status == "fail"
+    assert found.fix is not None and "icacls" in found.fix and "chown" not in found.fix

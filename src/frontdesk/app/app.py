@@ -120,6 +120,7 @@ class FrontdeskApp(SetupActions):
         fixed_language: Language | None = None,
         fixed_theme: str | None = None,
         save_settings: SaveSettings | None = None,
+        linux_console: bool = False,
     ) -> None:
         """`connection` is what the desk is connected to (labels, the insecure marker);
         `connector_for` builds the connector of another one (the profile switcher);
@@ -127,7 +128,8 @@ class FrontdeskApp(SetupActions):
         `fixed_language`/`fixed_theme` are `--lang`/FRONTDESK_THEME: they win over a
         profile's own settings when switching. `save_settings` saves F10's choices
         (default: to the configuration file). `tidy_memory` (the real program; tests
-        leave the process's collector alone): see `settle_memory`."""
+        leave the process's collector alone): see `settle_memory`. `linux_console`
+        (TERM=linux): borders its font has (styles/terminals.tcss)."""
         if client is None and connector is None:
             raise ValueError("FrontdeskApp needs a client or a connector")
         set_language(lang)
@@ -147,6 +149,9 @@ class FrontdeskApp(SetupActions):
         self.simulator_poll = simulator_poll
         self.show_simulator = show_simulator
         self._initial_theme = theme
+        self.linux_console = linux_console
+        if linux_console:
+            self.add_class("-linux-console")
         self.bugs: list[BaseException] = []
         self.link_to(client, connector)
         label = connector.label if connector is not None else ""
@@ -185,7 +190,7 @@ class FrontdeskApp(SetupActions):
                 return False  # a screen without the panel (result, history, modals)
             if action == "sim_sac":
                 guide = self.current_guide
-                return True if guide is not None and guide.status == "awaiting_token" else None
+                return guide is not None and guide.status == "awaiting_token"
         return True
 
     def get_key_display(self, binding: Binding) -> str:
@@ -207,6 +212,25 @@ class FrontdeskApp(SetupActions):
             return
         keys = [(k.display, k.description, k.tooltip) for k in help_keys(self.screen)]
         self.push_screen(HelpScreen(keys, local=self.local_mode))
+
+    def action_command_palette(self) -> None:
+        """Ctrl+P: the palette, in the desk's words (`frontdesk.app.palette`)."""
+        from frontdesk.app.palette import DeskPalette
+
+        if self.use_command_palette and not self.screen.has_class("--textual-command-palette"):
+            self.push_screen(DeskPalette(t("palette.placeholder"), id="--command-palette"))
+
+    def search_themes(self) -> None:
+        """The theme list (from the palette's Tema), in the desk's words."""
+        from textual.theme import ThemeProvider
+
+        from frontdesk.app.palette import DeskPalette
+
+        self.push_screen(DeskPalette(t("palette.themes"), [ThemeProvider]))
+
+    def action_help_quit(self) -> None:
+        """Ctrl+C does not quit a Textual app: say how to, in the desk's words."""
+        self.notify(t("app.quit_hint"), title=t("app.quit_title"))
 
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
         """The palette: every shown, enabled binding of the screen, plus theme and quit."""

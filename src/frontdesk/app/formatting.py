@@ -1,9 +1,10 @@
-"""How values look on screen: GLOSSARY status names, mm:ss countdowns, dd/mm/aaaa dates; and
-what is wrong with a typed guide number, card or code (a `DigitsProblem`, which
-`frontdesk.app.problems` puts in words)."""
+"""How values look on screen: GLOSSARY status names, waits (`29 min`, `50 s`), dd/mm/aaaa
+dates, cards in groups of four; and what is wrong with a typed guide number, card or code (a
+`DigitsProblem`, which `frontdesk.app.problems` puts in words)."""
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Literal
@@ -38,14 +39,31 @@ def type_short(guide_type: str) -> str:
     return label("type", guide_type).split(" (", 1)[0]
 
 
-def mmss(seconds: float) -> str:
-    """A countdown: `29:41`, or `1:02:03` past an hour; never negative."""
-    whole = max(0, int(seconds))
-    hours, rest = divmod(whole, 3600)
-    minutes, secs = divmod(rest, 60)
-    if hours:
-        return f"{hours}:{minutes:02d}:{secs:02d}"
-    return f"{minutes:02d}:{secs:02d}"
+def wait_text(seconds: float) -> str:
+    """A countdown as a receptionist reads it, and as a slow link can afford it: whole
+    minutes while more than one is left (`29 min`), then tens of seconds (`50 s` … `10 s`).
+
+    It changes once a minute, then every ten seconds: a screen that shows it repaints that
+    often, not every second (over SSH each repaint costs bytes; see bench/app.py)."""
+    whole = max(0, math.ceil(seconds))
+    if whole > 60:
+        return f"{math.ceil(whole / 60)} min"
+    return f"{max(1, math.ceil(whole / 10)) * 10} s" if whole else "0 s"
+
+
+def exact_wait(seconds: float) -> str:
+    """An exact wait, for a key pressed too early: `42 s`, `90 s`, `11 min 40 s`."""
+    whole = max(0, math.ceil(seconds))
+    if whole <= 90:
+        return f"{whole} s"
+    minutes, secs = divmod(whole, 60)
+    return f"{minutes} min {secs} s" if secs else f"{minutes} min"
+
+
+def card_text(card: str) -> str:
+    """A card number as printed on the card: `0064 8000 1234 5678` (digits in fours)."""
+    digits = digits_only(card)
+    return " ".join(digits[i : i + 4] for i in range(0, len(digits), 4))
 
 
 def minutes_ceil(seconds: int) -> int:

@@ -32,6 +32,7 @@ class DeskKey:
     display: str
     description: str
     tooltip: str  # "" when the binding has none
+    short: str  # the description for a narrow key bar (`key.send.short`), else the same
     action: str
     enabled: bool
     shown: bool  # in the key bar (`Binding.show`); F1 lists the others too
@@ -43,6 +44,12 @@ def words(text: str) -> str:
     """A binding's description or tooltip in the user's words (a catalog key, or already
     words: Textual's own bindings)."""
     return t(text) if has_text(text) else text
+
+
+def short_words(description: str) -> str:
+    """A binding's short description (the catalog's `<key>.short`), else its words."""
+    short = f"{description}.short"
+    return t(short) if has_text(description) and has_text(short) else words(description)
 
 
 def _rank(active: ActiveBinding, screen: Screen[object], own: dict[str, int]) -> tuple[int, int]:
@@ -71,6 +78,7 @@ def screen_keys(screen: Screen[object]) -> list[DeskKey]:
                 display=app.get_key_display(binding),
                 description=words(binding.description),
                 tooltip=words(active.tooltip) if active.tooltip else "",
+                short=short_words(binding.description),
                 action=binding.action,
                 enabled=active.enabled,
                 shown=binding.show,

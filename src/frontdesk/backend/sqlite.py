@@ -12,6 +12,7 @@ from __future__ import annotations
 import os
 import secrets
 import sqlite3
+import sys
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
@@ -55,8 +56,11 @@ class SqliteDatabase:
         if self.path != MEMORY:
             self._conn.execute("PRAGMA journal_mode = WAL")
             self._conn.execute("PRAGMA synchronous = NORMAL")
-            with suppress(OSError):  # codes are hashed, but contacts are personal data
-                os.chmod(self.path, 0o600)
+            # Codes are hashed, but contacts are personal data. (On Windows the user's data
+            # folder is private by its ACL; a mode would only set the read-only flag.)
+            if sys.platform != "win32":
+                with suppress(OSError):
+                    os.chmod(self.path, 0o600)
         self._migrate()
         self._key = self._load_key()
         if background_checkpoints and self.path != MEMORY:

@@ -49,6 +49,12 @@ def cursor_blink(environ: Mapping[str, str]) -> bool:
     return not environ.get("SSH_CONNECTION")
 
 
+def linux_console(environ: Mapping[str, str]) -> bool:
+    """The Linux text console (TERM=linux): its font lacks rounded corners, eighth blocks
+    and emoji, so the app draws with the line drawing and ASCII it has."""
+    return environ.get("TERM") == "linux"
+
+
 def local_db(args: argparse.Namespace) -> str | None:
     """`--db` as given (":memory:" kept), else None: the user data directory's database."""
     db = getattr(args, "db", None)
@@ -126,6 +132,12 @@ def build_app(args: argparse.Namespace) -> FrontdeskApp:
     from frontdesk.app.app import FrontdeskApp
     from frontdesk.app.connector import connector_for
 
+    console = linux_console(environ)
+    if console:
+        from frontdesk.app.console_font import use_whole_cell_scrollbars
+
+        use_whole_cell_scrollbars()
+
     def connect(chosen: Connection) -> Connector:
         return connector_for(chosen, db)
 
@@ -141,6 +153,7 @@ def build_app(args: argparse.Namespace) -> FrontdeskApp:
         theme=env_theme or connection.theme,
         fixed_theme=env_theme,
         cursor_blink=cursor_blink(environ),
+        linux_console=console,
         friendly_errors=True,
         tidy_memory=True,
     )

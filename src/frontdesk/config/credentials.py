@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Final, Literal
 from frontdesk.config.errors import KeyNotFound, KeyringUnavailable
 from frontdesk.config.key_file import (
     MAX_KEY_LENGTH,
+    WINDOWS,
     check_key,
     key_file_path,
     read_key_file,
@@ -78,8 +79,10 @@ class ApiKey:
         return t("setup.key.from_keyring", backend=self.where)
 
 
-def fallback_hint(profile: str) -> str:
-    """The documented ways to give a key without a keyring."""
+def fallback_hint(profile: str, *, windows: bool = WINDOWS) -> str:
+    """The documented ways to give a key without a keyring (on Windows, no key file)."""
+    if windows:
+        return t("setup.key.fallback_hint_windows", profile=profile, env=API_KEY_ENV)
     return t(
         "setup.key.fallback_hint", profile=profile, path=key_file_path(profile), env=API_KEY_ENV
     )

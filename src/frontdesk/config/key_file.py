@@ -2,9 +2,14 @@
 
 The directory is 0700 and the file 0600, written atomically; a key file that is a symbolic
 link, belongs to another user or that others can read or write is refused, with the command
-that fixes it. The ownership and mode checks are POSIX-only (`os.getuid`, `os.fstat` modes,
-`os.fchmod`, `O_NOFOLLOW`, shell-quoted chmod/chown fixes), guarded by `os.name == "posix"`:
-Windows has no equivalent yet (its ACLs are another issue's), so there the file is not checked.
+that fixes it. Those checks are POSIX calls (`os.getuid`, `os.fstat` modes, `os.fchmod`,
+`O_NOFOLLOW`, chmod/chown fixes).
+
+On Windows a file's safety is its access-control list, which these calls cannot check; and
+Windows always has a keyring (the Credential Manager). So on Windows a key file is neither
+written nor read: both refuse with a message that names the keyring (`frontdesk login`) and
+FRONTDESK_API_KEY instead. `mypy --platform win32` (in .ci/run) keeps any POSIX-only call
+from coming back outside the `sys.platform` guards.
 """
 
 from __future__ import annotations
@@ -13,6 +18,7 @@ import errno
 import getpass
 import os
 import shlex
+import sys
 import tempfile
 from pathlib import Path
 from typing import Final
@@ -23,6 +29,7 @@ from frontdesk.config.reading import PROFILE_NAME
 from frontdesk.core.i18n import t
 
 MAX_KEY_LENGTH: Final = 1024
+WINDOWS: Final = sys.platform == "win32"
 
 
 def _user_name() -> str:
@@ -46,8 +53,18 @@ def check_key(value: str, where: str) -> str:
     return key
 
 
-def read_key_file(path: Path) -> str:
-    """The key in `path`; refused if others can read or write it, or it is not the user's."""
+def windows_refusal(path: Path) -> KeyFileInsecure:
+    """Why Windows uses no key file, and what to use instead (the keyring, the variable)."""
+    return KeyFileInsecure(
+        path, t("setup.key_file.windows", path=path), t("setup.key_file.windows_fix")
+    )
+
+
+def read_key_file(path: Path, *, windows: bool = WINDOWS) -> str:
+    """The key in `path`; refused if others can read or write it, or it is not the user's
+    (on Windows, refused: its ACL cannot be checked here; the keyring is the way)."""
+    if windows:
+        raise windows_refusal(path)
     flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0)
     quoted = shlex.quote(str(path))
     try:
@@ -63,7 +80,7 @@ def read_key_file(path: Path) -> str:
             t("setup.key_file.unreadable", path=path, reason=exc.strerror or type(exc).__name__)
         ) from None
     with os.fdopen(fd, "rb") as handle:
-        if os.name == "posix":
+        if sys.platform != "win32":  # (Windows refused above; this guard is for mypy)
             stat = os.fstat(handle.fileno())
             if stat.st_uid != os.getuid():
                 raise KeyFileInsecure(
@@ -86,14 +103,17 @@ def read_key_file(path: Path) -> str:
     return check_key(text, str(path))
 
 
-def write_key_file(profile: str, key: str) -> Path:
-    """Store `key` in the profile's key file: directory 0700, file 0600, written atomically."""
+def write_key_file(profile: str, key: str, *, windows: bool = WINDOWS) -> Path:
+    """Store `key` in the profile's key file: directory 0700, file 0600, written atomically
+    (on Windows, refused: the Credential Manager keeps keys there)."""
     key = check_key(key, t("setup.key.typed"))
     path = key_file_path(profile)
+    if windows:
+        raise windows_refusal(path)
     directory = ensure_private_dir(path.parent)
     fd, tmp = tempfile.mkstemp(dir=directory, prefix=f".{profile}-", suffix=".tmp")
     try:
-        if os.name == "posix":
+        if sys.platform != "win32":  # (Windows refused above; this guard is for mypy)
             os.fchmod(fd, 0o600)
         with os.fdopen(fd, "w", encoding="ascii") as handle:
             handle.write(key + "\n")

@@ -8,6 +8,7 @@ platform directories (on Linux: XDG_DATA_HOME, XDG_STATE_HOME).
 from __future__ import annotations
 
 import os
+import sys
 from pathlib import Path
 
 from platformdirs import user_config_path, user_data_path, user_log_path
@@ -56,9 +57,13 @@ def audit_file() -> Path:
 
 def ensure_private_dir(path: Path, *, tighten: bool = True) -> Path:
     """Create `path` (and parents) if needed with mode 0700; `tighten` also narrows an
-    existing directory that group or others can enter."""
+    existing directory that group or others can enter.
+
+    On Windows modes mean nothing (chmod only sets the read-only flag): the directories
+    are under the user's profile (%APPDATA%, %LOCALAPPDATA%), whose inherited ACL already
+    lets only the user, SYSTEM and Administrators in; so there is nothing to narrow."""
     path.mkdir(parents=True, exist_ok=True, mode=0o700)
-    if tighten and os.name == "posix":
+    if tighten and sys.platform != "win32":
         mode = path.stat().st_mode & 0o777
         if mode & 0o077:
             path.chmod(0o700)

@@ -6,8 +6,11 @@ directory.
 from __future__ import annotations
 
 import os
+import sys
 import time
+from collections.abc import Callable
 from datetime import datetime
+from pathlib import Path
 from typing import Final
 
 from frontdesk.backend.local import default_db_path
@@ -26,6 +29,7 @@ from frontdesk.doctor.report import Check, Report, check, ok, skipped
 
 SLOW_HEALTH_MS: Final = 1000.0
 CLOCK_TOLERANCE_S: Final = 30.0
+WINDOWS: Final = sys.platform == "win32"  # the fixes are then Windows commands
 
 
 async def http_checks(
@@ -97,7 +101,7 @@ async def http_checks(
         report.add(clock_check(health.time, (before + after) / 2))
 
 
-def clock_check(server_time: str | None, local: float) -> Check:
+def clock_check(server_time: str | None, local: float, *, windows: bool = WINDOWS) -> Check:
     """This computer's clock against the backend's `time` (seen at `local`)."""
     if not server_time:
         return check("clock", "warn", t("doctor.clock.no_time"))
@@ -108,7 +112,8 @@ def clock_check(server_time: str | None, local: float) -> Check:
     difference = local - server
     detail = t("doctor.clock.offset", d=difference)
     if abs(difference) > CLOCK_TOLERANCE_S:
-        return check("clock", "warn", detail, t("doctor.clock.fix"))
+        fix = t("doctor.clock.fix_windows" if windows else "doctor.clock.fix")
+        return check("clock", "warn", detail, fix)
     return ok("clock", detail)
 
 
@@ -132,14 +137,21 @@ async def local_checks(report: Report) -> None:
     report.add(ok("local_backend", detail))
 
 
-def data_check(report: Report) -> None:
+def _writable(path: Path) -> bool:
+    return os.access(path, os.W_OK)
+
+
+def data_check(
+    report: Report, *, windows: bool = WINDOWS, writable: Callable[[Path], bool] = _writable
+) -> None:
     """The local backend's database can be written where it lives (or will be created)."""
     path = default_db_path()
     existing = path if path.exists() else next((p for p in path.parents if p.exists()), path)
     target = existing if existing.is_dir() else existing.parent
-    if not os.access(target, os.W_OK):
+    if not writable(target):
         detail = t("doctor.data.unwritable", p=target)
-        report.add(check("data", "fail", detail, t("doctor.data.fix", p=target)))
+        fix = t("doctor.data.fix_windows" if windows else "doctor.data.fix", p=target)
+        report.add(check("data", "fail", detail, fix))
         return
     state = t("doctor.data.exists") if path.exists() else t("doctor.data.will_be_created")
     report.add(ok("data", f"{path} ({state})"))

@@ -1,7 +1,9 @@
 """The doctor's checks of the terminal the app will run in: TERM, colours, size, SSH, locale.
 
-They look only at what they are given (the environment, the preferred encoding, the size);
-each defaults to this process's, so tests pass their own instead of patching the process.
+They look only at what they are given (the environment, the preferred encoding, the size,
+whether this is Windows); each defaults to this process's, so tests pass their own instead
+of patching the process. On Windows the fixes are Windows' (no `export`): Windows Terminal
+instead of the classic console, PYTHONUTF8 instead of LANG.
 """
 
 from __future__ import annotations
@@ -9,6 +11,7 @@ from __future__ import annotations
 import locale
 import os
 import shutil
+import sys
 from collections.abc import Mapping
 
 from frontdesk.core.i18n import Language, get_language, t
@@ -16,6 +19,7 @@ from frontdesk.doctor.report import Check, check, ok
 
 MIN_COLUMNS = 80
 MIN_LINES = 24
+WINDOWS = sys.platform == "win32"
 
 
 def current_size() -> tuple[int, int]:
@@ -30,11 +34,12 @@ def terminal_checks(
     encoding: str | None = None,
     size: tuple[int, int] | None = None,
     language: Language | None = None,
+    windows: bool = WINDOWS,
 ) -> list[Check]:
     """The terminal's checks, in order: term, colours, size, ssh, locale."""
     env = os.environ if environ is None else environ
     return [
-        _term(env),
+        _windows_terminal(env) if windows else _term(env),
         _colours(env),
         _size(current_size() if size is None else size),
         _ssh(env),
@@ -42,8 +47,21 @@ def terminal_checks(
             env,
             locale.getpreferredencoding(False) if encoding is None else encoding,
             language or get_language(),
+            windows,
         ),
     ]
+
+
+def _windows_terminal(environ: Mapping[str, str]) -> Check:
+    """Windows: Windows Terminal (WT_SESSION) is what the app is made for; the classic
+    console works, with less (its fonts, its keys, its speed)."""
+    if environ.get("WT_SESSION"):
+        return ok("term", "Windows Terminal")
+    if environ.get("TERM"):  # another terminal that says what it is (mintty, an SSH client)
+        return ok("term", environ["TERM"])
+    return check(
+        "term", "warn", t("doctor.term.windows_console"), t("doctor.term.windows_console_fix")
+    )
 
 
 def _term(environ: Mapping[str, str]) -> Check:
@@ -81,10 +99,14 @@ def _ssh(environ: Mapping[str, str]) -> Check:
     return ok("ssh", t("doctor.ssh.local"))
 
 
-def _locale(environ: Mapping[str, str], encoding: str, language: Language) -> Check:
+def _locale(
+    environ: Mapping[str, str], encoding: str, language: Language, windows: bool = False
+) -> Check:
     name = environ.get("LC_ALL") or environ.get("LC_CTYPE") or environ.get("LANG") or "C"
     detail = t("doctor.locale.detail", n=name, e=encoding, l=language)
     if encoding.replace("-", "").lower() != "utf8":
+        if windows:
+            return check("locale", "warn", detail, t("doctor.locale.windows_fix"))
         fix = "export LANG=C.UTF-8  " + t("doctor.locale.fix_alternative")
         return check("locale", "warn", detail, fix)
     return ok("locale", detail)

@@ -17,6 +17,7 @@ from __future__ import annotations
 import os
 import secrets
 import sqlite3
+import sys
 import threading
 from collections.abc import Callable
 from contextlib import suppress
@@ -67,8 +68,9 @@ class SequenceFile:
             conn.execute(
                 "CREATE TABLE IF NOT EXISTS sequences (scope TEXT PRIMARY KEY, value INTEGER)"
             )
-            with suppress(OSError):
-                os.chmod(self.path, 0o600)
+            if sys.platform != "win32":  # Windows: the user's folder is private by its ACL
+                with suppress(OSError):
+                    os.chmod(self.path, 0o600)
             conn.execute("BEGIN IMMEDIATE")
             try:
                 row = conn.execute(

@@ -1,4 +1,11 @@
-"""Code entry: the code the patient reads out, a live countdown, attempts left, Reenviar."""
+"""Code entry: the code the patient reads out, the code's state, and the one next step.
+
+Three lines say three things: the panel, the code's state (sent where, delivery, time
+left, attempts; or locked, expired); the hint under the field, what is wrong with what
+was typed or the last answer; the line under it, the next step (Ctrl+R: send, or resend,
+and when). A key that cannot act now is not shown (F8 without a pending code); Ctrl+R
+pressed during the wait says exactly when it will work.
+"""
 
 from __future__ import annotations
 
@@ -12,14 +19,14 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Input, Static
 
-from frontdesk.app.formatting import DEFAULT_CODE_LENGTH, code_problem
+from frontdesk.app.formatting import DEFAULT_CODE_LENGTH, code_problem, exact_wait, wait_text
 from frontdesk.app.problems import code_problem_text, describe
 from frontdesk.app.screens.base import DeskScreen, GuideChanged, audit_outcome
 from frontdesk.app.widgets.banner import ConnectionBanner
 from frontdesk.app.widgets.hint import HintLine
 from frontdesk.app.widgets.inputs import CodeField
 from frontdesk.app.widgets.key_bar import KeyBar
-from frontdesk.app.widgets.token_panel import TokenPanel
+from frontdesk.app.widgets.token_panel import DELIVERY_POLL_SECONDS, TokenPanel
 from frontdesk.app.widgets.top_bar import TopBar
 from frontdesk.client import errors as e
 from frontdesk.client.models import Guide, Token
@@ -29,14 +36,19 @@ if TYPE_CHECKING:
 from frontdesk.core.i18n import t
 
 MAX_CODE_LENGTH = 10  # TISS codValidacao
+DEAD_STATES = frozenset({"locked", "expired", "cancelled"})  # only a new code goes on
 
 
 class CodeEntryScreen(DeskScreen[None]):
-    """Type the code; Enter validates. Ctrl+R resends once the wait is over."""
+    """Type the code; Enter validates. Ctrl+R sends (or resends) once the wait is over."""
 
     HAS_SIMULATOR = True
     BINDINGS: ClassVar[list[BindingType]] = [
+        # One key, two words: "Reenviar" once the desk sent a code, "Enviar código" before.
         Binding("ctrl+r", "resend", "key.resend", id="code.resend", tooltip="key.resend.tip"),
+        Binding(
+            "ctrl+r", "send_first", "key.send_code", id="code.send", tooltip="key.send_code.tip"
+        ),
         Binding(
             "f8",
             "cancel_token",
@@ -57,7 +69,6 @@ class CodeEntryScreen(DeskScreen[None]):
         self.code_length = DEFAULT_CODE_LENGTH
         self.length_known = False
         self.busy = False
-        self._expired_shown = False
         self._resend_ready: bool | None = None
 
     def compose(self) -> ComposeResult:
@@ -85,6 +96,7 @@ class CodeEntryScreen(DeskScreen[None]):
         self._hint_typed("")
         self.query_one("#code-input", Input).focus()
         self.desk.show_guide_in_simulator(self.guide)
+        self.set_interval(DELIVERY_POLL_SECONDS, self._poll_delivery)
         if self.token.state in {"none", "pending"}:
             self.refresh_token()
 
@@ -132,40 +144,67 @@ class CodeEntryScreen(DeskScreen[None]):
         else:
             via.update("")
         via.display = bool(self.via in {"app", "sac"})
+        self.panel.display = self._panel_says_something()
+
+    def _panel_says_something(self) -> bool:
+        """On the app's or the SAC's way nothing was sent: no "Nenhum código enviado"."""
+        return not (self.token.state == "none" and self.via in {"app", "sac"})
 
     def _show_token(self, token: Token) -> None:
         self.token = token
         self.guide = replace(self.guide, token=token)
-        self._expired_shown = False
         self.panel.set_token(token)
+        self.panel.display = self._panel_says_something()
         self._show_resend()
-        self.refresh_bindings()  # F8 (cancel the code) depends on the token's state
+        self.refresh_bindings()  # Ctrl+R's words and F8 depend on the token's state
+
+    def next_step(self) -> str:
+        """The one next step, in words: send a code, resend it, or send a new one, and when."""
+        state = self.token.state
+        left = self.panel.resend_left
+        if state == "used":
+            return ""
+        if state == "none":
+            return t("code.next.other_way" if self.via in {"app", "sac"} else "code.next.send")
+        if state in DEAD_STATES:
+            return t("code.next.new_in", wait=wait_text(left)) if left else t("code.next.new")
+        return t("code.resend_in", wait=wait_text(left)) if left else t("code.resend_ready")
 
     def _show_resend(self) -> None:
         line = self.query_one("#code-resend", Static)
-        left = self.panel.resend_left
-        text = t("code.resend_in", seconds=left) if left > 0 else t("code.resend_ready")
+        text = self.next_step()
         if line.content != text:
             line.update(text)
-        ready = left == 0
-        if ready != self._resend_ready:  # the footer only changes when Reenviar does
+        ready = self.panel.resend_left == 0
+        if ready != self._resend_ready:
             self._resend_ready = ready
             self.refresh_bindings()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        state = self.token.state
         if action == "resend":
-            return None if self.panel.resend_left > 0 else True
+            return state not in {"none", "used"}
+        if action == "send_first":
+            return state == "none"
         if action == "cancel_token":
-            return True if self.token.state == "pending" else None
+            return state == "pending"
         return True
 
     @on(TokenPanel.Ticked)
     def _second_passed(self) -> None:
-        self._show_resend()
         left = self.panel.expires_left
-        if left == 0 and not self._expired_shown:
-            self._expired_shown = True
-            self.hint.say(t("err.token_expired"), error=True)
+        if left == 0 and self.token.state == "pending":
+            # Expired as counted here: say so now; the backend's word follows.
+            self._show_token(replace(self.token, state="expired"))
+            self.hint.say("")
+            self.refresh_token()
+            return
+        self._show_resend()
+
+    def _poll_delivery(self) -> None:
+        """While a sent code's delivery is not known, ask again (no key needed to see it)."""
+        if self.panel.follows_delivery and not self.has_problem and self.app.screen is self:
+            self.refresh_token()
 
     @on(Input.Submitted, "#code-input")
     def _submitted(self) -> None:
@@ -190,6 +229,11 @@ class CodeEntryScreen(DeskScreen[None]):
     def action_validate(self) -> None:
         if self.busy:
             return
+        if self.token.state in DEAD_STATES:
+            # Nothing to validate against: say the state and the way on, and check it.
+            self.hint.say(f"{self.panel.describe().splitlines()[0]} {self.next_step()}", error=True)
+            self.refresh_token()
+            return
         value = self.field.value.strip()
         problem = code_problem(value, self.code_length)
         digits = bool(value) and value.isascii() and value.isdigit()
@@ -200,9 +244,14 @@ class CodeEntryScreen(DeskScreen[None]):
         self.validate_code(value, uuid.uuid4().hex)
 
     def action_resend(self) -> None:
-        if self.panel.resend_left > 0:
+        left = self.panel.resend_left
+        if left > 0:  # the backend would refuse it: say exactly when it will not
+            self.hint.say(t("code.send_wait", wait=exact_wait(left)), error=True)
             return
         self.desk.open_send_token(self.guide, None, on_sent=self.after_send)
+
+    def action_send_first(self) -> None:
+        self.action_resend()
 
     def after_send(self, outcome_kind: SendKind, token: Token | None) -> None:
         """The Enviar Token modal answered while this screen was open."""
@@ -280,9 +329,20 @@ class CodeEntryScreen(DeskScreen[None]):
         if trouble.banner:
             self.hint.say(t("code.ready"))
             return  # the banner says it; what was typed stays for F5
-        self.hint.say(trouble.text, error=True)
-        if isinstance(exc, e.InvalidCode):
-            self._show_token(replace(self.token, attempts_left=exc.attempts_left))
+        if (isinstance(exc, e.InvalidCode) and exc.attempts_left == 0) or isinstance(
+            exc, e.TokenLocked
+        ):
+            # One state, one message: the panel says it is locked, the line under it how
+            # to go on; no "0 tentativas restantes, leia de novo" beside them.
+            self.hint.say("")
+            self._show_token(replace(self.token, state="locked", attempts_left=0))
+        elif isinstance(exc, e.TokenExpired):
+            self.hint.say("")
+            self._show_token(replace(self.token, state="expired"))
+        else:
+            self.hint.say(trouble.text, error=True)
+            if isinstance(exc, e.InvalidCode):
+                self._show_token(replace(self.token, attempts_left=exc.attempts_left))
         self.field.select_all()
         if isinstance(exc, e.InvalidCode | e.TokenExpired | e.TokenLocked | e.TooManyFailures):
             self.refresh_token()

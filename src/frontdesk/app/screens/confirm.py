@@ -24,6 +24,8 @@ class ConfirmModal(DeskModal[bool]):
             id="confirm.yes",
             tooltip="key.confirm.tip",
         ),
+        # "Esc Cancelar" beside "Cancelar o código?" reads as "cancel the code": Esc goes back.
+        Binding("escape", "cancel", "key.back", id="confirm.back", tooltip="key.back.tip"),
     ]
 
     def __init__(self, question: str) -> None:

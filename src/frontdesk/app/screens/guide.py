@@ -18,13 +18,11 @@ from frontdesk.app.widgets.banner import ConnectionBanner
 from frontdesk.app.widgets.key_bar import KeyBar
 from frontdesk.app.widgets.status_badge import StatusBadge
 from frontdesk.app.widgets.text_table import TextTable
-from frontdesk.app.widgets.token_panel import TokenPanel
+from frontdesk.app.widgets.token_panel import DELIVERY_POLL_SECONDS, TokenPanel
 from frontdesk.app.widgets.top_bar import TopBar
 from frontdesk.client.errors import FrontdeskClientError
 from frontdesk.client.models import Channels, Guide
 from frontdesk.core.i18n import t
-
-TOKEN_POLL_SECONDS = 5.0
 
 
 def details_rows(guide: Guide) -> list[tuple[str, Text]]:
@@ -89,10 +87,15 @@ class GuideScreen(DeskScreen[None]):
 
     HAS_SIMULATOR = True
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("e", "send", "key.send", id="guide.send", tooltip="key.send.tip", key_display="E"),
-        Binding("c", "code", "key.code", id="guide.code", tooltip="key.code.tip", key_display="C"),
+        # Both cases: a hint says "E", and Caps Lock is often on at a counter.
         Binding(
-            "s",
+            "e,E", "send", "key.send", id="guide.send", tooltip="key.send.tip", key_display="E"
+        ),
+        Binding(
+            "c,C", "code", "key.code", id="guide.code", tooltip="key.code.tip", key_display="C"
+        ),
+        Binding(
+            "s,S",
             "absence",
             "key.absence",
             id="guide.absence",
@@ -100,7 +103,7 @@ class GuideScreen(DeskScreen[None]):
             key_display="S",
         ),
         Binding(
-            "h",
+            "h,H",
             "history",
             "key.history",
             id="guide.history",
@@ -154,7 +157,7 @@ class GuideScreen(DeskScreen[None]):
     def on_mount(self) -> None:
         self.query_one("#token-box").border_title = t("guide.token")
         self.show_guide(self.guide)
-        self.set_interval(TOKEN_POLL_SECONDS, self._poll_token)
+        self.set_interval(DELIVERY_POLL_SECONDS, self._poll_token)
         self.load_channels()
 
     def on_screen_resume(self) -> None:
@@ -209,8 +212,10 @@ class GuideScreen(DeskScreen[None]):
         return self.guide.status == "awaiting_token"
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """E, C and S only while the guide waits for a token: otherwise they are not shown
+        (a key that cannot act is not offered; the next-step line says why)."""
         if action in {"send", "code", "absence"}:
-            return True if self.awaiting else None
+            return self.awaiting
         return True
 
     # -- actions ---------------------------------------------------------------------------
@@ -264,16 +269,7 @@ class GuideScreen(DeskScreen[None]):
 
     async def _poll_token(self) -> None:
         """While a code is pending and not yet delivered, follow its delivery status."""
-        token = self.guide.token
-        if (
-            not self.awaiting
-            or token.state != "pending"
-            or token.delivery
-            in {
-                "delivered",
-                "failed",
-            }
-        ):
+        if not (self.awaiting and self.query_one("#guide-token", TokenPanel).follows_delivery):
             return
         if self.has_problem or self.app.screen is not self:
             return

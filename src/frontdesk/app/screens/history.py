@@ -1,13 +1,21 @@
-"""Histórico: the guide's token events, oldest first, masked, with local times."""
+"""Histórico: the guide's token events, oldest first, masked, with local times.
+
+The time and event columns are as wide as their widest cell; the detail takes the rest of
+the width and wraps under itself, so nothing is cut at 80 columns (an e-mail destination
+and its delivery are the longest cells).
+"""
 
 from __future__ import annotations
 
 from typing import ClassVar
 
-from textual import work
+from rich.cells import cell_len
+from rich.text import Text
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
+from textual.message import Message
 from textual.widgets import DataTable, Static
 
 from frontdesk.app.formatting import label, local_datetime
@@ -45,6 +53,21 @@ def event_detail(event: Event) -> str:
     return " · ".join(parts)
 
 
+CELL_PADDING = 2  # a DataTable pads each cell with one cell either side
+SCROLLBAR = 2
+MIN_DETAIL = 20
+
+
+class HistoryTable(DataTable[object]):
+    """The events; tells the screen when its width changes, so the detail is refitted."""
+
+    class Resized(Message):
+        pass
+
+    def on_resize(self) -> None:
+        self.post_message(self.Resized())
+
+
 class HistoryScreen(DeskScreen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "back", "key.back", id="history.back", tooltip="key.back.tip"),
@@ -54,6 +77,7 @@ class HistoryScreen(DeskScreen[None]):
         super().__init__()
         self.guide = guide
         self.events: list[Event] = []
+        self._detail_width = 0
 
     def compose(self) -> ComposeResult:
         yield TopBar(t("key.history"))
@@ -65,7 +89,7 @@ class HistoryScreen(DeskScreen[None]):
                 id="history-title",
                 markup=False,
             )
-            yield DataTable(id="history", cursor_type="row", zebra_stripes=True)
+            yield HistoryTable(id="history", cursor_type="row", zebra_stripes=True)
             yield Static("", id="history-empty", markup=False)
         yield KeyBar()
 
@@ -74,9 +98,6 @@ class HistoryScreen(DeskScreen[None]):
 
     def _start(self) -> None:
         table = self.query_one("#history", DataTable)
-        table.add_column(t("history.col.at"), key="at")
-        table.add_column(t("history.col.event"), key="event")
-        table.add_column(t("history.col.detail"), key="detail")
         table.loading = True
         table.focus()
         self.load_events()
@@ -107,12 +128,40 @@ class HistoryScreen(DeskScreen[None]):
         self.events = events
         table = self.query_one("#history", DataTable)
         table.loading = False
-        table.clear()
-        for index, event in enumerate(events):
-            table.add_row(
-                local_datetime(event.at, seconds=True),
-                label("event", event.kind),
-                event_detail(event),
-                key=str(index),
-            )
+        self._fill()
         self.query_one("#history-empty", Static).update("" if events else t("history.empty"))
+
+    def _rows(self) -> list[tuple[str, str, str]]:
+        return [
+            (local_datetime(e.at, seconds=True), label("event", e.kind), event_detail(e))
+            for e in self.events
+        ]
+
+    @staticmethod
+    def _widths(rows: list[tuple[str, str, str]], width: int) -> tuple[int, int, int]:
+        """(time, event, detail) widths for a table `width` cells wide."""
+        at = max([cell_len(t("history.col.at")), *(cell_len(r[0]) for r in rows)])
+        kind = max([cell_len(t("history.col.event")), *(cell_len(r[1]) for r in rows)])
+        detail = max(MIN_DETAIL, width - at - kind - 3 * CELL_PADDING - SCROLLBAR)
+        return at, kind, detail
+
+    def _fill(self) -> None:
+        """The events as rows: time and event as wide as they need, the detail wrapping in
+        what is left of the table's width."""
+        table = self.query_one("#history", DataTable)
+        rows = self._rows()
+        at, kind, detail = self._widths(rows, table.size.width or self.size.width)
+        self._detail_width = detail
+        table.clear(columns=True)
+        table.add_column(t("history.col.at"), key="at", width=at)
+        table.add_column(t("history.col.event"), key="event", width=kind)
+        table.add_column(t("history.col.detail"), key="detail", width=detail)
+        for index, (when, what, more) in enumerate(rows):
+            table.add_row(when, what, Text(more), key=str(index), height=None)
+
+    @on(HistoryTable.Resized)
+    def _refit(self) -> None:
+        """The terminal was resized: lay the rows out again if the detail's width changed."""
+        table = self.query_one("#history", DataTable)
+        if self.events and self._widths(self._rows(), table.size.width)[2] != self._detail_width:
+            self._fill()

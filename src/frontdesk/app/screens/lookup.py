@@ -1,4 +1,9 @@
-"""The first screen: type or scan a guide number (or a card), or pick from today's queue."""
+"""The first screen: type or scan a guide number (or a card), or pick from today's queue.
+
+A little over 400 lines: the field's two modes, the queue's column layout (names whole
+before the type, at every width) and its three workers are one screen's; split, each part
+would reach into the others' state.
+"""
 
 from __future__ import annotations
 
@@ -6,6 +11,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, ClassVar
 
 from rich.cells import cell_len
+from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -17,6 +23,7 @@ from textual.widgets import DataTable, Input, Static
 from frontdesk.app.formatting import (
     DigitsProblem,
     card_problem,
+    card_text,
     guide_number_problem,
     local_time,
     type_short,
@@ -37,6 +44,9 @@ if TYPE_CHECKING:
 
 WIDE_TABLE = 100  # from this width on, the queue also shows the time of each request
 NAME_MIN_WIDTH = 12
+TYPE_MIN_WIDTH = 7  # `SP/SADT`: the type gives the names its room down to this
+SCROLLBAR = 2
+Layout = tuple[bool, int, int]  # the time column shown, the names' width, the type's (0: none)
 
 
 def queue_order(guides: list[Guide]) -> list[Guide]:
@@ -85,7 +95,8 @@ class LookupScreen(DeskScreen[None]):
         self.guides: list[Guide] = []
         self.card_filter: str | None = None
         self._loaded = False
-        self._layout: tuple[bool, int] | None = None
+        self._layout: Layout | None = None
+        self._new_list = False  # the next list is another one (a search): cursor on top
 
     def compose(self) -> ComposeResult:
         yield TopBar(t("lookup.title"))
@@ -109,6 +120,12 @@ class LookupScreen(DeskScreen[None]):
         # the app starts the first lookup's load on Ready (its first frame written).
         if self.desk.first_frame_shown:
             self.call_after_refresh(self.load_queue)
+        # The statuses' cell colours depend on the theme (ANSI or not): redraw on a change.
+        self.watch(self.app, "theme", self._theme_changed, init=False)
+
+    def _theme_changed(self, _: str) -> None:
+        if self._loaded:
+            self._populate()
 
     def on_screen_resume(self) -> None:
         super().on_screen_resume()
@@ -211,6 +228,7 @@ class LookupScreen(DeskScreen[None]):
         self.card_mode = False
         if self.card_filter is not None:
             self.card_filter = None
+            self._new_list = True
             self.load_queue()
         self.field.focus()
 
@@ -289,10 +307,11 @@ class LookupScreen(DeskScreen[None]):
             return
         self.clear_problem()
         if not guides:
-            self.hint.say(t("lookup.card_none", card=card), error=True)
+            self.hint.say(t("lookup.card_none", card=card_text(card)), error=True)
             return
         self.card_filter = card
         self.guides = queue_order(guides)
+        self._new_list = True  # a new search starts on its first row, whatever came before
         self._populate()
         self.hint.say(t("lookup.card_ready"))
         self.query_one("#queue", DataTable).focus()
@@ -328,17 +347,28 @@ class LookupScreen(DeskScreen[None]):
     def _refit(self) -> None:
         """The table's width changed (terminal resized, simulator toggled): refit the names."""
         table = self.query_one("#queue", DataTable)
-        if self._loaded and self._columns(table.size.width) != self._layout:
+        if self._loaded and self._columns(table.size.width, table.size.height) != self._layout:
             self._populate()
 
-    def _columns(self, width: int) -> tuple[bool, int]:
-        """(show the time column, the beneficiary column's width) for a table `width` wide."""
+    def _columns(self, width: int, height: int) -> Layout:
+        """The layout of a table `width` × `height`: the time column from WIDE_TABLE on;
+        the names take the rest, and get it whole first: the type gives up its room (down
+        to TYPE_MIN_WIDTH) before a name is cut, and goes (the guide screen says it) before
+        a name is cut below NAME_MIN_WIDTH. The scrollbar's room only when the rows do not
+        fit."""
         widths = self._widths()
         show_time = width >= WIDE_TABLE
-        fixed = widths["number"] + widths["status"] + widths["type"]
+        fixed = widths["number"] + widths["status"]
         fixed += widths["time"] if show_time else 0
-        padding = 2 * (5 if show_time else 4) + 2  # cell padding and the scrollbar
-        return show_time, max(NAME_MIN_WIDTH, width - fixed - padding)
+        scrollbar = SCROLLBAR if len(self.guides) + 1 > height else 0
+        room = width - fixed - 2 * (4 if show_time else 3) - scrollbar  # cells' padding
+        names = max((cell_len(g.beneficiary.display_name) for g in self.guides), default=0)
+        type_width = widths["type"]
+        if room - type_width - 2 < names:
+            type_width = max(min(type_width, TYPE_MIN_WIDTH), room - 2 - names)
+        if room - type_width - 2 < NAME_MIN_WIDTH:
+            return show_time, max(NAME_MIN_WIDTH, room), 0
+        return show_time, room - type_width - 2, type_width
 
     def _widths(self) -> dict[str, int]:
         """Every column's width, measured here: the table never has to guess (auto width)."""
@@ -350,42 +380,54 @@ class LookupScreen(DeskScreen[None]):
         return {
             "time": widest(t("lookup.col.requested"), ["00:00"]),
             "number": widest(t("lookup.col.number"), [g.number for g in guides]),
-            "status": widest(t("lookup.col.status"), [status_cell(g.status).plain for g in guides]),
+            "status": widest(
+                t("lookup.col.status"), [status_cell(g.status, short=True).plain for g in guides]
+            ),
             "type": widest(t("lookup.col.type"), [type_short(g.type) for g in guides]),
         }
 
     def _populate(self) -> None:
         table = self.query_one("#queue", DataTable)
         width = table.size.width or self.size.width
-        show_time, name_width = self._columns(width)
-        self._layout = (show_time, name_width)
+        show_time, name_width, type_width = self._layout = self._columns(
+            width, table.size.height or self.size.height
+        )
         widths = self._widths()
         selected = None
-        if table.row_count:
+        if table.row_count and not self._new_list:
             row_key, _ = table.coordinate_to_cell_key(table.cursor_coordinate)
             selected = row_key.value
+        self._new_list = False
         table.clear(columns=True)
         if show_time:
             table.add_column(t("lookup.col.requested"), key="time", width=widths["time"])
         table.add_column(t("lookup.col.number"), key="number", width=widths["number"])
         table.add_column(t("lookup.col.status"), key="status", width=widths["status"])
         table.add_column(t("lookup.col.beneficiary"), key="beneficiary", width=name_width)
-        table.add_column(t("lookup.col.type"), key="type", width=widths["type"])
+        if type_width:
+            table.add_column(t("lookup.col.type"), key="type", width=type_width)
         for guide in self.guides:
             cells: list[object] = [local_time(guide.requested_at)] if show_time else []
             cells += [
                 guide.number,
-                status_cell(guide.status),
+                status_cell(
+                    guide.status,
+                    short=True,
+                    ansi=self.app.native_ansi_color,
+                    no_color=self.app.no_color,
+                ),
                 guide.beneficiary.display_name,
-                type_short(guide.type),
             ]
+            if type_width:
+                cells.append(Text(type_short(guide.type), no_wrap=True, overflow="ellipsis"))
             table.add_row(*cells, key=guide.number)
         numbers = [g.number for g in self.guides]
         if selected in numbers:
             table.move_cursor(row=numbers.index(selected), animate=False)
         title = self.query_one("#queue-title", Static)
         if self.card_filter is not None:
-            title.update(t("lookup.queue_card", card=self.card_filter, n=len(self.guides)))
+            card = card_text(self.card_filter)
+            title.update(t("lookup.queue_card", card=card, n=len(self.guides)))
         elif self.guides:
             title.update(t("lookup.queue", n=len(self.guides)))
         else:

@@ -39,7 +39,9 @@ class ResultScreen(DeskScreen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("enter", "next", "key.next", id="result.next", tooltip="key.next.tip"),
         Binding("escape", "next", "key.next", id="result.next_esc", show=False),
-        Binding("c", "copy", "key.copy", id="result.copy", tooltip="key.copy.tip", key_display="C"),
+        Binding(
+            "c,C", "copy", "key.copy", id="result.copy", tooltip="key.copy.tip", key_display="C"
+        ),
     ]
 
     def __init__(self, guide: Guide) -> None:
@@ -76,7 +78,9 @@ class ResultScreen(DeskScreen[None]):
                     id="result-absence",
                     markup=False,
                 )
-            yield Static(t("result.next"), id="result-next", markup=False)
+            # C only where there is a senha to copy (EM ANÁLISE has none).
+            words = "result.next_copy" if auth is not None else "result.next"
+            yield Static(t(words), id="result-next", markup=False)
         yield KeyBar()
 
     def on_mount(self) -> None:

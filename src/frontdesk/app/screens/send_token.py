@@ -19,7 +19,7 @@ from frontdesk.app.widgets.banner import ConnectionBanner
 from frontdesk.app.widgets.hint import HintLine
 from frontdesk.app.widgets.inputs import DestinationField
 from frontdesk.app.widgets.key_bar import KeyBar
-from frontdesk.client.errors import FrontdeskClientError
+from frontdesk.client.errors import FrontdeskClientError, TooManySends
 from frontdesk.client.models import Channel, Channels, Guide, Token
 from frontdesk.core.contacts import mask_destination, mobile_digits, valid_email
 from frontdesk.core.i18n import t
@@ -61,6 +61,16 @@ def typed_problem_text(problem: TypedProblem) -> str:
     if problem == "not_a_mobile":
         return t("send.typed.bad_sms")
     return t("send.typed.bad_email")
+
+
+def other_ways(channels: Channels) -> str:
+    """The ways on without a phone or e-mail that this patient really has: the app only if
+    they have it, the SAC if the operator has one, and Sem token always."""
+    ways = [t(f"send.way.{kind}") for kind in ("app", "sac") if channels.of_kind(kind)]
+    ways.append(t("send.way.absence"))
+    if len(ways) == 1:
+        return ways[0]
+    return t("send.ways", first=", ".join(ways[:-1]), last=ways[-1])
 
 
 def preselected(channels: Channels) -> str | None:
@@ -173,7 +183,7 @@ class SendTokenModal(DeskModal[SendOutcome]):
             options.highlighted = options.get_option_index(chosen)
         self.stage = "choose"
         if not channels.of_kind("sms") and not channels.of_kind("email"):
-            self.hint.say(t("send.no_contacts"))
+            self.hint.say(t("send.no_contacts", ways=other_ways(channels)))
         else:
             self.hint.say("")
         options.focus()
@@ -361,7 +371,10 @@ class SendTokenModal(DeskModal[SendOutcome]):
                 )
 
             trouble = self.report(exc, retry=again)
-            self.hint.say("" if trouble.banner else trouble.text, error=not trouble.banner)
+            text = trouble.text
+            if isinstance(exc, TooManySends) and self.channels is not None:
+                text += " " + t("send.or_use", ways=other_ways(self.channels))
+            self.hint.say("" if trouble.banner else text, error=not trouble.banner)
             if previous == "typing":
                 self.query_one("#send-destination", Input).focus()
             else:

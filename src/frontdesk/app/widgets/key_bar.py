@@ -7,8 +7,10 @@ countdown lets Reenviar through), and a thin client feels every widget, so this 
 single widget: it renders the keys as one line of text, is complete in the first frame,
 repaints only when the line really changes, and maps a click back to its key.
 
-When the keys do not fit, the app-wide ones at the end are dropped first, F1 (help, which
-lists them all) last.
+When the keys do not fit, they shorten first (`E Enviar` for `E Enviar Token`, from the
+catalog's `key.send.short`), from the last one back; then the last ones are dropped (the
+app-wide keys come last), and a key dropped gives its room back to a shortened one. Esc
+(back, cancel, clear) and F1 (help, which lists every key) are never dropped.
 """
 
 from __future__ import annotations
@@ -23,7 +25,8 @@ from textual.widget import Widget
 
 from frontdesk.app.keys import DeskKey, bar_keys
 
-HELP_ACTION = "help"
+HELP_ACTIONS = frozenset({"help", "app.help"})
+KEPT_KEYS = frozenset({"escape"})
 DIM = Style(dim=True)
 
 
@@ -77,18 +80,38 @@ class KeyBar(Widget, can_focus=False):
         return tuple(bar_keys(self.screen))
 
     @staticmethod
-    def fit(keys: tuple[DeskKey, ...], width: int) -> list[DeskKey]:
-        """The keys that fit in `width` cells: the last ones dropped first, help kept."""
+    def kept(key: DeskKey) -> bool:
+        """Esc and F1 are never dropped: the way back and the list of every key."""
+        return key.action in HELP_ACTIONS or key.key in KEPT_KEYS
 
-        def cells(chosen: list[DeskKey]) -> int:
-            return sum(cell_len(k.display) + 1 + cell_len(k.description) + 1 for k in chosen) - 1
+    @classmethod
+    def fit(cls, keys: tuple[DeskKey, ...], width: int) -> list[tuple[DeskKey, str]]:
+        """The keys that fit in `width` cells, each with the description it shows.
 
-        chosen = list(keys)
-        while len(chosen) > 1 and cells(chosen) > width:
-            droppable = [i for i, k in enumerate(chosen) if k.action != HELP_ACTION]
+        First every description whole; then shortened, from the last key back; then the
+        last droppable keys go, and what they free is given back (whole descriptions again,
+        from the first key on). Esc and F1 stay whatever the width.
+        """
+
+        def cells(chosen: list[tuple[DeskKey, str]]) -> int:
+            return sum(cell_len(k.display) + 1 + cell_len(d) + 1 for k, d in chosen) - 1
+
+        chosen = [(k, k.description) for k in keys]
+        for index in reversed(range(len(chosen))):
+            if cells(chosen) <= width:
+                return chosen
+            key = chosen[index][0]
+            chosen[index] = (key, key.short)
+        while cells(chosen) > width:
+            droppable = [i for i, (k, _) in enumerate(chosen) if not cls.kept(k)]
             if not droppable:
                 break
             del chosen[droppable[-1]]
+        for index, (key, shown) in enumerate(chosen):
+            if shown != key.description:
+                longer = [*chosen[:index], (key, key.description), *chosen[index + 1 :]]
+                if cells(longer) <= width:
+                    chosen = longer
         return chosen
 
     def render(self) -> RenderResult:
@@ -99,11 +122,11 @@ class KeyBar(Widget, can_focus=False):
         description_style = self.get_component_rich_style("key-bar--description")
         line = Text(no_wrap=True, overflow="crop", end="")
         spans: list[tuple[int, int, DeskKey]] = []
-        for key in self.fit(keys, self.size.width):
+        for key, description in self.fit(keys, self.size.width):
             start = line.cell_len
             dim = Style() if key.enabled else DIM
             line.append(key.display, style=key_style + dim)
-            line.append(" " + key.description, style=description_style + dim)
+            line.append(" " + description, style=description_style + dim)
             spans.append((start, line.cell_len, key))
             line.append(" ")
         self._spans = spans

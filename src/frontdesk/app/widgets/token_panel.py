@@ -1,4 +1,11 @@
-"""The guide's token state: where the code went, a live mm:ss to expiry, attempts, delivery."""
+"""The guide's token state: where the code went, its delivery, the time to expiry, attempts.
+
+The time left is shown in whole minutes while more than one is left, then in tens of
+seconds (`formatting.wait_text`): the panel ticks once a second but repaints only when its
+text changes, and only the line that changed (where the code went and its delivery; the
+time left and the attempts: two widgets), so an idle code-entry screen writes a few bytes a
+minute over SSH, not two lines a second.
+"""
 
 from __future__ import annotations
 
@@ -7,16 +14,21 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from textual.app import ComposeResult
 from textual.message import Message
 from textual.timer import Timer
+from textual.widget import Widget
 from textual.widgets import Static
 
-from frontdesk.app.formatting import label, mmss
+from frontdesk.app.formatting import label, wait_text
 from frontdesk.app.problems import attempts_text
 from frontdesk.core.i18n import t
 
 if TYPE_CHECKING:
     from frontdesk.client.models import Token
+
+DELIVERY_POLL_SECONDS = 3.0  # how often a screen asks for a pending code's delivery status
+FINAL_DELIVERIES = frozenset({"delivered", "failed"})
 
 
 @dataclass(frozen=True)
@@ -30,20 +42,39 @@ class Countdown:
         return max(0, math.ceil(self.seconds - (now - self.started)))
 
 
-class TokenPanel(Static):
-    """Renders a `Token`; ticks once a second only while a pending code counts down."""
+class TokenPanel(Widget):
+    """Renders a `Token` on two lines; ticks once a second only while a pending code counts
+    down. `text` is what it shows."""
+
+    DEFAULT_CSS = """
+    TokenPanel {
+        height: auto;
+        & > Static { height: auto; }
+    }
+    """
 
     class Ticked(Message):
         """A second went by while something counted down (the screen may redraw its part)."""
 
     def __init__(self, monotonic: Callable[[], float], *, id: str | None = None) -> None:
-        super().__init__("", id=id, markup=False)
+        super().__init__(id=id)
+        self._lines = (Static("", markup=False), Static("", markup=False))
+        for line in self._lines:
+            line.display = False
         self._monotonic = monotonic
         self.token: Token | None = None
         self.expiry: Countdown | None = None
         self.resend: Countdown | None = None
         self._timer: Timer | None = None
         self._shown = ""
+
+    def compose(self) -> ComposeResult:
+        yield from self._lines
+
+    @property
+    def text(self) -> str:
+        """What the panel shows (its two lines, or one)."""
+        return self._shown
 
     def on_mount(self) -> None:
         self._timer = self.set_interval(1.0, self.tick, pause=True)
@@ -78,6 +109,17 @@ class TokenPanel(Static):
     @property
     def resend_left(self) -> int:
         return 0 if self.resend is None else self.resend.left(self._monotonic())
+
+    @property
+    def follows_delivery(self) -> bool:
+        """A code sent by SMS or e-mail whose delivery is not known yet: worth asking again."""
+        token = self.token
+        return (
+            token is not None
+            and token.state == "pending"
+            and token.delivery is not None
+            and token.delivery not in FINAL_DELIVERIES
+        )
 
     @property
     def counting(self) -> bool:
@@ -119,7 +161,12 @@ class TokenPanel(Static):
         text = self.describe()
         if text != self._shown:
             self._shown = text
-            self.update(text)
+            first, _, second = text.partition("\n")
+            for line, words in zip(self._lines, (first, second), strict=True):
+                if line.content != words:  # only the line that changed is repainted
+                    line.update(words)
+            self._lines[0].display = bool(first)  # no token: no blank line
+            self._lines[1].display = bool(second)
         if self._timer is not None:
             if self.counting:
                 self._timer.resume()
@@ -143,17 +190,16 @@ class TokenPanel(Static):
         if token.channel == "sac":
             first = t("token.pending_sac")
         else:
-            first = t(
-                "token.pending",
-                channel=label("channel", token.channel),
-                destination=token.destination or "?",
-            )
+            kind = "email" if token.channel == "email" else "sms"
+            first = t(f"token.pending.{kind}", destination=token.destination or "?")
         if token.delivery:
             first += " · " + t("token.delivery", delivery=label("delivery", token.delivery))
         parts: list[str] = []
         left = self.expires_left
         if left is not None:
-            parts.append(t("token.expires", mmss=mmss(left)) if left > 0 else t("token.expired"))
+            parts.append(
+                t("token.expires", wait=wait_text(left)) if left > 0 else t("token.expired")
+            )
         if token.attempts_left is not None and (left is None or left > 0):
             parts.append(attempts_text(token.attempts_left))
         return first + ("\n" + " · ".join(parts) if parts else "")

@@ -1,8 +1,10 @@
 """The one-line title bar: program and place, the active profile and its health, and markers.
 
-Left: "Frontdesk · place" (only the place when the line is short). Right: the simulator hint
-(local mode), INSEGURO (http) when plain HTTP to another machine was allowed, the profile
-with the backend's health ("local · ok", "unimed · SEM CONEXÃO"), and the local-mode marker.
+Left: "Frontdesk · place". Right: the simulator hint (local mode), INSEGURO (http) when
+plain HTTP to another machine was allowed, the profile with the backend's health ("local ·
+ok", "unimed · SEM CONEXÃO"), and the local-mode marker. On a short line the title loses
+"Frontdesk · " first, then the hint goes and the local-mode marker shortens (DEMO), so the
+place (a guide's number) stays whole; only when even that does not fit is it cut.
 
 It is one widget that renders one line (not a row of widgets): every screen has one, and on
 a thin client each widget costs time to build and style. It follows the app's reactive
@@ -93,6 +95,24 @@ class TopBar(Widget):
             return full
         return self.place
 
+    def fitted(self, width: int) -> tuple[str, dict[str, str]]:
+        """The title and the right-hand parts for a line `width` cells wide: whole while
+        they fit; then without the simulator hint, then with the short local-mode marker."""
+        parts = self.parts()
+
+        def right(chosen: dict[str, str]) -> int:
+            return sum(cell_len(text) + 2 for text in chosen.values() if text)
+
+        shorter = [parts, {**parts, "hint": ""}]
+        if parts["mode"]:
+            shorter.append({**parts, "hint": "", "mode": t("app.local_mode_short")})
+        for chosen in shorter:
+            room = max(0, width - right(chosen) - 2)
+            title = self.title_text(room)
+            if cell_len(title) <= room:
+                return title, chosen
+        return self.title_text(room), chosen
+
     def render(self) -> RenderResult:
         style = self.get_component_rich_style
         state = desk_app(self).health_state
@@ -109,15 +129,17 @@ class TopBar(Widget):
             ),
             "mode": on_its_background(style("top-bar--local")),
         }
+        width = self.size.width
+        title_text, parts = self.fitted(width)
         right = Text(no_wrap=True, end="")
-        for name, text in self.parts().items():
+        for name, text in parts.items():
             if text:
                 right.append(f" {text} ", style=styles[name])
-        room = max(0, self.size.width - right.cell_len - 2)
-        title = Text(self.title_text(room), style=style("top-bar--title"), no_wrap=True, end="")
+        room = max(0, width - right.cell_len - 2)
+        title = Text(title_text, style=style("top-bar--title"), no_wrap=True, end="")
         title.truncate(room, overflow="ellipsis")
         line = Text(" ", no_wrap=True, end="")
         line.append_text(title)
-        line.pad_right(max(0, self.size.width - right.cell_len - line.cell_len))
+        line.pad_right(max(0, width - right.cell_len - line.cell_len))
         line.append_text(right)
         return line

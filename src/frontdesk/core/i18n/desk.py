@@ -14,6 +14,7 @@ CATALOG: Final[dict[str, tuple[str, str]]] = {
     # --- the frame: title bar, banner, footer-wide keys -------------------------------
     "app.title": ("Frontdesk", "Frontdesk"),
     "app.local_mode": ("MODO DEMONSTRAÇÃO LOCAL", "LOCAL DEMONSTRATION MODE"),
+    "app.local_mode_short": ("DEMO", "DEMO"),
     "app.local_hint": ("F2 simulador", "F2 simulator"),
     "app.connecting": ("Conectando…", "Connecting…"),
     "app.offline": ("SEM CONEXÃO", "OFFLINE"),
@@ -38,6 +39,10 @@ CATALOG: Final[dict[str, tuple[str, str]]] = {
         "operator's side.",
     ),
     "app.copied": ("Senha {number} copiada.", "Authorization {number} copied."),
+    "app.quit_title": ("Sair do programa?", "Quit the program?"),
+    "app.quit_hint": ("Para sair, tecle Ctrl+Q.", "To quit, press Ctrl+Q."),
+    "palette.placeholder": ("Buscar um comando…", "Search for a command…"),
+    "palette.themes": ("Buscar um tema…", "Search for a theme…"),
     "key.help": ("Ajuda", "Help"),
     "key.help.tip": ("Teclas e passo a passo desta tela", "Keys and steps for this screen"),
     "key.simulator": ("Simulador", "Simulator"),
@@ -46,11 +51,13 @@ CATALOG: Final[dict[str, tuple[str, str]]] = {
         "Shows the patient's phone, e-mail and app (local mode)",
     ),
     "key.sim_sac": ("SAC dita código", "SAC gives code"),
+    "key.sim_sac.short": ("SAC", "SAC"),
     "key.sim_sac.tip": (
         "Simula a ligação do paciente para o SAC, que dita um código",
         "Simulates the patient calling the SAC, which reads out a code",
     ),
     "key.sim_clock": ("Relógio +30 min", "Clock +30 min"),
+    "key.sim_clock.short": ("+30 min", "+30 min"),
     "key.sim_clock.tip": (
         "Adianta o relógio do simulador em 30 minutos (para ver um código expirar)",
         "Moves the simulator's clock 30 minutes forward (to see a code expire)",
@@ -116,6 +123,8 @@ CATALOG: Final[dict[str, tuple[str, str]]] = {
     "status.partially_authorized": ("AUTORIZADA PARCIALMENTE", "PARTIALLY AUTHORIZED"),
     "status.denied": ("NEGADA", "DENIED"),
     "status.cancelled": ("CANCELADA", "CANCELLED"),
+    # narrow tables (the queue): no longer than AGUARDANDO TOKEN
+    "status_short.partially_authorized": ("AUTORIZADA PARC.", "PARTIALLY AUTH."),
     "type.consulta": ("Consulta", "Consultation"),
     "type.sp_sadt": ("SP/SADT", "SP/SADT"),
     "type.odonto": ("Odonto (GTO)", "Dental (GTO)"),
@@ -124,23 +133,27 @@ CATALOG: Final[dict[str, tuple[str, str]]] = {
     "channel.app": ("Aplicativo", "App"),
     "channel.sac": ("SAC", "SAC"),
     "delivery.queued": ("na fila", "queued"),
-    "delivery.sent": ("enviado", "sent"),
+    "delivery.sent": ("enviada", "sent"),
     "delivery.delivered": ("entregue", "delivered"),
     "delivery.failed": ("falhou", "failed"),
     "token.none": ("Nenhum código enviado.", "No code sent."),
-    "token.pending": (
-        "Código enviado por {channel} para {destination}",
-        "Code sent by {channel} to {destination}",
+    "token.pending.sms": (
+        "Código enviado por SMS para {destination}",
+        "Code sent by SMS to {destination}",
+    ),
+    "token.pending.email": (
+        "Código enviado por e-mail para {destination}",
+        "Code sent by e-mail to {destination}",
     ),
     "token.pending_sac": ("Código ditado pelo SAC", "Code read out by the SAC"),
-    "token.expires": ("expira em {mmss}", "expires in {mmss}"),
+    "token.expires": ("expira em {wait}", "expires in {wait}"),
     "token.attempts": ("{n} tentativas restantes", "{n} attempts left"),
     "token.attempt_one": ("1 tentativa restante", "1 attempt left"),
     "token.locked": (
-        "Código bloqueado por tentativas erradas: envie um novo.",
-        "Code locked after wrong attempts: send a new one.",
+        "Código bloqueado: errado vezes demais.",
+        "Code locked: wrong too many times.",
     ),
-    "token.expired": ("O código expirou: envie um novo.", "The code expired: send a new one."),
+    "token.expired": ("O código expirou.", "The code expired."),
     "token.used": ("Código já usado.", "Code already used."),
     "token.cancelled": ("Código cancelado.", "Code cancelled."),
     "token.delivery": ("entrega: {delivery}", "delivery: {delivery}"),
@@ -214,6 +227,7 @@ CATALOG: Final[dict[str, tuple[str, str]]] = {
     "lookup.col.type": ("Tipo", "Type"),
     "lookup.col.requested": ("Hora", "Time"),
     "key.open": ("Abrir guia", "Open guide"),
+    "key.open.short": ("Abrir", "Open"),
     "key.open.tip": (
         "Abre a guia digitada, ou a guia marcada na fila",
         "Opens the typed guide, or the guide highlighted in the queue",
@@ -260,11 +274,13 @@ CATALOG: Final[dict[str, tuple[str, str]]] = {
         "Next step: C to type the code the patient received.",
     ),
     "key.send": ("Enviar Token", "Send token"),
+    "key.send.short": ("Enviar", "Send"),
     "key.send.tip": (
         "Envia um código ao paciente (SMS, e-mail) ou indica o aplicativo ou o SAC",
         "Sends the patient a code (SMS, e-mail) or points to the app or the SAC",
     ),
     "key.code": ("Digitar código", "Enter code"),
+    "key.code.short": ("Código", "Code"),
     "key.code.tip": (
         "Digita o código que o paciente informa",
         "Type the code the patient reads out",
@@ -300,9 +316,14 @@ CATALOG: Final[dict[str, tuple[str, str]]] = {
     ),
     "send.last_used": ("último usado", "last used"),
     "send.no_contacts": (
-        "Sem celular ou e-mail cadastrado: use o aplicativo, o SAC ou Sem token.",
-        "No registered phone or e-mail: use the app, the SAC or No token.",
+        "Sem celular ou e-mail cadastrado: use {ways}.",
+        "No registered phone or e-mail: use {ways}.",
     ),
+    "send.ways": ("{first} ou {last}", "{first} or {last}"),
+    "send.or_use": ("Ou use {ways}.", "Or use {ways}."),
+    "send.way.app": ("o aplicativo", "the app"),
+    "send.way.sac": ("o SAC", "the SAC"),
+    "send.way.absence": ("Sem token (S na guia)", "No token (S on the guide)"),
     "send.typed.sms": ("Celular com DDD", "Mobile with area code"),
     "send.typed.email": ("E-mail do paciente", "Patient's e-mail"),
     "send.typed.sms_placeholder": ("(43) 99123-4567", "(43) 99123-4567"),
@@ -361,8 +382,22 @@ CATALOG: Final[dict[str, tuple[str, str]]] = {
     "code.extra": ("O código tem {length} dígitos", "The code has {length} digits"),
     "code.ready": ("Enter valida", "Enter validates"),
     "code.validating": ("Validando…", "Validating…"),
-    "code.resend_in": ("Reenviar em {seconds} s", "Resend in {seconds} s"),
+    "code.resend_in": ("Reenviar em até {wait}", "Resend within {wait}"),
     "code.resend_ready": ("Ctrl+R reenvia", "Ctrl+R resends"),
+    "code.next.send": ("Ctrl+R envia um código ao paciente.", "Ctrl+R sends the patient a code."),
+    "code.next.other_way": (
+        "Sem código no aplicativo ou no SAC? Ctrl+R envia um por SMS ou e-mail.",
+        "No code from the app or the SAC? Ctrl+R sends one by SMS or e-mail.",
+    ),
+    "code.next.new": ("Envie um novo código: Ctrl+R.", "Send a new code: Ctrl+R."),
+    "code.next.new_in": (
+        "Envie um novo código: Ctrl+R em até {wait}.",
+        "Send a new code: Ctrl+R within {wait}.",
+    ),
+    "code.send_wait": (
+        "Novo envio possível em {wait} (intervalo da operadora entre envios).",
+        "A new send is possible in {wait} (the operator's wait between sends).",
+    ),
     "code.cancelled": ("Código cancelado. Envie um novo quando precisar.", "Code cancelled."),
     "key.validate": ("Validar", "Validate"),
     "key.validate.tip": (
@@ -370,11 +405,18 @@ CATALOG: Final[dict[str, tuple[str, str]]] = {
         "Checks the code and releases the guide",
     ),
     "key.resend": ("Reenviar", "Resend"),
+    "key.send_code": ("Enviar código", "Send code"),
+    "key.send_code.short": ("Enviar", "Send"),
+    "key.send_code.tip": (
+        "Envia um código ao paciente por SMS ou e-mail",
+        "Sends the patient a code by SMS or e-mail",
+    ),
     "key.resend.tip": (
         "Envia um código novo (o anterior deixa de valer)",
         "Sends a new code (the old one stops working)",
     ),
     "key.cancel_token": ("Cancelar código", "Cancel code"),
+    "key.cancel_token.short": ("Cancelar", "Cancel"),
     "key.cancel_token.tip": (
         "Invalida o código pendente desta guia",
         "Invalidates this guide's pending code",
@@ -394,13 +436,16 @@ CATALOG: Final[dict[str, tuple[str, str]]] = {
     ),
     "result.auth_label": ("Senha de autorização", "Authorization number"),
     "result.valid_until": ("Válida até {date}", "Valid until {date}"),
-    "result.next": (
+    "result.next": ("Enter: próximo paciente", "Enter: next patient"),
+    "result.next_copy": (
         "Enter: próximo paciente · C: copiar a senha",
         "Enter: next patient · C: copy the number",
     ),
     "key.next": ("Próximo paciente", "Next patient"),
+    "key.next.short": ("Próximo", "Next"),
     "key.next.tip": ("Volta à busca vazia", "Back to an empty lookup"),
     "key.copy": ("Copiar senha", "Copy number"),
+    "key.copy.short": ("Copiar", "Copy"),
     "key.copy.tip": (
         "Copia a senha para colar no sistema (funciona por SSH)",
         "Copies the number to paste elsewhere (works over SSH)",
@@ -577,12 +622,12 @@ CATALOG: Final[dict[str, tuple[str, str]]] = {
         "Invalid destination. Check the number or the e-mail.",
     ),
     "err.resend_too_soon": (
-        "Espere {seconds} s para reenviar. O código anterior ainda vale.",
-        "Wait {seconds} s to resend. The previous code still works.",
+        "Espere {seconds} s para enviar de novo (intervalo da operadora entre envios).",
+        "Wait {seconds} s to send again (the operator's wait between sends).",
     ),
     "err.too_many_sends": (
-        "Limite de envios atingido. Espere {minutes} min, ou use o aplicativo, o SAC ou Sem token.",
-        "Send limit reached. Wait {minutes} min, or use the app, the SAC or No token.",
+        "Limite de envios atingido: espere {minutes} min.",
+        "Send limit reached: wait {minutes} min.",
     ),
     "err.malformed_code": (
         "O código tem {length} dígitos, só números.",
@@ -593,12 +638,12 @@ CATALOG: Final[dict[str, tuple[str, str]]] = {
         "This guide was already authorized: number {number}.",
     ),
     "err.no_token_pending": (
-        "Nenhum código foi enviado. Ctrl+R envia um token.",
-        "No code was sent. Ctrl+R sends a token.",
+        "Nenhum código pendente para esta guia: envie um.",
+        "No code pending for this guide: send one.",
     ),
     "err.token_expired": (
-        "O código expirou. Ctrl+R envia um novo.",
-        "The code expired. Ctrl+R sends a new one.",
+        "O código expirou: envie um novo.",
+        "The code expired: send a new one.",
     ),
     "err.invalid_code": (
         "Código incorreto. {attempts}. Peça ao paciente para ler de novo.",
@@ -609,8 +654,8 @@ CATALOG: Final[dict[str, tuple[str, str]]] = {
         "Wrong code. Last attempt: check carefully.",
     ),
     "err.token_locked": (
-        "Código bloqueado após tentativas erradas. Ctrl+R envia um novo.",
-        "Code locked after wrong attempts. Ctrl+R sends a new one.",
+        "Código bloqueado após tentativas erradas: envie um novo.",
+        "Code locked after wrong attempts: send a new one.",
     ),
     "err.too_many_failures": (
         "Muitos códigos errados nesta carteirinha. Espere {minutes} min ou use Sem token.",

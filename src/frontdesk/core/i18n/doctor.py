@@ -252,6 +252,12 @@ CATALOG: Final[dict[str, tuple[str, str]]] = {
         "set the clock right (timedatectl set-ntp true); countdowns use the backend's "
         "seconds and stay right.",
     ),
+    "doctor.clock.fix_windows": (
+        "acerte o relógio (como administrador: w32tm /resync); as contagens usam os "
+        "segundos do backend e continuam certas.",
+        "set the clock right (as administrator: w32tm /resync); countdowns use the "
+        "backend's seconds and stay right.",
+    ),
     "doctor.local.reinstall": (
         "reinstale o frontdesk (pip install --force-reinstall frontdesk).",
         "reinstall frontdesk (pip install --force-reinstall frontdesk).",
@@ -266,6 +272,10 @@ CATALOG: Final[dict[str, tuple[str, str]]] = {
         "dê permissão ao usuário: chown -R $USER {p}",
         "give the user access: chown -R $USER {p}",
     ),
+    "doctor.data.fix_windows": (
+        'dê permissão ao usuário: icacls "{p}" /grant "%USERNAME%":(OI)(CI)F /T',
+        'give the user access: icacls "{p}" /grant "%USERNAME%":(OI)(CI)F /T',
+    ),
     "doctor.data.exists": ("existe", "exists"),
     "doctor.data.will_be_created": ("será criado", "will be created"),
     # --- the terminal (doctor/terminal_checks.py) -------------------------------------
@@ -274,6 +284,16 @@ CATALOG: Final[dict[str, tuple[str, str]]] = {
         "TERM={term}: the app needs a real terminal.",
     ),
     "doctor.term.unset": ("(vazio)", "(unset)"),
+    "doctor.term.windows_console": (
+        "console clássico do Windows: o app funciona, mas desenha mais devagar, a fonte não "
+        "tem todos os símbolos e algumas teclas não chegam.",
+        "classic Windows console: the app works, but redraws slower, its font lacks some "
+        "symbols and some keys do not arrive.",
+    ),
+    "doctor.term.windows_console_fix": (
+        "use o Windows Terminal (winget install Microsoft.WindowsTerminal).",
+        "use Windows Terminal (winget install Microsoft.WindowsTerminal).",
+    ),
     "doctor.colours.no_color": (
         "NO_COLOR definido: sem cores (o app funciona assim)",
         "NO_COLOR set: no colours (the app works that way)",
@@ -298,4 +318,8 @@ CATALOG: Final[dict[str, tuple[str, str]]] = {
     "doctor.ssh.local": ("sessão local (sem SSH)", "local session (no SSH)"),
     "doctor.locale.detail": ("{n} ({e}); idioma: {l}", "{n} ({e}); language: {l}"),
     "doctor.locale.fix_alternative": ("(ou pt_BR.UTF-8)", "(or pt_BR.UTF-8)"),
+    "doctor.locale.windows_fix": (
+        "setx PYTHONUTF8 1 (e abra um terminal novo): o Python passa a usar UTF-8.",
+        "setx PYTHONUTF8 1 (then open a new terminal): Python then uses UTF-8.",
+    ),
 }

@@ -184,6 +184,24 @@ CATALOG: Final[dict[str, tuple[str, str]]] = {
         "the key file {path} can be read by other users (mode {mode:04o}); it was refused.",
     ),
     "setup.key_file.chmod_fix": ("Corrija com: chmod 600 {path}", "Fix it with: chmod 600 {path}"),
+    "setup.key_file.windows": (
+        "no Windows o frontdesk não usa arquivo de chave ({path}): quem pode lê-lo depende "
+        "das permissões (ACL) do Windows, que o programa não confere.",
+        "on Windows frontdesk uses no key file ({path}): who can read it depends on Windows "
+        "permissions (ACLs), which the program does not check.",
+    ),
+    "setup.key_file.windows_fix": (
+        "Guarde a chave no Gerenciador de Credenciais do Windows com `frontdesk login` (sem "
+        "--key-file), ou use a variável de ambiente FRONTDESK_API_KEY; apague o arquivo.",
+        "Store the key in the Windows Credential Manager with `frontdesk login` (without "
+        "--key-file), or use the FRONTDESK_API_KEY environment variable; delete the file.",
+    ),
+    "setup.key.fallback_hint_windows": (
+        "No Windows a chave fica no Gerenciador de Credenciais (`frontdesk login --profile "
+        "{profile}`); sem ele, use a variável de ambiente {env}.",
+        "On Windows the key goes in the Credential Manager (`frontdesk login --profile "
+        "{profile}`); without it, use the {env} environment variable.",
+    ),
     "setup.key.not_found": (
         'nenhuma chave de API para o perfil "{profile}": {problem} {hint}',
         'no API key for profile "{profile}": {problem} {hint}',
