@@ -53,9 +53,12 @@ class TissCodeEntryScreen(CodeEntryScreen):
         return t(key, n=self.how.code_length)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action in {"resend", "cancel_token"}:
-            return False  # nothing pending at a TISS operator to resend or cancel
+        if action in {"resend", "send_first", "cancel_token"}:
+            return False  # nothing pending at a TISS operator to send, resend or cancel
         return super().check_action(action, parameters)
+
+    def _panel_says_something(self) -> bool:
+        return False  # the operator keeps no challenge here: the token panel has nothing to say
 
     def _problem(self, value: str) -> str | None:
         desk = self.desk.tiss_desk

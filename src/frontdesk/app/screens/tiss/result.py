@@ -148,7 +148,7 @@ class TissResultScreen(DeskScreen[None]):
         if self.guide.status == "under_review" and due is not None:
             return t("counter.result.next_check", time=clock_text(due))
         if self.guide.authorization is not None:
-            return t("result.next")
+            return t("result.next_copy")
         return t("counter.result.next")
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
