@@ -65,6 +65,7 @@ class SimulatorActions(BackendLink):
 
     @work(exclusive=True, exit_on_error=False, group="simulator", description="simulator")
     async def refresh_simulator(self) -> None:
+        # The client's errors load after the first frame (12–15 ms of imports): problems.py.
         from frontdesk.client.errors import FrontdeskClientError, NotFound
 
         if not self.local_mode:
@@ -104,6 +105,7 @@ class SimulatorActions(BackendLink):
 
     @work(exclusive=True, exit_on_error=False, group="simulator-sac", description="SAC")
     async def simulate_sac(self, number: str) -> None:
+        # The client's errors load after the first frame (12–15 ms of imports): problems.py.
         from frontdesk.client.errors import FrontdeskClientError
 
         try:
@@ -122,6 +124,7 @@ class SimulatorActions(BackendLink):
 
     @work(exclusive=True, exit_on_error=False, group="simulator-clock", description="clock")
     async def simulate_clock(self) -> None:
+        # The client's errors load after the first frame (12–15 ms of imports): problems.py.
         from frontdesk.client.errors import FrontdeskClientError
 
         try:

@@ -20,6 +20,7 @@ from frontdesk.app.desk import desk_app
 from frontdesk.app.problems import Trouble, describe
 from frontdesk.app.widgets.banner import ConnectionBanner
 from frontdesk.app.widgets.hint import HintLine
+from frontdesk.app.widgets.simulator import SimulatorPanel
 
 if TYPE_CHECKING:
     from frontdesk.app.app import FrontdeskApp
@@ -149,8 +150,6 @@ class DeskScreen(Screen[ResultT]):
         desk = self.desk
         if not (desk.local_mode and desk.simulator_visible):
             return
-        from frontdesk.app.widgets.simulator import SimulatorPanel
-
         if not self.query(SimulatorPanel):
             self.query_one("#body").mount(SimulatorPanel())
 

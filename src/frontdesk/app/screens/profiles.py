@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import re
-from typing import TYPE_CHECKING, ClassVar
+from typing import ClassVar
 
 from rich.text import Text
 from textual import on, work
@@ -24,11 +24,11 @@ from frontdesk.app.screens.base import DeskModal
 from frontdesk.app.widgets.hint import HintLine
 from frontdesk.app.widgets.inputs import ProfileList
 from frontdesk.app.widgets.key_bar import KeyBar
+from frontdesk.config.connection import Connection, resolve
+from frontdesk.config.errors import SetupError
+from frontdesk.config.paths import config_file
+from frontdesk.config.reading import Config, Profile, load_config
 from frontdesk.core.i18n import t
-
-if TYPE_CHECKING:
-    from frontdesk.config.connection import Connection
-    from frontdesk.config.profiles import Config, Profile
 
 LOCAL_ID = "local"
 PROFILE_PREFIX = "profile:"
@@ -90,9 +90,6 @@ class ProfileSwitcher(DeskModal["Connection"]):
 
     @work(exclusive=True, exit_on_error=False, group="profiles", description="read profiles")
     async def load_profiles(self) -> None:
-        from frontdesk.config.errors import SetupError
-        from frontdesk.config.profiles import load_config
-
         problem = ""
         try:
             self.config = await asyncio.to_thread(load_config)
@@ -142,9 +139,6 @@ class ProfileSwitcher(DeskModal["Connection"]):
         self.open_profile(option_id.removeprefix(PROFILE_PREFIX))
 
     def _local_connection(self) -> Connection:
-        from frontdesk.config.connection import Connection
-        from frontdesk.config.paths import config_file
-
         config = self.config
         if config is None:
             return Connection(url=None, config_path=config_file())
@@ -154,9 +148,6 @@ class ProfileSwitcher(DeskModal["Connection"]):
 
     @work(exclusive=True, exit_on_error=False, group="switch", description="open profile")
     async def open_profile(self, name: str) -> None:
-        from frontdesk.config.connection import resolve
-        from frontdesk.config.errors import SetupError
-
         self.busy = True
         options = self.query_one("#profile-options", OptionList)
         options.disabled = True

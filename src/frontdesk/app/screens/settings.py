@@ -13,7 +13,7 @@ from __future__ import annotations
 import asyncio
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, ClassVar, Protocol
+from typing import ClassVar, Protocol
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -26,10 +26,10 @@ from frontdesk.app.screens.base import DeskModal
 from frontdesk.app.widgets.hint import HintLine
 from frontdesk.app.widgets.inputs import SettingList
 from frontdesk.app.widgets.key_bar import KeyBar
+from frontdesk.config.errors import SetupError
+from frontdesk.config.profiles import save_settings
+from frontdesk.config.reading import Config, load_config
 from frontdesk.core.i18n import LANGUAGES, Language, has_text, t
-
-if TYPE_CHECKING:
-    from frontdesk.config.reading import Config
 
 # A short list: two everyday themes, two calmer ones, and the terminal's own 16 colours
 # (ansi-*) for thin clients and SSH sessions that cannot show more.
@@ -128,9 +128,6 @@ class SettingsModal(DeskModal[SettingsSaved]):
     async def find_scope(self) -> None:
         """Save in the active profile when it has its own language or theme (else they
         would not take effect for it), otherwise at the top of the file."""
-        from frontdesk.config.errors import SetupError
-        from frontdesk.config.profiles import load_config
-
         try:
             config = await asyncio.to_thread(load_config)
         except SetupError as exc:
@@ -176,9 +173,6 @@ class SettingsModal(DeskModal[SettingsSaved]):
 
     @work(exclusive=True, exit_on_error=False, group="save", description="save settings")
     async def save(self, language: Language, theme: str) -> None:
-        from frontdesk.config.errors import SetupError
-        from frontdesk.config.profiles import save_settings
-
         save = self.save_settings or save_settings
         self.busy = True
         self.hint.say(t("settings.saving"))

@@ -18,6 +18,8 @@ from textual.widgets import DataTable, Static
 from frontdesk.app.formatting import DigitsProblem, card_problem
 from frontdesk.app.screens.base import audit_outcome
 from frontdesk.app.screens.lookup import LookupScreen, queue_order
+from frontdesk.app.screens.tiss.imports import ImportReportModal
+from frontdesk.app.screens.tiss.new_guide import NewGuideModal
 from frontdesk.core.contacts import digits_only
 from frontdesk.core.i18n import t
 
@@ -85,6 +87,7 @@ class TissLookupScreen(LookupScreen):
     async def search_card(self, card: str) -> None:
         """The card's guide (one: opened), its guides (several: the queue shows them), or
         its eligibility check (none)."""
+        # The client's errors load after the first frame (12–15 ms of imports): problems.py.
         from frontdesk.client.errors import FrontdeskClientError
 
         self.hint.say(t("lookup.searching"))
@@ -138,8 +141,6 @@ class TissLookupScreen(LookupScreen):
     # -- F4, F8 ------------------------------------------------------------------------------
 
     def action_new_guide(self) -> None:
-        from frontdesk.app.screens.tiss.new_guide import NewGuideModal
-
         value = self.field.value.strip()
         card = value if value and card_problem(value) is None else ""
 
@@ -152,6 +153,4 @@ class TissLookupScreen(LookupScreen):
         self.app.push_screen(NewGuideModal(card), answered)
 
     def action_import_report(self) -> None:
-        from frontdesk.app.screens.tiss.imports import ImportReportModal
-
         self.app.push_screen(ImportReportModal())

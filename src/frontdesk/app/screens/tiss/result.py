@@ -8,7 +8,7 @@ the clinic's system (or why nothing could be).
 from __future__ import annotations
 
 from datetime import datetime
-from typing import TYPE_CHECKING, ClassVar
+from typing import ClassVar
 
 from textual import work
 from textual.app import ComposeResult
@@ -22,17 +22,16 @@ from frontdesk.app.screens.result import headline, spaced
 from frontdesk.app.widgets.banner import ConnectionBanner
 from frontdesk.app.widgets.key_bar import KeyBar
 from frontdesk.app.widgets.top_bar import TopBar
+from frontdesk.client.errors import FrontdeskClientError
 from frontdesk.core.i18n import t
-
-if TYPE_CHECKING:
-    from frontdesk.counter.guides import TissGuide
+from frontdesk.counter.entries import format_card
+from frontdesk.counter.errors import glosa_line
+from frontdesk.counter.guides import TissGuide
 
 POLL_TICK = 5.0  # seconds between looks at the clock for a due status check
 
 
 def glosa_lines(guide: TissGuide) -> str:
-    from frontdesk.counter.errors import glosa_line
-
     if not guide.tiss.glosas:
         return ""
     lines = [glosa_line(g) for g in guide.tiss.glosas]
@@ -129,8 +128,6 @@ class TissResultScreen(DeskScreen[None]):
         self._say("#tiss-result-facts", "\n".join(facts))
         glosas = glosa_lines(guide)
         if glosas and guide.tiss.field:
-            from frontdesk.counter.entries import format_card
-
             card = format_card(guide.beneficiary.card)
             glosas += "\n" + t(f"counter.field.{guide.tiss.field}", value=card)
         self._say("#tiss-result-glosas", glosas)
@@ -184,9 +181,6 @@ class TissResultScreen(DeskScreen[None]):
 
     @work(exclusive=True, exit_on_error=False, group="status", description="status check")
     async def check_status(self, *, quiet: bool) -> None:
-        from frontdesk.client.errors import FrontdeskClientError
-        from frontdesk.counter.guides import TissGuide
-
         desk = self.desk.tiss_desk
         if desk is None:
             return

@@ -7,7 +7,7 @@ Saving reconnects the counter with what was saved.
 from __future__ import annotations
 
 import asyncio
-from typing import TYPE_CHECKING, ClassVar
+from typing import ClassVar
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -19,10 +19,11 @@ from frontdesk.app.screens.base import DeskModal
 from frontdesk.app.widgets.hint import HintLine
 from frontdesk.app.widgets.inputs import DeskInput
 from frontdesk.app.widgets.key_bar import KeyBar
+from frontdesk.config.connection import Connection, resolve
+from frontdesk.config.errors import SetupError
+from frontdesk.config.profiles import update_tiss_profile
+from frontdesk.config.tiss_reading import EDITABLE_KEYS
 from frontdesk.core.i18n import t
-
-if TYPE_CHECKING:
-    from frontdesk.config.connection import Connection
 
 
 class SettingField(DeskInput):
@@ -52,8 +53,6 @@ class TissSettingsModal(DeskModal["Connection"]):
         self.busy = False
 
     def keys(self) -> tuple[str, ...]:
-        from frontdesk.config.tiss_reading import EDITABLE_KEYS
-
         return EDITABLE_KEYS
 
     def current(self, key: str) -> str:
@@ -101,10 +100,6 @@ class TissSettingsModal(DeskModal["Connection"]):
 
     @work(exclusive=True, exit_on_error=False, group="save", description="save TISS settings")
     async def save(self) -> None:
-        from frontdesk.config.connection import resolve
-        from frontdesk.config.errors import SetupError
-        from frontdesk.config.profiles import update_tiss_profile
-
         name = self.connection.profile
         if name is None:
             return
