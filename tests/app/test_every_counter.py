@@ -236,6 +236,22 @@ async def test_ctrl_c_and_the_palette_speak_portuguese_with_plain_characters() -
         assert str(palette.query_one(SearchIcon).icon) == ">"
 
 
+async def test_a_search_that_finds_nothing_says_so_in_portuguese() -> None:
+    from textual.command import CommandList
+
+    desk = make_desk()
+    async with running(desk) as pilot:
+        await press(pilot, "ctrl+p", "z", "z", "z", "q")
+        palette = desk.app.screen
+        options = palette.query_one(CommandList)
+        for _ in range(40):  # Textual says it after a 0.5 s countdown
+            if options.option_count:
+                break
+            await pilot.pause(0.05)
+        said = [str(options.get_option_at_index(i).prompt) for i in range(options.option_count)]
+        assert len(said) == 1 and "Nada encontrado" in said[0], said
+
+
 # -- 11. at 80 columns nothing is cut ------------------------------------------------------
 
 

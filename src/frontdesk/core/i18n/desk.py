@@ -43,6 +43,7 @@ CATALOG: Final[dict[str, tuple[str, str]]] = {
     "app.quit_hint": ("Para sair, tecle Ctrl+Q.", "To quit, press Ctrl+Q."),
     "palette.placeholder": ("Buscar um comando…", "Search for a command…"),
     "palette.themes": ("Buscar um tema…", "Search for a theme…"),
+    "palette.no_matches": ("Nada encontrado", "Nothing found"),
     "key.help": ("Ajuda", "Help"),
     "key.help.tip": ("Teclas e passo a passo desta tela", "Keys and steps for this screen"),
     "key.simulator": ("Simulador", "Simulator"),
