@@ -140,3 +140,28 @@ async def test_a_card_search_starts_on_its_first_row_and_down_enter_opens_the_se
             assert isinstance(screen, GuideScreen)
             assert screen.guide.number == found[1].number
             await press(pilot, "escape")
+
+
+async def test_names_from_the_backend_are_shown_as_written_never_read_as_markup() -> None:
+    """A name is data: "[/b]" or "[red]" in it is shown as typed. Read as Rich markup, a
+    stray closing tag raised MarkupError while the queue was drawn, and a "[red]" coloured
+    the rest of the row."""
+    from dataclasses import replace
+
+    from textual.geometry import Region
+
+    from frontdesk.core.contacts import digits_only
+    from support.demo import MARIA
+
+    desk = make_desk()
+    card = digits_only((await desk.guide_of(MARIA)).beneficiary.card)
+    store = desk.backend.store
+    with store.transaction():
+        record = store.get_beneficiary(card)
+        assert record is not None
+        store.put_beneficiary(replace(record, name="Ana [/b] [red]Lima", social_name=None))
+    async with running(desk) as pilot:
+        table = pilot.app.screen.query_one("#queue", DataTable)
+        width, height = table.size
+        lines = [s.text for s in table.render_lines(Region(0, 0, width, height))]
+        assert any("Ana [/b] [red]Lima" in line for line in lines), lines

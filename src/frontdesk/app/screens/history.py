@@ -153,11 +153,12 @@ class HistoryScreen(DeskScreen[None]):
         at, kind, detail = self._widths(rows, table.size.width or self.size.width)
         self._detail_width = detail
         table.clear(columns=True)
-        table.add_column(t("history.col.at"), key="at", width=at)
-        table.add_column(t("history.col.event"), key="event", width=kind)
-        table.add_column(t("history.col.detail"), key="detail", width=detail)
+        # Text, never str: DataTable reads a str as Rich markup (see LookupScreen._populate).
+        table.add_column(Text(t("history.col.at")), key="at", width=at)
+        table.add_column(Text(t("history.col.event")), key="event", width=kind)
+        table.add_column(Text(t("history.col.detail")), key="detail", width=detail)
         for index, (when, what, more) in enumerate(rows):
-            table.add_row(when, what, Text(more), key=str(index), height=None)
+            table.add_row(Text(when), Text(what), Text(more), key=str(index), height=None)
 
     @on(HistoryTable.Resized)
     def _refit(self) -> None:

@@ -402,24 +402,27 @@ class LookupScreen(DeskScreen[None]):
             selected = row_key.value
         self._new_list = False
         table.clear(columns=True)
+        # Labels and cells are given as Text, never as str: DataTable reads a str as Rich
+        # markup, so a name with "[/b]" in it broke the queue, and parsing markup loads Rich's
+        # emoji table (~2 MiB, the queue's whole memory budget) for labels that have none.
         if show_time:
-            table.add_column(t("lookup.col.requested"), key="time", width=widths["time"])
-        table.add_column(t("lookup.col.number"), key="number", width=widths["number"])
-        table.add_column(t("lookup.col.status"), key="status", width=widths["status"])
-        table.add_column(t("lookup.col.beneficiary"), key="beneficiary", width=name_width)
+            table.add_column(Text(t("lookup.col.requested")), key="time", width=widths["time"])
+        table.add_column(Text(t("lookup.col.number")), key="number", width=widths["number"])
+        table.add_column(Text(t("lookup.col.status")), key="status", width=widths["status"])
+        table.add_column(Text(t("lookup.col.beneficiary")), key="beneficiary", width=name_width)
         if type_width:
-            table.add_column(t("lookup.col.type"), key="type", width=type_width)
+            table.add_column(Text(t("lookup.col.type")), key="type", width=type_width)
         for guide in self.guides:
-            cells: list[object] = [local_time(guide.requested_at)] if show_time else []
+            cells: list[object] = [Text(local_time(guide.requested_at))] if show_time else []
             cells += [
-                guide.number,
+                Text(guide.number),
                 status_cell(
                     guide.status,
                     short=True,
                     ansi=self.app.native_ansi_color,
                     no_color=self.app.no_color,
                 ),
-                guide.beneficiary.display_name,
+                Text(guide.beneficiary.display_name),
             ]
             if type_width:
                 cells.append(Text(type_short(guide.type), no_wrap=True, overflow="ellipsis"))
