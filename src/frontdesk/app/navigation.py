@@ -16,7 +16,6 @@ from typing import TYPE_CHECKING, Any
 
 from textual.screen import Screen
 
-from frontdesk.app.screens.confirm import ConfirmModal
 from frontdesk.app.screens.lookup import LookupScreen
 from frontdesk.app.simulator_actions import SimulatorActions
 
@@ -147,6 +146,8 @@ class Navigation(SimulatorActions):
         self.push_screen(ResultScreen(guide))
 
     def confirm(self, question: str, answered: Callable[[bool | None], None]) -> None:
+        from frontdesk.app.screens.confirm import ConfirmModal  # see FrontdeskApp.action_help
+
         self.push_screen(ConfirmModal(question), answered)
 
     def back_to_lookup(self, *, reload: bool = False) -> None:

@@ -10,12 +10,11 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
-
-import pyotp
 
 from frontdesk.backend.store import BeneficiaryRecord, ContactRecord, GuideRecord, Store
 
@@ -177,7 +176,9 @@ GUIDES: tuple[DemoGuide, ...] = (
 
 def _app_secret(card: str, deterministic: bool) -> str:
     if not deterministic:
-        return pyotp.random_base32()
+        # 160 random bits in base32, as pyotp.random_base32() and RFC 4226 advise; without
+        # pyotp, which the engine loads with the first app code (see engine.py).
+        return base64.b32encode(secrets.token_bytes(20)).decode()
     # Tests and snapshots: a fixed secret per card, so the app's code is reproducible.
     return base64.b32encode(hashlib.sha256(f"demo-app:{card}".encode()).digest()[:20]).decode()
 
