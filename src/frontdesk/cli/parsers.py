@@ -180,14 +180,29 @@ def _login(sub: Any) -> None:
 def _profiles(sub: Any) -> None:
     profiles = sub.add_parser("profiles", help="list the connection profiles; add/set/remove one")
     actions = profiles.add_subparsers(dest="profiles_action", metavar="ACTION")
-    add = actions.add_parser("add", help="add a profile")
+    add = actions.add_parser(
+        "add",
+        help="add a profile (a token backend; with --tiss an operator's TISS web services)",
+    )
     add.add_argument("name", help="profile name (letters, digits, '-', '_')")
-    add.add_argument("--url", required=True, help="the backend's base URL, e.g. https://host/v1")
+    add.add_argument(
+        "--url",
+        required=True,
+        help="the backend's base URL, e.g. https://host/v1 (TISS: the web services' URL, "
+        "{operation} standing for each service's name)",
+    )
     add.add_argument("--operator", help="the operator's name as shown on screen")
     add.add_argument("--ca-bundle", help="PEM file with the operator's CA certificate(s)")
-    add.add_argument("--connect-timeout", type=float, help="seconds (default 3)")
-    add.add_argument("--read-timeout", type=float, help="seconds (default 10)")
+    add.add_argument("--connect-timeout", type=float, help="seconds (default 3; TISS 5)")
+    add.add_argument("--read-timeout", type=float, help="seconds (default 10; TISS 30)")
     add.add_argument("--default", action="store_true", help="make it the default profile")
+    add.add_argument(
+        "--tiss",
+        action="store_true",
+        help="a TISS profile: needs --registro-ans, --prestador-type and --prestador (the "
+        "password: `frontdesk tiss login`)",
+    )
+    _tiss_options(add.add_argument_group("TISS profiles (with --tiss)"), removable=False)
     change = actions.add_parser("set", help="change settings of a profile ('' removes one)")
     change.add_argument("name")
     change.add_argument("--url")
@@ -197,10 +212,66 @@ def _profiles(sub: Any) -> None:
     change.add_argument("--read-timeout", type=float)
     change.add_argument("--language", choices=["pt", "en", ""])
     change.add_argument("--theme")
+    _tiss_options(change.add_argument_group("TISS profiles"), removable=True)
     remove = actions.add_parser("remove", help="remove a profile and its stored key")
     remove.add_argument("name")
     default = actions.add_parser("default", help="make a profile the default")
     default.add_argument("name")
+
+
+TISS_OPTIONS: Final = (
+    "test_url",
+    "environment",
+    "registro_ans",
+    "prestador_type",
+    "prestador",
+    "login",
+    "cnes",
+    "code_length",
+    "code_chars",
+    "app_name",
+    "sac_phone",
+    "portal",
+    "import_folder",
+    "export_folder",
+)
+"""The options (argparse `dest`s) of `profiles add`/`set` that only a TISS profile takes."""
+
+
+def _tiss_options(group: Any, *, removable: bool) -> None:
+    """`removable` (`profiles set`): '' is also a choice, removing the setting."""
+    empty = [""] if removable else []
+    group.add_argument("--test-url", help="the operator's test (homologação) web services' URL")
+    group.add_argument(
+        "--environment",
+        choices=["production", "test", *empty],
+        help="which URL to use: production (default), or test (--test-url)",
+    )
+    group.add_argument("--registro-ans", metavar="NNNNNN", help="the operator's ANS registration")
+    group.add_argument(
+        "--prestador-type",
+        choices=["codigo", "cnpj", "cpf"],
+        help="how the operator knows the clinic: its code there, its CNPJ or CPF",
+    )
+    group.add_argument("--prestador", metavar="CODE", help="that code, CNPJ or CPF")
+    group.add_argument("--login", help="the TISS login (default: the prestador)")
+    group.add_argument("--cnes", help="the clinic's CNES (7 digits)")
+    group.add_argument("--code-length", type=int, metavar="N", help="the operator's code length")
+    group.add_argument(
+        "--code-chars",
+        choices=["digits", "letters", *empty],
+        help="the operator's codes: digits (default), or letters and digits",
+    )
+    group.add_argument("--app-name", help="the operator's app, where the patient makes the code")
+    group.add_argument(
+        "--sac-phone",
+        action="append",
+        metavar="PHONE",
+        help="the operator's SAC phone (repeat for more; set: replaces the list)",
+    )
+    group.add_argument("--portal", metavar="URL", help="where the operator sends SMS codes from")
+    group.add_argument("--import-folder", metavar="DIR", help="the practice system's TISS exports")
+    group.add_argument("--export-folder", metavar="DIR", help="where answers are written back")
 
 
 def _doctor(sub: Any) -> None:

@@ -2,21 +2,28 @@
 and TISS profiles together, each with its operator), or change one.
 
 The file is edited in place with its comments kept (`frontdesk.config.profiles`); removing
-a profile also forgets its stored key.
+a profile also forgets its stored key. `add --tiss` writes a TISS profile and `set` changes
+one; the options only a TISS profile takes (`parsers.TISS_OPTIONS`) are refused on a
+contract profile. Whatever is written, the app's own reader checks first: a value it refuses
+is said with the option it came from, and nothing is written.
 """
 
 from __future__ import annotations
 
 import argparse
+from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Final
 
 from frontdesk.cli.console import Console
+from frontdesk.cli.parsers import TISS_OPTIONS
 from frontdesk.config.connection import check_transport
 from frontdesk.config.credentials import delete_key
-from frontdesk.config.errors import SetupError
+from frontdesk.config.errors import ChangeRefused, SetupError
 from frontdesk.config.profiles import (
+    Config,
     add_profile,
+    add_tiss_profile,
     load_config,
     remove_profile,
     set_default,
@@ -26,6 +33,22 @@ from frontdesk.core.i18n import t
 
 if TYPE_CHECKING:
     from keyring.backend import KeyringBackend
+
+TISS_REQUIRED: Final = ("registro_ans", "prestador_type", "prestador")
+"""What `add --tiss` needs besides --url (the reader's required keys)."""
+_TISS_TEXT: Final = (
+    "test_url",
+    "environment",
+    "registro_ans",
+    "prestador_type",
+    "prestador",
+    "login",
+    "cnes",
+    "code_chars",
+    "app_name",
+    "portal",
+)
+_OPTION_OF_KEY: Final = {"sac_phones": "--sac-phone"}
 
 
 def run(args: argparse.Namespace, console: Console, keyring: KeyringBackend | None = None) -> int:
@@ -55,16 +78,72 @@ def _url_note(url: str, console: Console) -> None:
         console.say(t("setup.profiles.http_note", u=url))
 
 
+def _option(key: str) -> str:
+    """The command-line option that writes the profile key `key`."""
+    return _OPTION_OF_KEY.get(key, "--" + key.replace("_", "-"))
+
+
+def _options(dests: list[str]) -> str:
+    return ", ".join(_option(dest) for dest in dests)
+
+
+def _saved(name: str, save: Callable[[], Config]) -> Config:
+    """`save()`; a value the reader refuses is said with its option (nothing was written)."""
+    try:
+        return save()
+    except ChangeRefused as refused:
+        table, profile, key = (*(refused.key or "").split(".", 2), "", "")[:3]
+        if (table, profile) != ("profiles", name) or not key:
+            raise  # not one of the profile's values: said as it is
+        option = _option(key)
+        problem = refused.problem.rstrip(".")
+        raise SetupError(t("setup.profiles.refused", o=option, p=problem, f=refused.path)) from None
+
+
+def _folder(value: str) -> Path:
+    return Path(value).expanduser().absolute()
+
+
+def _tiss_values(args: argparse.Namespace) -> dict[str, object]:
+    """The TISS-only settings given ('' in `set`: None, the setting removed)."""
+    values: dict[str, object] = {}
+    for key in _TISS_TEXT:
+        value = getattr(args, key)
+        if value is not None:
+            values[key] = value.strip() or None
+    if args.code_length is not None:
+        values["code_length"] = args.code_length
+    if args.sac_phone is not None:
+        values["sac_phones"] = [phone.strip() for phone in args.sac_phone if phone.strip()] or None
+    for key in ("import_folder", "export_folder"):
+        value = getattr(args, key)
+        if value is not None:
+            values[key] = _folder(value) if value.strip() else None
+    return values
+
+
+def _given(args: argparse.Namespace) -> list[str]:
+    """The TISS-only options given."""
+    return [dest for dest in TISS_OPTIONS if getattr(args, dest, None) is not None]
+
+
 def _add(args: argparse.Namespace, console: Console) -> int:
+    if args.tiss:
+        return _add_tiss(args, console)
+    if given := _given(args):
+        raise SetupError(t("setup.profiles.tiss_only_add", o=_options(given)))
     _url_note(args.url, console)
-    config = add_profile(
+    config = _saved(
         args.name,
-        url=args.url,
-        operator=args.operator,
-        ca_bundle=_ca_path(args.ca_bundle) if args.ca_bundle else None,
-        connect_timeout=args.connect_timeout,
-        read_timeout=args.read_timeout,
-        make_default=args.default,
+        lambda: add_profile(
+            args.name,
+            url=args.url,
+            operator=args.operator,
+            ca_bundle=_ca_path(args.ca_bundle) if args.ca_bundle else None,
+            connect_timeout=args.connect_timeout,
+            read_timeout=args.read_timeout,
+            make_default=args.default,
+        ),
     )
     default = t("setup.profiles.default_mark") if config.default == args.name else ""
     console.say(t("setup.profiles.added", n=args.name, f=config.path, d=default))
@@ -72,7 +151,34 @@ def _add(args: argparse.Namespace, console: Console) -> int:
     return 0
 
 
+def _add_tiss(args: argparse.Namespace, console: Console) -> int:
+    missing = [dest for dest in TISS_REQUIRED if not (getattr(args, dest) or "").strip()]
+    if missing:
+        raise SetupError(t("setup.profiles.tiss_missing", o=_options(missing)))
+    values: dict[str, object] = {
+        "operator": args.operator,
+        "url": args.url,
+        "ca_bundle": _ca_path(args.ca_bundle) if args.ca_bundle else None,
+        "connect_timeout": args.connect_timeout,
+        "read_timeout": args.read_timeout,
+        **_tiss_values(args),
+    }
+    config = _saved(
+        args.name,
+        lambda: add_tiss_profile(args.name, values, make_default=args.default),
+    )
+    default = t("setup.profiles.default_mark") if config.default == args.name else ""
+    console.say(t("setup.profiles.added", n=args.name, f=config.path, d=default))
+    console.say(t("setup.profiles.tiss_next", n=args.name))
+    return 0
+
+
 def _set(args: argparse.Namespace, console: Console) -> int:
+    profile = load_config().get(args.name)  # None: update_profile says it does not exist
+    is_tiss = profile is not None and profile.kind == "tiss"
+    given = _given(args)
+    if given and profile is not None and not is_tiss:
+        raise SetupError(t("setup.profiles.tiss_only_set", o=_options(given), n=args.name))
     values: dict[str, object] = {}
     for key in ("url", "operator", "language", "theme"):
         value = getattr(args, key)
@@ -83,9 +189,11 @@ def _set(args: argparse.Namespace, console: Console) -> int:
     for key in ("connect_timeout", "read_timeout"):
         if getattr(args, key) is not None:
             values[key] = getattr(args, key)
-    if isinstance(values.get("url"), str):
+    if is_tiss:
+        values.update(_tiss_values(args))
+    elif isinstance(values.get("url"), str):
         _url_note(str(values["url"]), console)
-    config = update_profile(args.name, values)
+    config = _saved(args.name, lambda: update_profile(args.name, values))
     console.say(t("setup.profiles.updated", n=args.name, f=config.path))
     return 0
 

@@ -33,6 +33,11 @@ class ConfigError(SetupError):
         super().__init__(f"{where}: {problem}")
 
 
+class ChangeRefused(ConfigError):
+    """A change to the file that the reader refuses: nothing was written. `key` names the
+    setting refused (`profiles.NAME.KEY`); `line` is its line in the text that was refused."""
+
+
 class ProfileNotFound(SetupError):
     """The profile asked for is not in the configuration file."""
 

@@ -19,6 +19,10 @@ disk.
     connect_timeout = 3.0                   # optional, seconds
     read_timeout = 10.0                     # optional, seconds
     language = "en"                         # optional: overrides the top-level one
+
+A TISS profile (`kind = "tiss"`, its keys in `tiss_reading`) is written by
+`add_tiss_profile` and changed by `update_profile` (the connection) or
+`update_tiss_profile` (the counter's F10): the same reader checks it before any write.
 """
 
 from __future__ import annotations
@@ -32,7 +36,7 @@ from typing import Any
 
 import tomlkit
 
-from frontdesk.config.errors import ProfileNotFound, SetupError
+from frontdesk.config.errors import ChangeRefused, ConfigError, ProfileNotFound, SetupError
 from frontdesk.config.paths import config_file
 from frontdesk.config.reading import (
     DEFAULT_CONNECT_TIMEOUT,
@@ -64,6 +68,7 @@ __all__ = [
     "Profile",
     "Write",
     "add_profile",
+    "add_tiss_profile",
     "edit_config",
     "effective_settings",
     "load_config",
@@ -138,7 +143,12 @@ def edit_config(
     document = tomlkit.parse(text)
     mutate(document)
     new_text = tomlkit.dumps(document)
-    config = parse_config(new_text, path)
+    try:
+        config = parse_config(new_text, path)
+    except ConfigError as refused:  # the change, not the file: say so (its line is in new_text)
+        raise ChangeRefused(
+            refused.path, refused.problem, line=refused.line, key=refused.key
+        ) from None
     write(path, new_text)
     return config
 
@@ -159,15 +169,56 @@ def _require(document: Any, name: str, path: Path) -> Any:
     return table[name]
 
 
+def _keys_of(table: Any) -> tuple[str, ...]:
+    """The keys a profile's table may hold: a TISS profile's, or a contract profile's."""
+    if table.get("kind") == "tiss":
+        from frontdesk.config.tiss_reading import TISS_KEYS
+
+        return TISS_KEYS
+    return PROFILE_KEYS
+
+
 def _assign(table: Any, values: Mapping[str, object]) -> None:
+    keys = _keys_of(table)
     for key, value in values.items():
-        if key not in PROFILE_KEYS:
+        if key not in keys:
             raise ValueError(f"not a profile setting: {key}")
         if value is None:
             if key in table:
                 del table[key]
+        elif isinstance(value, list | tuple):
+            table[key] = [str(item) for item in value]
         else:
             table[key] = str(value) if isinstance(value, Path) else value
+
+
+def _add(
+    name: str,
+    values: Mapping[str, object],
+    *,
+    kind: str | None,
+    make_default: bool,
+    path: Path | None,
+    write: Write,
+) -> Config:
+    """Add `[profiles.NAME]` holding `values` (after `kind`, if given); the first profile (or
+    `make_default`) becomes the default. What every kind of profile shares."""
+    _check_name(name)
+    where = path or config_file()
+
+    def mutate(document: Any) -> None:
+        table = _profiles_table(document, create=True)
+        if name in table:
+            raise SetupError(t("setup.profiles.exists", name=name, file=where))
+        profile = tomlkit.table()
+        if kind is not None:
+            profile["kind"] = kind
+        _assign(profile, values)
+        table[name] = profile
+        if make_default or "default" not in document:
+            document["default"] = name
+
+    return edit_config(mutate, where, write=write)
 
 
 def add_profile(
@@ -185,31 +236,36 @@ def add_profile(
     write: Write = write_atomic,
 ) -> Config:
     """Add `[profiles.NAME]`; the first profile (or `make_default`) becomes the default."""
-    _check_name(name)
-    where = path or config_file()
+    values = {
+        "operator": operator,
+        "url": url,
+        "ca_bundle": ca_bundle,
+        "connect_timeout": connect_timeout,
+        "read_timeout": read_timeout,
+        "language": language,
+        "theme": theme,
+    }
+    return _add(name, values, kind=None, make_default=make_default, path=path, write=write)
 
-    def mutate(document: Any) -> None:
-        table = _profiles_table(document, create=True)
-        if name in table:
-            raise SetupError(t("setup.profiles.exists", name=name, file=where))
-        profile = tomlkit.table()
-        _assign(
-            profile,
-            {
-                "operator": operator,
-                "url": url,
-                "ca_bundle": ca_bundle,
-                "connect_timeout": connect_timeout,
-                "read_timeout": read_timeout,
-                "language": language,
-                "theme": theme,
-            },
-        )
-        table[name] = profile
-        if make_default or "default" not in document:
-            document["default"] = name
 
-    return edit_config(mutate, where, write=write)
+def add_tiss_profile(
+    name: str,
+    values: Mapping[str, object],
+    *,
+    make_default: bool = False,
+    path: Path | None = None,
+    write: Write = write_atomic,
+) -> Config:
+    """Add `[profiles.NAME]` with `kind = "tiss"` and `values` (keys of `tiss_reading`, in
+    its order; None: left out). The TISS reader checks it before anything is written: a
+    value it refuses raises `ChangeRefused` naming the key, and the file is unchanged."""
+    from frontdesk.config.tiss_reading import TISS_KEYS
+
+    unknown = [key for key in values if key not in TISS_KEYS or key == "kind"]
+    if unknown:
+        raise ValueError(f"not a TISS profile setting: {', '.join(unknown)}")
+    ordered = {key: values[key] for key in TISS_KEYS if key in values}
+    return _add(name, ordered, kind="tiss", make_default=make_default, path=path, write=write)
 
 
 def update_profile(
@@ -219,7 +275,10 @@ def update_profile(
     path: Path | None = None,
     write: Write = write_atomic,
 ) -> Config:
-    """Change settings of `[profiles.NAME]`: each value is written, or removed when None."""
+    """Change settings of `[profiles.NAME]`: each value is written, or removed when None.
+
+    A TISS profile takes the keys of `tiss_reading`, a contract profile its own; the reader
+    checks the result before anything is written (`ChangeRefused`)."""
     where = path or config_file()
 
     def mutate(document: Any) -> None:

@@ -376,4 +376,25 @@ CATALOG: Final[dict[str, tuple[str, str]]] = {
         "[TISS, registro ANS {r}]",
         "[TISS, ANS registration {r}]",
     ),
+    # `profiles add --tiss` and `profiles set` on a TISS profile
+    "setup.profiles.tiss_missing": ("um perfil TISS precisa de {o}.", "a TISS profile needs {o}."),
+    "setup.profiles.tiss_only_add": (
+        "{o}: só para um perfil TISS (acrescente --tiss).",
+        "{o}: only for a TISS profile (add --tiss).",
+    ),
+    "setup.profiles.tiss_only_set": (
+        '{o}: só para um perfil TISS, e "{n}" é um perfil de backend de token.',
+        '{o}: only for a TISS profile, and "{n}" is a token-backend profile.',
+    ),
+    "setup.profiles.refused": (
+        "{o}: {p}. Nada foi gravado em {f}.",
+        "{o}: {p}. Nothing was written to {f}.",
+    ),
+    "setup.profiles.tiss_next": (
+        "Agora guarde a senha TISS: frontdesk tiss login --profile {n}\n"
+        "Depois confira: frontdesk tiss elegibilidade --profile {n} --card CARTEIRINHA "
+        "--token CÓDIGO",
+        "Now store its TISS password: frontdesk tiss login --profile {n}\n"
+        "Then check it: frontdesk tiss elegibilidade --profile {n} --card CARD --token CODE",
+    ),
 }

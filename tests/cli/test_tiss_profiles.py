@@ -1,0 +1,262 @@
+"""`frontdesk profiles add --tiss` and `profiles set` on a TISS profile, end to end: what the
+file holds afterwards, what the app makes of it, and what a refused value leaves (nothing)."""
+
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+
+import pytest
+
+from frontdesk.cli import main
+from frontdesk.config.connection import resolve
+from frontdesk.config.errors import ConfigError, SetupError
+from frontdesk.config.profiles import add_tiss_profile, load_config, parse_config
+from support.isolation import Home
+
+EXISTING = """\
+# the clinic's operators: kept through every command
+default = "unimed"
+
+[profiles.unimed]
+operator = "Unimed Londrina"   # the token backend
+url = "https://token.unimed.example/v1"
+"""
+
+URL = "https://tiss.unimed.example/ws/{operation}/v4.01.00"
+REQUIRED = ["--url", URL, "--registro-ans", "123456", "--prestador-type", "codigo",
+            "--prestador", "000123"]  # fmt: skip
+
+
+COMMENTS = ("# the clinic's operators: kept through every command\n",
+            'operator = "Unimed Londrina"   # the token backend\n')  # fmt: skip
+
+
+def out(capsys: pytest.CaptureFixture[str]) -> str:
+    captured = capsys.readouterr()
+    return captured.out + captured.err
+
+
+def table(home: Home, name: str) -> dict[str, object]:
+    profiles = tomllib.loads(home.config.read_text(encoding="utf-8"))["profiles"]
+    assert isinstance(profiles, dict)
+    found = profiles[name]
+    assert isinstance(found, dict)
+    return found
+
+
+def test_add_tiss_writes_a_profile_the_app_reads_as_tiss(
+    home: Home,
+    capsys: pytest.CaptureFixture[str],
+    tls_files: dict[str, Path],
+) -> None:
+    home.write_config(EXISTING)
+    ca = tls_files["ca"]  # a real PEM: the connection loads it
+    assert main(["profiles", "add", "unimed-tiss", "--tiss", *REQUIRED,
+                 "--operator", "Unimed Londrina (TISS)",
+                 "--test-url", "https://hml.unimed.example/ws/{operation}",
+                 "--environment", "test", "--login", "clinica", "--cnes", "1234567",
+                 "--ca-bundle", str(ca), "--connect-timeout", "4", "--read-timeout", "40",
+                 "--code-length", "6", "--code-chars", "letters", "--app-name", "Unimed Cliente",
+                 "--sac-phone", "0800 123 4567", "--sac-phone", "(43) 3333-4444",
+                 "--portal", "https://beneficiario.unimed.example",
+                 "--import-folder", "tiss/entrada", "--export-folder", "/srv/tiss/retorno",
+                 "--default"]) == 0  # fmt: skip
+    text = out(capsys)
+    assert 'Perfil "unimed-tiss" adicionado' in text and "(padrão)" in text
+    assert "frontdesk tiss login --profile unimed-tiss" in text
+    assert "frontdesk tiss elegibilidade --profile unimed-tiss" in text
+    assert "frontdesk login --profile" not in text  # not the contract profile's next step
+
+    written = home.config.read_text(encoding="utf-8")
+    assert all(comment in written for comment in COMMENTS)
+    assert table(home, "unimed-tiss") == {
+        "kind": "tiss",
+        "operator": "Unimed Londrina (TISS)",
+        "url": URL,
+        "test_url": "https://hml.unimed.example/ws/{operation}",
+        "environment": "test",
+        "registro_ans": "123456",
+        "prestador_type": "codigo",
+        "prestador": "000123",
+        "login": "clinica",
+        "cnes": "1234567",
+        "ca_bundle": str(ca),
+        "connect_timeout": 4.0,
+        "read_timeout": 40.0,
+        "code_length": 6,
+        "code_chars": "letters",
+        "app_name": "Unimed Cliente",
+        "sac_phones": ["0800 123 4567", "(43) 3333-4444"],
+        "portal": "https://beneficiario.unimed.example",
+        "import_folder": str(Path.cwd() / "tiss" / "entrada"),  # the technician's, not the file's
+        "export_folder": "/srv/tiss/retorno",
+    }
+    assert '[profiles.unimed-tiss]\nkind = "tiss"\n' in written  # kind first
+
+    connection = resolve(profile="unimed-tiss", need_key=False)
+    assert connection.kind == "tiss" and connection.tiss is not None
+    settings = connection.tiss.settings
+    assert (settings.registro_ans, settings.prestador_kind, settings.prestador) == (
+        "123456",
+        "codigo",
+        "000123",
+    )
+    assert connection.url == "https://hml.unimed.example/ws/{operation}"  # environment test
+    assert connection.tiss.counter.sac_phones == ("0800 123 4567", "(43) 3333-4444")
+    assert load_config().default == "unimed-tiss"
+
+    assert main(["profiles"]) == 0
+    listing = out(capsys).splitlines()
+    assert listing[1].split()[:2] == ["unimed", "Unimed"] and "TISS" not in listing[1]
+    assert listing[2].startswith("* unimed-tiss  Unimed Londrina (TISS)")
+    assert listing[2].endswith("[TISS, registro ANS 123456]")
+
+
+def test_the_required_keys_alone_make_a_profile(
+    home: Home, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["--lang", "en", "profiles", "add", "op", "--tiss", *REQUIRED]) == 0
+    text = out(capsys)
+    assert "Now store its TISS password: frontdesk tiss login --profile op" in text
+    assert "Then check it: frontdesk tiss elegibilidade --profile op" in text
+    assert table(home, "op") == {
+        "kind": "tiss",
+        "url": URL,
+        "registro_ans": "123456",
+        "prestador_type": "codigo",
+        "prestador": "000123",
+    }
+    assert resolve(profile="op", need_key=False).kind == "tiss"
+
+
+def _reader_says(home: Home, line: str) -> str:
+    """What the app's reader says of a hand-written profile holding `line`."""
+    toml = (
+        f'[profiles.x]\nkind = "tiss"\nurl = "{URL}"\nregistro_ans = "123456"\n'
+        f'prestador_type = "codigo"\nprestador = "000123"\n'
+    )
+    key = line.split(" = ")[0]
+    toml = "\n".join(row for row in toml.splitlines() if not row.startswith(f"{key} = "))
+    with pytest.raises(ConfigError) as refused:
+        parse_config(toml + "\n" + line + "\n", home.config)
+    return refused.value.problem.rstrip(".")
+
+
+@pytest.mark.parametrize(
+    ("options", "option", "line"),
+    [
+        (["--registro-ans", "12345"], "--registro-ans", 'registro_ans = "12345"'),
+        (["--url", "http://192.0.2.10/ws"], "--url", 'url = "http://192.0.2.10/ws"'),
+        (["--cnes", "12"], "--cnes", 'cnes = "12"'),
+        (["--environment", "test"], "--test-url", 'environment = "test"'),
+        (["--portal", "ftp://x"], "--portal", 'portal = "ftp://x"'),
+        (["--code-length", "11"], "--code-length", "code_length = 11"),
+    ],
+)
+def test_a_value_the_reader_refuses_leaves_the_file_as_it_was(
+    home: Home, capsys: pytest.CaptureFixture[str], options: list[str], option: str, line: str
+) -> None:
+    home.write_config(EXISTING)
+    before = home.config.read_bytes()
+    problem = _reader_says(home, line)
+    assert main(["profiles", "add", "x", "--tiss", *REQUIRED, *options]) == 2
+    text = out(capsys)
+    assert f"{option}: {problem}. Nada foi gravado em {home.config}." in text
+    assert "Traceback" not in text
+    assert home.config.read_bytes() == before
+
+
+@pytest.mark.parametrize(
+    ("lang", "left_out", "message"),
+    [
+        ("pt", ["--prestador"], "um perfil TISS precisa de --prestador."),
+        ("en", ["--prestador"], "a TISS profile needs --prestador."),
+        (
+            "pt",
+            ["--registro-ans", "--prestador-type"],
+            "um perfil TISS precisa de --registro-ans, --prestador-type.",
+        ),
+    ],
+)
+def test_a_missing_required_option_is_named(
+    home: Home, capsys: pytest.CaptureFixture[str], lang: str, left_out: list[str], message: str
+) -> None:
+    options = list(REQUIRED)
+    for name in left_out:
+        at = options.index(name)
+        del options[at : at + 2]
+    assert main(["--lang", lang, "profiles", "add", "x", "--tiss", *options]) == 2
+    text = out(capsys)
+    assert f"frontdesk: {message}" in text and "Traceback" not in text
+    assert not home.config.exists()
+
+
+def test_tiss_options_need_tiss(home: Home, capsys: pytest.CaptureFixture[str]) -> None:
+    home.write_config(EXISTING)
+    before = home.config.read_bytes()
+    assert main(["profiles", "add", "x", "--url", "https://x.example/v1", "--registro-ans",
+                 "123456", "--sac-phone", "0800"]) == 2  # fmt: skip
+    text = out(capsys)
+    assert "--registro-ans, --sac-phone: só para um perfil TISS (acrescente --tiss)." in text
+    assert main(["profiles", "set", "unimed", "--portal", "https://p.example"]) == 2
+    text = out(capsys)
+    assert '--portal: só para um perfil TISS, e "unimed" é um perfil de backend de token.' in text
+    assert home.config.read_bytes() == before
+    # the contract profile's own settings still change as before
+    assert main(["profiles", "set", "unimed", "--operator", "Unimed", "--read-timeout", "20"]) == 0
+    unimed = load_config().get("unimed")
+    assert unimed is not None and (unimed.operator, unimed.read_timeout) == ("Unimed", 20.0)
+
+
+def test_set_changes_a_tiss_profile_and_refuses_what_the_reader_refuses(
+    home: Home, capsys: pytest.CaptureFixture[str]
+) -> None:
+    home.write_config(EXISTING)
+    assert main(["profiles", "add", "op", "--tiss", *REQUIRED, "--sac-phone", "0800 1",
+                 "--app-name", "Velho"]) == 0  # fmt: skip
+    with home.config.open("a", encoding="utf-8") as file:
+        file.write("# a note at the end\n")
+    assert main(["profiles", "set", "op", "--test-url", "https://hml.example/ws",
+                 "--environment", "test", "--app-name", "Novo", "--sac-phone", "",
+                 "--read-timeout", "45", "--operator", "Operadora"]) == 0  # fmt: skip
+    assert 'Perfil "op" atualizado' in out(capsys)
+    written = table(home, "op")
+    assert written["environment"] == "test" and written["app_name"] == "Novo"
+    assert "sac_phones" not in written
+    connection = resolve(profile="op", need_key=False)
+    assert connection.kind == "tiss" and connection.url == "https://hml.example/ws"
+    assert connection.read_timeout == 45.0 and connection.display_name == "Operadora"
+    text = home.config.read_text(encoding="utf-8")
+    assert text.startswith(EXISTING) and "# a note at the end" in text  # no --default
+
+    before = home.config.read_bytes()
+    assert main(["profiles", "set", "op", "--test-url", ""]) == 2  # environment test needs it
+    assert "--test-url: " in out(capsys)
+    assert main(["profiles", "set", "op", "--url", "http://192.0.2.10/ws"]) == 2
+    assert "--url: must be https://" in out(capsys)
+    assert home.config.read_bytes() == before
+
+    assert main(["profiles", "set", "op", "--environment", "", "--test-url", ""]) == 0
+    assert resolve(profile="op", need_key=False).url == URL
+
+
+def test_the_writer_shares_the_name_and_exists_checks(home: Home) -> None:
+    home.write_config(EXISTING)
+    before = home.config.read_bytes()
+    values = {"url": URL, "registro_ans": "123456", "prestador_type": "cpf",
+              "prestador": "12345678909"}  # fmt: skip
+    with pytest.raises(SetupError, match="já existe"):
+        add_tiss_profile("unimed", values)
+    with pytest.raises(SetupError, match="nome de perfil"):
+        add_tiss_profile("../etc", values)
+    with pytest.raises(ValueError, match="password"):
+        add_tiss_profile("x", {**values, "password": "s3cret"})
+    with pytest.raises(ValueError, match="kind"):
+        add_tiss_profile("x", {**values, "kind": "contract"})
+    assert home.config.read_bytes() == before
+    config = add_tiss_profile("x", values)
+    assert config.default == "unimed"  # not asked to: the default stays
+    profile = config.get("x")
+    assert profile is not None and profile.tiss is not None
+    assert profile.tiss.settings.prestador_kind == "cpf"
