@@ -3,6 +3,7 @@ file holds afterwards, what the app makes of it, and what a refused value leaves
 
 from __future__ import annotations
 
+import sys
 import tomllib
 from pathlib import Path
 
@@ -64,9 +65,8 @@ def test_add_tiss_writes_a_profile_the_app_reads_as_tiss(
                  "--default"]) == 0  # fmt: skip
     text = out(capsys)
     assert 'Perfil "unimed-tiss" adicionado' in text and "(padrão)" in text
-    assert "frontdesk tiss login --profile unimed-tiss" in text
+    assert "Agora guarde a senha TISS: frontdesk login --profile unimed-tiss" in text
     assert "frontdesk tiss elegibilidade --profile unimed-tiss" in text
-    assert "frontdesk login --profile" not in text  # not the contract profile's next step
 
     written = home.config.read_text(encoding="utf-8")
     assert all(comment in written for comment in COMMENTS)
@@ -118,7 +118,7 @@ def test_the_required_keys_alone_make_a_profile(
 ) -> None:
     assert main(["--lang", "en", "profiles", "add", "op", "--tiss", *REQUIRED]) == 0
     text = out(capsys)
-    assert "Now store its TISS password: frontdesk tiss login --profile op" in text
+    assert "Now store its TISS password: frontdesk login --profile op" in text
     assert "Then check it: frontdesk tiss elegibilidade --profile op" in text
     assert table(home, "op") == {
         "kind": "tiss",
@@ -174,8 +174,8 @@ def test_a_value_the_reader_refuses_leaves_the_file_as_it_was(
         ("en", ["--prestador"], "a TISS profile needs --prestador."),
         (
             "pt",
-            ["--registro-ans", "--prestador-type"],
-            "um perfil TISS precisa de --registro-ans, --prestador-type.",
+            ["--registro-ans", "--prestador"],
+            "um perfil TISS precisa de --registro-ans, --prestador.",
         ),
     ],
 )
@@ -260,3 +260,79 @@ def test_the_writer_shares_the_name_and_exists_checks(home: Home) -> None:
     profile = config.get("x")
     assert profile is not None and profile.tiss is not None
     assert profile.tiss.settings.prestador_kind == "cpf"
+
+
+# -- issue 10's form: --tiss URL_TEMPLATE, the prestador's code, `frontdesk login` ------------
+
+
+def test_the_issue_form_takes_the_url_after_tiss_and_a_code_at_the_operator(
+    home: Home, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["profiles", "add", "op", "--tiss", URL, "--registro-ans", "123456",
+                 "--prestador", "000123", "--login", "clinica"]) == 0  # fmt: skip
+    assert table(home, "op") == {
+        "kind": "tiss",
+        "url": URL,
+        "registro_ans": "123456",
+        "prestador_type": "codigo",
+        "prestador": "000123",
+        "login": "clinica",
+    }
+    connection = resolve(profile="op", need_key=False)
+    assert connection.kind == "tiss"
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["--tiss", URL, "--url", "https://other.example/ws"], "dois endereços (--tiss "),
+        (["--tiss"], "falta o endereço: --url URL."),
+    ],
+)
+def test_one_address_exactly(
+    home: Home, capsys: pytest.CaptureFixture[str], argv: list[str], message: str
+) -> None:
+    assert main(["profiles", "add", "op", *argv, "--registro-ans", "123456",
+                 "--prestador", "000123"]) == 2  # fmt: skip
+    text = out(capsys)
+    assert message in text and "Traceback" not in text
+    assert not home.config.exists()
+
+
+class PipedTerminal:
+    """A console whose standard input is a pipe holding one line (a script's password)."""
+
+    def __init__(self, line: str) -> None:
+        self.lines = [line]
+
+    def say(self, text: str = "") -> None:
+        print(text)
+
+    def complain(self, text: str) -> None:
+        print(text, file=sys.stderr)
+
+    def interactive(self) -> bool:
+        return False
+
+    def ask_secret(self, prompt: str) -> str:
+        raise AssertionError("a pipe is read, not prompted")
+
+    def read_line(self) -> str:
+        return self.lines.pop(0) if self.lines else ""
+
+    def ask_yes(self, question: str) -> bool:
+        raise AssertionError("nothing to confirm")
+
+
+def test_login_on_a_tiss_profile_stores_its_password_like_a_key(
+    home: Home, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["profiles", "add", "op", "--tiss", URL, "--registro-ans", "123456",
+                 "--prestador", "000123"]) == 0  # fmt: skip
+    out(capsys)
+    terminal = PipedTerminal("Senha#2026")
+    assert main(["login", "--profile", "op"], console=terminal) == 0
+    assert home.keyring.passwords == {("frontdesk", "op"): "Senha#2026"}
+    text = out(capsys)
+    assert "Senha guardada" in text and "Senha#2026" not in text
+    assert "backend" not in text  # no contract health check against a TISS address

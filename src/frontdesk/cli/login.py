@@ -13,6 +13,7 @@ import asyncio
 import os
 from typing import TYPE_CHECKING
 
+from frontdesk.cli import tiss as tiss_commands
 from frontdesk.cli.console import Console
 from frontdesk.client.client import FrontdeskClient
 from frontdesk.client.errors import BackendUnavailable, FrontdeskClientError, Unauthorized
@@ -95,6 +96,8 @@ def _typed_key(console: Console) -> str | None:
 
 def login(args: argparse.Namespace, console: Console, keyring: KeyringBackend | None = None) -> int:
     config, profile = remote_profile(args)
+    if profile.kind == "tiss":  # its password, as `frontdesk tiss login` keeps it
+        return _tiss_login(args, profile, console, keyring)
     insecure = check_transport(profile.url, insecure=bool(getattr(args, "insecure", False)))
     ca = check_ca_bundle(config, profile)
     audit = AuditLog(profile=profile.name)
@@ -136,6 +139,28 @@ def login(args: argparse.Namespace, console: Console, keyring: KeyringBackend | 
         console.say(t("setup.login.env_wins", env=API_KEY_ENV))
     console.say(t("setup.login.done", p=profile.name))
     return 0
+
+
+def _tiss_login(
+    args: argparse.Namespace,
+    profile: Profile,
+    console: Console,
+    keyring: KeyringBackend | None,
+) -> int:
+    """A TISS profile's password: stored where an API key would be (keyring or key file),
+    exactly as `frontdesk tiss login` does; no call is made (`frontdesk tiss elegibilidade`
+    checks it with the operator)."""
+
+    def read(prompt: str) -> str:
+        if console.interactive():
+            return console.ask_secret(prompt)
+        typed = console.read_line()
+        if not typed:
+            raise EOFError
+        return typed
+
+    tiss_args = argparse.Namespace(profile=profile.name, key_file=bool(args.key_file))
+    return tiss_commands.login(tiss_args, read, keyring=keyring)
 
 
 def _store_in_keyring(

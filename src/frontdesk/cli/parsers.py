@@ -187,9 +187,7 @@ def _profiles(sub: Any) -> None:
     add.add_argument("name", help="profile name (letters, digits, '-', '_')")
     add.add_argument(
         "--url",
-        required=True,
-        help="the backend's base URL, e.g. https://host/v1 (TISS: the web services' URL, "
-        "{operation} standing for each service's name)",
+        help="the backend's base URL, e.g. https://host/v1 (required; TISS: or after --tiss)",
     )
     add.add_argument("--operator", help="the operator's name as shown on screen")
     add.add_argument("--ca-bundle", help="PEM file with the operator's CA certificate(s)")
@@ -198,9 +196,12 @@ def _profiles(sub: Any) -> None:
     add.add_argument("--default", action="store_true", help="make it the default profile")
     add.add_argument(
         "--tiss",
-        action="store_true",
-        help="a TISS profile: needs --registro-ans, --prestador-type and --prestador (the "
-        "password: `frontdesk tiss login`)",
+        nargs="?",
+        const=True,
+        metavar="URL_TEMPLATE",
+        help="a TISS profile at the operator's web services' URL ({operation} standing for "
+        "each service's name; or give it with --url): needs --registro-ans and --prestador "
+        "(the password: `frontdesk login --profile NAME`)",
     )
     _tiss_options(add.add_argument_group("TISS profiles (with --tiss)"), removable=False)
     change = actions.add_parser("set", help="change settings of a profile ('' removes one)")
@@ -251,7 +252,8 @@ def _tiss_options(group: Any, *, removable: bool) -> None:
     group.add_argument(
         "--prestador-type",
         choices=["codigo", "cnpj", "cpf"],
-        help="how the operator knows the clinic: its code there, its CNPJ or CPF",
+        help="how the operator knows the clinic: its code there (add: the default), its CNPJ "
+        "or CPF",
     )
     group.add_argument("--prestador", metavar="CODE", help="that code, CNPJ or CPF")
     group.add_argument("--login", help="the TISS login (default: the prestador)")

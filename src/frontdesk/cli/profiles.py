@@ -34,8 +34,9 @@ from frontdesk.core.i18n import t
 if TYPE_CHECKING:
     from keyring.backend import KeyringBackend
 
-TISS_REQUIRED: Final = ("registro_ans", "prestador_type", "prestador")
-"""What `add --tiss` needs besides --url (the reader's required keys)."""
+TISS_REQUIRED: Final = ("registro_ans", "prestador")
+"""What `add --tiss` needs besides its URL (the reader's required keys; prestador_type is
+"codigo" unless said)."""
 _TISS_TEXT: Final = (
     "test_url",
     "environment",
@@ -127,7 +128,19 @@ def _given(args: argparse.Namespace) -> list[str]:
     return [dest for dest in TISS_OPTIONS if getattr(args, dest, None) is not None]
 
 
+def _url(args: argparse.Namespace) -> str:
+    """The profile's address: `--url`, or a TISS profile's `--tiss URL_TEMPLATE`."""
+    given = args.tiss if isinstance(args.tiss, str) else None
+    if given and args.url and given != args.url:
+        raise SetupError(t("setup.profiles.url_twice", a=given, b=args.url))
+    url = given or args.url
+    if not url:
+        raise SetupError(t("setup.profiles.url_missing"))
+    return str(url)
+
+
 def _add(args: argparse.Namespace, console: Console) -> int:
+    args.url = _url(args)
     if args.tiss:
         return _add_tiss(args, console)
     if given := _given(args):
@@ -155,6 +168,8 @@ def _add_tiss(args: argparse.Namespace, console: Console) -> int:
     missing = [dest for dest in TISS_REQUIRED if not (getattr(args, dest) or "").strip()]
     if missing:
         raise SetupError(t("setup.profiles.tiss_missing", o=_options(missing)))
+    if not args.prestador_type:
+        args.prestador_type = "codigo"  # the issue's form: --prestador CODE at the operator
     values: dict[str, object] = {
         "operator": args.operator,
         "url": args.url,

@@ -2,6 +2,7 @@
 and the technician's commands (`login`, `logout`, `profiles`, `audit`). pt-BR first, English second.
 
 Read through `frontdesk.core.i18n.t` (keys `setup.…`); see that module for how catalogs are chosen.
+A little over 400 lines: one catalog is one flat table, easier to review whole than split.
 """
 
 from __future__ import annotations
@@ -378,6 +379,14 @@ CATALOG: Final[dict[str, tuple[str, str]]] = {
     ),
     # `profiles add --tiss` and `profiles set` on a TISS profile
     "setup.profiles.tiss_missing": ("um perfil TISS precisa de {o}.", "a TISS profile needs {o}."),
+    "setup.profiles.url_missing": (
+        "falta o endereço: --url URL.",
+        "the address is missing: --url URL.",
+    ),
+    "setup.profiles.url_twice": (
+        "dois endereços (--tiss {a} e --url {b}): dê um só.",
+        "two addresses (--tiss {a} and --url {b}): give one.",
+    ),
     "setup.profiles.tiss_only_add": (
         "{o}: só para um perfil TISS (acrescente --tiss).",
         "{o}: only for a TISS profile (add --tiss).",
@@ -391,10 +400,10 @@ CATALOG: Final[dict[str, tuple[str, str]]] = {
         "{o}: {p}. Nothing was written to {f}.",
     ),
     "setup.profiles.tiss_next": (
-        "Agora guarde a senha TISS: frontdesk tiss login --profile {n}\n"
+        "Agora guarde a senha TISS: frontdesk login --profile {n}\n"
         "Depois confira: frontdesk tiss elegibilidade --profile {n} --card CARTEIRINHA "
         "--token CÓDIGO",
-        "Now store its TISS password: frontdesk tiss login --profile {n}\n"
+        "Now store its TISS password: frontdesk login --profile {n}\n"
         "Then check it: frontdesk tiss elegibilidade --profile {n} --card CARD --token CODE",
     ),
 }
