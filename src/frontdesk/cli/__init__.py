@@ -11,7 +11,7 @@ import sys
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from frontdesk.cli.parsers import TOOLS, build_parser
+from frontdesk.cli.parsers import TOOLS, build_parser, parse_arguments
 
 if TYPE_CHECKING:
     import argparse
@@ -31,7 +31,7 @@ def main(
 ) -> int:
     """`frontdesk`. The technician's commands talk to `console` (default: the real
     terminal) and keep keys in `keyring` (default: the one the keyring library picks)."""
-    args = build_parser().parse_args(argv)
+    args = parse_arguments(sys.argv[1:] if argv is None else argv)
     try:
         return _run(args, console, keyring)
     except KeyboardInterrupt:
