@@ -37,18 +37,12 @@ if TYPE_CHECKING:
 TISS_REQUIRED: Final = ("registro_ans", "prestador")
 """What `add --tiss` needs besides its URL (the reader's required keys; prestador_type is
 "codigo" unless said)."""
-_TISS_TEXT: Final = (
-    "test_url",
-    "environment",
-    "registro_ans",
-    "prestador_type",
-    "prestador",
-    "login",
-    "cnes",
-    "code_chars",
-    "app_name",
-    "portal",
+_TISS_TEXT: Final = tuple(
+    dest
+    for dest in TISS_OPTIONS
+    if dest not in ("code_length", "sac_phone", "import_folder", "export_folder")
 )
+"""The TISS-only options written as given (text): the others are a number, a list, folders."""
 _OPTION_OF_KEY: Final = {"sac_phones": "--sac-phone"}
 
 
