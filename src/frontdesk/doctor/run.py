@@ -2,8 +2,9 @@
 
 Local mode (no profile): the embedded backend and its data. A remote profile (or `--url`):
 the key, then the way to the backend (transport, CA, DNS, TCP, TLS), then the backend itself
-(health, authentication, clock). A TISS profile: its reading only (the command to check it
-for real is named). The terminal is checked last, always.
+(health, authentication, clock). A TISS profile: its password, the way to the operator's
+web services, and one eligibility call that says whether the login is accepted
+(`tiss_checks`). The terminal is checked last, always.
 """
 
 from __future__ import annotations
@@ -19,8 +20,8 @@ from frontdesk import __version__
 from frontdesk.config.credentials import KEYRING_TIMEOUT
 from frontdesk.config.paths import config_file
 from frontdesk.config.reading import DEFAULT_CONNECT_TIMEOUT, DEFAULT_READ_TIMEOUT, Profile
-from frontdesk.doctor import backend_checks, network_checks, setup_checks
-from frontdesk.doctor.report import Report, ok, skipped
+from frontdesk.doctor import backend_checks, network_checks, setup_checks, tiss_checks
+from frontdesk.doctor.report import Report, ok
 from frontdesk.doctor.terminal_checks import terminal_checks
 
 if TYPE_CHECKING:
@@ -83,14 +84,15 @@ def _remote_or_local(
         report, chosen.name if chosen else None, keyring_timeout, keyring_backend
     )
 
-    if chosen is not None and chosen.kind == "tiss":
-        # TISS web services have no health or key check of the contract's: the technician's
-        # check is one real eligibility call (`frontdesk tiss elegibilidade`).
-        from frontdesk.core.i18n import t
-
-        detail = t("doctor.tiss_profile", name=chosen.name)
-        for id_ in ("api_key", "transport", *REMOTE_STEPS):
-            report.add(skipped(id_, detail))
+    if chosen is not None and chosen.kind == "tiss" and config is not None:
+        tiss_checks.tiss_checks(
+            report,
+            config,
+            chosen,
+            insecure=insecure,
+            keyring_problem=problem,
+            keyring_backend=keyring_backend,
+        )
         return
 
     if remote_url is None:

@@ -10,11 +10,38 @@ from typing import Final
 
 # key -> (pt-BR, en)
 CATALOG: Final[dict[str, tuple[str, str]]] = {
-    "doctor.tiss_profile": (
-        "perfil TISS: estes passos são do contrato de token. Teste os web services TISS com "
-        "`frontdesk tiss elegibilidade --profile {name} --card CARTEIRA --reason 01`.",
-        "a TISS profile: these steps are the token contract's. Check the TISS web services "
-        "with `frontdesk tiss elegibilidade --profile {name} --card CARD --reason 01`.",
+    # --- a TISS profile (doctor/tiss_checks.py) ---------------------------------------
+    "doctor.tiss.password_env": ("em {env}; não é exibida.", "in {env}; not shown."),
+    "doctor.tiss.password_missing": (
+        "nenhuma senha TISS guardada para este perfil.",
+        "no TISS password stored for this profile.",
+    ),
+    "doctor.tiss.login_fix": (
+        "Guarde a senha: `frontdesk login --profile {name}` (sem chaveiro: `--key-file`).",
+        "Store the password: `frontdesk login --profile {name}` (no keyring: `--key-file`).",
+    ),
+    "doctor.tiss.login_accepted": (
+        'login "{login}" aceito pela operadora (registro ANS {registro}): respondeu a uma '
+        "verificação de elegibilidade de teste.",
+        'login "{login}" accepted by the operator (registro ANS {registro}): it answered a '
+        "test eligibility check.",
+    ),
+    "doctor.tiss.login_refused": (
+        'a operadora recusou o login "{login}" (LoginInvalido): senha ou login errados.',
+        'the operator refused the login "{login}" (LoginInvalido): wrong password or login.',
+    ),
+    "doctor.tiss.fault": (
+        "a operadora recusou a mensagem: {code} ({meaning}).",
+        "the operator refused the message: {code} ({meaning}).",
+    ),
+    "doctor.tiss.fault_fix": (
+        "Anote esta linha e a versão (frontdesk --version) para o suporte do frontdesk.",
+        "Note this line and the version (frontdesk --version) for frontdesk's support.",
+    ),
+    "doctor.tiss.no_answer": ("sem resposta da operadora: {e}", "no answer from the operator: {e}"),
+    "doctor.tiss.no_answer_fix": (
+        "Confira o endereço do perfil (url / test_url) com a operadora e rode o doctor de novo.",
+        "Check the profile's address (url / test_url) with the operator and run doctor again.",
     ),
     # --- check titles, by check id (doctor/report.py TITLE_KEYS) ----------------------
     "doctor.title.version": ("versão", "version"),
@@ -23,6 +50,8 @@ CATALOG: Final[dict[str, tuple[str, str]]] = {
     "doctor.title.profile": ("perfil", "profile"),
     "doctor.title.keyring": ("chaveiro", "keyring"),
     "doctor.title.api_key": ("chave de API", "API key"),
+    "doctor.title.tiss_password": ("senha TISS", "TISS password"),
+    "doctor.title.tiss_login": ("login TISS", "TISS login"),
     "doctor.title.transport": ("transporte", "transport"),
     "doctor.title.ca_bundle": ("ca_bundle", "ca_bundle"),
     "doctor.title.dns": ("nome (DNS)", "name (DNS)"),

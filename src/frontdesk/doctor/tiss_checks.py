@@ -1,0 +1,149 @@
+"""The doctor on a TISS profile: its password, the way to the operator's web services
+(transport, CA bundle, then DNS, TCP and TLS once per host of its operations), and one
+well-formed VerificaElegibilidade whose answer says whether the operator accepts the login.
+
+The probe asks about a card that names nobody (`PROBE_CARD`) and carries no code: any
+answer of the operator (eligible or not, with glosas) means the login, the password and
+the message were accepted; a `LoginInvalido` fault means the password or the login is
+wrong. It is recorded in the audit like `frontdesk tiss elegibilidade`, without the
+password. The TISS client (lxml, httpx) is imported only when the probe runs.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+from typing import TYPE_CHECKING, Final
+from urllib.parse import urlsplit
+
+from frontdesk.config.audit import AuditLog
+from frontdesk.config.credentials import load_key
+from frontdesk.config.errors import CredentialError, KeyFileInsecure, KeyNotFound
+from frontdesk.config.tiss_profile import PASSWORD_ENV, TissProfile, tiss_client
+from frontdesk.core.i18n import t
+from frontdesk.doctor import network_checks
+from frontdesk.doctor.report import Check, Report, check, ok
+
+if TYPE_CHECKING:
+    from keyring.backend import KeyringBackend
+
+    from frontdesk.config.errors import KeyringUnavailable
+    from frontdesk.config.reading import Config, Profile
+
+SERVICES: Final = (
+    "tissVerificaElegibilidade",
+    "tissSolicitacaoProcedimento",
+    "tissSolicitacaoStatusAutorizacao",
+    "tissCancelaGuia",
+)
+PROBE_CARD: Final = "00000000000000000000"  # 20 digits: schema-valid, names no beneficiary
+STEPS: Final = ("transport", "dns", "tcp", "tls", "tiss_login")
+
+
+def tiss_checks(
+    report: Report,
+    config: Config,
+    profile: Profile,
+    *,
+    insecure: bool,
+    keyring_problem: KeyringUnavailable | None,
+    keyring_backend: KeyringBackend | None,
+) -> None:
+    """Every check of a TISS profile, in order; a step is skipped once one it needs failed."""
+    assert profile.tiss is not None
+    settings = profile.tiss.settings
+    password = password_check(report, profile, keyring_problem, keyring_backend)
+    first = settings.url_for(SERVICES[0])
+    if not network_checks.transport_check(report, first, insecure, profile):
+        report.skip(STEPS[1:])
+        return
+    usable, ca = network_checks.ca_check(report, config, profile)
+    if not usable:
+        report.skip(STEPS[1:])
+        return
+    hosts: list[tuple[str, str, int]] = []  # each operation's host once, in order
+    for service in SERVICES:
+        parts = urlsplit(settings.url_for(service))
+        port = parts.port or (443 if parts.scheme == "https" else 80)
+        target = (parts.scheme, parts.hostname or "", port)
+        if target not in hosts:
+            hosts.append(target)
+    timeout = settings.connect_timeout
+    for scheme, host, port in hosts:
+        if not network_checks.dns_check(report, host, port, timeout):
+            report.skip(STEPS[2:])
+            return
+        if not network_checks.tcp_check(report, host, port, timeout):
+            report.skip(STEPS[3:])
+            return
+        if scheme != "https":
+            network_checks.plain_http_tls_check(report, host)
+        elif not network_checks.tls_check(report, config, profile, host, port, ca, timeout):
+            report.skip(STEPS[4:])
+            return
+    if password is None:
+        report.skip(("tiss_login",))
+        return
+    tiss = TissProfile(profile.name, settings, config.path, profile.tiss)
+    report.add(asyncio.run(login_check(tiss, password)))
+
+
+def password_check(
+    report: Report,
+    profile: Profile,
+    keyring_problem: KeyringUnavailable | None,
+    backend: KeyringBackend | None,
+) -> str | None:
+    """The profile's TISS password (FRONTDESK_TISS_PASSWORD, its key file, the keyring)."""
+    fix = t("doctor.tiss.login_fix", name=profile.name)
+    given = os.environ.get(PASSWORD_ENV, "").strip()
+    if given:
+        report.add(ok("tiss_password", t("doctor.tiss.password_env", env=PASSWORD_ENV)))
+        return given
+    try:
+        key = load_key(profile.name, keyring_problem=keyring_problem, backend=backend)
+    except KeyFileInsecure as error:
+        detail = str(error).removesuffix(error.fix).strip()
+        report.add(check("tiss_password", "fail", detail, error.fix))
+        return None
+    except KeyNotFound:
+        report.add(check("tiss_password", "fail", t("doctor.tiss.password_missing"), fix))
+        return None
+    except CredentialError as error:
+        report.add(check("tiss_password", "fail", str(error), fix))
+        return None
+    report.add(ok("tiss_password", t("doctor.key.found", where=key.describe())))
+    return key.value
+
+
+async def login_check(profile: TissProfile, password: str) -> Check:
+    """One VerificaElegibilidade for `PROBE_CARD`: the operator's answer, in one check."""
+    from frontdesk.tiss.errors import LoginInvalido, TissError, TissFault
+
+    settings = profile.settings
+    audit = AuditLog(profile=profile.name)
+    fix = t("doctor.tiss.login_fix", name=profile.name)
+    try:
+        async with tiss_client(profile, password) as client:
+            await client.check_eligibility(PROBE_CARD, None)
+    except LoginInvalido:
+        audit.record("tiss_doctor", outcome="login_refused")
+        detail = t("doctor.tiss.login_refused", login=settings.effective_login)
+        return check("tiss_login", "fail", detail, fix)
+    except TissFault as fault:
+        audit.record("tiss_doctor", outcome=f"error:{fault.code.lower()}")
+        detail = t("doctor.tiss.fault", code=fault.code, meaning=t(f"tiss.fault.{fault.code}"))
+        return check("tiss_login", "fail", detail, t("doctor.tiss.fault_fix"))
+    except TissError as error:
+        audit.record("tiss_doctor", outcome="error")
+        detail = t("doctor.tiss.no_answer", e=str(error)[:300])
+        return check("tiss_login", "fail", detail, t("doctor.tiss.no_answer_fix"))
+    audit.record("tiss_doctor", outcome="login_accepted")
+    return ok(
+        "tiss_login",
+        t(
+            "doctor.tiss.login_accepted",
+            login=settings.effective_login,
+            registro=settings.registro_ans,
+        ),
+    )
