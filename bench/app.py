@@ -1584,6 +1584,15 @@ def main(argv: list[str] | None = None) -> int:
         print("tmux is not installed", file=sys.stderr)
         return 2
 
+    # Stopped (kill, CI's timeout): unwind, so that the private tmux server, its apps and the
+    # served backends are stopped by the `with`/`finally` blocks instead of left running.
+    # A second signal (`timeout` forwards its own) is ignored: the unwinding must finish.
+    def stop(*_: object) -> None:
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)
+        sys.exit(143)
+
+    signal.signal(signal.SIGTERM, stop)
+
     runs: list[Run] = []
     imports: dict[str, Any] | None = None
     with tempfile.TemporaryDirectory(prefix="fdbench-") as tmp, private_tmux() as tmux:
