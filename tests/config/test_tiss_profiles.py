@@ -169,12 +169,15 @@ def test_profiles_lists_both_kinds_with_their_operator(
     assert "TISS" not in lines[3]
 
 
-def test_doctor_reads_a_tiss_profile_and_names_the_real_check(home: Home) -> None:
+def test_doctor_reads_a_tiss_profile_and_runs_the_tiss_steps(home: Home) -> None:
+    """The profile reads; the contract's steps give way to the TISS ones
+    (tests/doctor/test_tiss_doctor.py runs them against a served operator)."""
     home.write_config(BOTH)
     report = run_doctor(profile="unimed-tiss", terminal_size=(80, 24))
-    terminal = {"term", "colours", "size", "ssh", "locale"}
-    report.checks[:] = [c for c in report.checks if c.id not in terminal]
-    skipped = {c.id: c for c in report.checks if c.status == "skip"}
-    assert {"api_key", "dns", "health"} <= set(skipped)
-    assert "frontdesk tiss elegibilidade --profile unimed-tiss" in skipped["health"].detail
-    assert not [c for c in report.checks if c.status == "fail"]
+    found = {c.id: c for c in report.checks}
+    assert found["profile"].status == "ok" and found["config"].status == "ok"
+    assert not {"api_key", "health", "auth", "clock"} & set(found)
+    password = found["tiss_password"]
+    assert password.status == "fail"  # none stored in this fresh home
+    assert password.fix and "frontdesk login --profile unimed-tiss" in password.fix
+    assert found["tiss_login"].status == "skip"
