@@ -28,6 +28,7 @@ from pathlib import Path
 import pytest
 
 import frontdesk
+from support.terminal import Terminal
 
 pytestmark = [
     pytest.mark.tmux,
@@ -127,48 +128,6 @@ def sshd(tmp_path: Path) -> Iterator[Sshd]:
             server.wait()
 
 
-class Terminal:
-    """One tmux session (80×24) running ssh."""
-
-    def __init__(self, session: str) -> None:
-        self.session = session
-
-    def tmux(self, *args: str) -> str:
-        result = subprocess.run(["tmux", *args], capture_output=True, text=True, check=True)
-        return result.stdout
-
-    def screen(self) -> str:
-        return self.tmux("capture-pane", "-t", self.session, "-p")
-
-    def keys(self, *keys: str) -> None:
-        self.tmux("send-keys", "-t", self.session, *keys)
-
-    def type(self, text: str) -> None:
-        self.tmux("send-keys", "-t", self.session, "-l", text)
-
-    def alive(self) -> bool:
-        found = subprocess.run(["tmux", "has-session", "-t", self.session], capture_output=True)
-        return found.returncode == 0
-
-    def wait_for(self, *texts: str) -> str:
-        deadline = time.monotonic() + WAIT
-        while True:
-            screen = self.screen()
-            if all(text in screen for text in texts):
-                return screen
-            if time.monotonic() > deadline:
-                raise AssertionError(f"never saw {texts!r}; the screen was:\n{screen}")
-            time.sleep(0.1)
-
-    def written(self, path: Path, seconds: float) -> int:
-        """Bytes the program wrote to the terminal in the next `seconds`."""
-        self.tmux("pipe-pane", "-t", self.session, "-o", f"cat >> {shlex.quote(str(path))}")
-        time.sleep(seconds)
-        self.tmux("pipe-pane", "-t", self.session)
-        time.sleep(0.2)  # the pipe's last bytes
-        return path.stat().st_size if path.exists() else 0
-
-
 def _code_in_panel(screen: str) -> str | None:
     """The code of the newest message in the simulator panel (the right-hand column)."""
     lines = screen.splitlines()
@@ -204,7 +163,7 @@ def test_a_release_by_sms_over_real_ssh_and_what_an_idle_screen_costs(
          shlex.join(sshd.command(remote))],
         check=True,
     )  # fmt: skip
-    term = Terminal(session)
+    term = Terminal(session, wait=WAIT)
     try:
         first = term.wait_for("Fila de atendimento", "AGUARDANDO TOKEN", "F2 Simulador")
         rows = ROW.findall(first)

@@ -24,8 +24,9 @@ from frontdesk.tiss.hashing import message_hash, same_hash
 from frontdesk.tiss.message import text
 from frontdesk.tiss.schema import errors_of
 from support.isolation import SERVED_KEY, start_serve, stop_serve
+from support.terminal import Terminal
 
-from .test_tmux import WAIT, Terminal
+from .test_tmux import WAIT
 
 pytestmark = [
     pytest.mark.tmux,
@@ -82,7 +83,7 @@ def tiss_terminal(tmp_path: Path) -> Iterator[tuple[Terminal, str, Path]]:
             check=True,
         )
         try:
-            yield Terminal(session), url, tmp_path
+            yield Terminal(session, wait=WAIT), url, tmp_path
         finally:
             subprocess.run(["tmux", "kill-session", "-t", session], capture_output=True)
     finally:

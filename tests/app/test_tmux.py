@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from frontdesk.backend.local import open_backend
+from support.terminal import Terminal
 
 pytestmark = [
     pytest.mark.tmux,
@@ -22,41 +23,6 @@ pytestmark = [
 ]
 
 WAIT = 20.0  # seconds a screen may take to appear on a busy machine
-
-
-class Terminal:
-    """One tmux session running `frontdesk`."""
-
-    def __init__(self, session: str) -> None:
-        self.session = session
-
-    def tmux(self, *args: str) -> str:
-        result = subprocess.run(["tmux", *args], capture_output=True, text=True, check=True)
-        return result.stdout
-
-    def screen(self) -> str:
-        return self.tmux("capture-pane", "-t", self.session, "-p")
-
-    def keys(self, *keys: str) -> None:
-        self.tmux("send-keys", "-t", self.session, *keys)
-
-    def type(self, text: str) -> None:
-        self.tmux("send-keys", "-t", self.session, "-l", text)
-
-    def alive(self) -> bool:
-        found = subprocess.run(["tmux", "has-session", "-t", self.session], capture_output=True)
-        return found.returncode == 0
-
-    def wait_for(self, *texts: str) -> str:
-        """The screen, once it shows every one of `texts` (fails after WAIT seconds)."""
-        deadline = time.monotonic() + WAIT
-        while True:
-            screen = self.screen()
-            if all(text in screen for text in texts):
-                return screen
-            if time.monotonic() > deadline:
-                raise AssertionError(f"never saw {texts!r}; the screen was:\n{screen}")
-            time.sleep(0.1)
 
 
 @pytest.fixture
@@ -89,7 +55,7 @@ def terminal(tmp_path: Path) -> Iterator[tuple[Terminal, Path]]:
         check=True,
     )
     try:
-        yield Terminal(session), db
+        yield Terminal(session, wait=WAIT), db
     finally:
         subprocess.run(["tmux", "kill-session", "-t", session], capture_output=True)
 
