@@ -80,15 +80,20 @@ async def check_with_backend(profile: Profile, key: str, verify: bool | str) -> 
     return "ok", t("setup.login.accepted", v=health.version, n=len(guides))
 
 
+def _read_secret(console: Console, prompt: str) -> str:
+    """A secret typed at the hidden prompt, or piped in (scripts); EOFError if nothing came."""
+    if console.interactive():
+        return console.ask_secret(prompt)
+    typed = console.read_line()  # piped in: one line, nothing to hide
+    if not typed:
+        raise EOFError
+    return typed
+
+
 def _typed_key(console: Console) -> str | None:
     """The key as typed at the hidden prompt, or piped in (scripts); None if nothing came."""
     try:
-        if console.interactive():
-            return console.ask_secret(t("setup.login.prompt"))
-        typed = console.read_line()  # piped in: one line, nothing to hide
-        if not typed:
-            raise EOFError
-        return typed
+        return _read_secret(console, t("setup.login.prompt"))
     except EOFError:
         console.say()
         return None
@@ -150,17 +155,10 @@ def _tiss_login(
     """A TISS profile's password: stored where an API key would be (keyring or key file),
     exactly as `frontdesk tiss login` does; no call is made (`frontdesk tiss elegibilidade`
     checks it with the operator)."""
-
-    def read(prompt: str) -> str:
-        if console.interactive():
-            return console.ask_secret(prompt)
-        typed = console.read_line()
-        if not typed:
-            raise EOFError
-        return typed
-
     tiss_args = argparse.Namespace(profile=profile.name, key_file=bool(args.key_file))
-    return tiss_commands.login(tiss_args, read, keyring=keyring)
+    return tiss_commands.login(
+        tiss_args, lambda prompt: _read_secret(console, prompt), keyring=keyring
+    )
 
 
 def _store_in_keyring(
