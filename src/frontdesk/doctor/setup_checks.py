@@ -118,8 +118,15 @@ def key_check(
     profile: Profile | None,
     keyring_problem: KeyringUnavailable | None,
     backend: KeyringBackend | None = None,
+    *,
+    id_: str = "api_key",
+    missing: str | None = None,
+    fix: str | None = None,
 ) -> ApiKey | None:
-    """The API key to use (FRONTDESK_API_KEY with --url; the profile's otherwise), or None."""
+    """The API key to use (FRONTDESK_API_KEY with --url; the profile's otherwise), or None.
+
+    A TISS profile's password is stored the same way: `id_`, and the words for a missing or
+    unusable one (`missing`, `fix`), are its own (doctor/tiss_checks.py)."""
     try:
         if profile is None:
             value = os.environ.get(API_KEY_ENV, "")
@@ -138,17 +145,19 @@ def key_check(
             key = load_key(profile.name, keyring_problem=keyring_problem, backend=backend)
     except KeyFileInsecure as error:
         detail = str(error).removesuffix(error.fix).strip()
-        report.add(check("api_key", "fail", detail, error.fix))
+        report.add(check(id_, "fail", detail, error.fix))
         return None
     except KeyNotFound as error:
-        fix = t("doctor.key.login_fix", name=profile.name if profile else "NOME")
         detail = str(error)
-        if profile is not None and error.keyring_problem is not None:
+        if missing is not None:
+            detail = missing
+        elif profile is not None and error.keyring_problem is not None:
             detail = t("doctor.key.nowhere", env=API_KEY_ENV, path=key_file_path(profile.name))
-        report.add(check("api_key", "fail", detail, fix))
+        login_fix = t("doctor.key.login_fix", name=profile.name if profile else "NOME")
+        report.add(check(id_, "fail", detail, fix or login_fix))
         return None
     except CredentialError as error:
-        report.add(check("api_key", "fail", str(error), t("doctor.key.store_again")))
+        report.add(check(id_, "fail", str(error), fix or t("doctor.key.store_again")))
         return None
-    report.add(ok("api_key", t("doctor.key.found", where=key.describe())))
+    report.add(ok(id_, t("doctor.key.found", where=key.describe())))
     return key

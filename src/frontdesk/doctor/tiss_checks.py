@@ -17,11 +17,9 @@ from typing import TYPE_CHECKING, Final
 from urllib.parse import urlsplit
 
 from frontdesk.config.audit import AuditLog
-from frontdesk.config.credentials import load_key
-from frontdesk.config.errors import CredentialError, KeyFileInsecure, KeyNotFound
 from frontdesk.config.tiss_profile import PASSWORD_ENV, TissProfile, tiss_client
 from frontdesk.core.i18n import t
-from frontdesk.doctor import network_checks
+from frontdesk.doctor import network_checks, setup_checks
 from frontdesk.doctor.report import Check, Report, check, ok
 
 if TYPE_CHECKING:
@@ -94,26 +92,22 @@ def password_check(
     keyring_problem: KeyringUnavailable | None,
     backend: KeyringBackend | None,
 ) -> str | None:
-    """The profile's TISS password (FRONTDESK_TISS_PASSWORD, its key file, the keyring)."""
-    fix = t("doctor.tiss.login_fix", name=profile.name)
+    """The profile's TISS password (FRONTDESK_TISS_PASSWORD, else where an API key is kept:
+    its key file, the keyring; the API key's check, in the password's words)."""
     given = os.environ.get(PASSWORD_ENV, "").strip()
     if given:
         report.add(ok("tiss_password", t("doctor.tiss.password_env", env=PASSWORD_ENV)))
         return given
-    try:
-        key = load_key(profile.name, keyring_problem=keyring_problem, backend=backend)
-    except KeyFileInsecure as error:
-        detail = str(error).removesuffix(error.fix).strip()
-        report.add(check("tiss_password", "fail", detail, error.fix))
-        return None
-    except KeyNotFound:
-        report.add(check("tiss_password", "fail", t("doctor.tiss.password_missing"), fix))
-        return None
-    except CredentialError as error:
-        report.add(check("tiss_password", "fail", str(error), fix))
-        return None
-    report.add(ok("tiss_password", t("doctor.key.found", where=key.describe())))
-    return key.value
+    key = setup_checks.key_check(
+        report,
+        profile,
+        keyring_problem,
+        backend,
+        id_="tiss_password",
+        missing=t("doctor.tiss.password_missing"),
+        fix=t("doctor.tiss.login_fix", name=profile.name),
+    )
+    return key.value if key is not None else None
 
 
 async def login_check(profile: TissProfile, password: str) -> Check:
