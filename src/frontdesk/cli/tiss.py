@@ -36,20 +36,16 @@ from frontdesk.config.credentials import store_key, write_key_file
 from frontdesk.config.errors import CredentialError, KeyringUnavailable, SetupError
 from frontdesk.config.tiss_profile import (
     TissProfile,
+    describe_error,
+    error_outcome,
     load_tiss_profile,
     tiss_client,
     tiss_password,
 )
 from frontdesk.core.i18n import set_language, t
 from frontdesk.tiss.errors import (
-    InvalidReply,
-    LoginInvalido,
-    OutcomeUnknown,
     TissError,
-    TissFault,
     TissInputError,
-    TissTimeout,
-    TissUnavailable,
 )
 from frontdesk.tiss.models import IDENTIFICATIONS, MAX_CODE_LENGTH, Eligibility, TokenProof
 
@@ -154,8 +150,8 @@ async def _check(
         audit.record("tiss_eligibility", outcome="refused_input", reason=reason)
         return _fail(t("tiss.bad_input", field=error.field, problem=str(error)), EXIT_INPUT)
     except TissError as error:
-        audit.record("tiss_eligibility", outcome=f"error:{_outcome(error)}", reason=reason)
-        return _fail(_describe(error, profile), EXIT_OPERATOR)
+        audit.record("tiss_eligibility", outcome=f"error:{error_outcome(error)}", reason=reason)
+        return _fail(describe_error(error, profile), EXIT_OPERATOR)
     outcome = "eligible" if answer.eligible else "not_eligible"
     audit.record("tiss_eligibility", outcome=outcome, reason=reason)
     if args.json:
@@ -163,37 +159,6 @@ async def _check(
     else:
         print(_text(profile, answer))
     return EXIT_ANSWERED
-
-
-def _outcome(error: Exception) -> str:
-    if isinstance(error, TissFault):
-        return error.code.lower()
-    if isinstance(error, TissTimeout):
-        return "timeout"
-    if isinstance(error, TissUnavailable):
-        return "unreachable"
-    if isinstance(error, InvalidReply):
-        return f"invalid_reply_{error.reason}"
-    return "unsafe_reply"
-
-
-def _describe(error: Exception, profile: TissProfile) -> str:
-    """The user's message for a failure talking to the operator."""
-    settings = profile.settings
-    url = settings.url_for("tissVerificaElegibilidade")
-    if isinstance(error, LoginInvalido):
-        return t("tiss.login_refused", login=settings.effective_login, profile=profile.name)
-    if isinstance(error, TissFault):
-        return t("tiss.fault", code=error.code, meaning=t(f"tiss.fault.{error.code}"))
-    if isinstance(error, TissTimeout):
-        return t("tiss.timeout", seconds=settings.read_timeout, url=url)
-    if isinstance(error, TissUnavailable):
-        return t("tiss.unreachable", url=url, detail=error.detail)
-    if isinstance(error, InvalidReply):
-        return t("tiss.invalid_reply", reason=error.reason, detail=error.detail[:300])
-    if isinstance(error, OutcomeUnknown):
-        return t("tiss.outcome_unknown", detail=error.detail)
-    return t("tiss.unsafe_reply", detail=str(error)[:300])
 
 
 def _text(profile: TissProfile, answer: Eligibility) -> str:

@@ -17,7 +17,13 @@ from typing import TYPE_CHECKING, Final
 from urllib.parse import urlsplit
 
 from frontdesk.config.audit import AuditLog
-from frontdesk.config.tiss_profile import PASSWORD_ENV, TissProfile, tiss_client
+from frontdesk.config.tiss_profile import (
+    PASSWORD_ENV,
+    TissProfile,
+    describe_error,
+    error_outcome,
+    tiss_client,
+)
 from frontdesk.core.i18n import t
 from frontdesk.doctor import network_checks, setup_checks
 from frontdesk.doctor.report import Check, Report, check, ok
@@ -111,27 +117,24 @@ def password_check(
 
 
 async def login_check(profile: TissProfile, password: str) -> Check:
-    """One VerificaElegibilidade for `PROBE_CARD`: the operator's answer, in one check."""
+    """One VerificaElegibilidade for `PROBE_CARD`: the operator's answer, in one check (a
+    failure in the words of `frontdesk tiss elegibilidade`, audited the same way)."""
     from frontdesk.tiss.errors import LoginInvalido, TissError, TissFault
 
     settings = profile.settings
     audit = AuditLog(profile=profile.name)
-    fix = t("doctor.tiss.login_fix", name=profile.name)
     try:
         async with tiss_client(profile, password) as client:
             await client.check_eligibility(PROBE_CARD, None)
-    except LoginInvalido:
-        audit.record("tiss_doctor", outcome="login_refused")
-        detail = t("doctor.tiss.login_refused", login=settings.effective_login)
-        return check("tiss_login", "fail", detail, fix)
-    except TissFault as fault:
-        audit.record("tiss_doctor", outcome=f"error:{fault.code.lower()}")
-        detail = t("doctor.tiss.fault", code=fault.code, meaning=t(f"tiss.fault.{fault.code}"))
-        return check("tiss_login", "fail", detail, t("doctor.tiss.fault_fix"))
     except TissError as error:
-        audit.record("tiss_doctor", outcome="error")
-        detail = t("doctor.tiss.no_answer", e=str(error)[:300])
-        return check("tiss_login", "fail", detail, t("doctor.tiss.no_answer_fix"))
+        audit.record("tiss_doctor", outcome=f"error:{error_outcome(error)}")
+        if isinstance(error, LoginInvalido):
+            fix = t("doctor.tiss.login_fix", name=profile.name)
+        elif isinstance(error, TissFault):
+            fix = t("doctor.tiss.fault_fix")
+        else:
+            fix = t("doctor.tiss.no_answer_fix")
+        return check("tiss_login", "fail", describe_error(error, profile), fix)
     audit.record("tiss_doctor", outcome="login_accepted")
     return ok(
         "tiss_login",

@@ -26,19 +26,10 @@ CATALOG: Final[dict[str, tuple[str, str]]] = {
         'login "{login}" accepted by the operator (registro ANS {registro}): it answered a '
         "test eligibility check.",
     ),
-    "doctor.tiss.login_refused": (
-        'a operadora recusou o login "{login}" (LoginInvalido): senha ou login errados.',
-        'the operator refused the login "{login}" (LoginInvalido): wrong password or login.',
-    ),
-    "doctor.tiss.fault": (
-        "a operadora recusou a mensagem: {code} ({meaning}).",
-        "the operator refused the message: {code} ({meaning}).",
-    ),
     "doctor.tiss.fault_fix": (
         "Anote esta linha e a versão (frontdesk --version) para o suporte do frontdesk.",
         "Note this line and the version (frontdesk --version) for frontdesk's support.",
     ),
-    "doctor.tiss.no_answer": ("sem resposta da operadora: {e}", "no answer from the operator: {e}"),
     "doctor.tiss.no_answer_fix": (
         "Confira o endereço do perfil (url / test_url) com a operadora e rode o doctor de novo.",
         "Check the profile's address (url / test_url) with the operator and run doctor again.",
