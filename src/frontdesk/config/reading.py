@@ -186,7 +186,8 @@ def _kind(value: object) -> str:
     return t("setup.config.kind.datetime")
 
 
-def _looks_secret(key: str) -> bool:
+def looks_secret(key: str) -> bool:
+    """Whether a key's name says it holds a secret (which never goes in the file)."""
     lowered = key.lower()
     return any(word in lowered for word in _SECRET_WORDS)
 
@@ -210,7 +211,7 @@ class _Reader:
         )
 
     def _unknown(self, keypath: KeyPath, known: Iterable[str], profile: str | None) -> None:
-        if _looks_secret(keypath[-1]):
+        if looks_secret(keypath[-1]):
             raise self.error(keypath, secret_refusal(profile))
         raise self.error(
             keypath,

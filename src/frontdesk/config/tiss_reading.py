@@ -49,6 +49,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final, Literal, Protocol
 
 from frontdesk.config.errors import ConfigError
+from frontdesk.config.reading import looks_secret
 from frontdesk.config.toml_places import KeyPath
 from frontdesk.core.i18n import Language, t
 
@@ -115,7 +116,6 @@ _TEXT: Final = (
     "cnes",
 )
 _COUNTER_TEXT: Final = ("app_name", "portal", *CLINIC_KEYS)
-_SECRET_WORDS: Final = ("password", "senha", "secret", "token", "key", "passwd")
 _FIELD: Final = {"prestador_type": "prestador_kind"}  # profile key -> TissSettings field
 _PATTERNS: Final = {
     "professional_council": (r"\d{2}", "tiss.config.two_digits"),
@@ -199,7 +199,7 @@ def read_tiss_profile(reader: Reader, name: str, raw: dict[str, Any]) -> Profile
     for key in raw:
         if key in TISS_KEYS:
             continue
-        if any(word in key.lower() for word in _SECRET_WORDS):
+        if looks_secret(key):
             raise reader.error((*where, key), t("tiss.config.secret", name=name))
         raise reader.error((*where, key), t("tiss.config.unknown_key", known=", ".join(TISS_KEYS)))
     for key in ("url", "registro_ans", "prestador_type", "prestador"):
