@@ -2,7 +2,7 @@
 
 The source is the official schema itself: `dm_tipoGlosa` in `tissSimpleTypes` enumerates
 the codes and its comment lists them with their descriptions, as ANS publishes table 38
-(4.01.00: 624 codes, e.g. 1001 NÚMERO DA CARTEIRA INVÁLIDO, 3156 TOKEN INVÁLIDO). Read
+(624 codes in 4.01.00, e.g. 1001 NÚMERO DA CARTEIRA INVÁLIDO, 3156 TOKEN INVÁLIDO). Read
 once, on first use; a new TISS version brings its own table with its schemas.
 """
 
@@ -10,12 +10,10 @@ from __future__ import annotations
 
 import functools
 import re
-from typing import Final
 
 from frontdesk.tiss import VERSION
-from frontdesk.tiss.schema import schema_folder
+from frontdesk.tiss.versions import get
 
-_SIMPLE_TYPES: Final = {"4.01.00": "tissSimpleTypesV4_01_00.xsd"}
 _TYPE = re.compile(r'<simpleType name="dm_tipoGlosa">(.*?)</simpleType>', re.DOTALL)
 _LINE = re.compile(r"^\s*(\d{4})\s+(\S.*?)\s*$", re.MULTILINE)
 _VALUE = re.compile(r'<enumeration value="(\d+)"')
@@ -24,7 +22,8 @@ _VALUE = re.compile(r'<enumeration value="(\d+)"')
 @functools.cache
 def table_38(version: str = VERSION) -> dict[str, str]:
     """Code -> description (upper case, as published) for every code the schema allows."""
-    text = schema_folder(version).joinpath(_SIMPLE_TYPES[version]).read_text("iso-8859-1")
+    spoken = get(version)
+    text = spoken.folder.joinpath(spoken.simple_types_xsd).read_text("iso-8859-1")
     found = _TYPE.search(text)
     if found is None:  # pragma: no cover - the shipped schema has it
         return {}
