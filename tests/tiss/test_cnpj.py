@@ -94,7 +94,9 @@ def test_a_header_before_4_03_00_refuses_an_alphanumeric_cnpj(version: str) -> N
     with pytest.raises(TissInputError) as refused:
         header(prestador, version)
     assert refused.value.field == "CNPJ"
-    assert f"TISS {version} cannot carry a CNPJ with letters; 4.03.00 can" in str(refused.value)
+    assert str(refused.value) == (
+        f"CNPJ: A versão {version} do TISS não aceita CNPJ com letras; só a 4.03.00 o leva."
+    )
     with pytest.raises(TissInputError, match="CNPJ"):
         replace(request_header("X"), destination=Party(prestador=prestador), version=version)
     assert header(Prestador("cnpj", NUMERIC), version).origin.prestador is not None

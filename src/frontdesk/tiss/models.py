@@ -15,6 +15,7 @@ from typing import Final, Literal
 
 from frontdesk.core import cnpj
 from frontdesk.core.domain import ABSENCE_REASONS
+from frontdesk.core.i18n import t
 from frontdesk.tiss.errors import TissInputError
 from frontdesk.tiss.versions import UnknownVersion, carrying_cnpj, get
 
@@ -175,20 +176,18 @@ class Prestador:
 
 def cnpj_in_version(prestador: Prestador | None, version: str) -> None:
     """`TissInputError` when `prestador` is a CNPJ that TISS `version` cannot carry (one with
-    letters before 4.03.00). A version frontdesk has no schemas for is not judged here."""
+    letters before 4.03.00), in the user's language. A version frontdesk has no schemas for
+    is not judged here."""
     if prestador is None or prestador.kind != "cnpj":
         return
     try:
         carried = get(version).carries_cnpj(prestador.value)
     except UnknownVersion:
         return
-    if not carried:
-        needed = carrying_cnpj(prestador.value)
-        require(
-            False,
-            "CNPJ",
-            f"TISS {version} cannot carry a CNPJ with letters"
-            + (f"; {needed.number} can" if needed else ""),
+    needed = carrying_cnpj(prestador.value)
+    if not carried and needed is not None:
+        raise TissInputError(
+            "CNPJ", t("tiss.cnpj.version_message", version=version, needed=needed.number)
         )
 
 

@@ -206,6 +206,10 @@ CATALOG: Final[dict[str, tuple[str, str]]] = {
         "da clínica.",
         "The check digits of CNPJ {cnpj} do not match: check the number on the clinic's CNPJ card.",
     ),
+    "tiss.cnpj.version_message": (
+        "A versão {version} do TISS não aceita CNPJ com letras; só a {needed} o leva.",
+        "TISS {version} cannot carry a CNPJ with letters; {needed} can.",
+    ),
     "tiss.cnpj.profile": ("NOME", "NAME"),
     "tiss.cnpj.version": (
         "A versão {version} do TISS não aceita CNPJ com letras; use {needed} "
