@@ -111,8 +111,7 @@ class TissSettings:
             raise TissSettingsError("registro_ans", "must be the operator's 6-digit ANS number")
         if self.prestador_kind not in PRESTADOR_KINDS:
             raise TissSettingsError("prestador_type", "must be codigo, cnpj or cpf")
-        if self.prestador_kind == "cnpj":
-            self._check_cnpj()
+        self._check_cnpj()
         try:
             Prestador(self.prestador_kind, self.prestador)
         except ValueError as error:
@@ -134,8 +133,10 @@ class TissSettings:
             raise TissSettingsError("retries", "must be 0–5")
 
     def _check_cnpj(self) -> None:
-        """The CNPJ in its normal form (punctuation and lower case are accepted), and one
-        this profile's TISS version can carry."""
+        """A CNPJ prestador in its normal form (punctuation and lower case are accepted),
+        and one this profile's TISS version can carry."""
+        if self.prestador_kind != "cnpj":
+            return
         try:
             value = cnpj.parse(self.prestador)
         except cnpj.CnpjError as wrong:
