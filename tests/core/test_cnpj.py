@@ -38,13 +38,11 @@ def test_the_check_digits_of_the_vectors(base: str, digits: str) -> None:
 def test_typed_forms_with_or_without_punctuation_or_in_lower_case(typed: str) -> None:
     assert cnpj.parse(typed) == "12ABC34501DE35"
     assert cnpj.formatted(typed) == "12.ABC.345/01DE-35"
-    assert cnpj.has_letters(typed)
 
 
 def test_a_numeric_cnpj_is_the_same_rule() -> None:
     assert cnpj.parse("11.222.333/0001-81") == "11222333000181"
     assert cnpj.formatted("11222333000181") == "11.222.333/0001-81"
-    assert not cnpj.has_letters("11.222.333/0001-81")
 
 
 @pytest.mark.parametrize(

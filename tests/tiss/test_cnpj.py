@@ -18,7 +18,7 @@ from frontdesk.tiss.models import Header, Party, Prestador
 from frontdesk.tiss.requests import build_eligibility, build_procedures, read_eligibility
 from frontdesk.tiss.schema import errors_of
 from frontdesk.tiss.settings import CnpjVersionError, TissSettings, TissSettingsError
-from frontdesk.tiss.versions import get
+from frontdesk.tiss.versions import get, version_for_cnpj
 
 from .factories import CARD, REGISTRO_ANS, request_header, sp_sadt
 
@@ -63,6 +63,10 @@ def test_the_versions_say_which_cnpj_they_carry_from_their_own_schemas() -> None
     assert get("4.03.00").carries_cnpj(ALPHANUMERIC)
     assert not get("4.02.00").carries_cnpj(ALPHANUMERIC)
     assert all(get(v).carries_cnpj(NUMERIC) for v in ("4.01.00", "4.02.00", "4.03.00"))
+    assert version_for_cnpj("4.02.00", ALPHANUMERIC) == "4.03.00"
+    assert version_for_cnpj("4.03.00", ALPHANUMERIC) is None
+    assert version_for_cnpj("4.01.00", NUMERIC) is None
+    assert version_for_cnpj("9.99.99", ALPHANUMERIC) is None  # not judged: refused elsewhere
 
 
 def test_a_4_03_00_message_with_letters_is_valid_there_and_refused_by_4_02_00() -> None:

@@ -91,11 +91,6 @@ def is_valid(text: str) -> bool:
     return True
 
 
-def has_letters(cnpj: str) -> bool:
-    """Whether the CNPJ is alphanumeric (one that TISS before 4.03.00 cannot carry)."""
-    return any(not c.isdigit() for c in normalize(cnpj))
-
-
 def formatted(cnpj: str) -> str:
     """`12.ABC.345/01DE-35`: how a CNPJ is shown; anything not 14 characters, as it is."""
     c = normalize(cnpj)

@@ -17,7 +17,7 @@ from frontdesk.core import cnpj
 from frontdesk.core.domain import ABSENCE_REASONS
 from frontdesk.core.i18n import t
 from frontdesk.tiss.errors import TissInputError
-from frontdesk.tiss.versions import UnknownVersion, carrying_cnpj, get
+from frontdesk.tiss.versions import version_for_cnpj
 
 MAX_CODE_LENGTH: Final = 10
 """`codValidacao` is `st_texto10`: 1 to 10 characters."""
@@ -180,15 +180,9 @@ def cnpj_in_version(prestador: Prestador | None, version: str) -> None:
     is not judged here."""
     if prestador is None or prestador.kind != "cnpj":
         return
-    try:
-        carried = get(version).carries_cnpj(prestador.value)
-    except UnknownVersion:
-        return
-    needed = carrying_cnpj(prestador.value)
-    if not carried and needed is not None:
-        raise TissInputError(
-            "CNPJ", t("tiss.cnpj.version_message", version=version, needed=needed.number)
-        )
+    needed = version_for_cnpj(version, prestador.value)
+    if needed is not None:
+        raise TissInputError("CNPJ", t("tiss.cnpj.version_message", version=version, needed=needed))
 
 
 @dataclass(frozen=True)

@@ -18,7 +18,7 @@ from frontdesk.core.i18n import t
 from frontdesk.core.net import is_loopback
 from frontdesk.tiss import VERSION
 from frontdesk.tiss.models import MAX_CODE_LENGTH, Prestador, PrestadorKind
-from frontdesk.tiss.versions import UnknownVersion, carrying_cnpj, get
+from frontdesk.tiss.versions import version_for_cnpj
 
 Environment = Literal["production", "test"]
 PRESTADOR_KINDS: Final = ("codigo", "cnpj", "cpf")
@@ -142,13 +142,9 @@ class TissSettings:
         except cnpj.CnpjError as wrong:
             raise TissSettingsError("prestador", str(wrong)) from None
         object.__setattr__(self, "prestador", value)
-        try:
-            carried = get(self.version).carries_cnpj(value)
-        except UnknownVersion:
-            return  # the version itself is refused where it is read
-        needed = carrying_cnpj(value)
-        if not carried and needed is not None:
-            raise CnpjVersionError(self.version, needed.number)
+        needed = version_for_cnpj(self.version, value)
+        if needed is not None:
+            raise CnpjVersionError(self.version, needed)
 
     @property
     def effective_login(self) -> str:

@@ -128,9 +128,16 @@ def from_tag(tag: str) -> TissVersion:
     return get(tag.replace("_", "."))
 
 
-def carrying_cnpj(cnpj: str) -> TissVersion | None:
-    """The newest version that can carry `cnpj`, if any (4.03.00 for an alphanumeric one)."""
-    return next((v for v in VERSIONS if v.carries_cnpj(cnpj)), None)
+def version_for_cnpj(number: str, cnpj: str) -> str | None:
+    """None when TISS `number` can carry `cnpj` (14 characters, normal form), else the newest
+    version that can (4.03.00 for an alphanumeric CNPJ before it). A version frontdesk has
+    no schemas for is not judged here (None): it is refused where it is read."""
+    try:
+        if get(number).carries_cnpj(cnpj):
+            return None
+    except UnknownVersion:
+        return None
+    return next((v.number for v in VERSIONS if v.carries_cnpj(cnpj)), None)
 
 
 @functools.cache
