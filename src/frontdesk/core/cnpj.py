@@ -6,6 +6,9 @@ are letters (A–Z) or digits; the last 2 are always check digits. Each characte
 its ASCII code minus 48 (`0`–`9` are 0–9, `A` is 17 … `Z` is 42), weighted 2–9 from the
 right and cycling, modulo 11: a remainder below 2 gives 0, else 11 minus it. A numeric
 CNPJ is the same rule. `12ABC34501DE` gets `35`; `11222333000181` is numeric and valid.
+The rule does not see every typo: a character changed by 11, 22 or 33 in value (`6`/`A`,
+`A`/`L`/`W`) keeps both check digits, and so may any change when they are `00` (remainders
+0 and 1 both give 0); tests/core/test_cnpj.py states both.
 
 Typed forms are accepted with or without the punctuation (`12.ABC.345/01DE-35`) and in
 lower case; the normal form is the 14 characters, upper case, as TISS carries it.
