@@ -126,7 +126,10 @@ class LocalOperator:
         problems = errors_of(message)
         if problems:
             raise Fault("SchemaInvalido", "; ".join(problems)[:400])
-        header = read_header(message)
+        try:
+            header = read_header(message)
+        except TissInputError as wrong:  # a CNPJ whose check digits do not match, …
+            raise Fault("RemetenteInvalido", str(wrong)[:400]) from None
         if header.version != VERSION:
             raise Fault("VersaoInvalida", f"this operator speaks TISS {VERSION}")
         if header.destination.registro_ans != REGISTRO_ANS:
