@@ -18,6 +18,7 @@ from typing import Any
 import aiohttp
 import pytest
 
+from frontdesk.web.guard import LoginGuard
 from frontdesk.web.throttle import Busy, CheckQueue, DeviceCookies, Limits
 from frontdesk.web.users import UserStore
 from support.isolation import Home
@@ -190,7 +191,8 @@ async def test_a_flood_is_answered_503_past_the_bound_while_a_trusted_sign_in_su
         bogus = [run.client() for _ in range(12)]
 
         async def flood(client: aiohttp.ClientSession, n: int) -> tuple[int, str | None]:
-            async with await run.sign_in(client, f"bot{n}", WRONG) as response:
+            name = "ana" if n % 2 else f"bot{n}"  # half of it against the user herself
+            async with await run.sign_in(client, name, WRONG) as response:
                 return response.status, response.headers.get("Retry-After")
 
         flooding = [asyncio.create_task(flood(c, n)) for n, c in enumerate(bogus)]
@@ -300,3 +302,22 @@ async def test_no_response_names_the_server_s_versions(running: Running) -> None
     for path in ("login", "", "assets/pages.css", "nothing-here"):
         async with client.get(running.url + path, allow_redirects=False) as response:
             assert response.headers["Server"] == "frontdesk", path
+
+
+async def test_a_flood_against_a_user_does_not_queue_her_trusted_browser_behind_it(
+    store: UserStore, wall: Wall
+) -> None:
+    """The untrusted side of a user is checked one at a time; her device cookie's side has
+    its own turn, and goes first at the password workers."""
+    guard = LoginGuard(store, now=wall, workers=1)
+    done: list[str] = []
+
+    async def attempt(label: str, password: str, device: str | None) -> None:
+        await guard.attempt("ana", password, "203.0.113.9", device=device)
+        done.append(label)
+
+    bots = [asyncio.create_task(attempt(f"bot{n}", WRONG, None)) for n in range(3)]
+    await asyncio.sleep(0)
+    honest = asyncio.create_task(attempt("honest", PASSWORD, "her-device-nonce"))
+    await asyncio.gather(honest, *bots)
+    assert done == ["bot0", "honest", "bot1", "bot2"]

@@ -37,7 +37,7 @@ from typing import Any, Final, Literal
 
 from frontdesk.config.paths import data_dir
 from frontdesk.web.passwords import DUMMY_HASH, verify_password
-from frontdesk.web.throttle import CheckQueue
+from frontdesk.web.throttle import Busy, CheckQueue
 from frontdesk.web.users import User, UserStore, moment, save_json, stamp
 
 log = logging.getLogger("frontdesk.web")
@@ -193,7 +193,8 @@ class LoginGuard:
         self.max_age = timedelta(days=max_age_days)
         self._records = self._load()
         self.checks = CheckQueue(workers, queue_bound or 4 * max(1, workers))
-        self._per_user: dict[str, asyncio.Lock] = {}
+        self._per_user: dict[tuple[str, str | None], asyncio.Lock] = {}
+        self._waiting: dict[tuple[str, str | None], int] = {}
 
     def _load(self) -> dict[str, Record]:
         try:
@@ -262,9 +263,22 @@ class LoginGuard:
         if user is None:  # the same cost as for a real user
             await self._verify(password, DUMMY_HASH, trusted=device is not None)
             return Attempt("unknown_user", None)
-        lock = self._per_user.setdefault(name, asyncio.Lock())
-        async with lock:
-            return await self._attempt(user, password, address, device)
+        # One check at a time per lock (the user's for untrusted browsers, each device
+        # cookie's own), so no lock is raced past; a flood against one user waits on the
+        # untrusted side only, bounded like the password workers' queue.
+        key = (name, device)
+        waiting = self._waiting.get(key, 0)
+        if waiting >= self.checks.bound:
+            raise Busy(retry_after=2)
+        self._waiting[key] = waiting + 1
+        try:
+            async with self._per_user.setdefault(key, asyncio.Lock()):
+                return await self._attempt(user, password, address, device)
+        finally:
+            self._waiting[key] -= 1
+            if not self._waiting[key]:
+                del self._waiting[key]
+                self._per_user.pop(key, None)
 
     def _lock_of(self, record: Record, device: str | None) -> Lock:
         if device is None:
