@@ -116,8 +116,10 @@ class Api:
             raw = await request.body(MAX_BODY)
         except BodyTooLarge:
             raise Problem("payload_too_large", f"bodies are limited to {MAX_BODY} bytes") from None
+        if not raw:  # no body at all; white space alone is a malformed body like any other
+            return None
         try:
-            return json.loads(raw.decode("utf-8")) if raw.strip() else None
+            return json.loads(raw.decode("utf-8"))
         except (ValueError, RecursionError):
             # ValueError: not UTF-8, not JSON, or an integer over Python's 4300-digit limit.
             # RecursionError: nesting deeper than the parser's stack (`[[[[…`), still < 16 KiB.

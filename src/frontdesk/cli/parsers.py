@@ -392,6 +392,12 @@ def _web(sub: Any) -> None:
         help="minutes without use before a session ends and its desk closes (default: 15, "
         "at most 30)",
     )
+    web.add_argument(
+        "--trusted-proxy",
+        metavar="ADDR",
+        help="the load balancer's address: its X-Forwarded-For names the client (the sign-in "
+        "limits count by it); nobody else's is believed",
+    )
     users_sub = web.add_subparsers(dest="web_command", metavar="users")
     users = users_sub.add_parser("users", help="add, remove, unlock or list web users")
     action = users.add_subparsers(dest="users_command", metavar="ACTION", required=True)
