@@ -3,8 +3,8 @@ four operations through the TISS client over a real loopback socket."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator
-from dataclasses import replace
+from collections.abc import AsyncIterator, Iterator, Mapping
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import httpx
@@ -12,18 +12,24 @@ import pytest
 from lxml import etree
 
 from frontdesk.backend.clock import ManualClock
+from frontdesk.backend.local import open_backend
+from frontdesk.backend.server import create_app
 from frontdesk.core.contacts import digits_only
 from frontdesk.tiss import errors, schema
+from frontdesk.tiss.client import TissClient
 from frontdesk.tiss.hashing import message_hash
 from frontdesk.tiss.message import ELIGIBILITY, STATUS, find, text
 from frontdesk.tiss.models import TokenProof
 from frontdesk.tiss.replies import read_eligibility_reply
 from frontdesk.tiss.requests import build_eligibility
+from frontdesk.tiss.sequence import MemorySequence
 from frontdesk.tiss.soap import HEADERS, body_of, envelope
+from frontdesk.tiss.transport import HttpReply, Transport
+from frontdesk.tiss.versions import UnknownVersion
 from support.demo import ANA, MARIA
 from support.openapi_check import validate_response
 from tiss.factories import CARD, PRESTADOR, request_header, sp_sadt
-from tiss.harness import KEY, LocalTiss, local_tiss
+from tiss.harness import BASE, KEY, LocalTiss, local_tiss, no_sleep
 from tiss.test_safexml import bomb, xxe
 
 from .conftest import LoopbackServer
@@ -46,9 +52,16 @@ async def http(operator: LocalTiss) -> AsyncIterator[httpx.AsyncClient]:
         yield client
 
 
-def eligibility_request(sequence: str = "1", *, card: str = CARD, password: str = KEY) -> bytes:
+def eligibility_request(
+    sequence: str = "1", *, card: str = CARD, password: str = KEY, version: str = "4.01.00"
+) -> bytes:
     header = request_header(ELIGIBILITY.request_transaction, sequence, password=password)
+    header = replace(header, version=version)
     return envelope(build_eligibility(header, PRESTADOR, card, TokenProof.of_reason("01")))
+
+
+def url_of(version: str, service: str = ELIGIBILITY.service) -> str:
+    return f"/v1/tiss/v{version}/{service}"
 
 
 async def post(http: httpx.AsyncClient, data: bytes, url: str = ELIGIBILITY_URL) -> httpx.Response:
@@ -71,7 +84,12 @@ def fault_of(response: httpx.Response) -> str:
 
 async def test_the_simulator_tells_who_is_who(http: httpx.AsyncClient) -> None:
     response = await http.get("/v1/_local/tiss", headers={"Authorization": f"Bearer {KEY}"})
-    assert response.json() == {"registro_ans": "999999", "prestador": "123456", "login": "123456"}
+    assert response.json() == {
+        "registro_ans": "999999",
+        "prestador": "123456",
+        "login": "123456",
+        "versions": ["4.03.00", "4.02.00", "4.01.00"],
+    }
     validate_response(
         "GET", "/v1/_local/tiss", 200, response.json(), response.headers["content-type"]
     )
@@ -198,3 +216,118 @@ async def test_the_four_operations_over_a_served_socket(
     assert (status.status, status.senha) == ("authorized", authorized.senha)
     assert cancelled.status == "cancelled"
     assert backend.get_guide(guide["number"])["status"] == "cancelled"
+
+
+# -- every version, each at its own path ------------------------------------------------------
+
+
+@dataclass
+class Replies:
+    """A transport that keeps every reply body it passes on (to read their `Padrao`)."""
+
+    inner: Transport
+    bodies: list[bytes] = field(default_factory=list)
+
+    async def post(self, url: str, body: bytes, headers: Mapping[str, str]) -> HttpReply:
+        reply = await self.inner.post(url, body, headers)
+        self.bodies.append(reply.body)
+        return reply
+
+    async def aclose(self) -> None:
+        await self.inner.aclose()
+
+
+def ana_guide(operator: LocalTiss) -> tuple[str, str]:
+    """Ana's SP/SADT guide awaiting a token, and her card (she has the app)."""
+    guide = next(
+        g
+        for g in operator.backend.list_guides("awaiting_token", None)["items"]
+        if g["beneficiary"]["name"] == ANA and g["type"] == "sp_sadt"
+    )
+    return guide["number"], digits_only(guide["beneficiary"]["card"])
+
+
+@pytest.mark.parametrize("version", ["4.03.00", "4.02.00", "4.01.00"])
+async def test_each_version_end_to_end_at_its_own_path(operator: LocalTiss, version: str) -> None:
+    number, card = ana_guide(operator)
+    code = operator.backend.sim_app_code(card)["code"]
+    replies = Replies(operator.transport())
+    settings = operator.settings(url=f"{BASE}/tiss/v{version}/{{operation}}", version=version)
+    client = TissClient(settings, KEY, sequence=MemorySequence(), transport=replies, sleep=no_sleep)
+    async with client:
+        eligible = await client.check_eligibility(card, TokenProof.of_code(code))
+        request = replace(sp_sadt(number, TokenProof.of_code(code)), card=card)
+        authorized = await client.request_procedures(request)
+        status = await client.authorization_status(number, card)
+        cancelled = await client.cancel_guide(number)
+    assert (eligible.eligible, eligible.beneficiary_name) == (True, ANA)
+    assert authorized.status == "authorized" and authorized.senha
+    assert (status.status, status.senha) == ("authorized", authorized.senha)
+    assert cancelled.status == "cancelled"
+    assert operator.backend.get_guide(number)["status"] == "cancelled"
+    assert len(replies.bodies) == 4
+    for body in replies.bodies:
+        reply = body_of(body)
+        assert text(reply, "cabecalho", "Padrao") == version
+        assert schema.errors_of(reply, version) == ()
+        assert text(reply, "hash") == message_hash(reply)
+
+
+@pytest.mark.parametrize(
+    ("sent", "path"),
+    [
+        ("4.03.00", "4.01.00"),
+        ("4.01.00", "4.03.00"),
+        ("4.02.00", "4.03.00"),
+        ("4.03.00", "4.02.00"),
+    ],
+)
+async def test_a_message_in_another_version_than_its_path_is_versao_invalida(
+    http: httpx.AsyncClient, operator: LocalTiss, sent: str, path: str
+) -> None:
+    response = await post(http, eligibility_request(version=sent), url_of(path))
+    assert fault_of(response) == "VersaoInvalida"
+    assert operator.transactions() == 0
+    answered = await post(http, eligibility_request(version=sent), url_of(sent))
+    assert read_eligibility_reply(body_of(answered.content)).eligible is True
+
+
+@pytest.fixture
+def newer_operator(manual_clock: ManualClock) -> Iterator[LocalTiss]:
+    """An operator that moved on: it accepts 4.03.00 and 4.02.00 only."""
+    backend = open_backend(":memory:", clock=manual_clock, deterministic=True)
+    app = create_app(backend, api_key=KEY, log_access=False, tiss_versions=["4.02.00", "4.03.00"])
+    yield LocalTiss(backend, app, manual_clock)
+    backend.close()
+
+
+async def test_an_operator_answers_versao_invalida_at_a_version_it_does_not_accept(
+    newer_operator: LocalTiss,
+) -> None:
+    async with httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=newer_operator.app), base_url="http://frontdesk.local"
+    ) as http:
+        refused = await post(http, eligibility_request(), url_of("4.01.00"))
+        unknown = await post(http, eligibility_request(version="4.03.00"), url_of("9.99.99"))
+        spoken = await post(http, eligibility_request(version="4.02.00"), url_of("4.02.00"))
+        who = await http.get("/v1/_local/tiss", headers={"Authorization": f"Bearer {KEY}"})
+    assert fault_of(refused) == "VersaoInvalida"
+    assert fault_of(unknown) == "VersaoInvalida"
+    assert read_eligibility_reply(body_of(spoken.content)).eligible is True
+    assert newer_operator.transactions() == 1
+    assert who.json()["versions"] == ["4.03.00", "4.02.00"]  # newest first
+    validate_response("GET", "/v1/_local/tiss", 200, who.json(), who.headers["content-type"])
+
+
+def test_an_operator_of_an_unknown_version_is_refused_at_composition(
+    manual_clock: ManualClock,
+) -> None:
+    backend = open_backend(":memory:", clock=manual_clock, deterministic=True)
+    try:
+        with pytest.raises(UnknownVersion) as raised:
+            create_app(backend, api_key=KEY, tiss_versions=["4.03.00", "4.00.01"])
+        assert raised.value.version == "4.00.01"
+        with pytest.raises(ValueError, match="at least one"):
+            create_app(backend, api_key=KEY, tiss_versions=[])
+    finally:
+        backend.close()

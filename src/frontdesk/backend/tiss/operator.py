@@ -1,22 +1,27 @@
 """The local TISS operator's front door: every message checked, then answered once.
 
-A request is read with `frontdesk.tiss.safexml` (no DTD, no entities) and checked in this
-order, each failure answered with its standard SOAP Fault (HTTP 500):
+The operator accepts some TISS versions (all by default: `frontdesk serve --tiss-versions`
+chooses); each version has its own path, and a message is checked and answered in its
+path's version. A request is read with `frontdesk.tiss.safexml` (no DTD, no entities) and
+checked in this order, each failure answered with its standard SOAP Fault (HTTP 500):
 
-1. a SOAP envelope holding this service's request, valid against the schemas: else
-   `SchemaInvalido` (a DTD, an XXE or an entity bomb too: refused unread);
-2. `Padrao` 4.01.00: else `VersaoInvalida`;
-3. `destino` is this operator's registro ANS: else `DestinatarioInvalido`;
-4. `origem` is the prestador it knows: else `RemetenteInvalido`;
-5. login = the prestador's code and password = MD5 of the backend's API key: else
+1. the path's version is one the operator accepts: else `VersaoInvalida`;
+2. a SOAP envelope holding this service's request: else `SchemaInvalido` (a DTD, an XXE or
+   an entity bomb too: refused unread);
+3. its `Padrao` is the path's version: else `VersaoInvalida` (read before the schemas, so a
+   4.03.00 message at the 4.01.00 path is told the version, not a schema error);
+4. valid against the path version's schemas: else `SchemaInvalido`;
+5. `destino` is this operator's registro ANS: else `DestinatarioInvalido`;
+6. `origem` is the prestador it knows: else `RemetenteInvalido`;
+7. login = the prestador's code and password = MD5 of the backend's API key: else
    `LoginInvalido` (compared in constant time);
-6. the epílogo hash matches the contents (item 115): else `HashInvalido`.
+8. the epílogo hash matches the contents (item 115): else `HashInvalido`.
 
 Then, in one store transaction: a (prestador, sequencialTransacao) already answered gets the
 same answer again (the same bytes) if the request is the same (same hash), glosa 3167
 SEQUENCIAL INVÁLIDO if it is not; a new one is answered by `answers` and kept. Every
-answer is schema-valid and hashed. The log names the service, the outcome and the
-sequence number, never a message, a card, a code or a password.
+answer is in the request's version, schema-valid and hashed. The log names the service,
+the outcome and the sequence number, never a message, a card, a code or a password.
 """
 
 from __future__ import annotations
@@ -34,7 +39,6 @@ from frontdesk.backend.service import LocalBackend
 from frontdesk.backend.tiss.answers import Answers, Kind
 from frontdesk.backend.tiss.identity import LOGIN, PRESTADOR_CODE, REGISTRO_ANS
 from frontdesk.backend.tiss.records import Connected, TissRecords
-from frontdesk.tiss import VERSION
 from frontdesk.tiss.errors import InvalidReply, TissError, TissInputError, UnsafeXml
 from frontdesk.tiss.hashing import message_hash, same_hash
 from frontdesk.tiss.message import (
@@ -82,10 +86,12 @@ class Fault(Exception):
 
 
 class LocalOperator:
-    """Answers the four TISS services for `backend`; `password_md5` is MD5(API key)."""
+    """Answers the four TISS services for `backend`; `password_md5` is MD5(API key);
+    `versions` are the TISS versions it accepts (newest first)."""
 
-    def __init__(self, backend: LocalBackend, password_md5: str) -> None:
+    def __init__(self, backend: LocalBackend, password_md5: str, versions: tuple[str, ...]) -> None:
         self.backend = backend
+        self.versions = versions
         self._password_md5 = password_md5.lower().encode()
         store = backend.store
         if not callable(getattr(store, "connection", None)):
@@ -93,11 +99,14 @@ class LocalOperator:
         self.records = TissRecords(cast(Connected, store))
         self.answers = Answers(backend, self.records)
 
-    def handle(self, service: str, body: bytes, content_type: str | None) -> Answer:
-        """The answer to one POST on `service` (a WSDL service name it speaks)."""
+    def handle(self, version: str, service: str, body: bytes, content_type: str | None) -> Answer:
+        """The answer to one POST on `service` (a WSDL service name it speaks) at the path of
+        `version` (as the path spells it: any text)."""
         operation = OPERATIONS[service]
         try:
-            message, header = self._checked(operation, body, content_type)
+            if version not in self.versions:
+                raise Fault("VersaoInvalida", f"this operator accepts TISS {self._spoken()}")
+            message, header = self._checked(operation, version, body, content_type)
             return self._answer(operation, message, header)
         except Fault as fault:
             log.warning("TISS %s refused: %s", service, fault.code)
@@ -112,8 +121,11 @@ class LocalOperator:
 
     # -- the checks ---------------------------------------------------------------------------
 
+    def _spoken(self) -> str:
+        return ", ".join(self.versions)
+
     def _checked(
-        self, operation: Operation, body: bytes, content_type: str | None
+        self, operation: Operation, version: str, body: bytes, content_type: str | None
     ) -> tuple[etree._Element, Header]:
         try:
             message = body_of(body, charset=charset_of(content_type))
@@ -123,12 +135,13 @@ class LocalOperator:
             raise Fault("SchemaInvalido", "a SOAP Fault is not a request") from None
         if message.tag != q(operation.request):
             raise Fault("SchemaInvalido", f"{operation.service} takes {operation.request}")
-        problems = errors_of(message)
+        padrao = text(message, "cabecalho", "Padrao")
+        if padrao is not None and padrao.strip() != version:
+            raise Fault("VersaoInvalida", f"this address takes TISS {version}")
+        problems = errors_of(message, version)
         if problems:
             raise Fault("SchemaInvalido", "; ".join(problems)[:400])
         header = read_header(message)
-        if header.version != VERSION:
-            raise Fault("VersaoInvalida", f"this operator speaks TISS {VERSION}")
         if header.destination.registro_ans != REGISTRO_ANS:
             raise Fault("DestinatarioInvalido", f"this operator is registro ANS {REGISTRO_ANS}")
         if header.origin.prestador != Prestador("codigo", PRESTADOR_CODE):
@@ -233,6 +246,7 @@ class LocalOperator:
             time=clock,
             origin=Party(registro_ans=REGISTRO_ANS),
             destination=request.origin,
+            version=request.version,
         )
 
 
