@@ -331,3 +331,25 @@ def test_an_operator_of_an_unknown_version_is_refused_at_composition(
             create_app(backend, api_key=KEY, tiss_versions=[])
     finally:
         backend.close()
+
+
+# -- the outside review's findings (issue 17 item 8) -------------------------------------------
+
+
+@pytest.mark.parametrize("key", ["senha-clínica-é", "chave€-além"], ids=["latin-1", "beyond"])
+async def test_an_api_key_with_accents_logs_in_as_the_client_digests_it(
+    manual_clock: ManualClock, key: str
+) -> None:
+    backend = open_backend(":memory:", clock=manual_clock, deterministic=True)
+    app = create_app(backend, api_key=key, log_access=False)
+    try:
+        async with httpx.AsyncClient(
+            transport=httpx.ASGITransport(app=app), base_url="http://frontdesk.local"
+        ) as http:
+            accepted = await post(http, eligibility_request("1", password=key))
+            refused = await post(http, eligibility_request("2", password=key + "x"))
+    finally:
+        backend.close()
+    answer = read_eligibility_reply(body_of(accepted.content))
+    assert (answer.eligible, answer.beneficiary_name) == (True, MARIA)
+    assert fault_of(refused) == "LoginInvalido"

@@ -26,7 +26,6 @@ the outcome and the sequence number, never a message, a card, a code or a passwo
 
 from __future__ import annotations
 
-import hashlib
 import hmac
 import logging
 from dataclasses import dataclass, replace
@@ -40,7 +39,7 @@ from frontdesk.backend.tiss.answers import Answers, Kind
 from frontdesk.backend.tiss.identity import LOGIN, PRESTADOR_CODE, REGISTRO_ANS
 from frontdesk.backend.tiss.records import Connected, TissRecords
 from frontdesk.tiss.errors import InvalidReply, TissError, TissInputError, UnsafeXml
-from frontdesk.tiss.hashing import message_hash, same_hash
+from frontdesk.tiss.hashing import message_hash, password_digest, same_hash
 from frontdesk.tiss.message import (
     CANCEL,
     ELIGIBILITY,
@@ -86,13 +85,14 @@ class Fault(Exception):
 
 
 class LocalOperator:
-    """Answers the four TISS services for `backend`; `password_md5` is MD5(API key);
+    """Answers the four TISS services for `backend`; the prestador's password is `api_key`;
     `versions` are the TISS versions it accepts (newest first)."""
 
-    def __init__(self, backend: LocalBackend, password_md5: str, versions: tuple[str, ...]) -> None:
+    def __init__(self, backend: LocalBackend, api_key: str, versions: tuple[str, ...]) -> None:
         self.backend = backend
         self.versions = versions
-        self._password_md5 = password_md5.lower().encode()
+        # Digested as the client digests it (item 114: ISO-8859-1), so a key with "é" logs in.
+        self._password_md5 = password_digest(api_key).encode()
         store = backend.store
         if not callable(getattr(store, "connection", None)):
             raise TypeError("the local TISS operator needs a store that lends its connection")
@@ -252,8 +252,3 @@ class LocalOperator:
 
 def _with_transaction(header: Header, transaction: str) -> Header:
     return replace(header, transaction=transaction)
-
-
-def password_md5(api_key: str) -> str:
-    """What the prestador's `senhaPrestador` must be: the API key's MD5 (item 114)."""
-    return hashlib.md5(api_key.encode("utf-8"), usedforsecurity=False).hexdigest()

@@ -18,7 +18,6 @@ it. The access log names the version, the service and the outcome, never a body.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import logging
 import time
@@ -66,12 +65,11 @@ def accepted_versions(asked: Sequence[str] | None = None) -> tuple[str, ...]:
 def tiss_routes(
     api: Api, backend: LocalBackend, api_key: str, versions: Sequence[str] | None = None
 ) -> list[Route]:
-    """The TISS routes over `backend`; the prestador's password is `api_key` (as MD5).
+    """The TISS routes over `backend`; the prestador's password is `api_key` (sent as MD5).
 
     `versions`: the TISS versions the operator accepts (None: every one frontdesk has
     schemas for); checked here when given, so a bad choice fails at start.
     """
-    password_md5 = hashlib.md5(api_key.encode("utf-8"), usedforsecurity=False).hexdigest()
     fixed = accepted_versions(versions) if versions is not None else None
     operator: list[LocalOperator] = []  # built on first use
 
@@ -85,7 +83,7 @@ def tiss_routes(
             # never do (tests/test_import_hygiene.py).
             from frontdesk.backend.tiss.operator import LocalOperator
 
-            operator.append(LocalOperator(backend, password_md5, accepted()))
+            operator.append(LocalOperator(backend, api_key, accepted()))
         return operator[0]
 
     async def soap(request: Request) -> Response:
