@@ -18,10 +18,10 @@ from frontdesk.core.contacts import digits_only
 from frontdesk.tiss import errors, schema
 from frontdesk.tiss.client import TissClient
 from frontdesk.tiss.hashing import message_hash
-from frontdesk.tiss.message import ELIGIBILITY, STATUS, find, text
+from frontdesk.tiss.message import CANCEL, ELIGIBILITY, STATUS, find, text
 from frontdesk.tiss.models import TokenProof
 from frontdesk.tiss.replies import read_eligibility_reply
-from frontdesk.tiss.requests import build_eligibility
+from frontdesk.tiss.requests import build_cancel, build_eligibility
 from frontdesk.tiss.sequence import MemorySequence
 from frontdesk.tiss.soap import HEADERS, body_of, envelope
 from frontdesk.tiss.transport import HttpReply, Transport
@@ -353,3 +353,26 @@ async def test_an_api_key_with_accents_logs_in_as_the_client_digests_it(
     answer = read_eligibility_reply(body_of(accepted.content))
     assert (answer.eligible, answer.beneficiary_name) == (True, MARIA)
     assert fault_of(refused) == "LoginInvalido"
+
+
+async def test_an_envelope_with_a_second_body_is_schema_invalido_and_runs_nothing(
+    http: httpx.AsyncClient, operator: LocalTiss
+) -> None:
+    number, _ = ana_guide(operator)
+    header = request_header(CANCEL.request_transaction, "2", password=KEY)
+    cancel = envelope(build_cancel(header, PRESTADOR, number))
+    second_body = cancel[cancel.index(b"<soap:Body>") : cancel.index(b"</soap:Envelope>")]
+    eligibility = eligibility_request("1")
+    both = eligibility.replace(b"</soap:Body>", b"</soap:Body>" + second_body, 1)
+    assert both.count(b"<soap:Body>") == 2
+    other_way = cancel.replace(
+        b"</soap:Body>",
+        b"</soap:Body>"
+        + eligibility[eligibility.index(b"<soap:Body>") : -len(b"</soap:Envelope>")],
+        1,
+    )
+    assert fault_of(await post(http, both)) == "SchemaInvalido"
+    cancel_url = url_of("4.01.00", CANCEL.service)
+    assert fault_of(await post(http, other_way, cancel_url)) == "SchemaInvalido"
+    assert operator.transactions() == 0
+    assert operator.backend.get_guide(number)["status"] == "awaiting_token"

@@ -6,8 +6,8 @@ path's version. A request is read with `frontdesk.tiss.safexml` (no DTD, no enti
 checked in this order, each failure answered with its standard SOAP Fault (HTTP 500):
 
 1. the path's version is one the operator accepts: else `VersaoInvalida`;
-2. a SOAP envelope holding this service's request: else `SchemaInvalido` (a DTD, an XXE or
-   an entity bomb too: refused unread);
+2. a SOAP envelope holding one Body with this service's request: else `SchemaInvalido` (a
+   second Body or message too, never ignored; a DTD, an XXE or an entity bomb: unread);
 3. its `Padrao` is the path's version: else `VersaoInvalida` (read before the schemas, so a
    4.03.00 message at the 4.01.00 path is told the version, not a schema error);
 4. valid against the path version's schemas: else `SchemaInvalido`;
