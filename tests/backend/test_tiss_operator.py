@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -18,17 +19,26 @@ from frontdesk.core.contacts import digits_only
 from frontdesk.tiss import errors, schema
 from frontdesk.tiss.client import TissClient
 from frontdesk.tiss.hashing import message_hash
-from frontdesk.tiss.message import CANCEL, ELIGIBILITY, STATUS, find, text
-from frontdesk.tiss.models import TokenProof
-from frontdesk.tiss.replies import read_eligibility_reply
-from frontdesk.tiss.requests import build_cancel, build_eligibility
+from frontdesk.tiss.message import CANCEL, ELIGIBILITY, PROCEDURES, STATUS, Operation, find, text
+from frontdesk.tiss.models import Prestador, TokenProof
+from frontdesk.tiss.replies import (
+    read_authorization_reply,
+    read_cancel_reply,
+    read_eligibility_reply,
+)
+from frontdesk.tiss.requests import (
+    build_cancel,
+    build_eligibility,
+    build_procedures,
+    build_status,
+)
 from frontdesk.tiss.sequence import MemorySequence
 from frontdesk.tiss.soap import HEADERS, body_of, envelope
 from frontdesk.tiss.transport import HttpReply, Transport
 from frontdesk.tiss.versions import UnknownVersion
 from support.demo import ANA, MARIA
 from support.openapi_check import validate_response
-from tiss.factories import CARD, PRESTADOR, request_header, sp_sadt
+from tiss.factories import CARD, PRESTADOR, REGISTRO_ANS, request_header, sp_sadt
 from tiss.harness import BASE, KEY, LocalTiss, local_tiss, no_sleep
 from tiss.test_safexml import bomb, xxe
 
@@ -375,4 +385,99 @@ async def test_an_envelope_with_a_second_body_is_schema_invalido_and_runs_nothin
     cancel_url = url_of("4.01.00", CANCEL.service)
     assert fault_of(await post(http, other_way, cancel_url)) == "SchemaInvalido"
     assert operator.transactions() == 0
+    assert operator.backend.get_guide(number)["status"] == "awaiting_token"
+
+
+def another_clinics_guides(operator: LocalTiss) -> tuple[str, str, str]:
+    """Two guides of another prestador (654321) for Ana's card: one authorized, one still
+    awaiting a token; and the card."""
+    number, card = ana_guide(operator)
+    store = operator.backend.store
+    with store.transaction():
+        ana = store.get_guide(number)
+        assert ana is not None
+        theirs = replace(ana, provider_code="654321", provider_name="Clínica Vizinha")
+        authorized = replace(
+            theirs,
+            number="2025111399991",
+            status="authorized",
+            authorization_number="VIZ23456",
+            authorization_valid_until="2025-12-13",
+        )
+        store.put_guide(authorized)
+        store.put_guide(replace(theirs, number="2025111399992"))
+    return authorized.number, "2025111399992", card
+
+
+def tiss_request(
+    operation: Operation, sequence: str, build: Any, *args: Any, **options: Any
+) -> bytes:
+    header = request_header(operation.request_transaction, sequence, password=KEY)
+    return envelope(build(header, *args, **options))
+
+
+async def test_status_and_cancel_answer_only_for_the_prestadors_own_guides(
+    http: httpx.AsyncClient, operator: LocalTiss
+) -> None:
+    authorized, waiting, card = another_clinics_guides(operator)
+    status_url, cancel_url = url_of("4.01.00", STATUS.service), url_of("4.01.00", CANCEL.service)
+    asked = await post(
+        http,
+        tiss_request(STATUS, "1", build_status, REGISTRO_ANS, PRESTADOR, authorized, card),
+        status_url,
+    )
+    status = read_authorization_reply(body_of(asked.content), STATUS)
+    assert status.status == "refused" and status.senha is None
+    assert [g.code for g in status.glosas] == ["1307"]  # as an unknown number: nothing told
+    assert b"VIZ23456" not in asked.content
+    for sequence, number in (("2", authorized), ("3", waiting)):
+        cancelled = await post(
+            http, tiss_request(CANCEL, sequence, build_cancel, PRESTADOR, number), cancel_url
+        )
+        assert read_cancel_reply(body_of(cancelled.content), number).status == "not_found"
+    backend = operator.backend
+    assert backend.get_guide(authorized)["status"] == "authorized"
+    assert backend.get_guide(waiting)["status"] == "awaiting_token"
+
+
+async def test_a_request_on_another_prestadors_guide_number_is_refused(
+    http: httpx.AsyncClient, operator: LocalTiss
+) -> None:
+    _, waiting, card = another_clinics_guides(operator)
+    code = operator.backend.sim_app_code(card)["code"]
+    request = replace(sp_sadt(waiting, TokenProof.of_code(code)), card=card)
+    asked = await post(
+        http,
+        tiss_request(
+            PROCEDURES, "1", build_procedures, REGISTRO_ANS, PRESTADOR, request, today="2025-11-13"
+        ),
+        url_of("4.01.00", PROCEDURES.service),
+    )
+    answer = read_authorization_reply(body_of(asked.content), PROCEDURES)
+    assert (answer.status, [g.code for g in answer.glosas]) == ("refused", ["1307"])
+    assert operator.backend.get_guide(waiting)["status"] == "awaiting_token"
+
+
+async def test_a_body_naming_another_prestador_than_the_header_is_refused(
+    http: httpx.AsyncClient, operator: LocalTiss
+) -> None:
+    number, card = ana_guide(operator)
+    other = Prestador("codigo", "654321")
+    status = await post(
+        http,
+        tiss_request(STATUS, "1", build_status, REGISTRO_ANS, other, number, card),
+        url_of("4.01.00", STATUS.service),
+    )
+    cancel = await post(
+        http,
+        tiss_request(CANCEL, "2", build_cancel, other, number),
+        url_of("4.01.00", CANCEL.service),
+    )
+    status_reply = body_of(status.content)
+    assert schema.errors_of(status_reply) == ()
+    refused = read_authorization_reply(status_reply, STATUS)
+    assert [g.code for g in refused.glosas] == ["1203"]
+    assert refused.glosas[0].description == "CÓDIGO PRESTADOR INVÁLIDO"
+    receipt = read_cancel_reply(body_of(cancel.content), number)
+    assert (receipt.status, [g.code for g in receipt.glosas]) == ("refused", ["1203"])
     assert operator.backend.get_guide(number)["status"] == "awaiting_token"

@@ -13,10 +13,14 @@
   ultrasound on the Saúde Essencial plan is denied with two glosas (1407, and 1438 when the
   request gives no clinical indication), whatever the code.
 - SolicitacaoStatusAutorizacao: the guide's state now, with the last answer's glosas;
-  a guide no request was received for is refused with glosa 1307. A request under analysis
-  is concluded by the operator's audit `REVIEW_SECONDS` after it arrived (on the backend's
-  clock, which the simulator moves): the status query that finds it due authorizes it.
-- CancelaGuia: the guide (and any code pending for it) is cancelled.
+  a guide no request was received for is refused with glosa 1307, and so is another
+  prestador's guide (the same answer as an unknown number: nothing about it is told). A
+  request under analysis is concluded by the operator's audit `REVIEW_SECONDS` after it
+  arrived (on the backend's clock, which the simulator moves): the status query that finds
+  it due authorizes it.
+- CancelaGuia: the guide (and any code pending for it) is cancelled; another prestador's
+  guide is answered as an unknown one (status 3, guia inexistente) and left alone.
+- SolicitacaoProcedimento on another prestador's guide number is refused with 1307 too.
 
 Every function runs inside the caller's store transaction and returns typed results
 (`frontdesk.tiss.models`); the operator turns them into replies.
@@ -164,6 +168,8 @@ class Answers:
         guide = self.store.get_guide(request.guide_number)
         if guide is None:
             guide = self._new_guide(request, kind, card, prestador, now)
+        elif not self._belongs(guide, self.records.request(guide.number), prestador):
+            return self._refusal(guide.number, glosa("1307"))
         elif guide.card != card:
             return self._refusal(guide.number, glosa("1011"))
         elif guide.type != kind:
@@ -252,12 +258,20 @@ class Answers:
 
     # -- SolicitacaoStatusAutorizacao ---------------------------------------------------------
 
-    def status(self, query: StatusQuery, now: float) -> tuple[Authorization, Kind, str]:
-        """The answer, the guide's kind and card (for the reply's shape)."""
+    def status(
+        self, query: StatusQuery, prestador: str, now: float
+    ) -> tuple[Authorization, Kind, str]:
+        """The answer to `prestador` (`kind:value`), the guide's kind and card (for the
+        reply's shape)."""
         guide = self.store.get_guide(query.guide_number)
         record = self.records.request(query.guide_number)
         kind: Kind = "odonto" if guide is not None and guide.type == "odonto" else "sp_sadt"
-        if guide is None or guide.card != digits_only(query.card) or guide.type == "consulta":
+        if (
+            guide is None
+            or not self._belongs(guide, record, prestador)
+            or guide.card != digits_only(query.card)
+            or guide.type == "consulta"
+        ):
             return self._refusal(query.guide_number, glosa("1307")), kind, query.card
         if guide.status == "awaiting_token" and record is None:
             detail = "Nenhuma solicitação desta guia foi recebida"
@@ -283,20 +297,32 @@ class Answers:
 
     # -- CancelaGuia --------------------------------------------------------------------------
 
-    def cancel(self, query: CancelQuery, now: float) -> tuple[str, str | None, CancelStatus]:
+    def cancel(
+        self, query: CancelQuery, prestador: str, now: float
+    ) -> tuple[str, str | None, CancelStatus]:
+        """Cancel a guide of `prestador` (`kind:value`); another's is "not found"."""
         guide = self.store.get_guide(query.guide_number)
-        if guide is None:
+        record = self.records.request(query.guide_number)
+        if guide is None or not self._belongs(guide, record, prestador):
             return query.guide_number, query.operator_number, "not_found"
         if guide.status == "awaiting_token":
             self.backend.cancel(guide.number)  # the pending code, if any, is cancelled too
         if guide.status != "cancelled":
             self.store.put_guide(replace(guide, status="cancelled"))
-        record = self.records.request(guide.number)
         if record is not None:
             self.records.put_request(replace(record, status="cancelled", glosas=[], updated_at=now))
         return guide.number, guide.operator_number, "cancelled"
 
     # -- helpers ------------------------------------------------------------------------------
+
+    @staticmethod
+    def _belongs(guide: GuideRecord, record: RequestRecord | None, prestador: str) -> bool:
+        """Whether `guide` is `prestador`'s: who requested it here, else whose it was made
+        for (the contract's guides are the demo clinic's, by its code at the operator)."""
+        if record is not None:
+            return record.prestador == prestador
+        kind, _, value = prestador.partition(":")
+        return kind == "codigo" and guide.provider_code == value
 
     @staticmethod
     def _status_of(guide: GuideRecord, record: RequestRecord | None) -> AuthorizationStatus:

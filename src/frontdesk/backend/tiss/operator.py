@@ -52,7 +52,7 @@ from frontdesk.tiss.message import (
     stamp,
     text,
 )
-from frontdesk.tiss.models import Header, OdontoRequest, Party, Prestador
+from frontdesk.tiss.models import Glosa, Header, OdontoRequest, Party, Prestador
 from frontdesk.tiss.replies import (
     build_authorization_reply,
     build_cancel_reply,
@@ -189,51 +189,74 @@ class LocalOperator:
         who: str,
         now: float,
     ) -> tuple[etree._Element, str]:
-        a = self.answers
         if operation is ELIGIBILITY:
-            query = read_eligibility(message)
-            result = a.eligibility(query, now)
-            reason = query.proof.reason if query.proof is not None else None
-            reply = build_eligibility_reply(reply_header, REGISTRO_ANS, result, reason=reason)
-            return reply, "eligible" if result.eligible else "not_eligible"
+            return self._eligibility(message, reply_header, now)
         if operation is PROCEDURES:
-            try:
-                procedure_query = read_procedures(message)
-            except TissInputError:  # internação, prorrogação: not spoken here
-                return build_refusal(operation, reply_header, glosa("1301")), "refused"
-            request = procedure_query.request
-            authorization = a.procedures(request, who, now, procedure_query.malformed_proof)
-            kind: Kind = "odonto" if isinstance(request, OdontoRequest) else "sp_sadt"
-            if kind == "odonto":
-                reply_header = _with_transaction(reply_header, "AUTORIZACAO_ODONTOLOGIA")
-            reply = build_authorization_reply(
-                PROCEDURES,
-                reply_header,
-                authorization,
-                kind=kind,
-                card=request.card,
-                procedures=request.procedures,
-            )
-            return reply, authorization.status
+            return self._procedures(message, reply_header, who, now)
         if operation is STATUS:
-            status_query = read_status(message)
-            authorization, kind, card = a.status(status_query, now)
-            reply = build_authorization_reply(
-                STATUS,
-                reply_header,
-                authorization,
-                kind=kind,
-                card=card,
-                procedures=a.procedures_of(status_query.guide_number),
-            )
-            return reply, authorization.status
+            return self._status(message, reply_header, who, now)
         assert operation is CANCEL
+        return self._cancel(message, reply_header, who, now)
+
+    def _eligibility(
+        self, message: etree._Element, reply_header: Header, now: float
+    ) -> tuple[etree._Element, str]:
+        query = read_eligibility(message)
+        result = self.answers.eligibility(query, now)
+        reason = query.proof.reason if query.proof is not None else None
+        reply = build_eligibility_reply(reply_header, REGISTRO_ANS, result, reason=reason)
+        return reply, "eligible" if result.eligible else "not_eligible"
+
+    def _procedures(
+        self, message: etree._Element, reply_header: Header, who: str, now: float
+    ) -> tuple[etree._Element, str]:
+        try:
+            query = read_procedures(message)
+        except TissInputError:  # internação, prorrogação: not spoken here
+            return build_refusal(PROCEDURES, reply_header, glosa("1301")), "refused"
+        request = query.request
+        authorization = self.answers.procedures(request, who, now, query.malformed_proof)
+        kind: Kind = "odonto" if isinstance(request, OdontoRequest) else "sp_sadt"
+        if kind == "odonto":
+            reply_header = _with_transaction(reply_header, "AUTORIZACAO_ODONTOLOGIA")
+        reply = build_authorization_reply(
+            PROCEDURES,
+            reply_header,
+            authorization,
+            kind=kind,
+            card=request.card,
+            procedures=request.procedures,
+        )
+        return reply, authorization.status
+
+    def _status(
+        self, message: etree._Element, reply_header: Header, who: str, now: float
+    ) -> tuple[etree._Element, str]:
+        query = read_status(message)
+        if query.prestador != reply_header.destination.prestador:  # not the one logged in
+            return build_refusal(STATUS, reply_header, _other_prestador()), "refused:1203"
+        authorization, kind, card = self.answers.status(query, who, now)
+        reply = build_authorization_reply(
+            STATUS,
+            reply_header,
+            authorization,
+            kind=kind,
+            card=card,
+            procedures=self.answers.procedures_of(query.guide_number),
+        )
+        return reply, authorization.status
+
+    def _cancel(
+        self, message: etree._Element, reply_header: Header, who: str, now: float
+    ) -> tuple[etree._Element, str]:
         queries = read_cancel(message)
         if not queries:  # a lot cancellation: no lots here
-            return build_refusal(operation, reply_header, glosa("1307")), "refused"
-        results = [a.cancel(query, now) for query in queries]
-        prestador = reply_header.destination.prestador
+            return build_refusal(CANCEL, reply_header, glosa("1307")), "refused"
+        prestador = reply_header.destination.prestador  # the one logged in: the origem
         assert prestador is not None
+        if any(query.prestador != prestador for query in queries):
+            return build_refusal(CANCEL, reply_header, _other_prestador()), "refused:1203"
+        results = [self.answers.cancel(query, who, now) for query in queries]
         return build_cancel_reply(reply_header, REGISTRO_ANS, prestador, results), "cancelled"
 
     @staticmethod
@@ -248,6 +271,12 @@ class LocalOperator:
             destination=request.origin,
             version=request.version,
         )
+
+
+def _other_prestador() -> Glosa:
+    """Glosa 1203 CÓDIGO PRESTADOR INVÁLIDO: the body names another prestador than the one
+    logged in (the cabeçalho's origem); a prestador acts only on its own guides."""
+    return glosa("1203", "O prestador da mensagem não é o prestador identificado no cabeçalho")
 
 
 def _with_transaction(header: Header, transaction: str) -> Header:
