@@ -14,6 +14,7 @@ from lxml import etree
 
 from frontdesk.backend.clock import ManualClock
 from frontdesk.backend.local import open_backend
+from frontdesk.backend.policy import Policy
 from frontdesk.backend.server import create_app
 from frontdesk.core.contacts import digits_only
 from frontdesk.tiss import errors, schema
@@ -36,7 +37,7 @@ from frontdesk.tiss.sequence import MemorySequence
 from frontdesk.tiss.soap import HEADERS, body_of, envelope
 from frontdesk.tiss.transport import HttpReply, Transport
 from frontdesk.tiss.versions import UnknownVersion
-from support.demo import ANA, MARIA
+from support.demo import ANA, JOAO, MARIA
 from support.openapi_check import validate_response
 from tiss.factories import CARD, PRESTADOR, REGISTRO_ANS, request_header, sp_sadt
 from tiss.harness import BASE, KEY, LocalTiss, local_tiss, no_sleep
@@ -481,3 +482,75 @@ async def test_a_body_naming_another_prestador_than_the_header_is_refused(
     receipt = read_cancel_reply(body_of(cancel.content), number)
     assert (receipt.status, [g.code for g in receipt.glosas]) == ("refused", ["1203"])
     assert operator.backend.get_guide(number)["status"] == "awaiting_token"
+
+
+# -- wrong codes lock as in the contract (issue 18 P19) ----------------------------------------
+
+NOT_MATCHING = "Código de validação não confere"
+LOCKED = "Código de validação bloqueado por tentativas; solicite um novo"
+
+
+def sms_code(operator: LocalTiss, number: str) -> str:
+    """The code of a new SMS sent for guide `number` (the simulator's outbox)."""
+    before = {m["id"] for m in operator.backend.sim_outbox()["messages"]}
+    operator.backend.send(number, channel_id="c1")
+    (sent,) = [m for m in operator.backend.sim_outbox()["messages"] if m["id"] not in before]
+    assert sent["guide"] == number
+    return str(sent["code"])
+
+
+@pytest.mark.parametrize("max_attempts", [5, 2])
+async def test_wrong_codes_lock_the_code_after_the_policys_attempts_as_the_contract_does(
+    manual_clock: ManualClock, max_attempts: int
+) -> None:
+    operator = local_tiss(manual_clock, policy=Policy(max_attempts=max_attempts))
+    backend = operator.backend
+    try:
+        guide = next(
+            g
+            for g in backend.list_guides("awaiting_token", None)["items"]
+            if g["beneficiary"]["name"] == JOAO  # a consulta: released by eligibility; no app
+        )
+        number, card = guide["number"], digits_only(guide["beneficiary"]["card"])
+        code = sms_code(operator, number)
+        wrong = next(c for c in ("000000", "111111") if c != code)
+        async with operator.client() as client:
+            answers = [
+                await client.check_eligibility(card, TokenProof.of_code(wrong))
+                for _ in range(max_attempts + 2)
+            ]
+            right_but_locked = await client.check_eligibility(card, TokenProof.of_code(code))
+            manual_clock.advance(60)  # the resend wait: a new code unlocks, as in the contract
+            new_code = sms_code(operator, number)
+            released = await client.check_eligibility(card, TokenProof.of_code(new_code))
+        details = [a.glosas[0].operator_description for a in answers]
+        assert details == [NOT_MATCHING] * (max_attempts - 1) + [LOCKED] * 3
+        assert not any(a.eligible for a in answers)
+        assert right_but_locked.eligible is False
+        assert [g.operator_description for g in right_but_locked.glosas] == [LOCKED]
+        assert released.eligible is True
+        events = [e["kind"] for e in backend.events(number)["events"]]
+        assert events.count("code_rejected") == max_attempts
+        assert events.count("token_locked") == 1
+        token = backend.get_token(number)
+        assert (token["state"], token["attempts_left"]) == ("pending", max_attempts)
+    finally:
+        backend.close()
+
+
+async def test_a_code_right_for_one_guide_costs_no_attempt_of_the_cards_other_guides(
+    operator: LocalTiss,
+) -> None:
+    maria = [
+        g["number"]
+        for g in operator.backend.list_guides("awaiting_token", None)["items"]
+        if g["beneficiary"]["name"] == MARIA
+    ]
+    assert len(maria) == 3
+    code = sms_code(operator, maria[0])
+    async with operator.client() as client:
+        answer = await client.check_eligibility(CARD, TokenProof.of_code(code))
+    assert answer.eligible is True
+    for number in maria:
+        assert "code_rejected" not in [e["kind"] for e in operator.backend.events(number)["events"]]
+    assert operator.backend.get_token(maria[0])["attempts_left"] == 5

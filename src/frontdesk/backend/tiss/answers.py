@@ -34,7 +34,7 @@ from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any, Final, Literal
 
-from frontdesk.backend.engine import DAY, AppCheck, Challenge, well_formed
+from frontdesk.backend.engine import DAY, AppCheck, Challenge, Verdict, well_formed
 from frontdesk.backend.service import LocalBackend, Problem
 from frontdesk.backend.store import GuideRecord
 from frontdesk.backend.tiss.records import RequestRecord, TissRecords
@@ -91,6 +91,16 @@ NOT_COVERED: Final[dict[tuple[str, str], str]] = {
 COBERTURA."""
 
 
+def _why_not(verdicts: list[Verdict]) -> str:
+    """Why no challenge took the code: "locked" when none is left open, else "expired"
+    when one had expired, else "invalid"."""
+    still_open = any(v.kind == "invalid_code" and not v.locked_now for v in verdicts)
+    locked = any(v.kind == "token_locked" or v.locked_now for v in verdicts)
+    if locked and not still_open:
+        return "locked"
+    return "expired" if any(v.kind == "token_expired" for v in verdicts) else "invalid"
+
+
 def token_glosa(why: str) -> Glosa:
     return glosa("3156", _CODE_DETAIL[why])
 
@@ -124,32 +134,57 @@ class Answers:
         return replace(base, glosas=(token_glosa(verdict),))
 
     def _check_code(self, card: str, code: str, now: float) -> str:
-        """ "ok", or why not; nothing is used up, and a wrong code counts for the card."""
+        """ "ok", or why not. Nothing is used up; a wrong code costs an attempt of each of
+        the card's challenges it was tried against, under the contract's policy (the
+        `max_attempts`-th wrong code locks it, as `POST …/token/validate` does, until a new
+        code is sent), and counts once against the card's 24-hour ceiling."""
         engine = self.backend.engine
         if not well_formed(code, self.backend.policy):
             return "malformed"
         if engine.card_retry_after(now, self.store.failure_times(card, now - DAY)) is not None:
             return "too_many"
-        expired = False
-        for guide in self.store.list_guides("awaiting_token", card):
-            challenge = self.store.get_challenge(guide.number)
-            if challenge is None:
-                continue
-            verdict = engine.validate(
-                guide.number, challenge, code, now, app=None, card_failures=()
-            )
-            if verdict.kind == "authorized":
-                return "ok"
-            expired = expired or verdict.kind == "token_expired"
+        tried = self._try_code(card, code, now)
+        if any(verdict.kind == "authorized" for _, verdict in tried):
+            return "ok"
+        for number, verdict in tried:
+            if verdict.failure_counted:
+                self._record_rejection(number, verdict, now)
+        if not tried or any(verdict.kind != "token_locked" for _, verdict in tried):
+            self.store.add_failure(card, now)
+        return _why_not([verdict for _, verdict in tried])
+
+    def _try_code(self, card: str, code: str, now: float) -> list[tuple[str, Verdict]]:
+        """The engine's verdict on `code` for each guide of `card` awaiting a token (its
+        challenge, or the beneficiary's app); with none, for the app alone (no challenge
+        then holds attempts: the card's ceiling still counts)."""
+        engine = self.backend.engine
         beneficiary = self.store.get_beneficiary(card)
+        app = None
         if beneficiary is not None and beneficiary.app_secret:
             app = AppCheck(beneficiary.app_secret, beneficiary.app_last_counter)
-            none = Challenge.none(self.backend.policy)
-            verdict = engine.validate("", none, code, now, app=app, card_failures=())
-            if verdict.kind == "authorized":
-                return "ok"
-        self.store.add_failure(card, now)
-        return "expired" if expired else "invalid"
+        none = Challenge.none(self.backend.policy)
+        tried = []
+        for guide in self.store.list_guides("awaiting_token", card):
+            challenge = self.store.get_challenge(guide.number) or none
+            verdict = engine.validate(guide.number, challenge, code, now, app=app, card_failures=())
+            tried.append((guide.number, verdict))
+        if not tried and app is not None:
+            tried.append(("", engine.validate("", none, code, now, app=app, card_failures=())))
+        return tried
+
+    def _record_rejection(self, number: str, verdict: Verdict, now: float) -> None:
+        """A wrong code against guide `number`'s challenge, kept as the contract keeps it."""
+        if not number:
+            return
+        challenge = verdict.challenge
+        self.store.put_challenge(number, challenge)
+        data: dict[str, Any] = {"attempts_left": verdict.attempts_left}
+        if challenge.channel:
+            data["channel"] = challenge.channel
+        self.store.add_event(number, now, "code_rejected", data)
+        if verdict.locked_now:
+            locked = {"channel": challenge.channel} if challenge.channel else {}
+            self.store.add_event(number, now, "token_locked", locked)
 
     # -- SolicitacaoProcedimento --------------------------------------------------------------
 
