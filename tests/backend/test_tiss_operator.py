@@ -303,6 +303,21 @@ async def test_a_message_in_another_version_than_its_path_is_versao_invalida(
     assert read_eligibility_reply(body_of(answered.content)).eligible is True
 
 
+@pytest.mark.parametrize(
+    ("version", "fault"), [("4.03.00", "RemetenteInvalido"), ("4.02.00", "SchemaInvalido")]
+)
+async def test_each_path_validates_against_its_own_versions_schemas(
+    http: httpx.AsyncClient, version: str, fault: str
+) -> None:
+    """An alphanumeric CNPJ as the origem: 4.03.00's schemas take it (then the operator does
+    not know that prestador), 4.02.00's do not."""
+    ours = b"<ans:codigoPrestadorNaOperadora>123456</ans:codigoPrestadorNaOperadora>"
+    cnpj = b"<ans:CNPJ>12ABC34501DE35</ans:CNPJ>"
+    data = eligibility_request(version=version)
+    assert data.index(ours) < data.index(b"</ans:origem>")  # the first is the origem
+    assert fault_of(await post(http, data.replace(ours, cnpj, 1), url_of(version))) == fault
+
+
 @pytest.fixture
 def newer_operator(manual_clock: ManualClock) -> Iterator[LocalTiss]:
     """An operator that moved on: it accepts 4.03.00 and 4.02.00 only."""

@@ -4,7 +4,9 @@
   is good when it is the beneficiary's app code (TOTP, as `/v1/_local/app-code` shows it) or
   the pending code of one of the card's guides (SAC, SMS, e-mail), checked without using it
   up; a wrong, expired or missing code is `respostaSolicitacao` N with glosa 3156 (TOKEN
-  INVÁLIDO) and the operator's detail, and counts against the card's daily ceiling.
+  INVÁLIDO) and the operator's detail. A wrong code follows the contract's policy: it costs
+  an attempt of each challenge it was tried against (the `max_attempts`-th locks it until
+  a new code is sent) and counts once against the card's daily ceiling.
 - SolicitacaoProcedimento (SP/SADT, odontologia): the guide is `numeroGuiaPrestador` (a
   demo guide, or a new one made from the request); the code or reason goes through the
   backend's own `validate` / `absence`, so the policy decides: authorized with a senha, or

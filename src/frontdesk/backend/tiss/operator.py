@@ -127,6 +127,14 @@ class LocalOperator:
     def _checked(
         self, operation: Operation, version: str, body: bytes, content_type: str | None
     ) -> tuple[etree._Element, Header]:
+        message = self._read(operation, version, body, content_type)
+        return message, self._identified(message)
+
+    @staticmethod
+    def _read(
+        operation: Operation, version: str, body: bytes, content_type: str | None
+    ) -> etree._Element:
+        """The request element, in `version` and valid against its schemas (checks 2–4)."""
         try:
             message = body_of(body, charset=charset_of(content_type))
         except (UnsafeXml, InvalidReply) as error:
@@ -141,9 +149,17 @@ class LocalOperator:
         problems = errors_of(message, version)
         if problems:
             raise Fault("SchemaInvalido", "; ".join(problems)[:400])
-        header = read_header(message)
-        if header.destination.registro_ans != REGISTRO_ANS:
+        return message
+
+    def _identified(self, message: etree._Element) -> Header:
+        """The cabeçalho of a valid request, once destino, origem, login and hash are this
+        operator's, its prestador's and right (checks 5–8)."""
+        if text(message, "cabecalho", "destino", "registroANS") != REGISTRO_ANS:
             raise Fault("DestinatarioInvalido", f"this operator is registro ANS {REGISTRO_ANS}")
+        try:
+            header = read_header(message)
+        except TissInputError:  # an origem no prestador here can have (a CNPJ's digits…)
+            raise Fault("RemetenteInvalido", "unknown prestador") from None
         if header.origin.prestador != Prestador("codigo", PRESTADOR_CODE):
             raise Fault("RemetenteInvalido", "unknown prestador")
         given = (header.password_digest or "").strip().lower().encode()
@@ -152,7 +168,7 @@ class LocalOperator:
             raise Fault("LoginInvalido", "login or password not accepted")
         if not same_hash(text(message, "hash") or "", message_hash(message, strict=False)):
             raise Fault("HashInvalido", "the epílogo hash does not match the contents")
-        return message, header
+        return header
 
     # -- the answer ---------------------------------------------------------------------------
 
