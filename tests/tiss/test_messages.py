@@ -114,7 +114,7 @@ def test_procedure_requests_are_valid_and_read_back(make: object) -> None:
 def test_a_request_for_every_kind_of_prestador_is_valid() -> None:
     for prestador in (
         Prestador("codigo", "123456"),
-        Prestador("cnpj", "12345678000199"),
+        Prestador("cnpj", "11222333000181"),
         Prestador("cpf", "12345678901"),
     ):
         header = replace(
