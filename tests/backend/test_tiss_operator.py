@@ -1,5 +1,6 @@
-"""The local TISS operator over HTTP: its checks and faults, replays, what it answers, and the
-four operations through the TISS client over a real loopback socket."""
+"""The local TISS operator over HTTP: its checks and faults, replays, what it answers, each
+TISS version at its own path, the findings of the outside review, and the four operations
+through the TISS client over a real loopback socket in every version."""
 
 from __future__ import annotations
 
@@ -35,7 +36,7 @@ from frontdesk.tiss.requests import (
 )
 from frontdesk.tiss.sequence import MemorySequence
 from frontdesk.tiss.soap import HEADERS, body_of, envelope
-from frontdesk.tiss.transport import HttpReply, Transport
+from frontdesk.tiss.transport import HttpReply, HttpxTransport, Transport
 from frontdesk.tiss.versions import UnknownVersion
 from support.demo import ANA, JOAO, MARIA
 from support.openapi_check import validate_response
@@ -200,8 +201,9 @@ async def test_unknown_services_and_oversized_messages(http: httpx.AsyncClient) 
 
 
 @pytest.mark.served
+@pytest.mark.parametrize("version", ["4.03.00", "4.02.00", "4.01.00"])
 async def test_the_four_operations_over_a_served_socket(
-    loopback_server: LoopbackServer, operator: LocalTiss
+    loopback_server: LoopbackServer, operator: LocalTiss, version: str
 ) -> None:
     loopback_server.switch.app = operator.app
     try:
@@ -214,7 +216,9 @@ async def test_the_four_operations_over_a_served_socket(
         )
         card = digits_only(guide["beneficiary"]["card"])
         code = backend.sim_app_code(card)["code"]
-        async with operator.client(base=base) as client:
+        url = f"{base}/tiss/v{version}/{{operation}}"
+        replies = Replies(HttpxTransport())  # the real socket, every reply kept
+        async with operator.client(url=url, version=version, recorder=replies) as client:
             eligible = await client.check_eligibility(card, TokenProof.of_code(code))
             request = replace(sp_sadt(guide["number"], TokenProof.of_code(code)), card=card)
             authorized = await client.request_procedures(request)
@@ -227,6 +231,7 @@ async def test_the_four_operations_over_a_served_socket(
     assert (status.status, status.senha) == ("authorized", authorized.senha)
     assert cancelled.status == "cancelled"
     assert backend.get_guide(guide["number"])["status"] == "cancelled"
+    assert [text(body_of(body), "cabecalho", "Padrao") for body in replies.bodies] == [version] * 4
 
 
 # -- every version, each at its own path ------------------------------------------------------
