@@ -20,7 +20,7 @@ import json
 import logging
 import re
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from frontdesk.backend.http import (
@@ -277,8 +277,15 @@ def _method_not_allowed(request: Request, allowed: tuple[str, ...]) -> Response:
     return _problem_response(problem, {"Allow": ", ".join(allowed)})
 
 
-def create_app(backend: LocalBackend, *, api_key: str, log_access: bool = True) -> HttpApp:
-    """The ASGI app serving `backend` under /v1, guarded by `api_key`."""
+def create_app(
+    backend: LocalBackend,
+    *,
+    api_key: str,
+    log_access: bool = True,
+    tiss_versions: Sequence[str] | None = None,
+) -> HttpApp:
+    """The ASGI app serving `backend` under /v1, guarded by `api_key`; its local TISS
+    operator accepts `tiss_versions` (None: every version; an unknown one is a ValueError)."""
     api = Api(backend, api_key, log_access=log_access)
     b = backend
 
@@ -362,7 +369,7 @@ def create_app(backend: LocalBackend, *, api_key: str, log_access: bool = True) 
         ),
         api.route("/v1/_local/clock", clock, method="POST"),
     ]
-    routes += tiss_routes(api, b, api_key)  # the local TISS operator (backend/tiss/)
+    routes += tiss_routes(api, b, api_key, tiss_versions)  # the local TISS operator (backend/tiss/)
     return HttpApp(
         routes,
         not_found=_not_found,

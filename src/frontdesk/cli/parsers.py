@@ -163,6 +163,13 @@ def _serve(sub: Any) -> None:
         help="serve the simulator paths /v1/_local/* (default: only on a loopback address)",
     )
     serve.add_argument(
+        "--tiss-versions",
+        metavar="VERSIONS",
+        help="TISS versions the local operator accepts, comma-separated, e.g. 4.03.00,4.02.00 "
+        "(default: every version frontdesk speaks); another version's path answers "
+        "VersaoInvalida",
+    )
+    serve.add_argument(
         "--header-timeout",
         type=float,
         default=HEADER_TIMEOUT,

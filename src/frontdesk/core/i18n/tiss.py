@@ -240,4 +240,15 @@ CATALOG: Final[dict[str, tuple[str, str]]] = {
         "{problem} Sem chaveiro, use: frontdesk tiss login --profile {profile} --key-file",
         "{problem} Without a keyring, use: frontdesk tiss login --profile {profile} --key-file",
     ),
+    # --- frontdesk serve --tiss-versions ------------------------------------------------------
+    "tiss.serve.unknown_version": (
+        "frontdesk serve: --tiss-versions: o frontdesk não conhece a versão TISS {version}; "
+        "use uma ou mais de {known}, separadas por vírgula.",
+        "frontdesk serve: --tiss-versions: frontdesk does not know TISS version {version}; "
+        "use one or more of {known}, separated by commas.",
+    ),
+    "tiss.serve.no_version": (
+        "frontdesk serve: --tiss-versions: informe ao menos uma versão TISS ({known}).",
+        "frontdesk serve: --tiss-versions: give at least one TISS version ({known}).",
+    ),
 }
