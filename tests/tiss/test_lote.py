@@ -381,3 +381,16 @@ def test_each_file_written_back_is_a_transaction_of_its_own_in_the_exports_lote(
         assert text(root, *ident, "dataRegistroTransacao") == "2026-11-18"
         assert text(root, *ident, "horaRegistroTransacao") == "09:30:05"
         assert text(root, *ident, "tipoTransacao") == "ENVIO_LOTE_GUIAS"
+
+
+def test_an_export_hashed_by_stripping_the_tags_of_its_indented_file_is_accepted() -> None:
+    """Item 115 read literally over the file (indentation counted) is the other common
+    reading: an export hashed so is not reported; a wrong hash still is."""
+    data = build_export(HEADER, [sadt("A-1")])
+    assert not compact(data)
+    theirs = data.replace(given_hash(data).encode(), independent_hash(data).encode())
+    assert given_hash(theirs) != given_hash(data)
+    export = read_export(theirs)
+    assert export.problems == () and export.guides[0].valid
+    wrong = data.replace(given_hash(data).encode(), b"0" * 32)
+    assert any("hash" in p for p in read_export(wrong).problems)

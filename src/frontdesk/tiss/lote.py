@@ -25,7 +25,7 @@ from typing import Final, Literal
 from lxml import etree
 
 from frontdesk.tiss.errors import TissInputError, UnsafeXml
-from frontdesk.tiss.hashing import message_hash, same_hash
+from frontdesk.tiss.hashing import matches
 from frontdesk.tiss.message import children, find, local_name, q, text
 from frontdesk.tiss.models import (
     DentalTeam,
@@ -116,7 +116,7 @@ def read_export(data: bytes) -> Export:
     errors = schema_errors(root, version)
     own, problems = _placed(root, nodes, errors, version)
     given = text(root, "epilogo", "hash") or ""
-    if not errors and not same_hash(given, message_hash(root, strict=False)):
+    if not errors and not matches(given, root):
         problems.append("the epílogo hash does not match the contents (item 115)")
     guides = tuple(
         _guide(index, node, tuple(own[index][:MAX_PROBLEMS])) for index, node in enumerate(nodes)
