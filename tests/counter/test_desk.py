@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import AsyncIterator, Mapping
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -28,7 +29,7 @@ from frontdesk.counter.manual import FormProblem, GuideForm
 from frontdesk.tiss.hashing import message_hash, same_hash
 from frontdesk.tiss.message import find, text
 from frontdesk.tiss.schema import errors_of
-from frontdesk.tiss.soap import fault_envelope
+from frontdesk.tiss.soap import body_of, fault_envelope
 from frontdesk.tiss.transport import HttpReply, TransportFailure
 from frontdesk.tiss.versions import numbers
 from support.tiss_files import compact, given_hash, independent_hash, padrao, rewrite_version
@@ -347,3 +348,43 @@ async def test_two_guides_of_one_lot_are_written_back_as_two_transactions_of_tha
     assert not set(numbers_written) & set(sent)
     lote = ("prestadorParaOperadora", "loteGuias", "numeroLote")
     assert [text(root, *lote) for root in files] == [text(export, *lote)] * 2
+
+
+class Capture:
+    """Keeps every request body and answers nothing (the operator away)."""
+
+    def __init__(self) -> None:
+        self.bodies: list[bytes] = []
+
+    async def post(self, url: str, body: bytes, headers: Mapping[str, str]) -> HttpReply:
+        self.bodies.append(body)
+        raise TransportFailure("connection refused", sent=False)
+
+    async def aclose(self) -> None:
+        return None
+
+
+@pytest.mark.parametrize("profile_version", ["4.03.00", "4.02.00"])
+async def test_a_guide_of_a_4_01_00_export_goes_out_in_the_profiles_version(
+    tmp_path: Path, profile_version: str
+) -> None:
+    """The request is built from the guide's data, not copied from the export: a guide of
+    the 4.01.00 dental file goes to a 4.03.00 (or 4.02.00) operator in that version."""
+    clock = ManualClock(START)
+    operator = embedded_operator(":memory:", clock=clock, deterministic=True)
+    operator.settings = replace(operator.settings, version=profile_version)
+    capture = Capture()
+    operator.transport = capture  # type: ignore[assignment]
+    desk, close = demo_desk(":memory:", operator=operator, folder=tmp_path, clock=clock.now)
+    try:
+        maria = await Counter(desk, operator, clock, tmp_path).of(MARIA, "odonto")
+        assert maria.tiss.file == "lote-odonto.xml"
+        assert padrao((tmp_path / "entrada" / "lote-odonto.xml").read_bytes()) == "4.01.00"
+        with pytest.raises(OperatorUnavailable):
+            await desk.validate(maria.number, "123456")
+        request = body_of(capture.bodies[0])
+        assert text(request, "cabecalho", "Padrao") == profile_version
+        assert errors_of(request, profile_version) == ()
+    finally:
+        await desk.aclose()
+        close()
