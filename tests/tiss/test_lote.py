@@ -12,7 +12,7 @@ from lxml import etree
 
 from frontdesk.tiss.errors import TissInputError
 from frontdesk.tiss.hashing import message_hash, same_hash
-from frontdesk.tiss.lote import read_export
+from frontdesk.tiss.lote import read_export, schema_errors
 from frontdesk.tiss.lote_build import (
     ExecutedProcedure,
     ExportHeader,
@@ -25,7 +25,7 @@ from frontdesk.tiss.message import SAO_PAULO, add, find, q, text
 from frontdesk.tiss.models import DentalTeam, Prestador, Procedure, Professional, SpSadtRequest
 from frontdesk.tiss.schema import errors_of
 from frontdesk.tiss.sequence import MemorySequence
-from frontdesk.tiss.versions import numbers
+from frontdesk.tiss.versions import get, numbers
 from frontdesk.tiss.writeback import NoCodeField, Release, proof_in, write_back
 from support.tiss_files import compact, given_hash, independent_hash
 
@@ -394,3 +394,38 @@ def test_an_export_hashed_by_stripping_the_tags_of_its_indented_file_is_accepted
     assert export.problems == () and export.guides[0].valid
     wrong = data.replace(given_hash(data).encode(), b"0" * 32)
     assert any("hash" in p for p in read_export(wrong).problems)
+
+
+class _Folder(etree.Resolver):
+    """Serves a version's XSDs by file name (the test's own resolver, not schema.py's)."""
+
+    def __init__(self, version: str) -> None:
+        super().__init__()
+        self.folder = get(version).folder
+
+    def resolve(self, system_url: str | None, public_id: str | None, context: Any) -> Any:
+        name = (system_url or "").rsplit("/", 1)[-1]
+        return self.resolve_string(self.folder.joinpath(name).read_bytes(), context)
+
+
+@pytest.mark.parametrize("version", numbers())
+def test_an_export_is_judged_as_its_versions_own_mensagem_xsd_would(version: str) -> None:
+    """lote.py validates a mensagemTISS with the version's web-services schema, which
+    includes `tissV4_0X_00.xsd` (where mensagemTISS is declared): the same verdict, line by
+    line, as that XSD compiled alone, for a good file and for one with two mistakes."""
+    parser = etree.XMLParser(no_network=True, load_dtd=False, resolve_entities=True)
+    parser.resolvers.add(_Folder(version))
+    entry = get(version).lote_xsd
+    own = etree.XMLSchema(
+        etree.fromstring(get(version).folder.joinpath(entry).read_bytes(), parser, base_url=entry)
+    )
+    header = ExportHeader("1", "2026-11-18", "08:00:00", PRESTADOR, "999999", "7", version)
+    for guides in ([sadt("A-1")], [sadt("A-1", cnes="12345678"), sadt("A-2", card="x" * 21)]):
+        root = parsed(build_export(header, guides))
+        try:
+            own.assertValid(root)
+            expected: list[tuple[int, str]] = []
+        except etree.DocumentInvalid as invalid:
+            expected = [(e.line, e.message) for e in invalid.error_log]
+        assert schema_errors(root, version) == expected
+        assert len(expected) == (0 if len(guides) == 1 else 2)
