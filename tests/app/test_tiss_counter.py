@@ -15,8 +15,10 @@ from textual.pilot import Pilot
 from textual.widgets import Input
 
 from frontdesk.app.connector import Connector
+from frontdesk.app.screens.tiss.result import write_text
 from frontdesk.config.connection import Connection, resolve
 from frontdesk.counter.guides import TissGuide
+from frontdesk.counter.manual import GuideForm
 from frontdesk.tiss.hashing import message_hash, same_hash
 from frontdesk.tiss.message import find, text
 from frontdesk.tiss.schema import errors_of
@@ -410,3 +412,15 @@ async def test_a_number_that_is_not_in_the_queue_is_not_taken_for_a_card(
         await press(pilot, *"2026111800099", "enter")
         assert screen_name(pilot.app) == "TissLookupScreen"
         assert "2026111800099" in text_of(pilot.app, "#lookup-hint")
+
+
+async def test_a_denied_guide_started_by_hand_asks_for_no_senha(counter: TissCounter) -> None:
+    """A denial is written back when it came from an export; a guide started by hand has
+    no file, and no senha to record either: the result says nothing about the clinic's
+    system (it said 'registre a senha' once denials went through the write-back)."""
+    form = GuideForm(kind="sp_sadt", card=CARLOS.replace(" ", ""), code="40901122")
+    started = await counter.desk.start_guide(form)
+    guide = await counter.desk.absence(started.number, "01")
+    assert isinstance(guide, TissGuide)
+    assert guide.status == "denied" and guide.tiss.write_state == "not_exported"
+    assert write_text(guide) == ""
