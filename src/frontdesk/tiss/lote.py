@@ -109,7 +109,7 @@ def read_export(data: bytes) -> Export:
         return Export("", "", (), ("the mensagemTISS holds no loteGuias",))
     number = text(lote, "numeroLote") or ""
     registro = text(root, "cabecalho", "destino", "registroANS") or ""
-    version = (text(root, "cabecalho", "Padrao") or "").strip()
+    version = text(root, "cabecalho", "Padrao") or ""
     if version not in numbers():
         return Export(number, registro, (), version=version)
     nodes = [n for n in holder if isinstance(n.tag, str)]
