@@ -275,6 +275,25 @@ async def test_a_guide_started_by_hand_from_the_card(counter: TissCounter) -> No
         assert "registre a senha no sistema da clínica" in text_of(pilot.app, "#tiss-result-write")
 
 
+async def test_a_patient_who_comes_back_is_named_before_the_operator_answers(
+    counter: TissCounter,
+) -> None:
+    guides = [g for g in await counter.desk.list_guides() if g.beneficiary.card == MARIA]
+    first, second = guides[0], guides[1]
+    async with running(counter) as pilot:
+        await press(pilot, *second.number, "enter")
+        assert "Carteira 0064 8000 1234 5678" in text_of(pilot.app, "#guide-details")
+        await press(pilot, "escape", *first.number, "enter", "c", *await counter.app_code(MARIA))
+        await press(pilot, "enter")
+        assert pilot.app.screen.guide.status == "authorized"
+        name = pilot.app.screen.guide.beneficiary.name
+        await press(pilot, "escape", "escape")
+        await press(pilot, *second.number, "enter")
+        details = text_of(pilot.app, "#guide-details")
+        assert f"{name} (nome da última resposta da operadora)" in details
+        assert "0064 8000 1234 5678" in details  # the card stays beside it
+
+
 async def test_in_english(tmp_path: Path) -> None:
     made = make_tiss_counter(tmp_path, lang="en")
     try:

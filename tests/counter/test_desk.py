@@ -276,3 +276,30 @@ async def test_a_lost_answer_is_asked_again_with_the_same_sequence_never_twice(
 
         count = TissRecords(records).count("tissSolicitacaoProcedimento")  # type: ignore[arg-type]
     assert count == 1  # the operator answered the first transaction again
+
+
+async def test_a_patient_who_comes_back_is_named_from_the_operators_last_answer(
+    counter: Counter,
+) -> None:
+    first = await counter.of(MARIA, "odonto")
+    others = [g for g in await counter.desk.list_guides() if g.beneficiary.card.endswith(MARIA)]
+    other = next(g for g in others if g.number != first.number)
+    assert other.beneficiary.name == "Carteira 0064 8000 1234 5678"  # never answered yet
+    code = await counter.desk.app_code(first.beneficiary.card)
+    released = await counter.desk.validate(first.number, code)
+    name = released.beneficiary.name
+    assert name and not name.startswith("Carteira")  # the operator's own answer: plain
+    again = await counter.desk.get_guide(other.number)
+    assert again.beneficiary.name == f"{name} (nome da última resposta da operadora)"
+    assert again.beneficiary.card == "0064 8000 1234 5678"
+    # Kept in the ledger: a desk restarted on the same file still knows the name.
+    from frontdesk.counter.ledger import Ledger
+
+    restarted = Ledger(counter.folder / "ledger.json")
+    assert restarted.name_of("0064800012345678") == name
+    manual = await counter.desk.start_guide(
+        GuideForm(kind="odonto", card="0064800012345678", code="81000065", value="80")
+    )
+    assert manual.beneficiary.name == f"{name} (nome da última resposta da operadora)"
+    stranger = await counter.desk.card_check("0064 8000 9999 9999")
+    assert stranger.beneficiary.name == "Carteira 0064 8000 9999 9999"

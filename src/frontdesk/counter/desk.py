@@ -272,7 +272,7 @@ class TissDesk:
             answer = await asyncio.to_thread(
                 write_answer, entry, answer, None, self._today(), self.counter.export_folder
             )
-        self.ledger.put(number, answer)
+        self.ledger.put(number, answer, card=digits_only(entry.card))
         return self._guide(entry)
 
     async def card_check(self, card: str) -> Guide:
@@ -323,7 +323,9 @@ class TissDesk:
         return entry
 
     def _guide(self, entry: Entry) -> TissGuide:
-        return guide_of(entry, self.ledger.answer(entry.number), self.data, self.operator)
+        learned = self.ledger.name_of(digits_only(entry.card))
+        answer = self.ledger.answer(entry.number)
+        return guide_of(entry, answer, self.data, self.operator, learned=learned)
 
     async def _awaiting(self, number: str) -> Entry:
         entry = await self._entry(number)
@@ -375,7 +377,7 @@ class TissDesk:
             answer = await asyncio.to_thread(
                 write_answer, entry, answer, proof, self._today(), self.counter.export_folder
             )
-        self.ledger.put(entry.number, answer)
+        self.ledger.put(entry.number, answer, card=digits_only(entry.card))
         return self._guide(entry)
 
     def _today(self) -> str:

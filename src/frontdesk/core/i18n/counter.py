@@ -77,6 +77,10 @@ CATALOG: Final[dict[str, tuple[str, str]]] = {
         "profile that points at frontdesk serve.",
     ),
     "counter.card_name": ("Carteira {card}", "Card {card}"),
+    "counter.learned_name": (
+        "{name} (nome da última resposta da operadora)",
+        "{name} (name from the operator's last answer)",
+    ),
     "counter.lookup.hint": (
         "Número da guia, ou a carteirinha (digitada ou lida), depois Enter.",
         "The guide's number, or the card (typed or scanned), then Enter.",
