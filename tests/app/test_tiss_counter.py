@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 from lxml import etree
+from textual import events
 from textual.pilot import Pilot
 from textual.widgets import Input
 
@@ -292,6 +293,29 @@ async def test_a_patient_who_comes_back_is_named_before_the_operator_answers(
         details = text_of(pilot.app, "#guide-details")
         assert f"{name} (nome da última resposta da operadora)" in details
         assert "0064 8000 1234 5678" in details  # the card stays beside it
+
+
+async def test_pasted_typographic_punctuation_is_carried_and_an_error_selects_nothing(
+    counter: TissCounter,
+) -> None:
+    async with running(counter) as pilot:
+        await press(pilot, *"0064800034567812", "f4", *"40302040", "tab")
+        description = pilot.app.screen.query_one("#tiss-new-description", Input)
+        assert pilot.app.focused is description
+        description.post_message(events.Paste("Raio-X 🦷 “panorâmico” — urgente…"))
+        await pilot.pause()
+        await press(pilot, "tab", "enter")  # saved from the quantity field
+        hint = text_of(pilot.app, "#tiss-new-hint")
+        assert hint.startswith("Descrição: a TISS não aceita 🦷")
+        assert "descricaoProcedimento" not in hint and "ISO-8859-1" not in hint
+        assert pilot.app.focused is description and description.selected_text == ""
+        await press(pilot, "end", "e")  # the next key adds, never replaces
+        assert description.value == "Raio-X 🦷 “panorâmico” — urgente…e"
+        description.value = "Raio-X “panorâmico” — urgente…"
+        await press(pilot, "enter")
+        assert screen_name(pilot.app) == "TissGuideScreen"
+        procedure = pilot.app.screen.guide.procedures[0]
+        assert procedure.description == 'Raio-X "panorâmico" - urgente...'
 
 
 async def test_in_english(tmp_path: Path) -> None:

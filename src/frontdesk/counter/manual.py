@@ -10,10 +10,11 @@ number is the desk's own: 9, the date and a counter (13 digits, like the counter
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal, InvalidOperation
-from typing import Literal
+from typing import Final, Literal
 
 from frontdesk.config.tiss_reading import Clinic
 from frontdesk.core.contacts import digits_only
@@ -30,6 +31,36 @@ from frontdesk.tiss.models import (
 )
 
 Kind = Literal["sp_sadt", "odonto"]
+
+TYPOGRAPHIC: Final = str.maketrans(
+    {
+        **dict.fromkeys("\u201c\u201d\u201e\u201f\u2033\u2036", '"'),  # “ ” „ ‟ ″ ‶
+        **dict.fromkeys("\u2018\u2019\u201a\u201b\u2032\u2035", "'"),  # ‘ ’ ‚ ‛ ′ ‵
+        **dict.fromkeys("\u2010\u2011\u2012\u2013\u2014\u2015\u2212", "-"),  # ‐ – — ― −
+        **dict.fromkeys("\u2002\u2003\u2007\u2009\u200a\u202f\u205f\t", " "),
+        **dict.fromkeys("\u200b\u200c\u200d\u2060\ufeff", ""),  # zero-width
+        "\u2026": "...",  # …
+        "\u2022": "-",  # •
+        "\u2039": "<",  # ‹
+        "\u203a": ">",  # ›
+        "\u2122": "TM",  # ™
+        "\u20ac": "EUR",  # €
+    }
+)
+"""Typographic punctuation a word processor or a web page puts into pasted text, as the
+ISO-8859-1 characters a TISS message can carry."""
+
+FIELD_OF_TISS: Final = {
+    "numeroCarteira": "card",
+    "codigoProcedimento": "code",
+    "descricaoProcedimento": "description",
+    "quantidadeSolicitada": "quantity",
+    "valorProc": "value",
+    "denteRegiao": "tooth",
+    "planoBeneficiario": "plan",
+    "indicacaoClinica": "indication",
+}
+"""The form's field behind a TISS element a refusal names."""
 
 
 class FormProblem(ValueError):
@@ -65,6 +96,29 @@ def next_number(existing: set[str], moment: float) -> str:
     raise FormProblem("card", t("counter.manual.full"))
 
 
+def label(name: str) -> str:
+    """The form's label of field `name`, without its note ("Dente (opcional)" → "Dente")."""
+    return t(f"counter.new.{name}").split(" (")[0]
+
+
+def latin1_text(value: str) -> str:
+    """`value` composed (NFC: an accent typed as two characters becomes one) and with its
+    typographic punctuation as ISO-8859-1's (“ ” → ", ‘ ’ → ', – — → -, … → ...)."""
+    return unicodedata.normalize("NFC", value).translate(TYPOGRAPHIC).strip()
+
+
+def text_of(form: GuideForm, name: str) -> str:
+    """Field `name` of `form` as a TISS text (raises `FormProblem` naming what is left that
+    ISO-8859-1 cannot carry, such as an emoji)."""
+    value = latin1_text(getattr(form, name))
+    foreign = "".join(dict.fromkeys(c for c in value if ord(c) > 0xFF))
+    if foreign:
+        raise FormProblem(
+            name, t("counter.manual.chars", field=label(name), chars=" ".join(foreign))
+        )
+    return value
+
+
 def checked(form: GuideForm, clinic: Clinic, *, number: str, now: float) -> ManualGuide:
     """`form` as a guide to keep (raises `FormProblem` naming the field)."""
     missing = clinic.missing_for(form.kind)
@@ -82,7 +136,8 @@ def checked(form: GuideForm, clinic: Clinic, *, number: str, now: float) -> Manu
         quantity = 0
     if not 1 <= quantity <= 99:
         raise FormProblem("quantity", t("counter.manual.quantity"))
-    description = form.description.strip() or t("counter.manual.description_default", code=code)
+    description = text_of(form, "description") or t("counter.manual.description_default", code=code)
+    indication = text_of(form, "indication") if form.kind == "sp_sadt" else ""
     value: str | None = None
     tooth: str | None = None
     plan: str | None = None
@@ -97,7 +152,7 @@ def checked(form: GuideForm, clinic: Clinic, *, number: str, now: float) -> Manu
         tooth = form.tooth.strip() or None
         if tooth is not None and not re.fullmatch(r"[1-8][1-8]", tooth):
             raise FormProblem("tooth", t("counter.manual.tooth"))
-        plan = form.plan.strip() or None
+        plan = text_of(form, "plan") or None
     guide = ManualGuide(
         number=number,
         kind=form.kind,
@@ -105,12 +160,19 @@ def checked(form: GuideForm, clinic: Clinic, *, number: str, now: float) -> Manu
         procedures=(ManualProcedure(code, description[:150], quantity, value, tooth),),
         created_at=now,
         plan=plan,
-        indication=form.indication.strip()[:500] or None,
+        indication=indication[:500] or None,
     )
     try:
         request_of(guide, clinic, cnes=None, prestador_code=None)
     except TissInputError as wrong:
-        raise FormProblem("description", str(wrong)) from None
+        name = FIELD_OF_TISS.get(wrong.field)
+        if name is None:  # the clinic's fixed data, from the profile
+            raise FormProblem(
+                "kind", t("counter.manual.profile_refused", key=wrong.field)
+            ) from None
+        raise FormProblem(
+            name, t("counter.manual.refused", field=t(f"counter.new.{name}"))
+        ) from None
     return guide
 
 

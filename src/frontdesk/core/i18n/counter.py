@@ -184,6 +184,20 @@ CATALOG: Final[dict[str, tuple[str, str]]] = {
         "Valor: um número maior que zero (ex.: 80,00).",
         "Value: a number above zero (e.g. 80.00).",
     ),
+    "counter.manual.chars": (
+        "{field}: a TISS não aceita {chars}. Apague ou troque por letras e sinais comuns.",
+        "{field}: TISS cannot carry {chars}. Delete it or use plain letters and signs.",
+    ),
+    "counter.manual.refused": (
+        "{field}: valor que a guia TISS não aceita. Confira o que foi digitado.",
+        "{field}: a value a TISS guide cannot carry. Check what was typed.",
+    ),
+    "counter.manual.profile_refused": (
+        "Um dado fixo da clínica no perfil ({key}) não cabe numa guia TISS. Chame o técnico "
+        "(F10 mostra o perfil).",
+        "A fixed datum of the clinic in the profile ({key}) does not fit a TISS guide. Call "
+        "the technician (F10 shows the profile).",
+    ),
     "counter.manual.tooth": (
         "Dente: dois dígitos, como 16 ou 41.",
         "Tooth: two digits, like 16 or 41.",

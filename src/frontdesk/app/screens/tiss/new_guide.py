@@ -28,7 +28,8 @@ SADT_ONLY = frozenset({"indication"})
 
 
 class FormField(DeskInput):
-    """A field of the form: Enter saves the whole form."""
+    """A field of the form: Enter saves the whole form. Focus never selects what is in it
+    (an error focuses the field to fix: the next key must not replace what was typed)."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding(
@@ -57,7 +58,9 @@ class NewGuideModal(DeskModal[str]):
             for name in FIELDS:
                 with Horizontal(classes="tiss-new-row", id=f"tiss-new-row-{name}"):
                     yield Static(t(f"counter.new.{name}"), classes="tiss-new-label", markup=False)
-                    yield FormField(id=f"tiss-new-{name}", compact=True, max_length=150)
+                    yield FormField(
+                        id=f"tiss-new-{name}", compact=True, max_length=150, select_on_focus=False
+                    )
             yield HintLine(t("counter.new.hint"), id="tiss-new-hint")
         yield KeyBar()
 
