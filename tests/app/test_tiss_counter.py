@@ -16,6 +16,7 @@ from textual.pilot import Pilot
 from textual.widgets import Input
 
 from frontdesk.app.connector import Connector
+from frontdesk.app.widgets.key_bar import KeyBar
 from frontdesk.config.connection import Connection, resolve
 from frontdesk.counter.guides import TissGuide
 from frontdesk.tiss.hashing import message_hash, same_hash
@@ -193,7 +194,10 @@ async def test_the_import_keeps_two_of_three_guides_and_lists_what_is_wrong(
         report = text_of(pilot.app, "#tiss-import-report")
         assert "lote-sadt.xml (lote 202611181): 2 guia(s) na fila" in report
         assert "✗ guia 2026111800024, fora da fila:" in report
-        assert "Element 'CNES': [facet 'maxLength']" in report
+        assert "    CNES: 8 dígitos, o máximo é 7 (linha " in report
+        assert "Element" not in report and "facet" not in report
+        keys = pilot.app.screen.query_one(KeyBar).render().plain  # type: ignore[union-attr]
+        assert "Esc Voltar" in keys and "Cancelar" not in keys  # a report answers nothing
         await press(pilot, "escape")
         assert screen_name(pilot.app) == "TissLookupScreen"
 

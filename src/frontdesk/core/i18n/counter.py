@@ -319,6 +319,70 @@ CATALOG: Final[dict[str, tuple[str, str]]] = {
     ),
     "counter.import.rejected": ("  ✗ guia {guide}, fora da fila:", "  ✗ guide {guide}, left out:"),
     "counter.import.none": ("Nenhum arquivo .xml na pasta.", "No .xml file in the folder."),
+    # --- the schemas' complaints about an export (F8), in words -----------------------------
+    "counter.schema.digits": ("dígitos", "digits"),
+    "counter.schema.chars": ("caracteres", "characters"),
+    "counter.schema.max_length": ("{n} {unit}, o máximo é {limit}", "{n} {unit}, at most {limit}"),
+    "counter.schema.min_length": ("{n} {unit}, o mínimo é {limit}", "{n} {unit}, at least {limit}"),
+    "counter.schema.exact_length": (
+        "{n} {unit}, deve ter exatamente {limit}",
+        "{n} {unit}, must have exactly {limit}",
+    ),
+    "counter.schema.empty": ("vazio; preencha o campo", "empty; fill it in"),
+    "counter.schema.pattern": (
+        "'{value}' não está no formato do campo ({pattern})",
+        "'{value}' is not in the field's format ({pattern})",
+    ),
+    "counter.schema.enumeration": (
+        "'{value}' não é um dos valores aceitos ({values})",
+        "'{value}' is not one of the accepted values ({values})",
+    ),
+    "counter.schema.total_digits": (
+        "'{value}' tem dígitos demais, o máximo é {limit}",
+        "'{value}' has too many digits, at most {limit}",
+    ),
+    "counter.schema.fraction_digits": (
+        "'{value}' tem casas decimais demais, o máximo é {limit}",
+        "'{value}' has too many decimal places, at most {limit}",
+    ),
+    "counter.schema.above": (
+        "'{value}' passa do máximo, {limit}",
+        "'{value}' is above the maximum, {limit}",
+    ),
+    "counter.schema.below": (
+        "'{value}' fica abaixo do mínimo, {limit}",
+        "'{value}' is below the minimum, {limit}",
+    ),
+    "counter.schema.not_date": (
+        "'{value}' não é uma data (use AAAA-MM-DD)",
+        "'{value}' is not a date (use YYYY-MM-DD)",
+    ),
+    "counter.schema.not_amount": (
+        "'{value}' não é um valor (use 80.00)",
+        "'{value}' is not an amount (use 80.00)",
+    ),
+    "counter.schema.not_number": (
+        "'{value}' não é um número inteiro",
+        "'{value}' is not a whole number",
+    ),
+    "counter.schema.bad_value": (
+        "'{value}' não é um valor aceito neste campo",
+        "'{value}' is not a value this field accepts",
+    ),
+    "counter.schema.unexpected": (
+        "campo fora do lugar ou a mais",
+        "a field out of place or one too many",
+    ),
+    "counter.schema.unexpected_instead": (
+        "campo fora do lugar ou a mais; aqui deveria vir {expected}",
+        "a field out of place or one too many; {expected} should come here",
+    ),
+    "counter.schema.missing": ("falta o campo {expected}", "the field {expected} is missing"),
+    "counter.schema.other": (
+        "não segue o padrão TISS ({message})",
+        "does not follow the TISS standard ({message})",
+    ),
+    "counter.schema.at_line": ("{text} (linha {line}).", "{text} (line {line})."),
     # --- F4: a guide by hand --------------------------------------------------------------
     "counter.new.title": ("Nova guia (pela carteira)", "New guide (from the card)"),
     "counter.new.card": ("Carteira", "Card"),
