@@ -322,6 +322,35 @@ async def test_pasted_typographic_punctuation_is_carried_and_an_error_selects_no
         assert procedure.description == 'Raio-X "panorâmico" - urgente...'
 
 
+async def test_the_sacs_code_releases_a_guide_started_by_hand_for_a_patient_without_the_app(
+    counter: TissCounter,
+) -> None:
+    async with running(counter, (120, 40)) as pilot:
+        await press(pilot, "f2", *LUIZA.replace(" ", ""), "f4", *"40302040", "enter")
+        assert screen_name(pilot.app) == "TissGuideScreen"
+        number = pilot.app.screen.guide.number
+        assert number.startswith("9") and pilot.app.sim_state.has_app is False
+        await press(pilot, "f6")
+        sac = pilot.app.sim_state.sac_code
+        assert sac is not None and len(sac) == 6 and pilot.app.sim_state.guide == number
+        await press(pilot, "e", "enter", *sac, "enter")
+        guide = pilot.app.screen.guide
+        assert guide.number == number and guide.status == "authorized"
+        assert guide.authorization is not None and pilot.app.bugs == []
+
+
+async def test_the_sacs_code_releases_a_cards_eligibility_check(counter: TissCounter) -> None:
+    async with running(counter, (120, 40)) as pilot:
+        # Francisca's only guide had the CNES typo: her card alone is an eligibility check.
+        await press(pilot, "f2", *"0064800067812345", "enter", "f6")
+        assert pilot.app.screen.guide.number == "E0064800067812345"
+        sac = pilot.app.sim_state.sac_code
+        assert sac is not None and len(sac) == 6
+        await press(pilot, "e", "enter", *sac, "enter")
+        guide = pilot.app.screen.guide
+        assert guide.status == "authorized" and guide.tiss.eligibility
+
+
 async def test_in_english(tmp_path: Path) -> None:
     made = make_tiss_counter(tmp_path, lang="en")
     try:

@@ -208,7 +208,15 @@ class TissDesk:
         return await self._sim().app_code(card)
 
     async def sac_code(self, guide: str) -> str:
-        return await self._sim().sac_code(guide)
+        """The SAC's code for `guide`. A guide started here (by hand, or a card's eligibility
+        check) is new to the operator until its request: the simulator's call centre opens it
+        for the card, as a real one gives the patient a code before the request arrives."""
+        entry = await self._entry(guide)
+        if entry.source == "export":
+            return await self._sim().sac_code(guide)
+        return await self._sim().sac_code(
+            guide, card=entry.card, kind=entry.kind, provider=self.settings.prestador
+        )
 
     async def advance_clock(self, seconds: int) -> None:
         await self._sim().advance_clock(seconds)
