@@ -26,7 +26,7 @@ from frontdesk.tiss.soap import fault_envelope
 from frontdesk.tiss.transport import HttpReply, TransportFailure
 from support.isolation import Home
 
-from .desk_harness import press, running, screen_name, text_of, top_part
+from .desk_harness import press, running, screen_name, settle, text_of, top_part
 from .tiss_harness import ANA, CARLOS, JOAO, LUIZA, MARIA, TissCounter, make_tiss_counter
 
 
@@ -274,6 +274,7 @@ async def test_a_guide_started_by_hand_from_the_card(counter: TissCounter) -> No
         assert screen_name(pilot.app) == "TissGuideScreen"
         guide = pilot.app.screen.guide
         assert guide.number.startswith("920261118") and guide.procedures[0].code == "40302040"
+        assert guide.procedures[0].description == "Glicose - pesquisa e/ou dosagem"  # its export's
         await press(pilot, "e", "enter", *await counter.app_code(ANA), "enter")
         result = pilot.app.screen.guide
         assert result.status == "authorized"
@@ -303,8 +304,9 @@ async def test_pasted_typographic_punctuation_is_carried_and_an_error_selects_no
     counter: TissCounter,
 ) -> None:
     async with running(counter) as pilot:
-        await press(pilot, *"0064800034567812", "f4", *"40302040", "tab")
+        await press(pilot, *"0064800034567812", "f4", *"40301630", "tab")  # no name known
         description = pilot.app.screen.query_one("#tiss-new-description", Input)
+        assert description.value == ""
         assert pilot.app.focused is description
         description.post_message(events.Paste("Raio-X 🦷 “panorâmico” — urgente…"))
         await pilot.pause()
@@ -349,6 +351,49 @@ async def test_the_sacs_code_releases_a_cards_eligibility_check(counter: TissCou
         await press(pilot, "e", "enter", *sac, "enter")
         guide = pilot.app.screen.guide
         assert guide.status == "authorized" and guide.tiss.eligibility
+
+
+def typed_at_once(pilot: Pilot[Any], *keys: str) -> None:
+    """Keys as a fast typist, a paste or `tmux send-keys` deliver them: all queued before
+    the app handles the first (Pilot's `press` waits for each)."""
+    for key in keys:
+        pilot.app.post_message(events.Key(key, key if len(key) == 1 else None))
+
+
+async def test_a_dental_guide_by_hand_in_two_keys_besides_the_card_and_the_code(
+    counter: TissCounter,
+) -> None:
+    async with running(counter) as pilot:
+        keys = Keys(pilot)
+        await keys.type(LUIZA.replace(" ", ""))
+        await keys.key("f4")
+        await keys.type("81000065")  # 8xxxxxxx: a dental procedure; the clinic's price is known
+        await keys.key("enter")
+        assert screen_name(pilot.app) == "TissGuideScreen"
+        assert keys.others == ["f4", "enter"]
+    (guide,) = counter.desk.ledger.manual
+    assert guide.kind == "odonto" and guide.card == "0064800056781234"
+    assert guide.plan == "Odonto Master"  # her other guide's plan
+    (procedure,) = guide.procedures
+    assert procedure.description == "Consulta odontológica inicial"
+    assert (procedure.value, procedure.quantity, procedure.tooth) == ("80.00", 1, None)
+
+
+async def test_the_form_typed_at_once_puts_every_value_in_its_field(
+    counter: TissCounter,
+) -> None:
+    async with running(counter) as pilot:
+        card = LUIZA.replace(" ", "")
+        typed_at_once(pilot, "f4", "down", "tab", *card, "tab", *"81000066", "backspace", "5")
+        typed_at_once(pilot, "tab", "tab", "tab", "tab", *"16", "shift+tab", "end", "enter")
+        await settle(pilot)
+        assert screen_name(pilot.app) == "TissGuideScreen"
+        assert pilot.app.screen.guide.beneficiary.card == LUIZA
+    (guide,) = counter.desk.ledger.manual
+    (procedure,) = guide.procedures
+    assert (guide.kind, guide.card) == ("odonto", card)
+    assert (procedure.code, procedure.tooth, procedure.quantity) == ("81000065", "16", 1)
+    assert (procedure.value, procedure.description) == ("80.00", "Consulta odontológica inicial")
 
 
 async def test_in_english(tmp_path: Path) -> None:

@@ -41,6 +41,7 @@ from frontdesk.client.models import (
 from frontdesk.core.contacts import digits_only
 from frontdesk.core.domain import ABSENCE_REASONS
 from frontdesk.core.i18n import t
+from frontdesk.core.tuss import PROCEDURE_NAMES
 from frontdesk.counter import answers, manual
 from frontdesk.counter.entries import (
     Entry,
@@ -301,11 +302,32 @@ class TissDesk:
         number = manual.next_number(
             set(self._entries) | {m.number for m in self.ledger.manual}, now
         )
+        plan = self._plan_of(form.card) if form.kind == "odonto" else None
+        form = manual.filled(form, self.known_procedure(form.code.strip()), plan)
         guide = manual.checked(form, self.counter.clinic, number=number, now=now)
         self.ledger.add_manual(guide)
         entry = manual_entry(guide, self.data)
         self._entries[entry.number] = entry
         return self._guide(entry)
+
+    def known_procedure(self, code: str) -> manual.KnownProcedure | None:
+        """What the queue's guides (the clinic's exports, then the guides started here) say
+        of TUSS `code`: its description and, where one carries it, its value; else the
+        common name in TUSS table 22 (`core.tuss`). None for a code known nowhere."""
+        entries = sorted(self._entries.values(), key=lambda e: e.source != "export")
+        procedures = [p for e in entries for p in e.procedures if p.code == code]
+        if procedures:
+            value = next((p.value for p in procedures if p.value is not None), None)
+            shown = f"{value:.2f}" if value is not None else None
+            return manual.KnownProcedure(procedures[0].description, shown)
+        name = PROCEDURE_NAMES.get(code)
+        return manual.KnownProcedure(name) if name else None
+
+    def _plan_of(self, card: str) -> str | None:
+        """The patient's plan as the clinic's other guides of this card name it."""
+        digits = digits_only(card)
+        plans = (e.plan for e in self._entries.values() if digits_only(e.card) == digits)
+        return next((p for p in plans if p), None)
 
     # -- the queue ---------------------------------------------------------------------------
 

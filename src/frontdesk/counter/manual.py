@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from decimal import Decimal, InvalidOperation
 from typing import Final, Literal
@@ -19,6 +19,7 @@ from typing import Final, Literal
 from frontdesk.config.tiss_reading import Clinic
 from frontdesk.core.contacts import digits_only
 from frontdesk.core.i18n import t
+from frontdesk.core.tuss import DENTAL_PREFIX
 from frontdesk.counter.ledger import ManualGuide, ManualProcedure
 from frontdesk.tiss.errors import TissInputError
 from frontdesk.tiss.message import SAO_PAULO
@@ -84,6 +85,30 @@ class GuideForm:
     tooth: str = ""  # odonto
     plan: str = ""  # odonto
     indication: str = ""  # SP/SADT
+
+
+@dataclass(frozen=True)
+class KnownProcedure:
+    """What the clinic's own guides (or TUSS table 22's common names) say of a code."""
+
+    description: str
+    value: str | None = None  # odonto: valorProc per unit, as the form takes it ("80.00")
+
+
+def kind_of_code(code: str) -> Kind:
+    """The kind of guide a complete TUSS code asks for: dental procedures are 8xxxxxxx."""
+    return "odonto" if code.startswith(DENTAL_PREFIX) else "sp_sadt"
+
+
+def filled(form: GuideForm, known: KnownProcedure | None, plan: str | None) -> GuideForm:
+    """`form` with what the receptionist left empty taken from what is known: the code's
+    description and (odonto) value, the patient's plan."""
+    return replace(
+        form,
+        description=form.description.strip() or (known.description if known else ""),
+        value=form.value.strip() or (known.value or "" if known else ""),
+        plan=form.plan.strip() or (plan or ""),
+    )
 
 
 def next_number(existing: set[str], moment: float) -> str:

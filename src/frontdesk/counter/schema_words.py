@@ -60,6 +60,8 @@ DIGIT_FIELDS: Final = frozenset(
 """Fields made of digits: their lengths are counted in digits, not characters."""
 
 MAX_LISTED: Final = 8
+LENGTHS: Final = ("max", "min", "exact")
+"""The length facets said in words (`counter.schema.<kind>_length`)."""
 
 _ELEMENT = re.compile(r"^(?:linha (\d+): )?Element '([^']+)'(?:, attribute '[^']+')?: (.*)$", re.S)
 _EXPECTED = re.compile(r"Expected is (?:one of )?\( ?(.*?) ?\)")

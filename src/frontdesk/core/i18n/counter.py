@@ -208,6 +208,21 @@ CATALOG: Final[dict[str, tuple[str, str]]] = {
         "Inicia uma guia SP/SADT ou odontológica pela carteira",
         "Starts an SP/SADT or dental guide from the card",
     ),
+    "counter.key.next_field": ("Próximo campo", "Next field"),
+    "counter.key.next_field.tip": (
+        "Vai ao próximo campo da guia",
+        "Goes to the guide's next field",
+    ),
+    "counter.key.previous_field": ("Campo anterior", "Previous field"),
+    "counter.key.previous_field.tip": (
+        "Volta ao campo anterior da guia",
+        "Goes back to the guide's previous field",
+    ),
+    "counter.key.kind": ("Escolher o tipo", "Choose the kind"),
+    "counter.key.kind.tip": (
+        "Escolhe SP/SADT ou odonto e vai à carteira",
+        "Chooses SP/SADT or dental and goes to the card",
+    ),
     "counter.key.new_save.tip": (
         "Grava a guia na fila e a abre",
         "Saves the guide into the queue and opens it",
@@ -392,10 +407,12 @@ CATALOG: Final[dict[str, tuple[str, str]]] = {
     "counter.new.value": ("Valor unitário", "Unit value"),
     "counter.new.tooth": ("Dente (opcional)", "Tooth (optional)"),
     "counter.new.plan": ("Plano (opcional)", "Plan (optional)"),
-    "counter.new.indication": ("Indicação clínica", "Clinical indication"),
+    "counter.new.indication": ("Indicação (opcional)", "Indication (optional)"),
     "counter.new.hint": (
-        "↑↓ tipo · Tab campos · Enter grava. Dados fixos da clínica: do perfil.",
-        "↑↓ kind · Tab fields · Enter saves. The clinic's fixed data: from the profile.",
+        "Código TUSS e Enter: tipo, descrição e valor vêm do código. Tab campos · ↑↓ tipo. "
+        "Dados fixos da clínica: do perfil.",
+        "TUSS code and Enter: kind, description and value come from the code. Tab fields · ↑↓ "
+        "kind. The clinic's fixed data: from the profile.",
     ),
     # --- F10 on a TISS profile ------------------------------------------------------------
     "counter.key.language": ("Idioma e tema", "Language and theme"),
