@@ -396,6 +396,17 @@ async def test_the_form_typed_at_once_puts_every_value_in_its_field(
     assert (procedure.value, procedure.description) == ("80.00", "Consulta odontológica inicial")
 
 
+async def test_a_field_of_the_form_runs_its_own_keys_as_remapped(counter: TissCounter) -> None:
+    """The form's fields run their bindings themselves (so they act in the order typed),
+    still following the app's keymap."""
+    counter.app.set_keymap({"counter-new-save": "ctrl+s"})
+    async with running(counter) as pilot:
+        await press(pilot, *"0064800034567812", "f4", *"40302040", "enter")
+        assert screen_name(pilot.app) == "NewGuideModal"  # Enter no longer saves
+        await press(pilot, "ctrl+s")
+        assert screen_name(pilot.app) == "TissGuideScreen"
+
+
 async def test_in_english(tmp_path: Path) -> None:
     made = make_tiss_counter(tmp_path, lang="en")
     try:

@@ -45,7 +45,13 @@ async def run_own_binding(widget: Widget, event: events.Key) -> None:
     """
     if event.is_printable:
         return
-    for binding in widget._bindings.key_to_bindings.get(event.key, ()):
+    # Textual 8's private seam, as `Screen._binding_chain` reads it: a node's `_bindings`
+    # with the app's `_keymap` applied (guarded by tests/app/test_tiss_counter.py's
+    # typed-at-once and remapped-key tests).
+    bindings = widget._bindings.copy()
+    if widget.app._keymap:
+        bindings.apply_keymap(widget.app._keymap)
+    for binding in bindings.key_to_bindings.get(event.key, ()):
         if not binding.priority and await widget.app.run_action(binding.action, widget):
             event.stop()
             event.prevent_default()
