@@ -11,11 +11,13 @@ from typing import Any
 
 import pytest
 from lxml import etree
+from textual import events
 from textual.pilot import Pilot
 from textual.widgets import Input
 
 from frontdesk.app.connector import Connector
 from frontdesk.app.screens.tiss.result import write_text
+from frontdesk.app.widgets.key_bar import KeyBar
 from frontdesk.config.connection import Connection, resolve
 from frontdesk.counter.guides import TissGuide
 from frontdesk.counter.manual import GuideForm
@@ -28,7 +30,7 @@ from frontdesk.tiss.versions import numbers
 from support.isolation import Home
 from support.tiss_files import compact, given_hash, independent_hash, padrao, rewrite_version
 
-from .desk_harness import press, running, screen_name, text_of, top_part
+from .desk_harness import press, running, screen_name, settle, text_of, top_part
 from .tiss_harness import ANA, CARLOS, JOAO, LUIZA, MARIA, TissCounter, make_tiss_counter
 
 
@@ -226,7 +228,10 @@ async def test_the_import_keeps_two_of_three_guides_and_lists_what_is_wrong(
         assert "lote-sadt.xml (lote 202611181, TISS 4.03.00): 2 guia(s) na fila" in report
         assert "lote-odonto.xml (lote 202611182, TISS 4.01.00): 4 guia(s) na fila" in report
         assert "✗ guia 2026111800024, fora da fila:" in report
-        assert "Element 'CNES': [facet 'maxLength']" in report
+        assert "    CNES: 8 dígitos, o máximo é 7 (linha " in report
+        assert "Element" not in report and "facet" not in report
+        keys = pilot.app.screen.query_one(KeyBar).render().plain  # type: ignore[union-attr]
+        assert "Esc Voltar" in keys and "Cancelar" not in keys  # a report answers nothing
         await press(pilot, "escape")
         assert screen_name(pilot.app) == "TissLookupScreen"
 
@@ -303,10 +308,137 @@ async def test_a_guide_started_by_hand_from_the_card(counter: TissCounter) -> No
         assert screen_name(pilot.app) == "TissGuideScreen"
         guide = pilot.app.screen.guide
         assert guide.number.startswith("920261118") and guide.procedures[0].code == "40302040"
+        assert guide.procedures[0].description == "Glicose - pesquisa e/ou dosagem"  # its export's
         await press(pilot, "e", "enter", *await counter.app_code(ANA), "enter")
         result = pilot.app.screen.guide
         assert result.status == "authorized"
         assert "registre a senha no sistema da clínica" in text_of(pilot.app, "#tiss-result-write")
+
+
+async def test_a_patient_who_comes_back_is_named_before_the_operator_answers(
+    counter: TissCounter,
+) -> None:
+    guides = [g for g in await counter.desk.list_guides() if g.beneficiary.card == MARIA]
+    first, second = guides[0], guides[1]
+    async with running(counter) as pilot:
+        await press(pilot, *second.number, "enter")
+        assert "Carteira 0064 8000 1234 5678" in text_of(pilot.app, "#guide-details")
+        await press(pilot, "escape", *first.number, "enter", "c", *await counter.app_code(MARIA))
+        await press(pilot, "enter")
+        assert pilot.app.screen.guide.status == "authorized"
+        name = pilot.app.screen.guide.beneficiary.name
+        await press(pilot, "escape", "escape")
+        await press(pilot, *second.number, "enter")
+        details = text_of(pilot.app, "#guide-details")
+        assert f"{name} (nome da última resposta da operadora)" in details
+        assert "0064 8000 1234 5678" in details  # the card stays beside it
+
+
+async def test_pasted_typographic_punctuation_is_carried_and_an_error_selects_nothing(
+    counter: TissCounter,
+) -> None:
+    async with running(counter) as pilot:
+        await press(pilot, *"0064800034567812", "f4", *"40301630", "tab")  # no name known
+        description = pilot.app.screen.query_one("#tiss-new-description", Input)
+        assert description.value == ""
+        assert pilot.app.focused is description
+        description.post_message(events.Paste("Raio-X 🦷 “panorâmico” — urgente…"))
+        await pilot.pause()
+        await press(pilot, "tab", "enter")  # saved from the quantity field
+        hint = text_of(pilot.app, "#tiss-new-hint")
+        assert hint.startswith("Descrição: a TISS não aceita 🦷")
+        assert "descricaoProcedimento" not in hint and "ISO-8859-1" not in hint
+        assert pilot.app.focused is description and description.selected_text == ""
+        await press(pilot, "end", "e")  # the next key adds, never replaces
+        assert description.value == "Raio-X 🦷 “panorâmico” — urgente…e"
+        description.value = "Raio-X “panorâmico” — urgente…"
+        await press(pilot, "enter")
+        assert screen_name(pilot.app) == "TissGuideScreen"
+        procedure = pilot.app.screen.guide.procedures[0]
+        assert procedure.description == 'Raio-X "panorâmico" - urgente...'
+
+
+async def test_the_sacs_code_releases_a_guide_started_by_hand_for_a_patient_without_the_app(
+    counter: TissCounter,
+) -> None:
+    async with running(counter, (120, 40)) as pilot:
+        await press(pilot, "f2", *LUIZA.replace(" ", ""), "f4", *"40302040", "enter")
+        assert screen_name(pilot.app) == "TissGuideScreen"
+        number = pilot.app.screen.guide.number
+        assert number.startswith("9") and pilot.app.sim_state.has_app is False
+        await press(pilot, "f6")
+        sac = pilot.app.sim_state.sac_code
+        assert sac is not None and len(sac) == 6 and pilot.app.sim_state.guide == number
+        await press(pilot, "e", "enter", *sac, "enter")
+        guide = pilot.app.screen.guide
+        assert guide.number == number and guide.status == "authorized"
+        assert guide.authorization is not None and pilot.app.bugs == []
+
+
+async def test_the_sacs_code_releases_a_cards_eligibility_check(counter: TissCounter) -> None:
+    async with running(counter, (120, 40)) as pilot:
+        # Francisca's only guide had the CNES typo: her card alone is an eligibility check.
+        await press(pilot, "f2", *"0064800067812345", "enter", "f6")
+        assert pilot.app.screen.guide.number == "E0064800067812345"
+        sac = pilot.app.sim_state.sac_code
+        assert sac is not None and len(sac) == 6
+        await press(pilot, "e", "enter", *sac, "enter")
+        guide = pilot.app.screen.guide
+        assert guide.status == "authorized" and guide.tiss.eligibility
+
+
+def typed_at_once(pilot: Pilot[Any], *keys: str) -> None:
+    """Keys as a fast typist, a paste or `tmux send-keys` deliver them: all queued before
+    the app handles the first (Pilot's `press` waits for each)."""
+    for key in keys:
+        pilot.app.post_message(events.Key(key, key if len(key) == 1 else None))
+
+
+async def test_a_dental_guide_by_hand_in_two_keys_besides_the_card_and_the_code(
+    counter: TissCounter,
+) -> None:
+    async with running(counter) as pilot:
+        keys = Keys(pilot)
+        await keys.type(LUIZA.replace(" ", ""))
+        await keys.key("f4")
+        await keys.type("81000065")  # 8xxxxxxx: a dental procedure; the clinic's price is known
+        await keys.key("enter")
+        assert screen_name(pilot.app) == "TissGuideScreen"
+        assert keys.others == ["f4", "enter"]
+    (guide,) = counter.desk.ledger.manual
+    assert guide.kind == "odonto" and guide.card == "0064800056781234"
+    assert guide.plan == "Odonto Master"  # her other guide's plan
+    (procedure,) = guide.procedures
+    assert procedure.description == "Consulta odontológica inicial"
+    assert (procedure.value, procedure.quantity, procedure.tooth) == ("80.00", 1, None)
+
+
+async def test_the_form_typed_at_once_puts_every_value_in_its_field(
+    counter: TissCounter,
+) -> None:
+    async with running(counter) as pilot:
+        card = LUIZA.replace(" ", "")
+        typed_at_once(pilot, "f4", "down", "tab", *card, "tab", *"81000066", "backspace", "5")
+        typed_at_once(pilot, "tab", "tab", "tab", "tab", *"16", "shift+tab", "end", "enter")
+        await settle(pilot)
+        assert screen_name(pilot.app) == "TissGuideScreen"
+        assert pilot.app.screen.guide.beneficiary.card == LUIZA
+    (guide,) = counter.desk.ledger.manual
+    (procedure,) = guide.procedures
+    assert (guide.kind, guide.card) == ("odonto", card)
+    assert (procedure.code, procedure.tooth, procedure.quantity) == ("81000065", "16", 1)
+    assert (procedure.value, procedure.description) == ("80.00", "Consulta odontológica inicial")
+
+
+async def test_a_field_of_the_form_runs_its_own_keys_as_remapped(counter: TissCounter) -> None:
+    """The form's fields run their bindings themselves (so they act in the order typed),
+    still following the app's keymap."""
+    counter.app.set_keymap({"counter-new-save": "ctrl+s"})
+    async with running(counter) as pilot:
+        await press(pilot, *"0064800034567812", "f4", *"40302040", "enter")
+        assert screen_name(pilot.app) == "NewGuideModal"  # Enter no longer saves
+        await press(pilot, "ctrl+s")
+        assert screen_name(pilot.app) == "TissGuideScreen"
 
 
 async def test_in_english(tmp_path: Path) -> None:

@@ -54,7 +54,8 @@ def tiss_terminal(tmp_path: Path) -> Iterator[tuple[Terminal, str, Path]]:
             f'url = "{url}/tiss/v4.01.00/{{operation}}"\n'
             'registro_ans = "999999"\nprestador_type = "codigo"\nprestador = "123456"\n'
             'code_length = 6\napp_name = "App Demonstração"\n'
-            f'import_folder = "{entrada}"\nexport_folder = "{retorno}"\n',
+            f'import_folder = "{entrada}"\nexport_folder = "{retorno}"\n'
+            'dentist_code = "D0042"\ndentist_cro = "12345"\ndentist_uf = "41"\n',
             encoding="utf-8",
         )
         session = f"fd-tiss-{uuid.uuid4().hex[:8]}"
@@ -140,3 +141,18 @@ def test_a_release_by_the_apps_code_in_a_real_terminal(
     lines = [json.loads(line) for line in audit.splitlines()]
     assert [line["action"] for line in lines] == ["lookup", "send", "validate"]
     assert lines[-1]["outcome"] == "authorized" and code not in audit
+
+
+def test_a_guide_by_hand_typed_at_once_lands_in_its_fields(
+    tiss_terminal: tuple[Terminal, str, Path],
+) -> None:
+    """F4 and the whole form in one burst (as tmux, a paste or a fast typist sends it): the
+    kind, the card, the code and the tooth each in its field, the rest filled by the code."""
+    term, _url, _tmp = tiss_terminal
+    term.wait_for("Operadora Demonstração · TISS", "Fila de atendimento (7)", "F8")
+    luiza = "0064800056781234"
+    term.keys("F4", "Down", "Tab", luiza, "Tab", "81000065", "Tab", "Tab", "Tab", "Tab", "16")
+    term.keys("Enter")
+    screen = term.wait_for("Guia 9", "AGUARDANDO TOKEN", "Consulta odontológica inicial")
+    assert "0064 8000 5678 1234" in screen and "Odonto (GTO)" in screen
+    assert "Traceback" not in screen

@@ -241,7 +241,7 @@ async def test_a_guide_started_by_hand_goes_to_the_operator_and_a_wrong_card_is_
     assert released.status == "authorized" and released.tiss.write_state == "not_exported"
     with pytest.raises(FormProblem) as problem:
         await counter.desk.start_guide(
-            GuideForm(kind="odonto", card="0064800012345678", code="81000065")
+            GuideForm(kind="odonto", card="0064800012345678", code="81000030")  # no price known
         )
     assert problem.value.field == "value"
     data = json.loads((counter.folder / "ledger.json").read_text())
@@ -388,3 +388,51 @@ async def test_a_guide_of_a_4_01_00_export_goes_out_in_the_profiles_version(
     finally:
         await desk.aclose()
         close()
+
+
+async def test_a_patient_who_comes_back_is_named_from_the_operators_last_answer(
+    counter: Counter,
+) -> None:
+    first = await counter.of(MARIA, "odonto")
+    others = [g for g in await counter.desk.list_guides() if g.beneficiary.card.endswith(MARIA)]
+    other = next(g for g in others if g.number != first.number)
+    assert other.beneficiary.name == "Carteira 0064 8000 1234 5678"  # never answered yet
+    code = await counter.desk.app_code(first.beneficiary.card)
+    released = await counter.desk.validate(first.number, code)
+    name = released.beneficiary.name
+    assert name and not name.startswith("Carteira")  # the operator's own answer: plain
+    again = await counter.desk.get_guide(other.number)
+    assert again.beneficiary.name == f"{name} (nome da última resposta da operadora)"
+    assert again.beneficiary.card == "0064 8000 1234 5678"
+    # Kept in the ledger: a desk restarted on the same file still knows the name.
+    from frontdesk.counter.ledger import Ledger
+
+    restarted = Ledger(counter.folder / "ledger.json")
+    assert restarted.name_of("0064800012345678") == name
+    manual = await counter.desk.start_guide(
+        GuideForm(kind="odonto", card="0064800012345678", code="81000065", value="80")
+    )
+    assert manual.beneficiary.name == f"{name} (nome da última resposta da operadora)"
+    stranger = await counter.desk.card_check("0064 8000 9999 9999")
+    assert stranger.beneficiary.name == "Carteira 0064 8000 9999 9999"
+
+
+async def test_a_code_is_named_by_the_clinics_exports_then_by_tuss_and_its_value_kept(
+    counter: Counter,
+) -> None:
+    await counter.desk.list_guides()
+    known = counter.desk.known_procedure("81000065")  # in the odonto export, with its price
+    assert known is not None and known.description == "Consulta odontológica inicial"
+    assert known.value == "80.00"
+    tuss = counter.desk.known_procedure("81000030")  # in no export: TUSS's common name
+    assert tuss is not None and (tuss.description, tuss.value) == ("Consulta odontológica", None)
+    assert counter.desk.known_procedure("40301630") is None
+    guide = await counter.desk.start_guide(
+        GuideForm(kind="sp_sadt", card="0064800034567812", code="40301630")
+    )
+    assert guide.procedures[0].description == "Procedimento 40301630"
+    odonto = await counter.desk.start_guide(
+        GuideForm(kind="odonto", card="0064800012345678", code="81000030", value="95,50")
+    )
+    assert odonto.procedures[0].description == "Consulta odontológica"
+    assert counter.desk.ledger.manual[-1].procedures[0].value == "95.50"  # typed wins

@@ -35,6 +35,7 @@ from frontdesk.backend.http import (
 from frontdesk.backend.idempotency import Replays, SecretAnswer
 from frontdesk.backend.records import StorageUnavailable
 from frontdesk.backend.service import LocalBackend, Problem
+from frontdesk.backend.simulator import SacOpening
 from frontdesk.backend.tiss.routes import tiss_routes
 from frontdesk.core.attempts import Limits
 
@@ -334,9 +335,15 @@ def create_app(
         return b.sim_app_code(card)  # a card no beneficiary with the app has: 404
 
     def sac_code(request: Request, body: Any) -> dict[str, Any]:
-        guide = _string(_object(body, "guide"), "guide")
+        members = _object(body, "guide", "card", "type", "provider")
+        guide = _string(members, "guide")
         assert guide is not None
-        return b.sim_sac_code(guide, seed=request.state.get("replay_seed"))
+        opening = SacOpening.parse(
+            _string(members, "card", required=False),
+            _string(members, "type", required=False),
+            _string(members, "provider", required=False),
+        )
+        return b.sim_sac_code(guide, seed=request.state.get("replay_seed"), opening=opening)
 
     def clock(request: Request, body: Any) -> dict[str, Any]:
         seconds = _object(body, "advance_seconds").get("advance_seconds")

@@ -42,6 +42,7 @@ from frontdesk.client.models import (
 from frontdesk.core.contacts import digits_only
 from frontdesk.core.domain import ABSENCE_REASONS
 from frontdesk.core.i18n import t
+from frontdesk.core.tuss import PROCEDURE_NAMES
 from frontdesk.counter import answers, manual
 from frontdesk.counter.entries import (
     Entry,
@@ -218,7 +219,15 @@ class TissDesk:
         return await self._sim().app_code(card)
 
     async def sac_code(self, guide: str) -> str:
-        return await self._sim().sac_code(guide)
+        """The SAC's code for `guide`. A guide started here (by hand, or a card's eligibility
+        check) is new to the operator until its request: the simulator's call centre opens it
+        for the card, as a real one gives the patient a code before the request arrives."""
+        entry = await self._entry(guide)
+        if entry.source == "export":
+            return await self._sim().sac_code(guide)
+        return await self._sim().sac_code(
+            guide, card=entry.card, kind=entry.kind, provider=self.settings.prestador
+        )
 
     async def advance_clock(self, seconds: int) -> None:
         await self._sim().advance_clock(seconds)
@@ -277,7 +286,7 @@ class TissDesk:
         )
         if answer.status != previous.status and answer.status in WRITTEN_BACK:
             answer = await self._write(entry, answer, None)
-        self.ledger.put(number, answer)
+        self.ledger.put(number, answer, card=digits_only(entry.card))
         return self._guide(entry)
 
     async def card_check(self, card: str) -> Guide:
@@ -298,11 +307,32 @@ class TissDesk:
         number = manual.next_number(
             set(self._entries) | {m.number for m in self.ledger.manual}, now
         )
+        plan = self._plan_of(form.card) if form.kind == "odonto" else None
+        form = manual.filled(form, self.known_procedure(form.code.strip()), plan)
         guide = manual.checked(form, self.counter.clinic, number=number, now=now)
         self.ledger.add_manual(guide)
         entry = manual_entry(guide, self.data)
         self._entries[entry.number] = entry
         return self._guide(entry)
+
+    def known_procedure(self, code: str) -> manual.KnownProcedure | None:
+        """What the queue's guides (the clinic's exports, then the guides started here) say
+        of TUSS `code`: its description and, where one carries it, its value; else the
+        common name in TUSS table 22 (`core.tuss`). None for a code known nowhere."""
+        entries = sorted(self._entries.values(), key=lambda e: e.source != "export")
+        procedures = [p for e in entries for p in e.procedures if p.code == code]
+        if procedures:
+            value = next((p.value for p in procedures if p.value is not None), None)
+            shown = f"{value:.2f}" if value is not None else None
+            return manual.KnownProcedure(procedures[0].description, shown)
+        name = PROCEDURE_NAMES.get(code)
+        return manual.KnownProcedure(name) if name else None
+
+    def _plan_of(self, card: str) -> str | None:
+        """The patient's plan as the clinic's other guides of this card name it."""
+        digits = digits_only(card)
+        plans = (e.plan for e in self._entries.values() if digits_only(e.card) == digits)
+        return next((p for p in plans if p), None)
 
     # -- the queue ---------------------------------------------------------------------------
 
@@ -328,7 +358,9 @@ class TissDesk:
         return entry
 
     def _guide(self, entry: Entry) -> TissGuide:
-        return guide_of(entry, self.ledger.answer(entry.number), self.data, self.operator)
+        learned = self.ledger.name_of(digits_only(entry.card))
+        answer = self.ledger.answer(entry.number)
+        return guide_of(entry, answer, self.data, self.operator, learned=learned)
 
     async def _awaiting(self, number: str) -> Entry:
         entry = await self._entry(number)
@@ -378,7 +410,7 @@ class TissDesk:
             raise self._trouble(error, entry.number) from None
         if answer.status in WRITTEN_BACK:
             answer = await self._write(entry, answer, proof)
-        self.ledger.put(entry.number, answer)
+        self.ledger.put(entry.number, answer, card=digits_only(entry.card))
         return self._guide(entry)
 
     async def _write(self, entry: Entry, answer: Answer, proof: TokenProof | None) -> Answer:
