@@ -20,6 +20,7 @@ import pytest
 from frontdesk.cli import build_parser, main
 from frontdesk.cli import tiss as tiss_cli
 from frontdesk.core import i18n
+from frontdesk.tiss import VERSION as LOCAL_VERSION  # the local operator's
 from support.demo import LUIZ, MARIA
 from support.isolation import SERVED_KEY, Home, start_serve, stop_serve
 
@@ -60,10 +61,11 @@ def profile(home: Home, url: str, **extra: str | int) -> None:
         "[profiles.demo-tiss]",
         'kind = "tiss"',
         'operator = "Operadora Demonstração"',
-        f'url = "{url}/tiss/v4.01.00/{{operation}}"',
+        f'url = "{url}/tiss/v{LOCAL_VERSION}/{{operation}}"',
         'registro_ans = "999999"',
         'prestador_type = "codigo"',
         'prestador = "123456"',
+        f'tiss_version = "{LOCAL_VERSION}"',
     ]
     lines += [f"{key} = {json.dumps(value)}" for key, value in extra.items()]
     home.write_config("\n".join(lines) + "\n")
@@ -306,3 +308,4 @@ def test_no_password_and_no_code_in_any_log_or_audit_file_after_a_flow(
     for where, text in texts.items():
         for secret in secrets:
             assert secret not in text, f"{secret!r} found in {where}"
+

@@ -276,3 +276,20 @@ async def test_a_lost_answer_is_asked_again_with_the_same_sequence_never_twice(
 
         count = TissRecords(records).count("tissSolicitacaoProcedimento")  # type: ignore[arg-type]
     assert count == 1  # the operator answered the first transaction again
+
+
+@pytest.mark.parametrize("version", ["4.03.00", "4.02.00", "4.01.00"])
+async def test_the_local_operators_url_follows_the_profiles_version(version: str) -> None:
+    from frontdesk.config.embedded_tiss import local_tiss_url
+    from frontdesk.counter.connect import served_simulator
+    from frontdesk.tiss.settings import TissSettings
+
+    url = local_tiss_url(version, "http://127.0.0.1:8765")
+    assert url == f"http://127.0.0.1:8765/v1/tiss/v{version}/{{operation}}"
+    identity = {"registro_ans": "999999", "prestador_kind": "codigo", "prestador": "123456"}
+    served = served_simulator(TissSettings(url=url, version=version, **identity), "k")  # type: ignore[arg-type]
+    assert served is not None and str(served.base_url) == "http://127.0.0.1:8765"
+    await served.aclose()
+    other = "4.02.00" if version != "4.02.00" else "4.03.00"
+    elsewhere = TissSettings(url=url, version=other, **identity)  # type: ignore[arg-type]
+    assert served_simulator(elsewhere, "k") is None  # a path in another version: not served here

@@ -1,9 +1,11 @@
-"""TISS 4.01.00: the exchange standard between clinics and health-plan operators (ANS).
+"""TISS: the exchange standard between clinics and health-plan operators (ANS), in the
+versions of `versions` (4.03.00 in force, 4.02.00, 4.01.00).
 
 The protocol layer is pure and sits beside `frontdesk.client`: it imports only `frontdesk.core`
 and lxml. Nothing here is imported by local mode; lxml loads with the first TISS message.
 
-- `schemas/4.01.00/`: the official XSDs and WSDLs, as package data (a version per folder);
+- `versions`: which versions exist and where their files are; `schemas/<version>/`: the
+  official XSDs and WSDLs, as package data (a version per folder);
 - `safexml`: parsing XML from the network (no DTD, no entities, no network, bounded size);
 - `hashing`: the epílogo hash (Componente Organizacional item 115) and the MD5 password
   (item 114);
@@ -21,6 +23,8 @@ from __future__ import annotations
 from typing import Final
 
 VERSION: Final = "4.01.00"
-"""The TISS version frontdesk speaks (the `Padrao` of every message it sends)."""
+"""The version the local operator (`backend/tiss`) answers in and the export queue (`lote`)
+reads. A client speaks its settings' version (`TissSettings.version`: `versions.DEFAULT`
+unless its profile's `tiss_version` names another)."""
 
 NAMESPACE: Final = "http://www.ans.gov.br/padroes/tiss/schemas"

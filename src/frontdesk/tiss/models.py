@@ -14,6 +14,7 @@ from decimal import Decimal
 from typing import Final, Literal
 
 from frontdesk.core.domain import ABSENCE_REASONS
+from frontdesk.tiss import VERSION
 from frontdesk.tiss.errors import TissInputError
 
 MAX_CODE_LENGTH: Final = 10
@@ -189,7 +190,7 @@ class Header:
     time: str  # horaRegistroTransacao, HH:MM:SS
     origin: Party
     destination: Party
-    version: str = "4.01.00"
+    version: str = VERSION  # Padrao; a client passes its settings' version
     login: str | None = None
     password_digest: str | None = field(default=None, repr=False)
     business_failure: str | None = None  # falhaNegocio: a table 38 code

@@ -104,8 +104,8 @@ CATALOG: Final[dict[str, tuple[str, str]]] = {
         "The operator does not know the profile's provider (prestador, prestador_type).",
     ),
     "tiss.fault.VersaoInvalida": (
-        "A operadora não aceita a versão 4.01.00 do TISS neste endereço.",
-        "The operator does not take TISS 4.01.00 at this address.",
+        "A operadora não aceita esta versão do TISS neste endereço.",
+        "The operator does not take this TISS version at this address.",
     ),
     "tiss.fault.HashInvalido": (
         "A operadora calculou outro hash para a mensagem; algo a alterou no caminho (proxy?).",
@@ -184,6 +184,10 @@ CATALOG: Final[dict[str, tuple[str, str]]] = {
     "tiss.config.minutes": ("deve ser de 1 a 120 minutos.", "must be 1 to 120 minutes."),
     "tiss.config.text": ("deve ser um texto entre aspas.", "must be a quoted string."),
     "tiss.config.number": ("deve ser um número.", "must be a number."),
+    "tiss.config.version": (
+        "o frontdesk não conhece a versão TISS {version}; use uma destas: {known}.",
+        "frontdesk does not know TISS version {version}; use one of: {known}.",
+    ),
     "tiss.config.integer": ("deve ser um número inteiro.", "must be a whole number."),
     "tiss.password_missing": (
         'nenhuma senha TISS para o perfil "{profile}": {problem} Guarde-a com: frontdesk tiss '
