@@ -22,9 +22,11 @@ from frontdesk.counter.errors import (
     MessageRefused,
     OperatorLoginRefused,
     OperatorUnavailable,
+    VersionRefused,
 )
 from frontdesk.counter.guides import TissGuide
 from frontdesk.counter.manual import FormProblem, GuideForm
+from frontdesk.tiss import VERSION as LOCAL_VERSION  # the local operator's
 from frontdesk.tiss.hashing import message_hash, same_hash
 from frontdesk.tiss.message import text
 from frontdesk.tiss.schema import errors_of
@@ -48,6 +50,9 @@ class Switch:
             raise TransportFailure("connection refused", sent=False)
         if self.mode in ("LoginInvalido", "HashInvalido"):
             return HttpReply(500, "text/xml", fault_envelope(self.mode, "no"))
+        if self.mode.startswith("VersaoInvalida"):  # "VersaoInvalida <the fault's text>"
+            said = self.mode.partition(" ")[2]
+            return HttpReply(500, "text/xml", fault_envelope("VersaoInvalida", said))
         return await self.inner.post(url, body, headers)  # type: ignore[attr-defined, no-any-return]
 
     async def aclose(self) -> None:
@@ -205,6 +210,37 @@ async def test_errors_a_receptionist_can_act_on(counter: Counter) -> None:
     assert f"guia {maria.number}" in refused.value.report and "HashInvalido" in refused.value.report
     assert "sequencial " in refused.value.report and "sequencial ?" not in refused.value.report
     switch.mode = "ok"
+    assert (await counter.desk.get_guide(maria.number)).status == "awaiting_token"
+
+
+OTHER = "4.02.00" if LOCAL_VERSION != "4.02.00" else "4.03.00"
+"""A version the demo desk does not speak; with none named, the fix is the other one
+operators take (4.02.00 for 4.03.00, else 4.03.00)."""
+
+
+@pytest.mark.parametrize(
+    ("said", "answered", "fix"),
+    [
+        (f"versao aceita: {OTHER}", OTHER, OTHER),
+        (
+            "Versao do TISS nao suportada",
+            None,
+            "4.02.00" if LOCAL_VERSION == "4.03.00" else "4.03.00",
+        ),
+    ],
+)
+async def test_an_operator_in_another_version_is_a_call_for_the_technician(
+    counter: Counter, said: str, answered: str | None, fix: str
+) -> None:
+    maria = await counter.of(MARIA)
+    switch_of(counter).mode = f"VersaoInvalida {said}"
+    with pytest.raises(VersionRefused) as refused:
+        await counter.desk.validate(maria.number, "123456")
+    error = refused.value
+    assert (error.sent, error.answered, error.fix) == (LOCAL_VERSION, answered, fix)
+    assert error.banner and error.code == "version_mismatch"
+    assert f"TISS {LOCAL_VERSION}" in error.text
+    assert f"Chame o técnico: frontdesk profiles set tiss-demo tiss_version {fix}" in error.text
     assert (await counter.desk.get_guide(maria.number)).status == "awaiting_token"
 
 

@@ -15,6 +15,7 @@ from frontdesk.doctor.report import Report
 from frontdesk.doctor.run import run_doctor as doctor
 from frontdesk.tiss import VERSION as LOCAL_VERSION  # the local operator's
 from support.isolation import SERVED_KEY, Home, start_serve, stop_serve
+from support.tiss_versions import VersionedOperator, served_operator
 
 pytestmark = pytest.mark.served
 
@@ -141,3 +142,26 @@ def test_a_dead_port_fails_at_tcp_and_skips_what_needs_it(
     assert [found["tls"], found["tiss_login"]] == ["skip", "skip"]
     assert report.exit_code == 1
 
+
+@pytest.mark.parametrize(("sent", "speaks"), [("4.03.00", "4.02.00"), ("4.02.00", "4.03.00")])
+def test_the_login_check_names_both_versions_and_the_fix(
+    home: Home, monkeypatch: pytest.MonkeyPatch, sent: str, speaks: str
+) -> None:
+    monkeypatch.setenv("FRONTDESK_TISS_PASSWORD", "senha")
+    with served_operator(VersionedOperator(speaks)) as url:
+        home.write_config(
+            f'[profiles.op]\nkind = "tiss"\nurl = "{url}/{{operation}}V{{version}}"\n'
+            f'registro_ans = "999999"\nprestador_type = "codigo"\nprestador = "123456"\n'
+            f'tiss_version = "{sent}"\n'
+        )
+        report = run_doctor(profile="op")
+    assert statuses(report)["tiss_login"] == "fail"
+    text, fix = detail(report, "tiss_login")
+    assert f"A operadora fala TISS {speaks}, e o perfil envia TISS {sent}." in text
+    assert fix == (
+        f"Mude a versão do perfil: `frontdesk profiles set op tiss_version {speaks}`, e rode "
+        "o doctor de novo."
+    )
+    assert report.exit_code == 1
+    records = [r for r in home.audit_lines() if r.get("action") == "tiss_doctor"]
+    assert [r["outcome"] for r in records] == ["error:version_mismatch"]

@@ -1,7 +1,7 @@
 """The doctor on a TISS profile: the TISS version it speaks, its password, the way to the
 operator's web services (transport, CA bundle, then DNS, TCP and TLS once per host of its
 operations), and one well-formed VerificaElegibilidade whose answer says whether the
-operator accepts the login.
+operator accepts the login (and the version).
 
 The probe asks about a card that names nobody (`PROBE_CARD`) and carries no code: any
 answer of the operator (eligible or not, with glosas) means the login, the password and
@@ -137,7 +137,7 @@ def password_check(
 async def login_check(profile: TissProfile, password: str) -> Check:
     """One VerificaElegibilidade for `PROBE_CARD`: the operator's answer, in one check (a
     failure in the words of `frontdesk tiss elegibilidade`, audited the same way)."""
-    from frontdesk.tiss.errors import LoginInvalido, TissError, TissFault
+    from frontdesk.tiss.errors import LoginInvalido, TissError, TissFault, VersionMismatch
 
     settings = profile.settings
     audit = AuditLog(profile=profile.name)
@@ -148,6 +148,8 @@ async def login_check(profile: TissProfile, password: str) -> Check:
         audit.record("tiss_doctor", outcome=f"error:{error_outcome(error)}")
         if isinstance(error, LoginInvalido):
             fix = t("doctor.tiss.login_fix", name=profile.name)
+        elif isinstance(error, VersionMismatch):
+            fix = t("doctor.tiss.version_fix", name=profile.name, version=error.to_try)
         elif isinstance(error, TissFault):
             fix = t("doctor.tiss.fault_fix")
         else:

@@ -38,6 +38,12 @@ CATALOG: Final[dict[str, tuple[str, str]]] = {
         'login "{login}" accepted by the operator (registro ANS {registro}): it answered a '
         "test eligibility check in TISS {version}.",
     ),
+    "doctor.tiss.version_fix": (
+        "Mude a versão do perfil: `frontdesk profiles set {name} tiss_version {version}`, e "
+        "rode o doctor de novo.",
+        "Change the profile's version: `frontdesk profiles set {name} tiss_version {version}`, "
+        "and run doctor again.",
+    ),
     "doctor.tiss.fault_fix": (
         "Anote esta linha e a versão (frontdesk --version) para o suporte do frontdesk.",
         "Note this line and the version (frontdesk --version) for frontdesk's support.",

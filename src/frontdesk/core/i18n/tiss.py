@@ -107,6 +107,20 @@ CATALOG: Final[dict[str, tuple[str, str]]] = {
         "A operadora não aceita esta versão do TISS neste endereço.",
         "The operator does not take this TISS version at this address.",
     ),
+    "tiss.version_mismatch": (
+        "A operadora fala TISS {answered}, e o perfil envia TISS {sent}. Mude a versão do "
+        "perfil: frontdesk profiles set {profile} tiss_version {fix}",
+        "The operator speaks TISS {answered}, and the profile sends TISS {sent}. Change the "
+        "profile's version: frontdesk profiles set {profile} tiss_version {fix}",
+    ),
+    "tiss.version_refused": (
+        "A operadora recusou a versão TISS {sent} do perfil (VersaoInvalida) sem dizer qual "
+        "fala; deve ser a {fix}. Mude a versão do perfil: frontdesk profiles set {profile} "
+        "tiss_version {fix}",
+        "The operator refused the profile's TISS version {sent} (VersaoInvalida) without "
+        "saying which it speaks; it should be {fix}. Change the profile's version: "
+        "frontdesk profiles set {profile} tiss_version {fix}",
+    ),
     "tiss.fault.HashInvalido": (
         "A operadora calculou outro hash para a mensagem; algo a alterou no caminho (proxy?).",
         "The operator computed another hash for the message; something changed it on the "
