@@ -338,7 +338,9 @@ def _audit(sub: Any) -> None:
 
 
 def _tiss(sub: Any) -> None:
-    tiss = sub.add_parser("tiss", help="TISS 4.01.00 with an operator: check eligibility")
+    tiss = sub.add_parser(
+        "tiss", help="TISS with an operator, in its profile's version: check eligibility"
+    )
     actions = tiss.add_subparsers(dest="tiss_action", metavar="ACTION", required=True)
     check = actions.add_parser(
         "elegibilidade",
