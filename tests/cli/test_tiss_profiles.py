@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import sys
 import tomllib
+from dataclasses import fields
 from pathlib import Path
 
 import pytest
@@ -13,6 +14,9 @@ from frontdesk.cli import main
 from frontdesk.config.connection import resolve
 from frontdesk.config.errors import ConfigError, SetupError
 from frontdesk.config.profiles import add_tiss_profile, load_config, parse_config
+from frontdesk.tiss.models import Prestador
+from frontdesk.tiss.settings import TissSettings
+from frontdesk.tiss.versions import get
 from support.isolation import Home
 
 EXISTING = """\
@@ -336,6 +340,62 @@ def test_login_on_a_tiss_profile_stores_its_password_like_a_key(
     text = out(capsys)
     assert "Senha guardada" in text and "Senha#2026" not in text
     assert "backend" not in text  # no contract health check against a TISS address
+
+
+CNPJ_REQUIRED = ["--url", URL, "--registro-ans", "123456", "--prestador-type", "cnpj"]
+TISS_DEFAULT = next(f.default for f in fields(TissSettings) if f.name == "version")
+"""The version of a profile that names none (the reader's default)."""
+
+
+def test_a_cnpj_typed_with_punctuation_is_written_in_its_normal_form(
+    home: Home, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["profiles", "add", "op", "--tiss", *CNPJ_REQUIRED,
+                 "--prestador", "11.222.333/0001-81"]) == 0  # fmt: skip
+    assert table(home, "op")["prestador"] == "11222333000181"
+    settings = resolve(profile="op", need_key=False).tiss
+    assert settings is not None and settings.settings.identity == Prestador(
+        "cnpj", "11222333000181"
+    )
+    assert main(["profiles", "set", "op", "--prestador", "22.333.444/0001-81"]) == 0
+    assert table(home, "op")["prestador"] == "22333444000181"
+    before = home.config.read_bytes()
+    assert main(["profiles", "set", "op", "--prestador", "22.333.444/0001-00"]) == 2
+    assert "--prestador: Os dígitos verificadores do CNPJ 22.333.444/0001-00" in out(capsys)
+    assert home.config.read_bytes() == before
+
+
+def test_a_cnpj_with_wrong_check_digits_is_refused_in_portuguese(
+    home: Home, capsys: pytest.CaptureFixture[str]
+) -> None:
+    home.write_config(EXISTING)
+    before = home.config.read_bytes()
+    assert main(["profiles", "add", "op", "--tiss", *CNPJ_REQUIRED,
+                 "--prestador", "11.222.333/0001-80"]) == 2  # fmt: skip
+    text = out(capsys)
+    assert (
+        "--prestador: Os dígitos verificadores do CNPJ 11.222.333/0001-80 não conferem: confira "
+        "o número no cartão CNPJ da clínica. Nada foi gravado" in text
+    )
+    assert "Traceback" not in text and home.config.read_bytes() == before
+
+
+def test_an_alphanumeric_cnpj_in_a_profile_follows_the_profiles_version(
+    home: Home, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code = main(["profiles", "add", "op", "--tiss", *CNPJ_REQUIRED,
+                 "--prestador", "12.abc.345/01de-35"])  # fmt: skip
+    text = out(capsys)
+    if get(TISS_DEFAULT).carries_cnpj("12ABC34501DE35"):  # 4.03.00 (the default from issue 17)
+        assert code == 0 and table(home, "op")["prestador"] == "12ABC34501DE35"
+        settings = resolve(profile="op", need_key=False).tiss
+        assert settings is not None and settings.settings.prestador == "12ABC34501DE35"
+    else:  # a default before 4.03.00 cannot carry it: said with the fix, nothing written
+        assert code == 2 and not home.config.exists()
+        assert (
+            f"--prestador: A versão {TISS_DEFAULT} do TISS não aceita CNPJ com letras; use "
+            "4.03.00 (frontdesk profiles set op tiss_version 4.03.00). Nada foi gravado"
+        ) in text
 
 
 # -- issue 17: the TISS version a profile speaks ----------------------------------------------

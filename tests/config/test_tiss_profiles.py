@@ -212,3 +212,23 @@ def test_doctor_reads_a_tiss_profile_and_runs_the_tiss_steps(home: Home) -> None
     assert password.status == "fail"  # none stored in this fresh home
     assert password.fix and "frontdesk login --profile unimed-tiss" in password.fix
     assert found["tiss_login"].status == "skip"
+
+
+def test_a_cnpj_in_the_file_is_read_in_its_normal_form_or_refused_with_its_line(
+    home: Home,
+) -> None:
+    cnpj_profile = BOTH.replace('prestador_type = "codigo"', 'prestador_type = "cnpj"')
+    home.write_config(
+        cnpj_profile.replace('prestador = "000123"', 'prestador = "11.222.333/0001-81"')
+    )
+    tiss = load_config().get("unimed-tiss")
+    assert tiss is not None and tiss.tiss is not None
+    assert tiss.tiss.settings.prestador == "11222333000181"
+    assert tiss.tiss.settings.effective_login == "11222333000181"  # the login by default
+
+    home.write_config(cnpj_profile.replace('prestador = "000123"', 'prestador = "11222333000108"'))
+    with pytest.raises(ConfigError) as raised:
+        load_config()
+    said = str(raised.value)
+    assert 'linha 14, chave "profiles.unimed-tiss.prestador"' in said
+    assert "Os dígitos verificadores do CNPJ 11.222.333/0001-08 não conferem" in said

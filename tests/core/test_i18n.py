@@ -21,7 +21,7 @@ import pytest
 
 from frontdesk.app.screens.tiss.new_guide import FIELDS as NEW_GUIDE_FIELDS
 from frontdesk.config.tiss_reading import EDITABLE_KEYS
-from frontdesk.core import domain, i18n
+from frontdesk.core import cnpj, domain, i18n
 from frontdesk.counter.errors import FIELD_OF_GLOSA
 from frontdesk.tiss.errors import FAULTS
 from frontdesk.tiss.lote import WITHOUT_CODE
@@ -51,6 +51,7 @@ FAMILIES: dict[str, tuple[str, ...]] = {
     "send.typed.{}_placeholder": ("sms", "email"),
     "tiss.environment.{}": ("production", "test"),
     "tiss.fault.{}": tuple(FAULTS),
+    "tiss.cnpj.{}": get_args(cnpj.Reason),  # CnpjError's reasons
     # The TISS counter (frontdesk.counter, app/screens/tiss): the fields a glosa points at,
     # the guides without a field for the code, the forms' fields.
     "counter.field.{}": tuple(sorted(set(FIELD_OF_GLOSA.values()))),

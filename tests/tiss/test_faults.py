@@ -57,7 +57,17 @@ async def test_another_prestador_is_remetente_invalido(operator: LocalTiss) -> N
     with pytest.raises(errors.RemetenteInvalido):
         await eligibility(operator, prestador="654321")
     with pytest.raises(errors.RemetenteInvalido):
-        await eligibility(operator, prestador_kind="cnpj", prestador="12345678000199")
+        await eligibility(operator, prestador_kind="cnpj", prestador="11222333000181")
+
+
+async def test_a_cnpj_whose_check_digits_do_not_match_is_remetente_invalido(
+    operator: LocalTiss,
+) -> None:
+    # frontdesk never builds one: the recorder changes the CNPJ's last digit on the way
+    recorder = Recorder(operator.transport(), edit=editing(b"11222333000181", b"11222333000182"))
+    with pytest.raises(errors.RemetenteInvalido):
+        await eligibility(operator, recorder, prestador_kind="cnpj", prestador="11222333000181")
+    assert operator.transactions() == 0
 
 
 async def test_a_changed_message_is_hash_invalido(operator: LocalTiss) -> None:

@@ -114,7 +114,7 @@ def test_procedure_requests_are_valid_and_read_back(make: object) -> None:
 def test_a_request_for_every_kind_of_prestador_is_valid() -> None:
     for prestador in (
         Prestador("codigo", "123456"),
-        Prestador("cnpj", "12345678000199"),
+        Prestador("cnpj", "11222333000181"),
         Prestador("cpf", "12345678901"),
     ):
         header = replace(
@@ -270,3 +270,27 @@ def test_a_fault_without_detail_is_read_from_its_faultstring_or_is_unexpected() 
         body_of(other)
     assert "NullPointer" in raised.value.fault_string
     assert NS  # the namespace constant the tests share
+
+
+def test_an_envelope_holds_one_body_with_one_message_or_is_not_soap() -> None:
+    soap = "http://schemas.xmlsoap.org/soap/envelope/"
+    message = f'<ans:cancelaGuiaWS xmlns:ans="{NS[1:-1]}"/>'
+
+    def envelope_of(inside: str) -> bytes:
+        return f'<s:Envelope xmlns:s="{soap}">{inside}</s:Envelope>'.encode()
+
+    body = f"<s:Body>{message}</s:Body>"
+    assert body_of(envelope_of(f"<s:Header/>{body}")).tag == f"{NS}cancelaGuiaWS"
+    assert body_of(envelope_of(f"<!-- a note -->{body}")).tag == f"{NS}cancelaGuiaWS"
+    for inside in (
+        body + body,  # two Bodies: the second must not be ignored
+        f"<s:Header/>{body}<s:Body/>",
+        f"<s:Body>{message}{message}</s:Body>",  # two messages in one Body
+        f"{body}<s:Header/>",
+        f"{body}<other/>",
+        "<s:Header/>",
+        "",
+    ):
+        with pytest.raises(errors.InvalidReply) as raised:
+            body_of(envelope_of(inside))
+        assert raised.value.reason == "not_soap", inside

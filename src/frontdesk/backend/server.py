@@ -20,7 +20,7 @@ import json
 import logging
 import re
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from frontdesk.backend.http import (
@@ -116,8 +116,10 @@ class Api:
             raw = await request.body(MAX_BODY)
         except BodyTooLarge:
             raise Problem("payload_too_large", f"bodies are limited to {MAX_BODY} bytes") from None
+        if not raw:  # no body at all; white space alone is a malformed body like any other
+            return None
         try:
-            return json.loads(raw.decode("utf-8")) if raw.strip() else None
+            return json.loads(raw.decode("utf-8"))
         except (ValueError, RecursionError):
             # ValueError: not UTF-8, not JSON, or an integer over Python's 4300-digit limit.
             # RecursionError: nesting deeper than the parser's stack (`[[[[…`), still < 16 KiB.
@@ -275,8 +277,15 @@ def _method_not_allowed(request: Request, allowed: tuple[str, ...]) -> Response:
     return _problem_response(problem, {"Allow": ", ".join(allowed)})
 
 
-def create_app(backend: LocalBackend, *, api_key: str, log_access: bool = True) -> HttpApp:
-    """The ASGI app serving `backend` under /v1, guarded by `api_key`."""
+def create_app(
+    backend: LocalBackend,
+    *,
+    api_key: str,
+    log_access: bool = True,
+    tiss_versions: Sequence[str] | None = None,
+) -> HttpApp:
+    """The ASGI app serving `backend` under /v1, guarded by `api_key`; its local TISS
+    operator accepts `tiss_versions` (None: every version; an unknown one is a ValueError)."""
     api = Api(backend, api_key, log_access=log_access)
     b = backend
 
@@ -360,7 +369,7 @@ def create_app(backend: LocalBackend, *, api_key: str, log_access: bool = True) 
         ),
         api.route("/v1/_local/clock", clock, method="POST"),
     ]
-    routes += tiss_routes(api, b, api_key)  # the local TISS operator (backend/tiss/)
+    routes += tiss_routes(api, b, api_key, tiss_versions)  # the local TISS operator (backend/tiss/)
     return HttpApp(
         routes,
         not_found=_not_found,

@@ -163,6 +163,13 @@ def _serve(sub: Any) -> None:
         help="serve the simulator paths /v1/_local/* (default: only on a loopback address)",
     )
     serve.add_argument(
+        "--tiss-versions",
+        metavar="VERSIONS",
+        help="TISS versions the local operator accepts, comma-separated, e.g. 4.03.00,4.02.00 "
+        "(default: every version frontdesk speaks); another version's path answers "
+        "VersaoInvalida",
+    )
+    serve.add_argument(
         "--header-timeout",
         type=float,
         default=HEADER_TIMEOUT,
@@ -410,6 +417,12 @@ def _web(sub: Any) -> None:
         metavar="MIN",
         help="minutes without use before a session ends and its desk closes (default: 15, "
         "at most 30)",
+    )
+    web.add_argument(
+        "--trusted-proxy",
+        metavar="ADDR",
+        help="the load balancer's address: its X-Forwarded-For names the client (the sign-in "
+        "limits count by it); nobody else's is believed",
     )
     users_sub = web.add_subparsers(dest="web_command", metavar="users")
     users = users_sub.add_parser("users", help="add, remove, unlock or list web users")

@@ -29,6 +29,7 @@ from frontdesk.config.profiles import (
     set_default,
     update_profile,
 )
+from frontdesk.core import cnpj
 from frontdesk.core.i18n import t
 
 if TYPE_CHECKING:
@@ -129,6 +130,15 @@ def _tiss_values(args: argparse.Namespace) -> dict[str, object]:
     return values
 
 
+def _cnpj_written_plain(values: dict[str, object], kind: str | None) -> None:
+    """A CNPJ given with punctuation or in lower case is written in its normal form
+    (`12.abc.345/01de-35` -> `12ABC34501DE35`); one the reader refuses stays as typed, for
+    its message."""
+    prestador = values.get("prestador")
+    if kind == "cnpj" and isinstance(prestador, str) and cnpj.is_valid(prestador):
+        values["prestador"] = cnpj.normalize(prestador)
+
+
 def _given(args: argparse.Namespace) -> list[str]:
     """The TISS-only options given."""
     return [dest for dest in TISS_OPTIONS if getattr(args, dest, None) is not None]
@@ -184,6 +194,7 @@ def _add_tiss(args: argparse.Namespace, console: Console) -> int:
         "read_timeout": args.read_timeout,
         **_tiss_values(args),
     }
+    _cnpj_written_plain(values, args.prestador_type)
     config = _saved(
         args.name,
         lambda: add_tiss_profile(args.name, values, make_default=args.default),
@@ -245,7 +256,9 @@ def _set(args: argparse.Namespace, console: Console) -> int:
         if getattr(args, key) is not None:
             values[key] = getattr(args, key)
     if is_tiss:
+        assert profile is not None and profile.tiss is not None
         values.update(_tiss_values(args))
+        _cnpj_written_plain(values, args.prestador_type or profile.tiss.settings.prestador_kind)
     elif isinstance(values.get("url"), str):
         _url_note(str(values["url"]), console)
     config = _saved(args.name, lambda: update_profile(args.name, values))

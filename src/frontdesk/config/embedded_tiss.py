@@ -11,7 +11,7 @@ simulator's client (the patient's app, the SAC, the clock) over the same app.
 from __future__ import annotations
 
 import secrets
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Final
@@ -75,10 +75,12 @@ def embedded_operator(
     clock: Clock | None = None,
     deterministic: bool = False,
     backend: LocalBackend | None = None,
+    tiss_versions: Sequence[str] | None = None,
     version: str | None = None,
 ) -> EmbeddedOperator:
-    """The local TISS operator on `db` (None: the user data directory's database), spoken to
-    in `version` (None: the version the local operator answers in, `frontdesk.tiss.VERSION`)."""
+    """The local TISS operator on `db` (None: the user data directory's database), accepting
+    `tiss_versions` (None: every version frontdesk has schemas for), spoken to in `version`
+    (None: `frontdesk.tiss.VERSION`)."""
     from frontdesk.backend.tiss.exports import CNES
     from frontdesk.backend.tiss.identity import PRESTADOR_CODE, REGISTRO_ANS
     from frontdesk.tiss import VERSION
@@ -88,7 +90,7 @@ def embedded_operator(
 
     backend = backend or open_backend(db, clock=clock, deterministic=deterministic)
     key = secrets.token_urlsafe(24)
-    app = create_app(backend, api_key=key, log_access=False)
+    app = create_app(backend, api_key=key, log_access=False, tiss_versions=tiss_versions)
     settings = TissSettings(
         url=local_tiss_url(version),
         registro_ans=REGISTRO_ANS,

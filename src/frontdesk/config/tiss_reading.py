@@ -13,7 +13,8 @@ TISS profiles side by side and every problem names the file, the line and the ke
     environment = "production"          # or "test" (uses test_url)
     registro_ans = "123456"             # the operator's ANS registration (required)
     prestador_type = "codigo"           # codigo, cnpj or cpf (required)
-    prestador = "000123"                # that code, CNPJ or CPF (required)
+    prestador = "000123"                # that code, CNPJ or CPF (required); a CNPJ may have
+                                        # letters (12.ABC.345/01DE-35) from TISS 4.03.00
     login = "000123"                    # optional: default, the prestador
     cnes = "1234567"                    # the clinic's CNES (optional)
     ca_bundle = "/etc/frontdesk/unimed-ca.pem"  # optional
@@ -199,7 +200,7 @@ class Reader(Protocol):
 def read_tiss_profile(reader: Reader, name: str, raw: dict[str, Any]) -> Profile:
     """The TISS profile `name` (its table `raw`), checked key by key."""
     from frontdesk.config.reading import Profile
-    from frontdesk.tiss.settings import TissSettings, TissSettingsError
+    from frontdesk.tiss.settings import CnpjVersionError, TissSettings, TissSettingsError
 
     where: KeyPath = ("profiles", name)
     for key in raw:
@@ -234,7 +235,8 @@ def read_tiss_profile(reader: Reader, name: str, raw: dict[str, Any]) -> Profile
         settings = TissSettings(**values)
     except TissSettingsError as bad:
         key = next((k for k, f in _FIELD.items() if f == bad.setting), bad.setting)
-        raise reader.error((*where, key), bad.problem) from None
+        problem = bad.problem_for(name) if isinstance(bad, CnpjVersionError) else bad.problem
+        raise reader.error((*where, key), problem) from None
     counter = _counter(reader, where, raw)
     return Profile(
         name=name,

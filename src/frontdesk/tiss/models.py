@@ -13,9 +13,12 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Final, Literal
 
+from frontdesk.core import cnpj
 from frontdesk.core.domain import ABSENCE_REASONS
+from frontdesk.core.i18n import t
 from frontdesk.tiss import VERSION
 from frontdesk.tiss.errors import TissInputError
+from frontdesk.tiss.versions import version_for_cnpj
 
 MAX_CODE_LENGTH: Final = 10
 """`codValidacao` is `st_texto10`: 1 to 10 characters."""
@@ -147,20 +150,40 @@ class TokenProof:
 
 @dataclass(frozen=True)
 class Prestador:
-    """The provider as the operator knows it: its code there, or its CNPJ or CPF."""
+    """The provider as the operator knows it: its code there, or its CNPJ or CPF.
+
+    A CNPJ (numeric or alphanumeric) is checked by its check digits and kept in its normal
+    form (`12.abc.345/01de-35` becomes `12ABC34501DE35`); whether a version can carry it is
+    the `Header`'s check.
+    """
 
     kind: PrestadorKind
     value: str
 
     def __post_init__(self) -> None:
         if self.kind == "cnpj":
-            digits_field(self.value, "CNPJ", 14)
+            require(isinstance(self.value, str), "CNPJ", "must be text")
+            try:
+                object.__setattr__(self, "value", cnpj.parse(self.value))
+            except cnpj.CnpjError as wrong:
+                raise TissInputError("CNPJ", str(wrong)) from None
         elif self.kind == "cpf":
             digits_field(self.value, "CPF", 11)
         elif self.kind == "codigo":
             text_field(self.value, "codigoPrestadorNaOperadora", 14)
         else:
             raise TissInputError("prestador", "kind must be codigo, cnpj or cpf")
+
+
+def cnpj_in_version(prestador: Prestador | None, version: str) -> None:
+    """`TissInputError` when `prestador` is a CNPJ that TISS `version` cannot carry (one with
+    letters before 4.03.00), in the user's language. A version frontdesk has no schemas for
+    is not judged here."""
+    if prestador is None or prestador.kind != "cnpj":
+        return
+    needed = version_for_cnpj(version, prestador.value)
+    if needed is not None:
+        raise TissInputError("CNPJ", t("tiss.cnpj.version_message", version=version, needed=needed))
 
 
 @dataclass(frozen=True)
@@ -197,6 +220,8 @@ class Header:
 
     def __post_init__(self) -> None:
         text_field(self.sequence, "sequencialTransacao", 12)
+        for party in (self.origin, self.destination):
+            cnpj_in_version(party.prestador, self.version)
         if self.login is not None:
             text_field(self.login, "loginPrestador", 20)
             require(bool(self.password_digest), "senhaPrestador", "a login needs a password")

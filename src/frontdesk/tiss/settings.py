@@ -13,9 +13,12 @@ from pathlib import Path
 from typing import Final, Literal
 from urllib.parse import urlsplit
 
+from frontdesk.core import cnpj
+from frontdesk.core.i18n import t
 from frontdesk.core.net import is_loopback
 from frontdesk.tiss import versions
 from frontdesk.tiss.models import MAX_CODE_LENGTH, Prestador, PrestadorKind
+from frontdesk.tiss.versions import version_for_cnpj
 
 Environment = Literal["production", "test"]
 PRESTADOR_KINDS: Final = ("codigo", "cnpj", "cpf")
@@ -33,6 +36,22 @@ class TissSettingsError(ValueError):
         self.setting = setting
         self.problem = problem
         super().__init__(f"{setting}: {problem}")
+
+
+class CnpjVersionError(TissSettingsError):
+    """An alphanumeric CNPJ in a profile whose TISS version cannot carry it (before 4.03.00).
+
+    Said in the user's language, with the command that fixes it (`problem_for(profile)`).
+    """
+
+    def __init__(self, version: str, needed: str) -> None:
+        self.version = version
+        self.needed = needed
+        super().__init__("prestador", self.problem_for(t("tiss.cnpj.profile")))
+
+    def problem_for(self, profile: str) -> str:
+        """The problem, with the command for the profile named `profile`."""
+        return t("tiss.cnpj.version", version=self.version, needed=self.needed, profile=profile)
 
 
 def _filled(template: str, operation: str, version: str) -> str:
@@ -109,6 +128,7 @@ class TissSettings:
             raise TissSettingsError("registro_ans", "must be the operator's 6-digit ANS number")
         if self.prestador_kind not in PRESTADOR_KINDS:
             raise TissSettingsError("prestador_type", "must be codigo, cnpj or cpf")
+        self._check_cnpj()
         try:
             Prestador(self.prestador_kind, self.prestador)
         except ValueError as error:
@@ -128,6 +148,20 @@ class TissSettings:
             raise TissSettingsError("code_length", f"must be 1–{MAX_CODE_LENGTH}")
         if not 0 <= self.retries <= 5:
             raise TissSettingsError("retries", "must be 0–5")
+
+    def _check_cnpj(self) -> None:
+        """A CNPJ prestador in its normal form (punctuation and lower case are accepted),
+        and one this profile's TISS version can carry."""
+        if self.prestador_kind != "cnpj":
+            return
+        try:
+            value = cnpj.parse(self.prestador)
+        except cnpj.CnpjError as wrong:
+            raise TissSettingsError("prestador", str(wrong)) from None
+        object.__setattr__(self, "prestador", value)
+        needed = version_for_cnpj(self.version, value)
+        if needed is not None:
+            raise CnpjVersionError(self.version, needed)
 
     @property
     def effective_login(self) -> str:

@@ -29,6 +29,9 @@ SERVICES: Final = (
 """The web services a front desk calls (WSDL service names), in the order of a release."""
 
 _TARGET_NAMESPACE = re.compile(rb'targetNamespace="([^"]+)"')
+_CNPJ_PATTERN = re.compile(
+    rb'<simpleType name="st_CNPJ">\s*<restriction base="string">\s*<pattern value="([^"]+)"'
+)
 
 
 class UnknownVersion(ValueError):
@@ -82,6 +85,16 @@ class TissVersion:
         """The WSDL's target namespace (`…/tissverificaelegibilidade/v40300`), from its file."""
         return _wsdl_namespace(self.number, service)
 
+    @property
+    def cnpj_pattern(self) -> str:
+        """`st_CNPJ`'s pattern in this version's own schema: `[0-9]{14}` until 4.02.00,
+        `[A-Z0-9]{12}[0-9]{2}` (the alphanumeric CNPJ) from 4.03.00."""
+        return _cnpj_pattern(self.number)
+
+    def carries_cnpj(self, cnpj: str) -> bool:
+        """Whether this version's messages can carry `cnpj` (14 characters, normal form)."""
+        return re.fullmatch(self.cnpj_pattern, cnpj) is not None
+
 
 VERSIONS: Final = (
     TissVersion("4.03.00", "in force"),
@@ -115,9 +128,30 @@ def from_tag(tag: str) -> TissVersion:
     return get(tag.replace("_", "."))
 
 
+def version_for_cnpj(number: str, cnpj: str) -> str | None:
+    """None when TISS `number` can carry `cnpj` (14 characters, normal form), else the newest
+    version that can (4.03.00 for an alphanumeric CNPJ before it). A version frontdesk has
+    no schemas for is not judged here (None): it is refused where it is read."""
+    try:
+        if get(number).carries_cnpj(cnpj):
+            return None
+    except UnknownVersion:
+        return None
+    return next((v.number for v in VERSIONS if v.carries_cnpj(cnpj)), None)
+
+
 @functools.cache
 def _wsdl_namespace(number: str, service: str) -> str:
     found = _TARGET_NAMESPACE.search(get(number).wsdl(service).read_bytes())
     if found is None:  # pragma: no cover - every shipped WSDL has one
+        raise UnknownVersion(number)
+    return found.group(1).decode("ascii")
+
+
+@functools.cache
+def _cnpj_pattern(number: str) -> str:
+    version = get(number)
+    found = _CNPJ_PATTERN.search(version.folder.joinpath(version.simple_types_xsd).read_bytes())
+    if found is None:  # pragma: no cover - every shipped version defines st_CNPJ
         raise UnknownVersion(number)
     return found.group(1).decode("ascii")

@@ -203,6 +203,38 @@ CATALOG: Final[dict[str, tuple[str, str]]] = {
         "frontdesk does not know TISS version {version}; use one of: {known}.",
     ),
     "tiss.config.integer": ("deve ser um número inteiro.", "must be a whole number."),
+    # --- the CNPJ (core/cnpj.py), wherever one is typed or read --------------------------------
+    "tiss.cnpj.length": (
+        'O CNPJ "{cnpj}" deve ter 14 letras ou dígitos (12, depois 2 dígitos verificadores), '
+        "com ou sem pontuação, como 12.ABC.345/01DE-35.",
+        'The CNPJ "{cnpj}" must have 14 letters or digits (12, then 2 check digits), with or '
+        "without punctuation, like 12.ABC.345/01DE-35.",
+    ),
+    "tiss.cnpj.characters": (
+        'O CNPJ "{cnpj}" só pode ter letras de A a Z e dígitos (e a pontuação . / -).',
+        'The CNPJ "{cnpj}" may only hold letters A to Z and digits (and the punctuation . / -).',
+    ),
+    "tiss.cnpj.check_letters": (
+        'O CNPJ "{cnpj}" termina com letras: os 2 últimos são os dígitos verificadores, '
+        "sempre números.",
+        'The CNPJ "{cnpj}" ends in letters: the last 2 are its check digits, always numbers.',
+    ),
+    "tiss.cnpj.check_digits": (
+        "Os dígitos verificadores do CNPJ {cnpj} não conferem: confira o número no cartão CNPJ "
+        "da clínica.",
+        "The check digits of CNPJ {cnpj} do not match: check the number on the clinic's CNPJ card.",
+    ),
+    "tiss.cnpj.version_message": (
+        "A versão {version} do TISS não aceita CNPJ com letras; só a {needed} o leva.",
+        "TISS {version} cannot carry a CNPJ with letters; {needed} can.",
+    ),
+    "tiss.cnpj.profile": ("NOME", "NAME"),
+    "tiss.cnpj.version": (
+        "A versão {version} do TISS não aceita CNPJ com letras; use {needed} "
+        "(frontdesk profiles set {profile} tiss_version {needed}).",
+        "TISS {version} cannot carry a CNPJ with letters; use {needed} "
+        "(frontdesk profiles set {profile} tiss_version {needed}).",
+    ),
     "tiss.password_missing": (
         'nenhuma senha TISS para o perfil "{profile}": {problem} Guarde-a com: frontdesk tiss '
         "login --profile {profile} [--key-file], ou use a variável FRONTDESK_TISS_PASSWORD.",
@@ -225,5 +257,16 @@ CATALOG: Final[dict[str, tuple[str, str]]] = {
     "tiss.login.keyring_failed": (
         "{problem} Sem chaveiro, use: frontdesk tiss login --profile {profile} --key-file",
         "{problem} Without a keyring, use: frontdesk tiss login --profile {profile} --key-file",
+    ),
+    # --- frontdesk serve --tiss-versions ------------------------------------------------------
+    "tiss.serve.unknown_version": (
+        "frontdesk serve: --tiss-versions: o frontdesk não conhece a versão TISS {version}; "
+        "use uma ou mais de {known}, separadas por vírgula.",
+        "frontdesk serve: --tiss-versions: frontdesk does not know TISS version {version}; "
+        "use one or more of {known}, separated by commas.",
+    ),
+    "tiss.serve.no_version": (
+        "frontdesk serve: --tiss-versions: informe ao menos uma versão TISS ({known}).",
+        "frontdesk serve: --tiss-versions: give at least one TISS version ({known}).",
     ),
 }
