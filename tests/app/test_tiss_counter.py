@@ -15,16 +15,20 @@ from textual.pilot import Pilot
 from textual.widgets import Input
 
 from frontdesk.app.connector import Connector
+from frontdesk.app.screens.tiss.result import write_text
 from frontdesk.config.connection import Connection, resolve
 from frontdesk.counter.guides import TissGuide
+from frontdesk.counter.manual import GuideForm
 from frontdesk.tiss import VERSION as LOCAL_VERSION  # the local operator's
 from frontdesk.tiss import versions
 from frontdesk.tiss.hashing import message_hash, same_hash
-from frontdesk.tiss.message import text
+from frontdesk.tiss.message import find, text
 from frontdesk.tiss.schema import errors_of
 from frontdesk.tiss.soap import fault_envelope
 from frontdesk.tiss.transport import HttpReply, TransportFailure
+from frontdesk.tiss.versions import numbers
 from support.isolation import Home
+from support.tiss_files import compact, given_hash, independent_hash, padrao, rewrite_version
 
 from .desk_harness import press, running, screen_name, text_of, top_part
 from .tiss_harness import ANA, CARLOS, JOAO, LUIZA, MARIA, TissCounter, make_tiss_counter
@@ -81,12 +85,15 @@ def switch_of(counter: TissCounter) -> Switch:
     return switch
 
 
-def written(guide: TissGuide) -> etree._Element:
-    """The guide's write-back, checked: valid against the schemas, its hash right."""
+def written(guide: TissGuide, version: str = "4.03.00") -> etree._Element:
+    """The guide's write-back, checked: in the export's version and valid in it, compact, its
+    hash right by frontdesk's reading and by an independent one."""
     assert guide.tiss.write_state == "written" and guide.tiss.written is not None
-    root = etree.fromstring(Path(guide.tiss.written).read_bytes())
-    assert errors_of(root) == ()
+    data = Path(guide.tiss.written).read_bytes()
+    root = etree.fromstring(data)
+    assert padrao(data) == version and errors_of(root, version) == ()
     assert same_hash(text(root, "epilogo", "hash") or "", message_hash(root))
+    assert compact(data) and independent_hash(data) == given_hash(data)
     return root
 
 
@@ -123,6 +130,24 @@ async def test_a_scanned_card_and_the_apps_code_release_the_guide_in_four_keys(
         assert text(node, "dadosAutorizacao", "senha") == guide.authorization.number
         await press(pilot, "enter")
         assert screen_name(pilot.app) == "TissLookupScreen"
+
+
+@pytest.mark.parametrize("version", numbers())
+async def test_an_export_in_each_version_is_released_and_written_back_in_it(
+    counter: TissCounter, version: str
+) -> None:
+    rewrite_version(counter.folder / "entrada" / "lote-sadt.xml", version)
+    async with running(counter) as pilot:
+        await press(pilot, "f8")
+        report = text_of(pilot.app, "#tiss-import-report")
+        assert f"lote-sadt.xml (lote 202611181, TISS {version}): 2 guia(s) na fila" in report
+        await press(pilot, "escape", *ANA.replace(" ", ""), "enter", "e", "enter")
+        await press(pilot, *await counter.app_code(ANA), "enter")
+        assert screen_name(pilot.app) == "TissResultScreen"
+        guide = pilot.app.screen.guide
+        assert guide.status == "authorized" and guide.authorization is not None
+        node = next(iter(written(guide, version).iter("{*}guiaSP-SADT")))
+        assert text(node, "dadosAutorizacao", "senha") == guide.authorization.number
 
 
 async def test_a_wrong_code_stays_selected_then_the_right_one_releases(
@@ -164,7 +189,7 @@ async def test_sem_token_07_is_under_review_then_authorized_after_a_status_check
         guide = pilot.app.screen.guide
         assert guide.status == "authorized" and guide.authorization is not None
         assert text_of(pilot.app, "#result-auth") == " ".join(guide.authorization.number)
-        node = next(iter(written(guide).iter("{*}guiaOdonto")))
+        node = next(iter(written(guide, "4.01.00").iter("{*}guiaOdonto")))
         assert text(node, "ausenciaCodValidacao") == "07"
         assert text(node, "senhaAutorizacao") == guide.authorization.number
 
@@ -178,7 +203,15 @@ async def test_a_denial_shows_each_glosa(counter: TissCounter) -> None:
         assert glosas[0] == "Glosas da operadora:"
         assert glosas[1] == "1407 SERVIÇO SOLICITADO NÃO POSSUI COBERTURA"
         assert glosas[2].startswith("1438 PROCEDIMENTO SOLICITADO NÃO AUTORIZADO")
-        assert not pilot.app.screen.query_one("#tiss-result-write").display  # nothing to bill
+        # written back too: the practice system learns the reason was spent on a denial
+        guide = pilot.app.screen.guide
+        file = f"lote-sadt.{carlos.number}.retorno.xml"
+        assert (
+            text_of(pilot.app, "#tiss-result-write") == f"Devolvido ao sistema da clínica: {file}"
+        )
+        node = next(iter(written(guide).iter("{*}guiaSP-SADT")))
+        assert text(node, "dadosAutorizacao", "ausenciaCodValidacao") == "01"
+        assert find(node, "dadosAutorizacao", "senha") is None
 
 
 async def test_the_import_keeps_two_of_three_guides_and_lists_what_is_wrong(
@@ -192,7 +225,8 @@ async def test_the_import_keeps_two_of_three_guides_and_lists_what_is_wrong(
         assert title == "Fila de atendimento (7) · 1 com problema na importação (F8)"
         await press(pilot, "f8")
         report = text_of(pilot.app, "#tiss-import-report")
-        assert "lote-sadt.xml (lote 202611181): 2 guia(s) na fila" in report
+        assert "lote-sadt.xml (lote 202611181, TISS 4.03.00): 2 guia(s) na fila" in report
+        assert "lote-odonto.xml (lote 202611182, TISS 4.01.00): 4 guia(s) na fila" in report
         assert "✗ guia 2026111800024, fora da fila:" in report
         assert "Element 'CNES': [facet 'maxLength']" in report
         await press(pilot, "escape")
@@ -420,3 +454,15 @@ async def test_a_number_that_is_not_in_the_queue_is_not_taken_for_a_card(
         await press(pilot, *"2026111800099", "enter")
         assert screen_name(pilot.app) == "TissLookupScreen"
         assert "2026111800099" in text_of(pilot.app, "#lookup-hint")
+
+
+async def test_a_denied_guide_started_by_hand_asks_for_no_senha(counter: TissCounter) -> None:
+    """A denial is written back when it came from an export; a guide started by hand has
+    no file, and no senha to record either: the result says nothing about the clinic's
+    system (it said 'registre a senha' once denials went through the write-back)."""
+    form = GuideForm(kind="sp_sadt", card=CARLOS.replace(" ", ""), code="40901122")
+    started = await counter.desk.start_guide(form)
+    guide = await counter.desk.absence(started.number, "01")
+    assert isinstance(guide, TissGuide)
+    assert guide.status == "denied" and guide.tiss.write_state == "not_exported"
+    assert write_text(guide) == ""

@@ -26,6 +26,7 @@ from frontdesk.tiss.message import text
 from frontdesk.tiss.schema import errors_of
 from support.isolation import SERVED_KEY, start_serve, stop_serve
 from support.terminal import Terminal
+from support.tiss_files import compact, given_hash, independent_hash, padrao
 
 from .test_tmux import WAIT
 
@@ -122,9 +123,11 @@ def test_a_release_by_the_apps_code_in_a_real_terminal(
     assert "Traceback" not in screen
     written = sorted((tmp / "retorno").glob("*.retorno.xml"))
     assert len(written) == 1
-    root = etree.fromstring(written[0].read_bytes())
-    assert errors_of(root) == ()
+    data = written[0].read_bytes()
+    root = etree.fromstring(data)
+    assert padrao(data) == "4.03.00" and errors_of(root, "4.03.00") == ()
     assert same_hash(text(root, "epilogo", "hash") or "", message_hash(root))
+    assert compact(data) and independent_hash(data) == given_hash(data)
     senha = next(iter(root.iter("{*}senha"))).text or ""
     assert " ".join(senha) in screen
     assert next(iter(root.iter("{*}codValidacao"))).text == code

@@ -17,6 +17,7 @@ from frontdesk.backend.clock import ManualClock
 from frontdesk.backend.local import open_backend
 from frontdesk.backend.policy import Policy
 from frontdesk.backend.server import create_app
+from frontdesk.core.attempts import Limits
 from frontdesk.core.contacts import digits_only
 from frontdesk.tiss import errors, schema
 from frontdesk.tiss.client import TissClient
@@ -574,3 +575,36 @@ async def test_a_code_right_for_one_guide_costs_no_attempt_of_the_cards_other_gu
     for number in maria:
         assert "code_rejected" not in [e["kind"] for e in operator.backend.events(number)["events"]]
     assert operator.backend.get_token(maria[0])["attempts_left"] == 5
+
+
+async def test_wrong_tiss_passwords_are_limited_per_address_like_sign_ins(
+    manual_clock: ManualClock,
+) -> None:
+    """200 wrong passwords in a few seconds were all answered: now an address gets a growing
+    delay, then 429 with Retry-After (and a LoginInvalido fault for SOAP clients), while the
+    clinic's desk at another address goes on; the window passing lifts it."""
+    backend = open_backend(":memory:", clock=manual_clock, deterministic=True)
+    limits = Limits(free_failures=2, max_failures=4, max_delay=0.01, window_seconds=600)
+    app = create_app(backend, api_key=KEY, log_access=False, tiss_limits=limits)
+
+    def client(address: str) -> httpx.AsyncClient:
+        transport = httpx.ASGITransport(app=app, client=(address, 40000))
+        return httpx.AsyncClient(transport=transport, base_url="http://frontdesk.local")
+
+    try:
+        async with client("203.0.113.7") as attacker, client("10.0.0.2") as desk:
+            for n in range(4):
+                wrong = await post(attacker, eligibility_request(str(n), password="guess"))
+                assert fault_of(wrong) == "LoginInvalido"
+            refused = await post(attacker, eligibility_request("9"))  # even the right one
+            assert refused.status_code == 429
+            assert 0 < int(refused.headers["Retry-After"]) <= 600
+            fault = etree.fromstring(refused.content).find(".//{*}tissFault")
+            assert fault is not None and fault.text == "LoginInvalido"
+            answered = await post(desk, eligibility_request("10"))
+            assert read_eligibility_reply(body_of(answered.content)).eligible
+            manual_clock.advance(601)
+            again = await post(attacker, eligibility_request("11"))
+            assert read_eligibility_reply(body_of(again.content)).eligible
+    finally:
+        backend.close()

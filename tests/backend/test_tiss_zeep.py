@@ -259,7 +259,13 @@ def cancel(operator: Operator, version: TissVersion, guide: str) -> Any:
 
 
 def app_code(operator: Operator) -> str:
-    """What Ana's app shows now (the simulator's `GET /v1/_local/app-code`)."""
+    """What Ana's app shows now (the simulator's `GET /v1/_local/app-code`), after moving the
+    operator's clock past the last code's window (an app code is accepted once)."""
+    auth = {"Authorization": f"Bearer {SERVED_KEY}"}
+    moved = httpx.post(
+        f"{operator.url}/_local/clock", json={"advance_seconds": 90}, headers=auth, timeout=10
+    )
+    assert moved.status_code == 200, moved.text
     answer = httpx.get(
         f"{operator.url}/_local/app-code",
         params={"card": ANA},

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import AsyncIterator, Mapping
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -28,10 +29,12 @@ from frontdesk.counter.guides import TissGuide
 from frontdesk.counter.manual import FormProblem, GuideForm
 from frontdesk.tiss import VERSION as LOCAL_VERSION  # the local operator's
 from frontdesk.tiss.hashing import message_hash, same_hash
-from frontdesk.tiss.message import text
+from frontdesk.tiss.message import find, text
 from frontdesk.tiss.schema import errors_of
-from frontdesk.tiss.soap import fault_envelope
+from frontdesk.tiss.soap import body_of, fault_envelope
 from frontdesk.tiss.transport import HttpReply, TransportFailure
+from frontdesk.tiss.versions import numbers
+from support.tiss_files import compact, given_hash, independent_hash, padrao, rewrite_version
 
 START = 1_795_000_000.0  # 2026-11-18 11:06:40 UTC
 ANA, CARLOS, LUIZA, MARIA = "3456 7812", "4567 8123", "5678 1234", "1234 5678"
@@ -87,6 +90,18 @@ async def counter(tmp_path: Path) -> AsyncIterator[Counter]:
         close()
 
 
+def written_back(guide: TissGuide, version: str) -> etree._Element:
+    """The guide's file written back: in `version` (the export's), valid in it, compact, and
+    hashed as item 115 reads by frontdesk's reading and by an independent one."""
+    assert guide.tiss.write_state == "written" and guide.tiss.written is not None
+    data = Path(guide.tiss.written).read_bytes()
+    root = etree.fromstring(data)
+    assert padrao(data) == version and errors_of(root, version) == ()
+    assert same_hash(text(root, "epilogo", "hash") or "", message_hash(root))
+    assert compact(data) and independent_hash(data) == given_hash(data)
+    return root
+
+
 def switch_of(counter: Counter) -> Switch:
     transport = counter.operator.transport
     assert isinstance(transport, Switch)
@@ -123,9 +138,7 @@ async def test_the_app_code_releases_the_guide_and_it_is_written_back(counter: C
     assert guide.tiss.write_state == "written" and guide.tiss.written is not None
     written = Path(guide.tiss.written)
     assert written.parent == counter.folder / "retorno"
-    root = etree.fromstring(written.read_bytes())
-    assert errors_of(root) == ()
-    assert same_hash(text(root, "epilogo", "hash") or "", message_hash(root))
+    root = written_back(guide, "4.03.00")
     guide_node = next(iter(root.iter("{*}guiaSP-SADT")))
     assert text(guide_node, "dadosAutorizacao", "codValidacao") == code
     assert text(guide_node, "dadosAutorizacao", "senha") == guide.authorization.number
@@ -163,9 +176,7 @@ async def test_reason_07_goes_to_review_and_a_status_check_releases_it(counter: 
     assert isinstance(guide, TissGuide)
     assert guide.status == "authorized" and guide.authorization is not None
     assert guide.tiss.next_check is None
-    odonto = next(
-        iter(etree.fromstring(Path(guide.tiss.written or "").read_bytes()).iter("{*}guiaOdonto"))
-    )
+    odonto = next(iter(written_back(guide, "4.01.00").iter("{*}guiaOdonto")))
     assert text(odonto, "ausenciaCodValidacao") == "07"
     assert text(odonto, "senhaAutorizacao") == guide.authorization.number
 
@@ -177,7 +188,11 @@ async def test_a_denial_brings_its_two_glosas(counter: Counter) -> None:
     assert guide.status == "denied"
     assert [g.code for g in guide.tiss.glosas] == ["1407", "1438"]
     assert guide.tiss.glosas[0].description == "SERVIÇO SOLICITADO NÃO POSSUI COBERTURA"
-    assert guide.tiss.write_state == "none"  # nothing to bill
+    # NEGADA is written back too: the reason was spent on it, and the operator's number
+    node = next(iter(written_back(guide, "4.03.00").iter("{*}guiaSP-SADT")))
+    assert text(node, "dadosAutorizacao", "ausenciaCodValidacao") == "01"
+    assert text(node, "dadosAutorizacao", "numeroGuiaOperadora") == guide.operator_number
+    assert find(node, "dadosAutorizacao", "senha") is None
 
 
 async def test_a_consulta_is_checked_with_eligibility(counter: Counter) -> None:
@@ -187,9 +202,7 @@ async def test_a_consulta_is_checked_with_eligibility(counter: Counter) -> None:
     assert isinstance(guide, TissGuide)
     assert guide.status == "authorized" and guide.tiss.eligibility
     assert guide.authorization is None  # an eligibility answer has no senha
-    node = next(
-        iter(etree.fromstring(Path(guide.tiss.written or "").read_bytes()).iter("{*}guiaConsulta"))
-    )
+    node = next(iter(written_back(guide, "4.03.00").iter("{*}guiaConsulta")))
     assert text(node, "codValidacao") == code
 
 
@@ -329,3 +342,102 @@ async def test_the_local_operators_url_follows_the_profiles_version(version: str
     other = "4.02.00" if version != "4.02.00" else "4.03.00"
     elsewhere = TissSettings(url=url, version=other, **identity)  # type: ignore[arg-type]
     assert served_simulator(elsewhere, "k") is None  # a path in another version: not served here
+
+
+@pytest.mark.parametrize("version", numbers())
+async def test_an_export_in_each_version_goes_through_the_queue_and_back_in_it(
+    counter: Counter, version: str
+) -> None:
+    rewrite_version(counter.folder / "entrada" / "lote-sadt.xml", version)
+    reports = {r.name: r for r in await counter.desk.import_reports()}
+    assert (reports["lote-sadt.xml"].version, len(reports["lote-sadt.xml"].accepted)) == (
+        version,
+        2,
+    )
+    assert reports["lote-odonto.xml"].version == "4.01.00"  # the demo's mixed versions
+    assert reports["lote-consulta.xml"].version == "4.03.00"
+    ana = await counter.of(ANA)
+    code = await counter.desk.app_code(ana.beneficiary.card)
+    guide = await counter.desk.validate(ana.number, code)
+    assert isinstance(guide, TissGuide) and guide.status == "authorized"
+    node = next(iter(written_back(guide, version).iter("{*}guiaSP-SADT")))
+    assert text(node, "dadosAutorizacao", "codValidacao") == code
+
+
+async def test_an_export_in_a_version_without_schemas_is_a_problem_of_its_file(
+    counter: Counter,
+) -> None:
+    path = counter.folder / "entrada" / "lote-consulta.xml"
+    rewrite_version(path, "4.04.00")
+    guides = await counter.desk.list_guides()
+    assert {g.type for g in guides} == {"sp_sadt", "odonto"}  # the consulta is not queued
+    report = {r.name: r for r in await counter.desk.import_reports()}["lote-consulta.xml"]
+    assert report.version == "4.04.00" and report.has_problems and report.accepted == ()
+    assert report.problems[0] == (
+        "o arquivo está no TISS 4.04.00, que este balcão não lê (lê 4.03.00, 4.02.00, "
+        "4.01.00): exporte-o numa dessas versões no sistema da clínica."
+    )
+
+
+async def test_two_guides_of_one_lot_are_written_back_as_two_transactions_of_that_lot(
+    counter: Counter,
+) -> None:
+    """Issue 18 P19: each file written back is a new message (its own sequencialTransacao,
+    never one the counter sent) and keeps numeroLote, which ties the guide to its lot."""
+    export = etree.fromstring((counter.folder / "entrada" / "lote-sadt.xml").read_bytes())
+    ident = ("cabecalho", "identificacaoTransacao", "sequencialTransacao")
+    ana, carlos = await counter.of(ANA), await counter.of(CARLOS)
+    sent: list[str] = []
+    authorized = await counter.desk.validate(
+        ana.number, await counter.desk.app_code(ana.beneficiary.card)
+    )
+    sent.append(counter.desk.last_sequence())
+    denied = await counter.desk.absence(carlos.number, "01")
+    sent.append(counter.desk.last_sequence())
+    assert isinstance(authorized, TissGuide) and isinstance(denied, TissGuide)
+    files = [written_back(g, "4.03.00") for g in (authorized, denied)]
+    numbers_written = [text(root, *ident) for root in files]
+    assert len(set(numbers_written)) == 2 and text(export, *ident) not in numbers_written
+    assert not set(numbers_written) & set(sent)
+    lote = ("prestadorParaOperadora", "loteGuias", "numeroLote")
+    assert [text(root, *lote) for root in files] == [text(export, *lote)] * 2
+
+
+class Capture:
+    """Keeps every request body and answers nothing (the operator away)."""
+
+    def __init__(self) -> None:
+        self.bodies: list[bytes] = []
+
+    async def post(self, url: str, body: bytes, headers: Mapping[str, str]) -> HttpReply:
+        self.bodies.append(body)
+        raise TransportFailure("connection refused", sent=False)
+
+    async def aclose(self) -> None:
+        return None
+
+
+@pytest.mark.parametrize("profile_version", ["4.03.00", "4.02.00"])
+async def test_a_guide_of_a_4_01_00_export_goes_out_in_the_profiles_version(
+    tmp_path: Path, profile_version: str
+) -> None:
+    """The request is built from the guide's data, not copied from the export: a guide of
+    the 4.01.00 dental file goes to a 4.03.00 (or 4.02.00) operator in that version."""
+    clock = ManualClock(START)
+    operator = embedded_operator(":memory:", clock=clock, deterministic=True)
+    operator.settings = replace(operator.settings, version=profile_version)
+    capture = Capture()
+    operator.transport = capture  # type: ignore[assignment]
+    desk, close = demo_desk(":memory:", operator=operator, folder=tmp_path, clock=clock.now)
+    try:
+        maria = await Counter(desk, operator, clock, tmp_path).of(MARIA, "odonto")
+        assert maria.tiss.file == "lote-odonto.xml"
+        assert padrao((tmp_path / "entrada" / "lote-odonto.xml").read_bytes()) == "4.01.00"
+        with pytest.raises(OperatorUnavailable):
+            await desk.validate(maria.number, "123456")
+        request = body_of(capture.bodies[0])
+        assert text(request, "cabecalho", "Padrao") == profile_version
+        assert errors_of(request, profile_version) == ()
+    finally:
+        await desk.aclose()
+        close()

@@ -17,12 +17,14 @@ from frontdesk.tiss.message import (
     OPERATIONS,
     PROCEDURES,
     STATUS,
+    Operation,
     find,
     read_header,
 )
 from frontdesk.tiss.models import (
     Authorization,
     Eligibility,
+    Glosa,
     Party,
     Prestador,
     TokenProof,
@@ -294,3 +296,31 @@ def test_an_envelope_holds_one_body_with_one_message_or_is_not_soap() -> None:
         with pytest.raises(errors.InvalidReply) as raised:
             body_of(envelope_of(inside))
         assert raised.value.reason == "not_soap", inside
+
+
+NEW_IN_4_03 = Glosa("3268", "", "")  # NÚMERO DE LOTE JÁ INFORMADO ANTERIORMENTE, no words
+
+
+@pytest.mark.parametrize("operation", [ELIGIBILITY, PROCEDURES, STATUS, CANCEL])
+def test_a_glosa_is_described_by_the_table_38_of_the_replys_own_version(
+    operation: Operation,
+) -> None:
+    """3268 came with 4.03.00: a 4.03.00 reply gets its official words; the same code in a
+    4.01.00 reply (whose table lacks it) keeps only what the operator wrote (nothing)."""
+    read = {
+        ELIGIBILITY: read_eligibility_reply,
+        PROCEDURES: lambda m: read_authorization_reply(m, PROCEDURES),
+        STATUS: lambda m: read_authorization_reply(m, STATUS),
+        CANCEL: read_cancel_reply,
+    }[operation]
+    for version, words in (
+        ("4.03.00", "NÚMERO DE LOTE JÁ INFORMADO ANTERIORMENTE"),
+        ("4.01.00", ""),
+    ):
+        header = replace(reply_header(operation.reply_transactions[0]), version=version)
+        built = build_refusal(operation, header, NEW_IN_4_03)
+        if version == "4.03.00":
+            assert schema.errors_of(built, version) == ()
+        glosas_read = read(built).glosas  # type: ignore[operator]
+        assert [(g.code, g.description) for g in glosas_read] == [("3268", words)], version
+    assert glosas.describe("3268", "lote repetido", "4.04.00") == "lote repetido"

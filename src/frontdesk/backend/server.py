@@ -36,6 +36,7 @@ from frontdesk.backend.idempotency import Replays, SecretAnswer
 from frontdesk.backend.records import StorageUnavailable
 from frontdesk.backend.service import LocalBackend, Problem
 from frontdesk.backend.tiss.routes import tiss_routes
+from frontdesk.core.attempts import Limits
 
 MAX_BODY = 16 * 1024
 STORAGE_RETRY_AFTER = 10  # seconds a client waits before retrying a write the store refused
@@ -283,9 +284,11 @@ def create_app(
     api_key: str,
     log_access: bool = True,
     tiss_versions: Sequence[str] | None = None,
+    tiss_limits: Limits | None = None,
 ) -> HttpApp:
     """The ASGI app serving `backend` under /v1, guarded by `api_key`; its local TISS
-    operator accepts `tiss_versions` (None: every version; an unknown one is a ValueError)."""
+    operator accepts `tiss_versions` (None: every version; an unknown one is a ValueError)
+    and limits wrong TISS passwords per address by `tiss_limits` (None: the defaults)."""
     api = Api(backend, api_key, log_access=log_access)
     b = backend
 
@@ -369,7 +372,9 @@ def create_app(
         ),
         api.route("/v1/_local/clock", clock, method="POST"),
     ]
-    routes += tiss_routes(api, b, api_key, tiss_versions)  # the local TISS operator (backend/tiss/)
+    routes += tiss_routes(
+        api, b, api_key, tiss_versions, tiss_limits
+    )  # the local TISS operator (backend/tiss/)
     return HttpApp(
         routes,
         not_found=_not_found,

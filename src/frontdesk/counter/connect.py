@@ -90,6 +90,7 @@ def desk_for(connection: Connection, *, ledger: Ledger | None = None) -> TissDes
         data=data,
         client=client,
         ledger=ledger or Ledger(ledger_path(name)),
+        sequence=sequence.inner,
         simulator=served_simulator(data.settings, connection.api_key),
         last_sequence=lambda: sequence.last,
     )
@@ -136,6 +137,7 @@ def demo_desk(
         data=TissProfileData(local.settings, counter),
         client=client,
         ledger=Ledger(folder / "ledger.json"),
+        sequence=sequence.inner,
         simulator=local.simulator,
         last_sequence=lambda: sequence.last,
         **({"clock": clock} if clock is not None else {}),

@@ -5,9 +5,10 @@ It answers the calls the app makes of any backend (`list_guides`, `get_guide`, `
 screens work unchanged; and a few only TISS has (`check_status`, `instructions`,
 `import_reports`, `card_check`, `start_guide`). Guides come from the practice system's
 exports (`exports`), the counter itself (`manual`) or a card alone (`entries`); what the
-operator answered is kept in the `ledger`; each answer is written back into the guide's
-XML (`write`). Every call to the operator goes through `frontdesk.tiss.client.TissClient`;
-its errors become the counter's (`errors`), with the sequencialTransacao for a bug report.
+operator answered is kept in the `ledger`; each answer (AUTORIZADA, EM ANÁLISE, NEGADA) is
+written back into the guide's XML (`write`), numbered from `sequence` like the messages.
+Every call to the operator goes through `frontdesk.tiss.client.TissClient`; its errors
+become the counter's (`errors`), with the sequencialTransacao for a bug report.
 """
 
 from __future__ import annotations
@@ -71,8 +72,13 @@ if TYPE_CHECKING:
     from frontdesk.tiss.client import TissClient
     from frontdesk.tiss.models import Authorization as TissAuthorization
     from frontdesk.tiss.models import Eligibility
+    from frontdesk.tiss.sequence import SequenceSource
 
 __all__ = ["Entry", "Instructions", "TissDesk", "format_card"]
+
+WRITTEN_BACK = frozenset({"authorized", "partially_authorized", "under_review", "denied"})
+"""The answers written back into the guide's XML: every one the operator recorded with the
+code (or the reason) it was sent; a refusal of the message itself records nothing."""
 
 
 @dataclass(frozen=True)
@@ -88,8 +94,10 @@ class Instructions:
 
 
 class TissDesk:
-    """One TISS profile's counter. `simulator`: the local operator's simulator client (the
-    patient's app and the SAC, the clock), for the local demonstration only."""
+    """One TISS profile's counter. `sequence`: where the files written back get their
+    `sequencialTransacao` (the source the client's messages draw from); `simulator`: the
+    local operator's simulator client (the patient's app and the SAC, the clock), for the
+    local demonstration only."""
 
     def __init__(
         self,
@@ -99,6 +107,7 @@ class TissDesk:
         data: TissProfileData,
         client: TissClient,
         ledger: Ledger,
+        sequence: SequenceSource,
         simulator: FrontdeskClient | None = None,
         clock: Callable[[], float] = time.time,
         last_sequence: Callable[[], str] = lambda: "",
@@ -110,6 +119,7 @@ class TissDesk:
         self.counter = data.counter
         self.client = client
         self.ledger = ledger
+        self.sequence = sequence
         self.simulator = simulator
         self.clock = clock
         self.last_sequence = last_sequence
@@ -270,13 +280,8 @@ class TissDesk:
             poll_seconds=self.counter.status_check_minutes * 60,
             status_query=True,
         )
-        if answer.status != previous.status and answer.status in (
-            "authorized",
-            "partially_authorized",
-        ):
-            answer = await asyncio.to_thread(
-                write_answer, entry, answer, None, self._today(), self.counter.export_folder
-            )
+        if answer.status != previous.status and answer.status in WRITTEN_BACK:
+            answer = await self._write(entry, answer, None)
         self.ledger.put(number, answer)
         return self._guide(entry)
 
@@ -376,15 +381,21 @@ class TissDesk:
                 )
         except te.TissError as error:
             raise self._trouble(error, entry.number) from None
-        if answer.status in ("authorized", "partially_authorized", "under_review"):
-            answer = await asyncio.to_thread(
-                write_answer, entry, answer, proof, self._today(), self.counter.export_folder
-            )
+        if answer.status in WRITTEN_BACK:
+            answer = await self._write(entry, answer, proof)
         self.ledger.put(entry.number, answer)
         return self._guide(entry)
 
-    def _today(self) -> str:
-        return datetime.fromtimestamp(self.clock(), tz=SAO_PAULO).date().isoformat()
+    async def _write(self, entry: Entry, answer: Answer, proof: TokenProof | None) -> Answer:
+        return await asyncio.to_thread(
+            write_answer,
+            entry,
+            answer,
+            proof,
+            folder=self.counter.export_folder,
+            sequence=self.sequence,
+            now=datetime.fromtimestamp(self.clock(), tz=SAO_PAULO),
+        )
 
     def _trouble(self, error: te.TissError, guide: str) -> Exception:
         """The counter's error for a TISS one."""

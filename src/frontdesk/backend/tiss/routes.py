@@ -18,6 +18,7 @@ it. The access log names the version, the service and the outcome, never a body.
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 import time
@@ -27,6 +28,7 @@ from typing import TYPE_CHECKING, Any, Final
 from frontdesk.backend.http import BodyTooLarge, Request, Response, Route
 from frontdesk.backend.problems import Problem
 from frontdesk.backend.tiss.identity import LOGIN, PRESTADOR_CODE, REGISTRO_ANS
+from frontdesk.core.attempts import AddressLimiter, Limits
 
 if TYPE_CHECKING:
     from frontdesk.backend.server import Api
@@ -63,13 +65,21 @@ def accepted_versions(asked: Sequence[str] | None = None) -> tuple[str, ...]:
 
 
 def tiss_routes(
-    api: Api, backend: LocalBackend, api_key: str, versions: Sequence[str] | None = None
+    api: Api,
+    backend: LocalBackend,
+    api_key: str,
+    versions: Sequence[str] | None = None,
+    limits: Limits | None = None,
 ) -> list[Route]:
     """The TISS routes over `backend`; the prestador's password is `api_key` (sent as MD5).
 
     `versions`: the TISS versions the operator accepts (None: every one frontdesk has
-    schemas for); checked here when given, so a bad choice fails at start.
+    schemas for); checked here when given, so a bad choice fails at start. Wrong passwords
+    are limited per client address as `frontdesk web`'s sign-ins are (`limits`): past a few
+    a growing delay, then 429 with Retry-After and a `LoginInvalido` fault, on the backend's
+    clock.
     """
+    logins = AddressLimiter(limits or Limits(), now=backend.clock.now)
     fixed = accepted_versions(versions) if versions is not None else None
     operator: list[LocalOperator] = []  # built on first use
 
@@ -90,7 +100,7 @@ def tiss_routes(
         started = time.perf_counter()
         version = request.params.get("version", "")
         service = request.params.get("service", "")
-        response, outcome = await _soap(request, version, service, the_operator)
+        response, outcome = await _soap(request, version, service, the_operator, logins)
         if api.log_access:
             known = service in SERVICES and version in accepted_versions()  # not a raw path
             shown = version if known else "?"
@@ -118,7 +128,7 @@ def tiss_routes(
 
 
 async def _soap(
-    request: Request, version: str, service: str, operator: Any
+    request: Request, version: str, service: str, operator: Any, logins: AddressLimiter
 ) -> tuple[Response, str]:
     if service not in SERVICES:
         body = json.dumps(
@@ -131,6 +141,17 @@ async def _soap(
             }
         ).encode()
         return Response(404, body, media_type="application/problem+json"), "unknown"
+    address = client_address(request)
+    wait = logins.retry_after(address)
+    if wait is not None:  # too many wrong passwords from there: not even read
+        from frontdesk.tiss.soap import fault_envelope  # lazy: lxml, as `the_operator`
+
+        fault = fault_envelope("LoginInvalido", f"too many failed logins; retry after {wait} s")
+        headers = {"Retry-After": str(wait)}
+        return Response(429, fault, media_type=XML, headers=headers), "throttled"
+    delay = logins.delay(address)
+    if delay:
+        await asyncio.sleep(delay)
     try:
         raw = await request.body(MAX_BODY)
     except BodyTooLarge:
@@ -139,4 +160,12 @@ async def _soap(
         fault = fault_envelope("SchemaInvalido", f"messages are limited to {MAX_BODY} bytes")
         return Response(413, fault, media_type=XML), "fault:SchemaInvalido"
     answer = operator().handle(version, service, raw, request.header("content-type"))
+    if answer.outcome == "fault:LoginInvalido":
+        logins.failed(address)
     return Response(answer.status, answer.body, media_type=XML), answer.outcome
+
+
+def client_address(request: Request) -> str:
+    """The socket's peer address (the ASGI `client`), or "unknown"."""
+    client = request.scope.get("client")
+    return str(client[0]) if client else "unknown"

@@ -152,6 +152,12 @@ CATALOG: Final[dict[str, tuple[str, str]]] = {
         "the same number came already in {file}.",
     ),
     "counter.import.file_problem": ("o arquivo: {problem}", "the file: {problem}"),
+    "counter.import.version": (
+        "o arquivo está no TISS {version}, que este balcão não lê (lê {known}): exporte-o "
+        "numa dessas versões no sistema da clínica.",
+        "the file is in TISS {version}, which this desk does not read (it reads {known}): "
+        "export it in one of those versions from the clinic's system.",
+    ),
     # --- the write-back -----------------------------------------------------------------------
     "counter.write.no_proof": (
         "não há código nem motivo para gravar.",
@@ -308,8 +314,8 @@ CATALOG: Final[dict[str, tuple[str, str]]] = {
         "none (the profile has no import_folder; F10)",
     ),
     "counter.import.file": (
-        "{file} (lote {lote}): {n} guia(s) na fila",
-        "{file} (lot {lote}): {n} guide(s) in the queue",
+        "{file} (lote {lote}, TISS {version}): {n} guia(s) na fila",
+        "{file} (lot {lote}, TISS {version}): {n} guide(s) in the queue",
     ),
     "counter.import.rejected": ("  ✗ guia {guide}, fora da fila:", "  ✗ guide {guide}, left out:"),
     "counter.import.none": ("Nenhum arquivo .xml na pasta.", "No .xml file in the folder."),

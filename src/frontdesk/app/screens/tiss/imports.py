@@ -1,6 +1,7 @@
 """F8 at a TISS lookup: what the last import of the practice system's files found.
 
-For each file of the import folder: its lote, how many guides went to the queue, and each
+For each file of the import folder: its lote and TISS version (files in different versions
+may sit side by side; the write-back keeps each one's), how many guides went to the queue, and each
 guide left out with what is wrong with it (the schemas' words, with the line), so the
 clinic's system can be fixed; the guides that carry no code (honorários) are noted.
 """
@@ -54,6 +55,7 @@ class ImportReportModal(DeskModal[None]):
                     "counter.import.file",
                     file=report.name,
                     lote=report.lote or "?",
+                    version=report.version or "?",
                     n=len(report.accepted),
                 )
             )
