@@ -23,8 +23,10 @@ from __future__ import annotations
 from typing import Final
 
 VERSION: Final = "4.01.00"
-"""The version the local operator (`backend/tiss`) answers in and the export queue (`lote`)
-reads. A client speaks its settings' version (`TissSettings.version`: `versions.DEFAULT`
-unless its profile's `tiss_version` names another)."""
+"""What the embedded demonstration's desk speaks (`config/embedded_tiss.py`), and the default
+of the helpers that take a version (`schema`, `glosas`, a `Header`); every caller on the
+TISS path passes its own. A client speaks its settings' version (`TissSettings.version`:
+`versions.DEFAULT` unless its profile's `tiss_version` names another); the local operator
+answers in each path's version; an export is read in its own."""
 
 NAMESPACE: Final = "http://www.ans.gov.br/padroes/tiss/schemas"
