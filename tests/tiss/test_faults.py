@@ -92,7 +92,7 @@ async def test_another_version_is_versao_invalida_said_as_a_version_mismatch(
     names 4.01.00, the version the client believes it sent, so it names none other."""
     recorder = Recorder(operator.transport(), edit=editing(b">4.01.00<", b">4.00.01<"))
     with pytest.raises(errors.VersionMismatch) as mismatch:
-        await eligibility(operator, recorder)
+        await eligibility(operator, recorder, version="4.01.00")
     assert (mismatch.value.sent, mismatch.value.answered, mismatch.value.fault) == (
         "4.01.00",
         None,

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 from typing import Final
 
-VERSION: Final = "4.01.00"
+VERSION: Final = "4.03.00"  # versions.DEFAULT: tests/tiss/test_versions.py keeps them one
 """What the embedded demonstration's desk speaks (`config/embedded_tiss.py`), and the default
 of the helpers that take a version (`schema`, `glosas`, a `Header`); every caller on the
 TISS path passes its own. A client speaks its settings' version (`TissSettings.version`:
