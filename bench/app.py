@@ -648,6 +648,7 @@ class Bench:
                     "[profiles.bench-tiss]\n"
                     'kind = "tiss"\noperator = "Operadora Demonstração"\n'
                     f'url = "{url}/v1/tiss/v4.01.00/{{operation}}"\n'
+                    'tiss_version = "4.01.00"\n'  # what `frontdesk serve` answers in
                     'registro_ans = "999999"\nprestador_type = "codigo"\nprestador = "123456"\n'
                     f'code_length = 6\nimport_folder = "{entrada}"\n'
                     f'export_folder = "{self.workdir / "tiss-retorno"}"\n'

@@ -3,7 +3,7 @@ guide started by hand (F4) goes out with the CNPJ as the header's origem and the
 `cnpjContratado`, valid against 4.03.00's schemas (and refused by 4.02.00's), and the
 operator's 4.03.00 answer, addressed to that CNPJ, authorizes it.
 
-The operator is the local one (TISS 4.01.00, the clinic by its code) behind `CnpjOperator`,
+The operator is the local one (its 4.03.00 path, the clinic by its code) behind `CnpjOperator`,
 which stands for a 4.03.00 operator: it keeps what the desk sent, relays it as the local
 operator speaks, and tells its answer back in 4.03.00 to the CNPJ (hash re-sealed both ways).
 """
@@ -64,7 +64,7 @@ class CnpjOperator:
     async def post(self, url: str, body: bytes, headers: Mapping[str, str]) -> HttpReply:
         message = body_of(body)
         self.sent.append(message)
-        relayed = envelope(_retold(message, "4.01.00", to_cnpj=False))
+        relayed = envelope(_retold(message, "4.03.00", to_cnpj=False))
         reply: HttpReply = await self.inner.post(url, relayed, headers)
         answer = body_of(reply.body)  # a fault would be raised here: the test fails on it
         told = envelope(_retold(answer, "4.03.00", to_cnpj=True))

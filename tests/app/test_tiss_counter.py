@@ -21,6 +21,8 @@ from frontdesk.app.widgets.key_bar import KeyBar
 from frontdesk.config.connection import Connection, resolve
 from frontdesk.counter.guides import TissGuide
 from frontdesk.counter.manual import GuideForm
+from frontdesk.tiss import VERSION as LOCAL_VERSION  # the local operator's
+from frontdesk.tiss import versions
 from frontdesk.tiss.hashing import message_hash, same_hash
 from frontdesk.tiss.message import find, text
 from frontdesk.tiss.schema import errors_of
@@ -279,6 +281,13 @@ async def test_the_operator_away_keeps_what_was_typed_and_f5_tries_again(
         ("LoginInvalido", ["recusou o login", "frontdesk tiss login --profile tiss-demo"]),
         ("HashInvalido", ["Informe ao suporte: TISS HashInvalido", "sequencial "]),
         ("SchemaInvalido", ["Informe ao suporte: TISS SchemaInvalido", "guia 2026111800017"]),
+        (
+            "VersaoInvalida",
+            [
+                f"recusou a versão TISS {LOCAL_VERSION} deste perfil (VersaoInvalida)",
+                "Chame o técnico: frontdesk profiles set tiss-demo tiss_version 4.0",
+            ],
+        ),
     ],
 )
 async def test_a_refused_login_or_message_says_who_to_call(
@@ -295,6 +304,39 @@ async def test_a_refused_login_or_message_says_who_to_call(
             assert word in banner
         assert "sequencial ?" not in banner
         assert pilot.app.bugs == []  # the receptionist's problem, not a crash
+
+
+class AnotherVersion:
+    """An operator answering in `speaks`: the local operator's answer, its Padrao changed."""
+
+    def __init__(self, inner: Any, speaks: str) -> None:
+        self.inner, self.speaks = inner, speaks
+
+    async def post(self, url: str, body: bytes, headers: Mapping[str, str]) -> HttpReply:
+        reply: HttpReply = await self.inner.post(url, body, headers)
+        padrao = f"<ans:Padrao>{LOCAL_VERSION}</ans:Padrao>".encode()
+        assert padrao in reply.body
+        changed = reply.body.replace(padrao, f"<ans:Padrao>{self.speaks}</ans:Padrao>".encode())
+        return HttpReply(reply.status, reply.content_type, changed)
+
+    async def aclose(self) -> None:
+        await self.inner.aclose()
+
+
+@pytest.mark.parametrize("speaks", [v for v in versions.numbers() if v != LOCAL_VERSION])
+async def test_an_answer_in_another_version_names_both_and_the_fix(
+    counter: TissCounter, speaks: str
+) -> None:
+    maria = await counter.guide_of(MARIA, "odonto")
+    async with running(counter) as pilot:
+        await press(pilot, *maria.number, "enter", "c", *"123456")
+        counter.desk.client._transport = AnotherVersion(switch_of(counter), speaks)
+        await press(pilot, "enter")
+        banner = text_of(pilot.app, "#banner")
+        assert f"fala TISS {speaks}, e este perfil envia TISS {LOCAL_VERSION}" in banner
+        assert f"frontdesk profiles set tiss-demo tiss_version {speaks}" in banner
+        assert pilot.app.bugs == []
+    assert (await counter.desk.get_guide(maria.number)).status == "awaiting_token"
 
 
 async def test_a_guide_started_by_hand_from_the_card(counter: TissCounter) -> None:

@@ -18,6 +18,7 @@ from frontdesk.app.connector import connector_for
 from frontdesk.cli import main
 from frontdesk.config.connection import resolve
 from frontdesk.counter.guides import TissGuide
+from frontdesk.tiss import VERSION as LOCAL_VERSION  # the local operator's
 from frontdesk.tiss.hashing import message_hash, same_hash
 from frontdesk.tiss.message import text
 from frontdesk.tiss.schema import errors_of
@@ -67,7 +68,8 @@ default = "demo-tiss"
 [profiles.demo-tiss]
 kind = "tiss"
 operator = "Operadora Demonstração"
-url = "{served.url}/tiss/v4.01.00/{{operation}}"
+url = "{served.url}/tiss/v{LOCAL_VERSION}/{{operation}}"
+tiss_version = "{LOCAL_VERSION}"
 registro_ans = "999999"
 prestador_type = "codigo"
 prestador = "123456"

@@ -20,6 +20,7 @@ import pytest
 from lxml import etree
 
 from frontdesk.cli import main
+from frontdesk.tiss import VERSION as LOCAL_VERSION  # the local operator's
 from frontdesk.tiss.hashing import message_hash, same_hash
 from frontdesk.tiss.message import text
 from frontdesk.tiss.schema import errors_of
@@ -51,7 +52,8 @@ def tiss_terminal(tmp_path: Path) -> Iterator[tuple[Terminal, str, Path]]:
             "[profiles.demo-tiss]\n"
             'kind = "tiss"\n'
             'operator = "Operadora Demonstração"\n'
-            f'url = "{url}/tiss/v4.01.00/{{operation}}"\n'
+            f'url = "{url}/tiss/v{LOCAL_VERSION}/{{operation}}"\n'
+            f'tiss_version = "{LOCAL_VERSION}"\n'
             'registro_ans = "999999"\nprestador_type = "codigo"\nprestador = "123456"\n'
             'code_length = 6\napp_name = "App Demonstração"\n'
             f'import_folder = "{entrada}"\nexport_folder = "{retorno}"\n'

@@ -10,7 +10,7 @@ import pytest
 from frontdesk.backend.clock import ManualClock
 from frontdesk.config.embedded_tiss import EmbeddedOperator, embedded_operator
 from frontdesk.tiss.client import TissClient
-from frontdesk.tiss.errors import TissFault
+from frontdesk.tiss.errors import VersionMismatch
 from frontdesk.tiss.models import TokenProof
 from frontdesk.tiss.sequence import MemorySequence
 
@@ -49,9 +49,10 @@ async def test_the_embedded_operator_can_play_one_that_moved_on() -> None:
     try:
         assert await eligible(operator, "4.03.00", sequence) is True
         for version in ("4.02.00", "4.01.00"):
-            with pytest.raises(TissFault) as refused:
+            with pytest.raises(VersionMismatch) as refused:  # its VersaoInvalida, said
                 await eligible(operator, version, sequence)
-            assert refused.value.code == "VersaoInvalida"
+            assert (refused.value.sent, refused.value.fault) == (version, True)
+            assert refused.value.to_try == "4.03.00"
     finally:
         await operator.transport.aclose()
         operator.backend.close()

@@ -23,9 +23,11 @@ from frontdesk.counter.errors import (
     MessageRefused,
     OperatorLoginRefused,
     OperatorUnavailable,
+    VersionRefused,
 )
 from frontdesk.counter.guides import TissGuide
 from frontdesk.counter.manual import FormProblem, GuideForm
+from frontdesk.tiss import VERSION as LOCAL_VERSION  # the local operator's
 from frontdesk.tiss.hashing import message_hash, same_hash
 from frontdesk.tiss.message import find, text
 from frontdesk.tiss.schema import errors_of
@@ -51,6 +53,9 @@ class Switch:
             raise TransportFailure("connection refused", sent=False)
         if self.mode in ("LoginInvalido", "HashInvalido"):
             return HttpReply(500, "text/xml", fault_envelope(self.mode, "no"))
+        if self.mode.startswith("VersaoInvalida"):  # "VersaoInvalida <the fault's text>"
+            said = self.mode.partition(" ")[2]
+            return HttpReply(500, "text/xml", fault_envelope("VersaoInvalida", said))
         return await self.inner.post(url, body, headers)  # type: ignore[attr-defined, no-any-return]
 
     async def aclose(self) -> None:
@@ -221,6 +226,37 @@ async def test_errors_a_receptionist_can_act_on(counter: Counter) -> None:
     assert (await counter.desk.get_guide(maria.number)).status == "awaiting_token"
 
 
+OTHER = "4.02.00" if LOCAL_VERSION != "4.02.00" else "4.03.00"
+"""A version the demo desk does not speak; with none named, the fix is the other one
+operators take (4.02.00 for 4.03.00, else 4.03.00)."""
+
+
+@pytest.mark.parametrize(
+    ("said", "answered", "fix"),
+    [
+        (f"versao aceita: {OTHER}", OTHER, OTHER),
+        (
+            "Versao do TISS nao suportada",
+            None,
+            "4.02.00" if LOCAL_VERSION == "4.03.00" else "4.03.00",
+        ),
+    ],
+)
+async def test_an_operator_in_another_version_is_a_call_for_the_technician(
+    counter: Counter, said: str, answered: str | None, fix: str
+) -> None:
+    maria = await counter.of(MARIA)
+    switch_of(counter).mode = f"VersaoInvalida {said}"
+    with pytest.raises(VersionRefused) as refused:
+        await counter.desk.validate(maria.number, "123456")
+    error = refused.value
+    assert (error.sent, error.answered, error.fix) == (LOCAL_VERSION, answered, fix)
+    assert error.banner and error.code == "version_mismatch"
+    assert f"TISS {LOCAL_VERSION}" in error.text
+    assert f"Chame o técnico: frontdesk profiles set tiss-demo tiss_version {fix}" in error.text
+    assert (await counter.desk.get_guide(maria.number)).status == "awaiting_token"
+
+
 async def test_a_guide_started_by_hand_goes_to_the_operator_and_a_wrong_card_is_pointed_at(
     counter: Counter,
 ) -> None:
@@ -289,6 +325,23 @@ async def test_a_lost_answer_is_asked_again_with_the_same_sequence_never_twice(
 
         count = TissRecords(records).count("tissSolicitacaoProcedimento")  # type: ignore[arg-type]
     assert count == 1  # the operator answered the first transaction again
+
+
+@pytest.mark.parametrize("version", ["4.03.00", "4.02.00", "4.01.00"])
+async def test_the_local_operators_url_follows_the_profiles_version(version: str) -> None:
+    from frontdesk.config.embedded_tiss import local_tiss_url
+    from frontdesk.counter.connect import served_simulator
+    from frontdesk.tiss.settings import TissSettings
+
+    url = local_tiss_url(version, "http://127.0.0.1:8765")
+    assert url == f"http://127.0.0.1:8765/v1/tiss/v{version}/{{operation}}"
+    identity = {"registro_ans": "999999", "prestador_kind": "codigo", "prestador": "123456"}
+    served = served_simulator(TissSettings(url=url, version=version, **identity), "k")  # type: ignore[arg-type]
+    assert served is not None and str(served.base_url) == "http://127.0.0.1:8765"
+    await served.aclose()
+    other = "4.02.00" if version != "4.02.00" else "4.03.00"
+    elsewhere = TissSettings(url=url, version=other, **identity)  # type: ignore[arg-type]
+    assert served_simulator(elsewhere, "k") is None  # a path in another version: not served here
 
 
 @pytest.mark.parametrize("version", numbers())

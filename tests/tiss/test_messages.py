@@ -74,7 +74,7 @@ def test_the_schemas_ship_as_package_data_by_version() -> None:
 
 
 def test_the_operations_match_the_shipped_wsdls() -> None:
-    folder = schema.schema_folder()
+    folder = schema.schema_folder("4.01.00")
     for service, operation in OPERATIONS.items():
         wsdl = folder.joinpath(f"{service}V4_01_00.wsdl").read_text("iso-8859-1")
         assert f'<service name="{service}">' in wsdl
@@ -230,8 +230,10 @@ def test_codes_and_reasons_are_checked_before_anything_is_built() -> None:
 
 
 def test_table_38_comes_from_the_schema() -> None:
-    table = glosas.table_38()
-    text = schema.schema_folder().joinpath("tissSimpleTypesV4_01_00.xsd").read_text("latin-1")
+    table = glosas.table_38("4.01.00")
+    text = (
+        schema.schema_folder("4.01.00").joinpath("tissSimpleTypesV4_01_00.xsd").read_text("latin-1")
+    )
     declared = re.search(r'name="dm_tipoGlosa">(.*?)</simpleType>', text, re.S)
     assert declared is not None
     assert set(table) == set(re.findall(r'enumeration value="(\d+)"', declared.group(1)))
@@ -244,7 +246,9 @@ def test_table_38_comes_from_the_schema() -> None:
 
 
 def test_every_tiss_fault_value_has_its_class_and_round_trips() -> None:
-    text = schema.schema_folder().joinpath("tissSimpleTypesV4_01_00.xsd").read_text("latin-1")
+    text = (
+        schema.schema_folder("4.01.00").joinpath("tissSimpleTypesV4_01_00.xsd").read_text("latin-1")
+    )
     declared = re.search(r'name="st_tissFault">(.*?)</simpleType>', text, re.S)
     assert declared is not None
     values = re.findall(r'value="(\w+)"', declared.group(1))

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from frontdesk.tiss import glosas, schema, versions
+from frontdesk.tiss import VERSION, glosas, schema, versions
 
 SHARED = Path(__file__).resolve().parents[3] / "shared" / "tiss"
 
@@ -42,6 +42,12 @@ def test_versions_newest_first_with_the_one_in_force_as_default() -> None:
     assert versions.numbers() == ("4.03.00", "4.02.00", "4.01.00")
     assert versions.DEFAULT == "4.03.00"
     assert [v.status for v in versions.VERSIONS] == ["in force", "accepted", "superseded"]
+
+
+def test_the_helpers_default_is_the_version_in_force() -> None:
+    """`frontdesk.tiss.VERSION` (the demo desk's, the helpers' default) is written out in the
+    package's `__init__` to keep its import free: it must stay `versions.DEFAULT`."""
+    assert VERSION == versions.DEFAULT
 
 
 def test_a_version_is_found_by_number_or_by_tag() -> None:

@@ -45,6 +45,18 @@ _TISS_TEXT: Final = tuple(
 )
 """The TISS-only options written as given (text): the others are a number, a list, folders."""
 _OPTION_OF_KEY: Final = {"sac_phones": "--sac-phone"}
+_SET_OPTIONS: Final = (
+    "url",
+    "operator",
+    "ca_bundle",
+    "connect_timeout",
+    "read_timeout",
+    "language",
+    "theme",
+    *TISS_OPTIONS,
+)
+"""The options (argparse `dest`s) of `profiles set`, each also given as `KEY VALUE`."""
+_DEST_OF_KEY: Final = {"sac_phones": "sac_phone"}
 
 
 def run(args: argparse.Namespace, console: Console, keyring: KeyringBackend | None = None) -> int:
@@ -193,7 +205,41 @@ def _add_tiss(args: argparse.Namespace, console: Console) -> int:
     return 0
 
 
+def _pairs(args: argparse.Namespace) -> None:
+    """`set NAME KEY VALUE …`: each pair given as its option would be (`tiss_version 4.02.00`
+    is `--tiss-version 4.02.00`); the reader checks the values like any other."""
+    pairs: list[str] = list(getattr(args, "pairs", None) or [])
+    if len(pairs) % 2:
+        raise SetupError(t("setup.profiles.pair_odd", k=pairs[-1]))
+    for key, value in zip(pairs[::2], pairs[1::2], strict=True):
+        dest = _DEST_OF_KEY.get(key, key.replace("-", "_"))
+        if dest not in _SET_OPTIONS:
+            keys = {d: k for k, d in _DEST_OF_KEY.items()}
+            known = ", ".join(keys.get(d, d) for d in _SET_OPTIONS)
+            raise SetupError(t("setup.profiles.pair_unknown", k=key, known=known))
+        if getattr(args, dest) is not None:
+            raise SetupError(t("setup.profiles.pair_twice", k=key, o=_option(dest)))
+        setattr(args, dest, _pair_value(key, dest, value))
+
+
+def _pair_value(key: str, dest: str, value: str) -> object:
+    if dest == "sac_phone":
+        return [value]
+    kinds: dict[str, type[float] | type[int]] = {
+        "connect_timeout": float,
+        "read_timeout": float,
+        "code_length": int,
+    }
+    if dest not in kinds:
+        return value
+    try:
+        return kinds[dest](value)
+    except ValueError:
+        raise SetupError(t("setup.profiles.pair_number", k=key, v=value)) from None
+
+
 def _set(args: argparse.Namespace, console: Console) -> int:
+    _pairs(args)
     profile = load_config().get(args.name)  # None: update_profile says it does not exist
     is_tiss = profile is not None and profile.kind == "tiss"
     given = _given(args)
@@ -246,8 +292,10 @@ def _list(console: Console) -> int:
         mark = "*" if profile.name == config.default else " "
         extra = f"  CA: {profile.ca_bundle}" if profile.ca_bundle else ""
         if profile.tiss is not None:  # a TISS profile: the standard and the operator's ANS number
-            registro = profile.tiss.settings.registro_ans
-            extra += "  " + t("setup.profiles.tiss_mark", r=registro)
+            settings = profile.tiss.settings
+            extra += "  " + t(
+                "setup.profiles.tiss_mark", r=settings.registro_ans, v=settings.version
+            )
         console.say(
             f"{mark} {profile.name:<{name_width}}  {profile.operator or '-':<{operator_width}}  "
             f"{profile.url}{extra}"

@@ -53,7 +53,12 @@ from frontdesk.counter.entries import (
     manual_entry,
     rfc3339,
 )
-from frontdesk.counter.errors import MessageRefused, OperatorLoginRefused, OperatorUnavailable
+from frontdesk.counter.errors import (
+    MessageRefused,
+    OperatorLoginRefused,
+    OperatorUnavailable,
+    VersionRefused,
+)
 from frontdesk.counter.exports import ExportFolder, FileReport
 from frontdesk.counter.guides import TissGuide
 from frontdesk.counter.ledger import Answer, Ledger
@@ -437,6 +442,8 @@ class TissDesk:
             return OperatorUnavailable(operator, error.detail, timeout=timeout)
         if isinstance(error, te.LoginInvalido):
             return OperatorLoginRefused(operator, self.profile)
+        if isinstance(error, te.VersionMismatch):
+            return VersionRefused(operator, self.profile, error.sent, error.answered, error.to_try)
         if isinstance(error, te.TissFault):
             return MessageRefused(operator, error.code, guide, sequence)
         if isinstance(error, te.InvalidReply):

@@ -16,6 +16,7 @@ from typing import Final, Literal
 from frontdesk.core import cnpj
 from frontdesk.core.domain import ABSENCE_REASONS
 from frontdesk.core.i18n import t
+from frontdesk.tiss import VERSION
 from frontdesk.tiss.errors import TissInputError
 from frontdesk.tiss.versions import version_for_cnpj
 
@@ -212,7 +213,7 @@ class Header:
     time: str  # horaRegistroTransacao, HH:MM:SS
     origin: Party
     destination: Party
-    version: str = "4.01.00"
+    version: str = VERSION  # Padrao; a client passes its settings' version
     login: str | None = None
     password_digest: str | None = field(default=None, repr=False)
     business_failure: str | None = None  # falhaNegocio: a table 38 code

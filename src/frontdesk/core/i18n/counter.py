@@ -28,6 +28,18 @@ CATALOG: Final[dict[str, tuple[str, str]]] = {
         "{operator} refused the clinic's login (LoginInvalido). Call the technician: "
         "frontdesk tiss login --profile {profile}",
     ),
+    "counter.err.version": (
+        "{operator} fala TISS {answered}, e este perfil envia TISS {sent}. Chame o técnico: "
+        "frontdesk profiles set {profile} tiss_version {fix}",
+        "{operator} speaks TISS {answered}, and this profile sends TISS {sent}. Call the "
+        "technician: frontdesk profiles set {profile} tiss_version {fix}",
+    ),
+    "counter.err.version_refused": (
+        "{operator} recusou a versão TISS {sent} deste perfil (VersaoInvalida); deve falar a "
+        "{fix}. Chame o técnico: frontdesk profiles set {profile} tiss_version {fix}",
+        "{operator} refused this profile's TISS version {sent} (VersaoInvalida); it should "
+        "speak {fix}. Call the technician: frontdesk profiles set {profile} tiss_version {fix}",
+    ),
     "counter.err.message": (
         "{operator} recusou a mensagem: é um defeito do frontdesk ou da configuração. "
         "Informe ao suporte: {report}",

@@ -104,8 +104,22 @@ CATALOG: Final[dict[str, tuple[str, str]]] = {
         "The operator does not know the profile's provider (prestador, prestador_type).",
     ),
     "tiss.fault.VersaoInvalida": (
-        "A operadora não aceita a versão 4.01.00 do TISS neste endereço.",
-        "The operator does not take TISS 4.01.00 at this address.",
+        "A operadora não aceita esta versão do TISS neste endereço.",
+        "The operator does not take this TISS version at this address.",
+    ),
+    "tiss.version_mismatch": (
+        "A operadora fala TISS {answered}, e o perfil envia TISS {sent}. Mude a versão do "
+        "perfil: frontdesk profiles set {profile} tiss_version {fix}",
+        "The operator speaks TISS {answered}, and the profile sends TISS {sent}. Change the "
+        "profile's version: frontdesk profiles set {profile} tiss_version {fix}",
+    ),
+    "tiss.version_refused": (
+        "A operadora recusou a versão TISS {sent} do perfil (VersaoInvalida) sem dizer qual "
+        "fala; deve ser a {fix}. Mude a versão do perfil: frontdesk profiles set {profile} "
+        "tiss_version {fix}",
+        "The operator refused the profile's TISS version {sent} (VersaoInvalida) without "
+        "saying which it speaks; it should be {fix}. Change the profile's version: "
+        "frontdesk profiles set {profile} tiss_version {fix}",
     ),
     "tiss.fault.HashInvalido": (
         "A operadora calculou outro hash para a mensagem; algo a alterou no caminho (proxy?).",
@@ -184,6 +198,10 @@ CATALOG: Final[dict[str, tuple[str, str]]] = {
     "tiss.config.minutes": ("deve ser de 1 a 120 minutos.", "must be 1 to 120 minutes."),
     "tiss.config.text": ("deve ser um texto entre aspas.", "must be a quoted string."),
     "tiss.config.number": ("deve ser um número.", "must be a number."),
+    "tiss.config.version": (
+        "o frontdesk não conhece a versão TISS {version}; use uma destas: {known}.",
+        "frontdesk does not know TISS version {version}; use one of: {known}.",
+    ),
     "tiss.config.integer": ("deve ser um número inteiro.", "must be a whole number."),
     # --- the CNPJ (core/cnpj.py), wherever one is typed or read --------------------------------
     "tiss.cnpj.length": (
