@@ -261,6 +261,22 @@ def test_audit_command_prints_a_table(home: Home, capsys: pytest.CaptureFixture[
     assert "AAAA-MM-DD" in out(capsys)
 
 
+def test_audit_table_names_the_web_user_and_address(
+    home: Home, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A failed web sign-in reads who tried and from where, as its JSON line has them."""
+    AuditLog().record("web_login", outcome="failed", user="ana", address="192.168.0.23")
+    AuditLog(profile="lab").record("lookup", guide="2026112200017", outcome="found")
+    assert main(["audit"]) == 0
+    header, _rule, web, desk = out(capsys).splitlines()
+    assert header.split() == [
+        "quando", "perfil", "usuário", "endereço", "ação", "guia", "canal", "destino",
+        "resultado",
+    ]  # fmt: skip
+    assert web.split()[2:] == ["-", "ana", "192.168.0.23", "web_login", "-", "-", "-", "failed"]
+    assert desk.split()[2:] == ["lab", "-", "-", "lookup", "2026112200017", "-", "-", "found"]
+
+
 def test_the_real_console_reads_a_key_piped_in(home: Home, served_http: Served) -> None:
     """`frontdesk login --key-file` in its own process, the key on standard input."""
     write_config(home, f'default = "lab"\n[profiles.lab]\nurl = "{served_http.url}"\n')

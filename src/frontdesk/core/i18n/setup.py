@@ -257,6 +257,8 @@ CATALOG: Final[dict[str, tuple[str, str]]] = {
     ),
     "setup.audit.col.when": ("quando", "when"),
     "setup.audit.col.profile": ("perfil", "profile"),
+    "setup.audit.col.user": ("usuário", "user"),
+    "setup.audit.col.address": ("endereço", "address"),
     "setup.audit.col.action": ("ação", "action"),
     "setup.audit.col.guide": ("guia", "guide"),
     "setup.audit.col.channel": ("canal", "channel"),
