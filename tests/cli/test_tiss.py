@@ -161,6 +161,20 @@ def test_bad_codes_and_reasons_are_refused_before_anything_is_sent(
     assert not home.audit_file.exists()
 
 
+@pytest.mark.parametrize("card", ["abc", "0064 8000 1234 567X", "1234567", "1" * 21])
+def test_a_bad_card_is_refused_before_anything_is_sent(
+    home: Home, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, card: str
+) -> None:
+    """Like a bad code: not sent to the operator (who would answer glosa 1001, exit 0)."""
+    profile(home, "http://127.0.0.1:9/v1", code_length=6)  # nothing listens: sent would be 3
+    monkeypatch.setenv("FRONTDESK_TISS_PASSWORD", "whatever")
+    assert main(check("--card", card, "--reason", "01")) == 2
+    err = capsys.readouterr().err
+    assert f'Carteira inválida: "{card}"' in err and "8 a 20 dígitos" in err
+    assert "Nada foi enviado." in err
+    assert not home.audit_file.exists()
+
+
 def test_a_code_of_eleven_characters_is_refused_even_without_a_profile(
     home: Home, capsys: pytest.CaptureFixture[str]
 ) -> None:

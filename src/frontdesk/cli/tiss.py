@@ -7,7 +7,8 @@
 
 `elegibilidade` makes one real VerificaElegibilidade call and prints the operator's answer
 (eligible or not, the beneficiary, every glosa with its description), in Portuguese (or
-English) or as JSON. A code longer than 10 characters (or than the profile's code_length),
+English) or as JSON. A card that is not 8 to 20 digits (spaces, dots and dashes as cards
+are printed), a code longer than 10 characters (or than the profile's code_length),
 or a reason outside 01–07, is refused before anything is sent. Exit status: 0 when the
 operator answered, either way; 2 for bad input, configuration or password; 3 when the
 operator could not be reached, refused the login or the message, or answered something
@@ -31,6 +32,7 @@ import sys
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
+from frontdesk.app.formatting import card_problem
 from frontdesk.config.audit import AuditLog
 from frontdesk.config.credentials import store_key, write_key_file
 from frontdesk.config.errors import CredentialError, KeyringUnavailable, SetupError
@@ -42,6 +44,7 @@ from frontdesk.config.tiss_profile import (
     tiss_client,
     tiss_password,
 )
+from frontdesk.core.contacts import digits_only
 from frontdesk.core.i18n import set_language, t
 from frontdesk.tiss.errors import (
     TissError,
@@ -119,9 +122,10 @@ def _proof(args: argparse.Namespace, code_length: int | None) -> TokenProof | st
 
 
 def _eligibility(args: argparse.Namespace, keyring: KeyringBackend | None) -> int:
-    card = "".join(str(args.card).split())
-    if not 1 <= len(card) <= 20:
-        return _fail(t("tiss.bad_card"), EXIT_INPUT)
+    given = str(args.card).strip()
+    if card_problem(given) is not None:  # the counter's rule: 8 to 20 digits, as printed
+        return _fail(t("tiss.bad_card", card=given[:24]), EXIT_INPUT)
+    card = digits_only(given)
     if args.ident is not None and args.ident not in IDENTIFICATIONS:
         return _fail(t("tiss.bad_ident", ident=args.ident[:8]), EXIT_INPUT)
     early = _proof(args, None)  # a code of 11 characters is refused before the profile

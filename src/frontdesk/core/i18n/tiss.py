@@ -60,8 +60,10 @@ CATALOG: Final[dict[str, tuple[str, str]]] = {
         "mobile phone). Nothing was sent.",
     ),
     "tiss.bad_card": (
-        "Número de carteira inválido: de 1 a 20 caracteres. Nada foi enviado.",
-        "Invalid card number: 1 to 20 characters. Nothing was sent.",
+        'Carteira inválida: "{card}". A carteira tem de 8 a 20 dígitos (espaços, pontos e '
+        "traços como impressos). Nada foi enviado.",
+        'Invalid card: "{card}". A card has 8 to 20 digits (spaces, dots and dashes as '
+        "printed). Nothing was sent.",
     ),
     "tiss.bad_ident": (
         'Identificação "{ident}" inválida: use 01 a 09 (tabela TUSS 72). Nada foi enviado.',
