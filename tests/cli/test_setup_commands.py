@@ -106,11 +106,39 @@ def test_profiles_add_list_set_default_remove(
     assert load_config().names() == ["unimed"]
     assert "# kept comment" in home.config.read_text()
 
-    assert main(["profiles", "add", "unimed", "--url", "https://x.example"]) == 2
+    assert main(["profiles", "add", "unimed", "--url", "https://x.example/v1"]) == 2
     assert "já existe" in out(capsys)
-    assert main(["profiles", "add", "x", "--url", "https://x.example", "--ca-bundle",
+    assert main(["profiles", "add", "x", "--url", "https://x.example/v1", "--ca-bundle",
                  "/nonexistent/ca.pem"]) == 2  # fmt: skip
     assert "não existe" in out(capsys)
+
+
+def test_an_address_without_v1_is_said_at_once_with_the_fix_offered(
+    home: Home, capsys: pytest.CaptureFixture[str], terminal: Terminal
+) -> None:
+    """A script is refused (nothing written); on a terminal, a yes takes the /v1 address."""
+    terminal.tty = False
+    assert main(["profiles", "add", "x", "--url", "https://x.example"], console=terminal) == 2
+    text = out(capsys)
+    assert "https://x.example não termina em /v1" in text
+    assert "nada foi gravado: dê o endereço com /v1, --url https://x.example/v1." in text
+    assert not home.config.exists()
+
+    terminal.tty = True
+    terminal.answers = ["n"]
+    assert main(["profiles", "add", "x", "--url", "https://x.example/"], console=terminal) == 2
+    assert terminal.prompts == ["Usar https://x.example/v1? [s/N] "]
+    assert not home.config.exists()
+    terminal.answers = ["s"]
+    assert main(["profiles", "add", "x", "--url", "https://x.example"], console=terminal) == 0
+    assert load_config().get("x").url == "https://x.example/v1"  # type: ignore[union-attr]
+
+    terminal.answers = ["s"]
+    assert main(["profiles", "set", "x", "--url", "https://y.example/api"], console=terminal) == 0
+    assert load_config().get("x").url == "https://y.example/api/v1"  # type: ignore[union-attr]
+    assert main(["profiles", "set", "x", "--url", "https://z.example/v1"], console=terminal) == 0
+    assert load_config().get("x").url == "https://z.example/v1"  # type: ignore[union-attr]
+    assert terminal.answers == []
 
 
 def test_a_broken_config_is_a_message_not_a_traceback(
