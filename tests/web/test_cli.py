@@ -64,7 +64,7 @@ def test_bad_user_commands_say_why_and_change_nothing(
     home: Home, args: tuple[str, ...], stdin: str, says: str
 ) -> None:
     done = frontdesk("web", "users", *args, stdin=stdin)
-    assert done.returncode == 1
+    assert done.returncode == 2  # bad input, as for every other command
     assert says in done.stderr
     assert "Traceback" not in done.stderr
     assert UserStore().users() == {}

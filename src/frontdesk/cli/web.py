@@ -89,7 +89,7 @@ def run_users(args: argparse.Namespace) -> int:
         if command == "add":
             password = _read_password(name)
             if password is None:
-                return 1
+                return USAGE_EXIT
             created = store.add(name, password)
             key = "web.users.added" if created else "web.users.changed"
             print(t(key, user=name, path=store.path))
@@ -100,9 +100,9 @@ def run_users(args: argparse.Namespace) -> int:
             store.unlock(name)
             print(t("web.users.unlocked", user=name))
         return 0
-    except (PasswordRejected, UsersError) as error:
+    except (PasswordRejected, UsersError) as error:  # bad input, like every command's: 2
         print(f"frontdesk web users: {error}", file=sys.stderr)
-        return 1
+        return USAGE_EXIT
 
 
 # --- the server ------------------------------------------------------------------------
