@@ -17,10 +17,10 @@ from pathlib import Path
 import httpx
 import pytest
 
-from frontdesk.cli import build_parser, main
-from frontdesk.cli import tiss as tiss_cli
+from frontdesk.cli import main
 from frontdesk.core import i18n
 from frontdesk.tiss import VERSION as LOCAL_VERSION  # the local operator's
+from support.console import Terminal
 from support.demo import LUIZ, MARIA
 from support.isolation import SERVED_KEY, Home, start_serve, stop_serve
 from support.tiss_versions import BENEFICIARY, VersionedOperator, served_operator
@@ -250,8 +250,9 @@ def test_login_stores_the_password_in_the_keyring(
     home: Home, served: Operator, capsys: pytest.CaptureFixture[str]
 ) -> None:
     profile(home, served.url)
-    args = build_parser().parse_args(["tiss", "login", "--profile", "demo-tiss"])
-    assert tiss_cli.login(args, read=lambda prompt: SERVED_KEY) == 0
+    terminal = Terminal()
+    terminal.key = SERVED_KEY
+    assert main(["tiss", "login", "--profile", "demo-tiss"], console=terminal) == 0
     assert home.keyring.passwords == {("frontdesk", "demo-tiss"): SERVED_KEY}
     assert "Senha guardada" in capsys.readouterr().out
     assert main(check("--card", MARIA_CARD, "--reason", "01")) == 0
