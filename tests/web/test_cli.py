@@ -12,9 +12,10 @@ import aiohttp
 import pytest
 
 from frontdesk.cli import main
+from frontdesk.web.guard import LoginGuard
 from frontdesk.web.users import UserStore
 from support.isolation import STARTED, Home
-from web.conftest import PASSWORD
+from web.conftest import OTHER_PASSWORD, PASSWORD
 
 SERVING = re.compile(r"recepção no navegador em (http://127\.0\.0\.1:\d+/) ")
 
@@ -48,6 +49,26 @@ def test_users_are_added_from_stdin_listed_removed_and_unlocked(home: Home) -> N
         "ana",
         "inativo",
     ]
+
+
+async def test_a_blocked_user_is_listed_as_blocked_until_when(
+    home: Home, capsys: pytest.CaptureFixture[str]
+) -> None:
+    store = UserStore()
+    store.add("ana", PASSWORD)
+    store.add("bia", OTHER_PASSWORD)
+    guard = LoginGuard(store)  # the server's, on the real clock
+    for _ in range(5):
+        await guard.attempt("ana", "Errada#2026", "192.168.0.23")
+    ana = store.get("ana")
+    assert ana is not None
+    until = guard.locked_until(ana)
+    assert until is not None
+    assert main(["web", "users", "list"]) == 0
+    _header, ana_line, bia_line = capsys.readouterr().out.splitlines()
+    assert ana_line.split()[:3] == ["ana", "bloqueado", "até"]
+    assert f"{until.astimezone():%H:%M}" in ana_line
+    assert bia_line.split()[:2] == ["bia", "ativo"]
 
 
 @pytest.mark.parametrize(

@@ -34,7 +34,7 @@ from frontdesk.web.guard import LoginGuard
 from frontdesk.web.http import serve, tls_context
 from frontdesk.web.server import Settings, WebServer
 from frontdesk.web.throttle import DeviceCookies, load_key
-from frontdesk.web.users import PasswordRejected, UsersError, UserStore, check_name
+from frontdesk.web.users import PasswordRejected, User, UsersError, UserStore, check_name
 
 MAX_SESSIONS_LIMIT: Final = 64
 MAX_IDLE_MINUTES: Final = 30.0  # TISS 76 a: at most 30 minutes of inactivity
@@ -67,6 +67,23 @@ def _read_password(name: str) -> str | None:
     return password
 
 
+def _state(guard: LoginGuard, user: User) -> str:
+    """ativo, inativo, or bloqueado até 14:47 (after wrong passwords; today's hour, else
+    the day too)."""
+    if not user.active:
+        return t("web.users.inactive")
+    until = guard.locked_until(user)
+    if until is None:
+        return t("web.users.active")
+    local = until.astimezone()
+    shown = (
+        f"{local:%H:%M}"
+        if local.date() == guard.now().astimezone().date()
+        else f"{local:%Y-%m-%d %H:%M}"
+    )
+    return t("web.users.locked", until=shown)
+
+
 def run_users(args: argparse.Namespace) -> int:
     store = UserStore()
     command: str = args.users_command
@@ -76,11 +93,11 @@ def run_users(args: argparse.Namespace) -> int:
             if not users:
                 print(t("web.users.none"))
                 return 0
+            guard = LoginGuard(store)
             rows = [tuple(t("web.users.header").split("|"))]
             for name in sorted(users):
                 user = users[name]
-                state = t("web.users.active") if user.active else t("web.users.inactive")
-                rows.append((name, state, f"{user.changed.astimezone():%Y-%m-%d}"))
+                rows.append((name, _state(guard, user), f"{user.changed.astimezone():%Y-%m-%d}"))
             widths = [max(len(row[i]) for row in rows) for i in range(3)]
             for row in rows:
                 print("  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip())

@@ -46,6 +46,16 @@ CATALOG: Final[dict[str, tuple[str, str]]] = {
         "o suporte.",
         "Signing in is unavailable now (the server could not read its users). Tell support.",
     ),
+    "web.login.locked": (
+        "Entrada bloqueada até {until} depois de {max} tentativas erradas. Tente de novo "
+        "nesse horário, ou peça ao técnico para desbloquear.",
+        "Sign-in blocked until {until} after {max} wrong attempts. Try again then, or ask "
+        "the technician to unblock it.",
+    ),
+    "web.login.expired_one": (
+        "Sua sessão foi encerrada após {minutes} minuto sem uso. Entre de novo.",
+        "Your session was closed after {minutes} minute without use. Sign in again.",
+    ),
     "web.login.expired": (
         "Sua sessão foi encerrada após {minutes} minutos sem uso. Entre de novo.",
         "Your session was closed after {minutes} minutes without use. Sign in again.",
@@ -179,6 +189,7 @@ CATALOG: Final[dict[str, tuple[str, str]]] = {
     "web.users.header": ("usuário|situação|senha trocada em", "user|state|password changed on"),
     "web.users.active": ("ativo", "active"),
     "web.users.inactive": ("inativo", "inactive"),
+    "web.users.locked": ("bloqueado até {until}", "blocked until {until}"),
     "web.users.bad_name": (
         'nome de usuário inválido: "{user}"; use de 2 a 32 letras minúsculas, dígitos, '
         '".", "_" ou "-", começando por letra ou dígito.',
