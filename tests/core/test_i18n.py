@@ -165,7 +165,7 @@ def test_every_entry_has_both_languages_with_the_same_placeholders(name: str) ->
 
 
 def test_the_dedicated_catalogs_hold_only_their_prefix() -> None:
-    assert set(CATALOGS) == {"desk", "setup", "doctor", "tiss", "web", "counter"}
+    assert set(CATALOGS) == {"desk", "setup", "doctor", "tiss", "web", "counter", "cli"}
     for prefix, name in i18n.CATALOG_OF_PREFIX.items():
         assert all(key.startswith(f"{prefix}.") for key in i18n.catalog(name)), name
 

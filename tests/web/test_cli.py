@@ -111,6 +111,22 @@ def test_the_server_refuses_to_start_unsafely_or_without_users(
     assert says in capsys.readouterr().err
 
 
+def test_a_port_in_use_is_said_in_portuguese(
+    home: Home, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import socket
+
+    UserStore().add("ana", PASSWORD)
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        assert main(["web", "--port", str(port)]) == 1
+    err = capsys.readouterr().err
+    assert f"não foi possível escutar em 127.0.0.1:{port}: o endereço já está em uso" in err
+    assert "Address already in use" not in err
+
+
 def test_a_bad_certificate_is_said(
     home: Home, capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:

@@ -14,6 +14,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import errno
 import getpass
 import ipaddress
 import logging
@@ -216,13 +217,25 @@ def run_server(args: argparse.Namespace) -> int:
     try:
         asyncio.run(main())
     except OSError as error:
+        reason = _socket_problem(error)
         print(
-            t("web.cannot_listen", host=args.host, port=args.port, reason=error.strerror or error),
-            file=sys.stderr,
+            t("web.cannot_listen", host=args.host, port=args.port, reason=reason), file=sys.stderr
         )
         return 1
     print(t("web.stopped"), flush=True)
     return 0
+
+
+def _socket_problem(error: OSError) -> str:
+    """Why the socket could not be opened, in the technician's language (the system's own
+    words, English, for a cause not listed)."""
+    if error.errno == errno.EADDRINUSE:
+        return t("web.address_in_use")
+    if error.errno == errno.EACCES:
+        return t("web.address_forbidden")
+    if error.errno == errno.EADDRNOTAVAIL:
+        return t("web.address_not_here")
+    return str(error.strerror or error)
 
 
 def _log_to_stderr() -> None:

@@ -144,6 +144,19 @@ CATALOG: Final[dict[str, tuple[str, str]]] = {
         "frontdesk web: não foi possível escutar em {host}:{port}: {reason}",
         "frontdesk web: cannot listen on {host}:{port}: {reason}",
     ),
+    "web.address_in_use": (
+        "o endereço já está em uso (outro programa escuta nessa porta; escolha outra com --port)",
+        "the address is already in use (another program listens on that port; pick another "
+        "with --port)",
+    ),
+    "web.address_forbidden": (
+        "sem permissão (portas abaixo de 1024 pedem administrador; use outra com --port)",
+        "permission denied (ports below 1024 need an administrator; use another with --port)",
+    ),
+    "web.address_not_here": (
+        "este computador não tem esse endereço (confira --host)",
+        "this computer does not have that address (check --host)",
+    ),
     "web.bad_port": (
         "frontdesk web: a porta {port} não está entre 0 e 65535.",
         "frontdesk web: port {port} is not between 0 and 65535.",
