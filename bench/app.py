@@ -460,7 +460,7 @@ def served_backend(workdir: Path, db: str = ":memory:") -> Iterator[tuple[str, s
             line = process.stdout.readline()
             if not line:
                 break
-            found = re.search(r"serving on (http://\S+)/v1", line)
+            found = re.search(r"(?:serving on|atendendo em) (http://\S+)/v1", line)
             url = found.group(1) if found else None
         if url is None:
             raise RuntimeError("frontdesk serve did not start (see serve.log)")

@@ -200,7 +200,7 @@ class Server:
             if ready:
                 line = self.process.stdout.readline()
                 seen.append(line)
-                match = re.search(r"serving on (http://\S+/v1)", line)
+                match = re.search(r"(?:serving on|atendendo em) (http://\S+/v1)", line)
                 if match:
                     return match.group(1)
             if self.process.poll() is not None:

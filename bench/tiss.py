@@ -452,7 +452,9 @@ async def loopback(calls: int) -> dict[str, Any]:
         )  # fmt: skip
         try:
             assert server.stdout is not None
-            found = re.search(r"serving on (http://\S+/v1)", server.stdout.readline())
+            found = re.search(
+                r"(?:serving on|atendendo em) (http://\S+/v1)", server.stdout.readline()
+            )
             assert found, "serve did not start"
             url = found.group(1) + "/tiss/v4.01.00/{operation}"
             client = TissClient(settings(url), KEY, sequence=MemorySequence())

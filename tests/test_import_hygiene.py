@@ -220,6 +220,17 @@ def test_help_builds_every_parser_and_loads_nothing_else() -> None:
     assert tops(modules, ("asyncio", "logging", "ssl", "aiohttp", "lxml")) == []
 
 
+def test_the_apps_start_reads_no_help_catalog() -> None:
+    """The app's own options parse alone: the command line's texts load with a help or an
+    error only."""
+    code = (
+        "from frontdesk.cli.parsers import parse_arguments; parse_arguments(['--db', ':memory:'])"
+    )
+    modules, _ = loaded_after(code, Path.cwd())
+    ours = sorted(m for m in modules if m.startswith("frontdesk."))
+    assert ours == ["frontdesk.cli", "frontdesk.cli.parsers"]
+
+
 def test_libraries_never_print_prompt_or_exit() -> None:
     import frontdesk
 

@@ -123,11 +123,11 @@ async def test_release_with_the_app_code_from_the_simulator() -> None:
         options.highlighted = ids.index("app")
         await press(pilot, "enter")
         steps = text_of(desk.app, "#send-detail")
-        assert "Gerar Token" in steps
+        assert "Gerar token" in steps
         assert screen_name(desk.app) == "SendTokenModal"  # instructions first
         await press(pilot, "enter")
         assert screen_name(desk.app) == "CodeEntryScreen"
-        assert "Gerar Token" in text_of(desk.app, "#code-via")
+        assert "Gerar token" in text_of(desk.app, "#code-via")
         # The simulator shows what the patient's app shows now.
         app_text = text_of(desk.app, "#sim-app")
         code = await desk.client.app_code(guide.beneficiary.card)

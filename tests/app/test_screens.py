@@ -101,7 +101,7 @@ async def test_f1_help_lists_the_keys_of_the_screen_underneath() -> None:
         keys = text_of(desk.app, "#help-keys")
         for words in ("Enviar Token", "Digitar código", "Sem token", "Histórico", "F5"):
             assert words in keys
-        assert "Gerar Token" not in keys
+        assert "Gerar token" not in keys
         assert "F6 simula o SAC" in text_of(desk.app, "#help-local")
         await press(pilot, "escape")
         assert screen_name(desk.app) == "GuideScreen"

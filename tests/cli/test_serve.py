@@ -41,8 +41,8 @@ from tiss.factories import PRESTADOR, request_header
 
 pytestmark = pytest.mark.served
 
-URL_LINE = re.compile(r"serving on (http://127\.0\.0\.1:(\d+)/v1) ")
-KEY_LINE = re.compile(r"^API key .*: (\S+)$", re.MULTILINE)
+URL_LINE = re.compile(r"atendendo em (http://127\.0\.0\.1:(\d+)/v1) ")  # the locale: pt
+KEY_LINE = re.compile(r"^Chave de API .*: (\S+)$", re.MULTILINE)
 
 
 @dataclass
@@ -107,7 +107,7 @@ async def test_serve_flow_stop_and_restart(tmp_path: Path, openapi_log: Any) -> 
     try:
         assert first.key and len(first.key) >= 24
         assert first.out().count(first.key) == 1  # shown once
-        assert first.out().count("serving on") == 1
+        assert first.out().count("atendendo em") == 1
         async with client_for(first, first.key, openapi_log) as client:
             assert (await client.health()).mode == "local"
             demo = await load_demo(client)
@@ -143,7 +143,7 @@ async def test_serve_flow_stop_and_restart(tmp_path: Path, openapi_log: Any) -> 
                 await client.events(number)
 
         assert first.stop(signal.SIGTERM) == 0
-        assert "stopped" in first.out()
+        assert "backend local parado; banco de dados fechado." in first.out()
     finally:
         if first.process.poll() is None:
             first.process.kill()
@@ -181,7 +181,7 @@ async def test_serve_flow_stop_and_restart(tmp_path: Path, openapi_log: Any) -> 
             # The code sent before the restart still works.
             assert (await client.validate(maria, maria_code)).status == "authorized"
         assert second.stop(signal.SIGINT) == 0
-        assert "stopped" in second.out()
+        assert "parado" in second.out()
     finally:
         if second.process.poll() is None:
             second.process.kill()
@@ -194,7 +194,7 @@ async def test_serve_memory_database_and_key_from_the_environment(
     try:
         assert served.key is None
         assert "env-key-456" not in served.out() + served.err()
-        assert "database: :memory:" in served.out()
+        assert "banco de dados: :memory:" in served.out()
         async with client_for(served, "env-key-456", openapi_log) as client:
             assert len(await client.list_guides()) == 13
         async with client_for(served, "wrong", openapi_log) as client:
@@ -222,13 +222,13 @@ def test_serve_refuses_a_newer_database(tmp_path: Path) -> None:
     assert result.returncode == 1
     assert "schema version" in result.stderr
     assert "Traceback" not in result.stderr + result.stdout
-    assert "serving on" not in result.stdout
+    assert "atendendo em" not in result.stdout
 
 
 # -- the simulator: loopback only, unless asked ---------------------------------------------
 
-ANY_URL_LINE = re.compile(r"serving on http://(\S+):(\d+)/v1 ")
-SIMULATOR_LINE = re.compile(r"^simulator (on|off)\b.*$", re.MULTILINE)
+ANY_URL_LINE = re.compile(r"atendendo em http://(\S+):(\d+)/v1 ")
+SIMULATOR_LINE = re.compile(r"^simulador (ligado|desligado)\b.*$", re.MULTILINE)
 
 
 def serve_anywhere(tmp_path: Path, name: str, *args: str) -> tuple[Served, str, str]:
@@ -259,19 +259,19 @@ async def test_the_simulator_is_served_on_loopback_or_when_asked(
     tmp_path: Path, openapi_log: Any
 ) -> None:
     cases = (
-        ((), "127.0.0.1", "simulator on: /v1/_local/* served, health says mode local "
-         "(loopback address)"),
-        (("--no-simulator",), "127.0.0.1", "simulator off (--no-simulator)"),
+        ((), "127.0.0.1", "simulador ligado: /v1/_local/* servido, health diz mode local "
+         "(endereço loopback)"),
+        (("--no-simulator",), "127.0.0.1", "simulador desligado (--no-simulator)"),
         (("--host", "0.0.0.0"), "0.0.0.0",
-         "simulator off (not a loopback address; --simulator serves it)"),
+         "simulador desligado (não é um endereço loopback; --simulator o serve)"),
         (("--host", "0.0.0.0", "--simulator"), "0.0.0.0",
-         "simulator on: /v1/_local/* served, health says mode local (--simulator)"),
+         "simulador ligado: /v1/_local/* servido, health diz mode local (--simulator)"),
     )  # fmt: skip
     for index, (args, host, line) in enumerate(cases):
         served, bound, said = serve_anywhere(tmp_path, f"sim{index}", *args)
         try:
             assert (bound, said) == (host, line)
-            on = said.startswith("simulator on")
+            on = said.startswith("simulador ligado")
             async with client_for(served, None, openapi_log) as anonymous:
                 assert (await anonymous.health()).mode == ("local" if on else None)
             async with client_for(served, "sim-key", openapi_log) as client:
@@ -290,7 +290,7 @@ async def test_the_simulator_is_served_on_loopback_or_when_asked(
                         with pytest.raises(NotFound):
                             await call
             if host == "0.0.0.0":
-                assert "plain HTTP" in served.err()
+                assert "HTTP sem criptografia em 0.0.0.0" in served.err()
             assert served.stop(signal.SIGTERM) == 0
         finally:
             if served.process.poll() is None:
@@ -299,9 +299,15 @@ async def test_the_simulator_is_served_on_loopback_or_when_asked(
 
 def test_simulator_choice() -> None:
     from frontdesk.cli.serve import simulator_choice
+    from frontdesk.core.i18n import set_language
 
     assert simulator_choice("localhost", None)[0] is True
     assert simulator_choice("::1", None)[0] is True
+    assert simulator_choice("192.168.0.10", None) == (
+        False,
+        "simulador desligado (não é um endereço loopback; --simulator o serve)",
+    )
+    set_language("en")  # `frontdesk --lang en serve`
     assert simulator_choice("192.168.0.10", None) == (
         False,
         "simulator off (not a loopback address; --simulator serves it)",

@@ -13,42 +13,8 @@ from frontdesk.cli.console import is_yes
 from frontdesk.config.audit import AuditLog
 from frontdesk.config.credentials import SERVICE, key_file_path, load_key
 from frontdesk.config.profiles import load_config
+from support.console import Terminal
 from support.isolation import FailingKeyring, Home, Served, write_config
-
-
-class Terminal:
-    """What the technician sees and types: a scripted `Console` for `main(..., console=)`.
-
-    Lines said go to the real stdout/stderr (pytest captures them); the key is what is typed
-    at the hidden prompt (or, with `tty=False`, the lines piped in), then the answers.
-    """
-
-    def __init__(self) -> None:
-        self.key = ""
-        self.answers: list[str] = []
-        self.prompts: list[str] = []
-        self.tty = True
-        self.piped: list[str] = []
-
-    def say(self, text: str = "") -> None:
-        print(text)
-
-    def complain(self, text: str) -> None:
-        print(text, file=sys.stderr)
-
-    def interactive(self) -> bool:
-        return self.tty
-
-    def ask_secret(self, prompt: str) -> str:
-        self.prompts.append(prompt)
-        return self.key
-
-    def read_line(self) -> str:
-        return self.piped.pop(0) if self.piped else ""
-
-    def ask_yes(self, question: str) -> bool:
-        self.prompts.append(question)
-        return bool(self.answers) and is_yes(self.answers.pop(0))
 
 
 @pytest.fixture
@@ -106,11 +72,39 @@ def test_profiles_add_list_set_default_remove(
     assert load_config().names() == ["unimed"]
     assert "# kept comment" in home.config.read_text()
 
-    assert main(["profiles", "add", "unimed", "--url", "https://x.example"]) == 2
+    assert main(["profiles", "add", "unimed", "--url", "https://x.example/v1"]) == 2
     assert "já existe" in out(capsys)
-    assert main(["profiles", "add", "x", "--url", "https://x.example", "--ca-bundle",
+    assert main(["profiles", "add", "x", "--url", "https://x.example/v1", "--ca-bundle",
                  "/nonexistent/ca.pem"]) == 2  # fmt: skip
     assert "não existe" in out(capsys)
+
+
+def test_an_address_without_v1_is_said_at_once_with_the_fix_offered(
+    home: Home, capsys: pytest.CaptureFixture[str], terminal: Terminal
+) -> None:
+    """A script is refused (nothing written); on a terminal, a yes takes the /v1 address."""
+    terminal.tty = False
+    assert main(["profiles", "add", "x", "--url", "https://x.example"], console=terminal) == 2
+    text = out(capsys)
+    assert "https://x.example não termina em /v1" in text
+    assert "nada foi gravado: dê o endereço com /v1, --url https://x.example/v1." in text
+    assert not home.config.exists()
+
+    terminal.tty = True
+    terminal.answers = ["n"]
+    assert main(["profiles", "add", "x", "--url", "https://x.example/"], console=terminal) == 2
+    assert terminal.prompts == ["Usar https://x.example/v1? [s/N] "]
+    assert not home.config.exists()
+    terminal.answers = ["s"]
+    assert main(["profiles", "add", "x", "--url", "https://x.example"], console=terminal) == 0
+    assert load_config().get("x").url == "https://x.example/v1"  # type: ignore[union-attr]
+
+    terminal.answers = ["s"]
+    assert main(["profiles", "set", "x", "--url", "https://y.example/api"], console=terminal) == 0
+    assert load_config().get("x").url == "https://y.example/api/v1"  # type: ignore[union-attr]
+    assert main(["profiles", "set", "x", "--url", "https://z.example/v1"], console=terminal) == 0
+    assert load_config().get("x").url == "https://z.example/v1"  # type: ignore[union-attr]
+    assert terminal.answers == []
 
 
 def test_a_broken_config_is_a_message_not_a_traceback(
@@ -259,6 +253,22 @@ def test_audit_command_prints_a_table(home: Home, capsys: pytest.CaptureFixture[
     assert "nenhum registro" in out(capsys)
     assert main(["audit", "--since", "ontem"]) == 2
     assert "AAAA-MM-DD" in out(capsys)
+
+
+def test_audit_table_names_the_web_user_and_address(
+    home: Home, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A failed web sign-in reads who tried and from where, as its JSON line has them."""
+    AuditLog().record("web_login", outcome="failed", user="ana", address="192.168.0.23")
+    AuditLog(profile="lab").record("lookup", guide="2026112200017", outcome="found")
+    assert main(["audit"]) == 0
+    header, _rule, web, desk = out(capsys).splitlines()
+    assert header.split() == [
+        "quando", "perfil", "usuário", "endereço", "ação", "guia", "canal", "destino",
+        "resultado",
+    ]  # fmt: skip
+    assert web.split()[2:] == ["-", "ana", "192.168.0.23", "web_login", "-", "-", "-", "failed"]
+    assert desk.split()[2:] == ["lab", "-", "-", "lookup", "2026112200017", "-", "-", "found"]
 
 
 def test_the_real_console_reads_a_key_piped_in(home: Home, served_http: Served) -> None:

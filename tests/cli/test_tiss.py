@@ -17,10 +17,10 @@ from pathlib import Path
 import httpx
 import pytest
 
-from frontdesk.cli import build_parser, main
-from frontdesk.cli import tiss as tiss_cli
+from frontdesk.cli import main
 from frontdesk.core import i18n
 from frontdesk.tiss import VERSION as LOCAL_VERSION  # the local operator's
+from support.console import Terminal
 from support.demo import LUIZ, MARIA
 from support.isolation import SERVED_KEY, Home, start_serve, stop_serve
 from support.tiss_versions import BENEFICIARY, VersionedOperator, served_operator
@@ -161,6 +161,20 @@ def test_bad_codes_and_reasons_are_refused_before_anything_is_sent(
     assert not home.audit_file.exists()
 
 
+@pytest.mark.parametrize("card", ["abc", "0064 8000 1234 567X", "1234567", "1" * 21])
+def test_a_bad_card_is_refused_before_anything_is_sent(
+    home: Home, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, card: str
+) -> None:
+    """Like a bad code: not sent to the operator (who would answer glosa 1001, exit 0)."""
+    profile(home, "http://127.0.0.1:9/v1", code_length=6)  # nothing listens: sent would be 3
+    monkeypatch.setenv("FRONTDESK_TISS_PASSWORD", "whatever")
+    assert main(check("--card", card, "--reason", "01")) == 2
+    err = capsys.readouterr().err
+    assert f'Carteira inválida: "{card}"' in err and "8 a 20 dígitos" in err
+    assert "Nada foi enviado." in err
+    assert not home.audit_file.exists()
+
+
 def test_a_code_of_eleven_characters_is_refused_even_without_a_profile(
     home: Home, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -236,8 +250,9 @@ def test_login_stores_the_password_in_the_keyring(
     home: Home, served: Operator, capsys: pytest.CaptureFixture[str]
 ) -> None:
     profile(home, served.url)
-    args = build_parser().parse_args(["tiss", "login", "--profile", "demo-tiss"])
-    assert tiss_cli.login(args, read=lambda prompt: SERVED_KEY) == 0
+    terminal = Terminal()
+    terminal.key = SERVED_KEY
+    assert main(["tiss", "login", "--profile", "demo-tiss"], console=terminal) == 0
     assert home.keyring.passwords == {("frontdesk", "demo-tiss"): SERVED_KEY}
     assert "Senha guardada" in capsys.readouterr().out
     assert main(check("--card", MARIA_CARD, "--reason", "01")) == 0

@@ -11,13 +11,15 @@ from pathlib import Path
 import pytest
 
 from frontdesk.cli import main
+from frontdesk.config.audit import AuditLog
 from frontdesk.config.connection import resolve
 from frontdesk.config.errors import ConfigError, SetupError
 from frontdesk.config.profiles import add_tiss_profile, load_config, parse_config
 from frontdesk.tiss.models import Prestador
 from frontdesk.tiss.settings import TissSettings
 from frontdesk.tiss.versions import get
-from support.isolation import Home
+from support.console import Terminal
+from support.isolation import FailingKeyring, Home
 
 EXISTING = """\
 # the clinic's operators: kept through every command
@@ -487,3 +489,37 @@ def test_the_version_is_a_tiss_only_setting(home: Home, capsys: pytest.CaptureFi
     assert main(["profiles", "set", "unimed", "tiss_version", "4.02.00"]) == 2
     assert "--tiss-version" in out(capsys)
     assert "tiss_version" not in home.config.read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("command", [["login"], ["tiss", "login"]])
+def test_a_tiss_password_without_a_keyring_is_offered_the_key_file_like_a_key(
+    home: Home, capsys: pytest.CaptureFixture[str], command: list[str]
+) -> None:
+    """Over SSH: what was typed is kept (asked where to store it), not thrown away with an
+    exit 2 telling to type it again with --key-file."""
+    assert main(["profiles", "add", "op", "--tiss", *REQUIRED]) == 0
+    out(capsys)
+    terminal = Terminal()
+    terminal.key = "Senha#2026"
+    failing = FailingKeyring()
+    key_file = home.keys / "op.key"
+
+    terminal.answers = ["n"]
+    assert main([*command, "--profile", "op"], console=terminal, keyring=failing) == 1
+    text = out(capsys)
+    assert "Senha não guardada" in text and "FRONTDESK_TISS_PASSWORD" in text
+    assert "FRONTDESK_API_KEY" not in text and not key_file.exists()
+
+    terminal.answers = ["s"]
+    assert main([*command, "--profile", "op"], console=terminal, keyring=failing) == 0
+    assert terminal.prompts[-2:] == [
+        "Senha TISS do perfil op (não aparece ao digitar): ",
+        f"Guardar a senha no arquivo {key_file} (modo 0600: só o seu usuário lê)? [s/N] ",
+    ]
+    assert key_file.read_text(encoding="utf-8").strip() == "Senha#2026"
+    text = out(capsys)
+    assert f"Senha guardada em {key_file} (modo 0600)." in text and "Senha#2026" not in text
+    assert [(r.action, r.outcome) for r in AuditLog().read()] == [
+        ("login", "not_stored"),
+        ("login", "stored_file"),
+    ]

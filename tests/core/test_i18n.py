@@ -165,7 +165,7 @@ def test_every_entry_has_both_languages_with_the_same_placeholders(name: str) ->
 
 
 def test_the_dedicated_catalogs_hold_only_their_prefix() -> None:
-    assert set(CATALOGS) == {"desk", "setup", "doctor", "tiss", "web", "counter"}
+    assert set(CATALOGS) == {"desk", "setup", "doctor", "tiss", "web", "counter", "cli"}
     for prefix, name in i18n.CATALOG_OF_PREFIX.items():
         assert all(key.startswith(f"{prefix}.") for key in i18n.catalog(name)), name
 
@@ -234,3 +234,16 @@ def test_an_unknown_key_comes_back_as_itself_and_placeholders_are_filled() -> No
     assert i18n.t("doctor.report.all_good", w=2) == "Resultado: tudo certo (2 aviso(s))."
     i18n.set_language("en")
     assert i18n.t("doctor.report.all_good", w=2) == "Result: all good (2 warning(s))."
+
+
+def test_the_operators_app_button_has_one_wording() -> None:
+    """The button the patient taps is named alike at every counter, in both languages."""
+    named = {
+        (key, text)
+        for name in CATALOGS
+        for key, pair in i18n.catalog(name).items()
+        for text in pair
+        if re.search(r"gerar token|generate token", text, re.IGNORECASE)
+    }
+    assert len(named) >= 6  # the desk's steps and code screen, the simulator, the counter
+    assert sorted(key for key, text in named if "Gerar token" not in text) == []

@@ -13,6 +13,7 @@ import pytest
 from frontdesk.cli import main
 from frontdesk.config.credentials import store_key, write_key_file
 from frontdesk.doctor.report import Report
+from frontdesk.doctor.report import check as report_check
 from frontdesk.doctor.run import run_doctor as doctor
 from support.isolation import (
     SERVED_KEY,
@@ -225,11 +226,34 @@ def test_no_keyring_and_no_key_says_what_to_do(home: Home, served_http: Served) 
     assert check(report, "auth")[0] == "skip"
     assert report.exit_code == 1
 
-    write_key_file("lab", served_http.key)  # the documented fallback: green again
+    path = write_key_file("lab", served_http.key)  # the documented fallback: green again
     report = run_doctor(keyring_backend=failing)
-    assert statuses(report)["keyring"] == "warn"
-    assert "fail" not in statuses(report).values()
+    status, detail, fix = check(report, "keyring")  # nothing to do: the key is in its file
+    assert status == "ok" and detail.endswith(f"Não é preciso: a chave está em {path}.")
+    assert fix is None
+    assert set(statuses(report).values()) <= {"ok", "skip"}
     assert "arquivo" in check(report, "api_key")[1]
+
+
+def test_no_keyring_and_the_key_in_the_environment_is_no_warning(
+    home: Home, served_http: Served, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    profile(home, served_http.url)
+    monkeypatch.setenv("FRONTDESK_API_KEY", served_http.key)
+    status, detail, fix = check(run_doctor(keyring_backend=FailingKeyring()), "keyring")
+    assert (status, fix) == ("ok", None)
+    assert detail.endswith("Não é preciso: a chave está em FRONTDESK_API_KEY.")
+
+
+def test_a_wrapped_path_keeps_its_comma(home: Home) -> None:
+    """At 80 columns a long path is not cut (its end and a lone "," on the next line): it
+    runs over on a line of its own, its comma with it."""
+    report = Report(config_path=home.config, mode="local")
+    path = "/home/recepcao/.config/frontdesk/keys/" + "k" * 65 + ".key"
+    report.add(report_check("keyring", "warn", f"nenhuma chave: {path}, modo 0600 e mais."))
+    lines = [line.strip() for line in report.render(width=80).splitlines()]
+    assert [line for line in lines if line[:1] in {",", ".", ":", ";", ")"}] == []
+    assert f"{path}," in lines, lines
 
 
 def test_a_key_file_others_can_read_fails_with_chmod(home: Home, served_http: Served) -> None:

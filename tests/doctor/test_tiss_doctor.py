@@ -11,10 +11,11 @@ from typing import Any
 import pytest
 
 from frontdesk.cli import main
+from frontdesk.config.credentials import write_key_file
 from frontdesk.doctor.report import Report
 from frontdesk.doctor.run import run_doctor as doctor
 from frontdesk.tiss import VERSION as LOCAL_VERSION  # the local operator's
-from support.isolation import SERVED_KEY, Home, start_serve, stop_serve
+from support.isolation import SERVED_KEY, FailingKeyring, Home, start_serve, stop_serve
 from support.tiss_versions import VersionedOperator, served_operator
 
 pytestmark = pytest.mark.served
@@ -165,3 +166,22 @@ def test_the_login_check_names_both_versions_and_the_fix(
     assert report.exit_code == 1
     records = [r for r in home.audit_lines() if r.get("action") == "tiss_doctor"]
     assert [r["outcome"] for r in records] == ["error:version_mismatch"]
+
+
+def test_without_a_keyring_the_hint_names_the_tiss_password(home: Home) -> None:
+    """Over SSH: the keyring's warning says "senha" and FRONTDESK_TISS_PASSWORD (not the API
+    key's variable); once the password is in its key file, there is nothing to warn about."""
+    tiss_profile(home, "http://127.0.0.1:9/v1")
+    failing = FailingKeyring()
+    report = run_doctor(keyring_backend=failing)
+    assert statuses(report)["keyring"] == "warn"
+    _, fix = detail(report, "keyring")
+    assert fix is not None and "guarda a senha em" in fix and "FRONTDESK_TISS_PASSWORD" in fix
+    assert "FRONTDESK_API_KEY" not in fix and "a chave" not in fix
+
+    path = write_key_file("demo-tiss", "Senha#2026")
+    report = run_doctor(keyring_backend=failing)
+    text, fix = detail(report, "keyring")
+    assert statuses(report)["keyring"] == "ok" and fix is None
+    assert text.endswith(f"Não é preciso: a senha está em {path}.")
+    assert statuses(report)["tiss_password"] == "ok"

@@ -40,7 +40,7 @@ _HOME_DIRS = (
     ("XDG_CACHE_HOME", ".cache"),
 )
 _ALWAYS_UNSET = ("FRONTDESK_API_KEY", "FRONTDESK_PROFILE", "LC_ALL", "LC_MESSAGES")
-_SERVING = re.compile(r"serving on (https?://\S+/v1)")
+_SERVING = re.compile(r"(?:serving on|atendendo em) (https?://\S+/v1)")  # en, pt
 
 # One TLS context for every client of a served backend: building one per client (CA bundle)
 # costs ~50 ms, and the loopback URLs are plain HTTP anyway.

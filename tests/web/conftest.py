@@ -90,13 +90,20 @@ class Running:
         return session
 
     async def sign_in(
-        self, client: aiohttp.ClientSession, user: str = "ana", password: str = PASSWORD
+        self,
+        client: aiohttp.ClientSession,
+        user: str = "ana",
+        password: str = PASSWORD,
+        *,
+        follow: bool = False,
     ) -> aiohttp.ClientResponse:
+        """POST the sign-in form (its answer is a redirect); `follow`: the page the browser
+        shows next (a failure's message is shown by that GET /login)."""
         form = await csrf_of(client, self.url)
         return await client.post(
             self.url + "login",
             data={"csrf": form, "user": user, "password": password},
-            allow_redirects=False,
+            allow_redirects=follow,
         )
 
     def audit(self) -> list[dict[str, Any]]:

@@ -207,16 +207,18 @@ def test_five_wrong_passwords_lock_the_user(web: WebProcess, page: Any, tmp_path
     assert page.locator("h1").inner_text() == "Sign in to the front desk"
     page.click("#language")
     assert page.locator("h1").inner_text() == "Entrar na recepção"
+    page.fill("#user", BIA[0])
     for attempt in range(5):
-        page.fill("#user", BIA[0])
         page.fill("#password", f"Errada#{attempt}x")
         page.click("#submit")
-        assert "Não foi possível entrar" in page.locator("#login-error").inner_text()
+        said = page.locator("#login-error").inner_text()
+        wanted = "Entrada bloqueada até" if attempt == 4 else "Não foi possível entrar"
+        assert wanted in said, (attempt, said)
+        assert page.input_value("#user") == BIA[0]  # the name kept: only the password again
     shot("five-wrong")
-    page.fill("#user", BIA[0])
     page.fill("#password", BIA[1])  # the right one: still locked
     page.click("#submit")
-    assert "bloqueado por 15 minutos" in page.locator("#login-error").inner_text()
+    assert "Entrada bloqueada até" in page.locator("#login-error").inner_text()
     assert page.url.endswith("/login")
     shot("locked")
     outcomes = [line["outcome"] for line in audit_lines(web) if line.get("user") == "bia"]
@@ -243,9 +245,11 @@ def test_a_lockout_by_another_client_leaves_the_browser_that_signed_in_before(
         attacker.set_default_timeout(WAIT * 1000)
         for attempt in range(5):
             sign_in(attacker, web.url, CAIO[0], f"Errada#{attempt}zz")
-            assert "Não foi possível entrar" in attacker.locator("#login-error").inner_text()
+            said = attacker.locator("#login-error").inner_text()
+            wanted = "Entrada bloqueada até" if attempt == 4 else "Não foi possível entrar"
+            assert wanted in said, (attempt, said)
         sign_in(attacker, web.url, *CAIO)  # the right password, from that browser: locked
-        assert "Não foi possível entrar" in attacker.locator("#login-error").inner_text()
+        assert "Entrada bloqueada até" in attacker.locator("#login-error").inner_text()
         assert attacker.url.endswith("/login")
     finally:
         other.close()

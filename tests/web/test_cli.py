@@ -12,9 +12,10 @@ import aiohttp
 import pytest
 
 from frontdesk.cli import main
+from frontdesk.web.guard import LoginGuard
 from frontdesk.web.users import UserStore
 from support.isolation import STARTED, Home
-from web.conftest import PASSWORD
+from web.conftest import OTHER_PASSWORD, PASSWORD
 
 SERVING = re.compile(r"recepção no navegador em (http://127\.0\.0\.1:\d+/) ")
 
@@ -50,6 +51,26 @@ def test_users_are_added_from_stdin_listed_removed_and_unlocked(home: Home) -> N
     ]
 
 
+async def test_a_blocked_user_is_listed_as_blocked_until_when(
+    home: Home, capsys: pytest.CaptureFixture[str]
+) -> None:
+    store = UserStore()
+    store.add("ana", PASSWORD)
+    store.add("bia", OTHER_PASSWORD)
+    guard = LoginGuard(store)  # the server's, on the real clock
+    for _ in range(5):
+        await guard.attempt("ana", "Errada#2026", "192.168.0.23")
+    ana = store.get("ana")
+    assert ana is not None
+    until = guard.locked_until(ana)
+    assert until is not None
+    assert main(["web", "users", "list"]) == 0
+    _header, ana_line, bia_line = capsys.readouterr().out.splitlines()
+    assert ana_line.split()[:3] == ["ana", "bloqueado", "até"]
+    assert f"{until.astimezone():%H:%M}" in ana_line
+    assert bia_line.split()[:2] == ["bia", "ativo"]
+
+
 @pytest.mark.parametrize(
     ("args", "stdin", "says"),
     [
@@ -64,7 +85,7 @@ def test_bad_user_commands_say_why_and_change_nothing(
     home: Home, args: tuple[str, ...], stdin: str, says: str
 ) -> None:
     done = frontdesk("web", "users", *args, stdin=stdin)
-    assert done.returncode == 1
+    assert done.returncode == 2  # bad input, as for every other command
     assert says in done.stderr
     assert "Traceback" not in done.stderr
     assert UserStore().users() == {}
@@ -88,6 +109,22 @@ def test_the_server_refuses_to_start_unsafely_or_without_users(
 ) -> None:
     assert main(["web", *args]) == 2
     assert says in capsys.readouterr().err
+
+
+def test_a_port_in_use_is_said_in_portuguese(
+    home: Home, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import socket
+
+    UserStore().add("ana", PASSWORD)
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        assert main(["web", "--port", str(port)]) == 1
+    err = capsys.readouterr().err
+    assert f"não foi possível escutar em 127.0.0.1:{port}: o endereço já está em uso" in err
+    assert "Address already in use" not in err
 
 
 def test_a_bad_certificate_is_said(

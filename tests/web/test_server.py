@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import ssl
+from datetime import timedelta
 from http.cookies import SimpleCookie
 from pathlib import Path
 
@@ -143,11 +144,12 @@ async def test_a_wrong_password_gets_one_message_that_says_no_reason(running: Ru
     client = running.client()
     texts = []
     for user, password in (("ana", "Errada#2026"), ("bia", PASSWORD)):
-        async with await running.sign_in(client, user, password) as response:
+        async with await running.sign_in(client, user, password, follow=True) as response:
             assert response.status == 401
-            texts.append(await response.text())
+            texts.append((await response.text()).replace(f'value="{user}"', 'value="NAME"'))
     assert "Não foi possível entrar. Confira usuário e senha." in texts[0]
     assert texts[0].split('name="csrf"')[0] == texts[1].split('name="csrf"')[0]
+    assert texts[0].split('type="password"')[0].split("</form>")[0].count('value="NAME"') == 1
     lines = running.audit()
     assert [(a["outcome"], a.get("user"), a["address"]) for a in lines] == [
         ("failed", "ana", "127.0.0.1"),
@@ -159,14 +161,59 @@ async def test_a_wrong_password_gets_one_message_that_says_no_reason(running: Ru
 
 async def test_five_wrong_passwords_lock_the_user(running: Running) -> None:
     client = running.client()
-    for _ in range(5):
-        async with await running.sign_in(client, "ana", "Errada#2026") as response:
+    until = (running.wall() + timedelta(minutes=15)).astimezone().strftime("%H:%M")
+    for attempt in range(5):
+        async with await running.sign_in(client, "ana", "Errada#2026", follow=True) as response:
             assert response.status == 401
-    async with await running.sign_in(client) as response:
+            text = await response.text()
+        locked = f"Entrada bloqueada até {until} depois de 5 tentativas erradas." in text
+        assert locked is (attempt == 4), attempt  # said once it is so
+    async with await running.sign_in(client, follow=True) as response:
         assert response.status == 401  # the right password, but locked
-        assert "bloqueado por 15 minutos" in await response.text()
+        assert f"Entrada bloqueada até {until}" in await response.text()
     outcomes = [line["outcome"] for line in running.audit()]
     assert outcomes == ["failed"] * 4 + ["failed_locked", "locked"]
+
+
+async def test_a_failed_sign_in_is_a_redirect_and_keeps_the_name(running: Running) -> None:
+    """POST-redirect-GET: Back never offers to send the form again; only the password is
+    typed again."""
+    client = running.client()
+    async with await running.sign_in(client, "Ana", "Errada#2026") as response:
+        assert response.status == 303 and response.headers["Location"] == "/login"
+    async with client.get(running.url + "login") as response:
+        assert response.status == 401
+        page = await response.text()
+    assert "Não foi possível entrar" in page
+    assert 'name="user" type="text"' in page and 'value="Ana"' in page
+    assert "Errada" not in page
+    async with client.get(running.url + "login") as response:  # reload, Back: a fresh form
+        assert response.status == 200
+        page = await response.text()
+    assert 'id="login-error"' not in page and 'value="Ana"' not in page
+    async with await running.sign_in(client, "Ana") as response:  # typed with a capital
+        assert response.status == 303 and response.headers["Location"] == "/"
+
+
+async def test_a_block_is_said_alike_for_any_name_and_any_password(running: Running) -> None:
+    """The time a block ends is said (TISS 69), yet tells no one whether the name is a user
+    (a name that is none is blocked alike) nor whether a password is right (not checked)."""
+    until = (running.wall() + timedelta(minutes=15)).astimezone().strftime("%H:%M")
+    client = running.client()
+    pages = []
+    for name, last in (("ana", PASSWORD), ("ana", "Errada#2026"), ("bia", "Errada#2026")):
+        for _ in range(5 if last == PASSWORD or name == "bia" else 0):
+            async with await running.sign_in(client, name, "Outra#2026"):
+                pass
+        async with await running.sign_in(client, name, last, follow=True) as response:
+            assert response.status == 401
+            page = (await response.text()).replace(f'value="{name}"', 'value="NAME"')
+        assert f"Entrada bloqueada até {until} depois de 5 tentativas erradas." in page
+        pages.append(page.split('name="csrf"')[0])
+    assert pages[0] == pages[1] == pages[2]
+    assert [line["outcome"] for line in running.audit()] == [
+        *["failed"] * 4, "failed_locked", "locked", "locked", *["unknown_user"] * 5, "locked",
+    ]  # fmt: skip
 
 
 async def test_an_unreadable_users_file_is_said_without_details(
@@ -174,7 +221,7 @@ async def test_an_unreadable_users_file_is_said_without_details(
 ) -> None:
     store.path.write_text("{broken", encoding="utf-8")
     client = running.client()
-    async with await running.sign_in(client) as response:
+    async with await running.sign_in(client, follow=True) as response:
         assert response.status == 503
         text = await response.text()
     assert "A entrada está indisponível agora" in text
@@ -187,26 +234,25 @@ async def test_the_sign_in_form_is_bound_to_its_cookie(running: Running) -> None
     stranger = running.client()
     await csrf_of(stranger, running.url)  # a cookie of its own, not the form's
     data = {"csrf": form, "user": "ana", "password": PASSWORD}
-    async with stranger.post(running.url + "login", data=data, allow_redirects=False) as response:
-        assert response.status == 403
+    async with stranger.post(running.url + "login", data=data) as response:
+        assert response.status == 403  # the page after the redirect (POST-redirect-GET)
         assert "O formulário expirou" in await response.text()
     forged = {**data, "csrf": "0" * 64}
-    async with client.post(running.url + "login", data=forged, allow_redirects=False) as response:
+    async with client.post(running.url + "login", data=forged) as response:
         assert response.status == 403
     cross = {"Origin": "http://evil.example"}
-    async with client.post(
-        running.url + "login", data=data, headers=cross, allow_redirects=False
-    ) as response:
+    async with client.post(running.url + "login", data=data, headers=cross) as response:
         assert response.status == 403
     odd = {"Cookie": "fd_login=%C3%A9\u00e9"}
     async with running.client().post(
         running.url + "login", data=data, headers=odd, allow_redirects=False
     ) as response:
-        assert response.status == 403  # a strange cookie is a stale form, not a crash
+        assert response.status == 303  # a strange cookie is a stale form, not a crash
+        assert response.headers["Location"] == "/login"
     assert running.audit() == []  # not even an attempt: the password was never checked
     fresh = {**data, "csrf": await csrf_of(client, running.url)}  # each form is used once
     async with client.post(running.url + "login", data=fresh, allow_redirects=False) as response:
-        assert response.status == 303
+        assert response.status == 303 and response.headers["Location"] == "/"
 
 
 async def test_english_is_one_click_away_and_reaches_the_desk(running: Running) -> None:
@@ -214,7 +260,7 @@ async def test_english_is_one_click_away_and_reaches_the_desk(running: Running) 
     async with client.get(running.url + "login?lang=en") as response:
         text = await response.text()
     assert 'lang="en"' in text and "Sign in to the front desk" in text
-    async with await running.sign_in(client, "ana", "wrong#Pass1") as response:
+    async with await running.sign_in(client, "ana", "wrong#Pass1", follow=True) as response:
         assert "Could not sign in" in await response.text()
     async with await running.sign_in(client):
         pass
@@ -350,6 +396,18 @@ async def test_an_idle_session_expires_and_its_desk_process_ends(running: Runnin
         ("web_login", "ok"),
         ("web_logout", "expired"),
     ]
+
+
+async def test_one_idle_minute_is_said_in_the_singular(
+    home: Home, store: UserStore, wall: Wall
+) -> None:
+    settings = settings_with(idle_seconds=60.0)
+    async with (
+        running_server(home, store, wall, settings=settings) as run,
+        run.client().get(run.url + "login?why=expired") as response,
+    ):
+        page = await response.text()
+    assert "encerrada após 1 minuto sem uso" in page
 
 
 async def test_a_desk_that_ignores_quit_is_terminated(

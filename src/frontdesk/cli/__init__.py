@@ -55,7 +55,7 @@ def _run(args: argparse.Namespace, console: Console | None, keyring: KeyringBack
     if command == "tiss":
         from frontdesk.cli.tiss import run as run_tiss
 
-        return run_tiss(args, keyring=keyring)
+        return run_tiss(args, keyring=keyring, console=console)
     if command in TOOLS:
         from frontdesk.cli.setup import run as run_tool
 

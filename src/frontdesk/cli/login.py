@@ -4,6 +4,10 @@
 backend, then stores it in the system keyring, or in the 0600 key file (`--key-file`, or
 when there is no keyring and the technician agrees). Nothing is stored for a key the
 backend refuses. Every outcome goes to the audit log; the key never goes anywhere else.
+
+A TISS profile's password (`login --profile TISS`, or `frontdesk tiss login`) is asked and
+stored the same way, in the password's words; no call is made (`frontdesk tiss
+elegibilidade` or doctor check it with the operator).
 """
 
 from __future__ import annotations
@@ -11,9 +15,9 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
-from typing import TYPE_CHECKING
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Final
 
-from frontdesk.cli import tiss as tiss_commands
 from frontdesk.cli.console import Console
 from frontdesk.client.client import FrontdeskClient
 from frontdesk.client.errors import BackendUnavailable, FrontdeskClientError, Unauthorized
@@ -29,10 +33,40 @@ from frontdesk.config.credentials import (
 )
 from frontdesk.config.errors import CredentialError, KeyringUnavailable, SetupError
 from frontdesk.config.reading import Config, Profile, load_config, select_profile
+from frontdesk.config.tiss_profile import PASSWORD_ENV, load_tiss_profile
 from frontdesk.core.i18n import t
 
 if TYPE_CHECKING:
     from keyring.backend import KeyringBackend
+
+EXIT_INPUT: Final = 2
+
+
+@dataclass(frozen=True)
+class SecretWords:
+    """How the messages name what is stored: a contract's API key or a TISS password."""
+
+    stored_file: str
+    stored_keyring: str
+    ask_key_file: str
+    not_stored: str
+    env: str
+
+
+API_KEY_WORDS: Final = SecretWords(
+    "setup.login.stored_file",
+    "setup.login.stored_keyring",
+    "setup.login.ask_key_file",
+    "setup.login.not_stored",
+    API_KEY_ENV,
+)
+PASSWORD_WORDS: Final = SecretWords(
+    "tiss.login.stored_file",
+    "tiss.login.stored_keyring",
+    "tiss.login.ask_key_file",
+    "tiss.login.not_stored",
+    PASSWORD_ENV,
+)
 
 
 def run(args: argparse.Namespace, console: Console, keyring: KeyringBackend | None = None) -> int:
@@ -152,33 +186,57 @@ def _tiss_login(
     console: Console,
     keyring: KeyringBackend | None,
 ) -> int:
-    """A TISS profile's password: stored where an API key would be (keyring or key file),
-    exactly as `frontdesk tiss login` does; no call is made (`frontdesk tiss elegibilidade`
-    checks it with the operator)."""
-    tiss_args = argparse.Namespace(profile=profile.name, key_file=bool(args.key_file))
-    return tiss_commands.login(
-        tiss_args, lambda prompt: _read_secret(console, prompt), keyring=keyring
-    )
+    return tiss_login(args.key_file, profile.name, console, keyring)
+
+
+def tiss_login(key_file: bool, name: str, console: Console, keyring: KeyringBackend | None) -> int:
+    """A TISS profile's password: asked like an API key and stored where one would be (the
+    keyring; without one, the key file when the technician agrees, as for a contract)."""
+    load_tiss_profile(name)  # a profile that is not TISS, or is broken: SetupError, said
+    try:
+        password = _read_secret(console, t("tiss.login.prompt", profile=name)).rstrip("\r\n")
+    except EOFError:
+        console.say()
+        password = ""
+    if not password.strip():
+        console.complain(t("tiss.login.empty"))
+        return EXIT_INPUT
+    audit = AuditLog(profile=name)
+    if key_file:
+        console.say(t(PASSWORD_WORDS.stored_file, p=write_key_file(name, password)))
+        stored: str | None = "stored_file"
+    else:
+        stored = _store_in_keyring(name, password, console, keyring, PASSWORD_WORDS)
+    if stored is None:
+        audit.record("login", outcome="not_stored")
+        console.say(t(PASSWORD_WORDS.not_stored, env=PASSWORD_ENV))
+        return 1
+    audit.record("login", outcome=stored)
+    return 0
 
 
 def _store_in_keyring(
-    profile: str, key: str, console: Console, keyring: KeyringBackend | None
+    profile: str,
+    key: str,
+    console: Console,
+    keyring: KeyringBackend | None,
+    words: SecretWords = API_KEY_WORDS,
 ) -> str | None:
     """Store `key` in the keyring, or (asked) in the key file; the outcome, None if neither."""
     try:
         stored = store_key(profile, key, backend=keyring)
     except KeyringUnavailable as problem:
         console.say(t("setup.login.keyring_unusable", e=problem))
-        if not console.ask_yes(t("setup.login.ask_key_file", p=key_file_path(profile))):
+        if not console.ask_yes(t(words.ask_key_file, p=key_file_path(profile))):
             return None
         written = write_key_file(profile, key)
-        console.say(t("setup.login.stored_file", p=written))
+        console.say(t(words.stored_file, p=written))
         return "stored_file"
     old = key_file_path(profile)
     if os.path.lexists(old):  # it would win over the keyring at the next lookup
         old.unlink()
         console.say(t("setup.login.old_file_removed", p=old))
-    console.say(t("setup.login.stored_keyring", b=stored.where))
+    console.say(t(words.stored_keyring, b=stored.where))
     return "stored_keyring"
 
 

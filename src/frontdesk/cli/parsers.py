@@ -1,5 +1,11 @@
 """Every command's arguments, declared with argparse alone: what `frontdesk --help` loads.
 
+Everything argparse shows is in the technician's language (`--lang`, else the locale's, as
+the desk): each help, description and section title here is a `cli.` catalog key that the
+formatter (`Formatter`) looks up only when a help or a usage is printed, and argparse's own
+words (usage, options, its errors) are put in that language by `Parser`. So the app's start,
+which parses its own options and prints nothing, loads no catalog.
+
 The runners (`cli/app.py`, `serve.py`, `web.py`, `tiss.py` and the technician's commands
 `login.py`, `profiles.py`, `doctor.py`, `audit.py`) import what their command needs at
 their top; `frontdesk.cli.main` imports one of them once the arguments are parsed. So
@@ -10,8 +16,10 @@ test_import_hygiene.py pins it), and the app's start never loads a server's runn
 from __future__ import annotations
 
 import argparse
+import re
+import sys
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any, Final
+from typing import TYPE_CHECKING, Any, Final, NoReturn
 
 from frontdesk import __version__
 
@@ -38,6 +46,122 @@ BODY_TIMEOUT: Final = 10.0
 MAX_CONNECTIONS: Final = 100
 
 
+def said(text: str, **values: object) -> str:
+    """A `cli.` catalog key in the current language (the catalog loads here, on first use);
+    any other text as it is."""
+    if not text.startswith("cli."):
+        return text
+    from frontdesk.core.i18n import t  # lazy: only a help, a usage or an error reads it
+
+    return t(text, **values)
+
+
+class Formatter(argparse.HelpFormatter):
+    """argparse's help in the current language: keys looked up, its own words translated."""
+
+    def _get_help_string(self, action: argparse.Action) -> str | None:
+        return said(action.help) if action.help else action.help
+
+    def add_usage(
+        self,
+        usage: str | None,
+        actions: Any,
+        groups: Any,
+        prefix: str | None = None,
+    ) -> None:
+        super().add_usage(usage, actions, groups, said("cli.usage") if prefix is None else prefix)
+
+    def start_section(self, heading: str | None) -> None:
+        super().start_section(said(heading) if heading else heading)
+
+    def add_text(self, text: str | None) -> None:
+        super().add_text(said(text) if text and text is not argparse.SUPPRESS else text)
+
+
+# argparse's error messages (Python 3.11's wording) -> the catalog key saying them; an
+# unknown one is shown as argparse wrote it.
+ARGPARSE_ERRORS: Final = tuple(
+    (re.compile(pattern), key)
+    for pattern, key in (
+        (r"argument (?P<argument>[^:]+): (?P<message>.+)", "cli.error.argument"),
+        (r"the following arguments are required: (?P<names>.+)", "cli.error.required"),
+        (r"one of the arguments (?P<names>.+) is required", "cli.error.one_required"),
+        (r"unrecognized arguments: (?P<names>.+)", "cli.error.unrecognized"),
+        (r"not allowed with argument (?P<other>.+)", "cli.error.not_allowed_with"),
+        (
+            r"invalid choice: (?P<value>.+) \(choose from (?P<choices>.+)\)",
+            "cli.error.invalid_choice",
+        ),
+        (r"invalid int value: (?P<value>.+)", "cli.error.not_integer"),
+        (r"invalid float value: (?P<value>.+)", "cli.error.not_number"),
+        (r"invalid (?P<type>\S+) value: (?P<value>.+)", "cli.error.invalid_value"),
+        (r"expected one argument", "cli.error.expected_one"),
+        (r"expected at most one argument", "cli.error.expected_at_most_one"),
+        (r"expected at least one argument", "cli.error.expected_at_least_one"),
+        (r"expected (?P<n>\d+) arguments?", "cli.error.expected_n"),
+        (r"ambiguous option: (?P<option>\S+) could match (?P<matches>.+)", "cli.error.ambiguous"),
+        (r"ignored explicit argument (?P<value>.+)", "cli.error.explicit_value"),
+        (r"unexpected option string: (?P<option>.+)", "cli.error.unexpected_option"),
+    )
+)
+
+
+def argparse_error(message: str) -> str:
+    """One of argparse's error messages in the current language."""
+    for pattern, key in ARGPARSE_ERRORS:
+        found = pattern.fullmatch(message)
+        if found is None:
+            continue
+        values = found.groupdict()
+        if "message" in values:
+            values["message"] = argparse_error(values["message"])
+        return said(key, **values)
+    return message
+
+
+class Parser(argparse.ArgumentParser):
+    """An ArgumentParser that speaks the current language (its help through `Formatter`,
+    its errors through `argparse_error`); its subcommands' parsers are Parsers too."""
+
+    def __init__(self, *, add_help: bool = True, **kwargs: Any) -> None:
+        kwargs.setdefault("formatter_class", Formatter)
+        super().__init__(add_help=False, **kwargs)
+        self._positionals.title = "cli.section.positionals"
+        self._optionals.title = "cli.section.options"
+        self.add_help = add_help
+        if add_help:
+            self.add_argument(
+                "-h", "--help", action="help", default=argparse.SUPPRESS, help="cli.help.help"
+            )
+
+    def error(self, message: str) -> NoReturn:
+        self.print_usage(sys.stderr)
+        self.exit(2, said("cli.error", prog=self.prog, message=argparse_error(message)))
+
+
+def command(sub: Any, name: str, key: str, **options: Any) -> argparse.ArgumentParser:
+    """A subcommand: `key` its line in the list of commands, and (unless given) its
+    `--help`'s description."""
+    options.setdefault("description", key)
+    parser: argparse.ArgumentParser = sub.add_parser(name, help=key, **options)
+    return parser
+
+
+def use_language(argv: Sequence[str]) -> None:
+    """`--lang` (before the command) for what the parser says; without it, the locale's."""
+    for index, word in enumerate(argv):
+        if word in COMMANDS:
+            return
+        lang = argv[index + 1] if word == "--lang" and index + 1 < len(argv) else None
+        if word.startswith("--lang="):
+            lang = word.removeprefix("--lang=")
+        if lang in ("pt", "en"):
+            from frontdesk.core.i18n import set_language  # lazy: the whole parser's path only
+
+            set_language("pt" if lang == "pt" else "en")
+            return
+
+
 def parse_arguments(argv: Sequence[str]) -> argparse.Namespace:
     """`argv` parsed. When it names no command and asks for no help (the app's start), the
     app's own options are parsed alone: building every command's parser is 2.8 ms, 2 % of
@@ -52,44 +176,21 @@ def parse_arguments(argv: Sequence[str]) -> argparse.Namespace:
         if not extra:
             args.command = None
             return args
+    use_language(argv)
     return build_parser().parse_args(argv)
 
 
 def _app_parser(*, exit_on_error: bool = True) -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="frontdesk",
-        exit_on_error=exit_on_error,
-        description=(
-            "Release health-plan guides with a one-time token. With no options it opens "
-            "on the embedded local backend with demo data."
-        ),
-    )
-    parser.add_argument("--version", action="version", version=f"frontdesk {__version__}")
-    parser.add_argument("--url", help="base URL of a remote token backend (key: FRONTDESK_API_KEY)")
+    parser = Parser(prog="frontdesk", exit_on_error=exit_on_error, description="cli.help.app")
     parser.add_argument(
-        "--lang",
-        choices=["pt", "en"],
-        help="interface language (default: from the locale, else pt)",
+        "--version", action="version", version=f"frontdesk {__version__}", help="cli.help.version"
     )
-    parser.add_argument(
-        "--db", help="local mode: database path (default: user data dir; ':memory:' for fresh demo)"
-    )
-    parser.add_argument(
-        "--profile",
-        help="connection profile from the config file (default: FRONTDESK_PROFILE, else the "
-        "file's default; none: the embedded local backend)",
-    )
-    parser.add_argument(
-        "--insecure",
-        action="store_true",
-        help="allow plain http:// to another machine (shown on screen; never weakens https)",
-    )
-    parser.add_argument(
-        "--tiss-demo",
-        action="store_true",
-        help="the counter on the local TISS operator, offline: demo exports, the simulator "
-        "(with --db as for local mode)",
-    )
+    parser.add_argument("--url", help="cli.help.url")
+    parser.add_argument("--lang", choices=["pt", "en"], help="cli.help.lang")
+    parser.add_argument("--db", help="cli.help.db")
+    parser.add_argument("--profile", help="cli.help.profile")
+    parser.add_argument("--insecure", action="store_true", help="cli.help.insecure")
+    parser.add_argument("--tiss-demo", action="store_true", help="cli.help.tiss_demo")
     return parser
 
 
@@ -122,7 +223,7 @@ def profile_option(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--profile",
         default=argparse.SUPPRESS,
-        help="profile to use (default: FRONTDESK_PROFILE, else the config file's default)",
+        help="cli.help.profile_option",
     )
 
 
@@ -130,66 +231,51 @@ def profile_option(parser: argparse.ArgumentParser) -> None:
 
 
 def _serve(sub: Any) -> None:
-    serve = sub.add_parser("serve", help="serve the local backend over HTTP")
-    serve.add_argument(
-        "--host", default="127.0.0.1", help="address to listen on (default: loopback)"
-    )
-    serve.add_argument("--port", type=int, default=8765, help="port (default: 8765)")
-    serve.add_argument(
-        "--db", dest="serve_db", help="database path (default: user data dir; ':memory:' for demo)"
-    )
-    serve.add_argument(
-        "--api-key",
-        help="API key clients must present (default: FRONTDESK_API_KEY, else one is made and "
-        "printed once)",
-    )
-    serve.add_argument(
-        "--policy",
-        help="TOML file with the operator's token policy (code_length, lifetime_seconds, "
-        "max_attempts, resend_wait_seconds, sends_per_hour, card_failures_per_day, ...)",
-    )
-    serve.add_argument("--tls-cert", help="PEM certificate to serve HTTPS (with --tls-key)")
-    serve.add_argument("--tls-key", help="PEM private key for --tls-cert")
+    serve = command(sub, "serve", "cli.help.serve")
+    serve.add_argument("--host", default="127.0.0.1", help="cli.help.serve.host")
+    serve.add_argument("--port", type=int, default=8765, help="cli.help.serve.port")
+    serve.add_argument("--db", dest="serve_db", help="cli.help.serve.db")
+    serve.add_argument("--api-key", help="cli.help.serve.api_key")
+    serve.add_argument("--policy", help="cli.help.serve.policy")
+    serve.add_argument("--tls-cert", help="cli.help.serve.tls_cert")
+    serve.add_argument("--tls-key", help="cli.help.serve.tls_key")
     serve.add_argument(
         "--access-log",
         action=argparse.BooleanOptionalAction,
         default=True,
-        help="log one line per request: route, guide, status, time (never bodies)",
+        help="cli.help.serve.access_log",
     )
     serve.add_argument(
         "--simulator",
         action=argparse.BooleanOptionalAction,
         default=None,
-        help="serve the simulator paths /v1/_local/* (default: only on a loopback address)",
+        help="cli.help.serve.simulator",
     )
     serve.add_argument(
         "--tiss-versions",
         metavar="VERSIONS",
-        help="TISS versions the local operator accepts, comma-separated, e.g. 4.03.00,4.02.00 "
-        "(default: every version frontdesk speaks); another version's path answers "
-        "VersaoInvalida",
+        help="cli.help.serve.tiss_versions",
     )
     serve.add_argument(
         "--header-timeout",
         type=float,
         default=HEADER_TIMEOUT,
         metavar="SECONDS",
-        help=f"close a connection whose request headers are not complete in this time "
-        f"(default: {HEADER_TIMEOUT:g})",
+        help="cli.help.serve.header_timeout",
     )
     serve.add_argument(
         "--body-timeout",
         type=float,
         default=BODY_TIMEOUT,
         metavar="SECONDS",
-        help=f"close a connection whose request body stalls this long (default: {BODY_TIMEOUT:g})",
+        help="cli.help.serve.body_timeout",
     )
     serve.add_argument(
         "--max-connections",
         type=int,
         default=MAX_CONNECTIONS,
         metavar="N",
-        help=f"connections open at once; more are refused with 503 (default: {MAX_CONNECTIONS})",
+        help="cli.help.serve.max_connections",
     )
 
 
@@ -197,72 +283,44 @@ def _serve(sub: Any) -> None:
 
 
 def _login(sub: Any) -> None:
-    login = sub.add_parser(
-        "login",
-        help="ask for a profile's API key (no echo), check it with the backend and store it",
-    )
+    login = command(sub, "login", "cli.help.login")
     profile_option(login)
-    login.add_argument(
-        "--key-file",
-        action="store_true",
-        help="store the key in <config dir>/keys/<profile>.key (mode 0600) instead of the "
-        "keyring (for SSH sessions without a desktop keyring)",
-    )
-    logout = sub.add_parser("logout", help="forget a profile's stored API key")
+    login.add_argument("--key-file", action="store_true", help="cli.help.login.key_file")
+    logout = command(sub, "logout", "cli.help.logout")
     profile_option(logout)
 
 
 def _profiles(sub: Any) -> None:
-    profiles = sub.add_parser("profiles", help="list the connection profiles; add/set/remove one")
+    profiles = command(sub, "profiles", "cli.help.profiles")
     actions = profiles.add_subparsers(dest="profiles_action", metavar="ACTION")
-    add = actions.add_parser(
-        "add",
-        help="add a profile (a token backend; with --tiss an operator's TISS web services)",
-    )
-    add.add_argument("name", help="profile name (letters, digits, '-', '_')")
+    add = command(actions, "add", "cli.help.profiles.add")
+    add.add_argument("name", help="cli.help.profiles.name")
+    _profile_settings(add)
+    add.add_argument("--default", action="store_true", help="cli.help.profiles.default")
     add.add_argument(
-        "--url",
-        help="the backend's base URL, e.g. https://host/v1 (required; TISS: or after --tiss)",
+        "--tiss", nargs="?", const=True, metavar="URL_TEMPLATE", help="cli.help.profiles.tiss"
     )
-    add.add_argument("--operator", help="the operator's name as shown on screen")
-    add.add_argument("--ca-bundle", help="PEM file with the operator's CA certificate(s)")
-    add.add_argument("--connect-timeout", type=float, help="seconds (default 3; TISS 5)")
-    add.add_argument("--read-timeout", type=float, help="seconds (default 10; TISS 30)")
-    add.add_argument("--default", action="store_true", help="make it the default profile")
-    add.add_argument(
-        "--tiss",
-        nargs="?",
-        const=True,
-        metavar="URL_TEMPLATE",
-        help="a TISS profile at the operator's web services' URL ({operation} standing for "
-        "each service's name; or give it with --url): needs --registro-ans and --prestador "
-        "(the password: `frontdesk login --profile NAME`)",
-    )
-    _tiss_options(add.add_argument_group("TISS profiles (with --tiss)"), removable=False)
-    change = actions.add_parser(
-        "set",
-        help="change settings of a profile, as options or as KEY VALUE pairs of the file's "
-        "keys, e.g. `set NAME tiss_version 4.02.00` ('' removes one)",
-    )
-    change.add_argument("name")
-    change.add_argument(
-        "pairs",
-        nargs="*",
-        metavar="KEY VALUE",
-        help="a setting by its key in the file (tiss_version 4.02.00 is --tiss-version 4.02.00)",
-    )
-    change.add_argument("--url")
-    change.add_argument("--operator")
-    change.add_argument("--ca-bundle")
-    change.add_argument("--connect-timeout", type=float)
-    change.add_argument("--read-timeout", type=float)
-    change.add_argument("--language", choices=["pt", "en", ""])
-    change.add_argument("--theme")
-    _tiss_options(change.add_argument_group("TISS profiles"), removable=True)
-    remove = actions.add_parser("remove", help="remove a profile and its stored key")
-    remove.add_argument("name")
-    default = actions.add_parser("default", help="make a profile the default")
-    default.add_argument("name")
+    _tiss_options(add.add_argument_group("cli.section.tiss_add"), removable=False)
+    change = command(actions, "set", "cli.help.profiles.set")
+    change.add_argument("name", help="cli.help.profiles.name")
+    change.add_argument("pairs", nargs="*", metavar="KEY VALUE", help="cli.help.profiles.pairs")
+    _profile_settings(change)
+    change.add_argument("--language", choices=["pt", "en", ""], help="cli.help.profiles.language")
+    change.add_argument("--theme", help="cli.help.profiles.theme")
+    _tiss_options(change.add_argument_group("cli.section.tiss_set"), removable=True)
+    remove = command(actions, "remove", "cli.help.profiles.remove")
+    remove.add_argument("name", help="cli.help.profiles.name")
+    default = command(actions, "default", "cli.help.profiles.make_default")
+    default.add_argument("name", help="cli.help.profiles.name")
+
+
+def _profile_settings(parser: argparse.ArgumentParser) -> None:
+    """The settings `profiles add` and `profiles set` both take."""
+    parser.add_argument("--url", help="cli.help.profiles.url")
+    parser.add_argument("--operator", help="cli.help.profiles.operator")
+    parser.add_argument("--ca-bundle", help="cli.help.profiles.ca_bundle")
+    parser.add_argument("--connect-timeout", type=float, help="cli.help.profiles.connect_timeout")
+    parser.add_argument("--read-timeout", type=float, help="cli.help.profiles.read_timeout")
 
 
 TISS_OPTIONS: Final = (
@@ -288,151 +346,94 @@ TISS_OPTIONS: Final = (
 def _tiss_options(group: Any, *, removable: bool) -> None:
     """`removable` (`profiles set`): '' is also a choice, removing the setting."""
     empty = [""] if removable else []
-    group.add_argument("--test-url", help="the operator's test (homologação) web services' URL")
+    group.add_argument("--test-url", help="cli.help.tiss.test_url")
     group.add_argument(
-        "--environment",
-        choices=["production", "test", *empty],
-        help="which URL to use: production (default), or test (--test-url)",
+        "--environment", choices=["production", "test", *empty], help="cli.help.tiss.environment"
     )
-    group.add_argument("--registro-ans", metavar="NNNNNN", help="the operator's ANS registration")
+    group.add_argument("--registro-ans", metavar="NNNNNN", help="cli.help.tiss.registro_ans")
     group.add_argument(
-        "--prestador-type",
-        choices=["codigo", "cnpj", "cpf"],
-        help="how the operator knows the clinic: its code there (add: the default), its CNPJ "
-        "or CPF",
+        "--prestador-type", choices=["codigo", "cnpj", "cpf"], help="cli.help.tiss.prestador_type"
     )
-    group.add_argument("--prestador", metavar="CODE", help="that code, CNPJ or CPF")
-    group.add_argument("--login", help="the TISS login (default: the prestador)")
-    group.add_argument("--cnes", help="the clinic's CNES (7 digits)")
-    group.add_argument("--code-length", type=int, metavar="N", help="the operator's code length")
+    group.add_argument("--prestador", metavar="CODE", help="cli.help.tiss.prestador")
+    group.add_argument("--login", help="cli.help.tiss.login")
+    group.add_argument("--cnes", help="cli.help.tiss.cnes")
+    group.add_argument("--code-length", type=int, metavar="N", help="cli.help.tiss.code_length")
     group.add_argument(
-        "--code-chars",
-        choices=["digits", "letters", *empty],
-        help="the operator's codes: digits (default), or letters and digits",
+        "--code-chars", choices=["digits", "letters", *empty], help="cli.help.tiss.code_chars"
     )
-    group.add_argument("--app-name", help="the operator's app, where the patient makes the code")
+    group.add_argument("--app-name", help="cli.help.tiss.app_name")
     group.add_argument(
-        "--sac-phone",
-        action="append",
-        metavar="PHONE",
-        help="the operator's SAC phone (repeat for more; set: replaces the list)",
+        "--sac-phone", action="append", metavar="PHONE", help="cli.help.tiss.sac_phone"
     )
-    group.add_argument("--portal", metavar="URL", help="where the operator sends SMS codes from")
-    group.add_argument("--import-folder", metavar="DIR", help="the practice system's TISS exports")
-    group.add_argument("--export-folder", metavar="DIR", help="where answers are written back")
-    group.add_argument(
-        "--tiss-version",
-        metavar="VERSION",
-        help="the TISS version the operator speaks, e.g. 4.02.00 (default: the version in "
-        "force; `frontdesk doctor` says whether the operator takes it)",
-    )
+    group.add_argument("--portal", metavar="URL", help="cli.help.tiss.portal")
+    group.add_argument("--import-folder", metavar="DIR", help="cli.help.tiss.import_folder")
+    group.add_argument("--export-folder", metavar="DIR", help="cli.help.tiss.export_folder")
+    group.add_argument("--tiss-version", metavar="VERSION", help="cli.help.tiss.tiss_version")
 
 
 def _doctor(sub: Any) -> None:
-    doctor = sub.add_parser(
-        "doctor", help="check the setup step by step (config, key, network, TLS, clock, terminal)"
-    )
+    doctor = command(sub, "doctor", "cli.help.doctor")
     profile_option(doctor)
-    doctor.add_argument("--json", action="store_true", help="machine-readable output")
+    doctor.add_argument("--json", action="store_true", help="cli.help.json")
 
 
 def _audit(sub: Any) -> None:
-    audit = sub.add_parser("audit", help="print the audit log as a table")
-    audit.add_argument("--since", metavar="YYYY-MM-DD", help="only records from that day on")
+    audit = command(sub, "audit", "cli.help.audit")
+    audit.add_argument("--since", metavar="YYYY-MM-DD", help="cli.help.audit.since")
 
 
 # -- frontdesk tiss (cli/tiss.py) -------------------------------------------------------------
 
 
 def _tiss(sub: Any) -> None:
-    tiss = sub.add_parser(
-        "tiss", help="TISS with an operator, in its profile's version: check eligibility"
-    )
+    tiss = command(sub, "tiss", "cli.help.tiss")
     actions = tiss.add_subparsers(dest="tiss_action", metavar="ACTION", required=True)
-    check = actions.add_parser(
-        "elegibilidade",
-        help="one real VerificaElegibilidade: is the card covered, is the code good",
-    )
-    check.add_argument("--profile", required=True, help='a [profiles.NAME] with kind = "tiss"')
-    check.add_argument("--card", required=True, help="the beneficiary's card number")
+    check = command(actions, "elegibilidade", "cli.help.tiss.elegibilidade")
+    check.add_argument("--profile", required=True, help="cli.help.tiss.profile")
+    check.add_argument("--card", required=True, help="cli.help.tiss.card")
     proof = check.add_mutually_exclusive_group(required=True)
-    proof.add_argument("--token", metavar="CODE", help="the code the patient carries (1–10)")
-    proof.add_argument("--reason", metavar="NN", help="no code: TUSS table 74 reason, 01–07")
-    check.add_argument("--ident", metavar="NN", help="how the patient was identified (table 72)")
-    check.add_argument("--json", action="store_true", help="machine-readable output")
-    demo = actions.add_parser(
-        "demo-files",
-        help="write the demo clinic's TISS XML exports (for `frontdesk serve`'s guides) into DIR",
-    )
-    demo.add_argument("folder", metavar="DIR", help="the TISS counter's import folder")
-    demo.add_argument(
-        "--db", help="the local backend's database (default: the one `frontdesk serve` uses)"
-    )
-    login = actions.add_parser("login", help="store a TISS profile's password (no echo)")
-    login.add_argument("--profile", required=True)
-    login.add_argument(
-        "--key-file",
-        action="store_true",
-        help="store it in <config dir>/keys/<profile>.key (mode 0600) instead of the keyring",
-    )
+    proof.add_argument("--token", metavar="CODE", help="cli.help.tiss.token")
+    proof.add_argument("--reason", metavar="NN", help="cli.help.tiss.reason")
+    check.add_argument("--ident", metavar="NN", help="cli.help.tiss.ident")
+    check.add_argument("--json", action="store_true", help="cli.help.json")
+    demo = command(actions, "demo-files", "cli.help.tiss.demo_files")
+    demo.add_argument("folder", metavar="DIR", help="cli.help.tiss.folder")
+    demo.add_argument("--db", help="cli.help.tiss.db")
+    login = command(actions, "login", "cli.help.tiss.login_command")
+    login.add_argument("--profile", required=True, help="cli.help.tiss.profile")
+    login.add_argument("--key-file", action="store_true", help="cli.help.tiss.key_file")
 
 
 # -- frontdesk web (cli/web.py) ---------------------------------------------------------------
 
 
 def _web(sub: Any) -> None:
-    web = sub.add_parser(
-        "web",
-        help="serve the desk to browsers (thin clients), behind a sign-in",
-        description="Serve the desk to browsers through textual-serve, behind a sign-in. "
-        "Loopback by default; any other address needs --tls-cert and --tls-key.",
-    )
-    web.add_argument("--host", default="127.0.0.1", help="address to listen on (default: loopback)")
-    web.add_argument("--port", type=int, default=8080, help="port (default: 8080)")
+    web = command(sub, "web", "cli.help.web", description="cli.help.web.description")
+    web.add_argument("--host", default="127.0.0.1", help="cli.help.serve.host")
+    web.add_argument("--port", type=int, default=8080, help="cli.help.web.port")
     where = web.add_mutually_exclusive_group()
-    where.add_argument(
-        "--profile", dest="web_profile", metavar="P", help="the desk's connection profile"
-    )
-    where.add_argument(
-        "--db",
-        dest="web_db",
-        metavar="PATH",
-        help="local mode: the database (default: the user data dir's)",
+    where.add_argument("--profile", dest="web_profile", metavar="P", help="cli.help.web.profile")
+    where.add_argument("--db", dest="web_db", metavar="PATH", help="cli.help.web.db")
+    web.add_argument("--tls-cert", metavar="PEM", help="cli.help.web.tls_cert")
+    web.add_argument("--tls-key", metavar="PEM", help="cli.help.web.tls_key")
+    web.add_argument(
+        "--max-sessions", type=int, default=8, metavar="N", help="cli.help.web.max_sessions"
     )
     web.add_argument(
-        "--tls-cert", metavar="PEM", help="certificate to serve HTTPS (with --tls-key)"
-    )
-    web.add_argument("--tls-key", metavar="PEM", help="private key for --tls-cert")
-    web.add_argument(
-        "--max-sessions",
-        type=int,
-        default=8,
-        metavar="N",
-        help="most desks (app processes) running at once (default: 8)",
-    )
-    web.add_argument(
-        "--idle-minutes",
-        type=float,
-        default=15.0,
-        metavar="MIN",
-        help="minutes without use before a session ends and its desk closes (default: 15, "
-        "at most 30)",
+        "--idle-minutes", type=float, default=15.0, metavar="MIN", help="cli.help.web.idle_minutes"
     )
     web.add_argument(
         "--trusted-proxy",
         metavar="ADDR",
-        help="the load balancer's address: its X-Forwarded-For names the client (the sign-in "
-        "limits count by it); nobody else's is believed",
+        help="cli.help.web.trusted_proxy",
     )
     users_sub = web.add_subparsers(dest="web_command", metavar="users")
-    users = users_sub.add_parser("users", help="add, remove, unlock or list web users")
+    users = command(users_sub, "users", "cli.help.web.users")
     action = users.add_subparsers(dest="users_command", metavar="ACTION", required=True)
-    add = action.add_parser(
-        "add", help="add a user or change its password (prompted, or one line on stdin)"
-    )
-    add.add_argument("name")
-    remove = action.add_parser("remove", help="deactivate a user (kept on record, no sign-in)")
-    remove.add_argument("name")
-    unlock = action.add_parser("unlock", help="lift a lock after wrong passwords")
-    unlock.add_argument("name")
-    action.add_parser("list", help="list the users")
+    for name, key in (
+        ("add", "cli.help.web.users.add"),
+        ("remove", "cli.help.web.users.remove"),
+        ("unlock", "cli.help.web.users.unlock"),
+    ):
+        command(action, name, key).add_argument("name", help="cli.help.web.users.name")
+    command(action, "list", "cli.help.web.users.list")

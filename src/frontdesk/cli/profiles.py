@@ -4,8 +4,9 @@ and TISS profiles together, each with its operator), or change one.
 The file is edited in place with its comments kept (`frontdesk.config.profiles`); removing
 a profile also forgets its stored key. `add --tiss` writes a TISS profile and `set` changes
 one; the options only a TISS profile takes (`parsers.TISS_OPTIONS`) are refused on a
-contract profile. Whatever is written, the app's own reader checks first: a value it refuses
-is said with the option it came from, and nothing is written.
+contract profile. A token backend's address without /v1 is said at once, with the address
+that has it offered instead. Whatever is written, the app's own reader checks first: a value
+it refuses is said with the option it came from, and nothing is written.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import argparse
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Final
+from urllib.parse import urlsplit, urlunsplit
 
 from frontdesk.cli.console import Console
 from frontdesk.cli.parsers import TISS_OPTIONS
@@ -78,6 +80,22 @@ def _ca_path(value: str) -> Path:
     if not path.exists():
         raise SetupError(t("setup.profiles.ca_missing", p=path))
     return path
+
+
+def _api_url(url: str, console: Console) -> str:
+    """A token backend's address, which ends in /v1 (the contract's base). Without it the
+    technician is told at once and offered the address with /v1 (asked on a terminal;
+    a script is refused, nothing written). An address that is not http(s) is left to the
+    reader, which says what is wrong with it."""
+    parts = urlsplit(url.strip())
+    path = parts.path.rstrip("/")
+    if parts.scheme not in ("http", "https") or not parts.netloc or path.endswith("/v1"):
+        return url
+    suggested = urlunsplit(parts._replace(path=path + "/v1"))
+    console.say(t("setup.profiles.no_v1", u=url, s=suggested))
+    if console.interactive() and console.ask_yes(t("setup.profiles.use_v1", s=suggested)):
+        return suggested
+    raise SetupError(t("setup.profiles.no_v1_refused", s=suggested))
 
 
 def _url_note(url: str, console: Console) -> None:
@@ -161,6 +179,7 @@ def _add(args: argparse.Namespace, console: Console) -> int:
         return _add_tiss(args, console)
     if given := _given(args):
         raise SetupError(t("setup.profiles.tiss_only_add", o=_options(given)))
+    args.url = _api_url(args.url, console)
     _url_note(args.url, console)
     config = _saved(
         args.name,
@@ -260,6 +279,7 @@ def _set(args: argparse.Namespace, console: Console) -> int:
         values.update(_tiss_values(args))
         _cnpj_written_plain(values, args.prestador_type or profile.tiss.settings.prestador_kind)
     elif isinstance(values.get("url"), str):
+        values["url"] = _api_url(str(values["url"]), console)
         _url_note(str(values["url"]), console)
     config = _saved(args.name, lambda: update_profile(args.name, values))
     console.say(t("setup.profiles.updated", n=args.name, f=config.path))

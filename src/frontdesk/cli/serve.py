@@ -1,6 +1,7 @@
 """`frontdesk serve`: the local backend on an HTTP socket (uvicorn), loopback by default.
 
-Prints one startup line with the URL once the socket is bound, one saying whether the
+Says everything in the technician's language (`--lang`, else the locale's). Prints one
+startup line with the URL once the socket is bound, one saying whether the
 simulator paths are served and why (and the API key once, when it made one); shuts down
 cleanly on Ctrl-C / SIGTERM, closing the database after the last request. Logs go to
 stderr one record per line, with anything a request put in them escaped. Never imports
@@ -43,12 +44,11 @@ def simulator_choice(host: str, asked: bool | None) -> tuple[bool, str]:
     """Whether to serve the simulator paths, and the start-up line saying so and why."""
     if asked is None:
         on = is_loopback(host)
-        why = "loopback address" if on else "not a loopback address; --simulator serves it"
+        why = t("cli.serve.why_loopback") if on else t("cli.serve.why_not_loopback")
     else:
         on = asked
         why = "--simulator" if on else "--no-simulator"
-    state = "on: /v1/_local/* served, health says mode local" if on else "off"
-    return on, f"simulator {state} ({why})"
+    return on, t("cli.serve.simulator_on" if on else "cli.serve.simulator_off", why=why)
 
 
 def tiss_versions_choice(value: str | None) -> tuple[str, ...] | None:
@@ -70,19 +70,15 @@ def tiss_versions_choice(value: str | None) -> tuple[str, ...] | None:
 
 
 def run_server(args: argparse.Namespace) -> int:
-    set_language(cli_language(args))
+    set_language(cli_language(args))  # --lang, else the locale's
     host: str = args.host
     port: int = args.port
     if not 0 <= port <= 65535:
-        print(f"frontdesk serve: port {port} is not between 0 and 65535", file=sys.stderr)
+        print(t("cli.serve.bad_port", port=port), file=sys.stderr)
         return 2
     tls = bool(getattr(args, "tls_cert", None))
     if not is_loopback(host) and not tls:
-        print(
-            f"frontdesk serve: warning: serving plain HTTP on {host}; anyone on the network "
-            "can read API keys and guides. Use --tls-cert/--tls-key or a TLS proxy.",
-            file=sys.stderr,
-        )
+        print(t("cli.serve.plain_http", host=host), file=sys.stderr)
 
     try:
         limits = ConnectionLimits(
@@ -117,7 +113,7 @@ def run_server(args: argparse.Namespace) -> int:
         print(f"frontdesk serve: {error}", file=sys.stderr)
         return 1
     except Exception as error:  # sqlite3.DatabaseError and kin: say what, never a traceback
-        print(f"frontdesk serve: cannot open the database: {error}", file=sys.stderr)
+        print(t("cli.serve.no_database", error=error), file=sys.stderr)
         return 1
 
     configure_logging(access=args.access_log)
@@ -137,17 +133,11 @@ def run_server(args: argparse.Namespace) -> int:
 
     def started(bound_host: str, bound_port: int) -> None:
         shown = f"[{bound_host}]" if ":" in bound_host else bound_host
-        print(
-            f"frontdesk local backend serving on {scheme}://{shown}:{bound_port}/v1 "
-            f"(database: {where}; Ctrl-C to stop)",
-            flush=True,
-        )
+        url = f"{scheme}://{shown}:{bound_port}/v1"
+        print(t("cli.serve.serving", url=url, db=where), flush=True)
         print(simulator_line, flush=True)
         if generated:
-            print(
-                f"API key (shown once; clients send 'Authorization: Bearer <key>'): {api_key}",
-                flush=True,
-            )
+            print(t("cli.serve.api_key", key=api_key), flush=True)
 
     server = local_server(config, started)
     try:
@@ -155,7 +145,7 @@ def run_server(args: argparse.Namespace) -> int:
     finally:
         backend.close()
     if not server.started:
-        print(f"frontdesk serve: could not listen on {host}:{port}", file=sys.stderr)
+        print(t("cli.serve.cannot_listen", host=host, port=port), file=sys.stderr)
         return 1
-    print("frontdesk local backend stopped; database closed.", flush=True)
+    print(t("cli.serve.stopped"), flush=True)
     return 0

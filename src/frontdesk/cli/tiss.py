@@ -7,15 +7,16 @@
 
 `elegibilidade` makes one real VerificaElegibilidade call and prints the operator's answer
 (eligible or not, the beneficiary, every glosa with its description), in Portuguese (or
-English) or as JSON. A code longer than 10 characters (or than the profile's code_length),
+English) or as JSON. A card that is not 8 to 20 digits (spaces, dots and dashes as cards
+are printed), a code longer than 10 characters (or than the profile's code_length),
 or a reason outside 01–07, is refused before anything is sent. Exit status: 0 when the
 operator answered, either way; 2 for bad input, configuration or password; 3 when the
 operator could not be reached, refused the login or the message, or answered something
 that cannot be trusted. `login` stores the profile's TISS password in the keyring (or a
-key file), never in the configuration file. The audit log gets one line per check,
-without the card's code or the password. `demo-files` writes the demo clinic's practice-
-system exports (TISS XML, one guide with a typo) for the local TISS operator's guides,
-the import folder of a TISS counter on `frontdesk serve`.
+key file), never in the configuration file, as `frontdesk login` does. The audit log gets
+one line per check, without the card's code or the password. `demo-files` writes the demo
+clinic's practice-system exports (TISS XML, one guide with a typo) for the local TISS
+operator's guides, the import folder of a TISS counter on `frontdesk serve`.
 
 Its arguments are declared in `cli/parsers.py`. The TISS client (lxml, httpx) loads only
 when `elegibilidade` calls the operator (`config.tiss_profile.tiss_client`).
@@ -25,15 +26,13 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import getpass
 import json
 import sys
-from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
+from frontdesk.app.formatting import card_problem
 from frontdesk.config.audit import AuditLog
-from frontdesk.config.credentials import store_key, write_key_file
-from frontdesk.config.errors import CredentialError, KeyringUnavailable, SetupError
+from frontdesk.config.errors import SetupError
 from frontdesk.config.tiss_profile import (
     TissProfile,
     describe_error,
@@ -42,6 +41,7 @@ from frontdesk.config.tiss_profile import (
     tiss_client,
     tiss_password,
 )
+from frontdesk.core.contacts import digits_only
 from frontdesk.core.i18n import set_language, t
 from frontdesk.tiss.errors import (
     TissError,
@@ -52,18 +52,26 @@ from frontdesk.tiss.models import IDENTIFICATIONS, MAX_CODE_LENGTH, Eligibility,
 if TYPE_CHECKING:
     from keyring.backend import KeyringBackend
 
+    from frontdesk.cli.console import Console
+
 EXIT_ANSWERED = 0
 EXIT_INPUT = 2
 EXIT_OPERATOR = 3
 
 
-def run(args: argparse.Namespace, *, keyring: KeyringBackend | None = None) -> int:
-    """`keyring`: where the password is stored and read (None: the keyring library's)."""
+def run(
+    args: argparse.Namespace,
+    *,
+    keyring: KeyringBackend | None = None,
+    console: Console | None = None,
+) -> int:
+    """`keyring`: where the password is stored and read (None: the keyring library's);
+    `console`: where `login` asks it (None: the real terminal)."""
     lang = getattr(args, "lang", None)
     if lang in ("pt", "en"):
         set_language(lang)
     if args.tiss_action == "login":
-        return login(args, keyring=keyring)
+        return login(args, console, keyring=keyring)
     if args.tiss_action == "demo-files":
         return demo_files(args)
     return _eligibility(args, keyring)
@@ -119,9 +127,10 @@ def _proof(args: argparse.Namespace, code_length: int | None) -> TokenProof | st
 
 
 def _eligibility(args: argparse.Namespace, keyring: KeyringBackend | None) -> int:
-    card = "".join(str(args.card).split())
-    if not 1 <= len(card) <= 20:
-        return _fail(t("tiss.bad_card"), EXIT_INPUT)
+    given = str(args.card).strip()
+    if card_problem(given) is not None:  # the counter's rule: 8 to 20 digits, as printed
+        return _fail(t("tiss.bad_card", card=given[:24]), EXIT_INPUT)
+    card = digits_only(given)
     if args.ident is not None and args.ident not in IDENTIFICATIONS:
         return _fail(t("tiss.bad_ident", ident=args.ident[:8]), EXIT_INPUT)
     early = _proof(args, None)  # a code of 11 characters is refused before the profile
@@ -214,44 +223,20 @@ def _document(profile: TissProfile, answer: Eligibility) -> dict[str, Any]:
 # -- login ----------------------------------------------------------------------------------------
 
 
-def read_password(prompt: str) -> str:
-    """The password typed without echo; from a pipe (scripts), its first line."""
-    if sys.stdin is not None and sys.stdin.isatty():
-        return getpass.getpass(prompt)
-    line = sys.stdin.readline() if sys.stdin is not None else ""
-    if not line:
-        raise EOFError
-    return line.rstrip("\r\n")
-
-
 def login(
     args: argparse.Namespace,
-    read: Callable[[str], str] = read_password,
+    console: Console | None = None,
     *,
     keyring: KeyringBackend | None = None,
 ) -> int:
-    """`frontdesk tiss login`: ask for the profile's password (`read`) and store it (in
-    `keyring`, None: the keyring library's; or the key file)."""
+    """`frontdesk tiss login`: `frontdesk login --profile NAME` on a TISS profile, the same
+    questions and the same places (`keyring`, None: the keyring library's; or the key file)."""
+    # lazy: login's module loads the token client (httpx) that elegibilidade needs only
+    # when it calls the operator.
+    from frontdesk.cli.console import TerminalConsole
+    from frontdesk.cli.login import tiss_login
+
     try:
-        profile = load_tiss_profile(args.profile)
+        return tiss_login(args.key_file, args.profile, console or TerminalConsole(), keyring)
     except SetupError as error:
         return _fail(str(error), EXIT_INPUT)
-    try:
-        password = read(t("tiss.login.prompt", profile=profile.name))
-    except EOFError:
-        password = ""
-    if not password.strip():
-        return _fail(t("tiss.login.empty"), EXIT_INPUT)
-    try:
-        if args.key_file:
-            where = str(write_key_file(profile.name, password))
-        else:
-            where = store_key(profile.name, password, backend=keyring).describe()
-    except KeyringUnavailable as problem:
-        return _fail(
-            t("tiss.login.keyring_failed", problem=problem, profile=profile.name), EXIT_INPUT
-        )
-    except (CredentialError, OSError) as error:
-        return _fail(str(error), EXIT_INPUT)
-    print(t("tiss.login.stored", where=where))
-    return EXIT_ANSWERED

@@ -14,6 +14,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import errno
 import getpass
 import ipaddress
 import logging
@@ -34,7 +35,7 @@ from frontdesk.web.guard import LoginGuard
 from frontdesk.web.http import serve, tls_context
 from frontdesk.web.server import Settings, WebServer
 from frontdesk.web.throttle import DeviceCookies, load_key
-from frontdesk.web.users import PasswordRejected, UsersError, UserStore, check_name
+from frontdesk.web.users import PasswordRejected, User, UsersError, UserStore, check_name
 
 MAX_SESSIONS_LIMIT: Final = 64
 MAX_IDLE_MINUTES: Final = 30.0  # TISS 76 a: at most 30 minutes of inactivity
@@ -67,6 +68,23 @@ def _read_password(name: str) -> str | None:
     return password
 
 
+def _state(guard: LoginGuard, user: User) -> str:
+    """ativo, inativo, or bloqueado até 14:47 (after wrong passwords; today's hour, else
+    the day too)."""
+    if not user.active:
+        return t("web.users.inactive")
+    until = guard.locked_until(user)
+    if until is None:
+        return t("web.users.active")
+    local = until.astimezone()
+    shown = (
+        f"{local:%H:%M}"
+        if local.date() == guard.now().astimezone().date()
+        else f"{local:%Y-%m-%d %H:%M}"
+    )
+    return t("web.users.locked", until=shown)
+
+
 def run_users(args: argparse.Namespace) -> int:
     store = UserStore()
     command: str = args.users_command
@@ -76,11 +94,11 @@ def run_users(args: argparse.Namespace) -> int:
             if not users:
                 print(t("web.users.none"))
                 return 0
+            guard = LoginGuard(store)
             rows = [tuple(t("web.users.header").split("|"))]
             for name in sorted(users):
                 user = users[name]
-                state = t("web.users.active") if user.active else t("web.users.inactive")
-                rows.append((name, state, f"{user.changed.astimezone():%Y-%m-%d}"))
+                rows.append((name, _state(guard, user), f"{user.changed.astimezone():%Y-%m-%d}"))
             widths = [max(len(row[i]) for row in rows) for i in range(3)]
             for row in rows:
                 print("  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip())
@@ -89,7 +107,7 @@ def run_users(args: argparse.Namespace) -> int:
         if command == "add":
             password = _read_password(name)
             if password is None:
-                return 1
+                return USAGE_EXIT
             created = store.add(name, password)
             key = "web.users.added" if created else "web.users.changed"
             print(t(key, user=name, path=store.path))
@@ -100,9 +118,9 @@ def run_users(args: argparse.Namespace) -> int:
             store.unlock(name)
             print(t("web.users.unlocked", user=name))
         return 0
-    except (PasswordRejected, UsersError) as error:
+    except (PasswordRejected, UsersError) as error:  # bad input, like every command's: 2
         print(f"frontdesk web users: {error}", file=sys.stderr)
-        return 1
+        return USAGE_EXIT
 
 
 # --- the server ------------------------------------------------------------------------
@@ -199,13 +217,25 @@ def run_server(args: argparse.Namespace) -> int:
     try:
         asyncio.run(main())
     except OSError as error:
+        reason = _socket_problem(error)
         print(
-            t("web.cannot_listen", host=args.host, port=args.port, reason=error.strerror or error),
-            file=sys.stderr,
+            t("web.cannot_listen", host=args.host, port=args.port, reason=reason), file=sys.stderr
         )
         return 1
     print(t("web.stopped"), flush=True)
     return 0
+
+
+def _socket_problem(error: OSError) -> str:
+    """Why the socket could not be opened, in the technician's language (the system's own
+    words, English, for a cause not listed)."""
+    if error.errno == errno.EADDRINUSE:
+        return t("web.address_in_use")
+    if error.errno == errno.EACCES:
+        return t("web.address_forbidden")
+    if error.errno == errno.EADDRNOTAVAIL:
+        return t("web.address_not_here")
+    return str(error.strerror or error)
 
 
 def _log_to_stderr() -> None:

@@ -299,10 +299,17 @@ def parse_since(value: str) -> datetime:
 
 
 def format_table(records: Iterable[AuditRecord]) -> str:
-    """A plain-text table (no colours, no box characters), one row per record."""
+    """A plain-text table (no colours, no box characters), one row per record.
+
+    The web user and the browser's address (lines `frontdesk web` wrote) have their columns
+    when any record has one: a desk without web users keeps its table narrow.
+    """
+    entries = list(records)
+    web = any(entry.user or entry.address for entry in entries)
     header = (
         t("setup.audit.col.when"),
         t("setup.audit.col.profile"),
+        *((t("setup.audit.col.user"), t("setup.audit.col.address")) if web else ()),
         t("setup.audit.col.action"),
         t("setup.audit.col.guide"),
         t("setup.audit.col.channel"),
@@ -313,13 +320,14 @@ def format_table(records: Iterable[AuditRecord]) -> str:
         (
             entry.time.astimezone().strftime("%Y-%m-%d %H:%M:%S"),
             entry.profile or "-",
+            *((entry.user or "-", entry.address or "-") if web else ()),
             entry.action,
             entry.guide or "-",
             entry.channel or "-",
             entry.destination or "-",
             entry.outcome + (f" ({entry.reason})" if entry.reason else ""),
         )
-        for entry in records
+        for entry in entries
     ]
     if not rows:
         return t("setup.audit.empty")

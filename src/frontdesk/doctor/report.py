@@ -152,6 +152,7 @@ class Report:
                     initial_indent=head,
                     subsequent_indent=indent,
                     break_on_hyphens=False,
+                    break_long_words=False,  # a path whole, its comma with it
                 )
                 or [head.rstrip()]
             )

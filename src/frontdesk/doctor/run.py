@@ -80,9 +80,7 @@ def _remote_or_local(
     report.profile = chosen.name if chosen else None
     report.url = remote_url
     report.mode = "remote" if remote_url else "local"
-    problem = setup_checks.keyring_check(
-        report, chosen.name if chosen else None, keyring_timeout, keyring_backend
-    )
+    problem = setup_checks.keyring_check(report, chosen, keyring_timeout, keyring_backend)
 
     if chosen is not None and chosen.kind == "tiss" and config is not None:
         tiss_checks.tiss_checks(

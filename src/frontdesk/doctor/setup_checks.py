@@ -26,7 +26,9 @@ from frontdesk.config.errors import (
     KeyringUnavailable,
     ProfileNotFound,
 )
+from frontdesk.config.key_file import WINDOWS
 from frontdesk.config.reading import Config, Profile, load_config, select_profile
+from frontdesk.config.tiss_profile import PASSWORD_ENV
 from frontdesk.core.i18n import t
 from frontdesk.doctor.report import Check, Report, check, ok
 
@@ -92,25 +94,49 @@ def url_profile_check(url: str) -> Check:
 
 def keyring_check(
     report: Report,
-    profile_name: str | None,
+    profile: Profile | None,
     timeout: float,
     backend: KeyringBackend | None = None,
 ) -> KeyringUnavailable | None:
-    """Whether the keyring answers; its problem, if any (a warning only when a profile needs it)."""
-    status = keyring_status(timeout, user=profile_name or "probe", backend=backend)
+    """Whether the keyring answers; its problem, if any. A warning only when the profile
+    needs it: not in local mode, nor when its key (a TISS profile: its password) is already
+    in the environment or its key file; then the hint names the profile's own secret."""
+    status = keyring_status(timeout, user=profile.name if profile else "probe", backend=backend)
     if status.usable:
         report.add(ok("keyring", t("doctor.keyring.backend", b=status.backend)))
         return None
-    needed = profile_name is not None
-    report.add(
-        check(
-            "keyring",
-            "warn" if needed else "ok",
-            str(status.problem) + ("" if needed else t("doctor.keyring.not_needed")),
-            fallback_hint(profile_name) if needed and profile_name else None,
-        )
-    )
+    problem = str(status.problem)
+    if profile is None:
+        report.add(ok("keyring", problem + t("doctor.keyring.not_needed")))
+        return status.problem
+    tiss = profile.kind == "tiss"
+    elsewhere = _stored_elsewhere(profile.name, PASSWORD_ENV if tiss else API_KEY_ENV)
+    if elsewhere is not None:
+        key = "doctor.keyring.password_elsewhere" if tiss else "doctor.keyring.key_elsewhere"
+        report.add(ok("keyring", problem + t(key, where=elsewhere)))
+    else:
+        hint = _password_hint(profile.name) if tiss else fallback_hint(profile.name)
+        report.add(check("keyring", "warn", problem, hint))
     return status.problem
+
+
+def _stored_elsewhere(name: str, env: str) -> str | None:
+    """Where the profile's secret is kept without the keyring (the variable, the key file)."""
+    if os.environ.get(env, "").strip():
+        return env
+    path = key_file_path(name)
+    if not WINDOWS and os.path.lexists(path):  # Windows reads no key file
+        return str(path)
+    return None
+
+
+def _password_hint(name: str) -> str:
+    """`fallback_hint` in a TISS password's words (its variable is FRONTDESK_TISS_PASSWORD)."""
+    if WINDOWS:
+        return t("doctor.keyring.password_hint_windows", profile=name, env=PASSWORD_ENV)
+    return t(
+        "doctor.keyring.password_hint", profile=name, path=key_file_path(name), env=PASSWORD_ENV
+    )
 
 
 def key_check(

@@ -6,7 +6,11 @@ The TISS security standard (May 2023) asks, and this module does:
   5 minutes (here `MAX_FAILURES` = 5 and 15 minutes; `frontdesk web users unlock` or a new
   password lifts it sooner);
 - requirement 51: the message of a failed sign-in does not say why (wrong password, unknown
-  or inactive user, blocked): the caller shows one text for all;
+  or inactive user): the caller shows one text for all. A blocked name is said, with the
+  time the block ends (`Attempt.locked_until`), and says nothing about the name or the
+  password: a name that is no user is blocked alike after as many tries (kept in memory,
+  `GHOSTS` names at most), and a blocked name's password is not checked, so the block
+  cannot be used to tell a right password;
 - requirement 42: after signing in, the user sees the previous sign-in (when, from where) and
   the failed attempts since;
 - requirement 68: a password older than 180 days must be changed before signing in.
@@ -48,6 +52,7 @@ LOCK_SECONDS: Final = 15 * 60
 MAX_PASSWORD_AGE_DAYS: Final = 180
 KEPT_FAILURES: Final = 20  # shown after the next sign-in (TISS 42); the count goes on
 KEPT_DEVICES: Final = 20  # device cookies with failures remembered per user (newest kept)
+GHOSTS: Final = 1024  # names that are no user, counted as users are (the oldest forgotten)
 
 Outcome = Literal["ok", "failed", "locked", "failed_locked", "inactive", "unknown_user", "expired"]
 
@@ -164,6 +169,7 @@ class Attempt:
     previous: Seen | None = None
     failures_since: tuple[Seen, ...] = ()
     failed_count: int = 0
+    locked_until: datetime | None = None  # the name is blocked until then (said to the user)
 
     @property
     def ok(self) -> bool:
@@ -194,6 +200,7 @@ class LoginGuard:
         self._records = self._load()
         self.checks = CheckQueue(workers, queue_bound or 4 * max(1, workers))
         self._per_user: dict[tuple[str, str | None], asyncio.Lock] = {}
+        self._ghosts: dict[str, Lock] = {}  # names that are no user: blocked alike
         self._waiting: dict[tuple[str, str | None], int] = {}
 
     def _load(self) -> dict[str, Record]:
@@ -262,7 +269,7 @@ class LoginGuard:
         user = self.users.get(name)
         if user is None:  # the same cost as for a real user
             await self._verify(password, DUMMY_HASH, trusted=device is not None)
-            return Attempt("unknown_user", None)
+            return self._ghost_attempt(name)
         # One check at a time per lock (the user's for untrusted browsers, each device
         # cookie's own), so no lock is raced past; a flood against one user waits on the
         # untrusted side only, bounded like the password workers' queue.
@@ -303,9 +310,10 @@ class LoginGuard:
         trusted = device is not None
         lock = self._lock_of(record, device)
         if self._holds(lock, user):
-            await self._verify(password, DUMMY_HASH, trusted=trusted)
+            await self._verify(password, DUMMY_HASH, trusted=trusted)  # no right-password tell
             self._seen_failure(record, address)
-            return Attempt("locked", user.name, trusted)
+            assert lock.locked_at is not None
+            return Attempt("locked", user.name, trusted, locked_until=lock.locked_at + self.lock)
         forgiven = self._forgiven_before(user)
         lock.failures = [f for f in lock.failures if f >= forgiven]
         if lock.locked_at is not None:
@@ -319,7 +327,10 @@ class LoginGuard:
                 lock.locked_at = self.now()
             self._store_lock(record, device, lock)
             self._seen_failure(record, address)
-            return Attempt("failed_locked" if locking else "failed", user.name, trusted)
+            if locking:
+                until = self.now() + self.lock
+                return Attempt("failed_locked", user.name, trusted, locked_until=until)
+            return Attempt("failed", user.name, trusted)
         if not user.active:
             self._seen_failure(record, address)
             return Attempt("inactive", user.name, trusted)
@@ -341,6 +352,24 @@ class LoginGuard:
         record.failed_count = 0
         self._save()
         return result
+
+    def _ghost_attempt(self, name: str) -> Attempt:
+        """A name that is no user, counted as a user's wrong password is: blocked after as
+        many tries for as long, so the block says nothing about whether the name exists."""
+        lock = self._ghosts.pop(name, None) or Lock()
+        self._ghosts[name] = lock  # the newest last; the oldest forgotten past GHOSTS
+        while len(self._ghosts) > GHOSTS:
+            del self._ghosts[next(iter(self._ghosts))]
+        now = self.now()
+        if lock.locked_at is not None:
+            if now < lock.locked_at + self.lock:
+                return Attempt("locked", None, locked_until=lock.locked_at + self.lock)
+            lock.locked_at, lock.failures = None, []
+        lock.failures.append(now)
+        if len(lock.failures) >= self.max_failures:
+            lock.locked_at = now
+            return Attempt("unknown_user", None, locked_until=now + self.lock)
+        return Attempt("unknown_user", None)
 
     def _seen_failure(self, record: Record, address: str) -> None:
         """Note one failed sign-in for the next successful one to show (TISS 42)."""

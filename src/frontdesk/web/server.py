@@ -3,7 +3,10 @@
 An aiohttp application (textual-serve's own web stack) with these routes:
 
     GET  /login            the sign-in form (public; `?lang=en|pt` picks the language)
-    POST /login            sign in: CSRF token, TISS lock, audit line; a session cookie
+    POST /login            sign in: CSRF token, TISS lock, audit line; a session cookie;
+                           always answered with a redirect (POST-redirect-GET: Back never
+                           offers to send the form again), a failure's message and the
+                           typed name shown by the GET that follows
     POST /logout           sign out (the session's CSRF token); the desk is closed
     GET  /                 the desk page, or the no-room page when every desk is in use
     GET  /ws               the desk's websocket: one app process per session
@@ -69,10 +72,22 @@ log = logging.getLogger("frontdesk.web")
 PUBLIC: Final = frozenset({("GET", "/login"), ("POST", "/login"), ("GET", "/ended")})
 PUBLIC_ASSETS: Final = frozenset({"pages.css"})
 LOGIN_COOKIE: Final = "fd_login"
+FLASH_COOKIE: Final = "fd_flash"
+MAX_FLASHES: Final = 256  # failed sign-ins waiting for their page (the oldest forgotten)
 LANG_COOKIE: Final = "fd_lang"
 MAX_FORM_BYTES: Final = 16 * 1024
 MAX_WS_MESSAGE: Final = 64 * 1024
 SESSION_KEY: Final = web.RequestKey("session", Session)
+
+
+@dataclass(frozen=True)
+class Flash:
+    """What a failed sign-in's page shows after its redirect: the status, the message and
+    the name as typed (kept, so only the password is typed again)."""
+
+    status: int
+    error: str
+    user: str
 
 
 @dataclass(frozen=True)
@@ -127,6 +142,7 @@ class WebServer:
         self._secret = secrets.token_bytes(32)  # binds sign-in forms to their cookie
         self._sweeper: asyncio.Task[None] | None = None
         self._background: set[asyncio.Future[None]] = set()
+        self._flashes: dict[str, Flash] = {}  # flash cookie -> the page to show once
 
     # --- the application ------------------------------------------------------------
 
@@ -296,18 +312,34 @@ class WebServer:
         notice: str | None = None,
         error: str | None = None,
         retry_after: int | None = None,
+        user: str = "",
     ) -> web.Response:
         nonce = secrets.token_urlsafe(32)
         response = web.Response(
             status=status,
             text=pages.login_page(
-                self.texts(request), csrf=self._form_token(nonce), notice=notice, error=error
+                self.texts(request),
+                csrf=self._form_token(nonce),
+                notice=notice,
+                error=error,
+                user=user,
             ),
             content_type="text/html",
         )
         if retry_after is not None:
             response.headers["Retry-After"] = str(retry_after)
         self._cookie(response, LOGIN_COOKIE, nonce)
+        return response
+
+    def _failed_sign_in(self, status: int, error: str, user: str = "") -> web.Response:
+        """POST-redirect-GET: the failure is shown by the GET /login the browser makes next
+        (Back then never offers to send the form again)."""
+        key = secrets.token_urlsafe(16)
+        self._flashes[key] = Flash(status, error, user)
+        while len(self._flashes) > MAX_FLASHES:
+            del self._flashes[next(iter(self._flashes))]
+        response = see_other("/login")
+        self._cookie(response, FLASH_COOKIE, key)
         return response
 
     async def login_form(self, request: web.Request) -> web.StreamResponse:
@@ -318,12 +350,21 @@ class WebServer:
             return response
         if SESSION_KEY in request:
             raise web.HTTPSeeOther("/")
+        flash = self._flashes.pop(request.cookies.get(FLASH_COOKIE, ""), None)
+        if flash is not None:
+            response = self._render_login(
+                request, status=flash.status, error=flash.error, user=flash.user
+            )
+            self._forget(response, FLASH_COOKIE)
+            return response
         tx = self.texts(request)
-        minutes = f"{round(self.settings.idle_seconds / 60, 2):g}"
+        idle = round(self.settings.idle_seconds / 60, 2)
+        minutes = f"{idle:g}"
         if tx.lang == "pt":
             minutes = minutes.replace(".", ",")
+        expired = "web.login.expired_one" if idle == 1 else "web.login.expired"
         notices = {
-            "expired": tx("web.login.expired", minutes=minutes),
+            "expired": tx(expired, minutes=minutes),
             "logout": tx("web.login.logged_out"),
         }
         return self._render_login(request, notice=notices.get(request.query.get("why", "")))
@@ -333,16 +374,17 @@ class WebServer:
         form = await request.post()
         nonce = request.cookies.get(LOGIN_COOKIE, "")
         given = form.get("csrf")
+        typed = form.get("user")
+        typed = typed.strip()[:32] if isinstance(typed, str) else ""
         if not (
             nonce
             and isinstance(given, str)
             and hmac.compare_digest(given, self._form_token(nonce))
             and same_origin(request)
         ):
-            return self._render_login(request, status=403, error=tx("web.login.stale_form"))
-        name = form.get("user")
+            return self._failed_sign_in(403, tx("web.login.stale_form"), typed)
         password = form.get("password")
-        name = name.strip().lower() if isinstance(name, str) else ""
+        name = typed.lower()
         password = password if isinstance(password, str) else ""
         address = self._address(request)
         device_cookie = request.cookies.get(self.settings.device_cookie)
@@ -352,7 +394,9 @@ class WebServer:
             if wait is not None:
                 log.info("web_login throttled from=%s retry_after=%s", address, wait)
                 message = tx("web.login.too_many", seconds=wait)
-                return self._render_login(request, status=429, error=message, retry_after=wait)
+                return self._render_login(
+                    request, status=429, error=message, retry_after=wait, user=typed
+                )
             delay = self.limiter.delay(address)
             if delay:
                 await asyncio.sleep(delay)
@@ -360,12 +404,12 @@ class WebServer:
             attempt = await self.guard.attempt(name, password, address, device=device)
         except UsersError as error:  # the detail (a path) is for the technician's log
             log.error("%s", error)
-            return self._render_login(request, status=503, error=tx("web.login.unavailable"))
+            return self._failed_sign_in(503, tx("web.login.unavailable"), typed)
         except Busy as busy:
             log.info("web_login queue full from=%s", address)
             message = tx("web.login.busy", seconds=busy.retry_after)
             return self._render_login(
-                request, status=503, error=message, retry_after=busy.retry_after
+                request, status=503, error=message, retry_after=busy.retry_after, user=typed
             )
         self._audit("web_login", attempt.outcome, attempt.user, address)
         if not attempt.ok and not attempt.trusted and attempt.outcome != "expired":
@@ -386,9 +430,12 @@ class WebServer:
             return response
         if attempt.outcome == "expired":
             message = tx("web.login.password_expired", days=MAX_PASSWORD_AGE_DAYS)
+        elif attempt.locked_until is not None:  # said alike for any name, whatever password
+            until = attempt.locked_until.astimezone().strftime("%H:%M")
+            message = tx("web.login.locked", until=until, max=MAX_FAILURES)
         else:  # TISS 51: one message whatever went wrong
             message = tx("web.login.failed", max=MAX_FAILURES, minutes=LOCK_SECONDS // 60)
-        return self._render_login(request, status=401, error=message)
+        return self._failed_sign_in(401, message, typed)
 
     async def logout(self, request: web.Request) -> web.StreamResponse:
         session = request[SESSION_KEY]

@@ -7,7 +7,8 @@ layer (the app, the setup commands, doctor) reads the same setting.
 
 Catalogs are modules of this package, each a `CATALOG` dict of key -> (pt-BR, en). A key's
 first segment picks its catalog (`doctor.…` in `doctor.py`, `setup.…` in `setup.py`,
-`web.…` in `web.py`, `counter.…` (the TISS counter) in `counter.py`, the rest in
+`web.…` in `web.py`, `counter.…` (the TISS counter) in `counter.py`, `cli.…` (every
+command's --help, argparse's words, `frontdesk serve`'s lines) in `cli.py`, the rest in
 `desk.py`), and a catalog is imported the first time one of its keys is asked for: the app
 does not pay for the technician's texts, nor `frontdesk doctor` for the app's.
 """
@@ -31,6 +32,7 @@ CATALOG_OF_PREFIX: Final[dict[str, str]] = {
     "tiss": "tiss",
     "web": "web",
     "counter": "counter",
+    "cli": "cli",
 }
 DEFAULT_CATALOG: Final = "desk"
 

@@ -343,12 +343,12 @@ CATALOG: Final[dict[str, tuple[str, str]]] = {
     "send.app.steps": (
         "Peça ao paciente:\n"
         "  1. abrir o aplicativo da operadora no celular;\n"
-        "  2. tocar em “Gerar Token”;\n"
+        "  2. tocar em “Gerar token”;\n"
         "  3. ler o código para você.\n"
         "Enter: digitar o código.",
         "Ask the patient to:\n"
         "  1. open the operator's app on the phone;\n"
-        "  2. tap “Generate token”;\n"
+        "  2. tap “Gerar token”;\n"
         "  3. read the code out to you.\n"
         "Enter: type the code.",
     ),
@@ -371,8 +371,8 @@ CATALOG: Final[dict[str, tuple[str, str]]] = {
     "code.field": ("Código ({n} dígitos)", "Code ({n} digits)"),
     "code.placeholder": ("código que o paciente informa", "code the patient reads out"),
     "code.via_app": (
-        "O paciente gera o código no aplicativo (“Gerar Token”).",
-        "The patient generates the code in the app (“Generate token”).",
+        "O paciente gera o código no aplicativo (“Gerar token”).",
+        "The patient generates the code in the app (“Gerar token”).",
     ),
     "code.via_sac": (
         "O paciente liga para o SAC e pede o código.",
@@ -588,7 +588,7 @@ CATALOG: Final[dict[str, tuple[str, str]]] = {
     "sim.outbox": ("Mensagens recebidas", "Messages received"),
     "sim.outbox_empty": ("Nenhuma mensagem ainda.", "No messages yet."),
     "sim.app": ("Aplicativo de {name}", "{name}'s app"),
-    "sim.app_code": ("Gerar Token → {code}", "Generate token → {code}"),
+    "sim.app_code": ("Gerar token → {code}", "Gerar token → {code}"),
     "sim.no_app": ("sem aplicativo", "no app"),
     "sim.no_guide": ("Abra uma guia para ver o aplicativo.", "Open a guide to see the app."),
     "sim.sac_code": ("SAC ditou: {code}", "SAC said: {code}"),

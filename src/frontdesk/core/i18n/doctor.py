@@ -145,6 +145,26 @@ CATALOG: Final[dict[str, tuple[str, str]]] = {
     "doctor.key.found": ("encontrada ({where}); não é exibida.", "found ({where}); not shown."),
     "doctor.keyring.backend": ("backend {b}", "backend {b}"),
     "doctor.keyring.not_needed": (" Não é preciso no modo local.", " Not needed in local mode."),
+    "doctor.keyring.key_elsewhere": (
+        " Não é preciso: a chave está em {where}.",
+        " Not needed: the key is in {where}.",
+    ),
+    "doctor.keyring.password_elsewhere": (
+        " Não é preciso: a senha está em {where}.",
+        " Not needed: the password is in {where}.",
+    ),
+    "doctor.keyring.password_hint": (
+        "Sem chaveiro, use: `frontdesk login --profile {profile} --key-file` (guarda a senha em "
+        "{path}, modo 0600), ou a variável de ambiente {env}.",
+        "Without a keyring, use: `frontdesk login --profile {profile} --key-file` (stores the "
+        "password in {path}, mode 0600), or the {env} environment variable.",
+    ),
+    "doctor.keyring.password_hint_windows": (
+        "No Windows a senha fica no Gerenciador de Credenciais (`frontdesk login --profile "
+        "{profile}`); sem ele, use a variável de ambiente {env}.",
+        "On Windows the password goes in the Credential Manager (`frontdesk login --profile "
+        "{profile}`); without it, use the {env} environment variable.",
+    ),
     # --- the way to the backend (doctor/network_checks.py) ----------------------------
     "doctor.transport.fix": (
         "troque a url{where} para https://, ou rode com --insecure.",

@@ -257,6 +257,8 @@ CATALOG: Final[dict[str, tuple[str, str]]] = {
     ),
     "setup.audit.col.when": ("quando", "when"),
     "setup.audit.col.profile": ("perfil", "profile"),
+    "setup.audit.col.user": ("usuário", "user"),
+    "setup.audit.col.address": ("endereço", "address"),
     "setup.audit.col.action": ("ação", "action"),
     "setup.audit.col.guide": ("guia", "guide"),
     "setup.audit.col.channel": ("canal", "channel"),
@@ -396,6 +398,15 @@ CATALOG: Final[dict[str, tuple[str, str]]] = {
     ),
     # `profiles add --tiss` and `profiles set` on a TISS profile
     "setup.profiles.tiss_missing": ("um perfil TISS precisa de {o}.", "a TISS profile needs {o}."),
+    "setup.profiles.no_v1": (
+        "O endereço {u} não termina em /v1, como o de um backend de tokens (por exemplo {s}).",
+        "The address {u} does not end in /v1, as a token backend's does (e.g. {s}).",
+    ),
+    "setup.profiles.use_v1": ("Usar {s}? [s/N] ", "Use {s}? [y/N] "),
+    "setup.profiles.no_v1_refused": (
+        "nada foi gravado: dê o endereço com /v1, --url {s}.",
+        "nothing was written: give the address with /v1, --url {s}.",
+    ),
     "setup.profiles.url_missing": (
         "falta o endereço: --url URL.",
         "the address is missing: --url URL.",

@@ -60,8 +60,10 @@ CATALOG: Final[dict[str, tuple[str, str]]] = {
         "mobile phone). Nothing was sent.",
     ),
     "tiss.bad_card": (
-        "Número de carteira inválido: de 1 a 20 caracteres. Nada foi enviado.",
-        "Invalid card number: 1 to 20 characters. Nothing was sent.",
+        'Carteira inválida: "{card}". A carteira tem de 8 a 20 dígitos (espaços, pontos e '
+        "traços como impressos). Nada foi enviado.",
+        'Invalid card: "{card}". A card has 8 to 20 digits (spaces, dots and dashes as '
+        "printed). Nothing was sent.",
     ),
     "tiss.bad_ident": (
         'Identificação "{ident}" inválida: use 01 a 09 (tabela TUSS 72). Nada foi enviado.',
@@ -253,10 +255,23 @@ CATALOG: Final[dict[str, tuple[str, str]]] = {
         "Nenhuma senha digitada; nada foi guardado.",
         "No password typed; nothing stored.",
     ),
-    "tiss.login.stored": ("Senha guardada: {where}.", "Password stored: {where}."),
-    "tiss.login.keyring_failed": (
-        "{problem} Sem chaveiro, use: frontdesk tiss login --profile {profile} --key-file",
-        "{problem} Without a keyring, use: frontdesk tiss login --profile {profile} --key-file",
+    "tiss.login.stored_file": (
+        "Senha guardada em {p} (modo 0600).",
+        "Password stored in {p} (mode 0600).",
+    ),
+    "tiss.login.stored_keyring": (
+        "Senha guardada no chaveiro do sistema ({b}).",
+        "Password stored in the system keyring ({b}).",
+    ),
+    "tiss.login.ask_key_file": (
+        "Guardar a senha no arquivo {p} (modo 0600: só o seu usuário lê)? [s/N] ",
+        "Store the password in the file {p} (mode 0600: only your user can read it)? [y/N] ",
+    ),
+    "tiss.login.not_stored": (
+        "Senha não guardada. Sem chaveiro, a alternativa é definir {env} no ambiente antes "
+        "de abrir o frontdesk (ou rodar login --key-file).",
+        "Password not stored. Without a keyring, the alternative is to set {env} in the "
+        "environment before starting frontdesk (or run login --key-file).",
     ),
     # --- frontdesk serve --tiss-versions ------------------------------------------------------
     "tiss.serve.unknown_version": (

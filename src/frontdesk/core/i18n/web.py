@@ -46,6 +46,16 @@ CATALOG: Final[dict[str, tuple[str, str]]] = {
         "o suporte.",
         "Signing in is unavailable now (the server could not read its users). Tell support.",
     ),
+    "web.login.locked": (
+        "Entrada bloqueada até {until} depois de {max} tentativas erradas. Tente de novo "
+        "nesse horário, ou peça ao técnico para desbloquear.",
+        "Sign-in blocked until {until} after {max} wrong attempts. Try again then, or ask "
+        "the technician to unblock it.",
+    ),
+    "web.login.expired_one": (
+        "Sua sessão foi encerrada após {minutes} minuto sem uso. Entre de novo.",
+        "Your session was closed after {minutes} minute without use. Sign in again.",
+    ),
     "web.login.expired": (
         "Sua sessão foi encerrada após {minutes} minutos sem uso. Entre de novo.",
         "Your session was closed after {minutes} minutes without use. Sign in again.",
@@ -134,6 +144,19 @@ CATALOG: Final[dict[str, tuple[str, str]]] = {
         "frontdesk web: não foi possível escutar em {host}:{port}: {reason}",
         "frontdesk web: cannot listen on {host}:{port}: {reason}",
     ),
+    "web.address_in_use": (
+        "o endereço já está em uso (outro programa escuta nessa porta; escolha outra com --port)",
+        "the address is already in use (another program listens on that port; pick another "
+        "with --port)",
+    ),
+    "web.address_forbidden": (
+        "sem permissão (portas abaixo de 1024 pedem administrador; use outra com --port)",
+        "permission denied (ports below 1024 need an administrator; use another with --port)",
+    ),
+    "web.address_not_here": (
+        "este computador não tem esse endereço (confira --host)",
+        "this computer does not have that address (check --host)",
+    ),
     "web.bad_port": (
         "frontdesk web: a porta {port} não está entre 0 e 65535.",
         "frontdesk web: port {port} is not between 0 and 65535.",
@@ -179,6 +202,7 @@ CATALOG: Final[dict[str, tuple[str, str]]] = {
     "web.users.header": ("usuário|situação|senha trocada em", "user|state|password changed on"),
     "web.users.active": ("ativo", "active"),
     "web.users.inactive": ("inativo", "inactive"),
+    "web.users.locked": ("bloqueado até {until}", "blocked until {until}"),
     "web.users.bad_name": (
         'nome de usuário inválido: "{user}"; use de 2 a 32 letras minúsculas, dígitos, '
         '".", "_" ou "-", começando por letra ou dígito.',
