@@ -51,15 +51,6 @@ def wait_text(seconds: float) -> str:
     return f"{max(1, math.ceil(whole / 10)) * 10} s" if whole else "0 s"
 
 
-def exact_wait(seconds: float) -> str:
-    """An exact wait, for a key pressed too early: `42 s`, `90 s`, `11 min 40 s`."""
-    whole = max(0, math.ceil(seconds))
-    if whole <= 90:
-        return f"{whole} s"
-    minutes, secs = divmod(whole, 60)
-    return f"{minutes} min {secs} s" if secs else f"{minutes} min"
-
-
 def card_text(card: str) -> str:
     """A card number as printed on the card: `0064 8000 1234 5678` (digits in fours)."""
     digits = digits_only(card)
