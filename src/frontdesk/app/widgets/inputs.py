@@ -15,6 +15,7 @@ from textual.binding import Binding, BindingType
 from textual.widgets import Input, OptionList
 
 from frontdesk.app.desk import desk_app
+from frontdesk.core.domain import ABSENCE_REASONS
 
 
 class DeskInput(Input):
@@ -51,11 +52,34 @@ class DestinationField(DeskInput):
 
 
 class ReasonList(OptionList):
-    """The TISS absence reasons: Enter chooses the highlighted one."""
+    """The TISS absence reasons: Enter chooses the highlighted one; a digit chooses the
+    reason of that number (7: reason 07), as the receptionist reads it in the list."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("enter", "select", "key.choose", id="absence.choose", tooltip="key.choose.tip"),
+        # One key in the bar ("1–7 Nº do motivo"), one binding per digit.
+        *[
+            Binding(
+                str(n),
+                f"choose_number({n})",
+                "key.choose_number",
+                id="absence.choose_" + str(n),  # a binding id, not a catalog key
+                tooltip="key.choose_number.tip",
+                show=n == 1,
+                key_display=f"1–{len(ABSENCE_REASONS)}",
+            )
+            for n in range(1, len(ABSENCE_REASONS) + 1)
+        ],
     ]
+
+    def action_choose_number(self, number: int) -> None:
+        """Highlight and choose the option whose id is `number` (`07` for 7), if any."""
+        for index in range(self.option_count):
+            option_id = self.get_option_at_index(index).id
+            if option_id is not None and option_id.isdigit() and int(option_id) == number:
+                self.highlighted = index
+                self.action_select()
+                return
 
 
 class ProfileList(OptionList):

@@ -469,6 +469,11 @@ CATALOG: Final[dict[str, tuple[str, str]]] = {
     "absence.sending": ("Enviando o motivo…", "Sending the reason…"),
     "key.choose": ("Escolher", "Choose"),
     "key.choose.tip": ("Escolhe o motivo marcado", "Chooses the highlighted reason"),
+    "key.choose_number": ("Nº do motivo", "Reason no."),
+    "key.choose_number.tip": (
+        "Escolhe o motivo pelo número da lista (7: motivo 07)",
+        "Chooses the reason by its number in the list (7: reason 07)",
+    ),
     "key.confirm": ("Confirmar", "Confirm"),
     "key.confirm.tip": ("Confirma a escolha", "Confirms the choice"),
     # --- history -----------------------------------------------------------------------
