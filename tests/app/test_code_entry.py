@@ -302,3 +302,16 @@ async def test_not_yet_goes_when_the_code_expires_during_the_wait() -> None:
         assert text_of(desk.app, "#code-token") == "O código expirou."
         assert text_of(desk.app, "#code-hint") == ""
         assert text_of(desk.app, "#code-resend") == "Ctrl+R envia um novo código."
+
+
+async def test_a_code_read_out_in_two_halves_is_accepted() -> None:
+    """Issue 18 P4: "288 955" (a space where the patient paused) gave "Somente números"."""
+    desk = make_desk()
+    async with running(desk) as pilot:
+        number = await _to_code_entry(desk, pilot, "João Pedro Oliveira")
+        code = await latest_code(desk, number)
+        await press(pilot, *code[:3], "space", *code[3:])
+        assert text_of(desk.app, "#code-hint") == "Enter valida"
+        await press(pilot, "enter")
+        assert screen_name(desk.app) == "ResultScreen"
+    assert (await desk.client.get_guide(number)).status == "authorized"

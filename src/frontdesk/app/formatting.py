@@ -51,6 +51,12 @@ def wait_text(seconds: float) -> str:
     return f"{max(1, math.ceil(whole / 10)) * 10} s" if whole else "0 s"
 
 
+def compact(value: str) -> str:
+    """What was typed, scanned or pasted, without whitespace anywhere: a code read out as
+    `288 955`, a guide number pasted with a tab, a card in groups of four."""
+    return "".join(value.split())
+
+
 def card_text(card: str) -> str:
     """A card number as printed on the card: `0064 8000 1234 5678` (digits in fours)."""
     digits = digits_only(card)

@@ -21,7 +21,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Input, Static
 
-from frontdesk.app.formatting import DEFAULT_CODE_LENGTH, code_problem, wait_text
+from frontdesk.app.formatting import DEFAULT_CODE_LENGTH, code_problem, compact, wait_text
 from frontdesk.app.problems import code_problem_text, describe
 from frontdesk.app.screens.base import DeskScreen, GuideChanged, audit_outcome
 from frontdesk.app.widgets.banner import ConnectionBanner
@@ -200,7 +200,7 @@ class CodeEntryScreen(DeskScreen[None]):
         if self.token.state in DEAD_STATES:
             self.hint.say("")
         else:
-            self._hint_typed(self.field.value.strip())
+            self._hint_typed(compact(self.field.value))
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         state = self.token.state
@@ -234,7 +234,7 @@ class CodeEntryScreen(DeskScreen[None]):
 
     @on(Input.Changed, "#code-input")
     def _validate_as_typed(self, event: Input.Changed) -> None:
-        self._hint_typed(event.value.strip())
+        self._hint_typed(compact(event.value))
 
     def _hint_typed(self, value: str) -> None:
         """What is still wrong with the code typed so far. Missing digits are no error (it
@@ -258,7 +258,7 @@ class CodeEntryScreen(DeskScreen[None]):
             self._mark_next_step(True)
             self.refresh_token()
             return
-        value = self.field.value.strip()
+        value = compact(self.field.value)
         problem = code_problem(value, self.code_length)
         digits = bool(value) and value.isascii() and value.isdigit()
         if not digits or len(value) > MAX_CODE_LENGTH or (problem and self.length_known):

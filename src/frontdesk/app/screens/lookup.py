@@ -24,6 +24,7 @@ from frontdesk.app.formatting import (
     DigitsProblem,
     card_problem,
     card_text,
+    compact,
     guide_number_problem,
     local_time,
     type_short,
@@ -148,7 +149,7 @@ class LookupScreen(DeskScreen[None]):
 
     @on(Input.Changed, "#lookup-input")
     def _validate_as_typed(self, event: Input.Changed) -> None:
-        value = event.value.strip()
+        value = compact(event.value)
         if not value:
             self.hint.say(t("lookup.hint.card" if self.card_mode else self.GUIDE_HINT))
             return
@@ -206,7 +207,7 @@ class LookupScreen(DeskScreen[None]):
                 if row_key.value is not None:
                     self.open_guide(row_key.value)
             return
-        value = self.field.value.strip()
+        value = compact(self.field.value)
         if self.card_mode:
             card = card_problem(value)
             if card is not None:
@@ -286,7 +287,7 @@ class LookupScreen(DeskScreen[None]):
             return
         self.desk.audit_record("lookup", guide=number, outcome="found")
         self.clear_problem()
-        if self.field.value.strip() == number:
+        if compact(self.field.value) == number:
             self.field.value = ""
         self.hint.say(t("lookup.hint.card" if self.card_mode else self.GUIDE_HINT))
         self.desk.open_guide(guide)

@@ -201,6 +201,10 @@ CATALOG: Final[dict[str, tuple[str, str]]] = {
         "Enter busca as guias desta carteirinha",
         "Enter finds this card's guides",
     ),
+    "lookup.card_letters": (
+        "Carteirinha: só números. Para achar pelo nome, procure na fila.",
+        "Card: digits only. To find a name, look in the queue.",
+    ),
     "lookup.card_short": (
         "Carteirinha curta demais ({n} dígitos)",
         "Card number too short ({n} digits)",
