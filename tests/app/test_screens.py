@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from textual.widgets import DataTable, Input
+import pytest
+from rich.color import Color
+from textual.widgets import DataTable, Input, OptionList
 
 from frontdesk.app.keys import bar_keys, screen_keys
 from frontdesk.app.screens.guide import GuideScreen
@@ -222,3 +224,30 @@ async def test_an_unknown_theme_in_the_configuration_is_said_and_the_default_kep
         assert pilot.app.theme == "textual-dark"  # Textual's default, as without a theme
         messages = [n.message for n in pilot.app._notifications]
         assert any('"tema-que-nao-existe"' in m and "ansi-dark" in m for m in messages), messages
+
+
+async def test_without_colour_the_row_under_the_cursor_is_reverse_video_only(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Issue 18 P17: with NO_COLOR on the Linux console the queue's cursor row (and a list's
+    highlighted option) still had a colour of its own (ESC[97m ESC[100m): reverse video of
+    the terminal's own colours instead, as the README says."""
+    monkeypatch.setenv("NO_COLOR", "1")  # read by Textual when the app is built
+    desk = make_desk(linux_console=True)
+    guide = await desk.guide_of("João Pedro Oliveira")
+    default = Color.default()
+    async with running(desk) as pilot:
+        assert desk.app.no_color
+        await press(pilot, "down")
+        table = pilot.app.screen.query_one("#queue", DataTable)
+        assert table.has_focus
+        for focused in (True, False):
+            style = table.get_component_rich_style("datatable--cursor")
+            assert style.reverse and style.bold
+            assert (style.color, style.bgcolor) == (default, default), focused
+            table.blur()
+            await press(pilot)
+        await press(pilot, "escape", *guide.number, "enter", "e")
+        options = pilot.app.screen.query_one("#send-options", OptionList)
+        style = options.get_component_rich_style("option-list--option-highlighted")
+        assert style.reverse and (style.color, style.bgcolor) == (default, default)
