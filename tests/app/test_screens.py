@@ -251,3 +251,23 @@ async def test_without_colour_the_row_under_the_cursor_is_reverse_video_only(
         options = pilot.app.screen.query_one("#send-options", OptionList)
         style = options.get_component_rich_style("option-list--option-highlighted")
         assert style.reverse and (style.color, style.bgcolor) == (default, default)
+
+
+async def test_the_simulator_shows_only_the_open_guides_patients_messages() -> None:
+    """Issue 18 P15: with one guide open, the panel listed every patient's SMS (another
+    patient's code beside this one's)."""
+    desk = make_desk(show_simulator=False)
+    joao = await desk.guide_of("João Pedro Oliveira")
+    maria = await desk.guide_of("Maria Aparecida Souza")
+    async with running(desk, size=(120, 40)) as pilot:
+        await press(pilot, "f2", *joao.number, "enter", "e", "enter", "escape", "escape")
+        await press(pilot, *maria.number, "enter", "e", "enter")
+        joao_code = await latest_code(desk, joao.number)
+        maria_code = await latest_code(desk, maria.number)
+        messages = text_of(desk.app, "#sim-messages")
+        assert maria_code in messages and joao_code not in messages
+        assert messages.startswith("Mensagens do paciente desta guia")
+        await press(pilot, "escape", "escape")  # the lookup: no guide open, everyone's
+        assert screen_name(desk.app) == "LookupScreen"
+        messages = text_of(desk.app, "#sim-messages")
+        assert maria_code in messages and joao_code in messages

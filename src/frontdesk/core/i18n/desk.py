@@ -598,6 +598,11 @@ CATALOG: Final[dict[str, tuple[str, str]]] = {
     "sim.title": ("Simulador do paciente", "Patient simulator"),
     "sim.outbox": ("Mensagens recebidas", "Messages received"),
     "sim.outbox_empty": ("Nenhuma mensagem ainda.", "No messages yet."),
+    "sim.outbox_guide": ("Mensagens do paciente desta guia", "This guide's patient's messages"),
+    "sim.outbox_guide_empty": (
+        "Nenhuma mensagem para esta guia.",
+        "No messages for this guide yet.",
+    ),
     "sim.app": ("Aplicativo de {name}", "{name}'s app"),
     "sim.app_code": ("Gerar Token → {code}", "Generate token → {code}"),
     "sim.no_app": ("sem aplicativo", "no app"),
