@@ -271,3 +271,26 @@ async def test_the_simulator_shows_only_the_open_guides_patients_messages() -> N
         assert screen_name(desk.app) == "LookupScreen"
         messages = text_of(desk.app, "#sim-messages")
         assert maria_code in messages and joao_code in messages
+
+
+async def test_f6_and_f7_work_with_the_simulator_panel_hidden_and_f1_lists_them() -> None:
+    """Issue 18 C6: F6 (the SAC dictates a code) and F7 (the clock) did nothing unless the
+    F2 panel was open; the key bar names them while it is, F1 always (local mode)."""
+    desk = make_desk(show_simulator=False)
+    guide = await desk.guide_of("João Pedro Oliveira")
+    async with running(desk) as pilot:
+        await press(pilot, *guide.number, "enter")
+        assert not desk.app.simulator_visible
+        shown = {k.display for k in bar_keys(pilot.app.screen)}
+        assert {"F6", "F7"}.isdisjoint(shown)  # no room at 80 columns without the panel
+        listed = {k.display for k in screen_keys(pilot.app.screen) if k.listed and k.enabled}
+        assert {"F6", "F7"} <= listed
+        await press(pilot, "f6")  # the SAC dictates a code: it is pending now
+        token = await desk.client.get_token(guide.number)
+        assert token.state == "pending" and token.channel == "sac"
+        before = desk.clock.now()
+        await press(pilot, "f7")
+        assert desk.clock.now() == before + 30 * 60
+        assert (await desk.client.get_token(guide.number)).state == "expired"
+        await press(pilot, "f2")  # with the panel: the bar names them
+        assert {"F6", "F7"} <= {k.display for k in bar_keys(pilot.app.screen)}
