@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from rich.color import Color
 from textual.widgets import DataTable, Input, OptionList
@@ -294,3 +296,45 @@ async def test_f6_and_f7_work_with_the_simulator_panel_hidden_and_f1_lists_them(
         assert (await desk.client.get_token(guide.number)).state == "expired"
         await press(pilot, "f2")  # with the panel: the bar names them
         assert {"F6", "F7"} <= {k.display for k in bar_keys(pilot.app.screen)}
+
+
+def _cut_words(screen: Any) -> list[str]:
+    """Every field's title or placeholder, and every line of text, that its widget cuts."""
+    from rich.cells import cell_len
+    from textual.widgets import Static
+
+    cut: list[str] = []
+    for field in screen.query(Input):
+        if field.display and cell_len(field.placeholder) > field.content_size.width:
+            cut.append(field.placeholder)
+        title = str(field.border_title or "")
+        if field.display and cell_len(title) + 4 > field.size.width:  # "╭─ " … " ─╮"
+            cut.append(title)
+    for line in screen.query(Static):
+        if not line.display or not line.size.height or not isinstance(line.content, str):
+            continue
+        if not line.content or "\n" in line.content:
+            continue
+        shown = "".join(line.render_line(y).text for y in range(line.size.height))
+        if "".join(line.content.split()) not in "".join(shown.split()):
+            cut.append(line.content)
+    return cut
+
+
+@pytest.mark.parametrize("size", [(80, 24), (60, 18)])
+async def test_nothing_is_cut_with_the_simulator_open(size: tuple[int, int]) -> None:
+    """Issue 18 P2: with the simulator open, "Sem código no aplicativo ou no SAC? Ctrl+" and
+    "Digite ou leia o código de barras da" at 80 columns, "Código (6 dígit…" at 60×18."""
+    desk = make_desk(show_simulator=False)
+    ana = await desk.guide_of("Ana Beatriz Lima")  # has the app
+    async with running(desk, size=size) as pilot:
+        await press(pilot, "f2")
+        assert _cut_words(pilot.app.screen) == []
+        await press(pilot, *ana.number, "enter", "e")
+        options = pilot.app.screen.query_one("#send-options", OptionList)
+        ids = [options.get_option_at_index(i).id for i in range(options.option_count)]
+        options.highlighted = ids.index("app")
+        await press(pilot, "enter", "enter")  # the app's instructions, then on
+        assert screen_name(desk.app) == "CodeEntryScreen"
+        assert "Sem código no aplicativo" in text_of(desk.app, "#code-resend")
+        assert _cut_words(pilot.app.screen) == []

@@ -85,7 +85,8 @@ class CodeEntryScreen(DeskScreen[None]):
             )
             yield Static("", id="code-via", markup=False)
             yield TokenPanel(self.desk.monotonic, id="code-token")
-            field = CodeField(placeholder=t("code.placeholder"), id="code-input", max_length=32)
+            field = CodeField(id="code-input", max_length=32)
+            field.set_placeholders(t("code.placeholder"), t("code.placeholder_short"))
             field.border_title = t("code.field", n=self.code_length)
             yield field
             yield HintLine(id="code-hint")

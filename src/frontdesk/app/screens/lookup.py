@@ -55,6 +55,18 @@ def queue_order(guides: list[Guide]) -> list[Guide]:
     return sorted(guides, key=lambda g: g.status != "awaiting_token")
 
 
+def guide_placeholders() -> tuple[str, ...]:
+    """The guide field's placeholder, longest first (the simulator narrows the field)."""
+    return tuple(
+        t(key)
+        for key in (
+            "lookup.placeholder.guide",
+            "lookup.placeholder.barcode",
+            "lookup.placeholder.short",
+        )
+    )
+
+
 class QueueTable(DataTable[object]):
     """The queue; tells the screen when its width changes, so names are refitted."""
 
@@ -103,9 +115,8 @@ class LookupScreen(DeskScreen[None]):
         yield TopBar(t("lookup.title"))
         yield ConnectionBanner()
         with Horizontal(id="body"), Vertical(id="main"):
-            field = GuideField(
-                placeholder=t("lookup.placeholder.guide"), id="lookup-input", max_length=40
-            )
+            field = GuideField(id="lookup-input", max_length=40)
+            field.set_placeholders(*guide_placeholders())
             field.border_title = t("lookup.field.guide")
             yield field
             yield HintLine(t(self.GUIDE_HINT), id="lookup-hint")
@@ -177,9 +188,9 @@ class LookupScreen(DeskScreen[None]):
     def _show_mode(self) -> None:
         field, card_mode = self.field, self.card_mode
         field.border_title = t("lookup.field.card" if card_mode else "lookup.field.guide")
-        field.placeholder = t(
-            "lookup.placeholder.card" if card_mode else "lookup.placeholder.guide"
-        )
+        card = (t("lookup.placeholder.card"), t("lookup.placeholder.short"))
+        wordings = card if card_mode else guide_placeholders()
+        self.query_one("#lookup-input", GuideField).set_placeholders(*wordings)
 
     async def relabel(self) -> None:
         value = self.field.value

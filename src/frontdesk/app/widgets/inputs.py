@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from typing import ClassVar
 
+from rich.cells import cell_len
 from textual.binding import Binding, BindingType
 from textual.widgets import Input, OptionList
 
@@ -19,10 +20,29 @@ from frontdesk.core.domain import ABSENCE_REASONS
 
 
 class DeskInput(Input):
-    """`Input` whose cursor blinks only when the app says so (`App.input_cursor_blink`)."""
+    """`Input` whose cursor blinks only when the app says so (`App.input_cursor_blink`), and
+    whose placeholder is the longest of its wordings that fits (`set_placeholders`): a
+    placeholder cannot wrap, and the simulator narrows the field."""
+
+    _placeholders: tuple[str, ...] = ()
 
     def on_mount(self) -> None:
         self.cursor_blink = desk_app(self).input_cursor_blink
+
+    def set_placeholders(self, *wordings: str) -> None:
+        """The placeholder's wordings, longest first; the last one is used if none fits."""
+        self._placeholders = wordings
+        self._fit_placeholder()
+
+    def on_resize(self) -> None:
+        self._fit_placeholder()
+
+    def _fit_placeholder(self) -> None:
+        if not self._placeholders:
+            return
+        width = self.content_size.width
+        fits = [w for w in self._placeholders if cell_len(w) <= width] if width else []
+        self.placeholder = fits[0] if fits else self._placeholders[-1]
 
 
 class GuideField(DeskInput):

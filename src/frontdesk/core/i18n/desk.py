@@ -180,6 +180,8 @@ CATALOG: Final[dict[str, tuple[str, str]]] = {
         "Digite ou leia o código de barras da guia",
         "Type or scan the guide's barcode",
     ),
+    "lookup.placeholder.barcode": ("Digite ou leia o código de barras", "Type or scan the barcode"),
+    "lookup.placeholder.short": ("Digite ou leia", "Type or scan"),
     "lookup.placeholder.card": ("Digite a carteirinha do paciente", "Type the patient's card"),
     "lookup.hint.guide": (
         "Número da guia: 13 dígitos, depois Enter. F3 busca por carteirinha.",
@@ -374,6 +376,7 @@ CATALOG: Final[dict[str, tuple[str, str]]] = {
     "code.title": ("Digitar código", "Enter code"),
     "code.field": ("Código ({n} dígitos)", "Code ({n} digits)"),
     "code.placeholder": ("código que o paciente informa", "code the patient reads out"),
+    "code.placeholder_short": ("código do paciente", "the patient's code"),
     "code.via_app": (
         "O paciente gera o código no aplicativo (“Gerar Token”).",
         "The patient generates the code in the app (“Generate token”).",
