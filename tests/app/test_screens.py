@@ -301,6 +301,7 @@ async def test_f6_and_f7_work_with_the_simulator_panel_hidden_and_f1_lists_them(
 def _cut_words(screen: Any) -> list[str]:
     """Every field's title or placeholder, and every line of text, that its widget cuts."""
     from rich.cells import cell_len
+    from textual.widget import Widget
     from textual.widgets import Static
 
     cut: list[str] = []
@@ -316,7 +317,9 @@ def _cut_words(screen: Any) -> list[str]:
         if not line.content or "\n" in line.content:
             continue
         shown = "".join(line.render_line(y).text for y in range(line.size.height))
-        if "".join(line.content.split()) not in "".join(shown.split()):
+        room = line.parent.content_region if isinstance(line.parent, Widget) else None
+        wider = room is not None and line.region.right > room.right
+        if wider or "".join(line.content.split()) not in "".join(shown.split()):
             cut.append(line.content)
     return cut
 
