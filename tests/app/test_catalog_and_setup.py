@@ -22,7 +22,6 @@ from frontdesk.app.formatting import (
     card_text,
     code_problem,
     date_text,
-    exact_wait,
     guide_number_problem,
     label,
     wait_text,
@@ -92,10 +91,6 @@ def test_formatting() -> None:
     assert wait_text(50) == "50 s"
     assert wait_text(1) == "10 s"
     assert wait_text(0) == wait_text(-3) == "0 s"
-    assert exact_wait(42) == "42 s"
-    assert exact_wait(60) == "60 s"
-    assert exact_wait(700) == "11 min 40 s"
-    assert exact_wait(120) == "2 min"
     assert card_text("0064800012345678") == "0064 8000 1234 5678"
     assert card_text("0064 8000.1234-567") == "0064 8000 1234 567"
     assert date_text("2026-12-22") == "22/12/2026"

@@ -36,21 +36,18 @@ async def test_countdown_and_resend_wait_follow_the_monotonic_clock() -> None:
         assert "(11) *****-4321" in token_text
         assert "expira em 30 min" in token_text
         assert "5 tentativas restantes" in token_text
-        assert text_of(desk.app, "#code-resend") == "Reenviar em até 60 s"
-        # Shown during the wait, and pressed it says exactly when it will work.
+        assert text_of(desk.app, "#code-resend") == "Ctrl+R reenvia o código daqui a 60 s."
+        # Shown during the wait, and pressed it says why; the line under it says when.
         assert desk.app.screen.check_action("resend", ()) is True
         desk.mono.advance(18)
         await press(pilot, "ctrl+r")
         assert screen_name(desk.app) == "CodeEntryScreen"
-        assert text_of(desk.app, "#code-hint") == (
-            "Novo envio possível em 42 s (intervalo da operadora entre envios)."
-        )
         assert len(await desk.client.outbox()) == 1
         desk.mono.advance(47)
         screen.panel.tick()
         await press(pilot)
         assert "expira em 29 min" in text_of(desk.app, "#code-token")
-        assert text_of(desk.app, "#code-resend") == "Ctrl+R reenvia"
+        assert text_of(desk.app, "#code-resend") == "Ctrl+R reenvia o código."
         assert desk.app.screen.check_action("resend", ()) is True
 
 
@@ -80,12 +77,12 @@ async def test_locked_after_the_last_attempt_then_a_new_code_works() -> None:
         assert "Última tentativa" in text_of(desk.app, "#code-hint")
         await press(pilot, *_wrong(code), "enter")
         await press(pilot, *code, "enter")
-        assert "bloqueado" in text_of(desk.app, "#code-hint")
-        assert "Ctrl+R em até 60 s" in text_of(desk.app, "#code-hint")
+        assert text_of(desk.app, "#code-token") == "Código bloqueado: muitas tentativas erradas."
+        assert text_of(desk.app, "#code-resend") == "Ctrl+R envia um novo código daqui a 60 s."
         assert (await desk.client.get_token(number)).state == "locked"
         desk.advance(61)
         await press(pilot, "f5")  # reload the token: the resend wait is over
-        assert text_of(desk.app, "#code-resend") == "Envie um novo código: Ctrl+R."
+        assert text_of(desk.app, "#code-resend") == "Ctrl+R envia um novo código."
         await press(pilot, "ctrl+r")
         assert screen_name(desk.app) == "SendTokenModal"
         await press(pilot, "enter")
@@ -109,25 +106,24 @@ async def test_five_wrong_codes_lock_with_one_message_and_a_key_that_says_when()
         assert (await desk.client.get_token(number)).state == "locked"
         screen = desk.app.screen
         assert isinstance(screen, CodeEntryScreen)
-        assert text_of(desk.app, "#code-token") == "Código bloqueado: errado vezes demais."
+        assert text_of(desk.app, "#code-token") == "Código bloqueado: muitas tentativas erradas."
         assert text_of(desk.app, "#code-hint") == ""  # no "0 tentativas… leia de novo"
-        assert text_of(desk.app, "#code-resend") == "Envie um novo código: Ctrl+R em até 60 s."
+        assert text_of(desk.app, "#code-resend") == "Ctrl+R envia um novo código daqui a 60 s."
         shown = " ".join(
             text_of(desk.app, s) for s in ("#code-token", "#code-hint", "#code-resend")
         )
         assert "tentativas restantes" not in shown and "ler de novo" not in shown
         bar = {k.action: k.enabled for k in bar_keys(screen)}
         assert bar.get("resend") is True and "cancel_token" not in bar
-        # The right code now: the state and the way on (no validation is attempted).
+        # The right code now: no validation is attempted; the way on is marked, not repeated.
         desk.advance(18)
         await press(pilot, *code, "enter")
-        assert text_of(desk.app, "#code-hint") == (
-            "Código bloqueado: errado vezes demais. Envie um novo código: Ctrl+R em até 50 s."
-        )
+        assert text_of(desk.app, "#code-hint") == ""
+        assert desk.app.screen.query_one("#code-resend").has_class("-error")
         await press(pilot, "ctrl+r")
         assert screen_name(desk.app) == "CodeEntryScreen"
         assert text_of(desk.app, "#code-hint") == (
-            "Novo envio possível em 42 s (intervalo da operadora entre envios)."
+            "Ainda não: a operadora exige um intervalo entre um envio e outro."
         )
         await press(pilot, "f8")
         assert screen_name(desk.app) == "CodeEntryScreen"  # nothing to cancel
@@ -155,12 +151,11 @@ async def test_expired_code_says_send_a_new_one() -> None:
         await press(pilot)
         # The state once, and the one way on.
         assert text_of(desk.app, "#code-token") == "O código expirou."
-        assert text_of(desk.app, "#code-resend") == "Envie um novo código: Ctrl+R."
+        assert text_of(desk.app, "#code-resend") == "Ctrl+R envia um novo código."
         assert text_of(desk.app, "#code-hint") == ""
         await press(pilot, *code, "enter")
-        assert text_of(desk.app, "#code-hint") == (
-            "O código expirou. Envie um novo código: Ctrl+R."
-        )
+        assert text_of(desk.app, "#code-hint") == ""  # the panel and the line say it once
+        assert desk.app.screen.query_one("#code-resend").has_class("-error")
         assert (await desk.client.get_guide(number)).status == "awaiting_token"
         assert (await desk.client.get_token(number)).state == "expired"
         await press(pilot, "ctrl+r", "enter")
@@ -175,7 +170,8 @@ async def test_resend_too_soon_from_the_guide_screen_says_how_long_to_wait() -> 
         await _to_code_entry(desk, pilot, "João Pedro Oliveira")
         await press(pilot, "ctrl+r")  # the wait runs: it says so, and opens nothing
         assert screen_name(desk.app) == "CodeEntryScreen"
-        assert "60 s" in text_of(desk.app, "#code-hint")
+        assert "Ainda não" in text_of(desk.app, "#code-hint")
+        assert "60 s" in text_of(desk.app, "#code-resend")
         await press(pilot, "escape")
         assert screen_name(desk.app) == "GuideScreen"
         assert "(11) *****-4321" in text_of(desk.app, "#guide-token")
@@ -260,3 +256,62 @@ async def test_cancel_the_pending_code_after_confirming() -> None:
         assert screen_name(desk.app) == "GuideScreen"
         assert (await desk.client.get_token(number)).state == "cancelled"
         assert "Código cancelado" in text_of(desk.app, "#guide-token")
+
+
+def _shown(desk: Desk) -> str:
+    return " / ".join(text_of(desk.app, s) for s in ("#code-token", "#code-hint", "#code-resend"))
+
+
+async def test_the_resend_wait_is_one_countdown_and_its_not_yet_ends_with_it() -> None:
+    """Issue 18 C9: Ctrl+R pressed during the wait gave a second, exact number in the hint
+    ("Novo envio possível em 38 s") above the line's ("Reenviar em até 40 s"), and the hint
+    stayed after the wait, and after the code expired."""
+    desk = make_desk()
+    async with running(desk) as pilot:
+        await _to_code_entry(desk, pilot, "João Pedro Oliveira")
+        screen = desk.app.screen
+        assert isinstance(screen, CodeEntryScreen)
+        desk.mono.advance(22)
+        screen.panel.tick()
+        await press(pilot, "ctrl+r")
+        shown = _shown(desk)
+        assert shown.count(" s") == 1, shown  # one countdown on screen
+        assert text_of(desk.app, "#code-resend") == "Ctrl+R reenvia o código daqui a 40 s."
+        assert "em até" not in shown
+        line = screen.query_one("#code-resend")
+        assert line.has_class("-error")
+        # The wait is over: "not yet" goes, the line is a plain next step again.
+        desk.mono.advance(40)
+        screen.panel.tick()
+        await press(pilot)
+        assert text_of(desk.app, "#code-resend") == "Ctrl+R reenvia o código."
+        assert text_of(desk.app, "#code-hint") == "Faltam 6 dígitos"
+        assert not line.has_class("-error")
+
+
+async def test_not_yet_goes_when_the_code_expires_during_the_wait() -> None:
+    desk = make_desk()
+    async with running(desk) as pilot:
+        number = await _to_code_entry(desk, pilot, "João Pedro Oliveira")
+        await press(pilot, "ctrl+r")
+        assert text_of(desk.app, "#code-hint") != ""  # "not yet"
+        desk.clock.advance(31 * 60)  # the simulator's F7: the backend's clock only
+        await desk.app.screen.refresh_token().wait()
+        await press(pilot)
+        assert (await desk.client.get_token(number)).state == "expired"
+        assert text_of(desk.app, "#code-token") == "O código expirou."
+        assert text_of(desk.app, "#code-hint") == ""
+        assert text_of(desk.app, "#code-resend") == "Ctrl+R envia um novo código."
+
+
+async def test_a_code_read_out_in_two_halves_is_accepted() -> None:
+    """Issue 18 P4: "288 955" (a space where the patient paused) gave "Somente números"."""
+    desk = make_desk()
+    async with running(desk) as pilot:
+        number = await _to_code_entry(desk, pilot, "João Pedro Oliveira")
+        code = await latest_code(desk, number)
+        await press(pilot, *code[:3], "space", *code[3:])
+        assert text_of(desk.app, "#code-hint") == "Enter valida"
+        await press(pilot, "enter")
+        assert screen_name(desk.app) == "ResultScreen"
+    assert (await desk.client.get_guide(number)).status == "authorized"

@@ -184,6 +184,22 @@ async def _absence(desk_reason: str, pilot: Pilot[Any], number: str) -> None:
     await press(pilot, "enter")
 
 
+async def test_a_digit_in_the_absence_list_chooses_that_reason() -> None:
+    """Issue 18 P3: typing 7 chooses reason 07 (it took six arrows); Enter confirms it."""
+    desk = make_desk()
+    guide = await desk.guide_of("João Pedro Oliveira")
+    async with running(desk) as pilot:
+        await press(pilot, *guide.number, "enter", "s")
+        assert screen_name(desk.app) == "AbsenceModal"
+        await press(pilot, "0", "7")  # as printed in the list: 07
+        confirm = plain(pilot.app.screen.query_one("#absence-detail", Static))
+        assert "motivo 07 – Beneficiário não possui celular" in confirm
+        await press(pilot, "enter")
+    after = await desk.client.get_guide(guide.number)
+    assert after.absence_reason == "07"
+    assert after.status != "awaiting_token"
+
+
 async def test_absence_reason_02_authorizes_at_once() -> None:
     desk = make_desk()
     guide = await desk.guide_of("João Pedro Oliveira")

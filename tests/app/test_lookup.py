@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from textual import events
 from textual.widgets import DataTable, Input
 
 from frontdesk.app.screens.guide import GuideScreen
@@ -116,7 +117,7 @@ async def test_card_search_with_no_guides_says_so() -> None:
         await press(pilot, "f3", *"99999999", "enter")
         assert "Nenhuma guia" in text_of(desk.app, "#lookup-hint")
         await press(pilot, "ctrl+a", *"12ab")
-        assert text_of(desk.app, "#lookup-hint") == "Somente números"
+        assert text_of(desk.app, "#lookup-hint").startswith("Carteirinha: só números.")
 
 
 async def test_a_card_search_starts_on_its_first_row_and_down_enter_opens_the_second() -> None:
@@ -165,3 +166,36 @@ async def test_names_from_the_backend_are_shown_as_written_never_read_as_markup(
         width, height = table.size
         lines = [s.text for s in table.render_lines(Region(0, 0, width, height))]
         assert any("Ana [/b] [red]Lima" in line for line in lines), lines
+
+
+async def test_whitespace_inside_a_pasted_guide_number_or_card_is_dropped() -> None:
+    """Issue 18 P4: a guide number pasted with a tab (or spaced) gave "Somente números"."""
+    desk = make_desk()
+    guide = (await desk.guides())[1]
+    async with running(desk) as pilot:
+        field = pilot.app.screen.query_one("#lookup-input", Input)
+        field.post_message(events.Paste(f"{guide.number[:6]} {guide.number[6:]}\t"))
+        await press(pilot)
+        assert text_of(desk.app, "#lookup-hint") == "Enter abre a guia"
+        await press(pilot, "enter")
+        screen = pilot.app.screen
+        assert isinstance(screen, GuideScreen) and screen.guide.number == guide.number
+        await press(pilot, "escape", "f3")
+        card = guide.beneficiary.card
+        field = pilot.app.screen.query_one("#lookup-input", Input)
+        field.post_message(events.Paste(f"{card[:8]}\t{card[8:]}"))
+        await press(pilot)
+        assert text_of(desk.app, "#lookup-hint") == "Enter busca as guias desta carteirinha"
+        await press(pilot, "enter")
+        assert text_of(desk.app, "#queue-title").startswith("Guias da carteirinha")
+
+
+async def test_a_name_after_f3_is_told_that_f3_takes_a_card() -> None:
+    desk = make_desk()
+    async with running(desk) as pilot:
+        await press(pilot, "f3", *"Maria")
+        hint = text_of(desk.app, "#lookup-hint")
+        assert hint == "Carteirinha: só números. Para achar pelo nome, procure na fila."
+        await press(pilot, "enter")
+        assert pilot.app.query_one("#lookup-input", Input).value == "Maria"  # kept
+        assert "nome" in text_of(desk.app, "#lookup-hint")

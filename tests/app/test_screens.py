@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
-from textual.widgets import DataTable, Input
+from typing import Any
+
+import pytest
+from rich.color import Color
+from textual.widgets import DataTable, Input, OptionList
 
 from frontdesk.app.keys import bar_keys, screen_keys
 from frontdesk.app.screens.guide import GuideScreen
@@ -222,3 +226,118 @@ async def test_an_unknown_theme_in_the_configuration_is_said_and_the_default_kep
         assert pilot.app.theme == "textual-dark"  # Textual's default, as without a theme
         messages = [n.message for n in pilot.app._notifications]
         assert any('"tema-que-nao-existe"' in m and "ansi-dark" in m for m in messages), messages
+
+
+async def test_without_colour_the_row_under_the_cursor_is_reverse_video_only(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Issue 18 P17: with NO_COLOR on the Linux console the queue's cursor row (and a list's
+    highlighted option) still had a colour of its own (ESC[97m ESC[100m): reverse video of
+    the terminal's own colours instead, as the README says."""
+    monkeypatch.setenv("NO_COLOR", "1")  # read by Textual when the app is built
+    desk = make_desk(linux_console=True)
+    guide = await desk.guide_of("João Pedro Oliveira")
+    default = Color.default()
+    async with running(desk) as pilot:
+        assert desk.app.no_color
+        await press(pilot, "down")
+        table = pilot.app.screen.query_one("#queue", DataTable)
+        assert table.has_focus
+        for focused in (True, False):
+            style = table.get_component_rich_style("datatable--cursor")
+            assert style.reverse and style.bold
+            assert (style.color, style.bgcolor) == (default, default), focused
+            table.blur()
+            await press(pilot)
+        await press(pilot, "escape", *guide.number, "enter", "e")
+        options = pilot.app.screen.query_one("#send-options", OptionList)
+        style = options.get_component_rich_style("option-list--option-highlighted")
+        assert style.reverse and (style.color, style.bgcolor) == (default, default)
+
+
+async def test_the_simulator_shows_only_the_open_guides_patients_messages() -> None:
+    """Issue 18 P15: with one guide open, the panel listed every patient's SMS (another
+    patient's code beside this one's)."""
+    desk = make_desk(show_simulator=False)
+    joao = await desk.guide_of("João Pedro Oliveira")
+    maria = await desk.guide_of("Maria Aparecida Souza")
+    async with running(desk, size=(120, 40)) as pilot:
+        await press(pilot, "f2", *joao.number, "enter", "e", "enter", "escape", "escape")
+        await press(pilot, *maria.number, "enter", "e", "enter")
+        joao_code = await latest_code(desk, joao.number)
+        maria_code = await latest_code(desk, maria.number)
+        messages = text_of(desk.app, "#sim-messages")
+        assert maria_code in messages and joao_code not in messages
+        assert messages.startswith("Mensagens do paciente desta guia")
+        await press(pilot, "escape", "escape")  # the lookup: no guide open, everyone's
+        assert screen_name(desk.app) == "LookupScreen"
+        messages = text_of(desk.app, "#sim-messages")
+        assert maria_code in messages and joao_code in messages
+
+
+async def test_f6_and_f7_work_with_the_simulator_panel_hidden_and_f1_lists_them() -> None:
+    """Issue 18 C6: F6 (the SAC dictates a code) and F7 (the clock) did nothing unless the
+    F2 panel was open; the key bar names them while it is, F1 always (local mode)."""
+    desk = make_desk(show_simulator=False)
+    guide = await desk.guide_of("João Pedro Oliveira")
+    async with running(desk) as pilot:
+        await press(pilot, *guide.number, "enter")
+        assert not desk.app.simulator_visible
+        shown = {k.display for k in bar_keys(pilot.app.screen)}
+        assert {"F6", "F7"}.isdisjoint(shown)  # no room at 80 columns without the panel
+        listed = {k.display for k in screen_keys(pilot.app.screen) if k.listed and k.enabled}
+        assert {"F6", "F7"} <= listed
+        await press(pilot, "f6")  # the SAC dictates a code: it is pending now
+        token = await desk.client.get_token(guide.number)
+        assert token.state == "pending" and token.channel == "sac"
+        before = desk.clock.now()
+        await press(pilot, "f7")
+        assert desk.clock.now() == before + 30 * 60
+        assert (await desk.client.get_token(guide.number)).state == "expired"
+        await press(pilot, "f2")  # with the panel: the bar names them
+        assert {"F6", "F7"} <= {k.display for k in bar_keys(pilot.app.screen)}
+
+
+def _cut_words(screen: Any) -> list[str]:
+    """Every field's title or placeholder, and every line of text, that its widget cuts."""
+    from rich.cells import cell_len
+    from textual.widget import Widget
+    from textual.widgets import Static
+
+    cut: list[str] = []
+    for field in screen.query(Input):
+        if field.display and cell_len(field.placeholder) > field.content_size.width:
+            cut.append(field.placeholder)
+        title = str(field.border_title or "")
+        if field.display and cell_len(title) + 4 > field.size.width:  # "╭─ " … " ─╮"
+            cut.append(title)
+    for line in screen.query(Static):
+        if not line.display or not line.size.height or not isinstance(line.content, str):
+            continue
+        if not line.content or "\n" in line.content:
+            continue
+        shown = "".join(line.render_line(y).text for y in range(line.size.height))
+        room = line.parent.content_region if isinstance(line.parent, Widget) else None
+        wider = room is not None and line.region.right > room.right
+        if wider or "".join(line.content.split()) not in "".join(shown.split()):
+            cut.append(line.content)
+    return cut
+
+
+@pytest.mark.parametrize("size", [(80, 24), (60, 18)])
+async def test_nothing_is_cut_with_the_simulator_open(size: tuple[int, int]) -> None:
+    """Issue 18 P2: with the simulator open, "Sem código no aplicativo ou no SAC? Ctrl+" and
+    "Digite ou leia o código de barras da" at 80 columns, "Código (6 dígit…" at 60×18."""
+    desk = make_desk(show_simulator=False)
+    ana = await desk.guide_of("Ana Beatriz Lima")  # has the app
+    async with running(desk, size=size) as pilot:
+        await press(pilot, "f2")
+        assert _cut_words(pilot.app.screen) == []
+        await press(pilot, *ana.number, "enter", "e")
+        options = pilot.app.screen.query_one("#send-options", OptionList)
+        ids = [options.get_option_at_index(i).id for i in range(options.option_count)]
+        options.highlighted = ids.index("app")
+        await press(pilot, "enter", "enter")  # the app's instructions, then on
+        assert screen_name(desk.app) == "CodeEntryScreen"
+        assert "Sem código no aplicativo" in text_of(desk.app, "#code-resend")
+        assert _cut_words(pilot.app.screen) == []

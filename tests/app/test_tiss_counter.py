@@ -598,3 +598,27 @@ async def test_a_denied_guide_started_by_hand_asks_for_no_senha(counter: TissCou
     assert isinstance(guide, TissGuide)
     assert guide.status == "denied" and guide.tiss.write_state == "not_exported"
     assert write_text(guide) == ""
+
+
+async def test_f7_moves_the_operators_clock_without_the_panel_and_v_says_nothing_changed(
+    counter: TissCounter,
+) -> None:
+    """Issue 18 C6: F7 (and F6) acted only while the F2 panel was open, which nothing said;
+    V on EM ANÁLISE gave no sign that it had asked when nothing had changed."""
+    luiza = await counter.guide_of(LUIZA)
+    async with running(counter, (120, 40)) as pilot:
+        assert not pilot.app.simulator_visible
+        await press(pilot, *luiza.number, "enter", "s", *["down"] * 6, "enter", "enter")
+        assert pilot.app.screen.guide.status == "under_review"
+        counter.clock.advance(60)
+        await press(pilot, "v")  # the operator has not concluded yet: say it was asked
+        assert pilot.app.screen.guide.status == "under_review"
+        assert text_of(pilot.app, "#tiss-result-next").startswith(
+            "Ainda em análise (consultado às 08:07); próxima consulta às 08:08"
+        )
+        before = counter.clock.now()
+        await press(pilot, "f7")  # the panel is hidden: the key works all the same
+        assert counter.clock.now() == before + 30 * 60
+        assert not pilot.app.simulator_visible
+        await press(pilot, "v")
+        assert pilot.app.screen.guide.status == "authorized"

@@ -309,3 +309,25 @@ def test_the_session_expires_and_its_app_process_is_gone(
             assert outcomes == [("web_login", "ok"), ("web_logout", "expired")]
     finally:
         context.close()
+
+
+def test_the_desk_bar_shows_the_sign_in_summary_whole_at_1024_px(page: Any) -> None:
+    """Issue 18 P2: at 1024 px the bar cut the summary ("…de 127.0.0..."). The page as the
+    server writes it, its stylesheet inline (no server needed for the layout)."""
+    from datetime import UTC, datetime
+
+    from frontdesk.web.guard import Attempt, Seen
+    from frontdesk.web.pages import Texts, desk_page
+
+    moment = datetime(2026, 12, 5, 14, 32, tzinfo=UTC)
+    seen = Seen(moment, "127.0.0.1")
+    sign_in = Attempt("ok", "recepcao", previous=seen, failures_since=(seen, seen), failed_count=2)
+    html = desk_page(Texts("pt"), user="recepcao", csrf="x", sign_in=sign_in)
+    css = (Path(desk_page.__code__.co_filename).parent / "static" / "desk.css").read_text()
+    page.set_content(html.replace("</head>", f"<style>{css}</style></head>", 1))
+    summary = page.locator("#sign-in-summary")
+    width, room = summary.evaluate("e => [e.scrollWidth, e.clientWidth]")
+    assert width <= room, f"cut: {width} px of text in {room} px"
+    text = summary.inner_text()
+    assert "2 tentativas erradas" in text and text.count("127.0.0.1") == 2
+    assert summary.get_attribute("title") == text  # whole on hover, should an address be long

@@ -69,6 +69,7 @@ def css_paths() -> list[str | PurePath]:
     return [folder / name for name in names]
 
 
+SIMULATOR_KEYS = frozenset({"sim_sac", "sim_sac_unseen", "sim_clock", "sim_clock_unseen"})
 START_PAUSE_LIMIT = 5.0  # seconds: the collector is back on by then (see cli/app.py)
 
 
@@ -83,9 +84,28 @@ class FrontdeskApp(SetupActions):
         Binding(
             "f2", "toggle_simulator", "key.simulator", id="simulator", tooltip="key.simulator.tip"
         ),
+        # F6 and F7 work in local mode whether the panel shows or not; the key bar names them
+        # while it shows (no room at 80 columns otherwise): each has a twin, never shown,
+        # that acts while the panel is hidden.
         Binding("f6", "sim_sac", "key.sim_sac", id="simulator.sac", tooltip="key.sim_sac.tip"),
         Binding(
+            "f6",
+            "sim_sac_unseen",
+            "key.sim_sac",
+            id="simulator.sac_unseen",
+            tooltip="key.sim_sac.tip",
+            show=False,
+        ),
+        Binding(
             "f7", "sim_clock", "key.sim_clock", id="simulator.clock", tooltip="key.sim_clock.tip"
+        ),
+        Binding(
+            "f7",
+            "sim_clock_unseen",
+            "key.sim_clock",
+            id="simulator.clock_unseen",
+            tooltip="key.sim_clock.tip",
+            show=False,
         ),
         # Not in the footer (no room at 80 columns): in F1's list and the command palette.
         Binding(
@@ -184,14 +204,21 @@ class FrontdeskApp(SetupActions):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "toggle_simulator":
             return self.local_mode
-        if action in {"sim_sac", "sim_clock"}:
-            if not (self.local_mode and self.simulator_visible):
-                return False
-            if not self.screen.query(SimulatorPanel):
-                return False  # a screen without the panel (result, history, modals)
-            if action == "sim_sac":
-                guide = self.current_guide
-                return guide is not None and guide.status == "awaiting_token"
+        if action in SIMULATOR_KEYS:
+            return self._simulator_key_works(action)
+        return True
+
+    def _simulator_key_works(self, action: str) -> bool:
+        """F6/F7 in local mode: the shown binding while the panel shows, its twin otherwise
+        (a screen without the panel: result, history, modals); F6 with a guide waiting."""
+        if not self.local_mode:
+            return False
+        panel_shown = self.simulator_visible and bool(self.screen.query(SimulatorPanel))
+        if action.endswith("_unseen") == panel_shown:
+            return False
+        if action.startswith("sim_sac"):
+            guide = self.current_guide
+            return guide is not None and guide.status == "awaiting_token"
         return True
 
     def get_key_display(self, binding: Binding) -> str:

@@ -51,13 +51,10 @@ def wait_text(seconds: float) -> str:
     return f"{max(1, math.ceil(whole / 10)) * 10} s" if whole else "0 s"
 
 
-def exact_wait(seconds: float) -> str:
-    """An exact wait, for a key pressed too early: `42 s`, `90 s`, `11 min 40 s`."""
-    whole = max(0, math.ceil(seconds))
-    if whole <= 90:
-        return f"{whole} s"
-    minutes, secs = divmod(whole, 60)
-    return f"{minutes} min {secs} s" if secs else f"{minutes} min"
+def compact(value: str) -> str:
+    """What was typed, scanned or pasted, without whitespace anywhere: a code read out as
+    `288 955`, a guide number pasted with a tab, a card in groups of four."""
+    return "".join(value.split())
 
 
 def card_text(card: str) -> str:

@@ -119,9 +119,10 @@ def number_problem_text(problem: DigitsProblem) -> str:
 
 
 def card_problem_text(problem: DigitsProblem) -> str:
-    """What is wrong with a typed card number (it says how many digits were typed)."""
+    """What is wrong with a typed card number (it says how many digits were typed); a name
+    typed after F3 is told where names are found."""
     if problem.kind == "not_digits":
-        return t("lookup.only_digits")
+        return t("lookup.card_letters")
     if problem.kind == "too_long":
         return t("lookup.extra", length=problem.wanted, n=problem.extra)
     return t("lookup.card_short", n=problem.typed)

@@ -103,6 +103,9 @@ class SimulatorActions(BackendLink):
         if self.local_mode and guide is not None and guide.status == "awaiting_token":
             self.simulate_sac(guide.number)
 
+    def action_sim_sac_unseen(self) -> None:
+        self.action_sim_sac()
+
     @work(exclusive=True, exit_on_error=False, group="simulator-sac", description="SAC")
     async def simulate_sac(self, number: str) -> None:
         # The client's errors load after the first frame (12–15 ms of imports): problems.py.
@@ -121,6 +124,9 @@ class SimulatorActions(BackendLink):
     def action_sim_clock(self) -> None:
         if self.local_mode:
             self.simulate_clock()
+
+    def action_sim_clock_unseen(self) -> None:
+        self.action_sim_clock()
 
     @work(exclusive=True, exit_on_error=False, group="simulator-clock", description="clock")
     async def simulate_clock(self) -> None:

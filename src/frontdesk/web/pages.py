@@ -124,7 +124,7 @@ def sign_in_summary(tx: Texts, sign_in: Attempt) -> str:
     if sign_in.failed_count and sign_in.failures_since:
         last = sign_in.failures_since[-1]
         text += " · " + tx(
-            "web.desk.failures",
+            "web.desk.failures" if sign_in.failed_count > 1 else "web.desk.failure_one",
             count=sign_in.failed_count,
             when=tx.when(last.time),
             address=last.address,
@@ -134,12 +134,13 @@ def sign_in_summary(tx: Texts, sign_in: Attempt) -> str:
 
 def desk_page(tx: Texts, *, user: str, csrf: str, sign_in: Attempt, font_size: int = 16) -> str:
     """The desk: a bar with the user and Sair, and the terminal textual.js draws the app in."""
+    summary = sign_in_summary(tx, sign_in)  # in the title too: whole on hover, if ever cut
     body = "\n".join(
         [
             '<header class="bar">',
             f'<span class="who">{escape(tx("web.desk.user", user=user))}</span>',
-            f'<span class="seen" id="sign-in-summary">{escape(sign_in_summary(tx, sign_in))}'
-            "</span>",
+            f'<span class="seen" id="sign-in-summary" title="{escape(summary)}">'
+            f"{escape(summary)}</span>",
             _logout_form(tx, csrf),
             "</header>",
             f'<p class="loading">{escape(tx("web.desk.loading"))}</p>',

@@ -3,8 +3,10 @@
 Three lines say three things: the panel, the code's state (sent where, delivery, time
 left, attempts; or locked, expired); the hint under the field, what is wrong with what
 was typed or the last answer; the line under it, the next step (Ctrl+R: send, or resend,
-and when). A key that cannot act now is not shown (F8 without a pending code); Ctrl+R
-pressed during the wait says exactly when it will work.
+and when). Nothing is said twice: the resend wait is one countdown, on the next-step line
+only; Ctrl+R pressed during it, or Enter on a code that no longer works, marks that line
+(and Ctrl+R says why in the hint, without a second number, until the wait is over). A key
+that cannot act now is not shown (F8 without a pending code).
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Input, Static
 
-from frontdesk.app.formatting import DEFAULT_CODE_LENGTH, code_problem, exact_wait, wait_text
+from frontdesk.app.formatting import DEFAULT_CODE_LENGTH, code_problem, compact, wait_text
 from frontdesk.app.problems import code_problem_text, describe
 from frontdesk.app.screens.base import DeskScreen, GuideChanged, audit_outcome
 from frontdesk.app.widgets.banner import ConnectionBanner
@@ -83,7 +85,8 @@ class CodeEntryScreen(DeskScreen[None]):
             )
             yield Static("", id="code-via", markup=False)
             yield TokenPanel(self.desk.monotonic, id="code-token")
-            field = CodeField(placeholder=t("code.placeholder"), id="code-input", max_length=32)
+            field = CodeField(id="code-input", max_length=32)
+            field.set_placeholders(t("code.placeholder"), t("code.placeholder_short"))
             field.border_title = t("code.field", n=self.code_length)
             yield field
             yield HintLine(id="code-hint")
@@ -151,11 +154,15 @@ class CodeEntryScreen(DeskScreen[None]):
         return not (self.token.state == "none" and self.via in {"app", "sac"})
 
     def _show_token(self, token: Token) -> None:
+        changed = token.state != self.token.state
         self.token = token
         self.guide = replace(self.guide, token=token)
         self.panel.set_token(token)
         self.panel.display = self._panel_says_something()
         self._show_resend()
+        if changed:  # a new state: its own next step, not pressed yet
+            self._mark_next_step(False)
+            self._end_wait_hint()
         self.refresh_bindings()  # Ctrl+R's words and F8 depend on the token's state
 
     def next_step(self) -> str:
@@ -178,7 +185,23 @@ class CodeEntryScreen(DeskScreen[None]):
         ready = self.panel.resend_left == 0
         if ready != self._resend_ready:
             self._resend_ready = ready
+            if ready:
+                self._mark_next_step(False)
+                self._end_wait_hint()
             self.refresh_bindings()
+
+    def _mark_next_step(self, marked: bool) -> None:
+        """The next-step line in the error style: the step to take, pressed too early."""
+        self.query_one("#code-resend", Static).set_class(marked, "-error")
+
+    def _end_wait_hint(self) -> None:
+        """The hint said "not yet" to Ctrl+R: once the wait or the code is over, it goes."""
+        if self.hint.content != t("code.send_wait"):
+            return
+        if self.token.state in DEAD_STATES:
+            self.hint.say("")
+        else:
+            self._hint_typed(compact(self.field.value))
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         state = self.token.state
@@ -212,7 +235,7 @@ class CodeEntryScreen(DeskScreen[None]):
 
     @on(Input.Changed, "#code-input")
     def _validate_as_typed(self, event: Input.Changed) -> None:
-        self._hint_typed(event.value.strip())
+        self._hint_typed(compact(event.value))
 
     def _hint_typed(self, value: str) -> None:
         """What is still wrong with the code typed so far. Missing digits are no error (it
@@ -230,11 +253,13 @@ class CodeEntryScreen(DeskScreen[None]):
         if self.busy:
             return
         if self.token.state in DEAD_STATES:
-            # Nothing to validate against: say the state and the way on, and check it.
-            self.hint.say(f"{self.panel.describe().splitlines()[0]} {self.next_step()}", error=True)
+            # Nothing to validate against: the panel says why, the next-step line what to
+            # do; it is marked, not said a second time. And the state is checked again.
+            self.hint.say("")
+            self._mark_next_step(True)
             self.refresh_token()
             return
-        value = self.field.value.strip()
+        value = compact(self.field.value)
         problem = code_problem(value, self.code_length)
         digits = bool(value) and value.isascii() and value.isdigit()
         if not digits or len(value) > MAX_CODE_LENGTH or (problem and self.length_known):
@@ -245,8 +270,9 @@ class CodeEntryScreen(DeskScreen[None]):
 
     def action_resend(self) -> None:
         left = self.panel.resend_left
-        if left > 0:  # the backend would refuse it: say exactly when it will not
-            self.hint.say(t("code.send_wait", wait=exact_wait(left)), error=True)
+        if left > 0:  # the backend would refuse it: say why; the line under it says when
+            self.hint.say(t("code.send_wait"), error=True)
+            self._mark_next_step(True)
             return
         self.desk.open_send_token(self.guide, None, on_sent=self.after_send)
 

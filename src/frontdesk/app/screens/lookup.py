@@ -24,6 +24,7 @@ from frontdesk.app.formatting import (
     DigitsProblem,
     card_problem,
     card_text,
+    compact,
     guide_number_problem,
     local_time,
     type_short,
@@ -52,6 +53,18 @@ Layout = tuple[bool, int, int]  # the time column shown, the names' width, the t
 def queue_order(guides: list[Guide]) -> list[Guide]:
     """Awaiting-token guides first; otherwise the backend's order (newest first)."""
     return sorted(guides, key=lambda g: g.status != "awaiting_token")
+
+
+def guide_placeholders() -> tuple[str, ...]:
+    """The guide field's placeholder, longest first (the simulator narrows the field)."""
+    return tuple(
+        t(key)
+        for key in (
+            "lookup.placeholder.guide",
+            "lookup.placeholder.barcode",
+            "lookup.placeholder.short",
+        )
+    )
 
 
 class QueueTable(DataTable[object]):
@@ -102,9 +115,8 @@ class LookupScreen(DeskScreen[None]):
         yield TopBar(t("lookup.title"))
         yield ConnectionBanner()
         with Horizontal(id="body"), Vertical(id="main"):
-            field = GuideField(
-                placeholder=t("lookup.placeholder.guide"), id="lookup-input", max_length=40
-            )
+            field = GuideField(id="lookup-input", max_length=40)
+            field.set_placeholders(*guide_placeholders())
             field.border_title = t("lookup.field.guide")
             yield field
             yield HintLine(t(self.GUIDE_HINT), id="lookup-hint")
@@ -148,7 +160,7 @@ class LookupScreen(DeskScreen[None]):
 
     @on(Input.Changed, "#lookup-input")
     def _validate_as_typed(self, event: Input.Changed) -> None:
-        value = event.value.strip()
+        value = compact(event.value)
         if not value:
             self.hint.say(t("lookup.hint.card" if self.card_mode else self.GUIDE_HINT))
             return
@@ -176,9 +188,9 @@ class LookupScreen(DeskScreen[None]):
     def _show_mode(self) -> None:
         field, card_mode = self.field, self.card_mode
         field.border_title = t("lookup.field.card" if card_mode else "lookup.field.guide")
-        field.placeholder = t(
-            "lookup.placeholder.card" if card_mode else "lookup.placeholder.guide"
-        )
+        card = (t("lookup.placeholder.card"), t("lookup.placeholder.short"))
+        wordings = card if card_mode else guide_placeholders()
+        self.query_one("#lookup-input", GuideField).set_placeholders(*wordings)
 
     async def relabel(self) -> None:
         value = self.field.value
@@ -206,7 +218,7 @@ class LookupScreen(DeskScreen[None]):
                 if row_key.value is not None:
                     self.open_guide(row_key.value)
             return
-        value = self.field.value.strip()
+        value = compact(self.field.value)
         if self.card_mode:
             card = card_problem(value)
             if card is not None:
@@ -286,7 +298,7 @@ class LookupScreen(DeskScreen[None]):
             return
         self.desk.audit_record("lookup", guide=number, outcome="found")
         self.clear_problem()
-        if self.field.value.strip() == number:
+        if compact(self.field.value) == number:
             self.field.value = ""
         self.hint.say(t("lookup.hint.card" if self.card_mode else self.GUIDE_HINT))
         self.desk.open_guide(guide)

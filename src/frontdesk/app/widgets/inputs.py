@@ -11,17 +11,38 @@ from __future__ import annotations
 
 from typing import ClassVar
 
+from rich.cells import cell_len
 from textual.binding import Binding, BindingType
 from textual.widgets import Input, OptionList
 
 from frontdesk.app.desk import desk_app
+from frontdesk.core.domain import ABSENCE_REASONS
 
 
 class DeskInput(Input):
-    """`Input` whose cursor blinks only when the app says so (`App.input_cursor_blink`)."""
+    """`Input` whose cursor blinks only when the app says so (`App.input_cursor_blink`), and
+    whose placeholder is the longest of its wordings that fits (`set_placeholders`): a
+    placeholder cannot wrap, and the simulator narrows the field."""
+
+    _placeholders: tuple[str, ...] = ()
 
     def on_mount(self) -> None:
         self.cursor_blink = desk_app(self).input_cursor_blink
+
+    def set_placeholders(self, *wordings: str) -> None:
+        """The placeholder's wordings, longest first; the last one is used if none fits."""
+        self._placeholders = wordings
+        self._fit_placeholder()
+
+    def on_resize(self) -> None:
+        self._fit_placeholder()
+
+    def _fit_placeholder(self) -> None:
+        if not self._placeholders:
+            return
+        width = self.content_size.width
+        fits = [w for w in self._placeholders if cell_len(w) <= width] if width else []
+        self.placeholder = fits[0] if fits else self._placeholders[-1]
 
 
 class GuideField(DeskInput):
@@ -51,11 +72,34 @@ class DestinationField(DeskInput):
 
 
 class ReasonList(OptionList):
-    """The TISS absence reasons: Enter chooses the highlighted one."""
+    """The TISS absence reasons: Enter chooses the highlighted one; a digit chooses the
+    reason of that number (7: reason 07), as the receptionist reads it in the list."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("enter", "select", "key.choose", id="absence.choose", tooltip="key.choose.tip"),
+        # One key in the bar ("1–7 Nº do motivo"), one binding per digit.
+        *[
+            Binding(
+                str(n),
+                f"choose_number({n})",
+                "key.choose_number",
+                id="absence.choose_" + str(n),  # a binding id, not a catalog key
+                tooltip="key.choose_number.tip",
+                show=n == 1,
+                key_display=f"1–{len(ABSENCE_REASONS)}",
+            )
+            for n in range(1, len(ABSENCE_REASONS) + 1)
+        ],
     ]
+
+    def action_choose_number(self, number: int) -> None:
+        """Highlight and choose the option whose id is `number` (`07` for 7), if any."""
+        for index in range(self.option_count):
+            option_id = self.get_option_at_index(index).id
+            if option_id is not None and option_id.isdigit() and int(option_id) == number:
+                self.highlighted = index
+                self.action_select()
+                return
 
 
 class ProfileList(OptionList):

@@ -83,15 +83,23 @@ class SimulatorPanel(Vertical):
 
     @staticmethod
     def _messages_text(state: SimState) -> Text:
+        """The phone and mailbox: with a guide open, only that guide's patient's messages
+        (another patient's code beside them invites a mistake); else everyone's, newest first."""
+        messages = state.messages
         heading = Text(t("sim.outbox"), style="bold")
+        empty = t("sim.outbox_empty")
+        if state.guide is not None:
+            messages = tuple(m for m in messages if m.guide == state.guide)
+            heading = Text(t("sim.outbox_guide"), style="bold")
+            empty = t("sim.outbox_guide_empty")
         if state.error:
             body = Text(state.error)
-        elif not state.messages:
-            body = Text(t("sim.outbox_empty"))
+        elif not messages:
+            body = Text(empty)
         else:
             parts = [
                 message_text(message, current=message.guide == state.guide)
-                for message in state.messages[:MESSAGES_SHOWN]
+                for message in messages[:MESSAGES_SHOWN]
             ]
             body = Text("\n\n").join(parts)
         return Text.assemble(heading, "\n", body)

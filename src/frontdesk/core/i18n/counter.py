@@ -332,6 +332,12 @@ CATALOG: Final[dict[str, tuple[str, str]]] = {
         "Próxima consulta à operadora às {time} · V: consultar agora · Enter: próximo paciente",
         "Next check with the operator at {time} · V: check now · Enter: next patient",
     ),
+    "counter.result.still_review": (
+        "Ainda em análise (consultado às {checked}); próxima consulta às {time} · "
+        "V: consultar agora · Enter: próximo paciente",
+        "Still under review (checked at {checked}); next check at {time} · V: check now · "
+        "Enter: next patient",
+    ),
     "counter.result.next": ("Enter: próximo paciente", "Enter: next patient"),
     "counter.result.checking": ("Consultando a operadora…", "Asking the operator…"),
     "counter.result.check_failed": (

@@ -151,8 +151,8 @@ CATALOG: Final[dict[str, tuple[str, str]]] = {
     "token.attempts": ("{n} tentativas restantes", "{n} attempts left"),
     "token.attempt_one": ("1 tentativa restante", "1 attempt left"),
     "token.locked": (
-        "Código bloqueado: errado vezes demais.",
-        "Code locked: wrong too many times.",
+        "Código bloqueado: muitas tentativas erradas.",
+        "Code locked: too many wrong attempts.",
     ),
     "token.expired": ("O código expirou.", "The code expired."),
     "token.used": ("Código já usado.", "Code already used."),
@@ -180,6 +180,8 @@ CATALOG: Final[dict[str, tuple[str, str]]] = {
         "Digite ou leia o código de barras da guia",
         "Type or scan the guide's barcode",
     ),
+    "lookup.placeholder.barcode": ("Digite ou leia o código de barras", "Type or scan the barcode"),
+    "lookup.placeholder.short": ("Digite ou leia", "Type or scan"),
     "lookup.placeholder.card": ("Digite a carteirinha do paciente", "Type the patient's card"),
     "lookup.hint.guide": (
         "Número da guia: 13 dígitos, depois Enter. F3 busca por carteirinha.",
@@ -200,6 +202,10 @@ CATALOG: Final[dict[str, tuple[str, str]]] = {
     "lookup.card_ready": (
         "Enter busca as guias desta carteirinha",
         "Enter finds this card's guides",
+    ),
+    "lookup.card_letters": (
+        "Carteirinha: só números. Para achar pelo nome, procure na fila.",
+        "Card: digits only. To find a name, look in the queue.",
     ),
     "lookup.card_short": (
         "Carteirinha curta demais ({n} dígitos)",
@@ -370,6 +376,7 @@ CATALOG: Final[dict[str, tuple[str, str]]] = {
     "code.title": ("Digitar código", "Enter code"),
     "code.field": ("Código ({n} dígitos)", "Code ({n} digits)"),
     "code.placeholder": ("código que o paciente informa", "code the patient reads out"),
+    "code.placeholder_short": ("código do paciente", "the patient's code"),
     "code.via_app": (
         "O paciente gera o código no aplicativo (“Gerar token”).",
         "The patient generates the code in the app (“Gerar token”).",
@@ -383,21 +390,24 @@ CATALOG: Final[dict[str, tuple[str, str]]] = {
     "code.extra": ("O código tem {length} dígitos", "The code has {length} digits"),
     "code.ready": ("Enter valida", "Enter validates"),
     "code.validating": ("Validando…", "Validating…"),
-    "code.resend_in": ("Reenviar em até {wait}", "Resend within {wait}"),
-    "code.resend_ready": ("Ctrl+R reenvia", "Ctrl+R resends"),
+    "code.resend_in": (
+        "Ctrl+R reenvia o código daqui a {wait}.",
+        "Ctrl+R resends the code in {wait}.",
+    ),
+    "code.resend_ready": ("Ctrl+R reenvia o código.", "Ctrl+R resends the code."),
     "code.next.send": ("Ctrl+R envia um código ao paciente.", "Ctrl+R sends the patient a code."),
     "code.next.other_way": (
         "Sem código no aplicativo ou no SAC? Ctrl+R envia um por SMS ou e-mail.",
         "No code from the app or the SAC? Ctrl+R sends one by SMS or e-mail.",
     ),
-    "code.next.new": ("Envie um novo código: Ctrl+R.", "Send a new code: Ctrl+R."),
+    "code.next.new": ("Ctrl+R envia um novo código.", "Ctrl+R sends a new code."),
     "code.next.new_in": (
-        "Envie um novo código: Ctrl+R em até {wait}.",
-        "Send a new code: Ctrl+R within {wait}.",
+        "Ctrl+R envia um novo código daqui a {wait}.",
+        "Ctrl+R sends a new code in {wait}.",
     ),
     "code.send_wait": (
-        "Novo envio possível em {wait} (intervalo da operadora entre envios).",
-        "A new send is possible in {wait} (the operator's wait between sends).",
+        "Ainda não: a operadora exige um intervalo entre um envio e outro.",
+        "Not yet: the operator requires a wait between one send and the next.",
     ),
     "code.cancelled": ("Código cancelado. Envie um novo quando precisar.", "Code cancelled."),
     "key.validate": ("Validar", "Validate"),
@@ -466,6 +476,11 @@ CATALOG: Final[dict[str, tuple[str, str]]] = {
     "absence.sending": ("Enviando o motivo…", "Sending the reason…"),
     "key.choose": ("Escolher", "Choose"),
     "key.choose.tip": ("Escolhe o motivo marcado", "Chooses the highlighted reason"),
+    "key.choose_number": ("Nº do motivo", "Reason no."),
+    "key.choose_number.tip": (
+        "Escolhe o motivo pelo número da lista (7: motivo 07)",
+        "Chooses the reason by its number in the list (7: reason 07)",
+    ),
     "key.confirm": ("Confirmar", "Confirm"),
     "key.confirm.tip": ("Confirma a escolha", "Confirms the choice"),
     # --- history -----------------------------------------------------------------------
@@ -587,6 +602,11 @@ CATALOG: Final[dict[str, tuple[str, str]]] = {
     "sim.title": ("Simulador do paciente", "Patient simulator"),
     "sim.outbox": ("Mensagens recebidas", "Messages received"),
     "sim.outbox_empty": ("Nenhuma mensagem ainda.", "No messages yet."),
+    "sim.outbox_guide": ("Mensagens do paciente desta guia", "This guide's patient's messages"),
+    "sim.outbox_guide_empty": (
+        "Nenhuma mensagem para esta guia.",
+        "No messages for this guide yet.",
+    ),
     "sim.app": ("Aplicativo de {name}", "{name}'s app"),
     "sim.app_code": ("Gerar token → {code}", "Gerar token → {code}"),
     "sim.no_app": ("sem aplicativo", "no app"),

@@ -74,8 +74,12 @@ CATALOG: Final[dict[str, tuple[str, str]]] = {
         "last sign-in {when} from {address}",
     ),
     "web.desk.failures": (
-        "{count} tentativa(s) sem sucesso desde então (a última {when} de {address})",
-        "{count} failed attempt(s) since then (the last {when} from {address})",
+        "{count} tentativas erradas depois (a última {when} de {address})",
+        "{count} failed attempts since (the last {when} from {address})",
+    ),
+    "web.desk.failure_one": (
+        "1 tentativa errada depois ({when} de {address})",
+        "1 failed attempt since ({when} from {address})",
     ),
     "web.desk.logout": ("Sair", "Sign out"),
     "web.desk.loading": ("Abrindo a recepção…", "Opening the front desk…"),

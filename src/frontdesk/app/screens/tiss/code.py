@@ -11,6 +11,7 @@ from __future__ import annotations
 import uuid
 from typing import TYPE_CHECKING
 
+from frontdesk.app.formatting import compact
 from frontdesk.app.screens.code_entry import CodeEntryScreen
 from frontdesk.app.widgets.token_panel import TokenPanel
 from frontdesk.core.i18n import t
@@ -78,7 +79,7 @@ class TissCodeEntryScreen(CodeEntryScreen):
     def action_validate(self) -> None:
         if self.busy:
             return
-        value = self.field.value.strip()
+        value = compact(self.field.value)
         problem = self._problem(value)
         if problem is not None:
             self.hint.say(problem, error=True)

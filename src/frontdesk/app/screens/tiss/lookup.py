@@ -15,7 +15,7 @@ from textual import work
 from textual.binding import Binding, BindingType
 from textual.widgets import DataTable, Static
 
-from frontdesk.app.formatting import DigitsProblem, card_problem
+from frontdesk.app.formatting import DigitsProblem, card_problem, compact
 from frontdesk.app.screens.base import audit_outcome
 from frontdesk.app.screens.lookup import LookupScreen, queue_order
 from frontdesk.app.screens.tiss.imports import ImportReportModal
@@ -79,7 +79,7 @@ class TissLookupScreen(LookupScreen):
 
     def action_open(self) -> None:
         table = self.query_one("#queue", DataTable)
-        value = self.field.value.strip()
+        value = compact(self.field.value)
         known = {g.number for g in self.guides}
         if (
             not table.has_focus
@@ -151,7 +151,7 @@ class TissLookupScreen(LookupScreen):
     async def action_new_guide(self) -> None:
         # The card typed just before F4 may still wait in the field's queue: let it land.
         await caught_up(self.field)
-        value = self.field.value.strip()
+        value = compact(self.field.value)
         card = value if value and card_problem(value) is None else ""
 
         def answered(number: str | None) -> None:

@@ -84,6 +84,7 @@ class TissResultScreen(DeskScreen[None]):
         super().__init__()
         self.guide = guide
         self.checking = False
+        self.asked_here = False  # the operator was asked from this screen (V or the timer)
 
     def compose(self) -> ComposeResult:
         guide = self.guide
@@ -144,7 +145,12 @@ class TissResultScreen(DeskScreen[None]):
 
     def _next_text(self) -> str:
         due = self.guide.tiss.next_check
+        checked = self.guide.tiss.checked_at
         if self.guide.status == "under_review" and due is not None:
+            if self.asked_here and checked is not None:  # asked, and nothing changed: say so
+                return t(
+                    "counter.result.still_review", checked=clock_text(checked), time=clock_text(due)
+                )
             return t("counter.result.next_check", time=clock_text(due))
         if self.guide.authorization is not None:
             return t("result.next_copy")
@@ -205,6 +211,7 @@ class TissResultScreen(DeskScreen[None]):
         assert isinstance(guide, TissGuide)
         changed = guide.status != self.guide.status
         self.guide = guide
+        self.asked_here = True
         if changed:
             await self.recompose()
             self.sync_simulator()
