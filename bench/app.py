@@ -114,6 +114,10 @@ BUDGET_FIRST = 1.2
 BUDGET_COMPLETE = 1.3
 BUDGET_MEMORY = 1.3
 BUDGET_LOOKUP_P95_MS = 50.0
+# Issue 17: the counter on a TISS profile, against the yardstick.
+BUDGET_TISS_FIRST = 1.2
+BUDGET_TISS_COMPLETE = 1.3
+BUDGET_TISS_MEMORY = 1.4
 
 ROW = re.compile(r"(\d{13})\s+AGUARDANDO TOKEN\s+(\S.*?)\s{2,}")
 TISS_READY = (*APP_FIRST, "· TISS · ok", "Fila de atendimento (", "AGUARDANDO TOKEN")
@@ -1218,6 +1222,39 @@ def verdict(ok: bool) -> str:
     return "PASS" if ok else "FAIL"
 
 
+def spread(values: list[float]) -> str:
+    """The median and (min–max) of `values`, NaN left out."""
+    good = [v for v in values if v == v]
+    if not good:
+        return "-"
+    return f"{median(good):.0f} ({min(good):.0f}–{max(good):.0f})"
+
+
+def tiss_checks(tiss: dict[str, Any], yard: dict[str, Any]) -> list[tuple[str, bool]]:
+    """Issue 17's budgets of the counter on a TISS profile, against the yardstick (Header,
+    Input, a 50-row DataTable, Footer) measured in the same run: each with its min–max."""
+    first = tiss["first_median_ms"] / yard["first_median_ms"]
+    ready = tiss["ready_median_ms"] / yard["first_median_ms"]
+    memory = tiss["hwm_flow_kb_median"] / yard["hwm_flow_kb_median"]
+    return [
+        (
+            f"TISS first screen ≤ {BUDGET_TISS_FIRST}× yardstick: {first:.2f}× "
+            f"({spread(tiss['first_ms'])} ms against {spread(yard['first_ms'])} ms)",
+            first <= BUDGET_TISS_FIRST,
+        ),
+        (
+            f"TISS complete queue ≤ {BUDGET_TISS_COMPLETE}× yardstick: {ready:.2f}× "
+            f"({spread(tiss['ready_ms'])} ms)",
+            ready <= BUDGET_TISS_COMPLETE,
+        ),
+        (
+            f"TISS peak RSS after a release ≤ {BUDGET_TISS_MEMORY}× yardstick: {memory:.2f}× "
+            f"({spread(tiss['hwm_flow_kb'])} KiB against {spread(yard['hwm_flow_kb'])} KiB)",
+            memory <= BUDGET_TISS_MEMORY,
+        ),
+    ]
+
+
 def summarize(
     runs: list[Run], kind: str, ssh: bool, remote: bool = False, tiss: bool = False
 ) -> dict[str, Any]:
@@ -1278,12 +1315,6 @@ def print_report(result: dict[str, Any]) -> bool:
     print(
         f"  {'milestone':34} {'app':>18} {'minimal':>18} {'yardstick':>18} {'/min':>6} {'/yard':>6}"
     )
-
-    def spread(values: list[float]) -> str:
-        good = [v for v in values if v == v]
-        if not good:
-            return "-"
-        return f"{median(good):.0f} ({min(good):.0f}–{max(good):.0f})"
 
     for label, key in (
         ("first paint (the field)", "paint_ms"),
@@ -1466,6 +1497,9 @@ def print_report(result: dict[str, Any]) -> bool:
                 look["p95_ms"] <= BUDGET_LOOKUP_P95_MS,
             )
         )
+    tiss = result.get("app_tiss") or {"runs": 0}
+    if tiss["runs"] and yard["runs"]:
+        checks += tiss_checks(tiss, yard)
     for text, ok in checks:
         print(f"  {verdict(ok)}  {text}")
     print(
