@@ -23,6 +23,7 @@ from textual.binding import Binding, BindingType
 from textual.dom import DOMNode
 from textual.screen import Screen
 from textual.theme import ThemeProvider
+from textual.worker import Worker, WorkerState
 
 import frontdesk
 from frontdesk.app.backend_link import connection_label
@@ -40,7 +41,9 @@ if TYPE_CHECKING:
     from frontdesk.config.audit import AuditLog
     from frontdesk.config.connection import Connection
 
-__all__ = ["Connector", "FrontdeskApp", "css_paths", "styles_dir"]
+__all__ = ["UNEXPECTED_EXIT", "Connector", "FrontdeskApp", "css_paths", "styles_dir"]
+
+UNEXPECTED_EXIT = 70  # EX_SOFTWARE: the app ended on an error of its own
 
 KEY_NAMES = {
     "enter": "Enter",
@@ -154,6 +157,7 @@ class FrontdeskApp(SetupActions):
         if linux_console:
             self.add_class("-linux-console")
         self.bugs: list[BaseException] = []
+        self._recovering = False
         self.link_to(client, connector)
         label = connector.label if connector is not None else ""
         if connection is not None:
@@ -254,7 +258,11 @@ class FrontdeskApp(SetupActions):
     # The one use of Textual's private API (checked against Textual 8.2.8): an exception
     # that a message handler raises reaches `App._handle_exception`, which has no public
     # counterpart and always exits the app. Outside tests (`friendly_errors`) the desk
-    # overrides it to record the bug, say so, and start again from an empty lookup.
+    # overrides it to record the bug, say so, and start again from an empty lookup. A
+    # worker's error never reaches it (`exit_on_error=False`): a screen's worker shows it in
+    # the screen's banner (`DeskScreen`), the app's own here (`on_worker_state_changed`).
+    # When nothing can be started again (no screen left), the app ends with
+    # `UNEXPECTED_EXIT`, never with 0, and the command line says why.
 
     def record_bug(self, exc: BaseException) -> None:
         self.bugs.append(exc)
@@ -272,9 +280,14 @@ class FrontdeskApp(SetupActions):
         try:
             return await super().run_action(action, default_namespace, namespaces)
         except Exception as error:
-            self.record_bug(error)
-            self.call_later(self._recover)
+            self._handle_exception(error)
             return True
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        """One of the app's own workers (profile switch, simulator, settings) failed."""
+        error = event.worker.error
+        if event.state == WorkerState.ERROR and isinstance(error, Exception):
+            self._handle_exception(error)
 
     def _handle_exception(self, error: Exception) -> None:
         """Outside tests: an unexpected error becomes a message and a fresh lookup."""
@@ -282,13 +295,21 @@ class FrontdeskApp(SetupActions):
             super()._handle_exception(error)
             return
         self.record_bug(error)
-        self.call_later(self._recover)
+        if not self.screen_stack:  # nothing to start again on
+            self.exit(return_code=UNEXPECTED_EXIT)
+        elif not self._recovering:
+            self._recovering = True
+            self.call_later(self._recover)
 
-    def _recover(self) -> None:
+    async def _recover(self) -> None:
         """Close every screen and start a fresh lookup (the failed one may be half dead)."""
-        while len(self.screen_stack) > 1:
-            self.pop_screen()
-        self.thaw_memory()
-        self.forget_screens()
-        self.push_screen(LookupScreen())
+        try:
+            self.thaw_memory()
+            await self.fresh_desk()
+        except Exception as error:  # the desk cannot start again: end, and say so
+            self.record_bug(error)
+            self.exit(return_code=UNEXPECTED_EXIT)
+            return
+        finally:
+            self._recovering = False
         self.notify(t("app.unexpected"), severity="error", timeout=10)

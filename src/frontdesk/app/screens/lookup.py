@@ -243,18 +243,6 @@ class LookupScreen(DeskScreen[None]):
         self.hint.say(t(self.GUIDE_HINT))
         self.field.focus()
 
-    def start_over(self) -> None:
-        """Another backend (a profile switch): forget the queue and load it from there."""
-        self.forget_problem()
-        self.guides = []
-        self._loaded = False
-        self._layout = None
-        table = self.query_one("#queue", DataTable)
-        table.clear(columns=True)
-        table.loading = True
-        self.query_one("#queue-title", Static).update(t("lookup.queue_loading"))
-        self.load_queue()
-
     @on(DataTable.RowSelected, "#queue")
     def _row_chosen(self, event: DataTable.RowSelected) -> None:
         if event.row_key.value is not None:

@@ -38,6 +38,11 @@ CATALOG: Final[dict[str, tuple[str, str]]] = {
         "Something went wrong in the program. Back to the lookup; nothing was lost on the "
         "operator's side.",
     ),
+    "app.stopped": (
+        "O programa parou por um erro inesperado. Abra-o de novo; nada foi perdido na operadora.",
+        "The program stopped on an unexpected error. Open it again; nothing was lost on the "
+        "operator's side.",
+    ),
     "app.copied": ("Senha {number} copiada.", "Authorization {number} copied."),
     "app.quit_title": ("Sair do programa?", "Quit the program?"),
     "app.quit_hint": ("Para sair, tecle Ctrl+Q.", "To quit, press Ctrl+Q."),
