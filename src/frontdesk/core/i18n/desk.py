@@ -245,6 +245,11 @@ CATALOG: Final[dict[str, tuple[str, str]]] = {
     ),
     "key.clear": ("Limpar", "Clear"),
     "key.clear.tip": ("Limpa o campo e volta à fila", "Clears the field and shows the queue"),
+    "key.digit": ("Dígito", "Digit"),
+    "key.digit.tip": (
+        "Um dígito digitado fora do campo vai para o número da guia",
+        "A digit typed away from the field goes into the guide number",
+    ),
     "key.queue": ("Fila", "Queue"),
     "key.queue.tip": ("Vai para a fila de guias", "Moves to the guide queue"),
     # --- guide ----------------------------------------------------------------------
