@@ -222,3 +222,25 @@ async def test_an_unknown_theme_in_the_configuration_is_said_and_the_default_kep
         assert pilot.app.theme == "textual-dark"  # Textual's default, as without a theme
         messages = [n.message for n in pilot.app._notifications]
         assert any('"tema-que-nao-existe"' in m and "ansi-dark" in m for m in messages), messages
+
+
+async def test_ctrl_c_says_how_to_quit_on_a_screen_and_in_a_modal_alike() -> None:
+    """Issue 18 (P5): Ctrl+C in a modal (Enviar Token, the profile list) said nothing; on a
+    screen it says how to quit. Ctrl+C quits nothing, anywhere."""
+    desk = make_desk()
+    guide = (await desk.guides())[0]
+
+    def hints() -> int:
+        return sum(str(n.message) == "Para sair, tecle Ctrl+Q." for n in desk.app._notifications)
+
+    async with running(desk) as pilot:
+        await press(pilot, "ctrl+c")
+        assert hints() == 1
+        await press(pilot, *guide.number, "enter", "e")
+        assert screen_name(desk.app) == "SendTokenModal"
+        await press(pilot, "ctrl+c")
+        assert hints() == 2 and screen_name(desk.app) == "SendTokenModal"
+        await press(pilot, "escape", "f9")
+        assert screen_name(desk.app) == "ProfileSwitcher"
+        await press(pilot, "ctrl+c")
+        assert hints() == 3 and desk.app.is_running

@@ -378,3 +378,25 @@ async def test_a_number_that_is_not_in_the_queue_is_not_taken_for_a_card(
         await press(pilot, *"2026111800099", "enter")
         assert screen_name(pilot.app) == "TissLookupScreen"
         assert "2026111800099" in text_of(pilot.app, "#lookup-hint")
+
+
+async def test_ctrl_c_in_the_counters_modals_says_how_to_quit(counter: TissCounter) -> None:
+    """Issue 18 (P5): Ctrl+C in the F4 form, the F8 report or the token modal said nothing."""
+
+    def hints() -> int:
+        said = [str(n.message) for n in counter.app._notifications]
+        return said.count("Para sair, tecle Ctrl+Q.")
+
+    async with running(counter) as pilot:
+        for keys, modal in (
+            (("f4",), "NewGuideModal"),
+            (("f8",), "ImportReportModal"),
+            ((*"0064800034567812", "enter", "e"), "TissTokenModal"),
+        ):
+            before = hints()
+            await press(pilot, *keys)
+            assert screen_name(pilot.app) == modal
+            await press(pilot, "ctrl+c")
+            assert hints() == before + 1
+            assert screen_name(pilot.app) == modal and pilot.app.is_running
+            await press(pilot, "escape")

@@ -20,9 +20,9 @@ if TYPE_CHECKING:
     from textual.dom import DOMNode
     from textual.screen import Screen
 
-# Arrows into the queue (the lookup's hint says it) and digits typed there (they go to the
-# guide number): not keys to learn.
-NOT_IN_HELP = frozenset({"focus_queue", "type_digit"})
+# Arrows into the queue (the lookup's hint says it), digits typed there (they go to the
+# guide number) and a modal's Ctrl+C (it only says how to quit): not keys to learn.
+NOT_IN_HELP = frozenset({"focus_queue", "type_digit", "quit_hint"})
 NOT_IN_PALETTE = frozenset({"command_palette"})
 
 

@@ -245,6 +245,11 @@ CATALOG: Final[dict[str, tuple[str, str]]] = {
     ),
     "key.clear": ("Limpar", "Clear"),
     "key.clear.tip": ("Limpa o campo e volta à fila", "Clears the field and shows the queue"),
+    "key.quit_hint": ("Como sair", "How to quit"),
+    "key.quit_hint.tip": (
+        "Ctrl+C não fecha o programa: diz que Ctrl+Q fecha",
+        "Ctrl+C does not quit: it says Ctrl+Q does",
+    ),
     "key.digit": ("Dígito", "Digit"),
     "key.digit.tip": (
         "Um dígito digitado fora do campo vai para o número da guia",
