@@ -17,6 +17,7 @@ from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path, PurePath
 from typing import TYPE_CHECKING, ClassVar
 
+from textual import events
 from textual.actions import ActionParseResult
 from textual.app import SystemCommand
 from textual.binding import Binding, BindingType
@@ -28,6 +29,7 @@ from textual.worker import Worker, WorkerState
 import frontdesk
 from frontdesk.app.backend_link import connection_label
 from frontdesk.app.connector import Connector
+from frontdesk.app.esc_keys import ESC, digit_after_esc, forget_option_digits
 from frontdesk.app.keys import help_keys, palette_keys
 from frontdesk.app.screens.base import DeskModal
 from frontdesk.app.screens.lookup import LookupScreen
@@ -137,6 +139,7 @@ class FrontdeskApp(SetupActions):
         if client is None and connector is None:
             raise ValueError("FrontdeskApp needs a client or a connector")
         set_language(lang)
+        forget_option_digits()  # Esc then a digit is not "™" (esc_keys)
         super().__init__()
         self.lang = lang
         self.connection = connection
@@ -198,6 +201,25 @@ class FrontdeskApp(SetupActions):
                 return guide is not None and guide.status == "awaiting_token"
         return True
 
+    async def on_event(self, event: events.Event) -> None:
+        """A key from the terminal: Esc then a digit, read together, is both (esc_keys)."""
+        if isinstance(event, events.Key) and not event.is_forwarded:
+            digit = digit_after_esc(event)
+            if digit is not None:
+                await self._press_escape()
+                self.post_message(events.Key(digit, digit))
+                return
+        await super().on_event(event)
+
+    async def _press_escape(self) -> None:
+        """What Esc does here, done before the next key is routed (the field it empties or
+        the screen it closes is where that key goes)."""
+        active = self.screen.active_bindings.get("escape")
+        if active is None or not active.enabled:
+            self.post_message(events.Key("escape", ESC))  # nothing bound: a plain key
+            return
+        await self.run_action(active.binding.action, active.node)
+
     def get_key_display(self, binding: Binding) -> str:
         """Keys as a receptionist reads them: `F5`, `Enter`, `Esc`, `Ctrl+R`."""
         if binding.key_display:
@@ -255,7 +277,8 @@ class FrontdeskApp(SetupActions):
 
     # -- the unexpected ----------------------------------------------------------------------
     #
-    # The one use of Textual's private API (checked against Textual 8.2.8): an exception
+    # A use of Textual's private API (checked against Textual 8.2.8; the others: docs/
+    # architecture.md, "Private seams"): an exception
     # that a message handler raises reaches `App._handle_exception`, which has no public
     # counterpart and always exits the app. Outside tests (`friendly_errors`) the desk
     # overrides it to record the bug, say so, and start again from an empty lookup. A
