@@ -647,7 +647,8 @@ class Bench:
                 config.write_text(
                     "[profiles.bench-tiss]\n"
                     'kind = "tiss"\noperator = "Operadora Demonstração"\n'
-                    f'url = "{url}/v1/tiss/v4.01.00/{{operation}}"\n'
+                    # the version in force (the profile's default), at serve's path for it
+                    f'url = "{url}/v1/tiss/v4.03.00/{{operation}}"\n'
                     'registro_ans = "999999"\nprestador_type = "codigo"\nprestador = "123456"\n'
                     f'code_length = 6\nimport_folder = "{entrada}"\n'
                     f'export_folder = "{self.workdir / "tiss-retorno"}"\n'

@@ -178,6 +178,17 @@ def test_the_served_app_loads_the_tiss_stack_only_with_the_first_tiss_request() 
     assert tops(modules, UI) == []
 
 
+def test_an_operator_of_chosen_tiss_versions_still_loads_lxml_only_with_a_tiss_request() -> None:
+    chosen = SERVE_APP.replace('api_key="key")', 'api_key="key", tiss_versions=["4.03.00"])')
+    assert chosen != SERVE_APP
+    chosen = chosen.replace("/v1/tiss/v4.01.00/", "/v1/tiss/v4.03.00/")
+    modules, result = loaded_after("import sys\n" + chosen, Path.cwd())
+    # The choice is checked at composition against the registry (data, no lxml).
+    before = ["frontdesk.tiss", "frontdesk.tiss.versions"]
+    assert result == {"before": before, "status": 500}  # a SchemaInvalido fault, from lxml
+    assert "lxml.etree" in modules
+
+
 def test_the_first_screen_loads_neither_the_client_nor_the_backend() -> None:
     modules, _ = loaded_after(FIRST_SCREEN, Path.cwd())
     assert "textual" in modules

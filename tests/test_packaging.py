@@ -54,10 +54,12 @@ def test_the_wheel_carries_no_tests_or_databases(wheel: zipfile.ZipFile) -> None
         assert not name.endswith((".sqlite3", ".db", ".key")), name
 
 
-def test_the_wheel_ships_the_tiss_schemas(wheel: zipfile.ZipFile) -> None:
+@pytest.mark.parametrize(("version", "count"), [("4.01.00", 20), ("4.02.00", 20), ("4.03.00", 20)])
+def test_the_wheel_ships_the_tiss_schemas(wheel: zipfile.ZipFile, version: str, count: int) -> None:
+    """Every file of each version's folder, its SHA256SUMS included (19 schemas and the sums)."""
     names = set(wheel.namelist())
-    source = ROOT / "src" / "frontdesk" / "tiss" / "schemas" / "4.01.00"
-    shipped = sorted(p.name for p in source.iterdir() if p.suffix in (".xsd", ".wsdl"))
-    assert len(shipped) == 19
+    source = ROOT / "src" / "frontdesk" / "tiss" / "schemas" / version
+    shipped = sorted(p.relative_to(source).as_posix() for p in source.rglob("*") if p.is_file())
+    assert len(shipped) == count
     for name in shipped:
-        assert f"frontdesk/tiss/schemas/4.01.00/{name}" in names, f"{name} is missing"
+        assert f"frontdesk/tiss/schemas/{version}/{name}" in names, f"{name} is missing"

@@ -272,6 +272,28 @@ async def test_switcher_without_profiles_offers_the_local_demo_and_says_how_to_a
         assert isinstance(pilot.app.screen, LookupScreen)
 
 
+async def test_the_switcher_says_which_tiss_version_each_tiss_profile_speaks(home: Home) -> None:
+    tiss = (
+        '[profiles.{name}]\nkind = "tiss"\noperator = "{label}"\n'
+        'url = "https://{name}.example/{{operation}}"\nregistro_ans = "123456"\n'
+        'prestador_type = "codigo"\nprestador = "1"\n'
+    )
+    home.write_config(
+        tiss.format(name="nova", label="Operadora Nova")
+        + tiss.format(name="antiga", label="Operadora Antiga")
+        + 'tiss_version = "4.02.00"\n'
+        + '[profiles.lab]\nurl = "https://lab.example/v1"\n'
+    )
+    desk = make_desk(connection=local_connection(home), connector_for=in_memory)
+    async with running(desk) as pilot:
+        await press(pilot, "f9")
+        options = pilot.app.screen.query_one("#profile-options", OptionList)
+        prompts = [str(options.get_option_at_index(i).prompt) for i in range(3)]
+        assert prompts[0].startswith("nova · Operadora Nova · TISS 4.03.00\n")
+        assert prompts[1].startswith("antiga · Operadora Antiga · TISS 4.02.00\n")
+        assert prompts[2].startswith("lab\n") and "TISS" not in prompts[2]
+
+
 async def test_profiles_and_settings_are_in_the_command_palette_and_help() -> None:
     desk = make_desk()
     async with running(desk) as pilot:

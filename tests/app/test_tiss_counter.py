@@ -11,20 +11,28 @@ from typing import Any
 
 import pytest
 from lxml import etree
+from textual import events
 from textual.pilot import Pilot
 from textual.widgets import Input
 
 from frontdesk.app.connector import Connector
+from frontdesk.app.screens.tiss.result import write_text
+from frontdesk.app.widgets.key_bar import KeyBar
 from frontdesk.config.connection import Connection, resolve
 from frontdesk.counter.guides import TissGuide
+from frontdesk.counter.manual import GuideForm
+from frontdesk.tiss import VERSION as LOCAL_VERSION  # the local operator's
+from frontdesk.tiss import versions
 from frontdesk.tiss.hashing import message_hash, same_hash
-from frontdesk.tiss.message import text
+from frontdesk.tiss.message import find, text
 from frontdesk.tiss.schema import errors_of
 from frontdesk.tiss.soap import fault_envelope
 from frontdesk.tiss.transport import HttpReply, TransportFailure
+from frontdesk.tiss.versions import numbers
 from support.isolation import Home
+from support.tiss_files import compact, given_hash, independent_hash, padrao, rewrite_version
 
-from .desk_harness import press, running, screen_name, text_of, top_part
+from .desk_harness import press, running, screen_name, settle, text_of, top_part
 from .tiss_harness import ANA, CARLOS, JOAO, LUIZA, MARIA, TissCounter, make_tiss_counter
 
 
@@ -79,12 +87,15 @@ def switch_of(counter: TissCounter) -> Switch:
     return switch
 
 
-def written(guide: TissGuide) -> etree._Element:
-    """The guide's write-back, checked: valid against the schemas, its hash right."""
+def written(guide: TissGuide, version: str = "4.03.00") -> etree._Element:
+    """The guide's write-back, checked: in the export's version and valid in it, compact, its
+    hash right by frontdesk's reading and by an independent one."""
     assert guide.tiss.write_state == "written" and guide.tiss.written is not None
-    root = etree.fromstring(Path(guide.tiss.written).read_bytes())
-    assert errors_of(root) == ()
+    data = Path(guide.tiss.written).read_bytes()
+    root = etree.fromstring(data)
+    assert padrao(data) == version and errors_of(root, version) == ()
     assert same_hash(text(root, "epilogo", "hash") or "", message_hash(root))
+    assert compact(data) and independent_hash(data) == given_hash(data)
     return root
 
 
@@ -121,6 +132,24 @@ async def test_a_scanned_card_and_the_apps_code_release_the_guide_in_four_keys(
         assert text(node, "dadosAutorizacao", "senha") == guide.authorization.number
         await press(pilot, "enter")
         assert screen_name(pilot.app) == "TissLookupScreen"
+
+
+@pytest.mark.parametrize("version", numbers())
+async def test_an_export_in_each_version_is_released_and_written_back_in_it(
+    counter: TissCounter, version: str
+) -> None:
+    rewrite_version(counter.folder / "entrada" / "lote-sadt.xml", version)
+    async with running(counter) as pilot:
+        await press(pilot, "f8")
+        report = text_of(pilot.app, "#tiss-import-report")
+        assert f"lote-sadt.xml (lote 202611181, TISS {version}): 2 guia(s) na fila" in report
+        await press(pilot, "escape", *ANA.replace(" ", ""), "enter", "e", "enter")
+        await press(pilot, *await counter.app_code(ANA), "enter")
+        assert screen_name(pilot.app) == "TissResultScreen"
+        guide = pilot.app.screen.guide
+        assert guide.status == "authorized" and guide.authorization is not None
+        node = next(iter(written(guide, version).iter("{*}guiaSP-SADT")))
+        assert text(node, "dadosAutorizacao", "senha") == guide.authorization.number
 
 
 async def test_a_wrong_code_stays_selected_then_the_right_one_releases(
@@ -162,7 +191,7 @@ async def test_sem_token_07_is_under_review_then_authorized_after_a_status_check
         guide = pilot.app.screen.guide
         assert guide.status == "authorized" and guide.authorization is not None
         assert text_of(pilot.app, "#result-auth") == " ".join(guide.authorization.number)
-        node = next(iter(written(guide).iter("{*}guiaOdonto")))
+        node = next(iter(written(guide, "4.01.00").iter("{*}guiaOdonto")))
         assert text(node, "ausenciaCodValidacao") == "07"
         assert text(node, "senhaAutorizacao") == guide.authorization.number
 
@@ -176,7 +205,15 @@ async def test_a_denial_shows_each_glosa(counter: TissCounter) -> None:
         assert glosas[0] == "Glosas da operadora:"
         assert glosas[1] == "1407 SERVIÇO SOLICITADO NÃO POSSUI COBERTURA"
         assert glosas[2].startswith("1438 PROCEDIMENTO SOLICITADO NÃO AUTORIZADO")
-        assert not pilot.app.screen.query_one("#tiss-result-write").display  # nothing to bill
+        # written back too: the practice system learns the reason was spent on a denial
+        guide = pilot.app.screen.guide
+        file = f"lote-sadt.{carlos.number}.retorno.xml"
+        assert (
+            text_of(pilot.app, "#tiss-result-write") == f"Devolvido ao sistema da clínica: {file}"
+        )
+        node = next(iter(written(guide).iter("{*}guiaSP-SADT")))
+        assert text(node, "dadosAutorizacao", "ausenciaCodValidacao") == "01"
+        assert find(node, "dadosAutorizacao", "senha") is None
 
 
 async def test_the_import_keeps_two_of_three_guides_and_lists_what_is_wrong(
@@ -190,9 +227,13 @@ async def test_the_import_keeps_two_of_three_guides_and_lists_what_is_wrong(
         assert title == "Fila de atendimento (7) · 1 com problema na importação (F8)"
         await press(pilot, "f8")
         report = text_of(pilot.app, "#tiss-import-report")
-        assert "lote-sadt.xml (lote 202611181): 2 guia(s) na fila" in report
+        assert "lote-sadt.xml (lote 202611181, TISS 4.03.00): 2 guia(s) na fila" in report
+        assert "lote-odonto.xml (lote 202611182, TISS 4.01.00): 4 guia(s) na fila" in report
         assert "✗ guia 2026111800024, fora da fila:" in report
-        assert "Element 'CNES': [facet 'maxLength']" in report
+        assert "    CNES: 8 dígitos, o máximo é 7 (linha " in report
+        assert "Element" not in report and "facet" not in report
+        keys = pilot.app.screen.query_one(KeyBar).render().plain  # type: ignore[union-attr]
+        assert "Esc Voltar" in keys and "Cancelar" not in keys  # a report answers nothing
         await press(pilot, "escape")
         assert screen_name(pilot.app) == "TissLookupScreen"
 
@@ -240,6 +281,13 @@ async def test_the_operator_away_keeps_what_was_typed_and_f5_tries_again(
         ("LoginInvalido", ["recusou o login", "frontdesk tiss login --profile tiss-demo"]),
         ("HashInvalido", ["Informe ao suporte: TISS HashInvalido", "sequencial "]),
         ("SchemaInvalido", ["Informe ao suporte: TISS SchemaInvalido", "guia 2026111800017"]),
+        (
+            "VersaoInvalida",
+            [
+                f"recusou a versão TISS {LOCAL_VERSION} deste perfil (VersaoInvalida)",
+                "Chame o técnico: frontdesk profiles set tiss-demo tiss_version 4.0",
+            ],
+        ),
     ],
 )
 async def test_a_refused_login_or_message_says_who_to_call(
@@ -258,6 +306,39 @@ async def test_a_refused_login_or_message_says_who_to_call(
         assert pilot.app.bugs == []  # the receptionist's problem, not a crash
 
 
+class AnotherVersion:
+    """An operator answering in `speaks`: the local operator's answer, its Padrao changed."""
+
+    def __init__(self, inner: Any, speaks: str) -> None:
+        self.inner, self.speaks = inner, speaks
+
+    async def post(self, url: str, body: bytes, headers: Mapping[str, str]) -> HttpReply:
+        reply: HttpReply = await self.inner.post(url, body, headers)
+        padrao = f"<ans:Padrao>{LOCAL_VERSION}</ans:Padrao>".encode()
+        assert padrao in reply.body
+        changed = reply.body.replace(padrao, f"<ans:Padrao>{self.speaks}</ans:Padrao>".encode())
+        return HttpReply(reply.status, reply.content_type, changed)
+
+    async def aclose(self) -> None:
+        await self.inner.aclose()
+
+
+@pytest.mark.parametrize("speaks", [v for v in versions.numbers() if v != LOCAL_VERSION])
+async def test_an_answer_in_another_version_names_both_and_the_fix(
+    counter: TissCounter, speaks: str
+) -> None:
+    maria = await counter.guide_of(MARIA, "odonto")
+    async with running(counter) as pilot:
+        await press(pilot, *maria.number, "enter", "c", *"123456")
+        counter.desk.client._transport = AnotherVersion(switch_of(counter), speaks)
+        await press(pilot, "enter")
+        banner = text_of(pilot.app, "#banner")
+        assert f"fala TISS {speaks}, e este perfil envia TISS {LOCAL_VERSION}" in banner
+        assert f"frontdesk profiles set tiss-demo tiss_version {speaks}" in banner
+        assert pilot.app.bugs == []
+    assert (await counter.desk.get_guide(maria.number)).status == "awaiting_token"
+
+
 async def test_a_guide_started_by_hand_from_the_card(counter: TissCounter) -> None:
     async with running(counter) as pilot:
         await press(pilot, *"0064800034567812", "f4")
@@ -269,10 +350,137 @@ async def test_a_guide_started_by_hand_from_the_card(counter: TissCounter) -> No
         assert screen_name(pilot.app) == "TissGuideScreen"
         guide = pilot.app.screen.guide
         assert guide.number.startswith("920261118") and guide.procedures[0].code == "40302040"
+        assert guide.procedures[0].description == "Glicose - pesquisa e/ou dosagem"  # its export's
         await press(pilot, "e", "enter", *await counter.app_code(ANA), "enter")
         result = pilot.app.screen.guide
         assert result.status == "authorized"
         assert "registre a senha no sistema da clínica" in text_of(pilot.app, "#tiss-result-write")
+
+
+async def test_a_patient_who_comes_back_is_named_before_the_operator_answers(
+    counter: TissCounter,
+) -> None:
+    guides = [g for g in await counter.desk.list_guides() if g.beneficiary.card == MARIA]
+    first, second = guides[0], guides[1]
+    async with running(counter) as pilot:
+        await press(pilot, *second.number, "enter")
+        assert "Carteira 0064 8000 1234 5678" in text_of(pilot.app, "#guide-details")
+        await press(pilot, "escape", *first.number, "enter", "c", *await counter.app_code(MARIA))
+        await press(pilot, "enter")
+        assert pilot.app.screen.guide.status == "authorized"
+        name = pilot.app.screen.guide.beneficiary.name
+        await press(pilot, "escape", "escape")
+        await press(pilot, *second.number, "enter")
+        details = text_of(pilot.app, "#guide-details")
+        assert f"{name} (nome da última resposta da operadora)" in details
+        assert "0064 8000 1234 5678" in details  # the card stays beside it
+
+
+async def test_pasted_typographic_punctuation_is_carried_and_an_error_selects_nothing(
+    counter: TissCounter,
+) -> None:
+    async with running(counter) as pilot:
+        await press(pilot, *"0064800034567812", "f4", *"40301630", "tab")  # no name known
+        description = pilot.app.screen.query_one("#tiss-new-description", Input)
+        assert description.value == ""
+        assert pilot.app.focused is description
+        description.post_message(events.Paste("Raio-X 🦷 “panorâmico” — urgente…"))
+        await pilot.pause()
+        await press(pilot, "tab", "enter")  # saved from the quantity field
+        hint = text_of(pilot.app, "#tiss-new-hint")
+        assert hint.startswith("Descrição: a TISS não aceita 🦷")
+        assert "descricaoProcedimento" not in hint and "ISO-8859-1" not in hint
+        assert pilot.app.focused is description and description.selected_text == ""
+        await press(pilot, "end", "e")  # the next key adds, never replaces
+        assert description.value == "Raio-X 🦷 “panorâmico” — urgente…e"
+        description.value = "Raio-X “panorâmico” — urgente…"
+        await press(pilot, "enter")
+        assert screen_name(pilot.app) == "TissGuideScreen"
+        procedure = pilot.app.screen.guide.procedures[0]
+        assert procedure.description == 'Raio-X "panorâmico" - urgente...'
+
+
+async def test_the_sacs_code_releases_a_guide_started_by_hand_for_a_patient_without_the_app(
+    counter: TissCounter,
+) -> None:
+    async with running(counter, (120, 40)) as pilot:
+        await press(pilot, "f2", *LUIZA.replace(" ", ""), "f4", *"40302040", "enter")
+        assert screen_name(pilot.app) == "TissGuideScreen"
+        number = pilot.app.screen.guide.number
+        assert number.startswith("9") and pilot.app.sim_state.has_app is False
+        await press(pilot, "f6")
+        sac = pilot.app.sim_state.sac_code
+        assert sac is not None and len(sac) == 6 and pilot.app.sim_state.guide == number
+        await press(pilot, "e", "enter", *sac, "enter")
+        guide = pilot.app.screen.guide
+        assert guide.number == number and guide.status == "authorized"
+        assert guide.authorization is not None and pilot.app.bugs == []
+
+
+async def test_the_sacs_code_releases_a_cards_eligibility_check(counter: TissCounter) -> None:
+    async with running(counter, (120, 40)) as pilot:
+        # Francisca's only guide had the CNES typo: her card alone is an eligibility check.
+        await press(pilot, "f2", *"0064800067812345", "enter", "f6")
+        assert pilot.app.screen.guide.number == "E0064800067812345"
+        sac = pilot.app.sim_state.sac_code
+        assert sac is not None and len(sac) == 6
+        await press(pilot, "e", "enter", *sac, "enter")
+        guide = pilot.app.screen.guide
+        assert guide.status == "authorized" and guide.tiss.eligibility
+
+
+def typed_at_once(pilot: Pilot[Any], *keys: str) -> None:
+    """Keys as a fast typist, a paste or `tmux send-keys` deliver them: all queued before
+    the app handles the first (Pilot's `press` waits for each)."""
+    for key in keys:
+        pilot.app.post_message(events.Key(key, key if len(key) == 1 else None))
+
+
+async def test_a_dental_guide_by_hand_in_two_keys_besides_the_card_and_the_code(
+    counter: TissCounter,
+) -> None:
+    async with running(counter) as pilot:
+        keys = Keys(pilot)
+        await keys.type(LUIZA.replace(" ", ""))
+        await keys.key("f4")
+        await keys.type("81000065")  # 8xxxxxxx: a dental procedure; the clinic's price is known
+        await keys.key("enter")
+        assert screen_name(pilot.app) == "TissGuideScreen"
+        assert keys.others == ["f4", "enter"]
+    (guide,) = counter.desk.ledger.manual
+    assert guide.kind == "odonto" and guide.card == "0064800056781234"
+    assert guide.plan == "Odonto Master"  # her other guide's plan
+    (procedure,) = guide.procedures
+    assert procedure.description == "Consulta odontológica inicial"
+    assert (procedure.value, procedure.quantity, procedure.tooth) == ("80.00", 1, None)
+
+
+async def test_the_form_typed_at_once_puts_every_value_in_its_field(
+    counter: TissCounter,
+) -> None:
+    async with running(counter) as pilot:
+        card = LUIZA.replace(" ", "")
+        typed_at_once(pilot, "f4", "down", "tab", *card, "tab", *"81000066", "backspace", "5")
+        typed_at_once(pilot, "tab", "tab", "tab", "tab", *"16", "shift+tab", "end", "enter")
+        await settle(pilot)
+        assert screen_name(pilot.app) == "TissGuideScreen"
+        assert pilot.app.screen.guide.beneficiary.card == LUIZA
+    (guide,) = counter.desk.ledger.manual
+    (procedure,) = guide.procedures
+    assert (guide.kind, guide.card) == ("odonto", card)
+    assert (procedure.code, procedure.tooth, procedure.quantity) == ("81000065", "16", 1)
+    assert (procedure.value, procedure.description) == ("80.00", "Consulta odontológica inicial")
+
+
+async def test_a_field_of_the_form_runs_its_own_keys_as_remapped(counter: TissCounter) -> None:
+    """The form's fields run their bindings themselves (so they act in the order typed),
+    still following the app's keymap."""
+    counter.app.set_keymap({"counter-new-save": "ctrl+s"})
+    async with running(counter) as pilot:
+        await press(pilot, *"0064800034567812", "f4", *"40302040", "enter")
+        assert screen_name(pilot.app) == "NewGuideModal"  # Enter no longer saves
+        await press(pilot, "ctrl+s")
+        assert screen_name(pilot.app) == "TissGuideScreen"
 
 
 async def test_in_english(tmp_path: Path) -> None:
@@ -378,6 +586,18 @@ async def test_a_number_that_is_not_in_the_queue_is_not_taken_for_a_card(
         await press(pilot, *"2026111800099", "enter")
         assert screen_name(pilot.app) == "TissLookupScreen"
         assert "2026111800099" in text_of(pilot.app, "#lookup-hint")
+
+
+async def test_a_denied_guide_started_by_hand_asks_for_no_senha(counter: TissCounter) -> None:
+    """A denial is written back when it came from an export; a guide started by hand has
+    no file, and no senha to record either: the result says nothing about the clinic's
+    system (it said 'registre a senha' once denials went through the write-back)."""
+    form = GuideForm(kind="sp_sadt", card=CARLOS.replace(" ", ""), code="40901122")
+    started = await counter.desk.start_guide(form)
+    guide = await counter.desk.absence(started.number, "01")
+    assert isinstance(guide, TissGuide)
+    assert guide.status == "denied" and guide.tiss.write_state == "not_exported"
+    assert write_text(guide) == ""
 
 
 async def test_ctrl_c_in_the_counters_modals_says_how_to_quit(counter: TissCounter) -> None:

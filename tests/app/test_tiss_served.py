@@ -18,10 +18,12 @@ from frontdesk.app.connector import connector_for
 from frontdesk.cli import main
 from frontdesk.config.connection import resolve
 from frontdesk.counter.guides import TissGuide
+from frontdesk.tiss import VERSION as LOCAL_VERSION  # the local operator's
 from frontdesk.tiss.hashing import message_hash, same_hash
 from frontdesk.tiss.message import text
 from frontdesk.tiss.schema import errors_of
 from support.isolation import SERVED_KEY, Home, start_serve, stop_serve
+from support.tiss_files import compact, given_hash, independent_hash, padrao
 
 from .desk_harness import FakeMonotonic, press, screen_name, settle, text_of, top_part
 
@@ -66,7 +68,8 @@ default = "demo-tiss"
 [profiles.demo-tiss]
 kind = "tiss"
 operator = "Operadora Demonstração"
-url = "{served.url}/tiss/v4.01.00/{{operation}}"
+url = "{served.url}/tiss/v{LOCAL_VERSION}/{{operation}}"
+tiss_version = "{LOCAL_VERSION}"
 registro_ans = "999999"
 prestador_type = "codigo"
 prestador = "123456"
@@ -102,10 +105,13 @@ def guide_of(app: FrontdeskApp, end: str, kind: str | None = None) -> TissGuide:
 
 
 def checked(guide: TissGuide) -> etree._Element:
+    """The file written back: valid in its export's version, its hash right by every reading."""
     assert guide.tiss.write_state == "written" and guide.tiss.written
-    root = etree.fromstring(Path(guide.tiss.written).read_bytes())
-    assert errors_of(root) == ()
+    data = Path(guide.tiss.written).read_bytes()
+    root = etree.fromstring(data)
+    assert errors_of(root, padrao(data)) == ()
     assert same_hash(text(root, "epilogo", "hash") or "", message_hash(root))
+    assert compact(data) and independent_hash(data) == given_hash(data)
     return root
 
 
@@ -117,7 +123,8 @@ async def test_a_denial_with_two_glosas_and_the_import_report(counter: Counter) 
         assert len(numbers) == 7  # first in this module: no guide released yet
         await press(pilot, "f8")
         report = text_of(app, "#tiss-import-report")
-        assert "lote-sadt.xml" in report and ": 2 guia(s) na fila" in report
+        assert "lote-sadt.xml (lote " in report and ", TISS 4.03.00): 2 guia(s) na fila" in report
+        assert ", TISS 4.01.00): 4 guia(s) na fila" in report  # lote-odonto.xml
         assert "CNES" in report and "fora da fila" in report
         await press(pilot, "escape")
         carlos = guide_of(app, CARLOS_END)
@@ -126,6 +133,8 @@ async def test_a_denial_with_two_glosas_and_the_import_report(counter: Counter) 
         glosas = text_of(app, "#tiss-result-glosas")
         assert "1407 SERVIÇO SOLICITADO NÃO POSSUI COBERTURA" in glosas
         assert "1438 PROCEDIMENTO SOLICITADO NÃO AUTORIZADO" in glosas
+        node = next(iter(checked(app.screen.guide).iter("{*}guiaSP-SADT")))  # NEGADA too
+        assert text(node, "dadosAutorizacao", "ausenciaCodValidacao") == "01"
     assert app.bugs == []
 
 
@@ -195,6 +204,7 @@ async def test_sem_token_07_under_review_then_authorized_after_a_status_check(
         guide = app.screen.guide
         assert guide.status == "authorized" and guide.authorization is not None
         node = next(iter(checked(guide).iter("{*}guiaOdonto")))
+        assert padrao(Path(guide.tiss.written or "").read_bytes()) == "4.01.00"
         assert text(node, "ausenciaCodValidacao") == "07"
         assert text(node, "senhaAutorizacao") == guide.authorization.number
     assert app.bugs == []

@@ -82,6 +82,13 @@ async def new_guide(counter: TissCounter, pilot: Pilot[Any]) -> None:
     await press(pilot, *"0064800034567812", "f4", *"40302040")
 
 
+async def learned_name(counter: TissCounter, pilot: Pilot[Any]) -> None:
+    """Maria's second guide after her first was released: named from that answer."""
+    first, second = [g for g in await counter.desk.list_guides() if g.beneficiary.card == MARIA][:2]
+    await counter.desk.validate(first.number, await counter.app_code(MARIA))
+    await press(pilot, *second.number, "enter")
+
+
 async def simulator(counter: TissCounter, pilot: Pilot[Any]) -> None:
     await press(pilot, "f2")
     await guide(counter, pilot)
@@ -127,6 +134,7 @@ SCENARIOS: dict[str, Scenario] = {
     "import_report": import_report,
     "new_guide": new_guide,
     "simulator": simulator,
+    "learned_name": learned_name,
     "operator_away": operator_away,
     "login_refused": login_refused,
 }

@@ -20,11 +20,13 @@ import pytest
 from lxml import etree
 
 from frontdesk.cli import main
+from frontdesk.tiss import VERSION as LOCAL_VERSION  # the local operator's
 from frontdesk.tiss.hashing import message_hash, same_hash
 from frontdesk.tiss.message import text
 from frontdesk.tiss.schema import errors_of
 from support.isolation import SERVED_KEY, start_serve, stop_serve
 from support.terminal import Terminal
+from support.tiss_files import compact, given_hash, independent_hash, padrao
 
 from .test_tmux import WAIT
 
@@ -50,10 +52,12 @@ def tiss_terminal(tmp_path: Path) -> Iterator[tuple[Terminal, str, Path]]:
             "[profiles.demo-tiss]\n"
             'kind = "tiss"\n'
             'operator = "Operadora Demonstração"\n'
-            f'url = "{url}/tiss/v4.01.00/{{operation}}"\n'
+            f'url = "{url}/tiss/v{LOCAL_VERSION}/{{operation}}"\n'
+            f'tiss_version = "{LOCAL_VERSION}"\n'
             'registro_ans = "999999"\nprestador_type = "codigo"\nprestador = "123456"\n'
             'code_length = 6\napp_name = "App Demonstração"\n'
-            f'import_folder = "{entrada}"\nexport_folder = "{retorno}"\n',
+            f'import_folder = "{entrada}"\nexport_folder = "{retorno}"\n'
+            'dentist_code = "D0042"\ndentist_cro = "12345"\ndentist_uf = "41"\n',
             encoding="utf-8",
         )
         session = f"fd-tiss-{uuid.uuid4().hex[:8]}"
@@ -120,9 +124,11 @@ def test_a_release_by_the_apps_code_in_a_real_terminal(
     assert "Traceback" not in screen
     written = sorted((tmp / "retorno").glob("*.retorno.xml"))
     assert len(written) == 1
-    root = etree.fromstring(written[0].read_bytes())
-    assert errors_of(root) == ()
+    data = written[0].read_bytes()
+    root = etree.fromstring(data)
+    assert padrao(data) == "4.03.00" and errors_of(root, "4.03.00") == ()
     assert same_hash(text(root, "epilogo", "hash") or "", message_hash(root))
+    assert compact(data) and independent_hash(data) == given_hash(data)
     senha = next(iter(root.iter("{*}senha"))).text or ""
     assert " ".join(senha) in screen
     assert next(iter(root.iter("{*}codValidacao"))).text == code
@@ -137,3 +143,18 @@ def test_a_release_by_the_apps_code_in_a_real_terminal(
     lines = [json.loads(line) for line in audit.splitlines()]
     assert [line["action"] for line in lines] == ["lookup", "send", "validate"]
     assert lines[-1]["outcome"] == "authorized" and code not in audit
+
+
+def test_a_guide_by_hand_typed_at_once_lands_in_its_fields(
+    tiss_terminal: tuple[Terminal, str, Path],
+) -> None:
+    """F4 and the whole form in one burst (as tmux, a paste or a fast typist sends it): the
+    kind, the card, the code and the tooth each in its field, the rest filled by the code."""
+    term, _url, _tmp = tiss_terminal
+    term.wait_for("Operadora Demonstração · TISS", "Fila de atendimento (7)", "F8")
+    luiza = "0064800056781234"
+    term.keys("F4", "Down", "Tab", luiza, "Tab", "81000065", "Tab", "Tab", "Tab", "Tab", "16")
+    term.keys("Enter")
+    screen = term.wait_for("Guia 9", "AGUARDANDO TOKEN", "Consulta odontológica inicial")
+    assert "0064 8000 5678 1234" in screen and "Odonto (GTO)" in screen
+    assert "Traceback" not in screen

@@ -5,8 +5,8 @@ and the same `FrontdeskApp` the program runs, with `TissDesk` as its backend."""
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -65,11 +65,15 @@ def make_tiss_counter(
     show_simulator: bool | None = False,
     theme: str | None = None,
     connection: Connection | None = None,
+    settings: Mapping[str, Any] | None = None,
     **app_options: Any,
 ) -> TissCounter:
+    """`settings`: changes to the demo profile's `TissSettings` (its CNPJ, its version …)."""
     clock = ManualClock(START)
     # The desk tests' backend: demo data with fixed app secrets, seeded authorization numbers.
     operator = embedded_operator(None, clock=clock, backend=make_backend(clock))
+    if settings:
+        operator.settings = replace(operator.settings, **settings)
     desk, close = demo_desk(":memory:", operator=operator, folder=folder, clock=clock.now)
     for index, export in enumerate(sorted((folder / "entrada").glob("*.xml"))):
         os.utime(export, (START - 600 - 60 * index, START - 600 - 60 * index))  # stable times

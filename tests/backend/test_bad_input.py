@@ -177,6 +177,23 @@ async def test_send_bodies_of_the_wrong_shape(env: Env) -> None:
     assert await env.client.outbox() == []
 
 
+async def test_a_white_space_body_is_malformed_on_every_action(env: Env) -> None:
+    """White space alone is no JSON: 400 like any malformed body, on cancel too (its body
+    is optional: no body at all is fine), and the guide is untouched."""
+    number = (await env.demo()).number(MARIA)
+    await env.client.send_token(number, channel_id="c1")
+    for action in ACTIONS:
+        for body in (" ", "\n", " \t\r\n "):
+            response = await env.raw.post(
+                f"/v1/guides/{number}{action}", content=body, headers=env.auth()
+            )
+            assert (response.status_code, response.json()["code"]) == (400, "invalid_request")
+    assert (await env.client.get_token(number)).state == "pending"
+    response = await env.raw.post(f"/v1/guides/{number}/token/cancel", headers=env.auth())
+    assert response.status_code == 200
+    assert (await env.client.get_token(number)).state == "cancelled"
+
+
 VALIDATE_BODIES: tuple[Any, ...] = (
     {"code": 123456},
     {"code": 123456.0},

@@ -13,6 +13,8 @@ import asyncio
 import json
 import threading
 import time
+import urllib.error
+import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -24,7 +26,7 @@ import pytest
 import uvicorn
 
 from frontdesk.backend.clock import ManualClock
-from frontdesk.backend.connection import ConnectionLimits, canned
+from frontdesk.backend.connection import DRAIN_BYTES, ConnectionLimits, canned
 from frontdesk.backend.local import open_backend
 from frontdesk.backend.problems import Problem
 from frontdesk.backend.server import create_app
@@ -228,3 +230,74 @@ def test_limits_are_checked() -> None:
     ):
         with pytest.raises(ValueError):
             ConnectionLimits(**bad)  # type: ignore[arg-type]
+
+
+def urllib_post(url: str, body: bytes) -> tuple[int, dict[str, Any]]:
+    """POST with Python's urllib, which sends the whole body before it reads the answer."""
+    request = urllib.request.Request(
+        url,
+        data=body,
+        method="POST",
+        headers={"Authorization": f"Bearer {KEY}", "Content-Type": "application/json"},
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=READ_LIMIT) as response:
+            return response.status, json.loads(response.read())
+    except urllib.error.HTTPError as error:
+        return error.code, json.loads(error.read())
+
+
+@pytest.mark.parametrize("size", [2 * 1024 * 1024, 100 * 1024])
+async def test_a_client_that_sends_the_whole_body_first_reads_the_413(
+    served: Served, size: int
+) -> None:
+    """An over-limit body is answered 413 and the rest of it drained (bounded) before the
+    connection closes: urllib (and requests) read the answer, not a connection reset."""
+    number = served.backend.list_guides(None, None)["items"][0]["number"]
+    url = f"{served.url}/v1/guides/{number}/token/validate"
+    body = b'{"code": "' + b"1" * size + b'"}'
+    for _ in range(3):
+        status, problem = await asyncio.to_thread(urllib_post, url, body)
+        assert (status, problem["code"]) == (413, "payload_too_large")
+    await served.healthy()  # and the server goes on
+
+
+async def test_the_rest_of_an_over_limit_body_is_drained_after_the_413(served: Served) -> None:
+    """Deterministic: the 413 is read first, then the rest of the body still goes through
+    (before the drain, the server had closed with unread bytes: the writes failed)."""
+    reader, writer = await asyncio.open_connection(served.host, served.port)
+    size = 2 * 1024 * 1024
+    writer.write(
+        b"POST /v1/_local/clock HTTP/1.1\r\nHost: x\r\nConnection: close\r\n"
+        + AUTH
+        + f"Content-Type: application/json\r\nContent-Length: {size}\r\n\r\n".encode()
+    )
+    head = await asyncio.wait_for(reader.readuntil(b"\r\n\r\n"), READ_LIMIT)
+    assert head.startswith(b"HTTP/1.1 413 ")
+    for _ in range(size // 65536):  # the client goes on sending its body, as urllib does
+        writer.write(b"x" * 65536)
+        await asyncio.wait_for(writer.drain(), READ_LIMIT)
+    rest = await asyncio.wait_for(reader.read(), READ_LIMIT)  # then the server's FIN
+    assert b"payload_too_large" in rest
+    writer.close()
+
+
+async def test_the_drain_is_bounded_in_bytes(tmp_path: Path) -> None:
+    """A client that keeps sending past the drain's bound is cut off, not read for ever."""
+    limits = ConnectionLimits(header_timeout=5, body_timeout=5, max_connections=10)
+    with serve(tmp_path, limits) as running:
+        _, writer = await asyncio.open_connection(running.host, running.port)
+        head = (
+            b"POST /v1/_local/clock HTTP/1.1\r\nHost: x\r\n"
+            + AUTH
+            + b"Content-Type: application/json\r\nContent-Length: 100000000\r\n\r\n"
+        )
+        writer.write(head)
+        sent = 0
+        with pytest.raises((ConnectionError, OSError)):
+            while sent < 100_000_000:
+                writer.write(b"x" * 65536)
+                await asyncio.wait_for(writer.drain(), READ_LIMIT)
+                sent += 65536
+        assert sent <= DRAIN_BYTES + 8 * 1024 * 1024  # the bound, and what the buffers held
+        writer.close()

@@ -329,6 +329,25 @@ async def test_simulator_errors(env: Env) -> None:
         assert_problem(bad.value, 400, "invalid_request")
 
 
+async def test_the_sac_opens_a_guide_the_operator_has_not_seen_for_a_known_card(
+    env: Env,
+) -> None:
+    """A TISS counter's guide started by hand reaches the operator only with its request: the
+    simulator's call centre opens it for the card, and its code then releases it."""
+    demo = await env.demo()
+    card = demo.card(JOAO)  # no app: the SAC is his way to a code
+    code = await env.client.sac_code("9202611180001", card=card, kind="sp_sadt", provider="123")
+    guide = await env.client.validate("9202611180001", code)
+    assert guide.status == "authorized" and guide.beneficiary.card == card
+    assert guide.type == "sp_sadt"
+    with pytest.raises(GuideNotFound) as stranger:
+        await env.client.sac_code("9202611180002", card="0000 0000 0000 0000", kind="sp_sadt")
+    assert_problem(stranger.value, 404, "guide_not_found")
+    with pytest.raises(InvalidRequest) as bad:
+        await env.client.sac_code("9202611180002", card=card, kind="internacao")
+    assert_problem(bad.value, 400, "invalid_request")
+
+
 async def test_simulator_paths_absent_off_the_local_backend(env: Env) -> None:
     env.backend.settings = replace(env.backend.settings, simulator=False)
     for call in (

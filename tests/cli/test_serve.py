@@ -10,7 +10,7 @@ import sqlite3
 import subprocess
 import sys
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
@@ -20,6 +20,12 @@ import pytest
 
 from frontdesk.backend.store import SCHEMA_VERSION, SqliteStore
 from frontdesk.client import FrontdeskClient, Guide, InvalidCode, NotFound, Unauthorized
+from frontdesk.tiss.errors import TissFault
+from frontdesk.tiss.message import ELIGIBILITY, text
+from frontdesk.tiss.models import TokenProof
+from frontdesk.tiss.replies import read_eligibility_reply
+from frontdesk.tiss.requests import build_eligibility
+from frontdesk.tiss.soap import HEADERS, body_of, envelope
 from support.demo import (
     CARLOS,
     JOAO,
@@ -31,6 +37,7 @@ from support.demo import (
     wrong_code,
 )
 from support.isolation import STARTED, TLS_CONTEXT
+from tiss.factories import PRESTADOR, request_header
 
 pytestmark = pytest.mark.served
 
@@ -342,3 +349,79 @@ async def test_a_request_cannot_forge_a_log_line(tmp_path: Path, openapi_log: An
     for line in lines:
         assert LOG_LINE.match(line), line
         assert "\x1b" not in line and "\r" not in line, line
+
+
+# -- the local TISS operator: the versions it accepts ---------------------------------------
+
+
+def _eligibility(version: str, sequence: str, password: str) -> bytes:
+    header = request_header(ELIGIBILITY.request_transaction, sequence, password=password)
+    message = build_eligibility(
+        replace(header, version=version), PRESTADOR, "0064800012345678", TokenProof.of_reason("01")
+    )
+    return envelope(message)
+
+
+async def test_serve_plays_an_operator_that_accepts_only_some_tiss_versions(
+    tmp_path: Path, openapi_log: Any
+) -> None:
+    served = serve(
+        tmp_path, "tiss", "--db", ":memory:", "--api-key", "tiss-key",
+        "--tiss-versions", "4.03.00,4.02.00",
+    )  # fmt: skip
+    try:
+        async with httpx.AsyncClient(base_url=served.url) as json_http:
+            openapi_log.attach(json_http)  # TISS answers are SOAP, outside openapi.yaml
+            auth = {"Authorization": "Bearer tiss-key"}
+            who = await json_http.get("/_local/tiss", headers=auth)
+        async with httpx.AsyncClient(base_url=served.url) as http:
+            answers = {}
+            for sequence, version in enumerate(("4.03.00", "4.02.00", "4.01.00"), start=1):
+                answers[version] = await http.post(
+                    f"/tiss/v{version}/tissVerificaElegibilidade",
+                    content=_eligibility(version, str(sequence), "tiss-key"),
+                    headers=HEADERS,
+                )
+        assert served.stop(signal.SIGTERM) == 0
+    finally:
+        if served.process.poll() is None:
+            served.process.kill()
+    assert who.json()["versions"] == ["4.03.00", "4.02.00"]
+    for version in ("4.03.00", "4.02.00"):
+        reply = body_of(answers[version].content)
+        assert answers[version].status_code == 200
+        assert text(reply, "cabecalho", "Padrao") == version
+        assert read_eligibility_reply(reply).eligible is True
+    refused = answers["4.01.00"]
+    assert refused.status_code == 500
+    with pytest.raises(TissFault) as fault:
+        body_of(refused.content)
+    assert fault.value.code == "VersaoInvalida"
+    log = served.err()
+    assert "POST /v1/tiss/v4.01.00/tissVerificaElegibilidade fault:VersaoInvalida 500" in log
+    assert "Traceback" not in log
+
+
+@pytest.mark.parametrize(
+    ("option", "lang", "words"),
+    [
+        ("4.03.00,4.00.01", "pt", "o frontdesk não conhece a versão TISS 4.00.01; use uma ou mais "
+         "de 4.03.00, 4.02.00, 4.01.00"),
+        ("4.03.00,4.00.01", "en", "frontdesk does not know TISS version 4.00.01"),
+        (" , ", "pt", "informe ao menos uma versão TISS"),
+    ],
+)  # fmt: skip
+def test_serve_refuses_an_unknown_tiss_version_at_start(
+    tmp_path: Path, option: str, lang: str, words: str
+) -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "frontdesk", "--lang", lang, "serve", "--port", "0",
+         "--db", str(tmp_path / "never.sqlite3"), "--tiss-versions", option],
+        capture_output=True, text=True, timeout=60, env=_environment(), check=False,
+    )  # fmt: skip
+    assert result.returncode == 2
+    assert words in result.stderr
+    assert result.stderr.startswith("frontdesk serve: --tiss-versions: ")
+    assert "Traceback" not in result.stderr + result.stdout
+    assert "serving on" not in result.stdout
+    assert not (tmp_path / "never.sqlite3").exists()  # refused before opening anything

@@ -20,8 +20,10 @@ import pytest
 from frontdesk.cli import build_parser, main
 from frontdesk.cli import tiss as tiss_cli
 from frontdesk.core import i18n
+from frontdesk.tiss import VERSION as LOCAL_VERSION  # the local operator's
 from support.demo import LUIZ, MARIA
 from support.isolation import SERVED_KEY, Home, start_serve, stop_serve
+from support.tiss_versions import BENEFICIARY, VersionedOperator, served_operator
 
 pytestmark = pytest.mark.served
 
@@ -60,10 +62,11 @@ def profile(home: Home, url: str, **extra: str | int) -> None:
         "[profiles.demo-tiss]",
         'kind = "tiss"',
         'operator = "Operadora Demonstração"',
-        f'url = "{url}/tiss/v4.01.00/{{operation}}"',
+        f'url = "{url}/tiss/v{LOCAL_VERSION}/{{operation}}"',
         'registro_ans = "999999"',
         'prestador_type = "codigo"',
         'prestador = "123456"',
+        f'tiss_version = "{LOCAL_VERSION}"',
     ]
     lines += [f"{key} = {json.dumps(value)}" for key, value in extra.items()]
     home.write_config("\n".join(lines) + "\n")
@@ -306,3 +309,56 @@ def test_no_password_and_no_code_in_any_log_or_audit_file_after_a_flow(
     for where, text in texts.items():
         for secret in secrets:
             assert secret not in text, f"{secret!r} found in {where}"
+
+
+# -- issue 17: an operator in another TISS version --------------------------------------------
+
+
+@pytest.mark.parametrize(("sent", "speaks"), [("4.03.00", "4.02.00"), ("4.02.00", "4.03.00")])
+def test_an_operator_in_another_version_exits_3_naming_both_and_the_fix(
+    home: Home,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    sent: str,
+    speaks: str,
+) -> None:
+    operator = VersionedOperator(speaks)
+    monkeypatch.setenv("FRONTDESK_TISS_PASSWORD", "senha")
+    with served_operator(operator) as url:
+        home.write_config(
+            '[profiles.demo-tiss]\nkind = "tiss"\n'
+            f'url = "{url}/tiss/{{operation}}V{{version}}.apw"\nregistro_ans = "999999"\n'
+            f'prestador_type = "codigo"\nprestador = "123456"\ntiss_version = "{sent}"\n'
+        )
+        assert main(check("--card", MARIA_CARD, "--reason", "01")) == 3
+        said = capsys.readouterr().err
+        assert f"A operadora fala TISS {speaks}, e o perfil envia TISS {sent}." in said
+        assert f"frontdesk profiles set demo-tiss tiss_version {speaks}" in said
+        tag = sent.replace(".", "_")
+        assert operator.paths == [f"/tiss/tissVerificaElegibilidadeV{tag}.apw"]
+        (record,) = home.audit_lines()
+        assert record["outcome"] == "error:version_mismatch"
+
+        # the fix it names, then the same check: the operator answers
+        assert main(["profiles", "set", "demo-tiss", "tiss_version", speaks]) == 0
+        capsys.readouterr()
+        assert main(check("--card", MARIA_CARD, "--reason", "01")) == 0
+        assert capsys.readouterr().out.splitlines()[1] == f"Beneficiário: {BENEFICIARY}"
+    assert operator.received == [sent, speaks]
+
+
+def test_a_version_mismatch_in_english(
+    home: Home, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("FRONTDESK_TISS_PASSWORD", "senha")
+    with served_operator(VersionedOperator("4.02.00", names_version=False)) as url:
+        home.write_config(
+            f'[profiles.demo-tiss]\nkind = "tiss"\nurl = "{url}/{{operation}}"\n'
+            'registro_ans = "999999"\nprestador_type = "codigo"\nprestador = "123456"\n'
+        )
+        assert main(["--lang", "en", *check("--card", MARIA_CARD, "--reason", "01")]) == 3
+    said = capsys.readouterr().err
+    assert "refused the profile's TISS version 4.03.00 (VersaoInvalida)" in said
+    assert "it should be 4.02.00" in said
+    assert "frontdesk profiles set demo-tiss tiss_version 4.02.00" in said
+    i18n.set_language("pt")

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import sys
 import tomllib
+from dataclasses import fields
 from pathlib import Path
 
 import pytest
@@ -13,6 +14,9 @@ from frontdesk.cli import main
 from frontdesk.config.connection import resolve
 from frontdesk.config.errors import ConfigError, SetupError
 from frontdesk.config.profiles import add_tiss_profile, load_config, parse_config
+from frontdesk.tiss.models import Prestador
+from frontdesk.tiss.settings import TissSettings
+from frontdesk.tiss.versions import get
 from support.isolation import Home
 
 EXISTING = """\
@@ -110,7 +114,7 @@ def test_add_tiss_writes_a_profile_the_app_reads_as_tiss(
     listing = out(capsys).splitlines()
     assert listing[1].split()[:2] == ["unimed", "Unimed"] and "TISS" not in listing[1]
     assert listing[2].startswith("* unimed-tiss  Unimed Londrina (TISS)")
-    assert listing[2].endswith("[TISS, registro ANS 123456]")
+    assert listing[2].endswith("[TISS 4.03.00, registro ANS 123456]")  # the default version
 
 
 def test_the_required_keys_alone_make_a_profile(
@@ -336,3 +340,150 @@ def test_login_on_a_tiss_profile_stores_its_password_like_a_key(
     text = out(capsys)
     assert "Senha guardada" in text and "Senha#2026" not in text
     assert "backend" not in text  # no contract health check against a TISS address
+
+
+CNPJ_REQUIRED = ["--url", URL, "--registro-ans", "123456", "--prestador-type", "cnpj"]
+TISS_DEFAULT = next(f.default for f in fields(TissSettings) if f.name == "version")
+"""The version of a profile that names none (the reader's default)."""
+
+
+def test_a_cnpj_typed_with_punctuation_is_written_in_its_normal_form(
+    home: Home, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["profiles", "add", "op", "--tiss", *CNPJ_REQUIRED,
+                 "--prestador", "11.222.333/0001-81"]) == 0  # fmt: skip
+    assert table(home, "op")["prestador"] == "11222333000181"
+    settings = resolve(profile="op", need_key=False).tiss
+    assert settings is not None and settings.settings.identity == Prestador(
+        "cnpj", "11222333000181"
+    )
+    assert main(["profiles", "set", "op", "--prestador", "22.333.444/0001-81"]) == 0
+    assert table(home, "op")["prestador"] == "22333444000181"
+    before = home.config.read_bytes()
+    assert main(["profiles", "set", "op", "--prestador", "22.333.444/0001-00"]) == 2
+    assert "--prestador: Os dígitos verificadores do CNPJ 22.333.444/0001-00" in out(capsys)
+    assert home.config.read_bytes() == before
+
+
+def test_a_cnpj_with_wrong_check_digits_is_refused_in_portuguese(
+    home: Home, capsys: pytest.CaptureFixture[str]
+) -> None:
+    home.write_config(EXISTING)
+    before = home.config.read_bytes()
+    assert main(["profiles", "add", "op", "--tiss", *CNPJ_REQUIRED,
+                 "--prestador", "11.222.333/0001-80"]) == 2  # fmt: skip
+    text = out(capsys)
+    assert (
+        "--prestador: Os dígitos verificadores do CNPJ 11.222.333/0001-80 não conferem: confira "
+        "o número no cartão CNPJ da clínica. Nada foi gravado" in text
+    )
+    assert "Traceback" not in text and home.config.read_bytes() == before
+
+
+def test_an_alphanumeric_cnpj_in_a_profile_follows_the_profiles_version(
+    home: Home, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code = main(["profiles", "add", "op", "--tiss", *CNPJ_REQUIRED,
+                 "--prestador", "12.abc.345/01de-35"])  # fmt: skip
+    text = out(capsys)
+    if get(TISS_DEFAULT).carries_cnpj("12ABC34501DE35"):  # 4.03.00 (the default from issue 17)
+        assert code == 0 and table(home, "op")["prestador"] == "12ABC34501DE35"
+        settings = resolve(profile="op", need_key=False).tiss
+        assert settings is not None and settings.settings.prestador == "12ABC34501DE35"
+    else:  # a default before 4.03.00 cannot carry it: said with the fix, nothing written
+        assert code == 2 and not home.config.exists()
+        assert (
+            f"--prestador: A versão {TISS_DEFAULT} do TISS não aceita CNPJ com letras; use "
+            "4.03.00 (frontdesk profiles set op tiss_version 4.03.00). Nada foi gravado"
+        ) in text
+
+
+# -- issue 17: the TISS version a profile speaks ----------------------------------------------
+
+
+def test_a_profile_speaks_the_version_given_and_set_changes_it(
+    home: Home, capsys: pytest.CaptureFixture[str]
+) -> None:
+    home.write_config(EXISTING)
+    template = "https://ws.operadora.example/tiss/{operation}V{version}.apw"
+    assert main(["profiles", "add", "op", "--tiss", template, "--registro-ans", "123456",
+                 "--prestador", "000123", "--tiss-version", "4.02.00"]) == 0  # fmt: skip
+    assert table(home, "op")["tiss_version"] == "4.02.00"
+    settings = resolve(profile="op", need_key=False).tiss.settings  # type: ignore[union-attr]
+    assert settings.version == "4.02.00"
+    assert settings.url_for("tissVerificaElegibilidade").endswith(
+        "/tissVerificaElegibilidadeV4_02_00.apw"
+    )
+    out(capsys)
+
+    # the issue's form: the key and its value, as the file names them
+    assert main(["profiles", "set", "op", "tiss_version", "4.03.00"]) == 0
+    assert 'Perfil "op" atualizado' in out(capsys)
+    assert table(home, "op")["tiss_version"] == "4.03.00"
+    assert main(["profiles"]) == 0
+    assert "[TISS 4.03.00, registro ANS 123456]" in out(capsys)
+
+    # '' removes it: back to the default, the version in force
+    assert main(["profiles", "set", "op", "--tiss-version", "4.01.00"]) == 0
+    assert table(home, "op")["tiss_version"] == "4.01.00"
+    assert main(["profiles", "set", "op", "tiss_version", ""]) == 0
+    assert "tiss_version" not in table(home, "op")
+    assert load_config().get("op").tiss.settings.version == "4.03.00"  # type: ignore[union-attr]
+
+
+def test_an_unknown_version_is_refused_with_the_known_ones_and_nothing_written(
+    home: Home, capsys: pytest.CaptureFixture[str]
+) -> None:
+    home.write_config(EXISTING)
+    before = home.config.read_bytes()
+    assert main(["profiles", "add", "op", "--tiss", *REQUIRED, "--tiss-version", "4.04.00"]) == 2
+    said = out(capsys)
+    assert "--tiss-version: o frontdesk não conhece a versão TISS 4.04.00" in said
+    assert "use uma destas: 4.03.00, 4.02.00, 4.01.00" in said
+    assert home.config.read_bytes() == before
+
+    assert main(["profiles", "add", "op", "--tiss", *REQUIRED]) == 0
+    before = home.config.read_bytes()
+    assert main(["--lang", "en", "profiles", "set", "op", "tiss_version", "4.1"]) == 2
+    said = out(capsys)
+    assert "--tiss-version: frontdesk does not know TISS version 4.1" in said
+    assert "use one of: 4.03.00, 4.02.00, 4.01.00" in said
+    assert home.config.read_bytes() == before
+
+
+@pytest.mark.parametrize(
+    ("pairs", "said"),
+    [
+        (["tiss_version"], 'falta o valor de "tiss_version"'),
+        (["versao", "4.02.00"], '"versao" não é uma configuração de perfil'),
+        (["code_length", "seis"], '"code_length" deve ser um número; veio "seis"'),
+        (["tiss_version", "4.02.00", "--tiss-version", "4.02.00"], "foi dado duas vezes"),
+    ],
+)
+def test_a_pair_that_cannot_be_a_setting_is_said_and_nothing_written(
+    home: Home, capsys: pytest.CaptureFixture[str], pairs: list[str], said: str
+) -> None:
+    home.write_config(EXISTING)
+    assert main(["profiles", "add", "op", "--tiss", *REQUIRED]) == 0
+    out(capsys)
+    before = home.config.read_bytes()
+    assert main(["profiles", "set", "op", *pairs]) == 2
+    assert said in out(capsys)
+    assert home.config.read_bytes() == before
+
+
+def test_pairs_take_numbers_and_lists_like_their_options(home: Home) -> None:
+    home.write_config(EXISTING)
+    assert main(["profiles", "add", "op", "--tiss", *REQUIRED]) == 0
+    assert main(["profiles", "set", "op", "code_length", "6", "read_timeout", "45",
+                 "sac_phones", "0800 1", "operator", "Operadora"]) == 0  # fmt: skip
+    written = table(home, "op")
+    assert (written["code_length"], written["read_timeout"]) == (6, 45.0)
+    assert (written["sac_phones"], written["operator"]) == (["0800 1"], "Operadora")
+
+
+def test_the_version_is_a_tiss_only_setting(home: Home, capsys: pytest.CaptureFixture[str]) -> None:
+    home.write_config(EXISTING)
+    assert main(["profiles", "set", "unimed", "tiss_version", "4.02.00"]) == 2
+    assert "--tiss-version" in out(capsys)
+    assert "tiss_version" not in home.config.read_text(encoding="utf-8")

@@ -121,6 +121,12 @@ def test_a_tiss_connection_knows_its_kind_and_its_password(
         ("status_check_minutes = 0", "1 a 120 minutos"),
         ('api_token = "x"', "a senha não pode ficar neste arquivo"),
         ("nonsense = 1", "chave desconhecida num perfil TISS"),
+        (
+            'tiss_version = "4.04.00"',
+            "o frontdesk não conhece a versão TISS 4.04.00; use uma destas: 4.03.00, 4.02.00, "
+            "4.01.00.",
+        ),
+        ("tiss_version = 4.03", "deve ser um texto entre aspas"),
     ],
 )
 def test_each_tiss_problem_names_its_key(home: Home, line: str, message: str) -> None:
@@ -137,6 +143,31 @@ def test_each_tiss_problem_names_its_key(home: Home, line: str, message: str) ->
         load_config()
     assert message in str(raised.value)
     assert "profiles.unimed-tiss" in str(raised.value)
+
+
+def test_a_profile_without_tiss_version_speaks_the_version_in_force(home: Home) -> None:
+    """BOTH was written before the key existed: it speaks 4.03.00, not the superseded 4.01.00."""
+    home.write_config(BOTH)
+    tiss = load_tiss_profile("unimed-tiss")
+    assert tiss.settings.version == "4.03.00"
+    home.write_config(
+        BOTH.replace('prestador = "000123"\n', 'prestador = "000123"\ntiss_version = "4.02.00"\n')
+    )
+    assert load_tiss_profile("unimed-tiss").settings.version == "4.02.00"
+    assert resolve(need_key=False).tiss.settings.version == "4.02.00"  # type: ignore[union-attr]
+
+
+def test_an_unknown_version_names_the_file_the_line_and_the_key(home: Home) -> None:
+    home.write_config(
+        BOTH.replace('cnes = "1234567"\n', 'cnes = "1234567"\ntiss_version = "3.05.00"\n')
+    )
+    with pytest.raises(ConfigError) as raised:
+        load_config()
+    line = BOTH.splitlines().index('cnes = "1234567"') + 2
+    assert (raised.value.line, raised.value.key) == (line, "profiles.unimed-tiss.tiss_version")
+    assert str(raised.value).endswith(
+        "o frontdesk não conhece a versão TISS 3.05.00; use uma destas: 4.03.00, 4.02.00, 4.01.00."
+    )
 
 
 def test_settings_saved_into_a_tiss_profile_keep_it_readable(home: Home) -> None:
@@ -165,7 +196,7 @@ def test_profiles_lists_both_kinds_with_their_operator(
         "https://token.unimed.example/v1",
     ]
     assert lines[2].startswith("* unimed-tiss") and "Unimed Londrina (TISS)" in lines[2]
-    assert "[TISS, registro ANS 123456]" in lines[2]
+    assert "[TISS 4.03.00, registro ANS 123456]" in lines[2]
     assert "TISS" not in lines[3]
 
 
@@ -181,3 +212,23 @@ def test_doctor_reads_a_tiss_profile_and_runs_the_tiss_steps(home: Home) -> None
     assert password.status == "fail"  # none stored in this fresh home
     assert password.fix and "frontdesk login --profile unimed-tiss" in password.fix
     assert found["tiss_login"].status == "skip"
+
+
+def test_a_cnpj_in_the_file_is_read_in_its_normal_form_or_refused_with_its_line(
+    home: Home,
+) -> None:
+    cnpj_profile = BOTH.replace('prestador_type = "codigo"', 'prestador_type = "cnpj"')
+    home.write_config(
+        cnpj_profile.replace('prestador = "000123"', 'prestador = "11.222.333/0001-81"')
+    )
+    tiss = load_config().get("unimed-tiss")
+    assert tiss is not None and tiss.tiss is not None
+    assert tiss.tiss.settings.prestador == "11222333000181"
+    assert tiss.tiss.settings.effective_login == "11222333000181"  # the login by default
+
+    home.write_config(cnpj_profile.replace('prestador = "000123"', 'prestador = "11222333000108"'))
+    with pytest.raises(ConfigError) as raised:
+        load_config()
+    said = str(raised.value)
+    assert 'linha 14, chave "profiles.unimed-tiss.prestador"' in said
+    assert "Os dígitos verificadores do CNPJ 11.222.333/0001-08 não conferem" in said

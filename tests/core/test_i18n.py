@@ -21,8 +21,9 @@ import pytest
 
 from frontdesk.app.screens.tiss.new_guide import FIELDS as NEW_GUIDE_FIELDS
 from frontdesk.config.tiss_reading import EDITABLE_KEYS
-from frontdesk.core import domain, i18n
+from frontdesk.core import cnpj, domain, i18n
 from frontdesk.counter.errors import FIELD_OF_GLOSA
+from frontdesk.counter.schema_words import LENGTHS
 from frontdesk.tiss.errors import FAULTS
 from frontdesk.tiss.lote import WITHOUT_CODE
 
@@ -35,6 +36,7 @@ KEY_SHAPE = "abcdefghijklmnopqrstuvwxyz0123456789_-."
 # the values it is filled with. Complete families must have a text for every value.
 FAMILIES: dict[str, tuple[str, ...]] = {
     "status.{}": domain.GUIDE_STATUSES,
+    "counter.schema.{}_length": LENGTHS,
     "type.{}": domain.GUIDE_TYPES,
     "channel.{}": get_args(domain.ChannelKind),
     "delivery.{}": get_args(domain.Delivery),
@@ -51,6 +53,7 @@ FAMILIES: dict[str, tuple[str, ...]] = {
     "send.typed.{}_placeholder": ("sms", "email"),
     "tiss.environment.{}": ("production", "test"),
     "tiss.fault.{}": tuple(FAULTS),
+    "tiss.cnpj.{}": get_args(cnpj.Reason),  # CnpjError's reasons
     # The TISS counter (frontdesk.counter, app/screens/tiss): the fields a glosa points at,
     # the guides without a field for the code, the forms' fields.
     "counter.field.{}": tuple(sorted(set(FIELD_OF_GLOSA.values()))),

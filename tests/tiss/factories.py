@@ -20,6 +20,7 @@ from frontdesk.tiss.models import (
 REGISTRO_ANS = "999999"
 PRESTADOR = Prestador("codigo", "123456")
 CARD = "0064800012345678"  # Maria Aparecida Souza in the demo data
+VERSION = "4.01.00"  # the headers' Padrao (the hash vectors of test_hash.py were made in it)
 
 
 def request_header(transaction: str, sequence: str = "1", password: str = "hello") -> Header:
@@ -30,6 +31,7 @@ def request_header(transaction: str, sequence: str = "1", password: str = "hello
         time="08:06:40",
         origin=Party(prestador=PRESTADOR),
         destination=Party(registro_ans=REGISTRO_ANS),
+        version=VERSION,
         login=PRESTADOR.value,
         password_digest=password_digest(password),
     )
@@ -43,6 +45,7 @@ def reply_header(transaction: str, sequence: str = "1") -> Header:
         time="08:06:41",
         origin=Party(registro_ans=REGISTRO_ANS),
         destination=Party(prestador=PRESTADOR),
+        version=VERSION,
     )
 
 

@@ -20,6 +20,7 @@ from frontdesk.backend.local import open_backend
 from frontdesk.backend.server import create_app
 from frontdesk.backend.service import LocalBackend
 from frontdesk.backend.tiss.records import TissRecords
+from frontdesk.tiss import VERSION as LOCAL_VERSION  # the version the local operator answers in
 from frontdesk.tiss.client import TissClient
 from frontdesk.tiss.sequence import MemorySequence, SequenceSource
 from frontdesk.tiss.settings import TissSettings
@@ -33,7 +34,7 @@ from frontdesk.tiss.transport import (
 
 KEY = "tiss-local-key-0123"
 BASE = "http://127.0.0.1/v1"
-TEMPLATE = "/tiss/v4.01.00/{operation}"
+TEMPLATE = "/tiss/v{version}/{{operation}}"
 
 Action = str | Callable[[HttpReply], HttpReply]
 
@@ -88,11 +89,14 @@ class LocalTiss:
             return TissRecords(self.backend.store).count(service)  # type: ignore[arg-type]
 
     def settings(self, base: str = BASE, **changes: Any) -> TissSettings:
+        """The demo clinic's settings, in the local operator's version unless `version`."""
+        version = changes.get("version", LOCAL_VERSION)
         values: dict[str, Any] = {
-            "url": base + TEMPLATE,
+            "url": base + TEMPLATE.format(version=version),
             "registro_ans": "999999",
             "prestador_kind": "codigo",
             "prestador": "123456",
+            "version": version,
         }
         values.update(changes)
         return TissSettings(**values)

@@ -57,7 +57,17 @@ async def test_another_prestador_is_remetente_invalido(operator: LocalTiss) -> N
     with pytest.raises(errors.RemetenteInvalido):
         await eligibility(operator, prestador="654321")
     with pytest.raises(errors.RemetenteInvalido):
-        await eligibility(operator, prestador_kind="cnpj", prestador="12345678000199")
+        await eligibility(operator, prestador_kind="cnpj", prestador="11222333000181")
+
+
+async def test_a_cnpj_whose_check_digits_do_not_match_is_remetente_invalido(
+    operator: LocalTiss,
+) -> None:
+    # frontdesk never builds one: the recorder changes the CNPJ's last digit on the way
+    recorder = Recorder(operator.transport(), edit=editing(b"11222333000181", b"11222333000182"))
+    with pytest.raises(errors.RemetenteInvalido):
+        await eligibility(operator, recorder, prestador_kind="cnpj", prestador="11222333000181")
+    assert operator.transactions() == 0
 
 
 async def test_a_changed_message_is_hash_invalido(operator: LocalTiss) -> None:
@@ -75,10 +85,19 @@ async def test_an_off_schema_message_is_schema_invalido(operator: LocalTiss) -> 
         await eligibility(operator, recorder)
 
 
-async def test_another_version_is_versao_invalida(operator: LocalTiss) -> None:
+async def test_another_version_is_versao_invalida_said_as_a_version_mismatch(
+    operator: LocalTiss,
+) -> None:
+    """The wire says 4.00.01 where the client sent 4.01.00: the operator's VersaoInvalida
+    names 4.01.00, the version the client believes it sent, so it names none other."""
     recorder = Recorder(operator.transport(), edit=editing(b">4.01.00<", b">4.00.01<"))
-    with pytest.raises(errors.VersaoInvalida):
-        await eligibility(operator, recorder)
+    with pytest.raises(errors.VersionMismatch) as mismatch:
+        await eligibility(operator, recorder, version="4.01.00")
+    assert (mismatch.value.sent, mismatch.value.answered, mismatch.value.fault) == (
+        "4.01.00",
+        None,
+        True,
+    )
 
 
 async def test_an_unexpected_server_error_is_its_own_fault(operator: LocalTiss) -> None:

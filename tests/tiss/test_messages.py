@@ -17,12 +17,14 @@ from frontdesk.tiss.message import (
     OPERATIONS,
     PROCEDURES,
     STATUS,
+    Operation,
     find,
     read_header,
 )
 from frontdesk.tiss.models import (
     Authorization,
     Eligibility,
+    Glosa,
     Party,
     Prestador,
     TokenProof,
@@ -62,17 +64,17 @@ def valid(element: etree._Element) -> etree._Element:
 
 
 def test_the_schemas_ship_as_package_data_by_version() -> None:
-    assert schema.versions() == ("4.01.00",)
+    assert schema.versions() == ("4.01.00", "4.02.00", "4.03.00")
     folder = schema.schema_folder("4.01.00")
     names = {entry.name for entry in folder.iterdir()}
     assert {"tissWebServicesV4_01_00.xsd", "tissV4_01_00.xsd", "xmldsig-core-schema.xsd"} <= names
     assert sum(name.endswith(".wsdl") for name in names) == 12
-    with pytest.raises(ValueError, match=r"4\.02\.00"):
-        schema.schema_folder("4.02.00")
+    with pytest.raises(ValueError, match=r"4\.04\.00"):
+        schema.schema_folder("4.04.00")
 
 
 def test_the_operations_match_the_shipped_wsdls() -> None:
-    folder = schema.schema_folder()
+    folder = schema.schema_folder("4.01.00")
     for service, operation in OPERATIONS.items():
         wsdl = folder.joinpath(f"{service}V4_01_00.wsdl").read_text("iso-8859-1")
         assert f'<service name="{service}">' in wsdl
@@ -114,7 +116,7 @@ def test_procedure_requests_are_valid_and_read_back(make: object) -> None:
 def test_a_request_for_every_kind_of_prestador_is_valid() -> None:
     for prestador in (
         Prestador("codigo", "123456"),
-        Prestador("cnpj", "12345678000199"),
+        Prestador("cnpj", "11222333000181"),
         Prestador("cpf", "12345678901"),
     ):
         header = replace(
@@ -228,8 +230,10 @@ def test_codes_and_reasons_are_checked_before_anything_is_built() -> None:
 
 
 def test_table_38_comes_from_the_schema() -> None:
-    table = glosas.table_38()
-    text = schema.schema_folder().joinpath("tissSimpleTypesV4_01_00.xsd").read_text("latin-1")
+    table = glosas.table_38("4.01.00")
+    text = (
+        schema.schema_folder("4.01.00").joinpath("tissSimpleTypesV4_01_00.xsd").read_text("latin-1")
+    )
     declared = re.search(r'name="dm_tipoGlosa">(.*?)</simpleType>', text, re.S)
     assert declared is not None
     assert set(table) == set(re.findall(r'enumeration value="(\d+)"', declared.group(1)))
@@ -242,7 +246,9 @@ def test_table_38_comes_from_the_schema() -> None:
 
 
 def test_every_tiss_fault_value_has_its_class_and_round_trips() -> None:
-    text = schema.schema_folder().joinpath("tissSimpleTypesV4_01_00.xsd").read_text("latin-1")
+    text = (
+        schema.schema_folder("4.01.00").joinpath("tissSimpleTypesV4_01_00.xsd").read_text("latin-1")
+    )
     declared = re.search(r'name="st_tissFault">(.*?)</simpleType>', text, re.S)
     assert declared is not None
     values = re.findall(r'value="(\w+)"', declared.group(1))
@@ -270,3 +276,55 @@ def test_a_fault_without_detail_is_read_from_its_faultstring_or_is_unexpected() 
         body_of(other)
     assert "NullPointer" in raised.value.fault_string
     assert NS  # the namespace constant the tests share
+
+
+def test_an_envelope_holds_one_body_with_one_message_or_is_not_soap() -> None:
+    soap = "http://schemas.xmlsoap.org/soap/envelope/"
+    message = f'<ans:cancelaGuiaWS xmlns:ans="{NS[1:-1]}"/>'
+
+    def envelope_of(inside: str) -> bytes:
+        return f'<s:Envelope xmlns:s="{soap}">{inside}</s:Envelope>'.encode()
+
+    body = f"<s:Body>{message}</s:Body>"
+    assert body_of(envelope_of(f"<s:Header/>{body}")).tag == f"{NS}cancelaGuiaWS"
+    assert body_of(envelope_of(f"<!-- a note -->{body}")).tag == f"{NS}cancelaGuiaWS"
+    for inside in (
+        body + body,  # two Bodies: the second must not be ignored
+        f"<s:Header/>{body}<s:Body/>",
+        f"<s:Body>{message}{message}</s:Body>",  # two messages in one Body
+        f"{body}<s:Header/>",
+        f"{body}<other/>",
+        "<s:Header/>",
+        "",
+    ):
+        with pytest.raises(errors.InvalidReply) as raised:
+            body_of(envelope_of(inside))
+        assert raised.value.reason == "not_soap", inside
+
+
+NEW_IN_4_03 = Glosa("3268", "", "")  # NÚMERO DE LOTE JÁ INFORMADO ANTERIORMENTE, no words
+
+
+@pytest.mark.parametrize("operation", [ELIGIBILITY, PROCEDURES, STATUS, CANCEL])
+def test_a_glosa_is_described_by_the_table_38_of_the_replys_own_version(
+    operation: Operation,
+) -> None:
+    """3268 came with 4.03.00: a 4.03.00 reply gets its official words; the same code in a
+    4.01.00 reply (whose table lacks it) keeps only what the operator wrote (nothing)."""
+    read = {
+        ELIGIBILITY: read_eligibility_reply,
+        PROCEDURES: lambda m: read_authorization_reply(m, PROCEDURES),
+        STATUS: lambda m: read_authorization_reply(m, STATUS),
+        CANCEL: read_cancel_reply,
+    }[operation]
+    for version, words in (
+        ("4.03.00", "NÚMERO DE LOTE JÁ INFORMADO ANTERIORMENTE"),
+        ("4.01.00", ""),
+    ):
+        header = replace(reply_header(operation.reply_transactions[0]), version=version)
+        built = build_refusal(operation, header, NEW_IN_4_03)
+        if version == "4.03.00":
+            assert schema.errors_of(built, version) == ()
+        glosas_read = read(built).glosas  # type: ignore[operator]
+        assert [(g.code, g.description) for g in glosas_read] == [("3268", words)], version
+    assert glosas.describe("3268", "lote repetido", "4.04.00") == "lote repetido"

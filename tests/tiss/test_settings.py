@@ -32,6 +32,30 @@ def test_one_url_per_operation_or_one_for_all() -> None:
     assert single.url_for("tissCancelaGuia") == "https://tiss.operadora.example/ws"
 
 
+def test_a_template_names_the_version_as_operators_do() -> None:
+    """Real operators: one URL per operation, the version in the file name (`…V4_03_00.apw`)."""
+    protheus = settings(url="https://ws.operadora.example/tiss/{operation}V{version}.apw")
+    assert protheus.version == "4.03.00"  # the version in force, unless the profile says
+    assert protheus.url_for("tissVerificaElegibilidade") == (
+        "https://ws.operadora.example/tiss/tissVerificaElegibilidadeV4_03_00.apw"
+    )
+    older = settings(url="https://ws.operadora.example/v{version}/{operation}", version="4.02.00")
+    assert (
+        older.url_for("tissCancelaGuia") == "https://ws.operadora.example/v4_02_00/tissCancelaGuia"
+    )
+    hml = settings(
+        test_url="https://hml.operadora.example/{operation}V{version}", environment="test"
+    )
+    assert hml.url_for("tissCancelaGuia") == "https://hml.operadora.example/tissCancelaGuiaV4_03_00"
+
+
+def test_an_unknown_version_is_refused_with_the_known_ones() -> None:
+    with pytest.raises(TissSettingsError) as bad:
+        settings(version="4.04.00")
+    assert bad.value.setting == "version"
+    assert bad.value.problem == "no TISS 4.04.00; known: 4.03.00, 4.02.00, 4.01.00"
+
+
 def test_test_and_production_hosts() -> None:
     both = settings(test_url="https://hml.operadora.example/{operation}")
     assert both.url_for("tissCancelaGuia").startswith("https://tiss.operadora.example/")
@@ -46,6 +70,8 @@ def test_test_and_production_hosts() -> None:
     [
         ({"url": "http://tiss.operadora.example/{operation}"}, "url"),
         ({"url": "https://tiss.operadora.example/{service}"}, "url"),
+        ({"url": "https://tiss.operadora.example/{operation}V{versao}"}, "url"),
+        ({"test_url": "https://hml.operadora.example/{Version}"}, "test_url"),
         ({"url": "https://user:pw@tiss.operadora.example/"}, "url"),
         ({"url": "ftp://tiss.operadora.example/"}, "url"),
         ({"registro_ans": "12345"}, "registro_ans"),

@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 
+from frontdesk.tiss import VERSION as LOCAL_VERSION  # the local operator's
 from frontdesk.tiss.client import TissClient
 from frontdesk.tiss.errors import TissUnavailable
 from frontdesk.tiss.models import TokenProof
@@ -20,12 +21,13 @@ pytestmark = pytest.mark.served
 
 def client(served: Served, tmp_path: Path, ca_bundle: Path | None, sleep: Any = None) -> TissClient:
     settings = TissSettings(
-        url=served.url + "/tiss/v4.01.00/{operation}",
+        url=served.url + f"/tiss/v{LOCAL_VERSION}/{{operation}}",
         registro_ans="999999",
         prestador_kind="codigo",
         prestador="123456",
         ca_bundle=ca_bundle,
         connect_timeout=5.0,
+        version=LOCAL_VERSION,
     )
     return TissClient(
         settings,

@@ -4,6 +4,7 @@ unless a test asks for the real app)."""
 
 from __future__ import annotations
 
+import secrets
 import sys
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -19,6 +20,7 @@ from aiohttp import web
 from frontdesk.config.audit import AuditLog
 from frontdesk.web.guard import LoginGuard
 from frontdesk.web.server import Settings, WebServer
+from frontdesk.web.throttle import DeviceCookies
 from frontdesk.web.users import UserStore
 from support.isolation import Home
 
@@ -129,7 +131,10 @@ async def running_server(
     clock = Monotonic()
     settings = settings or Settings(app_command=fake_desk(), grace_seconds=5.0)
     guard = LoginGuard(store, now=wall, **(guard_options or {}))
-    server = WebServer(settings, guard=guard, audit=AuditLog(now=wall), clock=clock)
+    devices = DeviceCookies(secrets.token_bytes(32), now=lambda: wall().timestamp())
+    server = WebServer(
+        settings, guard=guard, audit=AuditLog(now=wall), devices=devices, clock=clock
+    )
     runner = web.AppRunner(server.application(), access_log=None, shutdown_timeout=5)
     await runner.setup()
     site = web.TCPSite(runner, "127.0.0.1", 0, ssl_context=ssl_context)

@@ -41,6 +41,7 @@ pytestmark = [
 VIEWPORT = {"width": 1024, "height": 600}
 ANA = ("ana", "Recepcao#2026")
 BIA = ("bia", "Balcao!2027x")
+CAIO = ("caio", "Guiche#2028y")
 WAIT = 30.0
 
 
@@ -81,6 +82,7 @@ def web(tmp_path_factory: pytest.TempPathFactory) -> Iterator[WebProcess]:
     root = tmp_path_factory.mktemp("web")
     add_user(root, *ANA)
     add_user(root, *BIA)
+    add_user(root, *CAIO)
     with web_server(root, "--db", str(root / "desk.sqlite3")) as served:
         yield served
 
@@ -220,6 +222,43 @@ def test_five_wrong_passwords_lock_the_user(web: WebProcess, page: Any, tmp_path
     outcomes = [line["outcome"] for line in audit_lines(web) if line.get("user") == "bia"]
     assert outcomes == ["failed"] * 4 + ["failed_locked", "locked"]
     traffic.check_local(web.url)
+
+
+def test_a_lockout_by_another_client_leaves_the_browser_that_signed_in_before(
+    web: WebProcess, browser: Any, page: Any
+) -> None:
+    """The attack of issue 20: someone else's browser locks caio out with 5 wrong passwords;
+    the receptionist's browser, where caio signed in before, holds its device cookie and
+    signs in all the same."""
+    sign_in(page, web.url, *CAIO)
+    wait_for_screen(page, "F1 Ajuda")
+    device = [c for c in page.context.cookies() if c["name"] == "fd_device"]
+    assert len(device) == 1 and device[0]["httpOnly"] and device[0]["sameSite"] == "Strict"
+    page.click("#logout")
+    page.wait_for_url("**/login?why=logout")
+
+    other = browser.new_context(viewport=VIEWPORT, locale="pt-BR")
+    try:
+        attacker = other.new_page()
+        attacker.set_default_timeout(WAIT * 1000)
+        for attempt in range(5):
+            sign_in(attacker, web.url, CAIO[0], f"Errada#{attempt}zz")
+            assert "Não foi possível entrar" in attacker.locator("#login-error").inner_text()
+        sign_in(attacker, web.url, *CAIO)  # the right password, from that browser: locked
+        assert "Não foi possível entrar" in attacker.locator("#login-error").inner_text()
+        assert attacker.url.endswith("/login")
+    finally:
+        other.close()
+
+    page.goto(web.url + "login")  # the receptionist's own browser: in
+    page.fill("#user", CAIO[0])
+    page.fill("#password", CAIO[1])
+    page.click("#submit")
+    wait_for_screen(page, "F1 Ajuda")
+    outcomes = [line["outcome"] for line in audit_lines(web) if line.get("user") == "caio"]
+    assert outcomes[-3:] == ["failed_locked", "locked", "ok"]
+    page.click("#logout")
+    page.wait_for_url("**/login?why=logout")
 
 
 def test_the_websocket_is_refused_without_a_session_cookie(web: WebProcess, page: Any) -> None:

@@ -42,17 +42,19 @@ def test_every_key_the_web_code_uses_exists() -> None:
 
 
 SERVER_PROCESS = """
-import asyncio, sys
+import asyncio, sys, time
 from frontdesk.cli import build_parser
 from frontdesk.cli.web import run
 from frontdesk.config.audit import AuditLog
 from frontdesk.web.guard import LoginGuard
 from frontdesk.web.server import Settings, WebServer
+from frontdesk.web.throttle import DeviceCookies
 from frontdesk.web.users import UserStore
 import frontdesk.web.http, frontdesk.web.desk
 
 async def build():
-    server = WebServer(Settings(), guard=LoginGuard(UserStore()), audit=AuditLog())
+    devices = DeviceCookies(bytes(32), now=time.time)
+    server = WebServer(Settings(), guard=LoginGuard(UserStore()), audit=AuditLog(), devices=devices)
     server.application()
 
 asyncio.run(build())

@@ -15,11 +15,17 @@ contract needs:
   `too_many_connections` (with Retry-After) and closed;
 - after such an answer the connection is closed gracefully (FIN, then what the client
   still sends is read and dropped for a moment), so the client reads the answer instead
-  of a reset.
+  of a reset;
+- an answer given before the request's body has all arrived (413 `payload_too_large`)
+  is followed by the same graceful close, dropping at most `DRAIN_BYTES` of the rest for
+  at most `DRAIN_SECONDS`: a client that sends the whole body before it reads (Python's
+  urllib, requests) reads the 413 instead of "connection reset by peer", and nobody can
+  keep a connection busy by streaming for ever.
 
-Checked against uvicorn 0.54 (`uvicorn.protocols.http.h11_impl.H11Protocol`: its
-`send_400_response`, `data_received`, `on_response_complete`, `connections` and
-`cycle`). Never imported by local mode: only `frontdesk serve` loads it.
+Checked against uvicorn 0.54 and 0.55 (`uvicorn.protocols.http.h11_impl.H11Protocol`: its
+`send_400_response`, `data_received`, `on_response_complete`,
+`_unset_keepalive_if_required`, `connections`, `cycle` and `transport`). Never imported by
+local mode: only `frontdesk serve` loads it.
 """
 
 from __future__ import annotations
@@ -30,7 +36,7 @@ import logging
 import time
 from dataclasses import dataclass
 from http import HTTPStatus
-from typing import Any, ClassVar
+from typing import Any, ClassVar, cast
 
 import h11
 from uvicorn.protocols.http.h11_impl import H11Protocol
@@ -40,6 +46,11 @@ from frontdesk.backend.problems import Problem
 # How long a connection that was answered and closed keeps reading (and dropping) what
 # the client still sends, so that its unread bytes do not turn the close into a reset.
 LINGER_SECONDS = 2.0
+# An over-limit body answered before it all arrived: how much more of it is read (and
+# dropped) so that a client that sends the whole body before reading (urllib, requests)
+# reads the answer instead of a reset, and for how long at most.
+DRAIN_BYTES = 8 * 1024 * 1024
+DRAIN_SECONDS = 10.0
 # At most one "too many connections" line per this many seconds.
 REFUSAL_LOG_INTERVAL = 60.0
 
@@ -105,11 +116,17 @@ class ProblemH11Protocol(H11Protocol):
         self._timer: asyncio.TimerHandle | None = None
         self._timer_kind = ""
         self._lingering = False
+        self._drain_left = DRAIN_BYTES
+        self._socket: asyncio.Transport | None = None  # the real transport under the wrapper
 
     # -- the connection ---------------------------------------------------------------------
 
     def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
-        super().connection_made(transport)
+        self._socket = transport
+        # uvicorn closes the transport itself once an answer is complete and the request said
+        # "Connection: close" (urllib always does), even when the request's body is still
+        # arriving: a close with unread bytes is a reset. Its closes come through here.
+        super().connection_made(cast(asyncio.Transport, _CloseAfterDrain(transport, self)))
         if len(self.connections) > self.limits.max_connections:
             now = time.monotonic()
             if now - ProblemH11Protocol._last_refusal_log >= REFUSAL_LOG_INTERVAL:
@@ -132,14 +149,22 @@ class ProblemH11Protocol(H11Protocol):
             self.transport.close()
 
     def data_received(self, data: bytes) -> None:
-        if self._lingering:
-            return  # answered and closing: what still arrives is dropped
+        if self._lingering:  # answered and closing: what still arrives is dropped (bounded)
+            self._drain_left -= len(data)
+            if self._drain_left <= 0:
+                self._close_now()
+            return
         idle = self.conn.their_state is h11.IDLE
         super().data_received(data)
         self._watch(new_request=idle)
 
     def on_response_complete(self) -> None:
         super().on_response_complete()
+        if self._lingering or self.conn.their_state is h11.SEND_BODY:
+            # Answered before the body all arrived: no next request on this connection.
+            self._unset_keepalive_if_required()
+            self._linger()
+            return
         # Between requests uvicorn's keep-alive timeout applies; a pipelined request that
         # already started arriving is watched like any other.
         if self.conn.their_state is h11.IDLE and not self.conn.trailing_data[0]:
@@ -211,17 +236,55 @@ class ProblemH11Protocol(H11Protocol):
     def _answer_and_close(self, answer: bytes) -> None:
         """Write `answer` and close gracefully: FIN first, then drop what still arrives for
         LINGER_SECONDS, so unread bytes do not make the kernel reset the connection."""
-        self._disarm()
-        self._lingering = True
         if self.cycle is not None and not self.cycle.response_complete:
             self.cycle.disconnected = True  # the app, if it is reading, sees a disconnect
             self.cycle.message_event.set()
         self.transport.write(answer)
-        if self.transport.can_write_eof():
-            self.transport.write_eof()
-            self.loop.call_later(LINGER_SECONDS, self.transport.close)
+        self._linger(LINGER_SECONDS)
+
+    def _linger(self, seconds: float = DRAIN_SECONDS) -> None:
+        """Close gracefully: FIN, then read and drop at most `DRAIN_BYTES` for `seconds`."""
+        if self._lingering:
+            return
+        self._disarm()
+        self._lingering = True
+        socket = self._socket
+        assert socket is not None
+        if socket.is_closing():
+            return
+        if socket.can_write_eof():
+            socket.write_eof()
+            socket.resume_reading()  # uvicorn may have paused reading a body nobody reads
+            self.loop.call_later(seconds, self._close_now)
         else:  # TLS: no half-close
-            self.transport.close()
+            socket.close()
+
+    def _close_now(self) -> None:
+        if self._socket is not None:
+            self._socket.close()
+
+    def close_requested(self) -> None:
+        """A close of the connection (uvicorn's or ours): at once, unless the request's body
+        is still arriving and nothing closes it gracefully yet (then see `_linger`)."""
+        if not self._lingering and self.conn.their_state is h11.SEND_BODY:
+            self._linger()
+        else:
+            self._close_now()
+
+
+class _CloseAfterDrain:
+    """The connection's transport as uvicorn sees it: every call goes to the socket's
+    transport, except `close`, which asks the protocol (`close_requested`)."""
+
+    def __init__(self, inner: asyncio.Transport, protocol: ProblemH11Protocol) -> None:
+        self._inner = inner
+        self._protocol = protocol
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._inner, name)
+
+    def close(self) -> None:
+        self._protocol.close_requested()
 
 
 def protocol_class(limits: ConnectionLimits) -> type[ProblemH11Protocol]:

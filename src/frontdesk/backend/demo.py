@@ -17,26 +17,11 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from frontdesk.backend.store import BeneficiaryRecord, ContactRecord, GuideRecord, Store
+from frontdesk.core.tuss import PROCEDURE_NAMES
 
 PROVIDER = ("123456", "Clínica Sorriso")
 
-# TUSS table 22 procedures used by the demo guides.
-TUSS: dict[str, str] = {
-    "10101012": "Consulta em consultório (no horário normal ou preestabelecido)",
-    "40304361": (
-        "Hemograma com contagem de plaquetas ou frações (eritrograma, leucograma, plaquetas)"
-    ),
-    "40302040": "Glicose - pesquisa e/ou dosagem",
-    "40316521": "TSH - hormônio tireoestimulante",
-    "40901122": (
-        "US - Abdome total (abdome superior, rins, bexiga, aorta, veia cava inferior e adrenais)"
-    ),
-    "40101010": "ECG convencional de até 12 derivações",
-    "81000065": "Consulta odontológica inicial",
-    "81000421": "Radiografia periapical",
-    "84000198": "Profilaxia: polimento coronário",
-    "85100099": "Restauração em resina fotopolimerizável 1 face",
-}
+TUSS = PROCEDURE_NAMES  # TUSS table 22: the demo guides' procedures are among these
 
 
 @dataclass(frozen=True)

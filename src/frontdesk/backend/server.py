@@ -20,7 +20,7 @@ import json
 import logging
 import re
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from frontdesk.backend.http import (
@@ -35,7 +35,9 @@ from frontdesk.backend.http import (
 from frontdesk.backend.idempotency import Replays, SecretAnswer
 from frontdesk.backend.records import StorageUnavailable
 from frontdesk.backend.service import LocalBackend, Problem
+from frontdesk.backend.simulator import SacOpening
 from frontdesk.backend.tiss.routes import tiss_routes
+from frontdesk.core.attempts import Limits
 
 MAX_BODY = 16 * 1024
 STORAGE_RETRY_AFTER = 10  # seconds a client waits before retrying a write the store refused
@@ -116,8 +118,10 @@ class Api:
             raw = await request.body(MAX_BODY)
         except BodyTooLarge:
             raise Problem("payload_too_large", f"bodies are limited to {MAX_BODY} bytes") from None
+        if not raw:  # no body at all; white space alone is a malformed body like any other
+            return None
         try:
-            return json.loads(raw.decode("utf-8")) if raw.strip() else None
+            return json.loads(raw.decode("utf-8"))
         except (ValueError, RecursionError):
             # ValueError: not UTF-8, not JSON, or an integer over Python's 4300-digit limit.
             # RecursionError: nesting deeper than the parser's stack (`[[[[…`), still < 16 KiB.
@@ -275,8 +279,17 @@ def _method_not_allowed(request: Request, allowed: tuple[str, ...]) -> Response:
     return _problem_response(problem, {"Allow": ", ".join(allowed)})
 
 
-def create_app(backend: LocalBackend, *, api_key: str, log_access: bool = True) -> HttpApp:
-    """The ASGI app serving `backend` under /v1, guarded by `api_key`."""
+def create_app(
+    backend: LocalBackend,
+    *,
+    api_key: str,
+    log_access: bool = True,
+    tiss_versions: Sequence[str] | None = None,
+    tiss_limits: Limits | None = None,
+) -> HttpApp:
+    """The ASGI app serving `backend` under /v1, guarded by `api_key`; its local TISS
+    operator accepts `tiss_versions` (None: every version; an unknown one is a ValueError)
+    and limits wrong TISS passwords per address by `tiss_limits` (None: the defaults)."""
     api = Api(backend, api_key, log_access=log_access)
     b = backend
 
@@ -322,9 +335,15 @@ def create_app(backend: LocalBackend, *, api_key: str, log_access: bool = True) 
         return b.sim_app_code(card)  # a card no beneficiary with the app has: 404
 
     def sac_code(request: Request, body: Any) -> dict[str, Any]:
-        guide = _string(_object(body, "guide"), "guide")
+        members = _object(body, "guide", "card", "type", "provider")
+        guide = _string(members, "guide")
         assert guide is not None
-        return b.sim_sac_code(guide, seed=request.state.get("replay_seed"))
+        opening = SacOpening.parse(
+            _string(members, "card", required=False),
+            _string(members, "type", required=False),
+            _string(members, "provider", required=False),
+        )
+        return b.sim_sac_code(guide, seed=request.state.get("replay_seed"), opening=opening)
 
     def clock(request: Request, body: Any) -> dict[str, Any]:
         seconds = _object(body, "advance_seconds").get("advance_seconds")
@@ -360,7 +379,9 @@ def create_app(backend: LocalBackend, *, api_key: str, log_access: bool = True) 
         ),
         api.route("/v1/_local/clock", clock, method="POST"),
     ]
-    routes += tiss_routes(api, b, api_key)  # the local TISS operator (backend/tiss/)
+    routes += tiss_routes(
+        api, b, api_key, tiss_versions, tiss_limits
+    )  # the local TISS operator (backend/tiss/)
     return HttpApp(
         routes,
         not_found=_not_found,

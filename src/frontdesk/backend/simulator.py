@@ -9,18 +9,21 @@ purpose: it *is* the patient's phone.
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 from frontdesk.backend.clock import rfc3339
 from frontdesk.backend.problems import Problem
+from frontdesk.backend.records import GuideRecord
 from frontdesk.core.contacts import digits_only
 
 if TYPE_CHECKING:
     from frontdesk.backend.clock import Clock
     from frontdesk.backend.engine import Challenge, TokenEngine
     from frontdesk.backend.policy import BackendSettings
-    from frontdesk.backend.records import GuideRecord, Store
+    from frontdesk.backend.records import Store
 
 T = TypeVar("T")
 
@@ -44,6 +47,50 @@ class _Backend(Protocol):
 
 
 OUTBOX_LIMIT = 200
+GUIDE_TYPES = frozenset({"consulta", "sp_sadt", "odonto"})
+
+
+@dataclass(frozen=True)
+class SacOpening:
+    """A guide the call centre opens for a card before its request arrives."""
+
+    card: str
+    type: str
+    provider: str = ""
+
+    @classmethod
+    def parse(cls, card: str | None, kind: str | None, provider: str | None) -> SacOpening | None:
+        """From the request's members (none of them: None; `card` and `type` go together)."""
+        if card is None and kind is None and provider is None:
+            return None
+        if not card or len(card) > 64 or kind not in GUIDE_TYPES:
+            raise Problem(
+                "invalid_request",
+                "`card` (1–64 characters) and `type` (consulta, sp_sadt, "
+                "odonto) open a guide together",
+            )
+        return cls(digits_only(card), kind, (provider or "")[:32])
+
+
+def _open_guide(store: Store, number: str, opening: SacOpening, now: float) -> None:
+    if not 1 <= len(number) <= 20 or store.get_beneficiary(opening.card) is None:
+        raise Problem("guide_not_found", "no such guide, and no beneficiary has this card")
+    store.put_guide(
+        GuideRecord(
+            number=number,
+            operator_number=f"77{secrets.randbelow(10**8):08d}",
+            type=opening.type,
+            status="awaiting_token",
+            requested_at=now,
+            card=opening.card,
+            provider_code=opening.provider,
+            provider_name=opening.provider,
+            procedures=[],
+            authorization_number=None,
+            authorization_valid_until=None,
+            absence_reason=None,
+        )
+    )
 
 
 def message_text(operator: str, lifetime_seconds: int, kind: str, code: str) -> str:
@@ -98,12 +145,23 @@ class SimulatorOperations:
 
         return self._read(op)
 
-    def sim_sac_code(self: _Backend, number: str, *, seed: bytes | None = None) -> dict[str, Any]:
+    def sim_sac_code(
+        self: _Backend,
+        number: str,
+        *,
+        seed: bytes | None = None,
+        opening: SacOpening | None = None,
+    ) -> dict[str, Any]:
         """A code "dictated by the call centre", now the guide's pending challenge. With a
-        `seed` (an Idempotency-Key replay's) the code is derived from it, not drawn."""
+        `seed` (an Idempotency-Key replay's) the code is derived from it, not drawn. With an
+        `opening`, a guide the operator has not seen yet (a TISS counter's guide started by
+        hand) is opened for that card first, as the call centre does when the patient calls
+        before the clinic's request arrives; its request then finds the code waiting."""
         self._require_simulator()
 
         def op(now: float) -> dict[str, Any]:
+            if opening is not None and self.store.get_guide(number) is None:
+                _open_guide(self.store, number, opening, now)
             guide = self._awaiting(number)
             previous = self._challenge(guide, now)
             code = None if seed is None else self.engine.derived_code(seed)

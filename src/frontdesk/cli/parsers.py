@@ -163,6 +163,13 @@ def _serve(sub: Any) -> None:
         help="serve the simulator paths /v1/_local/* (default: only on a loopback address)",
     )
     serve.add_argument(
+        "--tiss-versions",
+        metavar="VERSIONS",
+        help="TISS versions the local operator accepts, comma-separated, e.g. 4.03.00,4.02.00 "
+        "(default: every version frontdesk speaks); another version's path answers "
+        "VersaoInvalida",
+    )
+    serve.add_argument(
         "--header-timeout",
         type=float,
         default=HEADER_TIMEOUT,
@@ -232,8 +239,18 @@ def _profiles(sub: Any) -> None:
         "(the password: `frontdesk login --profile NAME`)",
     )
     _tiss_options(add.add_argument_group("TISS profiles (with --tiss)"), removable=False)
-    change = actions.add_parser("set", help="change settings of a profile ('' removes one)")
+    change = actions.add_parser(
+        "set",
+        help="change settings of a profile, as options or as KEY VALUE pairs of the file's "
+        "keys, e.g. `set NAME tiss_version 4.02.00` ('' removes one)",
+    )
     change.add_argument("name")
+    change.add_argument(
+        "pairs",
+        nargs="*",
+        metavar="KEY VALUE",
+        help="a setting by its key in the file (tiss_version 4.02.00 is --tiss-version 4.02.00)",
+    )
     change.add_argument("--url")
     change.add_argument("--operator")
     change.add_argument("--ca-bundle")
@@ -263,6 +280,7 @@ TISS_OPTIONS: Final = (
     "portal",
     "import_folder",
     "export_folder",
+    "tiss_version",
 )
 """The options (argparse `dest`s) of `profiles add`/`set` that only a TISS profile takes."""
 
@@ -302,6 +320,12 @@ def _tiss_options(group: Any, *, removable: bool) -> None:
     group.add_argument("--portal", metavar="URL", help="where the operator sends SMS codes from")
     group.add_argument("--import-folder", metavar="DIR", help="the practice system's TISS exports")
     group.add_argument("--export-folder", metavar="DIR", help="where answers are written back")
+    group.add_argument(
+        "--tiss-version",
+        metavar="VERSION",
+        help="the TISS version the operator speaks, e.g. 4.02.00 (default: the version in "
+        "force; `frontdesk doctor` says whether the operator takes it)",
+    )
 
 
 def _doctor(sub: Any) -> None:
@@ -321,7 +345,9 @@ def _audit(sub: Any) -> None:
 
 
 def _tiss(sub: Any) -> None:
-    tiss = sub.add_parser("tiss", help="TISS 4.01.00 with an operator: check eligibility")
+    tiss = sub.add_parser(
+        "tiss", help="TISS with an operator, in its profile's version: check eligibility"
+    )
     actions = tiss.add_subparsers(dest="tiss_action", metavar="ACTION", required=True)
     check = actions.add_parser(
         "elegibilidade",
@@ -391,6 +417,12 @@ def _web(sub: Any) -> None:
         metavar="MIN",
         help="minutes without use before a session ends and its desk closes (default: 15, "
         "at most 30)",
+    )
+    web.add_argument(
+        "--trusted-proxy",
+        metavar="ADDR",
+        help="the load balancer's address: its X-Forwarded-For names the client (the sign-in "
+        "limits count by it); nobody else's is believed",
     )
     users_sub = web.add_subparsers(dest="web_command", metavar="users")
     users = users_sub.add_parser("users", help="add, remove, unlock or list web users")

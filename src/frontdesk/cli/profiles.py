@@ -29,6 +29,7 @@ from frontdesk.config.profiles import (
     set_default,
     update_profile,
 )
+from frontdesk.core import cnpj
 from frontdesk.core.i18n import t
 
 if TYPE_CHECKING:
@@ -44,6 +45,18 @@ _TISS_TEXT: Final = tuple(
 )
 """The TISS-only options written as given (text): the others are a number, a list, folders."""
 _OPTION_OF_KEY: Final = {"sac_phones": "--sac-phone"}
+_SET_OPTIONS: Final = (
+    "url",
+    "operator",
+    "ca_bundle",
+    "connect_timeout",
+    "read_timeout",
+    "language",
+    "theme",
+    *TISS_OPTIONS,
+)
+"""The options (argparse `dest`s) of `profiles set`, each also given as `KEY VALUE`."""
+_DEST_OF_KEY: Final = {"sac_phones": "sac_phone"}
 
 
 def run(args: argparse.Namespace, console: Console, keyring: KeyringBackend | None = None) -> int:
@@ -117,6 +130,15 @@ def _tiss_values(args: argparse.Namespace) -> dict[str, object]:
     return values
 
 
+def _cnpj_written_plain(values: dict[str, object], kind: str | None) -> None:
+    """A CNPJ given with punctuation or in lower case is written in its normal form
+    (`12.abc.345/01de-35` -> `12ABC34501DE35`); one the reader refuses stays as typed, for
+    its message."""
+    prestador = values.get("prestador")
+    if kind == "cnpj" and isinstance(prestador, str) and cnpj.is_valid(prestador):
+        values["prestador"] = cnpj.normalize(prestador)
+
+
 def _given(args: argparse.Namespace) -> list[str]:
     """The TISS-only options given."""
     return [dest for dest in TISS_OPTIONS if getattr(args, dest, None) is not None]
@@ -172,6 +194,7 @@ def _add_tiss(args: argparse.Namespace, console: Console) -> int:
         "read_timeout": args.read_timeout,
         **_tiss_values(args),
     }
+    _cnpj_written_plain(values, args.prestador_type)
     config = _saved(
         args.name,
         lambda: add_tiss_profile(args.name, values, make_default=args.default),
@@ -182,7 +205,41 @@ def _add_tiss(args: argparse.Namespace, console: Console) -> int:
     return 0
 
 
+def _pairs(args: argparse.Namespace) -> None:
+    """`set NAME KEY VALUE …`: each pair given as its option would be (`tiss_version 4.02.00`
+    is `--tiss-version 4.02.00`); the reader checks the values like any other."""
+    pairs: list[str] = list(getattr(args, "pairs", None) or [])
+    if len(pairs) % 2:
+        raise SetupError(t("setup.profiles.pair_odd", k=pairs[-1]))
+    for key, value in zip(pairs[::2], pairs[1::2], strict=True):
+        dest = _DEST_OF_KEY.get(key, key.replace("-", "_"))
+        if dest not in _SET_OPTIONS:
+            keys = {d: k for k, d in _DEST_OF_KEY.items()}
+            known = ", ".join(keys.get(d, d) for d in _SET_OPTIONS)
+            raise SetupError(t("setup.profiles.pair_unknown", k=key, known=known))
+        if getattr(args, dest) is not None:
+            raise SetupError(t("setup.profiles.pair_twice", k=key, o=_option(dest)))
+        setattr(args, dest, _pair_value(key, dest, value))
+
+
+def _pair_value(key: str, dest: str, value: str) -> object:
+    if dest == "sac_phone":
+        return [value]
+    kinds: dict[str, type[float] | type[int]] = {
+        "connect_timeout": float,
+        "read_timeout": float,
+        "code_length": int,
+    }
+    if dest not in kinds:
+        return value
+    try:
+        return kinds[dest](value)
+    except ValueError:
+        raise SetupError(t("setup.profiles.pair_number", k=key, v=value)) from None
+
+
 def _set(args: argparse.Namespace, console: Console) -> int:
+    _pairs(args)
     profile = load_config().get(args.name)  # None: update_profile says it does not exist
     is_tiss = profile is not None and profile.kind == "tiss"
     given = _given(args)
@@ -199,7 +256,9 @@ def _set(args: argparse.Namespace, console: Console) -> int:
         if getattr(args, key) is not None:
             values[key] = getattr(args, key)
     if is_tiss:
+        assert profile is not None and profile.tiss is not None
         values.update(_tiss_values(args))
+        _cnpj_written_plain(values, args.prestador_type or profile.tiss.settings.prestador_kind)
     elif isinstance(values.get("url"), str):
         _url_note(str(values["url"]), console)
     config = _saved(args.name, lambda: update_profile(args.name, values))
@@ -233,8 +292,10 @@ def _list(console: Console) -> int:
         mark = "*" if profile.name == config.default else " "
         extra = f"  CA: {profile.ca_bundle}" if profile.ca_bundle else ""
         if profile.tiss is not None:  # a TISS profile: the standard and the operator's ANS number
-            registro = profile.tiss.settings.registro_ans
-            extra += "  " + t("setup.profiles.tiss_mark", r=registro)
+            settings = profile.tiss.settings
+            extra += "  " + t(
+                "setup.profiles.tiss_mark", r=settings.registro_ans, v=settings.version
+            )
         console.say(
             f"{mark} {profile.name:<{name_width}}  {profile.operator or '-':<{operator_width}}  "
             f"{profile.url}{extra}"

@@ -21,7 +21,8 @@ from frontdesk.backend.policy import BackendSettings, PolicyError
 from frontdesk.backend.server import create_app
 from frontdesk.backend.serving import OneLineFormatter, load_policy, local_server, server_config
 from frontdesk.backend.store import SchemaTooNew
-from frontdesk.cli.parsers import BODY_TIMEOUT, HEADER_TIMEOUT, MAX_CONNECTIONS
+from frontdesk.cli.parsers import BODY_TIMEOUT, HEADER_TIMEOUT, MAX_CONNECTIONS, cli_language
+from frontdesk.core.i18n import set_language, t
 from frontdesk.core.net import is_loopback
 
 
@@ -50,7 +51,26 @@ def simulator_choice(host: str, asked: bool | None) -> tuple[bool, str]:
     return on, f"simulator {state} ({why})"
 
 
+def tiss_versions_choice(value: str | None) -> tuple[str, ...] | None:
+    """`--tiss-versions` (e.g. "4.03.00,4.02.00") as the versions the local TISS operator
+    accepts, newest first; None (every version) when not given. ValueError: the message."""
+    if value is None:
+        return None
+    from frontdesk.backend.tiss.routes import accepted_versions
+    from frontdesk.tiss.versions import UnknownVersion, numbers
+
+    known = ", ".join(numbers())
+    try:
+        return accepted_versions([part.strip() for part in value.split(",") if part.strip()])
+    except UnknownVersion as unknown:
+        shown = unknown.version[:40].encode("unicode_escape").decode("ascii")
+        raise ValueError(t("tiss.serve.unknown_version", version=shown, known=known)) from None
+    except ValueError:
+        raise ValueError(t("tiss.serve.no_version", known=known)) from None
+
+
 def run_server(args: argparse.Namespace) -> int:
+    set_language(cli_language(args))
     host: str = args.host
     port: int = args.port
     if not 0 <= port <= 65535:
@@ -74,6 +94,11 @@ def run_server(args: argparse.Namespace) -> int:
         print(f"frontdesk serve: {error}", file=sys.stderr)
         return 2
     simulator, simulator_line = simulator_choice(host, getattr(args, "simulator", None))
+    try:
+        tiss_versions = tiss_versions_choice(getattr(args, "tiss_versions", None))
+    except ValueError as error:
+        print(error, file=sys.stderr)
+        return 2
 
     key: str | None = args.api_key or os.environ.get("FRONTDESK_API_KEY") or None
     generated = key is None
@@ -96,7 +121,9 @@ def run_server(args: argparse.Namespace) -> int:
         return 1
 
     configure_logging(access=args.access_log)
-    app = create_app(backend, api_key=api_key, log_access=args.access_log)
+    app = create_app(
+        backend, api_key=api_key, log_access=args.access_log, tiss_versions=tiss_versions
+    )
     config = server_config(
         app,
         host=host,

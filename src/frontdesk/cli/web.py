@@ -15,10 +15,12 @@ import argparse
 import asyncio
 import contextlib
 import getpass
+import ipaddress
 import logging
 import signal
 import ssl
 import sys
+import time
 from pathlib import Path
 from typing import Final
 
@@ -31,6 +33,7 @@ from frontdesk.core.net import is_loopback
 from frontdesk.web.guard import LoginGuard
 from frontdesk.web.http import serve, tls_context
 from frontdesk.web.server import Settings, WebServer
+from frontdesk.web.throttle import DeviceCookies, load_key
 from frontdesk.web.users import PasswordRejected, UsersError, UserStore, check_name
 
 MAX_SESSIONS_LIMIT: Final = 64
@@ -117,7 +120,17 @@ def _check(args: argparse.Namespace) -> str | None:
         return t("web.tls_pair")
     if not args.tls_cert and not is_loopback(args.host):
         return t("web.no_tls", host=args.host)
+    if args.trusted_proxy is not None and not _is_address(args.trusted_proxy):
+        return t("web.bad_proxy", address=args.trusted_proxy[:64])
     return None
+
+
+def _is_address(text: str) -> bool:
+    try:
+        ipaddress.ip_address(text)
+    except ValueError:
+        return False
+    return True
 
 
 def _app_args(args: argparse.Namespace) -> tuple[str, ...]:
@@ -164,6 +177,7 @@ def run_server(args: argparse.Namespace) -> int:
         tls=context is not None,
         loopback_only=is_loopback(args.host),
         default_lang=cli_language(args) or "pt",
+        trusted_proxy=args.trusted_proxy,
     )
     _log_to_stderr()
 
@@ -171,7 +185,8 @@ def run_server(args: argparse.Namespace) -> int:
         print(t("web.serving", url=url, users=len(names), max=settings.max_sessions), flush=True)
 
     async def main() -> None:
-        server = WebServer(settings, guard=LoginGuard(store), audit=AuditLog())
+        devices = DeviceCookies(load_key(), now=time.time)
+        server = WebServer(settings, guard=LoginGuard(store), audit=AuditLog(), devices=devices)
         stop = asyncio.Event()
         loop = asyncio.get_running_loop()
         for signum in (signal.SIGINT, signal.SIGTERM):

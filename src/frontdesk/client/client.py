@@ -277,8 +277,16 @@ class FrontdeskClient:
     async def app_code(self, card: str) -> str:
         return await self._call("GET", "/v1/_local/app-code", _code, params={"card": card})
 
-    async def sac_code(self, guide: str) -> str:
-        return await self._call("POST", "/v1/_local/sac-code", _code, json={"guide": guide})
+    async def sac_code(
+        self, guide: str, *, card: str | None = None, kind: str | None = None, provider: str = ""
+    ) -> str:
+        """The code the call centre dictates for `guide`; with `card` and `kind` (the guide's
+        type), a guide the operator has not seen yet is opened for that card first (a TISS
+        counter's guide started by hand)."""
+        body: dict[str, str] = {"guide": guide}
+        if card is not None and kind is not None:
+            body.update(card=card, type=kind, provider=provider)
+        return await self._call("POST", "/v1/_local/sac-code", _code, json=body)
 
     async def advance_clock(self, seconds: int) -> None:
         body = {"advance_seconds": seconds}

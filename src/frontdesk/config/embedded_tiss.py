@@ -11,7 +11,7 @@ simulator's client (the patient's app, the SAC, the clock) over the same app.
 from __future__ import annotations
 
 import secrets
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Final
@@ -29,7 +29,7 @@ if TYPE_CHECKING:
     from frontdesk.tiss.settings import TissSettings
     from frontdesk.tiss.transport import HttpReply
 
-LOCAL_TISS_URL: Final = "http://127.0.0.1/v1/tiss/v4.01.00/{operation}"
+LOCAL_BASE: Final = "http://127.0.0.1"
 """The local operator's address in this process (never a socket: the transport is direct)."""
 DEMO_OPERATOR: Final = "Operadora Demonstração"
 
@@ -54,6 +54,12 @@ class AsgiTissTransport:
         await self.session.aclose()
 
 
+def local_tiss_url(version: str, base: str = LOCAL_BASE) -> str:
+    """The URL template of the local operator (in this process, or `frontdesk serve`'s at
+    `base`) in `version`: `{base}/v1/tiss/v4.03.00/{operation}`."""
+    return f"{base}/v1/tiss/v{version}/{{operation}}"
+
+
 @dataclass
 class EmbeddedOperator:
     backend: LocalBackend
@@ -69,17 +75,24 @@ def embedded_operator(
     clock: Clock | None = None,
     deterministic: bool = False,
     backend: LocalBackend | None = None,
+    tiss_versions: Sequence[str] | None = None,
+    version: str | None = None,
 ) -> EmbeddedOperator:
-    """The local TISS operator on `db` (None: the user data directory's database)."""
+    """The local TISS operator on `db` (None: the user data directory's database), accepting
+    `tiss_versions` (None: every version frontdesk has schemas for), spoken to in `version`
+    (None: `frontdesk.tiss.VERSION`)."""
     from frontdesk.backend.tiss.exports import CNES
     from frontdesk.backend.tiss.identity import PRESTADOR_CODE, REGISTRO_ANS
+    from frontdesk.tiss import VERSION
     from frontdesk.tiss.settings import TissSettings
+
+    version = version or VERSION
 
     backend = backend or open_backend(db, clock=clock, deterministic=deterministic)
     key = secrets.token_urlsafe(24)
-    app = create_app(backend, api_key=key, log_access=False)
+    app = create_app(backend, api_key=key, log_access=False, tiss_versions=tiss_versions)
     settings = TissSettings(
-        url=LOCAL_TISS_URL,
+        url=local_tiss_url(version),
         registro_ans=REGISTRO_ANS,
         prestador_kind="codigo",
         prestador=PRESTADOR_CODE,
@@ -87,6 +100,7 @@ def embedded_operator(
         cnes=CNES,
         code_length=backend.policy.code_length,
         retries=0,
+        version=version,
     )
     simulator = FrontdeskClient(EMBEDDED_URL, api_key=key, asgi_app=app, retries=0)
     return EmbeddedOperator(backend, settings, key, AsgiTissTransport(app), simulator)

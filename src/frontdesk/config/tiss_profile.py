@@ -27,6 +27,7 @@ from frontdesk.tiss.errors import (
     TissFault,
     TissTimeout,
     TissUnavailable,
+    VersionMismatch,
 )
 from frontdesk.tiss.settings import TissSettings
 
@@ -125,7 +126,19 @@ def error_outcome(error: Exception) -> str:
         return "unreachable"
     if isinstance(error, InvalidReply):
         return f"invalid_reply_{error.reason}"
+    if isinstance(error, VersionMismatch):
+        return "version_mismatch"
     return "unsafe_reply"
+
+
+def version_mismatch_text(error: VersionMismatch, profile: str) -> str:
+    """Both versions and the command that makes the profile speak the operator's."""
+    fix = error.to_try
+    if error.answered is None:
+        return t("tiss.version_refused", sent=error.sent, fix=fix, profile=profile)
+    return t(
+        "tiss.version_mismatch", sent=error.sent, answered=error.answered, fix=fix, profile=profile
+    )
 
 
 def describe_error(error: Exception, profile: TissProfile) -> str:
@@ -134,6 +147,8 @@ def describe_error(error: Exception, profile: TissProfile) -> str:
     url = settings.url_for("tissVerificaElegibilidade")
     if isinstance(error, LoginInvalido):
         return t("tiss.login_refused", login=settings.effective_login, profile=profile.name)
+    if isinstance(error, VersionMismatch):
+        return version_mismatch_text(error, profile.name)
     if isinstance(error, TissFault):
         return t("tiss.fault", code=error.code, meaning=t(f"tiss.fault.{error.code}"))
     if isinstance(error, TissTimeout):

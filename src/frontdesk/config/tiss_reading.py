@@ -7,12 +7,14 @@ TISS profiles side by side and every problem names the file, the line and the ke
     [profiles.unimed-tiss]
     kind = "tiss"
     operator = "Unimed Londrina"                                   # label (optional)
-    url = "https://tiss.unimed.example/ws/{operation}/v4.01.00"    # production (required)
-    test_url = "https://hml.unimed.example/ws/{operation}/v4.01.00"  # optional
+    url = "https://tiss.unimed.example/ws/{operation}V{version}.apw"  # production (required)
+    test_url = "https://hml.unimed.example/ws/{operation}V{version}.apw"  # optional
+    tiss_version = "4.03.00"            # optional: the default, the version in force
     environment = "production"          # or "test" (uses test_url)
     registro_ans = "123456"             # the operator's ANS registration (required)
     prestador_type = "codigo"           # codigo, cnpj or cpf (required)
-    prestador = "000123"                # that code, CNPJ or CPF (required)
+    prestador = "000123"                # that code, CNPJ or CPF (required); a CNPJ may have
+                                        # letters (12.ABC.345/01DE-35) from TISS 4.03.00
     login = "000123"                    # optional: default, the prestador
     cnes = "1234567"                    # the clinic's CNES (optional)
     ca_bundle = "/etc/frontdesk/unimed-ca.pem"  # optional
@@ -74,6 +76,7 @@ SETTINGS_KEYS: Final = (
     "connect_timeout",
     "read_timeout",
     "code_length",
+    "tiss_version",
 )
 """The keys of the TISS connection itself (what `frontdesk tiss elegibilidade` needs)."""
 CLINIC_KEYS: Final = (
@@ -114,9 +117,13 @@ _TEXT: Final = (
     "prestador",
     "login",
     "cnes",
+    "tiss_version",
 )
 _COUNTER_TEXT: Final = ("app_name", "portal", *CLINIC_KEYS)
-_FIELD: Final = {"prestador_type": "prestador_kind"}  # profile key -> TissSettings field
+_FIELD: Final = {  # profile key -> TissSettings field
+    "prestador_type": "prestador_kind",
+    "tiss_version": "version",
+}
 _PATTERNS: Final = {
     "professional_council": (r"\d{2}", "tiss.config.two_digits"),
     "professional_uf": (r"\d{2}", "tiss.config.two_digits"),
@@ -193,7 +200,7 @@ class Reader(Protocol):
 def read_tiss_profile(reader: Reader, name: str, raw: dict[str, Any]) -> Profile:
     """The TISS profile `name` (its table `raw`), checked key by key."""
     from frontdesk.config.reading import Profile
-    from frontdesk.tiss.settings import TissSettings, TissSettingsError
+    from frontdesk.tiss.settings import CnpjVersionError, TissSettings, TissSettingsError
 
     where: KeyPath = ("profiles", name)
     for key in raw:
@@ -222,11 +229,14 @@ def read_tiss_profile(reader: Reader, name: str, raw: dict[str, Any]) -> Profile
         values["code_length"] = value
     if "ca_bundle" in raw:
         values["ca_bundle"] = _path(reader, (*where, "ca_bundle"), raw["ca_bundle"])
+    if "version" in values:
+        _check_version(reader, (*where, "tiss_version"), values["version"])
     try:
         settings = TissSettings(**values)
     except TissSettingsError as bad:
         key = next((k for k, f in _FIELD.items() if f == bad.setting), bad.setting)
-        raise reader.error((*where, key), bad.problem) from None
+        problem = bad.problem_for(name) if isinstance(bad, CnpjVersionError) else bad.problem
+        raise reader.error((*where, key), problem) from None
     counter = _counter(reader, where, raw)
     return Profile(
         name=name,
@@ -242,6 +252,15 @@ def read_tiss_profile(reader: Reader, name: str, raw: dict[str, Any]) -> Profile
         kind="tiss",
         tiss=TissProfileData(settings, counter),
     )
+
+
+def _check_version(reader: Reader, keypath: KeyPath, version: str) -> None:
+    """A version frontdesk has schemas for; else the known ones, newest first."""
+    from frontdesk.tiss import versions
+
+    if version not in versions.numbers():
+        known = ", ".join(versions.numbers())
+        raise reader.error(keypath, t("tiss.config.version", version=version, known=known))
 
 
 def _text(reader: Reader, keypath: KeyPath, value: object) -> str:

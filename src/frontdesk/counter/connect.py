@@ -2,7 +2,8 @@
 
 - `desk_for(connection)`: the profile's operator, over HTTPS (its CA bundle, timeouts), with
   `sequencialTransacao` numbers kept in the user data directory. When the profile points at
-  this machine's `frontdesk serve` (`http://127.0.0.1:PORT/v1/tiss/v4.01.00/{operation}`),
+  this machine's `frontdesk serve` (`http://127.0.0.1:PORT/v1/tiss/v4.03.00/{operation}`, the
+  profile's version in the path),
   the served backend's simulator is reached too (with the same key, the TISS password), so
   F2 shows the patient's app code, F6 the SAC's and F7 moves the operator's clock.
 - `demo_desk(db)`: `frontdesk --tiss-demo`: the local TISS operator in this process, its
@@ -26,8 +27,8 @@ if TYPE_CHECKING:
     from frontdesk.config.connection import Connection
     from frontdesk.config.embedded_tiss import EmbeddedOperator
     from frontdesk.tiss.sequence import SequenceSource
+    from frontdesk.tiss.settings import TissSettings
 
-SERVED_PATH: Final = "/v1/tiss/v4.01.00/"
 DEMO_PROFILE: Final = "tiss-demo"
 
 
@@ -50,16 +51,24 @@ def ledger_path(profile: str) -> Path:
     return data_dir() / "tiss-desk" / f"{safe}.json"
 
 
-def served_simulator(url: str, password: str) -> FrontdeskClient | None:
-    """The simulator of this machine's `frontdesk serve` behind a TISS URL, if it is one."""
+def served_path(version: str) -> str:
+    """The path of `frontdesk serve`'s TISS operations in `version`: `/v1/tiss/v4.03.00/`."""
+    return f"/v1/tiss/v{version}/"
+
+
+def served_simulator(settings: TissSettings, password: str) -> FrontdeskClient | None:
+    """The simulator of this machine's `frontdesk serve` behind a TISS profile's URL (in the
+    profile's version), if it is one."""
     from urllib.parse import urlsplit
 
-    parts = urlsplit(url.replace("{operation}", "x"))
-    if SERVED_PATH not in parts.path or not is_loopback(parts.hostname or ""):
+    url = settings.url_for("x")
+    path = served_path(settings.version)
+    parts = urlsplit(url)
+    if path not in parts.path or not is_loopback(parts.hostname or ""):
         return None
     from frontdesk.client.client import FrontdeskClient
 
-    base = url[: url.index(SERVED_PATH)]
+    base = url[: url.index(path)]
     return FrontdeskClient(base, api_key=password, retries=0)
 
 
@@ -81,7 +90,8 @@ def desk_for(connection: Connection, *, ledger: Ledger | None = None) -> TissDes
         data=data,
         client=client,
         ledger=ledger or Ledger(ledger_path(name)),
-        simulator=served_simulator(data.settings.template, connection.api_key),
+        sequence=sequence.inner,
+        simulator=served_simulator(data.settings, connection.api_key),
         last_sequence=lambda: sequence.last,
     )
 
@@ -127,6 +137,7 @@ def demo_desk(
         data=TissProfileData(local.settings, counter),
         client=client,
         ledger=Ledger(folder / "ledger.json"),
+        sequence=sequence.inner,
         simulator=local.simulator,
         last_sequence=lambda: sequence.last,
         **({"clock": clock} if clock is not None else {}),

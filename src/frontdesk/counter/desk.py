@@ -5,9 +5,10 @@ It answers the calls the app makes of any backend (`list_guides`, `get_guide`, `
 screens work unchanged; and a few only TISS has (`check_status`, `instructions`,
 `import_reports`, `card_check`, `start_guide`). Guides come from the practice system's
 exports (`exports`), the counter itself (`manual`) or a card alone (`entries`); what the
-operator answered is kept in the `ledger`; each answer is written back into the guide's
-XML (`write`). Every call to the operator goes through `frontdesk.tiss.client.TissClient`;
-its errors become the counter's (`errors`), with the sequencialTransacao for a bug report.
+operator answered is kept in the `ledger`; each answer (AUTORIZADA, EM ANÁLISE, NEGADA) is
+written back into the guide's XML (`write`), numbered from `sequence` like the messages.
+Every call to the operator goes through `frontdesk.tiss.client.TissClient`; its errors
+become the counter's (`errors`), with the sequencialTransacao for a bug report.
 """
 
 from __future__ import annotations
@@ -41,6 +42,7 @@ from frontdesk.client.models import (
 from frontdesk.core.contacts import digits_only
 from frontdesk.core.domain import ABSENCE_REASONS
 from frontdesk.core.i18n import t
+from frontdesk.core.tuss import PROCEDURE_NAMES
 from frontdesk.counter import answers, manual
 from frontdesk.counter.entries import (
     Entry,
@@ -51,7 +53,12 @@ from frontdesk.counter.entries import (
     manual_entry,
     rfc3339,
 )
-from frontdesk.counter.errors import MessageRefused, OperatorLoginRefused, OperatorUnavailable
+from frontdesk.counter.errors import (
+    MessageRefused,
+    OperatorLoginRefused,
+    OperatorUnavailable,
+    VersionRefused,
+)
 from frontdesk.counter.exports import ExportFolder, FileReport
 from frontdesk.counter.guides import TissGuide
 from frontdesk.counter.ledger import Answer, Ledger
@@ -66,8 +73,13 @@ if TYPE_CHECKING:
     from frontdesk.tiss.client import TissClient
     from frontdesk.tiss.models import Authorization as TissAuthorization
     from frontdesk.tiss.models import Eligibility
+    from frontdesk.tiss.sequence import SequenceSource
 
 __all__ = ["Entry", "Instructions", "TissDesk", "format_card"]
+
+WRITTEN_BACK = frozenset({"authorized", "partially_authorized", "under_review", "denied"})
+"""The answers written back into the guide's XML: every one the operator recorded with the
+code (or the reason) it was sent; a refusal of the message itself records nothing."""
 
 
 @dataclass(frozen=True)
@@ -83,8 +95,10 @@ class Instructions:
 
 
 class TissDesk:
-    """One TISS profile's counter. `simulator`: the local operator's simulator client (the
-    patient's app and the SAC, the clock), for the local demonstration only."""
+    """One TISS profile's counter. `sequence`: where the files written back get their
+    `sequencialTransacao` (the source the client's messages draw from); `simulator`: the
+    local operator's simulator client (the patient's app and the SAC, the clock), for the
+    local demonstration only."""
 
     def __init__(
         self,
@@ -94,6 +108,7 @@ class TissDesk:
         data: TissProfileData,
         client: TissClient,
         ledger: Ledger,
+        sequence: SequenceSource,
         simulator: FrontdeskClient | None = None,
         clock: Callable[[], float] = time.time,
         last_sequence: Callable[[], str] = lambda: "",
@@ -105,6 +120,7 @@ class TissDesk:
         self.counter = data.counter
         self.client = client
         self.ledger = ledger
+        self.sequence = sequence
         self.simulator = simulator
         self.clock = clock
         self.last_sequence = last_sequence
@@ -208,7 +224,15 @@ class TissDesk:
         return await self._sim().app_code(card)
 
     async def sac_code(self, guide: str) -> str:
-        return await self._sim().sac_code(guide)
+        """The SAC's code for `guide`. A guide started here (by hand, or a card's eligibility
+        check) is new to the operator until its request: the simulator's call centre opens it
+        for the card, as a real one gives the patient a code before the request arrives."""
+        entry = await self._entry(guide)
+        if entry.source == "export":
+            return await self._sim().sac_code(guide)
+        return await self._sim().sac_code(
+            guide, card=entry.card, kind=entry.kind, provider=self.settings.prestador
+        )
 
     async def advance_clock(self, seconds: int) -> None:
         await self._sim().advance_clock(seconds)
@@ -265,14 +289,9 @@ class TissDesk:
             poll_seconds=self.counter.status_check_minutes * 60,
             status_query=True,
         )
-        if answer.status != previous.status and answer.status in (
-            "authorized",
-            "partially_authorized",
-        ):
-            answer = await asyncio.to_thread(
-                write_answer, entry, answer, None, self._today(), self.counter.export_folder
-            )
-        self.ledger.put(number, answer)
+        if answer.status != previous.status and answer.status in WRITTEN_BACK:
+            answer = await self._write(entry, answer, None)
+        self.ledger.put(number, answer, card=digits_only(entry.card))
         return self._guide(entry)
 
     async def card_check(self, card: str) -> Guide:
@@ -293,11 +312,32 @@ class TissDesk:
         number = manual.next_number(
             set(self._entries) | {m.number for m in self.ledger.manual}, now
         )
+        plan = self._plan_of(form.card) if form.kind == "odonto" else None
+        form = manual.filled(form, self.known_procedure(form.code.strip()), plan)
         guide = manual.checked(form, self.counter.clinic, number=number, now=now)
         self.ledger.add_manual(guide)
         entry = manual_entry(guide, self.data)
         self._entries[entry.number] = entry
         return self._guide(entry)
+
+    def known_procedure(self, code: str) -> manual.KnownProcedure | None:
+        """What the queue's guides (the clinic's exports, then the guides started here) say
+        of TUSS `code`: its description and, where one carries it, its value; else the
+        common name in TUSS table 22 (`core.tuss`). None for a code known nowhere."""
+        entries = sorted(self._entries.values(), key=lambda e: e.source != "export")
+        procedures = [p for e in entries for p in e.procedures if p.code == code]
+        if procedures:
+            value = next((p.value for p in procedures if p.value is not None), None)
+            shown = f"{value:.2f}" if value is not None else None
+            return manual.KnownProcedure(procedures[0].description, shown)
+        name = PROCEDURE_NAMES.get(code)
+        return manual.KnownProcedure(name) if name else None
+
+    def _plan_of(self, card: str) -> str | None:
+        """The patient's plan as the clinic's other guides of this card name it."""
+        digits = digits_only(card)
+        plans = (e.plan for e in self._entries.values() if digits_only(e.card) == digits)
+        return next((p for p in plans if p), None)
 
     # -- the queue ---------------------------------------------------------------------------
 
@@ -323,7 +363,9 @@ class TissDesk:
         return entry
 
     def _guide(self, entry: Entry) -> TissGuide:
-        return guide_of(entry, self.ledger.answer(entry.number), self.data, self.operator)
+        learned = self.ledger.name_of(digits_only(entry.card))
+        answer = self.ledger.answer(entry.number)
+        return guide_of(entry, answer, self.data, self.operator, learned=learned)
 
     async def _awaiting(self, number: str) -> Entry:
         entry = await self._entry(number)
@@ -371,15 +413,21 @@ class TissDesk:
                 )
         except te.TissError as error:
             raise self._trouble(error, entry.number) from None
-        if answer.status in ("authorized", "partially_authorized", "under_review"):
-            answer = await asyncio.to_thread(
-                write_answer, entry, answer, proof, self._today(), self.counter.export_folder
-            )
-        self.ledger.put(entry.number, answer)
+        if answer.status in WRITTEN_BACK:
+            answer = await self._write(entry, answer, proof)
+        self.ledger.put(entry.number, answer, card=digits_only(entry.card))
         return self._guide(entry)
 
-    def _today(self) -> str:
-        return datetime.fromtimestamp(self.clock(), tz=SAO_PAULO).date().isoformat()
+    async def _write(self, entry: Entry, answer: Answer, proof: TokenProof | None) -> Answer:
+        return await asyncio.to_thread(
+            write_answer,
+            entry,
+            answer,
+            proof,
+            folder=self.counter.export_folder,
+            sequence=self.sequence,
+            now=datetime.fromtimestamp(self.clock(), tz=SAO_PAULO),
+        )
 
     def _trouble(self, error: te.TissError, guide: str) -> Exception:
         """The counter's error for a TISS one."""
@@ -394,6 +442,8 @@ class TissDesk:
             return OperatorUnavailable(operator, error.detail, timeout=timeout)
         if isinstance(error, te.LoginInvalido):
             return OperatorLoginRefused(operator, self.profile)
+        if isinstance(error, te.VersionMismatch):
+            return VersionRefused(operator, self.profile, error.sent, error.answered, error.to_try)
         if isinstance(error, te.TissFault):
             return MessageRefused(operator, error.code, guide, sequence)
         if isinstance(error, te.InvalidReply):

@@ -105,10 +105,26 @@ def card_entry(digits: str, now: float) -> Entry:
     )
 
 
+def beneficiary_name(answer: Answer, card: str, learned: str | None) -> str:
+    """The operator's name in its answer about this guide; else the name it gave for the
+    card in an earlier answer, marked as such; else the card (`card` formatted)."""
+    if answer.name:
+        return answer.name
+    if learned:
+        return t("counter.learned_name", name=learned)
+    return t("counter.card_name", card=card)
+
+
 def guide_of(
-    entry: Entry, answer: Answer | None, data: TissProfileData, operator: str
+    entry: Entry,
+    answer: Answer | None,
+    data: TissProfileData,
+    operator: str,
+    *,
+    learned: str | None = None,
 ) -> TissGuide:
-    """The app's guide for `entry`, as the operator last answered about it."""
+    """The app's guide for `entry`, as the operator last answered about it; `learned`: the
+    name the operator gave for its card in an earlier answer (TISS requests carry none)."""
     answer = answer or Answer()
     card = format_card(entry.card)
     authorization = None
@@ -121,7 +137,7 @@ def guide_of(
         status=answer.status,  # type: ignore[arg-type]  # the ledger keeps GuideStatus values
         requested_at=rfc3339(entry.requested_at),
         beneficiary=Beneficiary(
-            name=answer.name or t("counter.card_name", card=card),
+            name=beneficiary_name(answer, card, learned),
             card=card,
             plan=entry.plan or NO_NUMBER,
         ),

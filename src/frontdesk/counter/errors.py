@@ -11,6 +11,8 @@ carries its own words (`text`), in the user's language, with what to do next:
     │                               (`sequence`: a request whose answer was lost is sent again
     │                               with the same sequencialTransacao)
     ├── OperatorLoginRefused        LoginInvalido: the technician must fix the password
+    ├── VersionRefused              the operator speaks another TISS version: the technician
+    │                               changes the profile's tiss_version (both are named)
     ├── MessageRefused              SchemaInvalido, HashInvalido, another fault, or a reply
     │                               that cannot be trusted: a line for a bug report
     └── ApiError
@@ -86,6 +88,30 @@ class OperatorLoginRefused(CounterError):
         self.operator = operator
         self.profile = profile
         super().__init__(t("counter.err.login", operator=operator, profile=profile))
+
+
+class VersionRefused(CounterError):
+    """The operator does not take the profile's TISS version (`sent`); `fix`: the version to
+    set, the one the operator named (`answered`) or the other one operators accept."""
+
+    banner = True
+    code = "version_mismatch"
+
+    def __init__(
+        self, operator: str, profile: str, sent: str, answered: str | None, fix: str
+    ) -> None:
+        self.operator = operator
+        self.profile = profile
+        self.sent = sent
+        self.answered = answered
+        self.fix = fix
+        if answered is None:
+            text = t("counter.err.version_refused", operator=operator, sent=sent, fix=fix,
+                     profile=profile)  # fmt: skip
+        else:
+            text = t("counter.err.version", operator=operator, sent=sent, answered=answered,
+                     fix=fix, profile=profile)  # fmt: skip
+        super().__init__(text)
 
 
 class MessageRefused(CounterError):

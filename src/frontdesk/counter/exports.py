@@ -3,8 +3,10 @@
 Every `*.xml` file of the folder (not its subfolders, not the files this desk wrote back:
 `*.retorno.xml`) is read with `frontdesk.tiss.lote.read_export` when it is new or changed
 (size and modification time), so the queue follows the folder without reading it all each
-time. Good guides go to the queue; each file keeps a report: its lote, the guides taken,
-the guides left out with what is wrong with each, and the file's own problems. Guides that
+time. Good guides go to the queue; each file keeps a report: its lote and TISS version (each
+file is read in its own: 4.01.00, 4.02.00 and 4.03.00 may sit side by side), the guides
+taken, the guides left out with what is wrong with each, and the file's own problems (a
+version frontdesk has no schemas for is one, naming the versions it reads). Guides that
 have no field for the code (honorários, resumos de internação) are left out with a note,
 not as an error. A guide number seen in two files is taken once, from the first file.
 """
@@ -18,6 +20,7 @@ from typing import Final
 from frontdesk.core.i18n import t
 from frontdesk.tiss.lote import WITHOUT_CODE, Export, ExportedGuide, read_export
 from frontdesk.tiss.safexml import MAX_XML_BYTES
+from frontdesk.tiss.versions import numbers
 
 WRITTEN_SUFFIX: Final = ".retorno.xml"
 """How the desk names what it writes back (never read as an export)."""
@@ -29,6 +32,7 @@ class FileReport:
 
     name: str
     lote: str = ""
+    version: str = ""  # the file's TISS version (its Padrao), as written
     accepted: tuple[str, ...] = ()
     rejected: tuple[tuple[str, tuple[str, ...]], ...] = ()  # (guide, its problems)
     notes: tuple[str, ...] = ()
@@ -121,11 +125,18 @@ class ExportFolder:
             else:
                 queue[guide.number] = QueuedGuide(guide, path, modified)
                 accepted.append(guide.number)
+        problems = [t("counter.import.file_problem", problem=p) for p in export.problems]
+        if not export.known_version:
+            known = ", ".join(numbers())
+            problems.insert(
+                0, t("counter.import.version", version=export.version or "?", known=known)
+            )
         return FileReport(
             path.name,
             export.lote,
+            export.version,
             tuple(accepted),
             tuple(rejected),
             tuple(notes),
-            tuple(t("counter.import.file_problem", problem=p) for p in export.problems),
+            tuple(problems),
         )

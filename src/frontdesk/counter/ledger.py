@@ -3,7 +3,9 @@
 Kept in the user data directory (`<data>/tiss-desk/<profile>.json`, mode 0600) so a restart
 shows the queue as it was: each guide's status, senha and its validity, the operator's guide
 number, the beneficiary's name as the operator gave it, the glosas, the absence reason, the
-next status check and the file written back. Never a code: the code travels to the operator
+next status check and the file written back; and the name the operator last gave for each
+card, so a patient who comes back is named before the operator answers about the new guide
+(TISS requests carry no name). Never a code: the code travels to the operator
 and into the written-back XML, nowhere else. Writes replace the file atomically.
 """
 
@@ -90,6 +92,7 @@ class Ledger:
     path: Path
     answers: dict[str, Answer] = field(default_factory=dict)
     manual: list[ManualGuide] = field(default_factory=list)
+    names: dict[str, str] = field(default_factory=dict)  # card's digits -> operator's name
     _loaded: bool = False
 
     def load(self) -> None:
@@ -105,15 +108,25 @@ class Ledger:
         with suppress(TypeError, ValueError, KeyError):
             self.answers = {str(k): Answer.load(v) for k, v in (data.get("answers") or {}).items()}
             self.manual = [ManualGuide.load(m) for m in data.get("manual") or ()]
+            names = data.get("names") or {}
+            self.names = {str(k): str(v) for k, v in names.items() if isinstance(v, str)}
 
     def answer(self, number: str) -> Answer | None:
         self.load()
         return self.answers.get(number)
 
-    def put(self, number: str, answer: Answer) -> None:
+    def put(self, number: str, answer: Answer, *, card: str | None = None) -> None:
+        """Keep `answer` for guide `number`; with `card`, learn the name it gives."""
         self.load()
         self.answers[number] = answer
+        if card and answer.name:
+            self.names[card] = answer.name
         self.save()
+
+    def name_of(self, card: str) -> str | None:
+        """The name the operator last gave for `card` (its digits), if it ever did."""
+        self.load()
+        return self.names.get(card)
 
     def add_manual(self, guide: ManualGuide) -> None:
         self.load()
@@ -125,6 +138,7 @@ class Ledger:
             "version": VERSION,
             "answers": {k: asdict(v) for k, v in self.answers.items()},
             "manual": [asdict(m) for m in self.manual],
+            "names": self.names,
         }
         self.path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
         fd, tmp = tempfile.mkstemp(dir=self.path.parent, prefix=".ledger-", suffix=".tmp")

@@ -10,14 +10,16 @@ number is the desk's own: 9, the date and a counter (13 digits, like the counter
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+import unicodedata
+from dataclasses import dataclass, replace
 from datetime import datetime
 from decimal import Decimal, InvalidOperation
-from typing import Literal
+from typing import Final, Literal
 
 from frontdesk.config.tiss_reading import Clinic
 from frontdesk.core.contacts import digits_only
 from frontdesk.core.i18n import t
+from frontdesk.core.tuss import DENTAL_PREFIX
 from frontdesk.counter.ledger import ManualGuide, ManualProcedure
 from frontdesk.tiss.errors import TissInputError
 from frontdesk.tiss.message import SAO_PAULO
@@ -30,6 +32,36 @@ from frontdesk.tiss.models import (
 )
 
 Kind = Literal["sp_sadt", "odonto"]
+
+TYPOGRAPHIC: Final = str.maketrans(
+    {
+        **dict.fromkeys("\u201c\u201d\u201e\u201f\u2033\u2036", '"'),  # “ ” „ ‟ ″ ‶
+        **dict.fromkeys("\u2018\u2019\u201a\u201b\u2032\u2035", "'"),  # ‘ ’ ‚ ‛ ′ ‵
+        **dict.fromkeys("\u2010\u2011\u2012\u2013\u2014\u2015\u2212", "-"),  # ‐ – — ― −
+        **dict.fromkeys("\u2002\u2003\u2007\u2009\u200a\u202f\u205f\t", " "),
+        **dict.fromkeys("\u200b\u200c\u200d\u2060\ufeff", ""),  # zero-width
+        "\u2026": "...",  # …
+        "\u2022": "-",  # •
+        "\u2039": "<",  # ‹
+        "\u203a": ">",  # ›
+        "\u2122": "TM",  # ™
+        "\u20ac": "EUR",  # €
+    }
+)
+"""Typographic punctuation a word processor or a web page puts into pasted text, as the
+ISO-8859-1 characters a TISS message can carry."""
+
+FIELD_OF_TISS: Final = {
+    "numeroCarteira": "card",
+    "codigoProcedimento": "code",
+    "descricaoProcedimento": "description",
+    "quantidadeSolicitada": "quantity",
+    "valorProc": "value",
+    "denteRegiao": "tooth",
+    "planoBeneficiario": "plan",
+    "indicacaoClinica": "indication",
+}
+"""The form's field behind a TISS element a refusal names."""
 
 
 class FormProblem(ValueError):
@@ -55,6 +87,30 @@ class GuideForm:
     indication: str = ""  # SP/SADT
 
 
+@dataclass(frozen=True)
+class KnownProcedure:
+    """What the clinic's own guides (or TUSS table 22's common names) say of a code."""
+
+    description: str
+    value: str | None = None  # odonto: valorProc per unit, as the form takes it ("80.00")
+
+
+def kind_of_code(code: str) -> Kind:
+    """The kind of guide a complete TUSS code asks for: dental procedures are 8xxxxxxx."""
+    return "odonto" if code.startswith(DENTAL_PREFIX) else "sp_sadt"
+
+
+def filled(form: GuideForm, known: KnownProcedure | None, plan: str | None) -> GuideForm:
+    """`form` with what the receptionist left empty taken from what is known: the code's
+    description and (odonto) value, the patient's plan."""
+    return replace(
+        form,
+        description=form.description.strip() or (known.description if known else ""),
+        value=form.value.strip() or (known.value or "" if known else ""),
+        plan=form.plan.strip() or (plan or ""),
+    )
+
+
 def next_number(existing: set[str], moment: float) -> str:
     """The next free `9YYYYMMDDnnnn` for the day of `moment` (São Paulo)."""
     day = datetime.fromtimestamp(moment, tz=SAO_PAULO).strftime("%Y%m%d")
@@ -63,6 +119,29 @@ def next_number(existing: set[str], moment: float) -> str:
         if number not in existing:
             return number
     raise FormProblem("card", t("counter.manual.full"))
+
+
+def label(name: str) -> str:
+    """The form's label of field `name`, without its note ("Dente (opcional)" → "Dente")."""
+    return t(f"counter.new.{name}").split(" (")[0]
+
+
+def latin1_text(value: str) -> str:
+    """`value` composed (NFC: an accent typed as two characters becomes one) and with its
+    typographic punctuation as ISO-8859-1's (“ ” → ", ‘ ’ → ', – — → -, … → ...)."""
+    return unicodedata.normalize("NFC", value).translate(TYPOGRAPHIC).strip()
+
+
+def text_of(form: GuideForm, name: str) -> str:
+    """Field `name` of `form` as a TISS text (raises `FormProblem` naming what is left that
+    ISO-8859-1 cannot carry, such as an emoji)."""
+    value = latin1_text(getattr(form, name))
+    foreign = "".join(dict.fromkeys(c for c in value if ord(c) > 0xFF))
+    if foreign:
+        raise FormProblem(
+            name, t("counter.manual.chars", field=label(name), chars=" ".join(foreign))
+        )
+    return value
 
 
 def checked(form: GuideForm, clinic: Clinic, *, number: str, now: float) -> ManualGuide:
@@ -82,7 +161,8 @@ def checked(form: GuideForm, clinic: Clinic, *, number: str, now: float) -> Manu
         quantity = 0
     if not 1 <= quantity <= 99:
         raise FormProblem("quantity", t("counter.manual.quantity"))
-    description = form.description.strip() or t("counter.manual.description_default", code=code)
+    description = text_of(form, "description") or t("counter.manual.description_default", code=code)
+    indication = text_of(form, "indication") if form.kind == "sp_sadt" else ""
     value: str | None = None
     tooth: str | None = None
     plan: str | None = None
@@ -97,7 +177,7 @@ def checked(form: GuideForm, clinic: Clinic, *, number: str, now: float) -> Manu
         tooth = form.tooth.strip() or None
         if tooth is not None and not re.fullmatch(r"[1-8][1-8]", tooth):
             raise FormProblem("tooth", t("counter.manual.tooth"))
-        plan = form.plan.strip() or None
+        plan = text_of(form, "plan") or None
     guide = ManualGuide(
         number=number,
         kind=form.kind,
@@ -105,12 +185,19 @@ def checked(form: GuideForm, clinic: Clinic, *, number: str, now: float) -> Manu
         procedures=(ManualProcedure(code, description[:150], quantity, value, tooth),),
         created_at=now,
         plan=plan,
-        indication=form.indication.strip()[:500] or None,
+        indication=indication[:500] or None,
     )
     try:
         request_of(guide, clinic, cnes=None, prestador_code=None)
     except TissInputError as wrong:
-        raise FormProblem("description", str(wrong)) from None
+        name = FIELD_OF_TISS.get(wrong.field)
+        if name is None:  # the clinic's fixed data, from the profile
+            raise FormProblem(
+                "kind", t("counter.manual.profile_refused", key=wrong.field)
+            ) from None
+        raise FormProblem(
+            name, t("counter.manual.refused", field=t(f"counter.new.{name}"))
+        ) from None
     return guide
 
 

@@ -3,7 +3,10 @@
 For a guide that came from an export file, `write_answer` writes `<file>.<guide>.retorno.xml`
 into the profile's export folder (default: the import folder, beside the original, which is
 never touched): the guide with `codValidacao` (or `ausenciaCodValidacao`), the senha, its
-dates and the operator's guide number, validated and re-hashed (`tiss.writeback`). When a
+dates and the operator's guide number, in the export's own TISS version, compact, with a
+`sequencialTransacao` of its own, validated and re-hashed (`tiss.writeback`). Every answer
+that settles something is written: AUTORIZADA, EM ANÁLISE and NEGADA (the code was spent
+on it; the practice system learns it from the file, with the operator's number). When a
 later answer completes it (EM ANÁLISE, then AUTORIZADA after a status check), the code or
 reason is taken from the file written the first time (the desk keeps no code). A guide
 started by hand has no file to write into; a failure to write is kept with its reason:
@@ -16,6 +19,7 @@ import os
 import tempfile
 from contextlib import suppress
 from dataclasses import replace
+from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -28,6 +32,7 @@ from frontdesk.tiss.writeback import NoCodeField, Release, proof_in, write_back
 if TYPE_CHECKING:
     from frontdesk.counter.entries import Entry
     from frontdesk.tiss.models import TokenProof
+    from frontdesk.tiss.sequence import SequenceSource
 
 
 def target_of(source: Path, number: str, folder: Path | None) -> Path:
@@ -37,10 +42,17 @@ def target_of(source: Path, number: str, folder: Path | None) -> Path:
 
 
 def write_answer(
-    entry: Entry, answer: Answer, proof: TokenProof | None, today: str, folder: Path | None
+    entry: Entry,
+    answer: Answer,
+    proof: TokenProof | None,
+    *,
+    folder: Path | None,
+    sequence: SequenceSource,
+    now: datetime,
 ) -> Answer:
     """`answer` with what became of its write-back (`write_state` and the file or problem);
-    `folder`: the profile's export folder (None: beside the original)."""
+    `folder`: the profile's export folder (None: beside the original); `sequence` numbers
+    the file's transaction, written at `now`."""
     if entry.source != "export" or entry.path is None:
         return replace(answer, write_state="not_exported", written=None, write_problem=None)
     target = target_of(entry.path, entry.number, folder)
@@ -63,7 +75,7 @@ def write_answer(
             operator_number=answer.operator_number,
             valid_until=answer.valid_until,
         )
-        data = write_back(source, entry.number, release, today=today)
+        data = write_back(source, entry.number, release, sequence=sequence, now=now)
         _write_atomic(target, data)
     except NoCodeField as no_field:
         return replace(

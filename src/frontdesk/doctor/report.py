@@ -27,6 +27,7 @@ TITLE_KEYS: Final[dict[str, str]] = {
     "profile": "doctor.title.profile",
     "keyring": "doctor.title.keyring",
     "api_key": "doctor.title.api_key",
+    "tiss_version": "doctor.title.tiss_version",
     "tiss_password": "doctor.title.tiss_password",
     "tiss_login": "doctor.title.tiss_login",
     "transport": "doctor.title.transport",

@@ -1,6 +1,7 @@
-"""The doctor on a TISS profile: its password, the way to the operator's web services
-(transport, CA bundle, then DNS, TCP and TLS once per host of its operations), and one
-well-formed VerificaElegibilidade whose answer says whether the operator accepts the login.
+"""The doctor on a TISS profile: the TISS version it speaks, its password, the way to the
+operator's web services (transport, CA bundle, then DNS, TCP and TLS once per host of its
+operations), and one well-formed VerificaElegibilidade whose answer says whether the
+operator accepts the login (and the version).
 
 The probe asks about a card that names nobody (`PROBE_CARD`) and carries no code: any
 answer of the operator (eligible or not, with glosas) means the login, the password and
@@ -56,6 +57,7 @@ def tiss_checks(
     """Every check of a TISS profile, in order; a step is skipped once one it needs failed."""
     assert profile.tiss is not None
     settings = profile.tiss.settings
+    report.add(version_check(settings.version))
     password = password_check(report, profile, keyring_problem, keyring_backend)
     first = settings.url_for(SERVICES[0])
     if not network_checks.transport_check(report, first, insecure, profile):
@@ -92,6 +94,22 @@ def tiss_checks(
     report.add(asyncio.run(login_check(tiss, password)))
 
 
+def version_check(number: str) -> Check:
+    """Which TISS version the profile's messages go out in, and where it stands at ANS."""
+    from frontdesk.tiss import versions
+
+    version = versions.get(number)  # the reader refused any other
+    standing = t(_STANDING[version.status])
+    return ok("tiss_version", t("doctor.tiss.version", version=number, standing=standing))
+
+
+_STANDING: Final = {
+    "in force": "doctor.tiss.version_in_force",
+    "accepted": "doctor.tiss.version_accepted",
+    "superseded": "doctor.tiss.version_superseded",
+}
+
+
 def password_check(
     report: Report,
     profile: Profile,
@@ -119,7 +137,7 @@ def password_check(
 async def login_check(profile: TissProfile, password: str) -> Check:
     """One VerificaElegibilidade for `PROBE_CARD`: the operator's answer, in one check (a
     failure in the words of `frontdesk tiss elegibilidade`, audited the same way)."""
-    from frontdesk.tiss.errors import LoginInvalido, TissError, TissFault
+    from frontdesk.tiss.errors import LoginInvalido, TissError, TissFault, VersionMismatch
 
     settings = profile.settings
     audit = AuditLog(profile=profile.name)
@@ -130,6 +148,8 @@ async def login_check(profile: TissProfile, password: str) -> Check:
         audit.record("tiss_doctor", outcome=f"error:{error_outcome(error)}")
         if isinstance(error, LoginInvalido):
             fix = t("doctor.tiss.login_fix", name=profile.name)
+        elif isinstance(error, VersionMismatch):
+            fix = t("doctor.tiss.version_fix", name=profile.name, version=error.to_try)
         elif isinstance(error, TissFault):
             fix = t("doctor.tiss.fault_fix")
         else:
@@ -142,5 +162,6 @@ async def login_check(profile: TissProfile, password: str) -> Check:
             "doctor.tiss.login_accepted",
             login=settings.effective_login,
             registro=settings.registro_ans,
+            version=settings.version,
         ),
     )

@@ -6,7 +6,9 @@ in America/Sao_Paulo, origem = the clinic, destino = the operator's registro ANS
 login and MD5 password; body; hash), checks it against the schemas, posts it in a SOAP
 envelope to the operation's URL, and accepts only a reply that is the operation's own,
 schema-valid and correctly hashed. Replies come back as typed results; a SOAP Fault as its
-`TissFault`; the rest as the errors of `frontdesk.tiss.errors`.
+`TissFault`; the rest as the errors of `frontdesk.tiss.errors`. Every message goes out in
+the settings' version (its `Padrao`, its schemas); a `VersaoInvalida` fault, or a reply in
+another version, is `VersionMismatch` naming both.
 
 Retries: VerificaElegibilidade and SolicitacaoStatusAutorizacao only read, so they are tried
 again (same sequencialTransacao) after a timeout, a lost connection or a 502/503/504.
@@ -24,6 +26,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import re
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import replace
@@ -40,6 +43,8 @@ from frontdesk.tiss.errors import (
     TissInputError,
     TissTimeout,
     TissUnavailable,
+    VersaoInvalida,
+    VersionMismatch,
 )
 from frontdesk.tiss.hashing import message_hash, password_digest, same_hash
 from frontdesk.tiss.message import (
@@ -88,6 +93,7 @@ log = logging.getLogger("frontdesk.tiss")
 BACKOFF: Final = (0.5, 1.5, 3.0, 5.0, 8.0)
 """Seconds before each retry of a read-only call."""
 _GATEWAY: Final = frozenset({502, 503, 504})
+_VERSION_NUMBER: Final = re.compile(r"\b\d\.\d{2}\.\d{2}\b")
 
 Sleep = Callable[[float], Awaitable[None]]
 
@@ -271,6 +277,8 @@ class TissClient:
                 raise
             except TissFault as fault:
                 self._log(operation, sequence, f"fault:{fault.code}", started)
+                if isinstance(fault, VersaoInvalida):
+                    raise self._mismatch(fault) from None
                 raise
             except TissError as error:
                 self._log(operation, sequence, f"error:{type(error).__name__}", started)
@@ -306,6 +314,10 @@ class TissClient:
             raise InvalidReply(
                 "unexpected", f"{etree.QName(element).localname} is not {operation.reply}"
             )
+        answered = (text(element, "cabecalho", "Padrao") or "").strip()
+        if answered and answered != self.settings.version:
+            # before the schemas: a reply in another version may not be valid in ours
+            raise VersionMismatch(self.settings.version, answered[:20], fault=False)
         problems = errors_of(element, self.settings.version)
         if problems:
             raise InvalidReply("schema", "; ".join(problems)[:500])
@@ -316,6 +328,12 @@ class TissClient:
         if find(element, "cabecalho") is None:  # pragma: no cover - schema-valid
             raise InvalidReply("schema", "no cabeçalho")
         return element
+
+    def _mismatch(self, fault: VersaoInvalida) -> VersionMismatch:
+        """The fault as `VersionMismatch`, with the version its text names if it names one."""
+        sent = self.settings.version
+        named = [v for v in _VERSION_NUMBER.findall(fault.fault_string) if v != sent]
+        return VersionMismatch(sent, named[0] if named else None, fault=True)
 
     @staticmethod
     def _log(operation: Operation, sequence: str, outcome: str, started: float) -> None:

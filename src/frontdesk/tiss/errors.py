@@ -10,6 +10,8 @@ developers; the command line words them for the user from the class and its memb
     │   └── TissTimeout          no answer in time (`sent`: whether the request left)
     ├── OutcomeUnknown           a SolicitacaoProcedimento whose answer was lost and whose
     │                            status query did not settle it (never re-sent on its own)
+    ├── VersionMismatch          the operator does not speak the settings' version: its
+    │                            `VersaoInvalida` fault, or an answer in another version
     └── TissFault                a SOAP Fault with a `tissFaultWS`: one class per value
         ├── DestinatarioInvalido, RemetenteInvalido, LoginInvalido, VersaoInvalida,
         └── HashInvalido, SchemaInvalido, ErroInesperadoServidor
@@ -21,6 +23,8 @@ No error carries a password, its hash or a validation code.
 from __future__ import annotations
 
 from typing import ClassVar, Final
+
+from frontdesk.tiss import versions
 
 
 class TissError(Exception):
@@ -87,6 +91,34 @@ class OutcomeUnknown(TissError):
         self.sequence = sequence
         self.detail = detail
         super().__init__(f"guide {guide}, sequencialTransacao {sequence}: {detail}")
+
+
+class VersionMismatch(TissError):
+    """The operator does not take the version the message went out in (`sent`).
+
+    `answered`: the version the operator named (its reply's `Padrao`, or a version its
+    `VersaoInvalida` fault string names), None when it named none; `fault`: it came as a
+    `VersaoInvalida` fault (nothing was done), not as a reply in another version.
+    """
+
+    def __init__(self, sent: str, answered: str | None, *, fault: bool) -> None:
+        self.sent = sent
+        self.answered = answered
+        self.fault = fault
+        spoken = f"speaks TISS {answered}" if answered else "refused it (VersaoInvalida)"
+        super().__init__(f"the message went out in TISS {sent}; the operator {spoken}")
+
+    @property
+    def to_try(self) -> str:
+        """The version to speak to this operator: the one it named, else the other version
+        operators accept (4.02.00 for 4.03.00; 4.03.00 for the others)."""
+        if self.answered in versions.numbers():
+            return self.answered
+        return next(
+            v.number
+            for v in versions.VERSIONS
+            if v.number != self.sent and v.status != "superseded"
+        )
 
 
 class TissFault(TissError):

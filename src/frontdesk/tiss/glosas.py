@@ -2,20 +2,20 @@
 
 The source is the official schema itself: `dm_tipoGlosa` in `tissSimpleTypes` enumerates
 the codes and its comment lists them with their descriptions, as ANS publishes table 38
-(4.01.00: 624 codes, e.g. 1001 NÚMERO DA CARTEIRA INVÁLIDO, 3156 TOKEN INVÁLIDO). Read
-once, on first use; a new TISS version brings its own table with its schemas.
+(624 codes in 4.01.00 and 4.02.00, e.g. 1001 NÚMERO DA CARTEIRA INVÁLIDO, 3156 TOKEN
+INVÁLIDO; 768 in 4.03.00, which adds 3169–3312). Each version's table is read once, on
+first use, from its own schema: a glosa is described by the table of the version of the
+message it came in (its `Padrao`).
 """
 
 from __future__ import annotations
 
 import functools
 import re
-from typing import Final
 
 from frontdesk.tiss import VERSION
-from frontdesk.tiss.schema import schema_folder
+from frontdesk.tiss.versions import UnknownVersion, get
 
-_SIMPLE_TYPES: Final = {"4.01.00": "tissSimpleTypesV4_01_00.xsd"}
 _TYPE = re.compile(r'<simpleType name="dm_tipoGlosa">(.*?)</simpleType>', re.DOTALL)
 _LINE = re.compile(r"^\s*(\d{4})\s+(\S.*?)\s*$", re.MULTILINE)
 _VALUE = re.compile(r'<enumeration value="(\d+)"')
@@ -24,7 +24,8 @@ _VALUE = re.compile(r'<enumeration value="(\d+)"')
 @functools.cache
 def table_38(version: str = VERSION) -> dict[str, str]:
     """Code -> description (upper case, as published) for every code the schema allows."""
-    text = schema_folder(version).joinpath(_SIMPLE_TYPES[version]).read_text("iso-8859-1")
+    spoken = get(version)
+    text = spoken.folder.joinpath(spoken.simple_types_xsd).read_text("iso-8859-1")
     found = _TYPE.search(text)
     if found is None:  # pragma: no cover - the shipped schema has it
         return {}
@@ -39,9 +40,14 @@ def table_38(version: str = VERSION) -> dict[str, str]:
 
 
 def describe(code: str, given: str | None = None, version: str = VERSION) -> str:
-    """The description to show for a glosa: table 38's, else the operator's own, else "".
+    """The description to show for a glosa: `version`'s table 38, else the operator's own,
+    else "" (also for a version frontdesk has no schemas for).
 
     An operator may word a code its own way (`descricaoGlosa`); the official description
     comes first so the desk reads the same words for the same code from every operator.
     """
-    return table_38(version).get(code) or (given or "").strip()
+    try:
+        table = table_38(version)
+    except UnknownVersion:
+        table = {}
+    return table.get(code) or (given or "").strip()

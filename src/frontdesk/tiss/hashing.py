@@ -11,6 +11,11 @@ characters, always encoded in ISO-8859-1. Read here as:
 - the `hash` element itself and any `Signature` (the XML-DSig envelope) are left out;
 - the hex digits are written lower-case; a received hash is compared case-insensitively.
 
+Another reading is common: strip the tags from the file as it stands and hash the rest, which
+counts the indentation between tags too (`literal_texts`). Both agree on a compact message,
+which is why frontdesk writes its files compact (`writeback`); a received export is accepted
+with a hash by either reading (`matches`).
+
 Text that ISO-8859-1 cannot carry cannot be hashed by the rule: `text_hash(..., strict=True)`
 refuses it (frontdesk never sends such text); reading a message, each such character counts
 as "?", as Java's `getBytes("ISO-8859-1")` (most operators' stacks) does.
@@ -45,6 +50,18 @@ def hashed_texts(message: etree._Element) -> Iterator[str]:
         stack.extend(reversed([c for c in children if _local(c.tag) not in _EXCLUDED]))
 
 
+def literal_texts(message: etree._Element) -> Iterator[str]:
+    """Every text between the tags, in order, whitespace included: item 115 read as "strip
+    the tags from the file" (hash, Signature and comments left out, what follows them kept)."""
+    if message.text:
+        yield message.text
+    for child in message:
+        if isinstance(child.tag, str) and _local(child.tag) not in _EXCLUDED:
+            yield from literal_texts(child)
+        if child.tail:
+            yield child.tail
+
+
 def text_hash(texts: Iterable[str], *, strict: bool = True) -> str:
     """MD5 (lower-case hex) of `texts` joined and encoded in ISO-8859-1.
 
@@ -59,6 +76,14 @@ def text_hash(texts: Iterable[str], *, strict: bool = True) -> str:
 def message_hash(message: etree._Element, *, strict: bool = True) -> str:
     """The epílogo hash of a TISS web-service message element (e.g. `pedidoElegibilidadeWS`)."""
     return text_hash(hashed_texts(message), strict=strict)
+
+
+def matches(given: str, message: etree._Element) -> bool:
+    """Whether `given` is `message`'s hash by the leaf-text reading or the literal one
+    (characters ISO-8859-1 lacks count as "?": a received message)."""
+    leaf = message_hash(message, strict=False)
+    literal = text_hash(literal_texts(message), strict=False)
+    return same_hash(given, leaf) | same_hash(given, literal)
 
 
 def same_hash(given: str, expected: str) -> bool:

@@ -5,7 +5,9 @@ Clinics' systems export the guides they will bill as a `mensagemTISS` whose
 `prestadorParaOperadora/loteGuias` holds guias de consulta, SP/SADT, odontológicas (or
 honorários, resumos de internação), in ISO-8859-1. `read_export` reads one such file from
 the disk (with the hardened parser: no DTD, no entities), validates it against the official
-schemas and gives every guide its own list of problems (libxml2's errors are placed in the
+schemas of the version its `Padrao` names (any version frontdesk has schemas for:
+`versions.py`; an export in another version is read as no guides, and `Export.known_version`
+says why) and gives every guide its own list of problems (libxml2's errors are placed in the
 guide whose lines hold them), so one bad guide does not hide the good ones; the file's own
 problems (not TISS, not a lote, a hash that does not match) are listed apart. Each good
 guide carries the request the counter sends for it (`SpSadtRequest`, `OdontoRequest`; a
@@ -22,9 +24,8 @@ from typing import Final, Literal
 
 from lxml import etree
 
-from frontdesk.tiss import VERSION
 from frontdesk.tiss.errors import TissInputError, UnsafeXml
-from frontdesk.tiss.hashing import message_hash, same_hash
+from frontdesk.tiss.hashing import matches
 from frontdesk.tiss.message import children, find, local_name, q, text
 from frontdesk.tiss.models import (
     DentalTeam,
@@ -35,6 +36,7 @@ from frontdesk.tiss.models import (
 )
 from frontdesk.tiss.safexml import parse_untrusted
 from frontdesk.tiss.schema import schema
+from frontdesk.tiss.versions import numbers
 
 GuideKind = Literal["consulta", "sp_sadt", "odonto", "honorarios", "internacao"]
 KIND_OF_ELEMENT: Final[dict[str, GuideKind]] = {
@@ -73,12 +75,21 @@ class ExportedGuide:
 
 @dataclass(frozen=True)
 class Export:
-    """An export file read: its lote, its guides, and the file's own problems."""
+    """An export file read: its lote, its guides, and the file's own problems.
+
+    `version`: the `Padrao` the file is written in (what its write-back keeps).
+    """
 
     lote: str
     registro_ans: str
     guides: tuple[ExportedGuide, ...]
     problems: tuple[str, ...] = ()
+    version: str = ""
+
+    @property
+    def known_version(self) -> bool:
+        """Whether frontdesk has the schemas of the file's version (else it has no guides)."""
+        return self.version in numbers()
 
 
 # -- reading ------------------------------------------------------------------------------------
@@ -96,32 +107,42 @@ def read_export(data: bytes) -> Export:
     holder = find(lote, "guiasTISS") if lote is not None else None
     if lote is None or holder is None:
         return Export("", "", (), ("the mensagemTISS holds no loteGuias",))
+    number = text(lote, "numeroLote") or ""
+    registro = text(root, "cabecalho", "destino", "registroANS") or ""
+    version = text(root, "cabecalho", "Padrao") or ""
+    if version not in numbers():
+        return Export(number, registro, (), version=version)
     nodes = [n for n in holder if isinstance(n.tag, str)]
-    errors = schema_errors(root)
-    own, problems = _placed(root, nodes, errors)
-    version = text(root, "cabecalho", "Padrao")
-    if version != VERSION:
-        problems.append(f"Padrao {version}: this desk reads TISS {VERSION}")
+    errors = schema_errors(root, version)
+    own, problems = _placed(root, nodes, errors, version)
     given = text(root, "epilogo", "hash") or ""
-    if not errors and not same_hash(given, message_hash(root, strict=False)):
+    if not errors and not matches(given, root):
         problems.append("the epílogo hash does not match the contents (item 115)")
     guides = tuple(
         _guide(index, node, tuple(own[index][:MAX_PROBLEMS])) for index, node in enumerate(nodes)
     )
-    registro = text(root, "cabecalho", "destino", "registroANS") or ""
-    return Export(text(lote, "numeroLote") or "", registro, guides, tuple(problems[:MAX_PROBLEMS]))
+    return Export(number, registro, guides, tuple(problems[:MAX_PROBLEMS]), version)
 
 
-def schema_errors(root: etree._Element) -> list[tuple[int, str]]:
+def schema_errors(root: etree._Element, version: str) -> list[tuple[int, str]]:
+    """libxml2's (line, message) for a whole `mensagemTISS` against `version`'s schemas.
+
+    `schema(version)` is the version's web-services set, whose XSD includes
+    `tissV4_0X_00.xsd` (`TissVersion.lote_xsd`, where `mensagemTISS` is declared): one
+    compiled schema per version serves the web-service messages and the exports alike.
+    """
     try:
-        schema().assertValid(root)
+        schema(version).assertValid(root)
     except etree.DocumentInvalid as invalid:
         return [(e.line, e.message) for e in invalid.error_log]
     return []
 
 
 def _placed(
-    root: etree._Element, nodes: Sequence[etree._Element], errors: list[tuple[int, str]]
+    root: etree._Element,
+    nodes: Sequence[etree._Element],
+    errors: list[tuple[int, str]],
+    version: str,
 ) -> tuple[list[list[str]], list[str]]:
     """Each guide's problems, and the file's own. By line when each guide starts on a line
     of its own; otherwise (a file on one line) each guide is validated alone."""
@@ -143,7 +164,7 @@ def _placed(
         for position, node in enumerate([n for n in holder if isinstance(n.tag, str)]):
             if position != index:
                 holder.remove(node)
-        own[index] = [short(m, n) for n, m in schema_errors(alone)]
+        own[index] = [short(m, n) for n, m in schema_errors(alone, version)]
     if not any(own):
         problems = [short(m, n) for n, m in errors]
     return own, problems

@@ -16,17 +16,17 @@ from typing import Final
 
 from lxml import etree
 
-from frontdesk.tiss import VERSION
 from frontdesk.tiss.hashing import message_hash
 from frontdesk.tiss.message import NSMAP, add, add_optional, add_prestador, q
 from frontdesk.tiss.models import DentalTeam, Prestador, Procedure, Professional
+from frontdesk.tiss.versions import DEFAULT
 
 LOTE_TRANSACTION: Final = "ENVIO_LOTE_GUIAS"
 
 
 @dataclass(frozen=True)
 class ExportHeader:
-    """Who sends the lote to whom, when, and its numbers."""
+    """Who sends the lote to whom, when, its numbers, and the TISS version it is written in."""
 
     sequence: str  # sequencialTransacao
     date: str  # YYYY-MM-DD
@@ -34,6 +34,7 @@ class ExportHeader:
     prestador: Prestador
     registro_ans: str
     lote: str  # numeroLote
+    version: str = DEFAULT  # Padrao: the guides built here are the same in 4.01.00–4.03.00
 
 
 @dataclass(frozen=True)
@@ -217,7 +218,7 @@ def build_export(header: ExportHeader, guides: Sequence[etree._Element]) -> byte
         add(add(cabecalho, "origem"), "identificacaoPrestador"), header.prestador, contratado=False
     )
     add(add(cabecalho, "destino"), "registroANS", header.registro_ans)
-    add(cabecalho, "Padrao", VERSION)
+    add(cabecalho, "Padrao", header.version)
     body = add(message, "prestadorParaOperadora")
     lote = add(body, "loteGuias")
     add(lote, "numeroLote", header.lote)

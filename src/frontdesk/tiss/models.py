@@ -13,8 +13,12 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Final, Literal
 
+from frontdesk.core import cnpj
 from frontdesk.core.domain import ABSENCE_REASONS
+from frontdesk.core.i18n import t
+from frontdesk.tiss import VERSION
 from frontdesk.tiss.errors import TissInputError
+from frontdesk.tiss.versions import version_for_cnpj
 
 MAX_CODE_LENGTH: Final = 10
 """`codValidacao` is `st_texto10`: 1 to 10 characters."""
@@ -146,20 +150,40 @@ class TokenProof:
 
 @dataclass(frozen=True)
 class Prestador:
-    """The provider as the operator knows it: its code there, or its CNPJ or CPF."""
+    """The provider as the operator knows it: its code there, or its CNPJ or CPF.
+
+    A CNPJ (numeric or alphanumeric) is checked by its check digits and kept in its normal
+    form (`12.abc.345/01de-35` becomes `12ABC34501DE35`); whether a version can carry it is
+    the `Header`'s check.
+    """
 
     kind: PrestadorKind
     value: str
 
     def __post_init__(self) -> None:
         if self.kind == "cnpj":
-            digits_field(self.value, "CNPJ", 14)
+            require(isinstance(self.value, str), "CNPJ", "must be text")
+            try:
+                object.__setattr__(self, "value", cnpj.parse(self.value))
+            except cnpj.CnpjError as wrong:
+                raise TissInputError("CNPJ", str(wrong)) from None
         elif self.kind == "cpf":
             digits_field(self.value, "CPF", 11)
         elif self.kind == "codigo":
             text_field(self.value, "codigoPrestadorNaOperadora", 14)
         else:
             raise TissInputError("prestador", "kind must be codigo, cnpj or cpf")
+
+
+def cnpj_in_version(prestador: Prestador | None, version: str) -> None:
+    """`TissInputError` when `prestador` is a CNPJ that TISS `version` cannot carry (one with
+    letters before 4.03.00), in the user's language. A version frontdesk has no schemas for
+    is not judged here."""
+    if prestador is None or prestador.kind != "cnpj":
+        return
+    needed = version_for_cnpj(version, prestador.value)
+    if needed is not None:
+        raise TissInputError("CNPJ", t("tiss.cnpj.version_message", version=version, needed=needed))
 
 
 @dataclass(frozen=True)
@@ -189,13 +213,15 @@ class Header:
     time: str  # horaRegistroTransacao, HH:MM:SS
     origin: Party
     destination: Party
-    version: str = "4.01.00"
+    version: str = VERSION  # Padrao; a client passes its settings' version
     login: str | None = None
     password_digest: str | None = field(default=None, repr=False)
     business_failure: str | None = None  # falhaNegocio: a table 38 code
 
     def __post_init__(self) -> None:
         text_field(self.sequence, "sequencialTransacao", 12)
+        for party in (self.origin, self.destination):
+            cnpj_in_version(party.prestador, self.version)
         if self.login is not None:
             text_field(self.login, "loginPrestador", 20)
             require(bool(self.password_digest), "senhaPrestador", "a login needs a password")

@@ -1,7 +1,8 @@
 """The operator's four replies, read into typed results and built (for the local operator).
 
 `read_*` take a schema-valid reply element and return `Eligibility`, `Authorization` or
-`Cancellation`, with every glosa described from TUSS table 38. A refusal in the reply's
+`Cancellation`, with every glosa described from TUSS table 38 of the reply's own version
+(its `Padrao`: 4.03.00 knows codes 4.01.00 does not). A refusal in the reply's
 own error branch (`codigoGlosa` / `mensagemErro`) is a result too, not an exception:
 eligibility "not eligible", authorization and cancellation "refused". `build_*` make the
 same replies for the local operator; tests validate both directions against the schemas.
@@ -46,17 +47,24 @@ from frontdesk.tiss.models import (
     Prestador,
     Procedure,
 )
+from frontdesk.tiss.versions import DEFAULT
 
 
-def glosa(code: str, operator_description: str | None = None) -> Glosa:
-    """A glosa with table 38's description (the operator's own wording kept beside it)."""
+def glosa(code: str, operator_description: str | None = None, *, version: str = DEFAULT) -> Glosa:
+    """A glosa with `version`'s table 38 description (the operator's own wording kept
+    beside it)."""
     given = (operator_description or "").strip()
-    return Glosa(code=code, description=describe(code, given), operator_description=given)
+    return Glosa(code=code, description=describe(code, given, version), operator_description=given)
 
 
-def _read_motivo(node: etree._Element) -> Glosa:
+def _read_motivo(node: etree._Element, version: str) -> Glosa:
     """A `ct_motivoGlosa` (code and optional description)."""
-    return glosa(text(node, "codigoGlosa") or "", text(node, "descricaoGlosa"))
+    return glosa(text(node, "codigoGlosa") or "", text(node, "descricaoGlosa"), version=version)
+
+
+def _version(message: etree._Element) -> str:
+    """The reply's `Padrao`: the version whose table 38 describes its glosas."""
+    return text(message, "cabecalho", "Padrao") or DEFAULT
 
 
 def _add_motivo(parent: etree._Element, name: str, item: Glosa) -> None:
@@ -76,11 +84,11 @@ def _sequence(message: etree._Element) -> str:
 def read_eligibility_reply(message: etree._Element) -> Eligibility:
     body = find(message, ELIGIBILITY.reply_body)
     assert body is not None  # schema-valid
-    sequence = _sequence(message)
+    sequence, version = _sequence(message), _version(message)
     refusal = find(body, "codigoGlosa")
     if refusal is not None:
         return Eligibility(
-            eligible=False, card="", glosas=(_read_motivo(refusal),), sequence=sequence
+            eligible=False, card="", glosas=(_read_motivo(refusal, version),), sequence=sequence
         )
     receipt = find(body, "reciboElegibilidade")
     assert receipt is not None
@@ -90,7 +98,7 @@ def read_eligibility_reply(message: etree._Element) -> Eligibility:
         card=text(receipt, "numeroCarteira") or "",
         beneficiary_name=text(receipt, "nomeBeneficiario"),
         social_name=text(receipt, "nomeSocialBeneficiario"),
-        glosas=tuple(_read_motivo(node) for node in reasons),
+        glosas=tuple(_read_motivo(node, version) for node in reasons),
         sequence=sequence,
     )
 
@@ -135,11 +143,14 @@ def read_authorization_reply(message: etree._Element, operation: Operation) -> A
     """An `autorizacaoProcedimentoWS` or `situacaoAutorizacaoWS` as an `Authorization`."""
     body = find(message, operation.reply_body)
     assert body is not None
-    sequence = _sequence(message)
+    sequence, version = _sequence(message), _version(message)
     error = find(body, "mensagemErro")
     if error is not None:
         return Authorization(
-            status="refused", guide_number="", glosas=(_read_motivo(error),), sequence=sequence
+            status="refused",
+            guide_number="",
+            glosas=(_read_motivo(error, version),),
+            sequence=sequence,
         )
     node = next(n for n in body if isinstance(n.tag, str) and local_name(n) in _AUTHORIZATIONS)
     data = find(node, "dadosAutorizacao")
@@ -154,7 +165,8 @@ def read_authorization_reply(message: etree._Element, operation: Operation) -> A
         valid_until=text(data, "dataValidadeSenha"),
         authorized_on=text(data, "dataAutorizacao"),
         beneficiary_name=text(node, "nomeBeneficiario"),
-        glosas=tuple(glosa(c.text or "") for c in codes) + tuple(_read_motivo(m) for m in motivos),
+        glosas=tuple(glosa(c.text or "", version=version) for c in codes)
+        + tuple(_read_motivo(m, version) for m in motivos),
         sequence=sequence,
         social_name=text(node, "nomeSocialBeneficiario"),
     )
@@ -252,7 +264,8 @@ def read_cancel_reply(message: etree._Element, guide_number: str | None = None) 
     sequence = _sequence(message)
     error = find(body, "mensagemErro")
     if error is not None:
-        return Cancellation(status="refused", glosas=(_read_motivo(error),), sequence=sequence)
+        glosas = (_read_motivo(error, _version(message)),)
+        return Cancellation(status="refused", glosas=glosas, sequence=sequence)
     guides = children(
         find(body, "reciboCancelaGuia", "retornoStatus", "guiasCanceladas"), "dadosGuia"
     )

@@ -3,24 +3,23 @@
 The schemas are trusted package data, read through an lxml resolver that serves every
 `xs:include`/`xs:import` from the same folder (no file system path, no network: it works
 from a wheel or a zip too). They load once per version, in about 10 ms, on first use.
-`tissWebServicesV4_01_00.xsd` includes all the others, so one `XMLSchema` validates every
-web-service message (`pedidoElegibilidadeWS`, `tissFaultWS`, …) as an element of any tree.
+Each version's `tissWebServicesV4_0X_00.xsd` includes all the others, so one `XMLSchema`
+validates every web-service message (`pedidoElegibilidadeWS`, `tissFaultWS`, …) as an element
+of any tree; which versions exist and where their files are is `versions.py`.
 """
 
 from __future__ import annotations
 
 import functools
-from importlib.resources import files
 from importlib.resources.abc import Traversable
 from typing import Any, Final
 
 from lxml import etree
 
 from frontdesk.tiss import VERSION
+from frontdesk.tiss.versions import get, numbers
 
 _SCHEME: Final = "tiss-schema:///"
-_ENTRY: Final = {"4.01.00": "tissWebServicesV4_01_00.xsd"}
-"""Per version, the file that includes every web-service message."""
 
 
 class SchemaViolation(Exception):
@@ -32,15 +31,13 @@ class SchemaViolation(Exception):
 
 
 def versions() -> tuple[str, ...]:
-    """The TISS versions whose schemas are shipped."""
-    return tuple(sorted(_ENTRY))
+    """The TISS versions whose schemas are shipped, oldest first."""
+    return tuple(sorted(numbers()))
 
 
 def schema_folder(version: str = VERSION) -> Traversable:
-    """The package folder holding `version`'s XSDs and WSDLs."""
-    if version not in _ENTRY:
-        raise ValueError(f"no schemas for TISS {version}; known: {', '.join(versions())}")
-    return files("frontdesk.tiss").joinpath("schemas", version)
+    """The package folder holding `version`'s XSDs (`UnknownVersion`, a ValueError, if none)."""
+    return get(version).folder
 
 
 class _FolderResolver(etree.Resolver):
@@ -66,7 +63,7 @@ def schema(version: str = VERSION) -> etree.XMLSchema:
     # parser still never reads a DTD or the network.
     parser = etree.XMLParser(no_network=True, load_dtd=False, resolve_entities=True)
     parser.resolvers.add(_FolderResolver(folder))
-    entry = _ENTRY[version]
+    entry = get(version).web_services_xsd
     document = etree.fromstring(
         folder.joinpath(entry).read_bytes(), parser, base_url=_SCHEME + entry
     )

@@ -33,6 +33,11 @@ def random_start() -> int:
     return secrets.randbelow(START_RANGE)
 
 
+def scope_of(registro_ans: str, prestador_kind: str, prestador: str) -> str:
+    """The counter of one prestador (`codigo`/`cnpj`/`cpf` and its value) at one operator."""
+    return f"{registro_ans}:{prestador_kind}:{prestador}"
+
+
 class SequenceSource(Protocol):
     """Hands out the next `sequencialTransacao` for one prestador at one operator."""
 

@@ -13,13 +13,18 @@ from pathlib import Path
 from typing import Final, Literal
 from urllib.parse import urlsplit
 
+from frontdesk.core import cnpj
+from frontdesk.core.i18n import t
 from frontdesk.core.net import is_loopback
-from frontdesk.tiss import VERSION
+from frontdesk.tiss import versions
 from frontdesk.tiss.models import MAX_CODE_LENGTH, Prestador, PrestadorKind
+from frontdesk.tiss.versions import version_for_cnpj
 
 Environment = Literal["production", "test"]
 PRESTADOR_KINDS: Final = ("codigo", "cnpj", "cpf")
 PLACEHOLDER: Final = "{operation}"
+VERSION_PLACEHOLDER: Final = "{version}"
+"""Stands for the version as operators write it in URLs and file names: `4_03_00`."""
 _PLACEHOLDERS = re.compile(r"\{[^}]*\}")
 MAX_TIMEOUT: Final = 600.0
 
@@ -33,15 +38,39 @@ class TissSettingsError(ValueError):
         super().__init__(f"{setting}: {problem}")
 
 
+class CnpjVersionError(TissSettingsError):
+    """An alphanumeric CNPJ in a profile whose TISS version cannot carry it (before 4.03.00).
+
+    Said in the user's language, with the command that fixes it (`problem_for(profile)`).
+    """
+
+    def __init__(self, version: str, needed: str) -> None:
+        self.version = version
+        self.needed = needed
+        super().__init__("prestador", self.problem_for(t("tiss.cnpj.profile")))
+
+    def problem_for(self, profile: str) -> str:
+        """The problem, with the command for the profile named `profile`."""
+        return t("tiss.cnpj.version", version=self.version, needed=self.needed, profile=profile)
+
+
+def _filled(template: str, operation: str, version: str) -> str:
+    return template.replace(PLACEHOLDER, operation).replace(VERSION_PLACEHOLDER, version)
+
+
 def check_url(url: str, setting: str = "url") -> str:
-    """A URL template: http(s), a host, only the `{operation}` placeholder, no credentials.
+    """A URL template: http(s), a host, only the `{operation}` and `{version}` placeholders,
+    no credentials.
 
     Plain http only to this machine (the local operator); an operator is always https.
     """
-    if _PLACEHOLDERS.sub("", url.replace(PLACEHOLDER, "")) != url.replace(PLACEHOLDER, ""):
-        raise TissSettingsError(setting, f"the only placeholder allowed is {PLACEHOLDER}")
+    bare = url.replace(PLACEHOLDER, "").replace(VERSION_PLACEHOLDER, "")
+    if _PLACEHOLDERS.sub("", bare) != bare:
+        raise TissSettingsError(
+            setting, f"the only placeholders allowed are {PLACEHOLDER} and {VERSION_PLACEHOLDER}"
+        )
     try:
-        parts = urlsplit(url.replace(PLACEHOLDER, "x"))
+        parts = urlsplit(_filled(url, "x", "x"))
         host = parts.hostname
         parts.port  # noqa: B018 (raises ValueError on a bad port)
     except ValueError:
@@ -61,7 +90,9 @@ class TissSettings:
     """Where an operator's TISS web services are and how frontdesk identifies itself there.
 
     `url` (production) and `test_url` are templates: `{operation}` becomes the WSDL service
-    name (`tissVerificaElegibilidade`, …); without it one URL serves every operation.
+    name (`tissVerificaElegibilidade`, …), without it one URL serves every operation;
+    `{version}` becomes the version as operators write it (`4_03_00`). `version` is the TISS
+    version every message goes out in (its `Padrao` and its schemas).
     """
 
     url: str
@@ -78,9 +109,14 @@ class TissSettings:
     read_timeout: float = 30.0
     code_length: int | None = None  # the operator's codValidacao length (1–10), if fixed
     retries: int = 2  # extra tries of a read-only call (eligibility, status)
-    version: str = VERSION
+    version: str = versions.DEFAULT
 
     def __post_init__(self) -> None:
+        try:
+            versions.get(self.version)
+        except versions.UnknownVersion:
+            known = ", ".join(versions.numbers())
+            raise TissSettingsError("version", f"no TISS {self.version}; known: {known}") from None
         check_url(self.url, "url")
         if self.test_url is not None:
             check_url(self.test_url, "test_url")
@@ -92,6 +128,7 @@ class TissSettings:
             raise TissSettingsError("registro_ans", "must be the operator's 6-digit ANS number")
         if self.prestador_kind not in PRESTADOR_KINDS:
             raise TissSettingsError("prestador_type", "must be codigo, cnpj or cpf")
+        self._check_cnpj()
         try:
             Prestador(self.prestador_kind, self.prestador)
         except ValueError as error:
@@ -112,6 +149,20 @@ class TissSettings:
         if not 0 <= self.retries <= 5:
             raise TissSettingsError("retries", "must be 0–5")
 
+    def _check_cnpj(self) -> None:
+        """A CNPJ prestador in its normal form (punctuation and lower case are accepted),
+        and one this profile's TISS version can carry."""
+        if self.prestador_kind != "cnpj":
+            return
+        try:
+            value = cnpj.parse(self.prestador)
+        except cnpj.CnpjError as wrong:
+            raise TissSettingsError("prestador", str(wrong)) from None
+        object.__setattr__(self, "prestador", value)
+        needed = version_for_cnpj(self.version, value)
+        if needed is not None:
+            raise CnpjVersionError(self.version, needed)
+
     @property
     def effective_login(self) -> str:
         return self.login if self.login is not None else self.prestador
@@ -130,5 +181,5 @@ class TissSettings:
         return self.url
 
     def url_for(self, service: str) -> str:
-        """The URL of one operation (`service`: the WSDL service name)."""
-        return self.template.replace(PLACEHOLDER, service)
+        """The URL of one operation (`service`: the WSDL service name) in this version."""
+        return _filled(self.template, service, versions.get(self.version).tag)

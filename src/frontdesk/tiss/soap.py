@@ -49,14 +49,14 @@ def body_of(data: bytes, *, charset: str | None = None) -> etree._Element:
     """The element in a received envelope's Body; a Fault is raised as its `TissFault`.
 
     `UnsafeXml` for XML that is not read at all; `InvalidReply("not_soap")` for XML that is
-    not a SOAP 1.1 envelope with one element in its Body.
+    not a SOAP 1.1 envelope holding an optional Header and then exactly one Body, with one
+    element in it: a second Body, or a second message, is refused rather than ignored (a
+    reader that takes the first and a gateway that takes the last must never disagree).
     """
     root = parse_untrusted(data, charset=charset)
     if root.tag != _ENV + "Envelope":
         raise InvalidReply("not_soap", f"the document is {_name(root)}, not a SOAP 1.1 Envelope")
-    body = root.find(_ENV + "Body")
-    if body is None:
-        raise InvalidReply("not_soap", "the SOAP envelope has no Body")
+    body = _the_body(root)
     elements = [child for child in body if isinstance(child.tag, str)]
     if len(elements) != 1:
         raise InvalidReply("not_soap", f"the SOAP Body holds {len(elements)} elements, not one")
@@ -64,6 +64,22 @@ def body_of(data: bytes, *, charset: str | None = None) -> etree._Element:
     if element.tag == _ENV + "Fault":
         raise _fault(element)
     return element
+
+
+def _the_body(root: etree._Element) -> etree._Element:
+    """The Envelope's one Body, after at most one Header; anything else is not_soap."""
+    parts = [child for child in root if isinstance(child.tag, str)]
+    names = [child.tag for child in parts]
+    if names and names[0] == _ENV + "Header":
+        names, parts = names[1:], parts[1:]
+    if names.count(_ENV + "Body") > 1:
+        raise InvalidReply(
+            "not_soap", f"the SOAP envelope holds {names.count(_ENV + 'Body')} Bodies"
+        )
+    if names != [_ENV + "Body"]:
+        found = ", ".join(_name(part) for part in parts) or "nothing"
+        raise InvalidReply("not_soap", f"the SOAP envelope holds {found[:200]}, not one Body")
+    return parts[0]
 
 
 def _fault(fault: etree._Element) -> TissFault:

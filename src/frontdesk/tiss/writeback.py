@@ -7,11 +7,28 @@ schema puts them (SP/SADT: `dadosAutorizacao`; odonto and consulta: their own fi
 validated against the schemas and re-hashed (item 115), so the clinic's billing
 (`LoteGuias`) carries the token the operator expects. Guias de honorários and resumos de
 internação have no field for the code: `NoCodeField` says so.
+
+- **Its version is the export's**: the practice system reads the file back, so it keeps the
+  export's `Padrao` and is validated against that version's schemas, whatever version the
+  profile speaks to the operator.
+- **Compact**: no whitespace between tags (nor comments), so every reading of item 115
+  gives the same hash: the texts of the leaf elements (`hashing`), or everything between
+  the tags of the serialized file (a "strip the tags" reading, which would count
+  indentation as content).
+- **Its own transaction, the export's lote**: each file written is a new message, so its
+  `identificacaoTransacao` is new (a `sequencialTransacao` drawn from the same source as the
+  counter's web-service messages, for the export's prestador at its operator; the date and
+  time it was written): two files of one lot never carry the same number (an operator
+  refuses a number it has seen: glosa 3167 SEQUENCIAL INVÁLIDO). `numeroLote` is kept:
+  TISS ties a prestador's guide to the lot it was billed in (`numeroLote` and
+  `numeroGuiaPrestador` in the protocolo, the demonstrativo and the cancelamento), the
+  file holds a guide of that lot, and the practice system merges the answer back into it.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Final
 
 from lxml import etree
@@ -26,8 +43,10 @@ from frontdesk.tiss.lote import (
     schema_errors,
     short,
 )
-from frontdesk.tiss.message import add, find, local_name, q, text
+from frontdesk.tiss.message import add, find, local_name, q, read_prestador, stamp, text
 from frontdesk.tiss.safexml import parse_untrusted
+from frontdesk.tiss.sequence import SequenceSource, scope_of
+from frontdesk.tiss.versions import UnknownVersion, get
 
 
 class NoCodeField(TissError):
@@ -87,32 +106,33 @@ _SADT_FIELDS: Final = (
 )
 
 
-def write_back(data: bytes, guide_number: str, release: Release, *, today: str) -> bytes:
+def write_back(
+    data: bytes,
+    guide_number: str,
+    release: Release,
+    *,
+    sequence: SequenceSource,
+    now: datetime,
+) -> bytes:
     """A new export holding only the guide `guide_number` of `data`, with `release` in it.
 
-    `today` (YYYY-MM-DD) is the authorization date when the operator gave none (an SP/SADT
-    guide's `dadosAutorizacao` requires one). Raises `TissInputError` when the guide is not
-    in the file or the result would not be valid, `NoCodeField` for guides without a field
-    for the code.
+    `sequence` gives the new message its `sequencialTransacao`; `now` is when it is
+    written (its transaction's date and time, and the authorization date when the
+    operator gave none: an SP/SADT guide's `dadosAutorizacao` requires one). Raises
+    `TissInputError` when the guide is not in the file, its version is unknown or the result
+    would not be valid, `NoCodeField` for guides without a field for the code.
     """
     root = parse_untrusted(data)
     holder = find(root, "prestadorParaOperadora", "loteGuias", "guiasTISS")
     if root.tag != q("mensagemTISS") or holder is None:
         raise TissInputError("loteGuias", "not a TISS export")
-    nodes = [n for n in holder if isinstance(n.tag, str)]
-    target = None
-    for node in nodes:
-        kind = KIND_OF_ELEMENT.get(local_name(node))
-        if kind is not None and guide_number_of(node, kind) == guide_number:
-            target = node
-    if target is None:
-        raise TissInputError("numeroGuiaPrestador", f"guide {guide_number} is not in the file")
-    kind = KIND_OF_ELEMENT[local_name(target)]
-    if kind in WITHOUT_CODE:
-        raise NoCodeField(kind)
-    for node in nodes:
-        if node is not target:
-            holder.remove(node)
+    version = text(root, "cabecalho", "Padrao") or ""
+    try:
+        get(version)
+    except UnknownVersion as unknown:
+        raise TissInputError("Padrao", str(unknown)) from None
+    today, clock = stamp(now)
+    target, kind = _only_guide(holder, guide_number)
     values = {
         "numeroGuiaOperadora": release.operator_number,
         "ausenciaCodValidacao": release.reason,
@@ -130,6 +150,8 @@ def write_back(data: bytes, guide_number: str, release: Release, *, today: str) 
         _put_after(target, after, names, values)
     for signature in root.findall("{http://www.w3.org/2000/09/xmldsig#}Signature"):
         root.remove(signature)  # the signed contents changed: the clinic's system signs again
+    _new_transaction(root, sequence, today, clock)
+    _compact(root)
     hash_node = find(root, "epilogo", "hash")
     if hash_node is None:  # pragma: no cover - schema-valid original
         raise TissInputError("epilogo", "missing")
@@ -138,11 +160,65 @@ def write_back(data: bytes, guide_number: str, release: Release, *, today: str) 
         hash_node.text = message_hash(root)
     except UnicodeEncodeError:
         raise TissInputError("hash", "text that ISO-8859-1 cannot carry") from None
-    found = schema_errors(root)
+    found = schema_errors(root, version)
     if found:
         raise TissInputError("mensagemTISS", "; ".join(short(m, n) for n, m in found[:3]))
-    etree.indent(root, space="  ")
     return etree.tostring(root, encoding="ISO-8859-1", xml_declaration=True)
+
+
+def _only_guide(holder: etree._Element, guide_number: str) -> tuple[etree._Element, GuideKind]:
+    """The guide `guide_number` of `guiasTISS`, the others removed (and its kind)."""
+    nodes = [n for n in holder if isinstance(n.tag, str)]
+    target = None
+    for node in nodes:
+        kind = KIND_OF_ELEMENT.get(local_name(node))
+        if kind is not None and guide_number_of(node, kind) == guide_number:
+            target = node
+    if target is None:
+        raise TissInputError("numeroGuiaPrestador", f"guide {guide_number} is not in the file")
+    kind = KIND_OF_ELEMENT[local_name(target)]
+    if kind in WITHOUT_CODE:
+        raise NoCodeField(kind)
+    for node in nodes:
+        if node is not target:
+            holder.remove(node)
+    return target, kind
+
+
+def _new_transaction(root: etree._Element, sequence: SequenceSource, date: str, time: str) -> None:
+    """The file's own `identificacaoTransacao`: a number for the export's prestador at its
+    operator (the counter's scope when the export is the profile's), and now."""
+    ident = find(root, "cabecalho", "identificacaoTransacao")
+    if ident is None:  # pragma: no cover - schema-valid original
+        raise TissInputError("identificacaoTransacao", "missing")
+    registro = text(root, "cabecalho", "destino", "registroANS") or ""
+    try:
+        prestador = read_prestador(find(root, "cabecalho", "origem", "identificacaoPrestador"))
+    except (TissInputError, ValueError):
+        prestador = None
+    scope = scope_of(registro, prestador.kind, prestador.value) if prestador else registro
+    for name, value in (
+        ("sequencialTransacao", sequence.next(scope)),
+        ("dataRegistroTransacao", date),
+        ("horaRegistroTransacao", time),
+    ):
+        node = find(ident, name)
+        if node is not None:
+            node.text = value
+
+
+def _compact(root: etree._Element) -> None:
+    """No comments, and no whitespace between tags: an element with children holds no text
+    of its own in TISS (no mixed content), so only indentation goes; a leaf's text, blank
+    or not, is content and stays."""
+    etree.strip_elements(root, etree.Comment, with_tail=False)
+    for node in root.iter():
+        if len(node):
+            if node.text is not None and not node.text.strip():
+                node.text = None
+            for child in node:
+                if child.tail is not None and not child.tail.strip():
+                    child.tail = None
 
 
 def _sadt_authorization(guide: etree._Element, values: dict[str, str | None], today: str) -> None:

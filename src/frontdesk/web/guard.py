@@ -11,10 +11,17 @@ The TISS security standard (May 2023) asks, and this module does:
   the failed attempts since;
 - requirement 68: a password older than 180 days must be changed before signing in.
 
-The state (consecutive failures, the lock, the last sign-in) lives in
+The lock has two sides (OWASP's device cookies, `throttle.py`): wrong passwords from a
+browser without a valid device cookie for the user lock the user for every such browser;
+a browser with one (where the user signed in before) has its own allowance of
+`MAX_FAILURES`, which locks that device cookie only. So whoever can reach the page can lock
+out untrusted browsers, never the receptionist's own, and both sides keep TISS 69.
+
+The state (consecutive failures, the locks, the last sign-in) lives in
 `<data dir>/web-logins.json`, written only by the server; the users file stays the
 technician's. Password checks run in worker threads, at most `workers` at once (each scrypt
-check holds 32 MiB), and one at a time per user, so a lock cannot be raced past.
+check holds 32 MiB), trusted browsers first, with a bounded wait (`throttle.CheckQueue`), and
+one at a time per user, so a lock cannot be raced past.
 """
 
 from __future__ import annotations
@@ -30,6 +37,7 @@ from typing import Any, Final, Literal
 
 from frontdesk.config.paths import data_dir
 from frontdesk.web.passwords import DUMMY_HASH, verify_password
+from frontdesk.web.throttle import Busy, CheckQueue
 from frontdesk.web.users import User, UserStore, moment, save_json, stamp
 
 log = logging.getLogger("frontdesk.web")
@@ -39,6 +47,7 @@ MAX_FAILURES: Final = 5
 LOCK_SECONDS: Final = 15 * 60
 MAX_PASSWORD_AGE_DAYS: Final = 180
 KEPT_FAILURES: Final = 20  # shown after the next sign-in (TISS 42); the count goes on
+KEPT_DEVICES: Final = 20  # device cookies with failures remembered per user (newest kept)
 
 Outcome = Literal["ok", "failed", "locked", "failed_locked", "inactive", "unknown_user", "expired"]
 
@@ -74,6 +83,28 @@ class Seen:
 
 
 @dataclass
+class Lock:
+    """Consecutive wrong passwords and the lock they led to: the user's (from untrusted
+    browsers) or one device cookie's."""
+
+    failures: list[datetime] = field(default_factory=list)  # consecutive, not yet forgiven
+    locked_at: datetime | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        return {"failures": [stamp(f) for f in self.failures], "locked_at": stamp(self.locked_at)}
+
+    @classmethod
+    def from_json(cls, data: Any) -> Lock:
+        if not isinstance(data, dict):
+            return cls()
+        failures = data.get("failures")
+        return cls(
+            failures=[m for m in map(moment, failures) if m] if isinstance(failures, list) else [],
+            locked_at=moment(data.get("locked_at")),
+        )
+
+
+@dataclass
 class Record:
     """One user's sign-in state."""
 
@@ -82,6 +113,12 @@ class Record:
     last_login: Seen | None = None
     failed_since: list[Seen] = field(default_factory=list)  # since last_login
     failed_count: int = 0
+    devices: dict[str, Lock] = field(default_factory=dict)  # device cookie nonce -> its lock
+
+    @property
+    def untrusted(self) -> Lock:
+        """The lock of browsers without a device cookie (stored flat, as before devices)."""
+        return Lock(self.failures, self.locked_at)
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -90,6 +127,7 @@ class Record:
             "last_login": self.last_login.to_json() if self.last_login else None,
             "failed_since": [f.to_json() for f in self.failed_since],
             "failed_count": self.failed_count,
+            "devices": {nonce: lock.to_json() for nonce, lock in self.devices.items()},
         }
 
     @classmethod
@@ -99,6 +137,7 @@ class Record:
         failures = data.get("failures")
         since = data.get("failed_since")
         count = data.get("failed_count")
+        devices = data.get("devices")
         return cls(
             failures=[m for m in map(moment, failures) if m] if isinstance(failures, list) else [],
             locked_at=moment(data.get("locked_at")),
@@ -107,6 +146,10 @@ class Record:
             if isinstance(since, list)
             else [],
             failed_count=count if isinstance(count, int) and count >= 0 else 0,
+            devices={
+                str(nonce): Lock.from_json(lock)
+                for nonce, lock in (devices.items() if isinstance(devices, dict) else ())
+            },
         )
 
 
@@ -117,6 +160,7 @@ class Attempt:
 
     outcome: Outcome
     user: str | None  # None when the name is not a user (never logged as typed)
+    trusted: bool = False  # the browser showed a valid device cookie for this user
     previous: Seen | None = None
     failures_since: tuple[Seen, ...] = ()
     failed_count: int = 0
@@ -139,6 +183,7 @@ class LoginGuard:
         lock_seconds: float = LOCK_SECONDS,
         max_age_days: int = MAX_PASSWORD_AGE_DAYS,
         workers: int = 2,
+        queue_bound: int | None = None,
     ) -> None:
         self.users = users
         self.path = path or state_file()
@@ -147,8 +192,9 @@ class LoginGuard:
         self.lock = timedelta(seconds=lock_seconds)
         self.max_age = timedelta(days=max_age_days)
         self._records = self._load()
-        self._checks = asyncio.Semaphore(max(1, workers))
-        self._per_user: dict[str, asyncio.Lock] = {}
+        self.checks = CheckQueue(workers, queue_bound or 4 * max(1, workers))
+        self._per_user: dict[tuple[str, str | None], asyncio.Lock] = {}
+        self._waiting: dict[tuple[str, str | None], int] = {}
 
     def _load(self) -> dict[str, Record]:
         try:
@@ -176,73 +222,128 @@ class LoginGuard:
         changed or the technician unlocked the user since."""
         return max(user.changed, user.unlocked or user.changed)
 
-    def locked(self, user: User) -> bool:
-        """Whether `user` is blocked now."""
-        record = self._records.get(user.name)
-        if record is None or record.locked_at is None:
-            return False
+    def _holds(self, lock: Lock, user: User) -> bool:
         forgiven = self._forgiven_before(user)
-        return record.locked_at >= forgiven and self.now() < record.locked_at + self.lock
+        return (
+            lock.locked_at is not None
+            and lock.locked_at >= forgiven
+            and self.now() < lock.locked_at + self.lock
+        )
 
-    async def _verify(self, password: str, stored: str) -> bool:
-        async with self._checks:
+    def locked(self, user: User) -> bool:
+        """Whether `user` is blocked now for browsers without its device cookie."""
+        record = self._records.get(user.name)
+        return record is not None and self._holds(record.untrusted, user)
+
+    def locked_until(self, user: User) -> datetime | None:
+        """When the untrusted lock of `user` ends, if it holds now."""
+        record = self._records.get(user.name)
+        if record is None or not self._holds(record.untrusted, user):
+            return None
+        assert record.locked_at is not None
+        return record.locked_at + self.lock
+
+    def locked_devices(self, user: User) -> int:
+        """How many of `user`'s device cookies are locked now."""
+        record = self._records.get(user.name)
+        devices = record.devices.values() if record is not None else ()
+        return sum(self._holds(lock, user) for lock in devices)
+
+    async def _verify(self, password: str, stored: str, *, trusted: bool) -> bool:
+        async with self.checks.slot(trusted=trusted):
             return await asyncio.to_thread(verify_password, password, stored)
 
-    async def attempt(self, name: str, password: str, address: str) -> Attempt:
-        """Check one sign-in; updates and saves the state. Never raises for bad input."""
+    async def attempt(
+        self, name: str, password: str, address: str, *, device: str | None = None
+    ) -> Attempt:
+        """Check one sign-in; updates and saves the state. `device` is the nonce of the
+        browser's valid device cookie for `name`, if it showed one. Never raises for bad
+        input; raises `throttle.Busy` when too many checks already wait."""
         user = self.users.get(name)
-        if user is None:
-            await self._verify(password, DUMMY_HASH)  # the same cost as for a real user
+        if user is None:  # the same cost as for a real user
+            await self._verify(password, DUMMY_HASH, trusted=device is not None)
             return Attempt("unknown_user", None)
-        lock = self._per_user.setdefault(name, asyncio.Lock())
-        async with lock:
-            return await self._attempt(user, password, address)
+        # One check at a time per lock (the user's for untrusted browsers, each device
+        # cookie's own), so no lock is raced past; a flood against one user waits on the
+        # untrusted side only, bounded like the password workers' queue.
+        key = (name, device)
+        waiting = self._waiting.get(key, 0)
+        if waiting >= self.checks.bound:
+            raise Busy(retry_after=2)
+        self._waiting[key] = waiting + 1
+        try:
+            async with self._per_user.setdefault(key, asyncio.Lock()):
+                return await self._attempt(user, password, address, device)
+        finally:
+            self._waiting[key] -= 1
+            if not self._waiting[key]:
+                del self._waiting[key]
+                self._per_user.pop(key, None)
 
-    async def _attempt(self, user: User, password: str, address: str) -> Attempt:
+    def _lock_of(self, record: Record, device: str | None) -> Lock:
+        if device is None:
+            return record.untrusted
+        return record.devices.get(device) or Lock()
+
+    def _store_lock(self, record: Record, device: str | None, lock: Lock) -> None:
+        if device is None:
+            record.failures, record.locked_at = lock.failures, lock.locked_at
+        elif lock.failures or lock.locked_at is not None:
+            record.devices.pop(device, None)
+            record.devices[device] = lock  # most recent last
+            while len(record.devices) > KEPT_DEVICES:
+                record.devices.pop(next(iter(record.devices)))
+        else:
+            record.devices.pop(device, None)
+
+    async def _attempt(
+        self, user: User, password: str, address: str, device: str | None
+    ) -> Attempt:
         record = self.record(user.name)
-        if self.locked(user):
-            await self._verify(password, DUMMY_HASH)
-            self._failed(record, address, lock_now=False)
-            return Attempt("locked", user.name)
+        trusted = device is not None
+        lock = self._lock_of(record, device)
+        if self._holds(lock, user):
+            await self._verify(password, DUMMY_HASH, trusted=trusted)
+            self._seen_failure(record, address)
+            return Attempt("locked", user.name, trusted)
         forgiven = self._forgiven_before(user)
-        record.failures = [f for f in record.failures if f >= forgiven]
-        if record.locked_at is not None and not self.locked(user):
-            record.locked_at = None  # served its time: a fresh count of failures
-            record.failures = []
-        matches = await self._verify(password, user.hash)
+        lock.failures = [f for f in lock.failures if f >= forgiven]
+        if lock.locked_at is not None:
+            lock = Lock()  # served its time (or forgiven): a fresh count of failures
+        self._store_lock(record, device, lock)
+        matches = await self._verify(password, user.hash, trusted=trusted)
         if not matches:
-            locked_now = self._failed(record, address, lock_now=True)
-            return Attempt("failed_locked" if locked_now else "failed", user.name)
+            lock.failures.append(self.now())
+            locking = len(lock.failures) >= self.max_failures
+            if locking:
+                lock.locked_at = self.now()
+            self._store_lock(record, device, lock)
+            self._seen_failure(record, address)
+            return Attempt("failed_locked" if locking else "failed", user.name, trusted)
         if not user.active:
-            self._failed(record, address, lock_now=False)
-            return Attempt("inactive", user.name)
+            self._seen_failure(record, address)
+            return Attempt("inactive", user.name, trusted)
         if self.now() - user.changed > self.max_age:
-            return Attempt("expired", user.name)
+            return Attempt("expired", user.name, trusted)
         result = Attempt(
             "ok",
             user.name,
+            trusted,
             previous=record.last_login,
             failures_since=tuple(record.failed_since),
             failed_count=record.failed_count,
         )
-        record.failures = []
-        record.locked_at = None
+        # A right password clears its own side's count: an attacker's count against
+        # untrusted browsers goes on after the receptionist signs in from a trusted one.
+        self._store_lock(record, device, Lock())
         record.last_login = Seen(self.now(), address)
         record.failed_since = []
         record.failed_count = 0
         self._save()
         return result
 
-    def _failed(self, record: Record, address: str, *, lock_now: bool) -> bool:
-        """Count one failure; True when it is the one that locks the user."""
-        now = self.now()
-        record.failed_since = [*record.failed_since, Seen(now, address)][-KEPT_FAILURES:]
+    def _seen_failure(self, record: Record, address: str) -> None:
+        """Note one failed sign-in for the next successful one to show (TISS 42)."""
+        record.failed_since = [*record.failed_since, Seen(self.now(), address)][-KEPT_FAILURES:]
         record.failed_count += 1
-        locking = False
-        if lock_now:
-            record.failures.append(now)
-            if len(record.failures) >= self.max_failures:
-                record.locked_at = now
-                locking = True
         self._save()
-        return locking

@@ -33,6 +33,7 @@ def security_headers(*, tls: bool) -> Callable[[web.Request, web.StreamResponse]
 
     async def add(request: web.Request, response: web.StreamResponse) -> None:
         headers = response.headers
+        headers["Server"] = "frontdesk"  # no versions for a scanner to match (aiohttp's default)
         headers["Content-Security-Policy"] = CSP
         headers["X-Content-Type-Options"] = "nosniff"
         headers["X-Frame-Options"] = "DENY"

@@ -12,7 +12,10 @@ An aiohttp application (textual-serve's own web stack) with these routes:
     GET  /static/…         textual-serve's script, styles and font
     GET  /assets/{name}    this package's styles and script (only pages.css is public)
 
-Everything but /login, /ended and /assets/pages.css needs a live session. Every response
+Everything but /login, /ended and /assets/pages.css needs a live session. The sign-in is
+kept available under attack by `throttle.py`: device cookies, per-address and global limits
+on failures from untrusted browsers (429 with Retry-After), and a bounded queue in front of
+the password checks (503 with Retry-After past it). Every response
 carries a Content-Security-Policy that allows nothing from another host. Sessions idle for
 `idle_seconds` are ended by a sweep, which closes their app process. At most
 `max_sessions` app processes run at once. The process imports neither Textual nor Rich.
@@ -34,7 +37,7 @@ import logging
 import secrets
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Final
 
 from aiohttp import WSMsgType, web
@@ -58,6 +61,7 @@ from frontdesk.web.http import (
 )
 from frontdesk.web.pages import Texts
 from frontdesk.web.sessions import EndReason, Session, SessionTable
+from frontdesk.web.throttle import DEVICE_DAYS, AddressLimiter, Busy, DeviceCookies, Limits
 from frontdesk.web.users import UsersError
 
 log = logging.getLogger("frontdesk.web")
@@ -83,6 +87,8 @@ class Settings:
     default_lang: Language = "pt"
     app_command: tuple[str, ...] | None = None  # instead of `python -m frontdesk` (tests)
     grace_seconds: float = 5.0
+    trusted_proxy: str | None = None  # the one address whose X-Forwarded-For is believed
+    limits: Limits = field(default_factory=Limits)
 
     @property
     def sweep_seconds(self) -> float:
@@ -91,6 +97,10 @@ class Settings:
     @property
     def session_cookie(self) -> str:
         return "__Host-fd_session" if self.tls else "fd_session"
+
+    @property
+    def device_cookie(self) -> str:
+        return "__Host-fd_device" if self.tls else "fd_device"
 
 
 class WebServer:
@@ -102,10 +112,13 @@ class WebServer:
         *,
         guard: LoginGuard,
         audit: AuditLog,
+        devices: DeviceCookies,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self.settings = settings
         self.guard = guard
+        self.devices = devices
+        self.limiter = AddressLimiter(settings.limits, now=clock)
         self.users = guard.users
         self.audit = audit
         self.sessions = SessionTable(settings.idle_seconds, clock=clock)
@@ -245,10 +258,35 @@ class WebServer:
     def _form_token(self, nonce: str) -> str:
         return hmac.new(self._secret, nonce.encode("utf-8"), hashlib.sha256).hexdigest()
 
-    def _cookie(self, response: web.StreamResponse, name: str, value: str) -> None:
+    def _cookie(
+        self, response: web.StreamResponse, name: str, value: str, max_age: int | None = None
+    ) -> None:
         response.set_cookie(
-            name, value, path="/", httponly=True, samesite="Strict", secure=self.settings.tls
+            name,
+            value,
+            path="/",
+            httponly=True,
+            samesite="Strict",
+            secure=self.settings.tls,
+            max_age=max_age,
         )
+
+    def _forget(self, response: web.StreamResponse, name: str) -> None:
+        """Delete a cookie with the attributes it was set with (a browser ignores a deletion
+        of a `__Host-` or Secure cookie without them)."""
+        response.del_cookie(
+            name, path="/", httponly=True, samesite="Strict", secure=self.settings.tls
+        )
+
+    def _address(self, request: web.Request) -> str:
+        """The client's address: the socket's, or the last hop the trusted proxy names."""
+        remote = request.remote or "unknown"
+        proxy = self.settings.trusted_proxy
+        if proxy is not None and remote == proxy:
+            hops = [h.strip() for h in request.headers.get("X-Forwarded-For", "").split(",")]
+            if hops and hops[-1]:
+                return hops[-1][:64]
+        return remote
 
     def _render_login(
         self,
@@ -257,6 +295,7 @@ class WebServer:
         status: int = 200,
         notice: str | None = None,
         error: str | None = None,
+        retry_after: int | None = None,
     ) -> web.Response:
         nonce = secrets.token_urlsafe(32)
         response = web.Response(
@@ -266,6 +305,8 @@ class WebServer:
             ),
             content_type="text/html",
         )
+        if retry_after is not None:
+            response.headers["Retry-After"] = str(retry_after)
         self._cookie(response, LOGIN_COOKIE, nonce)
         return response
 
@@ -303,20 +344,45 @@ class WebServer:
         password = form.get("password")
         name = name.strip().lower() if isinstance(name, str) else ""
         password = password if isinstance(password, str) else ""
-        address = request.remote or "unknown"
+        address = self._address(request)
+        device_cookie = request.cookies.get(self.settings.device_cookie)
+        device = self.devices.trusted(device_cookie, name) if name else None
+        if device is None:  # untrusted browsers only: the limits protect everyone else
+            wait = self.limiter.retry_after(address)
+            if wait is not None:
+                log.info("web_login throttled from=%s retry_after=%s", address, wait)
+                message = tx("web.login.too_many", seconds=wait)
+                return self._render_login(request, status=429, error=message, retry_after=wait)
+            delay = self.limiter.delay(address)
+            if delay:
+                await asyncio.sleep(delay)
         try:
-            attempt = await self.guard.attempt(name, password, address)
+            attempt = await self.guard.attempt(name, password, address, device=device)
         except UsersError as error:  # the detail (a path) is for the technician's log
             log.error("%s", error)
             return self._render_login(request, status=503, error=tx("web.login.unavailable"))
+        except Busy as busy:
+            log.info("web_login queue full from=%s", address)
+            message = tx("web.login.busy", seconds=busy.retry_after)
+            return self._render_login(
+                request, status=503, error=message, retry_after=busy.retry_after
+            )
         self._audit("web_login", attempt.outcome, attempt.user, address)
+        if not attempt.ok and not attempt.trusted and attempt.outcome != "expired":
+            self.limiter.failed(address)
         if attempt.ok and attempt.user is not None:
             session = self.sessions.open(
                 attempt.user, address, language(request.cookies.get(LANG_COOKIE)), attempt
             )
             response = see_other("/")
             self._cookie(response, self.settings.session_cookie, session.token)
-            response.del_cookie(LOGIN_COOKIE, path="/")
+            self._cookie(
+                response,
+                self.settings.device_cookie,
+                self.devices.add(device_cookie, attempt.user),
+                max_age=DEVICE_DAYS * 86400,
+            )
+            self._forget(response, LOGIN_COOKIE)
             return response
         if attempt.outcome == "expired":
             message = tx("web.login.password_expired", days=MAX_PASSWORD_AGE_DAYS)
@@ -338,7 +404,7 @@ class WebServer:
         self._audit("web_logout", "ok", session.user, session.address)
         await self._close_desks([session.token], "logout")
         response = see_other("/login?why=logout")
-        response.del_cookie(self.settings.session_cookie, path="/")
+        self._forget(response, self.settings.session_cookie)
         return response
 
     def _audit(self, action: str, outcome: str, user: str | None, address: str) -> None:

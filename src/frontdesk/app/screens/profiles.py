@@ -40,10 +40,11 @@ def setup_outcome(error: Exception) -> str:
 
 
 def profile_prompt(profile: Profile, *, in_use: bool) -> Text:
-    """Two lines: the profile (and its operator; TISS profiles say so), then its address."""
+    """Two lines: the profile (and its operator; TISS profiles say so, with the version they
+    speak), then its address."""
     head = profile.name if not profile.operator else f"{profile.name} · {profile.operator}"
-    if profile.kind == "tiss":
-        head = t("counter.top_bar", label=head)
+    if profile.tiss is not None:
+        head = t("profiles.tiss", label=head, version=profile.tiss.settings.version)
     text = Text(head, style="bold")
     if in_use:
         text.append(f"  ({t('profiles.in_use')})")

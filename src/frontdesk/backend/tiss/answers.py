@@ -4,7 +4,9 @@
   is good when it is the beneficiary's app code (TOTP, as `/v1/_local/app-code` shows it) or
   the pending code of one of the card's guides (SAC, SMS, e-mail), checked without using it
   up; a wrong, expired or missing code is `respostaSolicitacao` N with glosa 3156 (TOKEN
-  INVÁLIDO) and the operator's detail, and counts against the card's daily ceiling.
+  INVÁLIDO) and the operator's detail. A wrong code follows the contract's policy: it costs
+  an attempt of each challenge it was tried against (the `max_attempts`-th locks it until
+  a new code is sent) and counts once against the card's daily ceiling.
 - SolicitacaoProcedimento (SP/SADT, odontologia): the guide is `numeroGuiaPrestador` (a
   demo guide, or a new one made from the request); the code or reason goes through the
   backend's own `validate` / `absence`, so the policy decides: authorized with a senha, or
@@ -13,10 +15,14 @@
   ultrasound on the Saúde Essencial plan is denied with two glosas (1407, and 1438 when the
   request gives no clinical indication), whatever the code.
 - SolicitacaoStatusAutorizacao: the guide's state now, with the last answer's glosas;
-  a guide no request was received for is refused with glosa 1307. A request under analysis
-  is concluded by the operator's audit `REVIEW_SECONDS` after it arrived (on the backend's
-  clock, which the simulator moves): the status query that finds it due authorizes it.
-- CancelaGuia: the guide (and any code pending for it) is cancelled.
+  a guide no request was received for is refused with glosa 1307, and so is another
+  prestador's guide (the same answer as an unknown number: nothing about it is told). A
+  request under analysis is concluded by the operator's audit `REVIEW_SECONDS` after it
+  arrived (on the backend's clock, which the simulator moves): the status query that finds
+  it due authorizes it.
+- CancelaGuia: the guide (and any code pending for it) is cancelled; another prestador's
+  guide is answered as an unknown one (status 3, guia inexistente) and left alone.
+- SolicitacaoProcedimento on another prestador's guide number is refused with 1307 too.
 
 Every function runs inside the caller's store transaction and returns typed results
 (`frontdesk.tiss.models`); the operator turns them into replies.
@@ -30,7 +36,7 @@ from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any, Final, Literal
 
-from frontdesk.backend.engine import DAY, AppCheck, Challenge, well_formed
+from frontdesk.backend.engine import DAY, AppCheck, Challenge, Verdict, well_formed
 from frontdesk.backend.service import LocalBackend, Problem
 from frontdesk.backend.store import GuideRecord
 from frontdesk.backend.tiss.records import RequestRecord, TissRecords
@@ -87,6 +93,16 @@ NOT_COVERED: Final[dict[tuple[str, str], str]] = {
 COBERTURA."""
 
 
+def _why_not(verdicts: list[Verdict]) -> str:
+    """Why no challenge took the code: "locked" when none is left open, else "expired"
+    when one had expired, else "invalid"."""
+    still_open = any(v.kind == "invalid_code" and not v.locked_now for v in verdicts)
+    locked = any(v.kind == "token_locked" or v.locked_now for v in verdicts)
+    if locked and not still_open:
+        return "locked"
+    return "expired" if any(v.kind == "token_expired" for v in verdicts) else "invalid"
+
+
 def token_glosa(why: str) -> Glosa:
     return glosa("3156", _CODE_DETAIL[why])
 
@@ -120,32 +136,57 @@ class Answers:
         return replace(base, glosas=(token_glosa(verdict),))
 
     def _check_code(self, card: str, code: str, now: float) -> str:
-        """ "ok", or why not; nothing is used up, and a wrong code counts for the card."""
+        """ "ok", or why not. Nothing is used up; a wrong code costs an attempt of each of
+        the card's challenges it was tried against, under the contract's policy (the
+        `max_attempts`-th wrong code locks it, as `POST …/token/validate` does, until a new
+        code is sent), and counts once against the card's 24-hour ceiling."""
         engine = self.backend.engine
         if not well_formed(code, self.backend.policy):
             return "malformed"
         if engine.card_retry_after(now, self.store.failure_times(card, now - DAY)) is not None:
             return "too_many"
-        expired = False
-        for guide in self.store.list_guides("awaiting_token", card):
-            challenge = self.store.get_challenge(guide.number)
-            if challenge is None:
-                continue
-            verdict = engine.validate(
-                guide.number, challenge, code, now, app=None, card_failures=()
-            )
-            if verdict.kind == "authorized":
-                return "ok"
-            expired = expired or verdict.kind == "token_expired"
+        tried = self._try_code(card, code, now)
+        if any(verdict.kind == "authorized" for _, verdict in tried):
+            return "ok"
+        for number, verdict in tried:
+            if verdict.failure_counted:
+                self._record_rejection(number, verdict, now)
+        if not tried or any(verdict.kind != "token_locked" for _, verdict in tried):
+            self.store.add_failure(card, now)
+        return _why_not([verdict for _, verdict in tried])
+
+    def _try_code(self, card: str, code: str, now: float) -> list[tuple[str, Verdict]]:
+        """The engine's verdict on `code` for each guide of `card` awaiting a token (its
+        challenge, or the beneficiary's app); with none, for the app alone (no challenge
+        then holds attempts: the card's ceiling still counts)."""
+        engine = self.backend.engine
         beneficiary = self.store.get_beneficiary(card)
+        app = None
         if beneficiary is not None and beneficiary.app_secret:
             app = AppCheck(beneficiary.app_secret, beneficiary.app_last_counter)
-            none = Challenge.none(self.backend.policy)
-            verdict = engine.validate("", none, code, now, app=app, card_failures=())
-            if verdict.kind == "authorized":
-                return "ok"
-        self.store.add_failure(card, now)
-        return "expired" if expired else "invalid"
+        none = Challenge.none(self.backend.policy)
+        tried = []
+        for guide in self.store.list_guides("awaiting_token", card):
+            challenge = self.store.get_challenge(guide.number) or none
+            verdict = engine.validate(guide.number, challenge, code, now, app=app, card_failures=())
+            tried.append((guide.number, verdict))
+        if not tried and app is not None:
+            tried.append(("", engine.validate("", none, code, now, app=app, card_failures=())))
+        return tried
+
+    def _record_rejection(self, number: str, verdict: Verdict, now: float) -> None:
+        """A wrong code against guide `number`'s challenge, kept as the contract keeps it."""
+        if not number:
+            return
+        challenge = verdict.challenge
+        self.store.put_challenge(number, challenge)
+        data: dict[str, Any] = {"attempts_left": verdict.attempts_left}
+        if challenge.channel:
+            data["channel"] = challenge.channel
+        self.store.add_event(number, now, "code_rejected", data)
+        if verdict.locked_now:
+            locked = {"channel": challenge.channel} if challenge.channel else {}
+            self.store.add_event(number, now, "token_locked", locked)
 
     # -- SolicitacaoProcedimento --------------------------------------------------------------
 
@@ -164,6 +205,8 @@ class Answers:
         guide = self.store.get_guide(request.guide_number)
         if guide is None:
             guide = self._new_guide(request, kind, card, prestador, now)
+        elif not self._belongs(guide, self.records.request(guide.number), prestador):
+            return self._refusal(guide.number, glosa("1307"))
         elif guide.card != card:
             return self._refusal(guide.number, glosa("1011"))
         elif guide.type != kind:
@@ -252,12 +295,20 @@ class Answers:
 
     # -- SolicitacaoStatusAutorizacao ---------------------------------------------------------
 
-    def status(self, query: StatusQuery, now: float) -> tuple[Authorization, Kind, str]:
-        """The answer, the guide's kind and card (for the reply's shape)."""
+    def status(
+        self, query: StatusQuery, prestador: str, now: float
+    ) -> tuple[Authorization, Kind, str]:
+        """The answer to `prestador` (`kind:value`), the guide's kind and card (for the
+        reply's shape)."""
         guide = self.store.get_guide(query.guide_number)
         record = self.records.request(query.guide_number)
         kind: Kind = "odonto" if guide is not None and guide.type == "odonto" else "sp_sadt"
-        if guide is None or guide.card != digits_only(query.card) or guide.type == "consulta":
+        if (
+            guide is None
+            or not self._belongs(guide, record, prestador)
+            or guide.card != digits_only(query.card)
+            or guide.type == "consulta"
+        ):
             return self._refusal(query.guide_number, glosa("1307")), kind, query.card
         if guide.status == "awaiting_token" and record is None:
             detail = "Nenhuma solicitação desta guia foi recebida"
@@ -283,20 +334,32 @@ class Answers:
 
     # -- CancelaGuia --------------------------------------------------------------------------
 
-    def cancel(self, query: CancelQuery, now: float) -> tuple[str, str | None, CancelStatus]:
+    def cancel(
+        self, query: CancelQuery, prestador: str, now: float
+    ) -> tuple[str, str | None, CancelStatus]:
+        """Cancel a guide of `prestador` (`kind:value`); another's is "not found"."""
         guide = self.store.get_guide(query.guide_number)
-        if guide is None:
+        record = self.records.request(query.guide_number)
+        if guide is None or not self._belongs(guide, record, prestador):
             return query.guide_number, query.operator_number, "not_found"
         if guide.status == "awaiting_token":
             self.backend.cancel(guide.number)  # the pending code, if any, is cancelled too
         if guide.status != "cancelled":
             self.store.put_guide(replace(guide, status="cancelled"))
-        record = self.records.request(guide.number)
         if record is not None:
             self.records.put_request(replace(record, status="cancelled", glosas=[], updated_at=now))
         return guide.number, guide.operator_number, "cancelled"
 
     # -- helpers ------------------------------------------------------------------------------
+
+    @staticmethod
+    def _belongs(guide: GuideRecord, record: RequestRecord | None, prestador: str) -> bool:
+        """Whether `guide` is `prestador`'s: who requested it here, else whose it was made
+        for (the contract's guides are the demo clinic's, by its code at the operator)."""
+        if record is not None:
+            return record.prestador == prestador
+        kind, _, value = prestador.partition(":")
+        return kind == "codigo" and guide.provider_code == value
 
     @staticmethod
     def _status_of(guide: GuideRecord, record: RequestRecord | None) -> AuthorizationStatus:

@@ -8,8 +8,12 @@ codes work for them):
 
 - `lote-sadt.xml`: three SP/SADT guides, the last with a typo (an 8-digit CNES) that the
   schemas refuse, so the counter shows two and lists what is wrong with the third;
-- `lote-odonto.xml`: the odontológicas (GTO);
+- `lote-odonto.xml`: the odontológicas (GTO), in TISS **4.01.00**: the dental module of the
+  demo clinic's system has not moved on yet, so the queue mixes versions (each file is read
+  against its own version's schemas and written back in it);
 - `lote-consulta.xml`: the consulta (checked with VerificaElegibilidade).
+
+The others are in the version in force (`versions.DEFAULT`).
 
 `frontdesk tiss demo-files DIR` and `frontdesk --tiss-demo` call `write_demo_exports`.
 """
@@ -37,6 +41,7 @@ from frontdesk.tiss.lote_build import (
 )
 from frontdesk.tiss.message import SAO_PAULO
 from frontdesk.tiss.models import DentalTeam, Prestador, Procedure, Professional
+from frontdesk.tiss.versions import DEFAULT
 
 CNES: Final = "1234567"
 """The demo clinic's CNES (what a TISS profile's `cnes` holds for it)."""
@@ -57,6 +62,8 @@ PRICES: Final[Mapping[str, Decimal]] = {
 }
 TEETH: Final[Mapping[str, str]] = {"85100099": "16", "81000421": "16"}
 FILES: Final = ("lote-sadt.xml", "lote-odonto.xml", "lote-consulta.xml")
+VERSION_OF_FILE: Final[Mapping[str, str]] = {"lote-odonto.xml": "4.01.00"}
+"""The demo files not in the version in force (the rest are `DEFAULT`)."""
 
 
 def _day(moment: float) -> str:
@@ -146,6 +153,7 @@ def demo_exports(store: Store, now: float) -> dict[str, bytes]:
             prestador=prestador,
             registro_ans=REGISTRO_ANS,
             lote=f"{day.replace('-', '')}{index}",
+            version=VERSION_OF_FILE.get(name, DEFAULT),
         )
         files[name] = build_export(header, items)
     return files

@@ -1,27 +1,31 @@
 """The local TISS operator's front door: every message checked, then answered once.
 
-A request is read with `frontdesk.tiss.safexml` (no DTD, no entities) and checked in this
-order, each failure answered with its standard SOAP Fault (HTTP 500):
+The operator accepts some TISS versions (all by default: `frontdesk serve --tiss-versions`
+chooses); each version has its own path, and a message is checked and answered in its
+path's version. A request is read with `frontdesk.tiss.safexml` (no DTD, no entities) and
+checked in this order, each failure answered with its standard SOAP Fault (HTTP 500):
 
-1. a SOAP envelope holding this service's request, valid against the schemas: else
-   `SchemaInvalido` (a DTD, an XXE or an entity bomb too: refused unread);
-2. `Padrao` 4.01.00: else `VersaoInvalida`;
-3. `destino` is this operator's registro ANS: else `DestinatarioInvalido`;
-4. `origem` is the prestador it knows: else `RemetenteInvalido`;
-5. login = the prestador's code and password = MD5 of the backend's API key: else
+1. the path's version is one the operator accepts: else `VersaoInvalida`;
+2. a SOAP envelope holding one Body with this service's request: else `SchemaInvalido` (a
+   second Body or message too, never ignored; a DTD, an XXE or an entity bomb: unread);
+3. its `Padrao` is the path's version: else `VersaoInvalida` (read before the schemas, so a
+   4.03.00 message at the 4.01.00 path is told the version, not a schema error);
+4. valid against the path version's schemas: else `SchemaInvalido`;
+5. `destino` is this operator's registro ANS: else `DestinatarioInvalido`;
+6. `origem` is the prestador it knows: else `RemetenteInvalido`;
+7. login = the prestador's code and password = MD5 of the backend's API key: else
    `LoginInvalido` (compared in constant time);
-6. the epílogo hash matches the contents (item 115): else `HashInvalido`.
+8. the epílogo hash matches the contents (item 115): else `HashInvalido`.
 
 Then, in one store transaction: a (prestador, sequencialTransacao) already answered gets the
 same answer again (the same bytes) if the request is the same (same hash), glosa 3167
 SEQUENCIAL INVÁLIDO if it is not; a new one is answered by `answers` and kept. Every
-answer is schema-valid and hashed. The log names the service, the outcome and the
-sequence number, never a message, a card, a code or a password.
+answer is in the request's version, schema-valid and hashed. The log names the service,
+the outcome and the sequence number, never a message, a card, a code or a password.
 """
 
 from __future__ import annotations
 
-import hashlib
 import hmac
 import logging
 from dataclasses import dataclass, replace
@@ -34,9 +38,8 @@ from frontdesk.backend.service import LocalBackend
 from frontdesk.backend.tiss.answers import Answers, Kind
 from frontdesk.backend.tiss.identity import LOGIN, PRESTADOR_CODE, REGISTRO_ANS
 from frontdesk.backend.tiss.records import Connected, TissRecords
-from frontdesk.tiss import VERSION
 from frontdesk.tiss.errors import InvalidReply, TissError, TissInputError, UnsafeXml
-from frontdesk.tiss.hashing import message_hash, same_hash
+from frontdesk.tiss.hashing import message_hash, password_digest, same_hash
 from frontdesk.tiss.message import (
     CANCEL,
     ELIGIBILITY,
@@ -49,7 +52,7 @@ from frontdesk.tiss.message import (
     stamp,
     text,
 )
-from frontdesk.tiss.models import Header, OdontoRequest, Party, Prestador
+from frontdesk.tiss.models import Glosa, Header, OdontoRequest, Party, Prestador
 from frontdesk.tiss.replies import (
     build_authorization_reply,
     build_cancel_reply,
@@ -82,22 +85,28 @@ class Fault(Exception):
 
 
 class LocalOperator:
-    """Answers the four TISS services for `backend`; `password_md5` is MD5(API key)."""
+    """Answers the four TISS services for `backend`; the prestador's password is `api_key`;
+    `versions` are the TISS versions it accepts (newest first)."""
 
-    def __init__(self, backend: LocalBackend, password_md5: str) -> None:
+    def __init__(self, backend: LocalBackend, api_key: str, versions: tuple[str, ...]) -> None:
         self.backend = backend
-        self._password_md5 = password_md5.lower().encode()
+        self.versions = versions
+        # Digested as the client digests it (item 114: ISO-8859-1), so a key with "é" logs in.
+        self._password_md5 = password_digest(api_key).encode()
         store = backend.store
         if not callable(getattr(store, "connection", None)):
             raise TypeError("the local TISS operator needs a store that lends its connection")
         self.records = TissRecords(cast(Connected, store))
         self.answers = Answers(backend, self.records)
 
-    def handle(self, service: str, body: bytes, content_type: str | None) -> Answer:
-        """The answer to one POST on `service` (a WSDL service name it speaks)."""
+    def handle(self, version: str, service: str, body: bytes, content_type: str | None) -> Answer:
+        """The answer to one POST on `service` (a WSDL service name it speaks) at the path of
+        `version` (as the path spells it: any text)."""
         operation = OPERATIONS[service]
         try:
-            message, header = self._checked(operation, body, content_type)
+            if version not in self.versions:
+                raise Fault("VersaoInvalida", f"this operator accepts TISS {self._spoken()}")
+            message, header = self._checked(operation, version, body, content_type)
             return self._answer(operation, message, header)
         except Fault as fault:
             log.warning("TISS %s refused: %s", service, fault.code)
@@ -112,9 +121,20 @@ class LocalOperator:
 
     # -- the checks ---------------------------------------------------------------------------
 
+    def _spoken(self) -> str:
+        return ", ".join(self.versions)
+
     def _checked(
-        self, operation: Operation, body: bytes, content_type: str | None
+        self, operation: Operation, version: str, body: bytes, content_type: str | None
     ) -> tuple[etree._Element, Header]:
+        message = self._read(operation, version, body, content_type)
+        return message, self._identified(message)
+
+    @staticmethod
+    def _read(
+        operation: Operation, version: str, body: bytes, content_type: str | None
+    ) -> etree._Element:
+        """The request element, in `version` and valid against its schemas (checks 2–4)."""
         try:
             message = body_of(body, charset=charset_of(content_type))
         except (UnsafeXml, InvalidReply) as error:
@@ -123,14 +143,23 @@ class LocalOperator:
             raise Fault("SchemaInvalido", "a SOAP Fault is not a request") from None
         if message.tag != q(operation.request):
             raise Fault("SchemaInvalido", f"{operation.service} takes {operation.request}")
-        problems = errors_of(message)
+        padrao = text(message, "cabecalho", "Padrao")
+        if padrao is not None and padrao.strip() != version:
+            raise Fault("VersaoInvalida", f"this address takes TISS {version}")
+        problems = errors_of(message, version)
         if problems:
             raise Fault("SchemaInvalido", "; ".join(problems)[:400])
-        header = read_header(message)
-        if header.version != VERSION:
-            raise Fault("VersaoInvalida", f"this operator speaks TISS {VERSION}")
-        if header.destination.registro_ans != REGISTRO_ANS:
+        return message
+
+    def _identified(self, message: etree._Element) -> Header:
+        """The cabeçalho of a valid request, once destino, origem, login and hash are this
+        operator's, its prestador's and right (checks 5–8)."""
+        if text(message, "cabecalho", "destino", "registroANS") != REGISTRO_ANS:
             raise Fault("DestinatarioInvalido", f"this operator is registro ANS {REGISTRO_ANS}")
+        try:
+            header = read_header(message)
+        except TissInputError:  # an origem no prestador here can have (a CNPJ's digits…)
+            raise Fault("RemetenteInvalido", "unknown prestador") from None
         if header.origin.prestador != Prestador("codigo", PRESTADOR_CODE):
             raise Fault("RemetenteInvalido", "unknown prestador")
         given = (header.password_digest or "").strip().lower().encode()
@@ -139,7 +168,7 @@ class LocalOperator:
             raise Fault("LoginInvalido", "login or password not accepted")
         if not same_hash(text(message, "hash") or "", message_hash(message, strict=False)):
             raise Fault("HashInvalido", "the epílogo hash does not match the contents")
-        return message, header
+        return header
 
     # -- the answer ---------------------------------------------------------------------------
 
@@ -176,51 +205,74 @@ class LocalOperator:
         who: str,
         now: float,
     ) -> tuple[etree._Element, str]:
-        a = self.answers
         if operation is ELIGIBILITY:
-            query = read_eligibility(message)
-            result = a.eligibility(query, now)
-            reason = query.proof.reason if query.proof is not None else None
-            reply = build_eligibility_reply(reply_header, REGISTRO_ANS, result, reason=reason)
-            return reply, "eligible" if result.eligible else "not_eligible"
+            return self._eligibility(message, reply_header, now)
         if operation is PROCEDURES:
-            try:
-                procedure_query = read_procedures(message)
-            except TissInputError:  # internação, prorrogação: not spoken here
-                return build_refusal(operation, reply_header, glosa("1301")), "refused"
-            request = procedure_query.request
-            authorization = a.procedures(request, who, now, procedure_query.malformed_proof)
-            kind: Kind = "odonto" if isinstance(request, OdontoRequest) else "sp_sadt"
-            if kind == "odonto":
-                reply_header = _with_transaction(reply_header, "AUTORIZACAO_ODONTOLOGIA")
-            reply = build_authorization_reply(
-                PROCEDURES,
-                reply_header,
-                authorization,
-                kind=kind,
-                card=request.card,
-                procedures=request.procedures,
-            )
-            return reply, authorization.status
+            return self._procedures(message, reply_header, who, now)
         if operation is STATUS:
-            status_query = read_status(message)
-            authorization, kind, card = a.status(status_query, now)
-            reply = build_authorization_reply(
-                STATUS,
-                reply_header,
-                authorization,
-                kind=kind,
-                card=card,
-                procedures=a.procedures_of(status_query.guide_number),
-            )
-            return reply, authorization.status
+            return self._status(message, reply_header, who, now)
         assert operation is CANCEL
+        return self._cancel(message, reply_header, who, now)
+
+    def _eligibility(
+        self, message: etree._Element, reply_header: Header, now: float
+    ) -> tuple[etree._Element, str]:
+        query = read_eligibility(message)
+        result = self.answers.eligibility(query, now)
+        reason = query.proof.reason if query.proof is not None else None
+        reply = build_eligibility_reply(reply_header, REGISTRO_ANS, result, reason=reason)
+        return reply, "eligible" if result.eligible else "not_eligible"
+
+    def _procedures(
+        self, message: etree._Element, reply_header: Header, who: str, now: float
+    ) -> tuple[etree._Element, str]:
+        try:
+            query = read_procedures(message)
+        except TissInputError:  # internação, prorrogação: not spoken here
+            return build_refusal(PROCEDURES, reply_header, glosa("1301")), "refused"
+        request = query.request
+        authorization = self.answers.procedures(request, who, now, query.malformed_proof)
+        kind: Kind = "odonto" if isinstance(request, OdontoRequest) else "sp_sadt"
+        if kind == "odonto":
+            reply_header = _with_transaction(reply_header, "AUTORIZACAO_ODONTOLOGIA")
+        reply = build_authorization_reply(
+            PROCEDURES,
+            reply_header,
+            authorization,
+            kind=kind,
+            card=request.card,
+            procedures=request.procedures,
+        )
+        return reply, authorization.status
+
+    def _status(
+        self, message: etree._Element, reply_header: Header, who: str, now: float
+    ) -> tuple[etree._Element, str]:
+        query = read_status(message)
+        if query.prestador != reply_header.destination.prestador:  # not the one logged in
+            return build_refusal(STATUS, reply_header, _other_prestador()), "refused:1203"
+        authorization, kind, card = self.answers.status(query, who, now)
+        reply = build_authorization_reply(
+            STATUS,
+            reply_header,
+            authorization,
+            kind=kind,
+            card=card,
+            procedures=self.answers.procedures_of(query.guide_number),
+        )
+        return reply, authorization.status
+
+    def _cancel(
+        self, message: etree._Element, reply_header: Header, who: str, now: float
+    ) -> tuple[etree._Element, str]:
         queries = read_cancel(message)
         if not queries:  # a lot cancellation: no lots here
-            return build_refusal(operation, reply_header, glosa("1307")), "refused"
-        results = [a.cancel(query, now) for query in queries]
-        prestador = reply_header.destination.prestador
+            return build_refusal(CANCEL, reply_header, glosa("1307")), "refused"
+        prestador = reply_header.destination.prestador  # the one logged in: the origem
         assert prestador is not None
+        if any(query.prestador != prestador for query in queries):
+            return build_refusal(CANCEL, reply_header, _other_prestador()), "refused:1203"
+        results = [self.answers.cancel(query, who, now) for query in queries]
         return build_cancel_reply(reply_header, REGISTRO_ANS, prestador, results), "cancelled"
 
     @staticmethod
@@ -233,13 +285,15 @@ class LocalOperator:
             time=clock,
             origin=Party(registro_ans=REGISTRO_ANS),
             destination=request.origin,
+            version=request.version,
         )
+
+
+def _other_prestador() -> Glosa:
+    """Glosa 1203 CÓDIGO PRESTADOR INVÁLIDO: the body names another prestador than the one
+    logged in (the cabeçalho's origem); a prestador acts only on its own guides."""
+    return glosa("1203", "O prestador da mensagem não é o prestador identificado no cabeçalho")
 
 
 def _with_transaction(header: Header, transaction: str) -> Header:
     return replace(header, transaction=transaction)
-
-
-def password_md5(api_key: str) -> str:
-    """What the prestador's `senhaPrestador` must be: the API key's MD5 (item 114)."""
-    return hashlib.md5(api_key.encode("utf-8"), usedforsecurity=False).hexdigest()

@@ -28,6 +28,18 @@ CATALOG: Final[dict[str, tuple[str, str]]] = {
         "{operator} refused the clinic's login (LoginInvalido). Call the technician: "
         "frontdesk tiss login --profile {profile}",
     ),
+    "counter.err.version": (
+        "{operator} fala TISS {answered}, e este perfil envia TISS {sent}. Chame o técnico: "
+        "frontdesk profiles set {profile} tiss_version {fix}",
+        "{operator} speaks TISS {answered}, and this profile sends TISS {sent}. Call the "
+        "technician: frontdesk profiles set {profile} tiss_version {fix}",
+    ),
+    "counter.err.version_refused": (
+        "{operator} recusou a versão TISS {sent} deste perfil (VersaoInvalida); deve falar a "
+        "{fix}. Chame o técnico: frontdesk profiles set {profile} tiss_version {fix}",
+        "{operator} refused this profile's TISS version {sent} (VersaoInvalida); it should "
+        "speak {fix}. Call the technician: frontdesk profiles set {profile} tiss_version {fix}",
+    ),
     "counter.err.message": (
         "{operator} recusou a mensagem: é um defeito do frontdesk ou da configuração. "
         "Informe ao suporte: {report}",
@@ -77,6 +89,10 @@ CATALOG: Final[dict[str, tuple[str, str]]] = {
         "profile that points at frontdesk serve.",
     ),
     "counter.card_name": ("Carteira {card}", "Card {card}"),
+    "counter.learned_name": (
+        "{name} (nome da última resposta da operadora)",
+        "{name} (name from the operator's last answer)",
+    ),
     "counter.lookup.hint": (
         "Número da guia, ou a carteirinha (digitada ou lida), depois Enter.",
         "The guide's number, or the card (typed or scanned), then Enter.",
@@ -140,6 +156,12 @@ CATALOG: Final[dict[str, tuple[str, str]]] = {
         "the same number came already in {file}.",
     ),
     "counter.import.file_problem": ("o arquivo: {problem}", "the file: {problem}"),
+    "counter.import.version": (
+        "o arquivo está no TISS {version}, que este balcão não lê (lê {known}): exporte-o "
+        "numa dessas versões no sistema da clínica.",
+        "the file is in TISS {version}, which this desk does not read (it reads {known}): "
+        "export it in one of those versions from the clinic's system.",
+    ),
     # --- the write-back -----------------------------------------------------------------------
     "counter.write.no_proof": (
         "não há código nem motivo para gravar.",
@@ -180,6 +202,20 @@ CATALOG: Final[dict[str, tuple[str, str]]] = {
         "Valor: um número maior que zero (ex.: 80,00).",
         "Value: a number above zero (e.g. 80.00).",
     ),
+    "counter.manual.chars": (
+        "{field}: a TISS não aceita {chars}. Apague ou troque por letras e sinais comuns.",
+        "{field}: TISS cannot carry {chars}. Delete it or use plain letters and signs.",
+    ),
+    "counter.manual.refused": (
+        "{field}: valor que a guia TISS não aceita. Confira o que foi digitado.",
+        "{field}: a value a TISS guide cannot carry. Check what was typed.",
+    ),
+    "counter.manual.profile_refused": (
+        "Um dado fixo da clínica no perfil ({key}) não cabe numa guia TISS. Chame o técnico "
+        "(F10 mostra o perfil).",
+        "A fixed datum of the clinic in the profile ({key}) does not fit a TISS guide. Call "
+        "the technician (F10 shows the profile).",
+    ),
     "counter.manual.tooth": (
         "Dente: dois dígitos, como 16 ou 41.",
         "Tooth: two digits, like 16 or 41.",
@@ -189,6 +225,21 @@ CATALOG: Final[dict[str, tuple[str, str]]] = {
     "counter.key.new.tip": (
         "Inicia uma guia SP/SADT ou odontológica pela carteira",
         "Starts an SP/SADT or dental guide from the card",
+    ),
+    "counter.key.next_field": ("Próximo campo", "Next field"),
+    "counter.key.next_field.tip": (
+        "Vai ao próximo campo da guia",
+        "Goes to the guide's next field",
+    ),
+    "counter.key.previous_field": ("Campo anterior", "Previous field"),
+    "counter.key.previous_field.tip": (
+        "Volta ao campo anterior da guia",
+        "Goes back to the guide's previous field",
+    ),
+    "counter.key.kind": ("Escolher o tipo", "Choose the kind"),
+    "counter.key.kind.tip": (
+        "Escolhe SP/SADT ou odonto e vai à carteira",
+        "Chooses SP/SADT or dental and goes to the card",
     ),
     "counter.key.new_save.tip": (
         "Grava a guia na fila e a abre",
@@ -296,11 +347,75 @@ CATALOG: Final[dict[str, tuple[str, str]]] = {
         "none (the profile has no import_folder; F10)",
     ),
     "counter.import.file": (
-        "{file} (lote {lote}): {n} guia(s) na fila",
-        "{file} (lot {lote}): {n} guide(s) in the queue",
+        "{file} (lote {lote}, TISS {version}): {n} guia(s) na fila",
+        "{file} (lot {lote}, TISS {version}): {n} guide(s) in the queue",
     ),
     "counter.import.rejected": ("  ✗ guia {guide}, fora da fila:", "  ✗ guide {guide}, left out:"),
     "counter.import.none": ("Nenhum arquivo .xml na pasta.", "No .xml file in the folder."),
+    # --- the schemas' complaints about an export (F8), in words -----------------------------
+    "counter.schema.digits": ("dígitos", "digits"),
+    "counter.schema.chars": ("caracteres", "characters"),
+    "counter.schema.max_length": ("{n} {unit}, o máximo é {limit}", "{n} {unit}, at most {limit}"),
+    "counter.schema.min_length": ("{n} {unit}, o mínimo é {limit}", "{n} {unit}, at least {limit}"),
+    "counter.schema.exact_length": (
+        "{n} {unit}, deve ter exatamente {limit}",
+        "{n} {unit}, must have exactly {limit}",
+    ),
+    "counter.schema.empty": ("vazio; preencha o campo", "empty; fill it in"),
+    "counter.schema.pattern": (
+        "'{value}' não está no formato do campo ({pattern})",
+        "'{value}' is not in the field's format ({pattern})",
+    ),
+    "counter.schema.enumeration": (
+        "'{value}' não é um dos valores aceitos ({values})",
+        "'{value}' is not one of the accepted values ({values})",
+    ),
+    "counter.schema.total_digits": (
+        "'{value}' tem dígitos demais, o máximo é {limit}",
+        "'{value}' has too many digits, at most {limit}",
+    ),
+    "counter.schema.fraction_digits": (
+        "'{value}' tem casas decimais demais, o máximo é {limit}",
+        "'{value}' has too many decimal places, at most {limit}",
+    ),
+    "counter.schema.above": (
+        "'{value}' passa do máximo, {limit}",
+        "'{value}' is above the maximum, {limit}",
+    ),
+    "counter.schema.below": (
+        "'{value}' fica abaixo do mínimo, {limit}",
+        "'{value}' is below the minimum, {limit}",
+    ),
+    "counter.schema.not_date": (
+        "'{value}' não é uma data (use AAAA-MM-DD)",
+        "'{value}' is not a date (use YYYY-MM-DD)",
+    ),
+    "counter.schema.not_amount": (
+        "'{value}' não é um valor (use 80.00)",
+        "'{value}' is not an amount (use 80.00)",
+    ),
+    "counter.schema.not_number": (
+        "'{value}' não é um número inteiro",
+        "'{value}' is not a whole number",
+    ),
+    "counter.schema.bad_value": (
+        "'{value}' não é um valor aceito neste campo",
+        "'{value}' is not a value this field accepts",
+    ),
+    "counter.schema.unexpected": (
+        "campo fora do lugar ou a mais",
+        "a field out of place or one too many",
+    ),
+    "counter.schema.unexpected_instead": (
+        "campo fora do lugar ou a mais; aqui deveria vir {expected}",
+        "a field out of place or one too many; {expected} should come here",
+    ),
+    "counter.schema.missing": ("falta o campo {expected}", "the field {expected} is missing"),
+    "counter.schema.other": (
+        "não segue o padrão TISS ({message})",
+        "does not follow the TISS standard ({message})",
+    ),
+    "counter.schema.at_line": ("{text} (linha {line}).", "{text} (line {line})."),
     # --- F4: a guide by hand --------------------------------------------------------------
     "counter.new.title": ("Nova guia (pela carteira)", "New guide (from the card)"),
     "counter.new.card": ("Carteira", "Card"),
@@ -310,10 +425,12 @@ CATALOG: Final[dict[str, tuple[str, str]]] = {
     "counter.new.value": ("Valor unitário", "Unit value"),
     "counter.new.tooth": ("Dente (opcional)", "Tooth (optional)"),
     "counter.new.plan": ("Plano (opcional)", "Plan (optional)"),
-    "counter.new.indication": ("Indicação clínica", "Clinical indication"),
+    "counter.new.indication": ("Indicação (opcional)", "Indication (optional)"),
     "counter.new.hint": (
-        "↑↓ tipo · Tab campos · Enter grava. Dados fixos da clínica: do perfil.",
-        "↑↓ kind · Tab fields · Enter saves. The clinic's fixed data: from the profile.",
+        "Código TUSS e Enter: tipo, descrição e valor vêm do código. Tab campos · ↑↓ tipo. "
+        "Dados fixos da clínica: do perfil.",
+        "TUSS code and Enter: kind, description and value come from the code. Tab fields · ↑↓ "
+        "kind. The clinic's fixed data: from the profile.",
     ),
     # --- F10 on a TISS profile ------------------------------------------------------------
     "counter.key.language": ("Idioma e tema", "Language and theme"),

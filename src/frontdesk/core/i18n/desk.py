@@ -538,6 +538,7 @@ CATALOG: Final[dict[str, tuple[str, str]]] = {
         "embedded backend, with demonstration data and the simulator",
     ),
     "profiles.in_use": ("em uso", "in use"),
+    "profiles.tiss": ("{label} · TISS {version}", "{label} · TISS {version}"),
     "profiles.none": (
         "Nenhum perfil configurado. O suporte cria um com `frontdesk profiles add` "
         "(veja docs/setup.md).",

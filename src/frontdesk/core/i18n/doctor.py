@@ -11,6 +11,18 @@ from typing import Final
 # key -> (pt-BR, en)
 CATALOG: Final[dict[str, tuple[str, str]]] = {
     # --- a TISS profile (doctor/tiss_checks.py) ---------------------------------------
+    "doctor.tiss.version": (
+        "as mensagens saem em TISS {version} ({standing}); se a operadora fala outra, "
+        "mude com `frontdesk profiles set NOME tiss_version VERSÃO`.",
+        "messages go out in TISS {version} ({standing}); if the operator speaks another, "
+        "change it with `frontdesk profiles set NAME tiss_version VERSION`.",
+    ),
+    "doctor.tiss.version_in_force": ("a versão em vigor", "the version in force"),
+    "doctor.tiss.version_accepted": (
+        "a versão anterior, que operadoras ainda aceitam",
+        "the previous version, still accepted by operators",
+    ),
+    "doctor.tiss.version_superseded": ("versão substituída", "a superseded version"),
     "doctor.tiss.password_env": ("em {env}; não é exibida.", "in {env}; not shown."),
     "doctor.tiss.password_missing": (
         "nenhuma senha TISS guardada para este perfil.",
@@ -21,10 +33,16 @@ CATALOG: Final[dict[str, tuple[str, str]]] = {
         "Store the password: `frontdesk login --profile {name}` (no keyring: `--key-file`).",
     ),
     "doctor.tiss.login_accepted": (
-        'login "{login}" aceito pela operadora (registro ANS {registro}): respondeu a uma '
-        "verificação de elegibilidade de teste.",
+        'login "{login}" aceito pela operadora (registro ANS {registro}): respondeu em TISS '
+        "{version} a uma verificação de elegibilidade de teste.",
         'login "{login}" accepted by the operator (registro ANS {registro}): it answered a '
-        "test eligibility check.",
+        "test eligibility check in TISS {version}.",
+    ),
+    "doctor.tiss.version_fix": (
+        "Mude a versão do perfil: `frontdesk profiles set {name} tiss_version {version}`, e "
+        "rode o doctor de novo.",
+        "Change the profile's version: `frontdesk profiles set {name} tiss_version {version}`, "
+        "and run doctor again.",
     ),
     "doctor.tiss.fault_fix": (
         "Anote esta linha e a versão (frontdesk --version) para o suporte do frontdesk.",
@@ -41,6 +59,7 @@ CATALOG: Final[dict[str, tuple[str, str]]] = {
     "doctor.title.profile": ("perfil", "profile"),
     "doctor.title.keyring": ("chaveiro", "keyring"),
     "doctor.title.api_key": ("chave de API", "API key"),
+    "doctor.title.tiss_version": ("versão TISS", "TISS version"),
     "doctor.title.tiss_password": ("senha TISS", "TISS password"),
     "doctor.title.tiss_login": ("login TISS", "TISS login"),
     "doctor.title.transport": ("transporte", "transport"),

@@ -374,8 +374,25 @@ CATALOG: Final[dict[str, tuple[str, str]]] = {
     "setup.profiles.listing": ("Perfis em {f}:", "Profiles in {f}:"),
     "setup.profiles.legend": ("(* = padrão)", "(* = default)"),
     "setup.profiles.tiss_mark": (
-        "[TISS, registro ANS {r}]",
-        "[TISS, ANS registration {r}]",
+        "[TISS {v}, registro ANS {r}]",
+        "[TISS {v}, ANS registration {r}]",
+    ),
+    # `profiles set NAME KEY VALUE`
+    "setup.profiles.pair_odd": (
+        'falta o valor de "{k}": use frontdesk profiles set NOME CHAVE VALOR.',
+        'the value of "{k}" is missing: use frontdesk profiles set NAME KEY VALUE.',
+    ),
+    "setup.profiles.pair_unknown": (
+        '"{k}" não é uma configuração de perfil; as que se mudam assim: {known}.',
+        '"{k}" is not a profile setting; the ones changed this way: {known}.',
+    ),
+    "setup.profiles.pair_twice": (
+        '"{k}" foi dado duas vezes (também como {o}); dê uma só.',
+        '"{k}" was given twice (also as {o}); give it once.',
+    ),
+    "setup.profiles.pair_number": (
+        '"{k}" deve ser um número; veio "{v}".',
+        '"{k}" must be a number; got "{v}".',
     ),
     # `profiles add --tiss` and `profiles set` on a TISS profile
     "setup.profiles.tiss_missing": ("um perfil TISS precisa de {o}.", "a TISS profile needs {o}."),

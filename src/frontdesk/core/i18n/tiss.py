@@ -104,8 +104,22 @@ CATALOG: Final[dict[str, tuple[str, str]]] = {
         "The operator does not know the profile's provider (prestador, prestador_type).",
     ),
     "tiss.fault.VersaoInvalida": (
-        "A operadora não aceita a versão 4.01.00 do TISS neste endereço.",
-        "The operator does not take TISS 4.01.00 at this address.",
+        "A operadora não aceita esta versão do TISS neste endereço.",
+        "The operator does not take this TISS version at this address.",
+    ),
+    "tiss.version_mismatch": (
+        "A operadora fala TISS {answered}, e o perfil envia TISS {sent}. Mude a versão do "
+        "perfil: frontdesk profiles set {profile} tiss_version {fix}",
+        "The operator speaks TISS {answered}, and the profile sends TISS {sent}. Change the "
+        "profile's version: frontdesk profiles set {profile} tiss_version {fix}",
+    ),
+    "tiss.version_refused": (
+        "A operadora recusou a versão TISS {sent} do perfil (VersaoInvalida) sem dizer qual "
+        "fala; deve ser a {fix}. Mude a versão do perfil: frontdesk profiles set {profile} "
+        "tiss_version {fix}",
+        "The operator refused the profile's TISS version {sent} (VersaoInvalida) without "
+        "saying which it speaks; it should be {fix}. Change the profile's version: "
+        "frontdesk profiles set {profile} tiss_version {fix}",
     ),
     "tiss.fault.HashInvalido": (
         "A operadora calculou outro hash para a mensagem; algo a alterou no caminho (proxy?).",
@@ -184,7 +198,43 @@ CATALOG: Final[dict[str, tuple[str, str]]] = {
     "tiss.config.minutes": ("deve ser de 1 a 120 minutos.", "must be 1 to 120 minutes."),
     "tiss.config.text": ("deve ser um texto entre aspas.", "must be a quoted string."),
     "tiss.config.number": ("deve ser um número.", "must be a number."),
+    "tiss.config.version": (
+        "o frontdesk não conhece a versão TISS {version}; use uma destas: {known}.",
+        "frontdesk does not know TISS version {version}; use one of: {known}.",
+    ),
     "tiss.config.integer": ("deve ser um número inteiro.", "must be a whole number."),
+    # --- the CNPJ (core/cnpj.py), wherever one is typed or read --------------------------------
+    "tiss.cnpj.length": (
+        'O CNPJ "{cnpj}" deve ter 14 letras ou dígitos (12, depois 2 dígitos verificadores), '
+        "com ou sem pontuação, como 12.ABC.345/01DE-35.",
+        'The CNPJ "{cnpj}" must have 14 letters or digits (12, then 2 check digits), with or '
+        "without punctuation, like 12.ABC.345/01DE-35.",
+    ),
+    "tiss.cnpj.characters": (
+        'O CNPJ "{cnpj}" só pode ter letras de A a Z e dígitos (e a pontuação . / -).',
+        'The CNPJ "{cnpj}" may only hold letters A to Z and digits (and the punctuation . / -).',
+    ),
+    "tiss.cnpj.check_letters": (
+        'O CNPJ "{cnpj}" termina com letras: os 2 últimos são os dígitos verificadores, '
+        "sempre números.",
+        'The CNPJ "{cnpj}" ends in letters: the last 2 are its check digits, always numbers.',
+    ),
+    "tiss.cnpj.check_digits": (
+        "Os dígitos verificadores do CNPJ {cnpj} não conferem: confira o número no cartão CNPJ "
+        "da clínica.",
+        "The check digits of CNPJ {cnpj} do not match: check the number on the clinic's CNPJ card.",
+    ),
+    "tiss.cnpj.version_message": (
+        "A versão {version} do TISS não aceita CNPJ com letras; só a {needed} o leva.",
+        "TISS {version} cannot carry a CNPJ with letters; {needed} can.",
+    ),
+    "tiss.cnpj.profile": ("NOME", "NAME"),
+    "tiss.cnpj.version": (
+        "A versão {version} do TISS não aceita CNPJ com letras; use {needed} "
+        "(frontdesk profiles set {profile} tiss_version {needed}).",
+        "TISS {version} cannot carry a CNPJ with letters; use {needed} "
+        "(frontdesk profiles set {profile} tiss_version {needed}).",
+    ),
     "tiss.password_missing": (
         'nenhuma senha TISS para o perfil "{profile}": {problem} Guarde-a com: frontdesk tiss '
         "login --profile {profile} [--key-file], ou use a variável FRONTDESK_TISS_PASSWORD.",
@@ -207,5 +257,16 @@ CATALOG: Final[dict[str, tuple[str, str]]] = {
     "tiss.login.keyring_failed": (
         "{problem} Sem chaveiro, use: frontdesk tiss login --profile {profile} --key-file",
         "{problem} Without a keyring, use: frontdesk tiss login --profile {profile} --key-file",
+    ),
+    # --- frontdesk serve --tiss-versions ------------------------------------------------------
+    "tiss.serve.unknown_version": (
+        "frontdesk serve: --tiss-versions: o frontdesk não conhece a versão TISS {version}; "
+        "use uma ou mais de {known}, separadas por vírgula.",
+        "frontdesk serve: --tiss-versions: frontdesk does not know TISS version {version}; "
+        "use one or more of {known}, separated by commas.",
+    ),
+    "tiss.serve.no_version": (
+        "frontdesk serve: --tiss-versions: informe ao menos uma versão TISS ({known}).",
+        "frontdesk serve: --tiss-versions: give at least one TISS version ({known}).",
     ),
 }

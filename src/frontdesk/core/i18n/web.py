@@ -23,6 +23,14 @@ CATALOG: Final[dict[str, tuple[str, str]]] = {
         "Could not sign in. Check the user and password. After {max} wrong attempts, "
         "access is blocked for {minutes} minutes.",
     ),
+    "web.login.too_many": (
+        "Muitas tentativas erradas a partir deste endereço. Tente de novo em {seconds} s.",
+        "Too many wrong attempts from this address. Try again in {seconds} s.",
+    ),
+    "web.login.busy": (
+        "Muitas entradas ao mesmo tempo. Tente de novo em {seconds} s.",
+        "Too many sign-ins at once. Try again in {seconds} s.",
+    ),
     "web.login.password_expired": (
         "A senha deste usuário passou de {days} dias e precisa ser trocada. Peça ao técnico "
         "(frontdesk web users add NOME).",
@@ -129,6 +137,10 @@ CATALOG: Final[dict[str, tuple[str, str]]] = {
     "web.bad_port": (
         "frontdesk web: a porta {port} não está entre 0 e 65535.",
         "frontdesk web: port {port} is not between 0 and 65535.",
+    ),
+    "web.bad_proxy": (
+        "frontdesk web: --trusted-proxy {address} não é um endereço IP.",
+        "frontdesk web: --trusted-proxy {address} is not an IP address.",
     ),
     "web.bad_max_sessions": (
         "frontdesk web: --max-sessions deve ser de 1 a {max}.",

@@ -1,14 +1,19 @@
 """F8 at a TISS lookup: what the last import of the practice system's files found.
 
-For each file of the import folder: its lote, how many guides went to the queue, and each
-guide left out with what is wrong with it (the schemas' words, with the line), so the
-clinic's system can be fixed; the guides that carry no code (honorários) are noted.
+For each file of the import folder: its lote and TISS version (files in different versions
+may sit side by side; the write-back keeps each one's), how many guides went to the queue,
+and each guide left out with what is wrong with it (the schemas' complaints said with the
+field's name and what to fix, and the line: `counter.schema_words`), so the clinic's system
+can be fixed; the guides that carry no code (honorários) are noted. Read-only: Esc goes back.
 """
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from textual import work
 from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
 from textual.containers import Vertical, VerticalScroll
 from textual.widgets import Static
 
@@ -19,6 +24,11 @@ from frontdesk.core.i18n import t
 
 class ImportReportModal(DeskModal[None]):
     """The report, scrollable; Esc closes it."""
+
+    # A report answers nothing: "Esc Cancelar" would read as undoing the import.
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "cancel", "key.back", id="import.back", tooltip="key.back.tip"),
+    ]
 
     def compose(self) -> ComposeResult:
         with (
@@ -36,6 +46,7 @@ class ImportReportModal(DeskModal[None]):
     async def load(self) -> None:
         # The client's errors load after the first frame (12–15 ms of imports): problems.py.
         from frontdesk.client.errors import FrontdeskClientError
+        from frontdesk.counter.schema_words import in_words
 
         desk = self.desk.tiss_desk
         if desk is None:
@@ -54,13 +65,14 @@ class ImportReportModal(DeskModal[None]):
                     "counter.import.file",
                     file=report.name,
                     lote=report.lote or "?",
+                    version=report.version or "?",
                     n=len(report.accepted),
                 )
             )
             for number, problems in report.rejected:
                 lines.append(t("counter.import.rejected", guide=number))
-                lines.extend(f"    {p}" for p in problems)
-            lines.extend(f"  {p}" for p in report.problems)
+                lines.extend(f"    {in_words(p)}" for p in problems)
+            lines.extend(f"  {in_words(p)}" for p in report.problems)
             lines.extend(f"  {n}" for n in report.notes)
         if not reports:
             lines.append(t("counter.import.none"))

@@ -20,6 +20,7 @@ from frontdesk.app.screens.base import audit_outcome
 from frontdesk.app.screens.lookup import LookupScreen, QueueTable, queue_order
 from frontdesk.app.screens.tiss.imports import ImportReportModal
 from frontdesk.app.screens.tiss.new_guide import NewGuideModal
+from frontdesk.app.typeahead import caught_up
 from frontdesk.core.contacts import digits_only
 from frontdesk.core.i18n import t
 
@@ -50,8 +51,15 @@ class TissLookupScreen(LookupScreen):
     """The lookup of a TISS profile."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
+        # Priority: the form is up and focused before the keys typed after F4 are handed on
+        # (app/typeahead.py); otherwise they reach the lookup's field.
         Binding(
-            "f4", "new_guide", "counter.key.new", id="counter-new", tooltip="counter.key.new.tip"
+            "f4",
+            "new_guide",
+            "counter.key.new",
+            id="counter-new",
+            tooltip="counter.key.new.tip",
+            priority=True,
         ),
         Binding(
             "f8",
@@ -140,7 +148,9 @@ class TissLookupScreen(LookupScreen):
 
     # -- F4, F8 ------------------------------------------------------------------------------
 
-    def action_new_guide(self) -> None:
+    async def action_new_guide(self) -> None:
+        # The card typed just before F4 may still wait in the field's queue: let it land.
+        await caught_up(self.field)
         value = self.field.value.strip()
         card = value if value and card_problem(value) is None else ""
 
@@ -150,7 +160,8 @@ class TissLookupScreen(LookupScreen):
                 self.load_queue()
                 self.open_guide(number)
 
-        self.app.push_screen(NewGuideModal(card), answered)
+        # Awaited: the app hands on no further key until the form is mounted and focused.
+        await self.app.push_screen(NewGuideModal(card), answered)
 
     def action_import_report(self) -> None:
         self.app.push_screen(ImportReportModal())

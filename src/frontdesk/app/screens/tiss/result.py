@@ -48,6 +48,8 @@ def write_text(guide: TissGuide) -> str:
     if facts.write_state == "written" and facts.written:
         return t("counter.result.written", file=facts.written.replace("\\", "/").rsplit("/", 1)[-1])
     if facts.write_state == "not_exported":
+        if guide.status == "denied":  # no senha to record, no file: nothing to say
+            return ""
         key = (
             "counter.result.card_only" if facts.source == "card" else "counter.result.not_exported"
         )
