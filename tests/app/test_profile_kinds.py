@@ -21,6 +21,7 @@ from frontdesk.app.screens.tiss.lookup import TissLookupScreen
 from frontdesk.cli import main
 from frontdesk.cli.app import ended
 from frontdesk.config.connection import Connection, resolve
+from frontdesk.tiss import VERSION as LOCAL_VERSION  # the local operator's
 from support.isolation import SERVED_KEY, Home, start_serve, stop_serve
 
 from .desk_harness import FakeMonotonic, press, settle, text_of
@@ -67,7 +68,8 @@ operator = "Operadora Contrato"
 [profiles.tiss]
 kind = "tiss"
 operator = "Operadora Demonstração"
-url = "{served.url}/tiss/v4.01.00/{{operation}}"
+url = "{served.url}/tiss/v{LOCAL_VERSION}/{{operation}}"
+tiss_version = "{LOCAL_VERSION}"
 registro_ans = "999999"
 prestador_type = "codigo"
 prestador = "123456"
