@@ -141,6 +141,7 @@ def test_every_binding_has_an_id_and_a_tooltip() -> None:
         base.DeskScreen,
         base.DeskModal,
         lookup.LookupScreen,
+        lookup.QueueTable,
         guide.GuideScreen,
         send_token.SendTokenModal,
         code_entry.CodeEntryScreen,

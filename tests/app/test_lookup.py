@@ -5,10 +5,11 @@ from __future__ import annotations
 from textual import events
 from textual.widgets import DataTable, Input
 
+from frontdesk.app.keys import bar_keys
 from frontdesk.app.screens.guide import GuideScreen
 from frontdesk.app.screens.lookup import LookupScreen, queue_order
 
-from .desk_harness import make_desk, press, running, screen_name, text_of
+from .desk_harness import latest_code, make_desk, press, running, screen_name, text_of
 
 
 async def test_opens_on_the_local_backend_labelled_as_demonstration() -> None:
@@ -120,9 +121,11 @@ async def test_card_search_with_no_guides_says_so() -> None:
         assert text_of(desk.app, "#lookup-hint").startswith("Carteirinha: só números.")
 
 
-async def test_a_card_search_starts_on_its_first_row_and_down_enter_opens_the_second() -> None:
+async def test_a_card_search_starts_on_its_first_row_and_down_down_enter_opens_the_second() -> None:
     """Issue 12: the queue's highlight (on a guide of this card) was kept into the search,
-    so Down Enter opened the third row; and it was kept into the next search too."""
+    so Down Enter opened the third row; and it was kept into the next search too. Issue 18
+    (P16): the search puts the receptionist in its results on the first guide, and the
+    Down they press to get there does not skip it."""
     desk = make_desk()
     card = "0064800012345678"
     found = queue_order(await desk.client.list_guides(card=card))
@@ -136,6 +139,8 @@ async def test_a_card_search_starts_on_its_first_row_and_down_enter_opens_the_se
             await press(pilot, "escape", "f3", *card, "enter")
             assert table.row_count == 3 and table.has_focus
             assert table.cursor_row == 0
+            await press(pilot, "down")
+            assert table.cursor_row == 0  # entering the results: still the first guide
             await press(pilot, "down", "enter")
             screen = pilot.app.screen
             assert isinstance(screen, GuideScreen)
@@ -199,3 +204,60 @@ async def test_a_name_after_f3_is_told_that_f3_takes_a_card() -> None:
         await press(pilot, "enter")
         assert pilot.app.query_one("#lookup-input", Input).value == "Maria"  # kept
         assert "nome" in text_of(desk.app, "#lookup-hint")
+
+
+async def test_after_a_release_the_queue_highlights_the_first_guide_still_waiting() -> None:
+    """Issue 18 (C1): after "Enter: próximo paciente", Down Enter reopened the guide just
+    released: the queue's highlight had followed it to its new row."""
+    desk = make_desk()
+    async with running(desk) as pilot:
+        await press(pilot, "down", "enter")  # the queue's first guide
+        screen = pilot.app.screen
+        assert isinstance(screen, GuideScreen)
+        released = screen.guide.number
+        await press(pilot, "e", "enter")
+        await press(pilot, *await latest_code(desk, released), "enter")
+        assert screen_name(desk.app) == "ResultScreen"
+        assert (await desk.client.get_guide(released)).status == "authorized"
+        await press(pilot, "enter")  # the next patient
+        assert isinstance(pilot.app.screen, LookupScreen)
+        assert pilot.app.screen.query_one("#lookup-input").has_focus
+        waiting = queue_order(await desk.client.list_guides())[0]
+        assert waiting.status == "awaiting_token" and waiting.number != released
+        await press(pilot, "down", "enter")
+        screen = pilot.app.screen
+        assert isinstance(screen, GuideScreen)
+        assert screen.guide.number == waiting.number
+
+
+async def test_a_number_scanned_after_esc_from_a_guide_of_the_queue_opens_that_guide() -> None:
+    """Issue 18 (C2): back from a guide opened from the queue, the queue kept the focus and
+    a scanned number was lost without a word. Digits go to the number field, in order."""
+    desk = make_desk()
+    wanted = (await desk.guides())[3]
+    async with running(desk) as pilot:
+        await press(pilot, "down", "enter", "escape")
+        table = pilot.app.screen.query_one("#queue", DataTable)
+        assert table.has_focus  # where the receptionist left it
+        await pilot.press(*wanted.number, "enter")  # a scanner: no pause between keys
+        await press(pilot)
+        screen = pilot.app.screen
+        assert isinstance(screen, GuideScreen)
+        assert screen.guide.number == wanted.number
+        await press(pilot, "escape", "down", "1", "2")
+        field = pilot.app.screen.query_one("#lookup-input", Input)
+        assert field.has_focus and field.value == "12"  # typed by hand, in the queue
+
+
+async def test_the_key_bar_says_enter_opens_the_guide_when_the_queue_has_focus() -> None:
+    """Issue 18 (P16): with the queue or a card's results focused, the key bar had no Enter."""
+    desk = make_desk()
+    async with running(desk) as pilot:
+        await press(pilot, "down")
+        assert pilot.app.screen.query_one("#queue", DataTable).has_focus
+        shown = [(k.display, k.description) for k in bar_keys(pilot.app.screen)]
+        assert shown[0] == ("Enter", "Abrir guia")
+        await press(pilot, "escape", "f3", *"0064800012345678", "enter")
+        assert pilot.app.screen.query_one("#queue", DataTable).has_focus
+        shown = [(k.display, k.description) for k in bar_keys(pilot.app.screen)]
+        assert shown[0] == ("Enter", "Abrir guia")

@@ -341,3 +341,25 @@ async def test_nothing_is_cut_with_the_simulator_open(size: tuple[int, int]) -> 
         assert screen_name(desk.app) == "CodeEntryScreen"
         assert "Sem código no aplicativo" in text_of(desk.app, "#code-resend")
         assert _cut_words(pilot.app.screen) == []
+
+
+async def test_ctrl_c_says_how_to_quit_on_a_screen_and_in_a_modal_alike() -> None:
+    """Issue 18 (P5): Ctrl+C in a modal (Enviar Token, the profile list) said nothing; on a
+    screen it says how to quit. Ctrl+C quits nothing, anywhere."""
+    desk = make_desk()
+    guide = (await desk.guides())[0]
+
+    def hints() -> int:
+        return sum(str(n.message) == "Para sair, tecle Ctrl+Q." for n in desk.app._notifications)
+
+    async with running(desk) as pilot:
+        await press(pilot, "ctrl+c")
+        assert hints() == 1
+        await press(pilot, *guide.number, "enter", "e")
+        assert screen_name(desk.app) == "SendTokenModal"
+        await press(pilot, "ctrl+c")
+        assert hints() == 2 and screen_name(desk.app) == "SendTokenModal"
+        await press(pilot, "escape", "f9")
+        assert screen_name(desk.app) == "ProfileSwitcher"
+        await press(pilot, "ctrl+c")
+        assert hints() == 3 and desk.app.is_running

@@ -622,3 +622,25 @@ async def test_f7_moves_the_operators_clock_without_the_panel_and_v_says_nothing
         assert not pilot.app.simulator_visible
         await press(pilot, "v")
         assert pilot.app.screen.guide.status == "authorized"
+
+
+async def test_ctrl_c_in_the_counters_modals_says_how_to_quit(counter: TissCounter) -> None:
+    """Issue 18 (P5): Ctrl+C in the F4 form, the F8 report or the token modal said nothing."""
+
+    def hints() -> int:
+        said = [str(n.message) for n in counter.app._notifications]
+        return said.count("Para sair, tecle Ctrl+Q.")
+
+    async with running(counter) as pilot:
+        for keys, modal in (
+            (("f4",), "NewGuideModal"),
+            (("f8",), "ImportReportModal"),
+            ((*"0064800034567812", "enter", "e"), "TissTokenModal"),
+        ):
+            before = hints()
+            await press(pilot, *keys)
+            assert screen_name(pilot.app) == modal
+            await press(pilot, "ctrl+c")
+            assert hints() == before + 1
+            assert screen_name(pilot.app) == modal and pilot.app.is_running
+            await press(pilot, "escape")

@@ -122,3 +122,16 @@ def test_whole_release_by_sms_in_a_real_terminal(terminal: tuple[Terminal, Path]
     actions = [json.loads(line)["action"] for line in audit.splitlines()]
     assert actions == ["lookup", "send", "validate"]
     assert '"profile":"local"' in audit and code not in audit
+
+
+def test_esc_then_a_digit_at_once_is_esc_and_the_digit(terminal: tuple[Terminal, Path]) -> None:
+    """Issue 18 (P6): `send-keys Escape 2` typed "™" into the field (and lost the Esc)."""
+    term, _ = terminal
+    term.wait_for("Fila de atendimento (13)")
+    term.type("123")
+    term.wait_for("│  123")
+    term.keys("Escape", "2")  # one write: ESC and "2" reach the program together
+    screen = term.wait_for("│  2 ")
+    assert "™" not in screen and "123" not in screen.splitlines()[2]
+    term.type("026")
+    assert "│  2026 " in term.wait_for("│  2026 ")

@@ -33,15 +33,18 @@ class Terminal:
         found = subprocess.run(["tmux", "has-session", "-t", self.session], capture_output=True)
         return found.returncode == 0
 
-    def wait_for(self, *texts: str) -> str:
-        """The screen, once it shows every one of `texts` (fails after `wait` seconds)."""
+    def wait_for(self, *texts: str, gone: tuple[str, ...] = ()) -> str:
+        """The screen, once it shows every one of `texts` and none of `gone` (fails after
+        `wait` seconds)."""
         deadline = time.monotonic() + self.wait
         while True:
             screen = self.screen()
-            if all(text in screen for text in texts):
+            if all(text in screen for text in texts) and not any(g in screen for g in gone):
                 return screen
             if time.monotonic() > deadline:
-                raise AssertionError(f"never saw {texts!r}; the screen was:\n{screen}")
+                raise AssertionError(
+                    f"never saw {texts!r} without {gone!r}; the screen was:\n{screen}"
+                )
             time.sleep(0.1)
 
     def written(self, path: Path, seconds: float) -> int:

@@ -17,16 +17,19 @@ from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path, PurePath
 from typing import TYPE_CHECKING, ClassVar
 
+from textual import events
 from textual.actions import ActionParseResult
 from textual.app import SystemCommand
 from textual.binding import Binding, BindingType
 from textual.dom import DOMNode
 from textual.screen import Screen
 from textual.theme import ThemeProvider
+from textual.worker import Worker, WorkerState
 
 import frontdesk
 from frontdesk.app.backend_link import connection_label
 from frontdesk.app.connector import Connector
+from frontdesk.app.esc_keys import ESC, digit_after_esc, forget_option_digits
 from frontdesk.app.keys import help_keys, palette_keys
 from frontdesk.app.screens.base import DeskModal
 from frontdesk.app.screens.lookup import LookupScreen
@@ -40,7 +43,9 @@ if TYPE_CHECKING:
     from frontdesk.config.audit import AuditLog
     from frontdesk.config.connection import Connection
 
-__all__ = ["Connector", "FrontdeskApp", "css_paths", "styles_dir"]
+__all__ = ["UNEXPECTED_EXIT", "Connector", "FrontdeskApp", "css_paths", "styles_dir"]
+
+UNEXPECTED_EXIT = 70  # EX_SOFTWARE: the app ended on an error of its own
 
 KEY_NAMES = {
     "enter": "Enter",
@@ -154,6 +159,7 @@ class FrontdeskApp(SetupActions):
         if client is None and connector is None:
             raise ValueError("FrontdeskApp needs a client or a connector")
         set_language(lang)
+        forget_option_digits()  # Esc then a digit is not "™" (esc_keys)
         super().__init__()
         self.lang = lang
         self.connection = connection
@@ -174,6 +180,7 @@ class FrontdeskApp(SetupActions):
         if linux_console:
             self.add_class("-linux-console")
         self.bugs: list[BaseException] = []
+        self._recovering = False
         self.link_to(client, connector)
         label = connector.label if connector is not None else ""
         if connection is not None:
@@ -220,6 +227,25 @@ class FrontdeskApp(SetupActions):
             guide = self.current_guide
             return guide is not None and guide.status == "awaiting_token"
         return True
+
+    async def on_event(self, event: events.Event) -> None:
+        """A key from the terminal: Esc then a digit, read together, is both (esc_keys)."""
+        if isinstance(event, events.Key) and not event.is_forwarded:
+            digit = digit_after_esc(event)
+            if digit is not None:
+                await self._press_escape()
+                self.post_message(events.Key(digit, digit))
+                return
+        await super().on_event(event)
+
+    async def _press_escape(self) -> None:
+        """What Esc does here, done before the next key is routed (the field it empties or
+        the screen it closes is where that key goes)."""
+        active = self.screen.active_bindings.get("escape")
+        if active is None or not active.enabled:
+            self.post_message(events.Key("escape", ESC))  # nothing bound: a plain key
+            return
+        await self.run_action(active.binding.action, active.node)
 
     def get_key_display(self, binding: Binding) -> str:
         """Keys as a receptionist reads them: `F5`, `Enter`, `Esc`, `Ctrl+R`."""
@@ -278,10 +304,15 @@ class FrontdeskApp(SetupActions):
 
     # -- the unexpected ----------------------------------------------------------------------
     #
-    # The one use of Textual's private API (checked against Textual 8.2.8): an exception
+    # A use of Textual's private API (checked against Textual 8.2.8; the others: docs/
+    # architecture.md, "Private seams"): an exception
     # that a message handler raises reaches `App._handle_exception`, which has no public
     # counterpart and always exits the app. Outside tests (`friendly_errors`) the desk
-    # overrides it to record the bug, say so, and start again from an empty lookup.
+    # overrides it to record the bug, say so, and start again from an empty lookup. A
+    # worker's error never reaches it (`exit_on_error=False`): a screen's worker shows it in
+    # the screen's banner (`DeskScreen`), the app's own here (`on_worker_state_changed`).
+    # When nothing can be started again (no screen left), the app ends with
+    # `UNEXPECTED_EXIT`, never with 0, and the command line says why.
 
     def record_bug(self, exc: BaseException) -> None:
         self.bugs.append(exc)
@@ -299,9 +330,14 @@ class FrontdeskApp(SetupActions):
         try:
             return await super().run_action(action, default_namespace, namespaces)
         except Exception as error:
-            self.record_bug(error)
-            self.call_later(self._recover)
+            self._handle_exception(error)
             return True
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        """One of the app's own workers (profile switch, simulator, settings) failed."""
+        error = event.worker.error
+        if event.state == WorkerState.ERROR and isinstance(error, Exception):
+            self._handle_exception(error)
 
     def _handle_exception(self, error: Exception) -> None:
         """Outside tests: an unexpected error becomes a message and a fresh lookup."""
@@ -309,13 +345,21 @@ class FrontdeskApp(SetupActions):
             super()._handle_exception(error)
             return
         self.record_bug(error)
-        self.call_later(self._recover)
+        if not self.screen_stack:  # nothing to start again on
+            self.exit(return_code=UNEXPECTED_EXIT)
+        elif not self._recovering:
+            self._recovering = True
+            self.call_later(self._recover)
 
-    def _recover(self) -> None:
+    async def _recover(self) -> None:
         """Close every screen and start a fresh lookup (the failed one may be half dead)."""
-        while len(self.screen_stack) > 1:
-            self.pop_screen()
-        self.thaw_memory()
-        self.forget_screens()
-        self.push_screen(LookupScreen())
+        try:
+            self.thaw_memory()
+            await self.fresh_desk()
+        except Exception as error:  # the desk cannot start again: end, and say so
+            self.record_bug(error)
+            self.exit(return_code=UNEXPECTED_EXIT)
+            return
+        finally:
+            self._recovering = False
         self.notify(t("app.unexpected"), severity="error", timeout=10)

@@ -20,7 +20,9 @@ if TYPE_CHECKING:
     from textual.dom import DOMNode
     from textual.screen import Screen
 
-NOT_IN_HELP = frozenset({"focus_queue"})  # arrows into the queue: the lookup's hint says it
+# Arrows into the queue (the lookup's hint says it), digits typed there (they go to the
+# guide number) and a modal's Ctrl+C (it only says how to quit): not keys to learn.
+NOT_IN_HELP = frozenset({"focus_queue", "type_digit", "quit_hint"})
 NOT_IN_PALETTE = frozenset({"command_palette"})
 
 
@@ -107,7 +109,9 @@ def bar_keys(screen: Screen[object]) -> list[DeskKey]:
 
 def help_keys(screen: Screen[object]) -> list[DeskKey]:
     """F1's list: the desk's own keys, shown or not, one per action."""
-    keys = [k for k in screen_keys(screen) if k.listed and k.action not in NOT_IN_HELP]
+    keys = [
+        k for k in screen_keys(screen) if k.listed and k.action.split("(")[0] not in NOT_IN_HELP
+    ]
     return one_per_action(keys)
 
 

@@ -10,11 +10,10 @@ rules, and the result.
 
 from __future__ import annotations
 
+import itertools
 import sys
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
-
-from textual.screen import Screen
+from typing import TYPE_CHECKING, ClassVar
 
 from frontdesk.app.screens.lookup import LookupScreen
 from frontdesk.app.simulator_actions import SimulatorActions
@@ -26,17 +25,40 @@ if TYPE_CHECKING:
     from frontdesk.config.connection import Connection
 
 GUIDE_SCREEN = "guide"
+DESK_MODE = "desk"
 
 
 class Navigation(SimulatorActions):
-    """Opens each screen of the flow; the guide screen is built once and kept."""
+    """Opens each screen of the flow; the guide screen is built once and kept.
+
+    The screens live in a Textual mode (a screen stack) whose base is the lookup of the
+    connection's kind. Another profile gets a new mode (`fresh_desk`): Textual cannot
+    replace a stack's base screen (`switch_screen` pops a result callback the base never
+    had, leaves the stack empty, and the next key ends the app).
+    """
+
+    DEFAULT_MODE: ClassVar[str] = DESK_MODE
 
     def __init__(self) -> None:
         super().__init__()
         self._guide_screen: GuideScreen | None = None
+        self._desk_numbers = itertools.count(1)
+        self.add_mode(DESK_MODE, self.new_lookup)
 
-    def get_default_screen(self) -> Screen[Any]:
+    def new_lookup(self) -> LookupScreen:
+        """A lookup of the current connection's kind (the base of the desk's screens)."""
         return self.lookup_class(self.connection)()
+
+    async def fresh_desk(self) -> None:
+        """Start again on a new stack whose base is a fresh lookup of the connection's kind;
+        every screen of the old one is closed (the kept guide screen is forgotten)."""
+        old = self.current_mode
+        new = f"{DESK_MODE}-{next(self._desk_numbers)}"
+        self.add_mode(new, self.new_lookup)
+        await self.switch_mode(new)
+        await self.remove_mode(old)
+        self.forget_screens()
+        self.set_timer(0.5, self.settle_memory)  # the closed screens, once they are gone
 
     @staticmethod
     def lookup_class(connection: Connection | None) -> type[LookupScreen]:
@@ -150,9 +172,8 @@ class Navigation(SimulatorActions):
 
         self.push_screen(ConfirmModal(question), answered)
 
-    def back_to_lookup(self, *, reload: bool = False) -> None:
-        """Close every screen above the lookup and empty it for the next patient
-        (`reload`: forget its queue and load it again, from a new backend)."""
+    def back_to_lookup(self) -> None:
+        """Close every screen above the lookup and empty it for the next patient."""
         stack = self.screen_stack
         lookups = [i for i, screen in enumerate(stack) if isinstance(screen, LookupScreen)]
         keep = lookups[-1] + 1 if lookups else 1
@@ -160,11 +181,5 @@ class Navigation(SimulatorActions):
             self.pop_screen()
         base = stack[keep - 1]
         if isinstance(base, LookupScreen):
-            wanted = self.lookup_class(self.connection)
-            if reload and type(base) is not wanted:  # another kind of profile: its lookup
-                self.switch_screen(wanted())
-                return
             base.reset_for_next_patient()
-            if reload:
-                base.start_over()
         self.set_timer(0.5, self.settle_memory)  # the closed screens, once they are gone

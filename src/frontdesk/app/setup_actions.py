@@ -79,9 +79,12 @@ class SetupActions(Navigation):
         self.profile_label = connection_label(connection)
         self.insecure = connection.insecure
         self.audit_record("profile_switch", outcome="ok")
-        self.back_to_lookup(reload=True)  # the screens above it leave the stack at once
-        language = self.fixed_language or connection.language  # the profile's own, if any
-        await self.apply_settings(language, self.fixed_theme or connection.theme)
+        # The profile's own language and theme, if any, before its lookup is built: the new
+        # lookup is drawn in them (a redraw while its queue loads would race with it).
+        self._use_theme(self.fixed_theme or connection.theme)
+        self.use_language(self.fixed_language or connection.language)
+        await self.fresh_desk()  # the lookup of the new profile's kind, its queue from there
+        self.refresh_bindings()
         self.notify(t("profiles.switched", name=connection.display_name), timeout=4)
 
     def action_settings(self) -> None:
@@ -131,14 +134,21 @@ class SetupActions(Navigation):
             t("app.unknown_theme", name=theme, themes=names), severity="warning", timeout=15
         )
 
+    def use_language(self, language: Language | None) -> bool:
+        """Speak `language` from now on (None: keep the current one); whether it changed.
+        The screens already drawn keep their words (`apply_settings` redraws them)."""
+        if language is None or language == self.lang:
+            return False
+        set_language(language)
+        self.lang = language
+        return True
+
     async def apply_settings(self, language: Language | None, theme: str | None) -> None:
         """Apply a language and a theme now (None: keep the current one). A new language
         redraws every open screen in it."""
         self._use_theme(theme)
-        if language is None or language == self.lang:
+        if not self.use_language(language):
             return
-        set_language(language)
-        self.lang = language
         self.forget_screens()
         for screen in list(self.screen_stack):
             if isinstance(screen, DeskScreen) and screen.is_attached:

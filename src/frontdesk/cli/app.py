@@ -27,7 +27,15 @@ if TYPE_CHECKING:
     from frontdesk.app.app import FrontdeskApp
     from frontdesk.app.connector import Connector
 
-__all__ = ["build_app", "choose_language", "cli_language", "cursor_blink", "local_db", "run_app"]
+__all__ = [
+    "build_app",
+    "choose_language",
+    "cli_language",
+    "cursor_blink",
+    "ended",
+    "local_db",
+    "run_app",
+]
 
 SETUP_ERROR_EXIT = 2
 THEME_ENV = "FRONTDESK_THEME"
@@ -102,12 +110,23 @@ def run_app(args: argparse.Namespace) -> int:
             print(f"frontdesk: {error}", file=sys.stderr)
             return SETUP_ERROR_EXIT
         result = app.run()
-        code = result if isinstance(result, int) else app.return_code or 0
-        if code and app.bugs:
-            print(t("app.unexpected"), file=sys.stderr)
-        return code
+        return ended(app, result)
     finally:
         gc.enable()
+
+
+def ended(app: FrontdeskApp, result: object) -> int:
+    """The exit status of an app that ran: its own, or `UNEXPECTED_EXIT` when it ended
+    without exiting (its loop stopped on an error), never a silent 0; an app that ended
+    on an error of its own says so."""
+    from frontdesk.app.app import UNEXPECTED_EXIT
+
+    code = result if isinstance(result, int) else app.return_code
+    if code is None:
+        code = UNEXPECTED_EXIT
+    if code and (app.bugs or code == UNEXPECTED_EXIT):
+        print(t("app.stopped"), file=sys.stderr)
+    return code
 
 
 def build_app(args: argparse.Namespace) -> FrontdeskApp:

@@ -181,7 +181,23 @@ class DeskModal(ModalScreen[ResultT], DeskScreen[ResultT]):
         Binding("escape", "cancel", "key.cancel", id="cancel", tooltip="key.cancel.tip"),
         # A modal hides the app's keys; F1 must still explain this one.
         Binding("f1", "app.help", "key.help", id="help.modal", tooltip="key.help.tip"),
+        # ...and Ctrl+C must still say how to quit, as on every screen (the app's binding).
+        Binding(
+            "ctrl+c",
+            "quit_hint",
+            "key.quit_hint",
+            id="quit_hint.modal",
+            tooltip="key.quit_hint.tip",
+            show=False,
+        ),
     ]
 
     def action_cancel(self) -> None:
         self.dismiss(None)
+
+    def action_quit_hint(self) -> None:
+        """Ctrl+C: copy the text selected with the mouse, if any; else say how to quit."""
+        if self.get_selected_text():
+            self.action_copy_text()
+            return
+        self.desk.action_help_quit()

@@ -67,14 +67,50 @@ def guide_placeholders() -> tuple[str, ...]:
     )
 
 
+DIGITS = "0123456789"
+
+
 class QueueTable(DataTable[object]):
-    """The queue; tells the screen when its width changes, so names are refitted."""
+    """The queue; tells the screen when its width changes, so names are refitted.
+
+    Enter opens the highlighted guide (said in the key bar). Entering the queue lands on its
+    highlighted row: the first Down after the queue was focused for the receptionist (a
+    card's results) stays there instead of skipping the first guide.
+    """
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding(
+            "enter", "select_cursor", "key.open", id="lookup.queue.open", tooltip="key.open.tip"
+        ),
+    ]
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id, cursor_type="row", zebra_stripes=True)
+        self.entered = False  # focused for the receptionist, who has not moved yet
 
     class Resized(Message):
         pass
 
     def on_resize(self) -> None:
         self.post_message(self.Resized())
+
+    def enter(self) -> None:
+        """Focus the queue on its highlighted row, as if the receptionist had moved there."""
+        self.entered = True
+        self.focus()
+
+    def on_blur(self) -> None:
+        self.entered = False
+
+    def action_cursor_down(self) -> None:
+        if self.entered:
+            self.entered = False
+            return
+        super().action_cursor_down()
+
+    def action_cursor_up(self) -> None:
+        self.entered = False
+        super().action_cursor_up()
 
 
 class LookupScreen(DeskScreen[None]):
@@ -92,6 +128,20 @@ class LookupScreen(DeskScreen[None]):
             tooltip="key.queue.tip",
             show=False,
         ),
+        # A digit typed (or scanned) while the queue has focus goes to the number field, in
+        # order: a priority binding runs as the key arrives, before the next one is routed.
+        *[
+            Binding(
+                d,
+                f"type_digit('{d}')",
+                "key.digit",
+                id=f"lookup-digit-{d}",
+                tooltip="key.digit.tip",
+                show=False,
+                priority=True,
+            )
+            for d in DIGITS
+        ],
     ]
 
     card_mode: reactive[bool] = reactive(False)
@@ -121,7 +171,7 @@ class LookupScreen(DeskScreen[None]):
             yield field
             yield HintLine(t(self.GUIDE_HINT), id="lookup-hint")
             yield Static(t("lookup.queue_loading"), id="queue-title", markup=False)
-            yield QueueTable(id="queue", cursor_type="row", zebra_stripes=True)
+            yield QueueTable(id="queue")
         yield KeyBar()
 
     def on_mount(self) -> None:
@@ -247,25 +297,25 @@ class LookupScreen(DeskScreen[None]):
     def action_focus_queue(self) -> None:
         self.query_one("#queue", DataTable).focus()
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "type_digit":  # the field takes its own keys, in order
+            return self.is_mounted and not self.field.has_focus
+        return super().check_action(action, parameters)
+
+    def action_type_digit(self, digit: str) -> None:
+        """A digit typed away from the field: into the field, which takes the next ones."""
+        self.query_one(GuideField).take(digit)
+
     def reset_for_next_patient(self) -> None:
-        """Empty field, guide mode, the whole queue: ready for the next patient."""
+        """Empty field, guide mode, the whole queue with the first guide still waiting
+        highlighted (not the one just released): ready for the next patient."""
         self.card_filter = None
         self.card_mode = False
         self.field.value = ""
         self.hint.say(t(self.GUIDE_HINT))
         self.field.focus()
-
-    def start_over(self) -> None:
-        """Another backend (a profile switch): forget the queue and load it from there."""
-        self.forget_problem()
-        self.guides = []
-        self._loaded = False
-        self._layout = None
-        table = self.query_one("#queue", DataTable)
-        table.clear(columns=True)
-        table.loading = True
-        self.query_one("#queue-title", Static).update(t("lookup.queue_loading"))
-        self.load_queue()
+        self._new_list = True  # the queue reloads on resume: its first row highlighted
+        self.query_one("#queue", DataTable).move_cursor(row=0, animate=False)
 
     @on(DataTable.RowSelected, "#queue")
     def _row_chosen(self, event: DataTable.RowSelected) -> None:
@@ -328,7 +378,7 @@ class LookupScreen(DeskScreen[None]):
         self._new_list = True  # a new search starts on its first row, whatever came before
         self._populate()
         self.hint.say(t("lookup.card_ready"))
-        self.query_one("#queue", DataTable).focus()
+        self.query_one(QueueTable).enter()
 
     @work(exclusive=True, exit_on_error=False, group="queue", description="load queue")
     async def load_queue(self) -> None:

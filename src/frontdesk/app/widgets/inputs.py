@@ -46,11 +46,24 @@ class DeskInput(Input):
 
 
 class GuideField(DeskInput):
-    """The lookup's guide number (or card) field: Enter opens the guide (or searches)."""
+    """The lookup's guide number (or card) field: Enter opens the guide (or searches).
+
+    Focusing it never selects what it holds: digits typed elsewhere on the lookup are
+    brought here (`take`), and a selection would let the next digit replace them.
+    """
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("enter", "submit", "key.open", id="lookup.open", tooltip="key.open.tip"),
     ]
+
+    def __init__(self, *, id: str, max_length: int) -> None:
+        super().__init__(id=id, max_length=max_length, select_on_focus=False)
+
+    def take(self, text: str) -> None:
+        """`text` typed while another widget had the focus: added at the cursor, and the
+        focus here at once (the next keys come here, after it)."""
+        self.screen.set_focus(self)
+        self.insert_text_at_cursor(text)
 
 
 class CodeField(DeskInput):

@@ -38,6 +38,11 @@ CATALOG: Final[dict[str, tuple[str, str]]] = {
         "Something went wrong in the program. Back to the lookup; nothing was lost on the "
         "operator's side.",
     ),
+    "app.stopped": (
+        "O programa parou por um erro inesperado. Abra-o de novo; nada foi perdido na operadora.",
+        "The program stopped on an unexpected error. Open it again; nothing was lost on the "
+        "operator's side.",
+    ),
     "app.copied": ("Senha {number} copiada.", "Authorization {number} copied."),
     "app.quit_title": ("Sair do programa?", "Quit the program?"),
     "app.quit_hint": ("Para sair, tecle Ctrl+Q.", "To quit, press Ctrl+Q."),
@@ -246,6 +251,16 @@ CATALOG: Final[dict[str, tuple[str, str]]] = {
     ),
     "key.clear": ("Limpar", "Clear"),
     "key.clear.tip": ("Limpa o campo e volta à fila", "Clears the field and shows the queue"),
+    "key.quit_hint": ("Como sair", "How to quit"),
+    "key.quit_hint.tip": (
+        "Ctrl+C não fecha o programa: diz que Ctrl+Q fecha",
+        "Ctrl+C does not quit: it says Ctrl+Q does",
+    ),
+    "key.digit": ("Dígito", "Digit"),
+    "key.digit.tip": (
+        "Um dígito digitado fora do campo vai para o número da guia",
+        "A digit typed away from the field goes into the guide number",
+    ),
     "key.queue": ("Fila", "Queue"),
     "key.queue.tip": ("Vai para a fila de guias", "Moves to the guide queue"),
     # --- guide ----------------------------------------------------------------------

@@ -17,7 +17,7 @@ from textual.widgets import DataTable, Static
 
 from frontdesk.app.formatting import DigitsProblem, card_problem, compact
 from frontdesk.app.screens.base import audit_outcome
-from frontdesk.app.screens.lookup import LookupScreen, queue_order
+from frontdesk.app.screens.lookup import LookupScreen, QueueTable, queue_order
 from frontdesk.app.screens.tiss.imports import ImportReportModal
 from frontdesk.app.screens.tiss.new_guide import NewGuideModal
 from frontdesk.app.typeahead import caught_up
@@ -131,7 +131,7 @@ class TissLookupScreen(LookupScreen):
         self.guides = queue_order(guides)
         self._populate()
         self.hint.say(t("lookup.card_ready"))
-        self.query_one("#queue", DataTable).focus()
+        self.query_one(QueueTable).enter()
 
     # -- the queue's title says what the import left out -----------------------------------
 

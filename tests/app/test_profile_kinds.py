@@ -1,0 +1,204 @@
+"""F9 between the three kinds of desk (issue 18, B1): a token contract's profile, a TISS
+profile (both on one real `frontdesk serve`) and the local demonstration, in every direction;
+and what becomes of an error no screen expected: a message and a desk still running, or an
+exit status that says so, never a silent 0."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from textual.message import Message
+
+from frontdesk.app.app import UNEXPECTED_EXIT, FrontdeskApp
+from frontdesk.app.connector import Connector, connector_for
+from frontdesk.app.screens.lookup import LookupScreen
+from frontdesk.app.screens.profiles import ProfileSwitcher
+from frontdesk.app.screens.tiss.lookup import TissLookupScreen
+from frontdesk.cli import main
+from frontdesk.cli.app import ended
+from frontdesk.config.connection import Connection, resolve
+from frontdesk.tiss import VERSION as LOCAL_VERSION  # the local operator's
+from support.isolation import SERVED_KEY, Home, start_serve, stop_serve
+
+from .desk_harness import FakeMonotonic, press, settle, text_of
+
+pytestmark = pytest.mark.served
+
+OPTION = {"contract": 0, "tiss": 1, "local": 2}  # F9's list: the file's profiles, then local
+LOOKUP = {"contract": LookupScreen, "tiss": TissLookupScreen, "local": LookupScreen}
+TOP = {
+    "contract": "contrato (Operadora Contrato) · ok",
+    "tiss": "Operadora Demonstração · TISS · ok",
+    "local": "local · ok",
+}
+
+
+@dataclass
+class Served:
+    url: str
+    db: Path
+
+
+@pytest.fixture(scope="module")
+def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
+    tmp = tmp_path_factory.mktemp("kinds-served")
+    process, url = start_serve(tmp)
+    try:
+        yield Served(url, tmp / "backend.sqlite3")
+    finally:
+        stop_serve(process)
+
+
+def write_profiles(home: Home, served: Served, folder: Path) -> None:
+    """A contract profile (the default) and a TISS profile, both on `served`."""
+    entrada = folder / "entrada"
+    if not entrada.exists():
+        assert main(["tiss", "demo-files", str(entrada), "--db", str(served.db)]) == 0
+    home.write_config(
+        f"""default = "contrato"
+
+[profiles.contrato]
+url = "{served.url}"
+operator = "Operadora Contrato"
+
+[profiles.tiss]
+kind = "tiss"
+operator = "Operadora Demonstração"
+url = "{served.url}/tiss/v{LOCAL_VERSION}/{{operation}}"
+tiss_version = "{LOCAL_VERSION}"
+registro_ans = "999999"
+prestador_type = "codigo"
+prestador = "123456"
+cnes = "1234567"
+code_length = 6
+app_name = "App Demonstração"
+sac_phones = ["0800 000 0000"]
+import_folder = "{entrada}"
+export_folder = "{folder / "retorno"}"
+"""
+    )
+    home.keyring.set_password("frontdesk", "contrato", SERVED_KEY)
+    home.keyring.set_password("frontdesk", "tiss", SERVED_KEY)
+
+
+def in_memory(connection: Connection) -> Connector:
+    return connector_for(connection, ":memory:")
+
+
+def desk_on(kind: str, *, friendly: bool = False) -> FrontdeskApp:
+    """The app as the command line builds it on `kind`'s profile (local: no profile)."""
+    if kind == "local":
+        connection = Connection(url=None, config_path=resolve().config_path)
+    else:
+        connection = resolve(profile={"contract": "contrato", "tiss": "tiss"}[kind])
+    return FrontdeskApp(
+        connector=in_memory(connection),
+        connection=connection,
+        connector_for=in_memory,
+        monotonic=FakeMonotonic(),
+        cursor_blink=False,
+        show_simulator=False,
+        simulator_poll=3600.0,
+        friendly_errors=friendly,
+    )
+
+
+DIRECTIONS = [
+    ("contract", "tiss"),
+    ("tiss", "contract"),
+    ("contract", "local"),
+    ("local", "contract"),
+    ("tiss", "local"),
+    ("local", "tiss"),
+]
+
+
+@pytest.mark.parametrize(
+    ("start", "target"), DIRECTIONS, ids=[f"{a}-to-{b}" for a, b in DIRECTIONS]
+)
+async def test_f9_switches_between_every_kind_and_the_desk_works_there(
+    home: Home, served: Served, tmp_path: Path, start: str, target: str
+) -> None:
+    write_profiles(home, served, tmp_path)
+    app = desk_on(start)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        assert (
+            isinstance(app.screen, LOOKUP[start]) and text_of(app, "#top-connection") == TOP[start]
+        )
+        await press(pilot, "f9")
+        assert isinstance(app.screen, ProfileSwitcher)
+        await press(pilot, "home", *["down"] * OPTION[target], "enter")
+
+        assert type(app.screen) is LOOKUP[target]
+        assert len(app.screen_stack) == 1  # the old profile's screens are gone
+        assert text_of(app, "#top-connection") == TOP[target]
+        assert text_of(app, "#queue-title").startswith("Fila de atendimento (")
+        assert app.screen.query_one("#lookup-input").has_focus
+        # The desk works there: the first guide of the new queue opens, and back again.
+        first = app.screen.guides[0]
+        await press(pilot, "down", "enter")
+        assert app.screen.guide.number == first.number
+        await press(pilot, "escape")
+        assert type(app.screen) is LOOKUP[target]
+        await press(pilot, "1")  # the key that used to end the app
+        assert app.is_running
+    assert app.bugs == []
+
+
+async def test_an_unexpected_error_while_switching_is_said_and_the_desk_keeps_running(
+    home: Home, served: Served, tmp_path: Path
+) -> None:
+    write_profiles(home, served, tmp_path)
+    app = desk_on("contract", friendly=True)
+
+    def broken(connection: Connection) -> Connector:
+        raise RuntimeError("a bug in building the connector")
+
+    app.connector_for = broken
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await press(pilot, "f9", "home", "down", "enter")
+        await settle(pilot)
+        assert [type(e) for e in app.bugs] == [RuntimeError]
+        said = [str(n.message) for n in app._notifications]
+        assert "Algo deu errado no programa. Voltamos à busca" in " ".join(said)
+        assert app.is_running
+        assert isinstance(app.screen, LookupScreen)
+        await press(pilot, "2")
+        assert app.is_running and app.screen.query_one("#lookup-input").value == "2"
+
+
+class Breaks(Message):
+    """A message the app's own handler fails on (a bug outside every screen)."""
+
+
+class FragileApp(FrontdeskApp):
+    def on_ready(self) -> None:
+        super().on_ready()
+        self.post_message(Breaks())
+
+    def on_breaks(self, _: Breaks) -> None:
+        raise RuntimeError("a bug in the app's own handler")
+
+
+async def test_an_error_that_stops_the_app_ends_it_with_a_status_and_a_message(
+    home: Home, capsys: pytest.CaptureFixture[str]
+) -> None:
+    connection = Connection(url=None, config_path=home.config)
+    app = FragileApp(
+        connector=in_memory(connection),
+        connection=connection,
+        cursor_blink=False,
+        show_simulator=False,
+        friendly_errors=True,
+    )
+    result = await asyncio.wait_for(app.run_async(headless=True, size=(80, 24)), 60)
+    assert [type(e) for e in app.bugs] == [RuntimeError]
+    assert ended(app, result) == UNEXPECTED_EXIT
+    err = capsys.readouterr().err
+    assert "O programa parou por um erro inesperado" in err
