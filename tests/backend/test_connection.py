@@ -301,3 +301,29 @@ async def test_the_drain_is_bounded_in_bytes(tmp_path: Path) -> None:
                 sent += 65536
         assert sent <= DRAIN_BYTES + 8 * 1024 * 1024  # the bound, and what the buffers held
         writer.close()
+
+
+async def test_an_answer_before_a_small_body_keeps_the_connection_alive(served: Served) -> None:
+    """An answer that did not read the body (a bad Idempotency-Key is refused first) leaves
+    the rest to be dropped and the connection to go on: the next request on it is answered
+    (draining is not closing)."""
+    number = served.backend.list_guides(None, None)["items"][0]["number"]
+    body = b'{"code": "1"}'
+    reader, writer = await asyncio.open_connection(served.host, served.port)
+    try:
+        writer.write(
+            f"POST /v1/guides/{number}/token/validate HTTP/1.1\r\nHost: x\r\n".encode()
+            + AUTH
+            + b"Idempotency-Key: \xe9\r\nContent-Type: application/json\r\n"
+            + f"Content-Length: {len(body)}\r\n\r\n".encode()
+            + body
+        )
+        head = await asyncio.wait_for(reader.readuntil(b"\r\n\r\n"), READ_LIMIT)
+        assert head.startswith(b"HTTP/1.1 400 ")
+        length = int(head.lower().split(b"content-length: ")[1].split(b"\r\n")[0])
+        assert b"invalid_idempotency_key" in await reader.readexactly(length)
+        writer.write(GET + AUTH + b"\r\n")
+        again = await asyncio.wait_for(reader.readuntil(b"\r\n\r\n"), READ_LIMIT)
+        assert again.startswith(b"HTTP/1.1 200 ")
+    finally:
+        writer.close()

@@ -17,10 +17,11 @@ contract needs:
   still sends is read and dropped for a moment), so the client reads the answer instead
   of a reset;
 - an answer given before the request's body has all arrived (413 `payload_too_large`)
-  is followed by the same graceful close, dropping at most `DRAIN_BYTES` of the rest for
-  at most `DRAIN_SECONDS`: a client that sends the whole body before it reads (Python's
-  urllib, requests) reads the 413 instead of "connection reset by peer", and nobody can
-  keep a connection busy by streaming for ever.
+  leaves the rest to be read and dropped, at most `DRAIN_BYTES` for at most
+  `DRAIN_SECONDS`, before the connection goes on or, when the request said
+  "Connection: close", closes gracefully: a client that sends the whole body before it
+  reads (Python's urllib, requests) reads the 413 instead of "connection reset by peer",
+  and nobody can keep a connection busy by streaming for ever.
 
 Checked against uvicorn 0.54 and 0.55 (`uvicorn.protocols.http.h11_impl.H11Protocol`: its
 `send_400_response`, `data_received`, `on_response_complete`,
@@ -117,6 +118,7 @@ class ProblemH11Protocol(H11Protocol):
         self._timer_kind = ""
         self._lingering = False
         self._drain_left = DRAIN_BYTES
+        self._draining: asyncio.TimerHandle | None = None  # set while a body is drained
         self._socket: asyncio.Transport | None = None  # the real transport under the wrapper
 
     # -- the connection ---------------------------------------------------------------------
@@ -154,17 +156,28 @@ class ProblemH11Protocol(H11Protocol):
             if self._drain_left <= 0:
                 self._close_now()
             return
+        if self._draining is not None:  # the rest of an answered request's body
+            self._drain_left -= len(data)
+            if self._drain_left <= 0:
+                self._close_now()
+                return
         idle = self.conn.their_state is h11.IDLE
         super().data_received(data)
+        if self._draining is not None and self.conn.their_state is not h11.SEND_BODY:
+            self._draining.cancel()  # the body ended: the connection goes on (keep-alive)
+            self._draining = None
         self._watch(new_request=idle)
 
     def on_response_complete(self) -> None:
         super().on_response_complete()
-        if self._lingering or self.conn.their_state is h11.SEND_BODY:
-            # Answered before the body all arrived: no next request on this connection.
+        if self._lingering:
             self._unset_keepalive_if_required()
-            self._linger()
             return
+        if self.conn.their_state is h11.SEND_BODY and self._draining is None:
+            # Answered before the body all arrived: uvicorn reads and drops the rest, then
+            # takes the next request; at most DRAIN_BYTES for DRAIN_SECONDS.
+            self._drain_left = DRAIN_BYTES
+            self._draining = self.loop.call_later(DRAIN_SECONDS, self._close_now)
         # Between requests uvicorn's keep-alive timeout applies; a pipelined request that
         # already started arriving is watched like any other.
         if self.conn.their_state is h11.IDLE and not self.conn.trailing_data[0]:
@@ -260,6 +273,9 @@ class ProblemH11Protocol(H11Protocol):
             socket.close()
 
     def _close_now(self) -> None:
+        if self._draining is not None:
+            self._draining.cancel()
+            self._draining = None
         if self._socket is not None:
             self._socket.close()
 
