@@ -10,7 +10,8 @@ from a browser-like client (which keeps the device cookie), then alternates, `--
   flood   `--flood` concurrent bogus sign-ins (unknown names and wrong passwords, no device
           cookie, each on its own connection) start, and 50 ms later the trusted client
           signs in: the time until its answer, and how the flood was answered
-          (401 checked, 429 over the address's limit, 503 past the queue's bound).
+          (303: checked and refused, back to the sign-in page; 429 over the address's
+          limit; 503 past the queue's bound).
 
 Printed: medians with min–max of each, the ratio flood/quiet measured in the same run,
 and the budget (issue 20: an honest sign-in with a device cookie during a flood of 60
