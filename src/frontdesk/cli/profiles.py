@@ -31,6 +31,7 @@ from frontdesk.config.profiles import (
     set_default,
     update_profile,
 )
+from frontdesk.config.reading import PROFILE_KEYS
 from frontdesk.core import cnpj
 from frontdesk.core.i18n import t
 
@@ -47,16 +48,7 @@ _TISS_TEXT: Final = tuple(
 )
 """The TISS-only options written as given (text): the others are a number, a list, folders."""
 _OPTION_OF_KEY: Final = {"sac_phones": "--sac-phone"}
-_SET_OPTIONS: Final = (
-    "url",
-    "operator",
-    "ca_bundle",
-    "connect_timeout",
-    "read_timeout",
-    "language",
-    "theme",
-    *TISS_OPTIONS,
-)
+_SET_OPTIONS: Final = (*(key for key in PROFILE_KEYS if key != "kind"), *TISS_OPTIONS)
 """The options (argparse `dest`s) of `profiles set`, each also given as `KEY VALUE`."""
 _DEST_OF_KEY: Final = {"sac_phones": "sac_phone"}
 
