@@ -36,22 +36,14 @@ import aiohttp
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))  # the browser tests' helpers
 
-from support.browser import add_user, web_server  # noqa: E402
+from support.browser import add_user, csrf_of, web_server  # noqa: E402
 
 USER, PASSWORD = "recepcao", "Balcao#2026-bench"
 BUDGET_SECONDS = 2.0
 
 
-async def csrf(client: aiohttp.ClientSession, url: str) -> str:
-    async with client.get(url + "login") as response:
-        text = await response.text()
-    marker = 'name="csrf" value="'
-    start = text.index(marker) + len(marker)
-    return text[start : text.index('"', start)]
-
-
 async def sign_in(client: aiohttp.ClientSession, url: str, user: str, password: str) -> int:
-    form = await csrf(client, url)
+    form = await csrf_of(client, url)
     async with client.post(
         url + "login",
         data={"csrf": form, "user": user, "password": password},

@@ -207,3 +207,12 @@ def web_server(
             process.kill()
             process.communicate()
         log.close()
+
+
+async def csrf_of(client: Any, url: str) -> str:
+    """The CSRF token of a fresh sign-in form (and its cookie, now in the client's jar)."""
+    async with client.get(url + "login") as response:
+        text = await response.text()
+    marker = 'name="csrf" value="'
+    start = text.index(marker) + len(marker)
+    return text[start : text.index('"', start)]

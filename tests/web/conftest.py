@@ -22,6 +22,7 @@ from frontdesk.web.guard import LoginGuard
 from frontdesk.web.server import Settings, WebServer
 from frontdesk.web.throttle import DeviceCookies
 from frontdesk.web.users import UserStore
+from support.browser import csrf_of
 from support.isolation import Home
 
 FAKE_DESK = str(Path(__file__).with_name("fake_desk.py"))
@@ -110,15 +111,6 @@ class Running:
         if not self.home.audit_file.exists():
             return []
         return self.home.audit_lines()
-
-
-async def csrf_of(client: aiohttp.ClientSession, url: str) -> str:
-    """The CSRF token of a fresh sign-in form (and its cookie, now in the client's jar)."""
-    async with client.get(url + "login") as response:
-        text = await response.text()
-    marker = 'name="csrf" value="'
-    start = text.index(marker) + len(marker)
-    return text[start : text.index('"', start)]
 
 
 def fake_desk(*flags: str) -> tuple[str, ...]:
