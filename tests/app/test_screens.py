@@ -9,6 +9,7 @@ from rich.color import Color
 from textual.widgets import DataTable, Input, OptionList
 
 from frontdesk.app.keys import bar_keys, screen_keys
+from frontdesk.app.screens.code_entry import CodeEntryScreen
 from frontdesk.app.screens.guide import GuideScreen
 from frontdesk.app.screens.lookup import LookupScreen
 
@@ -363,3 +364,33 @@ async def test_ctrl_c_says_how_to_quit_on_a_screen_and_in_a_modal_alike() -> Non
         assert screen_name(desk.app) == "ProfileSwitcher"
         await press(pilot, "ctrl+c")
         assert hints() == 3 and desk.app.is_running
+
+
+async def test_a_delivery_poll_after_the_app_has_closed_its_screens_does_nothing() -> None:
+    """CI saw a guide's delivery poll fire while the app was shutting down, with no screen on
+    the stack left: `app.screen` raised and the exception ended the run."""
+    desk = make_desk(show_simulator=False)
+    guide = await desk.guide_of("João Pedro Oliveira")
+    async with running(desk) as pilot:
+        await press(pilot, *guide.number, "enter", "e", "enter", "escape")
+        screen = pilot.app.screen
+        assert isinstance(screen, GuideScreen) and screen.awaiting
+        before = await desk.client.get_token(guide.number)
+        assert before.state == "pending"
+    assert not desk.app.screen_stack  # shut down: nothing left on the stack
+    await screen._poll_token()  # what the interval would have run next
+    assert (await desk.client.get_token(guide.number)) == before
+
+
+async def test_the_code_entrys_delivery_poll_after_the_app_has_closed_does_nothing() -> None:
+    """The same race on the code entry: its delivery poll must not ask for `app.screen`."""
+    desk = make_desk(show_simulator=False)
+    guide = await desk.guide_of("João Pedro Oliveira")
+    async with running(desk) as pilot:
+        await press(pilot, *guide.number, "enter", "e", "enter")
+        screen = pilot.app.screen
+        assert isinstance(screen, CodeEntryScreen)
+        before = await desk.client.get_token(guide.number)
+    assert not desk.app.screen_stack
+    screen._poll_delivery()
+    assert (await desk.client.get_token(guide.number)) == before

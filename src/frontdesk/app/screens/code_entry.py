@@ -226,7 +226,7 @@ class CodeEntryScreen(DeskScreen[None]):
 
     def _poll_delivery(self) -> None:
         """While a sent code's delivery is not known, ask again (no key needed to see it)."""
-        if self.panel.follows_delivery and not self.has_problem and self.app.screen is self:
+        if self.is_active and not self.has_problem and self.panel.follows_delivery:
             self.refresh_token()
 
     @on(Input.Submitted, "#code-input")

@@ -269,9 +269,9 @@ class GuideScreen(DeskScreen[None]):
 
     async def _poll_token(self) -> None:
         """While a code is pending and not yet delivered, follow its delivery status."""
-        if not (self.awaiting and self.query_one("#guide-token", TokenPanel).follows_delivery):
+        if not self.is_active or self.has_problem:  # covered, or the app is closing
             return
-        if self.has_problem or self.app.screen is not self:
+        if not (self.awaiting and self.query_one("#guide-token", TokenPanel).follows_delivery):
             return
         self.refresh_token()
 
