@@ -106,7 +106,7 @@ async def test_refused_api_key_is_explained() -> None:
     desk = make_desk()
     assert isinstance(desk.transport, FlakyTransport)
     bad = FrontdeskClient("http://frontdesk.local", api_key="wrong", transport=desk.transport)
-    desk.app._client = bad
+    desk.app.backend._client = bad
     async with running(desk):
         assert "chave de acesso" in text_of(desk.app, "#banner")
 

@@ -80,7 +80,7 @@ async def test_a_new_language_rebuilds_the_kept_guide_screen() -> None:
         await press(pilot, *guide.number, "enter")
         kept = desk.app.screen
         await press(pilot, "escape")
-        await desk.app.apply_settings("en", None)
+        await desk.app.setup.apply_settings("en", None)
         await press(pilot, *guide.number, "enter")
         assert desk.app.screen is not kept
         assert text_of(desk.app, "#guide-number") == f"Guide {guide.number}"
@@ -92,12 +92,12 @@ async def test_the_real_program_tidies_memory_once_ready_and_thaws_on_a_new_back
     import gc
 
     desk = make_desk()
-    desk.app.tidy_memory = True
+    desk.app.memory.enabled = True
     try:
         async with running(desk) as pilot:
             await settle(pilot)
-            assert desk.app._frozen and gc.get_freeze_count() > 0
-            desk.app.thaw_memory()
-            assert not desk.app._frozen and gc.get_freeze_count() == 0
+            assert desk.app.memory.frozen and gc.get_freeze_count() > 0
+            desk.app.memory.thaw()
+            assert not desk.app.memory.frozen and gc.get_freeze_count() == 0
     finally:
         gc.unfreeze()

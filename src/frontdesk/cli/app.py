@@ -99,7 +99,7 @@ def run_app(args: argparse.Namespace) -> int:
     one walks every object built so far (Textual's included). Paused, the backend's import
     after the first frame took 18–22 ms instead of 33–50 ms, and the complete first screen
     came ~30 ms sooner (bench/app.py's probe, 2026-11-28). The app turns it back on with a
-    collection and a freeze once the first screen is complete (`settle_memory`), or after
+    collection and a freeze once the first screen is complete (`MemoryTidying.settle`), or after
     `START_PAUSE_LIMIT` seconds whatever happens; and it is back on when the app ends.
     """
     gc.disable()
