@@ -22,13 +22,13 @@ from frontdesk.app.keys import screen_keys
 from frontdesk.app.screens.lookup import LookupScreen
 from frontdesk.app.screens.profiles import ProfileSwitcher
 from frontdesk.app.screens.settings import SettingsModal
+from frontdesk.audit_log import AuditLog
 from frontdesk.backend.service import BackendSettings
 from frontdesk.cli import build_parser, main
 from frontdesk.cli.app import build_app
 from frontdesk.client.client import FrontdeskClient
-from frontdesk.config.audit import AuditLog
 from frontdesk.config.connection import Connection, resolve
-from frontdesk.config.profiles import save_settings
+from frontdesk.config.profile_editing import save_settings
 from frontdesk.core import i18n as texts
 from support.isolation import SERVED_KEY, Home, served_backend
 

@@ -10,13 +10,13 @@ from pathlib import Path
 
 import pytest
 
+from frontdesk.audit_log import AuditLog
 from frontdesk.cli import main
-from frontdesk.config.audit import AuditLog
 from frontdesk.config.connection import resolve
-from frontdesk.config.errors import ConfigError, SetupError
-from frontdesk.config.profiles import add_tiss_profile, load_config, parse_config
+from frontdesk.config.profile_editing import add_tiss_profile, load_config, parse_config
+from frontdesk.config.setup_errors import ConfigError, SetupError
 from frontdesk.tiss.models import Prestador
-from frontdesk.tiss.settings import TissSettings
+from frontdesk.tiss.tiss_settings import TissSettings
 from frontdesk.tiss.versions import get
 from support.console import Terminal
 from support.isolation import FailingKeyring, Home

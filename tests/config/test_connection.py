@@ -9,7 +9,7 @@ import pytest
 
 from frontdesk.config.connection import check_transport, resolve
 from frontdesk.config.credentials import store_key, write_key_file
-from frontdesk.config.errors import (
+from frontdesk.config.setup_errors import (
     ConfigError,
     CredentialError,
     KeyNotFound,

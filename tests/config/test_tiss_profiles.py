@@ -9,8 +9,8 @@ import pytest
 
 from frontdesk.cli import main
 from frontdesk.config.connection import resolve
-from frontdesk.config.errors import ConfigError, CredentialError
-from frontdesk.config.profiles import load_config, save_settings, select_profile
+from frontdesk.config.profile_editing import load_config, save_settings, select_profile
+from frontdesk.config.setup_errors import ConfigError, CredentialError
 from frontdesk.config.tiss_profile import load_tiss_profile
 from frontdesk.doctor.run import run_doctor
 from support.isolation import Home

@@ -17,10 +17,10 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from frontdesk.audit_log import AuditLog
 from frontdesk.cli.parsers import cli_language
-from frontdesk.config.audit import AuditLog
 from frontdesk.config.connection import Connection, resolve
-from frontdesk.config.errors import SetupError
+from frontdesk.config.setup_errors import SetupError
 from frontdesk.core.i18n import Language, detect_language, set_language, t
 
 if TYPE_CHECKING:
@@ -74,8 +74,8 @@ def local_db(args: argparse.Namespace) -> str | None:
 def tiss_demo(args: argparse.Namespace) -> Connection:
     """`--tiss-demo`: the TISS counter on the local TISS operator in this process (no
     profile; the file's language and theme apply)."""
-    from frontdesk.config.embedded_tiss import DEMO_OPERATOR
-    from frontdesk.config.profiles import effective_settings, load_config
+    from frontdesk.config.profile_editing import effective_settings, load_config
+    from frontdesk.local.embedded_operator import DEMO_OPERATOR
 
     if getattr(args, "url", None) or getattr(args, "profile", None):
         raise SetupError(t("counter.cli.demo_alone"))

@@ -31,8 +31,8 @@ import sys
 from typing import TYPE_CHECKING, Any
 
 from frontdesk.app.formatting import card_problem
-from frontdesk.config.audit import AuditLog
-from frontdesk.config.errors import SetupError
+from frontdesk.audit_log import AuditLog
+from frontdesk.config.setup_errors import SetupError
 from frontdesk.config.tiss_profile import (
     TissProfile,
     describe_error,
@@ -43,11 +43,11 @@ from frontdesk.config.tiss_profile import (
 )
 from frontdesk.core.contacts import digits_only
 from frontdesk.core.i18n import set_language, t
-from frontdesk.tiss.errors import (
+from frontdesk.tiss.models import IDENTIFICATIONS, MAX_CODE_LENGTH, Eligibility, TokenProof
+from frontdesk.tiss.tiss_errors import (
     TissError,
     TissInputError,
 )
-from frontdesk.tiss.models import IDENTIFICATIONS, MAX_CODE_LENGTH, Eligibility, TokenProof
 
 if TYPE_CHECKING:
     from keyring.backend import KeyringBackend

@@ -19,7 +19,6 @@ from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from frontdesk.config.credentials import API_KEY_ENV, KEYRING_TIMEOUT, ApiKey, check_key, load_key
-from frontdesk.config.errors import ConfigError, CredentialError, SetupError, TransportError
 from frontdesk.config.reading import (
     DEFAULT_CONNECT_TIMEOUT,
     DEFAULT_READ_TIMEOUT,
@@ -30,6 +29,7 @@ from frontdesk.config.reading import (
     load_config,
     select_profile,
 )
+from frontdesk.config.setup_errors import ConfigError, CredentialError, SetupError, TransportError
 from frontdesk.core.i18n import Language, t
 from frontdesk.core.net import is_loopback
 
@@ -89,7 +89,7 @@ class Connection:
     def client(self, *, retries: int = 2) -> FrontdeskClient:
         """A `FrontdeskClient` for this remote connection (not for local mode)."""
         if self.url is None:
-            raise ValueError("local mode: use frontdesk.config.embedded.embedded_client")
+            raise ValueError("local mode: use frontdesk.local.embedded_client.embedded_client")
         if self.kind == "tiss":
             raise ValueError("a TISS profile: use frontdesk.counter")
         # lazy: the app's start resolves its connection with this module, and its first

@@ -16,11 +16,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Final
 
 from frontdesk.config.credentials import load_key
-from frontdesk.config.errors import ConfigError, CredentialError, KeyNotFound
 from frontdesk.config.paths import data_dir
+from frontdesk.config.setup_errors import ConfigError, CredentialError, KeyNotFound
 from frontdesk.config.tiss_reading import TISS_KEYS, TissProfileData
 from frontdesk.core.i18n import t
-from frontdesk.tiss.errors import (
+from frontdesk.tiss.tiss_errors import (
     InvalidReply,
     LoginInvalido,
     OutcomeUnknown,
@@ -29,7 +29,7 @@ from frontdesk.tiss.errors import (
     TissUnavailable,
     VersionMismatch,
 )
-from frontdesk.tiss.settings import TissSettings
+from frontdesk.tiss.tiss_settings import TissSettings
 
 if TYPE_CHECKING:
     from keyring.backend import KeyringBackend

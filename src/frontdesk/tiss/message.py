@@ -18,9 +18,9 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from lxml import etree
 
 from frontdesk.tiss import NAMESPACE
-from frontdesk.tiss.errors import TissInputError
 from frontdesk.tiss.hashing import message_hash
 from frontdesk.tiss.models import Header, Party, Prestador
+from frontdesk.tiss.tiss_errors import TissInputError
 
 NS: Final = f"{{{NAMESPACE}}}"
 NSMAP: Final = {"ans": NAMESPACE}

@@ -33,7 +33,6 @@ from typing import Final
 
 from lxml import etree
 
-from frontdesk.tiss.errors import TissError, TissInputError
 from frontdesk.tiss.hashing import message_hash
 from frontdesk.tiss.lote import (
     KIND_OF_ELEMENT,
@@ -46,6 +45,7 @@ from frontdesk.tiss.lote import (
 from frontdesk.tiss.message import add, find, local_name, q, read_prestador, stamp, text
 from frontdesk.tiss.safexml import parse_untrusted
 from frontdesk.tiss.sequence import SequenceSource, scope_of
+from frontdesk.tiss.tiss_errors import TissError, TissInputError
 from frontdesk.tiss.versions import UnknownVersion, get
 
 

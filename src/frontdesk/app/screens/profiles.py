@@ -25,9 +25,9 @@ from frontdesk.app.widgets.hint import HintLine
 from frontdesk.app.widgets.inputs import ProfileList
 from frontdesk.app.widgets.key_bar import KeyBar
 from frontdesk.config.connection import Connection, resolve
-from frontdesk.config.errors import SetupError
 from frontdesk.config.paths import config_file
 from frontdesk.config.reading import Config, Profile, load_config
+from frontdesk.config.setup_errors import SetupError
 from frontdesk.core.i18n import t
 
 LOCAL_ID = "local"

@@ -20,8 +20,8 @@ from frontdesk.app.widgets.hint import HintLine
 from frontdesk.app.widgets.inputs import DeskInput
 from frontdesk.app.widgets.key_bar import KeyBar
 from frontdesk.config.connection import Connection, resolve
-from frontdesk.config.errors import SetupError
-from frontdesk.config.profiles import update_tiss_profile
+from frontdesk.config.profile_editing import update_tiss_profile
+from frontdesk.config.setup_errors import SetupError
 from frontdesk.config.tiss_reading import EDITABLE_KEYS
 from frontdesk.core.i18n import t
 
