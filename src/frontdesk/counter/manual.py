@@ -144,7 +144,7 @@ def text_of(form: GuideForm, name: str) -> str:
     return value
 
 
-def checked(form: GuideForm, clinic: Clinic, *, number: str, now: float) -> ManualGuide:
+def guide_from_form(form: GuideForm, clinic: Clinic, *, number: str, now: float) -> ManualGuide:
     """`form` as a guide to keep (raises `FormProblem` naming the field)."""
     missing = clinic.missing_for(form.kind)
     if missing:

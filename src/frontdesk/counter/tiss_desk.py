@@ -314,7 +314,7 @@ class TissDesk:
         )
         plan = self._plan_of(form.card) if form.kind == "odonto" else None
         form = manual.filled(form, self.known_procedure(form.code.strip()), plan)
-        guide = manual.checked(form, self.counter.clinic, number=number, now=now)
+        guide = manual.guide_from_form(form, self.counter.clinic, number=number, now=now)
         self.ledger.add_manual(guide)
         entry = manual_entry(guide, self.data)
         self._entries[entry.number] = entry

@@ -11,7 +11,8 @@ and lxml. Nothing here is imported by local mode; lxml loads with the first TISS
   (item 114);
 - `schema`: validation against the official schemas;
 - `models`, `requests`, `replies`, `soap`: typed messages, built and read both ways;
-- `tiss_errors`: every failure, one class per `tissFault` value;
+- `tiss_errors`: every failure, one class per `tissFault` value (`error_wording`: how each
+  is said to the user and to the audit log);
 - `glosas`: TUSS table 38 descriptions, as the official schema lists them;
 - `tiss_settings`, `sequence`: a TISS connection's settings, and `sequencialTransacao` numbers
   kept across restarts;

@@ -45,8 +45,8 @@ from frontdesk.tiss.message import (
     find,
     q,
     sao_paulo_now,
-    stamp,
     text,
+    transaction_date_time,
 )
 from frontdesk.tiss.models import (
     Authorization,
@@ -205,7 +205,7 @@ class TissClient:
 
     def _header(self, operation: Operation, sequence: str | None = None) -> Header:
         s = self.settings
-        date, clock = stamp(self._now())
+        date, clock = transaction_date_time(self._now())
         return Header(
             transaction=operation.request_transaction,
             sequence=sequence or self._sequence.next(self._scope()),

@@ -42,7 +42,7 @@ def sao_paulo_now() -> datetime:
     return datetime.now(SAO_PAULO)
 
 
-def stamp(moment: datetime) -> tuple[str, str]:
+def transaction_date_time(moment: datetime) -> tuple[str, str]:
     """(dataRegistroTransacao, horaRegistroTransacao) of `moment`, in São Paulo's time."""
     local = moment.astimezone(SAO_PAULO)
     return local.strftime("%Y-%m-%d"), local.strftime("%H:%M:%S")

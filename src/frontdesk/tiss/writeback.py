@@ -42,7 +42,15 @@ from frontdesk.tiss.lote import (
     schema_errors,
     short,
 )
-from frontdesk.tiss.message import add, find, local_name, q, read_prestador, stamp, text
+from frontdesk.tiss.message import (
+    add,
+    find,
+    local_name,
+    q,
+    read_prestador,
+    text,
+    transaction_date_time,
+)
 from frontdesk.tiss.safexml import parse_untrusted
 from frontdesk.tiss.sequence import SequenceSource, scope_of
 from frontdesk.tiss.tiss_errors import TissError, TissInputError
@@ -131,7 +139,7 @@ def write_back(
         get(version)
     except UnknownVersion as unknown:
         raise TissInputError("Padrao", str(unknown)) from None
-    today, clock = stamp(now)
+    today, clock = transaction_date_time(now)
     target, kind = _only_guide(holder, guide_number)
     values = {
         "numeroGuiaOperadora": release.operator_number,

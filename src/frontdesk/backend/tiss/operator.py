@@ -48,8 +48,8 @@ from frontdesk.tiss.message import (
     Operation,
     q,
     read_header,
-    stamp,
     text,
+    transaction_date_time,
 )
 from frontdesk.tiss.models import Glosa, Header, OdontoRequest, Party, Prestador
 from frontdesk.tiss.replies import (
@@ -277,7 +277,7 @@ class LocalOperator:
 
     @staticmethod
     def _reply_header(operation: Operation, request: Header, now: float) -> Header:
-        date, clock = stamp(datetime.fromtimestamp(now, tz=UTC))
+        date, clock = transaction_date_time(datetime.fromtimestamp(now, tz=UTC))
         return Header(
             transaction=operation.reply_transactions[0],
             sequence=request.sequence,
