@@ -75,7 +75,7 @@ class Simulator:
 
     async def _refresh(self) -> None:
         # The client's errors load after the first frame (12–15 ms of imports): problems.py.
-        from frontdesk.client.errors import FrontdeskClientError, NotFound
+        from frontdesk.client.client_errors import FrontdeskClientError, NotFound
 
         app = self._app
         if not app.local_mode:
@@ -116,7 +116,7 @@ class Simulator:
 
     async def _sac(self, number: str) -> None:
         # The client's errors load after the first frame (12–15 ms of imports): problems.py.
-        from frontdesk.client.errors import FrontdeskClientError
+        from frontdesk.client.client_errors import FrontdeskClientError
 
         app = self._app
         try:
@@ -136,7 +136,7 @@ class Simulator:
 
     async def _clock(self) -> None:
         # The client's errors load after the first frame (12–15 ms of imports): problems.py.
-        from frontdesk.client.errors import FrontdeskClientError
+        from frontdesk.client.client_errors import FrontdeskClientError
 
         app = self._app
         try:

@@ -11,7 +11,7 @@ from frontdesk.core.i18n import t
 
 if TYPE_CHECKING:
     from frontdesk.app.app import FrontdeskApp
-    from frontdesk.config.audit import AuditLog
+    from frontdesk.audit_log import AuditLog
 
 HealthState = Literal["checking", "ok", "offline"]
 
