@@ -22,6 +22,7 @@ from frontdesk.cli.parsers import TISS_OPTIONS
 from frontdesk.config.connection import check_transport
 from frontdesk.config.credentials import delete_key
 from frontdesk.config.errors import ChangeRefused, SetupError
+from frontdesk.config.profile_schema import PROFILE_KEYS
 from frontdesk.config.profiles import (
     Config,
     add_profile,
@@ -31,7 +32,6 @@ from frontdesk.config.profiles import (
     set_default,
     update_profile,
 )
-from frontdesk.config.reading import PROFILE_KEYS
 from frontdesk.core import cnpj
 from frontdesk.core.i18n import t
 

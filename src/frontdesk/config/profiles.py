@@ -38,14 +38,13 @@ import tomlkit
 
 from frontdesk.config.errors import ChangeRefused, ConfigError, ProfileNotFound, SetupError
 from frontdesk.config.paths import config_file
+from frontdesk.config.profile_schema import PROFILE_KEYS, TOP_KEYS
 from frontdesk.config.reading import (
     DEFAULT_CONNECT_TIMEOUT,
     DEFAULT_READ_TIMEOUT,
     MAX_TIMEOUT,
     PROFILE_ENV,
-    PROFILE_KEYS,
     PROFILE_NAME,
-    TOP_KEYS,
     Config,
     Profile,
     effective_settings,
@@ -172,7 +171,7 @@ def _require(document: Any, name: str, path: Path) -> Any:
 def _keys_of(table: Any) -> tuple[str, ...]:
     """The keys a profile's table may hold: a TISS profile's, or a contract profile's."""
     if table.get("kind") == "tiss":
-        from frontdesk.config.tiss_reading import TISS_KEYS
+        from frontdesk.config.profile_schema import TISS_KEYS
 
         return TISS_KEYS
     return PROFILE_KEYS
@@ -259,7 +258,7 @@ def add_tiss_profile(
     """Add `[profiles.NAME]` with `kind = "tiss"` and `values` (keys of `tiss_reading`, in
     its order; None: left out). The TISS reader checks it before anything is written: a
     value it refuses raises `ChangeRefused` naming the key, and the file is unchanged."""
-    from frontdesk.config.tiss_reading import TISS_KEYS
+    from frontdesk.config.profile_schema import TISS_KEYS
 
     unknown = [key for key in values if key not in TISS_KEYS or key == "kind"]
     if unknown:
@@ -347,7 +346,7 @@ def update_tiss_profile(
     """Change a TISS profile's counter settings (its folders, the clinic's fixed data): each
     value is written, or removed when None or empty. Comments are kept; a value the reader
     refuses is refused before anything is written (the error names the line and the key)."""
-    from frontdesk.config.tiss_reading import EDITABLE_KEYS
+    from frontdesk.config.profile_schema import EDITABLE_KEYS
 
     where = path or config_file()
 
