@@ -3,6 +3,7 @@
     python bench/validation.py             # both parts
     python bench/validation.py imports     # import cost of each candidate, fresh interpreters
     python bench/validation.py parse       # a queue of guides (JSON) parsed by each candidate
+    python bench/validation.py config      # reading a configuration file, before the first frame
     options: --runs N (default 9), --guides N (default 200), --hand REV
 
 `imports` times, in fresh interpreters, alternating the candidates run by run: `import
@@ -18,8 +19,14 @@ apart) the ways a client could: json.loads + the hand parsers, json.loads + msgs
 (what `Parsed.parse` does), msgspec.json.decode straight from the bytes, and pydantic's
 TypeAdapter over the same dataclasses (strict, from Python objects and from JSON). A
 candidate that is not installed is listed as such (`pip install pydantic` in a scratch venv
-to compare). Print the machine's load (`uptime`) beside the figures: they are ratios, taken
-in one run.
+to compare).
+
+`config` times `load_config` of a file with a contract and a TISS profile in a fresh
+interpreter, after what the command line has loaded when it reads the file (before the first
+frame, so this is start-up time for every desk with a configuration file): the hand-written
+readers (the source tree of REV, from `git archive`) against today's (msgspec), alternating.
+
+Print the machine's load (`uptime`) beside the figures: they are ratios, taken in one run.
 """
 
 from __future__ import annotations
@@ -176,6 +183,67 @@ def imports(runs: int, revision: str) -> dict[str, dict[str, float]]:
     return results
 
 
+CONFIG = """\
+default = "unimed"
+
+[profiles.unimed]
+operator = "Unimed Londrina"
+url = "https://token.unimed.example/v1"
+read_timeout = 20
+
+[profiles.unimed-tiss]
+kind = "tiss"
+url = "https://tiss.unimed.example/ws/{operation}"
+registro_ans = "123456"
+prestador_type = "codigo"
+prestador = "000123"
+sac_phones = ["0800 123 4567"]
+professional_uf = "41"
+"""
+
+
+def _tree_of(revision: str) -> Path | None:
+    """The `src` tree of git revision `revision`, extracted to a temporary folder."""
+    tree = Path(tempfile.mkdtemp(prefix="src-"))
+    archive = subprocess.run(
+        ["git", "-C", str(ROOT), "archive", revision, "src"], capture_output=True, check=False
+    )
+    if archive.returncode != 0:
+        return None
+    subprocess.run(["tar", "-x", "-C", str(tree)], input=archive.stdout, check=True)
+    return tree / "src"
+
+
+def config(runs: int, revision: str) -> dict[str, float]:
+    """Median wall ms of `load_config` (file read, parsed, checked) after the command line's
+    imports, with each source tree."""
+    folder = Path(tempfile.mkdtemp(prefix="config-"))
+    (folder / "config.toml").write_text(CONFIG, encoding="utf-8")
+    code = (
+        "import time, pathlib, frontdesk.cli.app\n"
+        "from frontdesk.config.reading import load_config\n"
+        "t = time.perf_counter()\n"
+        f"load_config(pathlib.Path({str(folder / 'config.toml')!r}))\n"
+        "print((time.perf_counter() - t) * 1000)"
+    )
+    trees = {"today (msgspec)": SRC}
+    hand = _tree_of(revision)
+    if hand is not None:
+        trees = {"hand readers": hand, **trees}
+    walls: dict[str, list[float]] = {name: [] for name in trees}
+    for _ in range(runs):
+        for name, tree in trees.items():
+            done = subprocess.run(
+                [sys.executable, "-c", code],
+                capture_output=True,
+                text=True,
+                check=True,
+                env={"PYTHONPATH": str(tree), "PATH": "/usr/bin:/bin", "HOME": str(folder)},
+            )
+            walls[name].append(float(done.stdout.strip().splitlines()[-1]))
+    return {name: statistics.median(values) for name, values in walls.items()}
+
+
 def _best_of(work: Callable[[], object], repeat: int) -> float:
     best = float("inf")
     for _ in range(repeat):
@@ -234,7 +302,7 @@ def parse(guides: int, revision: str, repeat: int = 30) -> dict[str, float]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("part", nargs="?", choices=["imports", "parse"])
+    parser.add_argument("part", nargs="?", choices=["imports", "parse", "config"])
     parser.add_argument("--runs", type=int, default=9)
     parser.add_argument("--guides", type=int, default=200)
     parser.add_argument("--hand", default=HAND_REVISION, metavar="REV")
@@ -245,6 +313,8 @@ def main() -> None:
         results["imports"] = imports(args.runs, args.hand)
     if args.part in (None, "parse"):
         results["parse"] = parse(args.guides, args.hand)
+    if args.part in (None, "config"):
+        results["config"] = config(args.runs, args.hand)
     if args.json:
         print(json.dumps(results, indent=2))
         return
@@ -257,6 +327,8 @@ def main() -> None:
     for name, ms in parsed.items():
         ratio = f"  {ms / base:.2f}x the hand parsers" if base else ""
         print(f"parse {args.guides} guides: {name:<60} {ms:7.2f} ms{ratio}")
+    for name, ms in results.get("config", {}).items():
+        print(f"load_config after the command line's imports, {name:<16} {ms:7.2f} ms")
 
 
 if __name__ == "__main__":

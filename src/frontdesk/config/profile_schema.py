@@ -79,10 +79,10 @@ Minutes = Annotated[float, Meta(ge=1, le=120, extra={"problem": "tiss.config.min
 
 class TomlTable(msgspec.Struct, kw_only=True, forbid_unknown_fields=True, frozen=True):
     """A TOML table: its keys are the fields; any other key is refused (each subclass says
-    `kw_only` and `forbid_unknown_fields` again: msgspec does not inherit them)."""
+    so again, and `kw_only` and `frozen`: msgspec and mypy do not inherit them)."""
 
 
-class FileTable(TomlTable, kw_only=True, forbid_unknown_fields=True):
+class FileTable(TomlTable, kw_only=True, forbid_unknown_fields=True, frozen=True):
     """The file's top level."""
 
     default: Text | None = None
@@ -91,7 +91,7 @@ class FileTable(TomlTable, kw_only=True, forbid_unknown_fields=True):
     profiles: dict[str, Any] = {}
 
 
-class ProfileTable(TomlTable, kw_only=True, forbid_unknown_fields=True):
+class ProfileTable(TomlTable, kw_only=True, forbid_unknown_fields=True, frozen=True):
     """`[profiles.NAME]` of a token backend (docs/api.md): `kind = "contract"`, the default.
     Its keys start every profile's table."""
 
@@ -105,7 +105,7 @@ class ProfileTable(TomlTable, kw_only=True, forbid_unknown_fields=True):
     theme: Text | None = None
 
 
-class TissConnectionTable(ProfileTable, kw_only=True, forbid_unknown_fields=True):
+class TissConnectionTable(ProfileTable, kw_only=True, forbid_unknown_fields=True, frozen=True):
     """A TISS profile's keys for the connection itself (what `tiss elegibilidade` needs)."""
 
     test_url: Text | None = None
@@ -119,7 +119,7 @@ class TissConnectionTable(ProfileTable, kw_only=True, forbid_unknown_fields=True
     tiss_version: Text | None = None
 
 
-class TissCounterTable(TissConnectionTable, kw_only=True, forbid_unknown_fields=True):
+class TissCounterTable(TissConnectionTable, kw_only=True, forbid_unknown_fields=True, frozen=True):
     """…and how the counter works with the operator."""
 
     code_chars: Annotated[CodeChars, Meta(extra={"problem": "tiss.config.code_chars"})] = "digits"
@@ -131,7 +131,7 @@ class TissCounterTable(TissConnectionTable, kw_only=True, forbid_unknown_fields=
     status_check_minutes: Minutes = DEFAULT_STATUS_MINUTES
 
 
-class TissTable(TissCounterTable, kw_only=True, forbid_unknown_fields=True):
+class TissTable(TissCounterTable, kw_only=True, forbid_unknown_fields=True, frozen=True):
     """`[profiles.NAME]` with `kind = "tiss"`: …and the clinic's fixed data for a request
     started by hand (TISS codes: council 06 CRM, 08 CRO…; UF 41 Paraná; CBO-S)."""
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Final, Literal, Protocol
+from typing import TYPE_CHECKING, Any, Final, Literal, Protocol
 
 from frontdesk.config.errors import ConfigError
 from frontdesk.config.profile_schema import (
@@ -173,7 +173,7 @@ def _settings(
     """The connection's settings: the keys written (TissSettings has its own defaults)."""
     from frontdesk.tiss.settings import CnpjVersionError, TissSettings, TissSettingsError
 
-    values = {
+    values: dict[str, Any] = {
         _SETTING.get(key, key): _value(reader, key, getattr(table, key))
         for key in _SETTINGS_KEYS
         if key in raw
@@ -188,7 +188,7 @@ def _settings(
         raise reader.error((*where, key), problem) from None
 
 
-def _value(reader: Reader, key: str, value: object) -> object:
+def _value(reader: Reader, key: str, value: object) -> Any:
     """A setting's value as TissSettings takes it: texts stripped, the CA bundle a path."""
     if key == "ca_bundle" and isinstance(value, str):
         return reader.path_of(value)
