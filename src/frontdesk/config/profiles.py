@@ -20,7 +20,7 @@ disk.
     read_timeout = 10.0                     # optional, seconds
     language = "en"                         # optional: overrides the top-level one
 
-A TISS profile (`kind = "tiss"`, its keys in `tiss_reading`) is written by
+A TISS profile (`kind = "tiss"`, its keys in `profile_schema.TissTable`) is written by
 `add_tiss_profile` and changed by `update_profile` (the connection) or
 `update_tiss_profile` (the counter's F10): the same reader checks it before any write.
 """
@@ -255,9 +255,10 @@ def add_tiss_profile(
     path: Path | None = None,
     write: Write = write_atomic,
 ) -> Config:
-    """Add `[profiles.NAME]` with `kind = "tiss"` and `values` (keys of `tiss_reading`, in
-    its order; None: left out). The TISS reader checks it before anything is written: a
-    value it refuses raises `ChangeRefused` naming the key, and the file is unchanged."""
+    """Add `[profiles.NAME]` with `kind = "tiss"` and `values` (keys of
+    `profile_schema.TissTable`, in its order; None: left out). The TISS reader checks it
+    before anything is written: a value it refuses raises `ChangeRefused` naming the key,
+    and the file is unchanged."""
     from frontdesk.config.profile_schema import TISS_KEYS
 
     unknown = [key for key in values if key not in TISS_KEYS or key == "kind"]
@@ -276,8 +277,8 @@ def update_profile(
 ) -> Config:
     """Change settings of `[profiles.NAME]`: each value is written, or removed when None.
 
-    A TISS profile takes the keys of `tiss_reading`, a contract profile its own; the reader
-    checks the result before anything is written (`ChangeRefused`)."""
+    A TISS profile takes the keys of `profile_schema.TissTable`, a contract profile its own;
+    the reader checks the result before anything is written (`ChangeRefused`)."""
     where = path or config_file()
 
     def mutate(document: Any) -> None:
