@@ -124,7 +124,7 @@ class TissCounterTable(TissConnectionTable, kw_only=True, forbid_unknown_fields=
 
     code_chars: Annotated[CodeChars, Meta(extra={"problem": "tiss.config.code_chars"})] = "digits"
     app_name: Text | None = None
-    sac_phones: Phones = ()  # type: ignore[assignment]  # a list in the file, kept as a tuple
+    sac_phones: Phones | None = None
     portal: Portal | None = None
     import_folder: Text | None = None
     export_folder: Text | None = None

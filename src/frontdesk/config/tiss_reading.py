@@ -209,7 +209,7 @@ def _stripped(text: str | None) -> str | None:
 
 
 def _counter(reader: Reader, table: TissTable) -> CounterSettings:
-    phones = [table.sac_phones] if isinstance(table.sac_phones, str) else table.sac_phones
+    phones = [table.sac_phones] if isinstance(table.sac_phones, str) else table.sac_phones or []
     clinic = Clinic(
         name=_stripped(table.clinic_name),
         **{key: _stripped(getattr(table, key)) for key in CLINIC_KEYS if key != "clinic_name"},
