@@ -4,8 +4,8 @@ The keys and their types are declared once, in `profile_schema` (msgspec Structs
 checks each key; this module adds what a type cannot say (an address the desk can use, a
 language it speaks, a default that names a profile) and builds the `Config`. Every problem
 in the file becomes a `ConfigError` naming the file, the line and the key (`toml_places`
-finds them). The file's format is described in `frontdesk.config.profiles`, where callers
-import these names from.
+finds them). The file's format is described in `frontdesk.config.profile_editing`,
+where callers import these names from.
 """
 
 from __future__ import annotations
@@ -18,8 +18,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final, Literal, TypeVar
 from urllib.parse import urlsplit
 
-from frontdesk.config.errors import ConfigError, ProfileNotFound
 from frontdesk.config.paths import config_file
+from frontdesk.config.setup_errors import ConfigError, ProfileNotFound
 from frontdesk.config.toml_places import KeyPath, key_at, key_lines, line_of
 from frontdesk.core.i18n import LANGUAGES, Language, t
 

@@ -3,7 +3,7 @@
 Called by the profile reader (`reading`) for TISS profiles, so one file holds contract and
 TISS profiles side by side and every problem names the file, the line and the key. The keys
 are `profile_schema.TissTable`'s (an example there; docs/setup.md says each). The connection's
-settings are checked by `frontdesk.tiss.settings`, which loads only when a file has a TISS
+settings are checked by `frontdesk.tiss.tiss_settings`, which loads only when a file has a TISS
 profile.
 """
 
@@ -13,7 +13,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final, Literal, Protocol
 
-from frontdesk.config.errors import ConfigError
 from frontdesk.config.profile_schema import (
     CLINIC_KEYS,
     COUNTER_KEYS,
@@ -28,6 +27,7 @@ from frontdesk.config.profile_schema import (
     keys,
 )
 from frontdesk.config.reading import looks_secret
+from frontdesk.config.setup_errors import ConfigError
 from frontdesk.config.toml_places import KeyPath
 from frontdesk.core.i18n import Language, t
 
@@ -36,7 +36,7 @@ if TYPE_CHECKING:
 
     from frontdesk.config.profile_schema import TableT
     from frontdesk.config.reading import Profile
-    from frontdesk.tiss.settings import TissSettings
+    from frontdesk.tiss.tiss_settings import TissSettings
 
 __all__ = [
     "CLINIC_KEYS",
@@ -171,7 +171,7 @@ def _settings(
     reader: Reader, where: KeyPath, table: TissTable, raw: Mapping[str, object]
 ) -> TissSettings:
     """The connection's settings: the keys written (TissSettings has its own defaults)."""
-    from frontdesk.tiss.settings import CnpjVersionError, TissSettings, TissSettingsError
+    from frontdesk.tiss.tiss_settings import CnpjVersionError, TissSettings, TissSettingsError
 
     values: dict[str, Any] = {
         _SETTING.get(key, key): _value(reader, key, getattr(table, key))
