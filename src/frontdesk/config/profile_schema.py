@@ -50,8 +50,9 @@ A TISS profile, every key written (docs/setup.md says each):
     theme = "textual-dark"
 """
 
-from __future__ import annotations
-
+# No `from __future__ import annotations`: msgspec would evaluate every field's annotation
+# from its text (~10 ms for these tables) where real objects cost nothing.
+import functools
 from collections.abc import Mapping
 from typing import Annotated, Any, Final, Literal, Protocol, TypeVar
 
@@ -149,7 +150,7 @@ class TissTable(TissCounterTable, kw_only=True, forbid_unknown_fields=True, froz
 
 def keys(table: type[TomlTable]) -> tuple[str, ...]:
     """A table's keys, in their declared order."""
-    return tuple(field.name for field in msgspec.structs.fields(table))
+    return table.__struct_fields__
 
 
 def keys_added(table: type[TomlTable], base: type[TomlTable]) -> tuple[str, ...]:
@@ -195,7 +196,7 @@ class Words(Protocol):
 def check(table: type[TableT], raw: Mapping[str, object], words: Words) -> TableT:
     """`raw` (a table as tomllib read it) as `table`, checked key by key in the file's order:
     `KeyProblem` names the first key refused."""
-    fields = {field.name: field for field in msgspec.structs.fields(table)}
+    fields = _fields(table)
     for key, value in raw.items():
         field = fields.get(key)
         if field is None:
@@ -205,6 +206,11 @@ def check(table: type[TableT], raw: Mapping[str, object], words: Words) -> Table
         if field.required and field.name not in raw:
             raise KeyProblem(field.name, words.missing(field.name))
     return msgspec.convert(raw, table, strict=True)
+
+
+@functools.cache
+def _fields(table: type[TomlTable]) -> dict[str, msgspec.structs.FieldInfo]:
+    return {field.name: field for field in msgspec.structs.fields(table)}
 
 
 _PYTHON_TYPES: Final[dict[type[schema_types.Type], type]] = {
