@@ -235,6 +235,8 @@ def _serve(sub: Any) -> None:
     serve.add_argument("--host", default="127.0.0.1", help="cli.help.serve.host")
     serve.add_argument("--port", type=int, default=8765, help="cli.help.serve.port")
     serve.add_argument("--db", dest="serve_db", help="cli.help.serve.db")
+    serve.add_argument("--database", metavar="URL", help="cli.help.serve.database")
+    serve.add_argument("--migrate", action="store_true", help="cli.help.serve.migrate")
     serve.add_argument("--api-key", help="cli.help.serve.api_key")
     serve.add_argument("--policy", help="cli.help.serve.policy")
     serve.add_argument("--tls-cert", help="cli.help.serve.tls_cert")
