@@ -259,10 +259,13 @@ def stop_serve(process: subprocess.Popen[str]) -> None:
 
 @contextmanager
 def served_backend(
-    tmp: Path, *extra: str, env_extra: Mapping[str, str] | None = None
+    tmp: Path,
+    *extra: str,
+    env_extra: Mapping[str, str] | None = None,
+    database: str | None = None,
 ) -> Iterator[str]:
     """A served backend (see `start_serve`) for the duration of the block; its URL."""
-    process, url = start_serve(tmp, *extra, env_extra=env_extra)
+    process, url = start_serve(tmp, *extra, env_extra=env_extra, database=database)
     try:
         yield url
     finally:

@@ -12,16 +12,20 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal
+from typing import Final, Literal
 from urllib.parse import parse_qs, unquote, urlsplit
 
 SQLITE: Literal["sqlite"] = "sqlite"
 POSTGRESQL: Literal["postgresql"] = "postgresql"
 
 
+# Why a URL is refused: `DatabaseUrlError.reason`, worded by the command line's catalog.
+URL_REFUSALS: Final = ("unknown_scheme", "password_in_url", "sqlite_host", "sqlite_path")
+
+
 class DatabaseUrlError(ValueError):
-    """The URL names no database frontdesk can use; `reason` is a catalog key
-    (`frontdesk.core.i18n`), `url` the URL as shown back (never a password)."""
+    """The URL names no database frontdesk can use: `reason` says why (one of
+    `URL_REFUSALS`), `url` is the URL as shown back (never a password)."""
 
     def __init__(self, reason: str, url: str) -> None:
         super().__init__(f"{reason}: {url}")
@@ -50,18 +54,18 @@ def parse_database_url(url: str) -> Database:
     shown = url[:200].encode("unicode_escape").decode("ascii")
     if scheme == SQLITE:
         if parts.netloc:
-            raise DatabaseUrlError("database.sqlite_host", shown)
+            raise DatabaseUrlError("sqlite_host", shown)
         path = unquote(parts.path)
         if not path or path == "/":
-            raise DatabaseUrlError("database.sqlite_path", shown)
+            raise DatabaseUrlError("sqlite_path", shown)
         path = path[1:] if path.startswith("/:memory:") else path
         return Database(SQLITE, path=path)
     if scheme in (POSTGRESQL, "postgres"):
         has_password = parts.password is not None or "password" in parse_qs(parts.query)
         if has_password:
-            raise DatabaseUrlError("database.password_in_url", _without_password(parts.geturl()))
+            raise DatabaseUrlError("password_in_url", _without_password(parts.geturl()))
         return Database(POSTGRESQL, url=url)
-    raise DatabaseUrlError("database.unknown_scheme", shown)
+    raise DatabaseUrlError("unknown_scheme", shown)
 
 
 def sqlite_database(path: str | Path) -> Database:

@@ -89,7 +89,8 @@ def database_choice(args: argparse.Namespace) -> Database | str:
     try:
         return parse_database_url(url)
     except DatabaseUrlError as error:
-        return f"frontdesk serve: {t(error.reason, url=error.url)}"
+        message = t(f"cli.database.{error.reason}", url=error.url)
+        return f"frontdesk serve: {message}"
 
 
 def schema_too_old(args: argparse.Namespace, database: Database, old: SchemaTooOld) -> str:
@@ -156,7 +157,7 @@ def run_server(args: argparse.Namespace) -> int:
     except ModuleNotFoundError as missing:
         if not (missing.name or "").startswith("psycopg"):
             raise
-        print(f"frontdesk serve: {t('database.postgres_missing')}", file=sys.stderr)
+        print(f"frontdesk serve: {t('cli.database.postgres_missing')}", file=sys.stderr)
         return 1
     except (SchemaTooNew, PolicyError, OSError, StorageUnavailable) as error:
         print(f"frontdesk serve: {error}", file=sys.stderr)

@@ -470,7 +470,7 @@ CATALOG: Final[dict[str, tuple[str, str]]] = {
         "frontdesk serve: use --database ou --db, não os dois",
         "frontdesk serve: give --database or --db, not both",
     ),
-    "database.password_in_url": (
+    "cli.database.password_in_url": (
         "a URL do banco de dados traz uma senha, e a linha de comando é visível a todos os "
         "usuários deste computador (ps). Tire a senha da URL ({url}) e ponha-a em PGPASSWORD "
         "ou em ~/.pgpass",
@@ -478,19 +478,19 @@ CATALOG: Final[dict[str, tuple[str, str]]] = {
         "this machine (ps). Remove it from the URL ({url}) and put it in PGPASSWORD or "
         "~/.pgpass",
     ),
-    "database.unknown_scheme": (
+    "cli.database.unknown_scheme": (
         "banco de dados desconhecido: {url}. Use sqlite:///CAMINHO ou postgresql://USUÁRIO@HOST/NOME",
         "unknown database: {url}. Use sqlite:///PATH or postgresql://USER@HOST/NAME",
     ),
-    "database.sqlite_host": (
+    "cli.database.sqlite_host": (
         "uma URL sqlite não tem servidor: use sqlite:///CAMINHO (três barras): {url}",
         "an sqlite URL has no host: use sqlite:///PATH (three slashes): {url}",
     ),
-    "database.sqlite_path": (
+    "cli.database.sqlite_path": (
         "falta o caminho do arquivo na URL sqlite: {url}",
         "the sqlite URL lacks the file's path: {url}",
     ),
-    "database.postgres_missing": (
+    "cli.database.postgres_missing": (
         "o PostgreSQL precisa do psycopg, que não está instalado: pip install "
         '"frontdesk[postgres]"',
         'PostgreSQL needs psycopg, which is not installed: pip install "frontdesk[postgres]"',
