@@ -1,6 +1,7 @@
 """Which database a server keeps its state in: `--database URL`, read without connecting.
 
-`sqlite:///PATH` (the default: one file, one machine; `sqlite:///:memory:` for a
+`sqlite:///PATH` (the default: one file, one machine; PATH is what follows the three
+slashes, so `sqlite:////srv/frontdesk.db` is absolute and `sqlite:///:memory:` a
 demonstration) or `postgresql://USER@HOST:PORT/NAME` (a chain of clinics: several serve
 and web hosts on one PostgreSQL). The password never comes in the URL: a command line is
 visible to every user of the machine (`ps`), so a URL carrying one is refused and libpq
@@ -55,10 +56,9 @@ def parse_database_url(url: str) -> Database:
     if scheme == SQLITE:
         if parts.netloc:
             raise DatabaseUrlError("sqlite_host", shown)
-        path = unquote(parts.path)
-        if not path or path == "/":
+        path = unquote(parts.path)[1:]  # what follows "sqlite:///": /abs (four slashes) or rel
+        if not path:
             raise DatabaseUrlError("sqlite_path", shown)
-        path = path[1:] if path.startswith("/:memory:") else path
         return Database(SQLITE, path=path)
     if scheme in (POSTGRESQL, "postgres"):
         has_password = parts.password is not None or "password" in parse_qs(parts.query)

@@ -69,6 +69,11 @@ MIGRATIONS: tuple[str, ...] = (
     """,
     # 1 -> 2: the local TISS operator's own tables (backend/tiss/records.py).
     TISS_TABLES,
+    # 2 -> 3: `frontdesk web`'s users, for several web hosts on one database
+    # (config/shared_users.py): each user's entry as the users file holds it (JSON).
+    """
+    CREATE TABLE web_users (name TEXT PRIMARY KEY, data TEXT NOT NULL);
+    """,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 

@@ -416,6 +416,7 @@ def _web(sub: Any) -> None:
     where = web.add_mutually_exclusive_group()
     where.add_argument("--profile", dest="web_profile", metavar="P", help="cli.help.web.profile")
     where.add_argument("--db", dest="web_db", metavar="PATH", help="cli.help.web.db")
+    web.add_argument("--database", dest="web_database", metavar="URL", help="cli.help.web.database")
     web.add_argument("--tls-cert", metavar="PEM", help="cli.help.web.tls_cert")
     web.add_argument("--tls-key", metavar="PEM", help="cli.help.web.tls_key")
     web.add_argument(
@@ -437,5 +438,21 @@ def _web(sub: Any) -> None:
         ("remove", "cli.help.web.users.remove"),
         ("unlock", "cli.help.web.users.unlock"),
     ):
-        command(action, name, key).add_argument("name", help="cli.help.web.users.name")
-    command(action, "list", "cli.help.web.users.list")
+        _database_option(command(action, name, key)).add_argument(
+            "name", help="cli.help.web.users.name"
+        )
+    _database_option(command(action, "list", "cli.help.web.users.list"))
+    _database_option(command(action, "migrate", "cli.help.web.users.migrate"))
+
+
+def _database_option(parser: argparse.ArgumentParser) -> argparse.ArgumentParser:
+    """`--database URL` on a `web users` action (`frontdesk web users list --database …`);
+    set only when given, so `frontdesk web --database … users list` holds too."""
+    parser.add_argument(
+        "--database",
+        dest="web_database",
+        metavar="URL",
+        default=argparse.SUPPRESS,
+        help="cli.help.web.database",
+    )
+    return parser

@@ -135,6 +135,17 @@ CATALOG: Final[dict[str, tuple[str, str]]] = {
         "several servers on one database; the password comes from PGPASSWORD or ~/.pgpass, "
         "never from the URL",
     ),
+    "cli.help.web.database": (
+        "os usuários num banco de dados compartilhado por vários servidores web: "
+        "sqlite:///CAMINHO ou postgresql://USUÁRIO@HOST/NOME (padrão: o arquivo de usuários "
+        "deste computador)",
+        "the users in a database shared by several web hosts: sqlite:///PATH or "
+        "postgresql://USER@HOST/NAME (default: this machine's users file)",
+    ),
+    "cli.help.web.users.migrate": (
+        "copia os usuários do arquivo deste computador para o banco de dados --database",
+        "copy this machine's users file into the --database database",
+    ),
     "cli.help.serve.migrate": (
         "atualiza o esquema de um banco de dados antigo antes de atender (faça um backup antes)",
         "migrate an older database's schema before serving (back it up first)",
