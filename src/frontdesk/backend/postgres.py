@@ -19,8 +19,11 @@ one row is what a guide's validations need anyway. A deadlock or a serialization
 (neither expected: locks are taken guide first, then beneficiary) or a lost connection
 becomes `StorageUnavailable`, a 503 the client retries.
 
-One connection per process, from a `psycopg_pool.ConnectionPool` of one: the pool checks
-it and opens a new one after PostgreSQL restarts or the network drops it. The service is
+One connection per process, from a `psycopg_pool.ConnectionPool` of one: a connection
+that broke (PostgreSQL restarted, the network dropped it) is discarded when it is given
+back, its transaction answered 503, and the pool opens a new one for the next. (No check
+on every checkout: `check_connection` is a round trip per transaction, measured at about
+a third of a validation's server CPU in bench/backend.py --chain.) The service is
 synchronous (each request's transaction runs to its end in the event loop, as on
 SQLite), so a process runs one transaction at a time; more throughput is more processes.
 """
@@ -39,8 +42,6 @@ from psycopg.rows import RowMaker
 from psycopg_pool import ConnectionPool
 
 from frontdesk.backend.records import (
-    BeneficiaryRecord,
-    GuideRecord,
     StorageUnavailable,
     StoredResponse,
 )
@@ -140,7 +141,6 @@ class PostgresStore(StoreQueries):
             min_size=1,
             max_size=1,
             kwargs={"row_factory": _row_factory, "autocommit": False},
-            check=ConnectionPool.check_connection,
             open=False,
             name="frontdesk",
         )
@@ -183,7 +183,7 @@ class PostgresStore(StoreQueries):
                     self._depth -= 1
                 return
             try:
-                raw = self._pool.getconn()
+                raw = self._pool.getconn(timeout=5.0)
             except Exception as error:
                 raise StorageUnavailable(self.path, f"no connection: {error}") from None
             self._conn, self._depth, self._commit = _Connection(raw), 1, commit
@@ -274,18 +274,11 @@ class PostgresStore(StoreQueries):
 
     # -- what PostgreSQL does differently ---------------------------------------------------
 
-    def get_guide(self, number: str) -> GuideRecord | None:
-        """The guide, its row locked to the end of a committing transaction."""
-        self._lock_row("guides", "number", number)
-        return super().get_guide(number)
-
-    def get_beneficiary(self, card: str) -> BeneficiaryRecord | None:
-        self._lock_row("beneficiaries", "card", card)
-        return super().get_beneficiary(card)
-
-    def _lock_row(self, table: str, column: str, value: str) -> None:
-        if self._commit:
-            self._sql().execute(f"SELECT 1 FROM {table} WHERE {column} = ? FOR UPDATE", (value,))  # noqa: S608
+    def _for_update(self) -> str:
+        """A guide's or a beneficiary's row, read in a committing transaction, stays locked
+        until it ends: the next operation on that guide waits, then reads what this one
+        committed."""
+        return " FOR UPDATE" if self._commit else ""
 
     def add_outbox(self, channel: str, to: str, body: str, code: str, guide: str, at: float) -> int:
         row = (

@@ -56,13 +56,20 @@ class StoreQueries:
     def _sql(self) -> SqlConnection:
         raise NotImplementedError
 
+    def _for_update(self) -> str:
+        """What a read of a guide or a beneficiary adds to lock its row until the transaction
+        ends (PostgreSQL's " FOR UPDATE" in a committing transaction); SQLite's one write
+        lock already serialises every writing transaction."""
+        return ""
+
     def is_empty(self) -> bool:
         return self._sql().execute("SELECT 1 FROM guides LIMIT 1").fetchone() is None
 
     # -- guides and beneficiaries -------------------------------------------------------------
 
     def get_guide(self, number: str) -> GuideRecord | None:
-        row = self._sql().execute("SELECT * FROM guides WHERE number = ?", (number,)).fetchone()
+        sql = "SELECT * FROM guides WHERE number = ?" + self._for_update()  # noqa: S608 (a constant)
+        row = self._sql().execute(sql, (number,)).fetchone()
         return None if row is None else _guide(row)
 
     def list_guides(self, status: str | None, card: str | None) -> list[GuideRecord]:
@@ -108,7 +115,8 @@ class StoreQueries:
         )
 
     def get_beneficiary(self, card: str) -> BeneficiaryRecord | None:
-        row = self._sql().execute("SELECT * FROM beneficiaries WHERE card = ?", (card,)).fetchone()
+        sql = "SELECT * FROM beneficiaries WHERE card = ?" + self._for_update()  # noqa: S608
+        row = self._sql().execute(sql, (card,)).fetchone()
         if row is None:
             return None
         return BeneficiaryRecord(
