@@ -8,7 +8,7 @@ from frontdesk.config.connection import Connection
 from frontdesk.config.tiss_reading import CounterSettings, TissProfileData
 from frontdesk.counter.connect import desk_for
 from frontdesk.tiss.sequence import DatabaseSequence, SequenceFile
-from frontdesk.tiss.settings import TissSettings
+from frontdesk.tiss.tiss_settings import TissSettings
 
 SETTINGS = TissSettings(
     url="https://tiss.operadora.example/ws/{operation}/v4.01.00",
