@@ -36,6 +36,8 @@ A TISS profile, every key written (docs/setup.md says each):
     import_folder = "/srv/clinica/tiss/saida"       # the practice system's exports
     export_folder = "/srv/clinica/tiss/retorno"     # guides written back with the token
     status_check_minutes = 5            # background status check of guides EM ANÁLISE
+    sequence_database = "postgresql://clinic@db.clinic.example/frontdesk"  # one counter of
+                                        # sequencialTransacao for every desk (no password)
     clinic_name = "Clínica Sorriso"     # nomeContratadoSolicitante (guides started by hand)
     professional_name = "Dra. Helena Prado"
     professional_council = "06"         # conselho (TISS domain: 06 CRM, 08 CRO …)
@@ -130,6 +132,7 @@ class TissCounterTable(TissConnectionTable, kw_only=True, forbid_unknown_fields=
     import_folder: Text | None = None
     export_folder: Text | None = None
     status_check_minutes: Minutes = DEFAULT_STATUS_MINUTES
+    sequence_database: Text | None = None  # postgresql://… shared by the clinic's desks
 
 
 class TissTable(TissCounterTable, kw_only=True, forbid_unknown_fields=True, frozen=True):

@@ -105,6 +105,9 @@ class CounterSettings:
     export_folder: Path | None = None
     status_check_minutes: float = DEFAULT_STATUS_MINUTES
     clinic: Clinic = field(default_factory=Clinic)
+    # A PostgreSQL URL: every desk of the clinic draws sequencialTransacao from one counter
+    # there; None: a file on this machine (tiss/sequence.py).
+    sequence_database: str | None = None
 
 
 @dataclass(frozen=True)
@@ -163,7 +166,7 @@ def read_tiss_profile(reader: Reader, name: str, raw: Mapping[str, object]) -> P
         language=reader.language((*where, "language"), table.language) if table.language else None,
         theme=_stripped(table.theme),
         kind="tiss",
-        tiss=TissProfileData(settings, _counter(reader, table)),
+        tiss=TissProfileData(settings, _counter(reader, where, table)),
     )
 
 
@@ -208,7 +211,7 @@ def _stripped(text: str | None) -> str | None:
     return None if text is None else text.strip()
 
 
-def _counter(reader: Reader, table: TissTable) -> CounterSettings:
+def _counter(reader: Reader, where: KeyPath, table: TissTable) -> CounterSettings:
     phones = [table.sac_phones] if isinstance(table.sac_phones, str) else table.sac_phones or []
     clinic = Clinic(
         name=_stripped(table.clinic_name),
@@ -222,5 +225,24 @@ def _counter(reader: Reader, table: TissTable) -> CounterSettings:
         import_folder=reader.path_of(table.import_folder) if table.import_folder else None,
         export_folder=reader.path_of(table.export_folder) if table.export_folder else None,
         status_check_minutes=float(table.status_check_minutes),
+        sequence_database=_sequence_database(reader, where, table.sequence_database),
         clinic=clinic,
     )
+
+
+def _sequence_database(reader: Reader, where: KeyPath, url: str | None) -> str | None:
+    """A `postgresql://` URL without a password (PGPASSWORD or ~/.pgpass gives it)."""
+    if url is None:
+        return None
+    from frontdesk.backend.database import POSTGRESQL, DatabaseUrlError, parse_database_url
+
+    keypath = (*where, "sequence_database")
+    try:
+        database = parse_database_url(url.strip())
+    except DatabaseUrlError as error:
+        if error.reason == "password_in_url":
+            raise reader.error(keypath, t("tiss.config.sequence_password")) from None
+        database = None
+    if database is None or database.kind != POSTGRESQL:
+        raise reader.error(keypath, t("tiss.config.sequence_database"))
+    return database.url
