@@ -325,28 +325,10 @@ def _profile_settings(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--read-timeout", type=float, help="cli.help.profiles.read_timeout")
 
 
-TISS_OPTIONS: Final = (
-    "test_url",
-    "environment",
-    "registro_ans",
-    "prestador_type",
-    "prestador",
-    "login",
-    "cnes",
-    "code_length",
-    "code_chars",
-    "app_name",
-    "sac_phone",
-    "portal",
-    "import_folder",
-    "export_folder",
-    "tiss_version",
-)
-"""The options (argparse `dest`s) of `profiles add`/`set` that only a TISS profile takes."""
-
-
 def _tiss_options(group: Any, *, removable: bool) -> None:
-    """`removable` (`profiles set`): '' is also a choice, removing the setting."""
+    """The options that write a TISS profile's own keys (`config.profile_schema`: an option
+    is the key with '-' for '_'; `sac_phones` is `--sac-phone`, given once per phone).
+    `removable` (`profiles set`): '' is also a choice, removing the setting."""
     empty = [""] if removable else []
     group.add_argument("--test-url", help="cli.help.tiss.test_url")
     group.add_argument(
