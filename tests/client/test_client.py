@@ -551,6 +551,8 @@ async def test_a_2xx_that_is_not_the_contracts_shape_is_malformed(answer: httpx.
         ("guide", {**GUIDE, "token": {**TOKEN, "channel": "app"}}),  # the app sends nothing
         ("guide", {**GUIDE, "token": {**TOKEN, "delivery": "read"}}),
         ("token", {**TOKEN, "state": None}),
+        ("token", {**TOKEN, "attempts_left": True}),  # a boolean is not a number
+        ("token", {**TOKEN, "expires_in": "1800"}),
         ("channels", {**CHANNELS, "channels": [{"id": "c9", "kind": "fax"}]}),
         ("events", {"events": [{**EVENT, "channel": "x"}]}),
         ("events", {"events": [{**EVENT, "kind": "token_lost"}]}),
