@@ -90,8 +90,9 @@ from typing import Any
 
 from desk_bench.explain import import_report
 from desk_bench.lookups import pilot_lookups, pilot_yardstick
+from desk_bench.outside import Figures, measure_outside, outside_checks, print_outside
 from desk_bench.programs import EXTRA_APP_ENV, frontdesk_command, install_kind
-from desk_bench.report import mb, print_report, summarize
+from desk_bench.report import mb, print_report, summarize, verdict
 from desk_bench.runs import Bench, Run, run_yardstick
 from desk_bench.terminal import Tmux
 
@@ -134,6 +135,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--explain-runs", type=int, default=3, help="probed starts of each program (3)"
     )
+    parser.add_argument(
+        "--outside-rounds",
+        type=int,
+        default=5,
+        help="rounds of the start-up as ../shared/bench/startup.sh measures it (5; 0: none)",
+    )
     parser.add_argument("--json", type=Path, help="write every figure as JSON to this path")
     parser.add_argument("--strict", action="store_true", help="exit 1 when a budget fails")
     parser.add_argument(
@@ -164,6 +171,7 @@ def main(argv: list[str] | None = None) -> int:
     signal.signal(signal.SIGTERM, stop)
 
     runs: list[Run] = []
+    outside: dict[str, Figures] = {}
     imports: dict[str, Any] | None = None
     with tempfile.TemporaryDirectory(prefix="fdbench-") as tmp, private_tmux() as tmux:
         workdir = Path(tmp)
@@ -195,6 +203,8 @@ def main(argv: list[str] | None = None) -> int:
                 f"peak RSS {mb(run.hwm_flow_kb or run.hwm_ready_kb)}"
             )
             print(f"[{len(runs):2}] {kind:7} ssh={'yes' if ssh else 'no':3} {status}", flush=True)
+        if args.outside_rounds > 0:
+            outside = measure_outside(tmux, workdir, args.outside_rounds)
         if args.explain:
             imports = import_report(tmux, workdir, args.explain_runs)
 
@@ -221,8 +231,15 @@ def main(argv: list[str] | None = None) -> int:
         "app_env": EXTRA_APP_ENV,
         "runs": [asdict(r) for r in runs],
         "imports": imports,
+        "outside": {label: asdict(figures) for label, figures in outside.items()},
     }
     ok = print_report(result)
+    if outside:
+        print()
+        print_outside(outside)
+        for what, passed in outside_checks(outside):
+            print(f"  {verdict(passed)} {what}")
+            ok = ok and passed
     result["budgets_pass"] = ok
     if args.json:
         args.json.write_text(json.dumps(result, indent=2, ensure_ascii=False, default=str))
