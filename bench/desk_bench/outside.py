@@ -26,11 +26,15 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from desk_bench.common import YARDSTICK_APP, YARDSTICK_FIRST
+from desk_bench.common import YARDSTICK_APP
 from desk_bench.programs import frontdesk_command, served_backend, shlex_quote
 from desk_bench.terminal import Tmux, TmuxError, find_python, proc_status
 
 FIRST = ("F1 Ajuda",)
+# The yardstick's marker is one of its table's rows, as the outside script waits for its
+# minimal app's "Patient 10": Textual's Footer fills its keys one refresh after the first
+# frame, so waiting for them too made the yardstick slower and every ratio lower.
+YARDSTICK_ROW = ("2026112200027",)
 COMPLETE = ("Fila de atendimento (", "· ok")
 KEY_ENV = "FRONTDESK_API_KEY"
 SETTLE = 1.5  # seconds on screen before the peak RSS is read, as the outside script waits
@@ -101,9 +105,7 @@ def one_start(tmux: Tmux, workdir: Path, name: str, program: Program) -> tuple[f
 def programs(url: str, key: str) -> list[Program]:
     desk = [*frontdesk_command()[:-2]]
     return [
-        Program(
-            "yardstick (minimal Textual app)", [sys.executable, str(YARDSTICK_APP)], YARDSTICK_FIRST
-        ),
+        Program("yardstick", [sys.executable, str(YARDSTICK_APP)], YARDSTICK_ROW),
         Program("local, first screen", [*desk, "--db", ":memory:"], FIRST),
         Program("local, complete", [*desk, "--db", ":memory:"], COMPLETE),
         Program(
