@@ -4,9 +4,8 @@ The embedded local backend (no profile, or F9's "local") is built in this proces
 profile's client comes from its `Connection` (key, CA bundle, timeouts); a TISS profile's
 is the TISS counter (`frontdesk.counter`), and `frontdesk --tiss-demo` the local TISS
 operator in this process. What a connector builds is imported when it is first needed,
-after the first frame, never with the first screen: the embedded backend is 44–51 ms of
-imports (48 modules), the TISS counter 57–59 ms (measured 2026-11-28, after
-`frontdesk.app.app`).
+after the first frame, never with the first screen (its cost: docs/performance.md, "Lazy
+imports").
 """
 
 from __future__ import annotations
