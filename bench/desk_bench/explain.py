@@ -81,6 +81,13 @@ PHASES = (
     ("App.run → first frame composed", "app_run", "first_frame"),
     ("first frame → written to the terminal", "first_frame", "first_frame_written"),
     ("written → seen by capture-pane", "first_frame_written", "seen"),
+    # the desk, after its first frame: what waits for what until the complete screen
+    ("first frame written → health check sent", "first_frame_written", "health_sent"),
+    ("health check sent → answered", "health_sent", "health_answered"),
+    ("health check sent → queue asked", "health_sent", "queue_sent"),
+    ("queue asked → answered", "queue_sent", "queue_answered"),
+    ("queue answered → filled", "queue_answered", "queue_filled"),
+    ("queue filled → complete seen", "queue_filled", "ready"),
 )
 
 
