@@ -349,7 +349,7 @@ def print_imports(imports: dict[str, Any]) -> None:
     print(
         f"  python -X importtime -c 'import X', median of 3 (sum of self times): "
         f"textual.app {imports['c_import_textual_app_ms']:.0f} ms, frontdesk.app.app "
-        f"{imports['c_import_frontdesk_app_app_ms']:.0f} ms, frontdesk.config.embedded "
+        f"{imports['c_import_frontdesk_app_app_ms']:.0f} ms, frontdesk.local.embedded_client "
         f"{imports['c_import_backend_embedded_ms']:.0f} ms"
     )
     print("  resident set after each import stage (one fresh interpreter):")

@@ -7,7 +7,7 @@ client right after its first frame.
 """
 
 from frontdesk.client.client import FrontdeskClient
-from frontdesk.client.errors import (
+from frontdesk.client.client_errors import (
     ERROR_CLASSES,
     AlreadyAuthorized,
     ApiError,
