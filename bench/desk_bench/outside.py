@@ -10,7 +10,8 @@ rounds that rotate the order of the programs:
 - the desk in local mode (`--db :memory:`): first screen (the key bar, `F1 Ajuda`), and
   complete: the queue heading (`Fila de atendimento (`) and the top bar's `· ok` both on
   screen;
-- the desk with `--url` to `frontdesk serve` on loopback (what a real desk uses): complete.
+- the desk with `--url` to `frontdesk serve` on loopback (what a real desk uses): first
+  screen (the outside script does not measure it) and complete.
 
 Launch → the first capture-pane that shows every marker (polled every 5 ms through the
 control-mode client, where the outside script forks `tmux capture-pane`), and the peak
@@ -108,9 +109,8 @@ def programs(url: str, key: str) -> list[Program]:
         Program("yardstick", [sys.executable, str(YARDSTICK_APP)], YARDSTICK_ROW),
         Program("local, first screen", [*desk, "--db", ":memory:"], FIRST),
         Program("local, complete", [*desk, "--db", ":memory:"], COMPLETE),
-        Program(
-            "remote (--url), complete", [*desk, "--url", url], COMPLETE, {"FRONTDESK_API_KEY": key}
-        ),
+        Program("remote (--url), first screen", [*desk, "--url", url], FIRST, {KEY_ENV: key}),
+        Program("remote (--url), complete", [*desk, "--url", url], COMPLETE, {KEY_ENV: key}),
     ]
 
 
@@ -139,7 +139,7 @@ def outside_checks(found: dict[str, Figures]) -> list[tuple[str, bool]]:
     """The budgets of issue 23 on these figures: (what, passed)."""
     labels = list(found)
     base = found[labels[0]]
-    local_first, local_complete, remote = (found[label] for label in labels[1:4])
+    local_first, local_complete, remote_first, remote = (found[label] for label in labels[1:5])
 
     def ratio(figures: Figures) -> float:
         return figures.median_ms() / base.median_ms()
@@ -147,8 +147,12 @@ def outside_checks(found: dict[str, Figures]) -> list[tuple[str, bool]]:
     rss = remote.median_rss() / base.median_rss()
     return [
         (
-            f"first screen ≤ {BUDGET_FIRST}×: {ratio(local_first):.2f}×",
+            f"local first screen ≤ {BUDGET_FIRST}×: {ratio(local_first):.2f}×",
             ratio(local_first) <= BUDGET_FIRST,
+        ),
+        (
+            f"remote first screen ≤ {BUDGET_FIRST}×: {ratio(remote_first):.2f}×",
+            ratio(remote_first) <= BUDGET_FIRST,
         ),
         (
             f"local complete ≤ {BUDGET_LOCAL_COMPLETE}×: {ratio(local_complete):.2f}×",
