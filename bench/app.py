@@ -92,7 +92,7 @@ from desk_bench.explain import import_report
 from desk_bench.lookups import pilot_lookups, pilot_yardstick
 from desk_bench.outside import Figures, measure_outside, outside_checks, print_outside
 from desk_bench.programs import EXTRA_APP_ENV, frontdesk_command, install_kind
-from desk_bench.report import mb, print_report, summarize, verdict
+from desk_bench.report import mb, print_imports, print_report, summarize, verdict
 from desk_bench.runs import Bench, Run, run_yardstick
 from desk_bench.terminal import Tmux
 
@@ -233,7 +233,11 @@ def main(argv: list[str] | None = None) -> int:
         "imports": imports,
         "outside": {label: asdict(figures) for label, figures in outside.items()},
     }
-    ok = print_report(result) if runs else True  # --runs 0: the outside table alone
+    ok = True
+    if runs:
+        ok = print_report(result)
+    elif imports:  # --runs 0 --explain: where start-up time and memory go, alone
+        print_imports(imports)
     if outside:
         print()
         print_outside(outside)
