@@ -98,10 +98,12 @@ def sign_in(page: Any, url: str) -> None:
 
 def wait_desks(web: Any, count: int) -> list[int]:
     deadline = time.monotonic() + STEP_TIMEOUT
-    while len(found := web.desks()) != count:
+    found: list[int] = web.desks()
+    while len(found) != count:
         if time.monotonic() > deadline:
             raise SystemExit(f"expected {count} desk processes, found {found}")
         time.sleep(0.05)
+        found = web.desks()
     return found
 
 

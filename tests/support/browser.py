@@ -212,7 +212,7 @@ def web_server(
 async def csrf_of(client: Any, url: str) -> str:
     """The CSRF token of a fresh sign-in form (and its cookie, now in the client's jar)."""
     async with client.get(url + "login") as response:
-        text = await response.text()
+        text: str = await response.text()
     marker = 'name="csrf" value="'
     start = text.index(marker) + len(marker)
     return text[start : text.index('"', start)]
