@@ -31,6 +31,7 @@ from frontdesk.config.connection import resolve
 from frontdesk.config.errors import SetupError
 from frontdesk.core.i18n import set_language, t
 from frontdesk.core.net import is_loopback
+from frontdesk.web.forked import DESK_ENTRY
 from frontdesk.web.guard import LoginGuard
 from frontdesk.web.http import serve, tls_context
 from frontdesk.web.server import Settings, WebServer
@@ -196,6 +197,7 @@ def run_server(args: argparse.Namespace) -> int:
         loopback_only=is_loopback(args.host),
         default_lang=cli_language(args) or "pt",
         trusted_proxy=args.trusted_proxy,
+        fork_entry=None if args.spawn_desks else DESK_ENTRY,
     )
     _log_to_stderr()
 

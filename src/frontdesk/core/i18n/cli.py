@@ -405,6 +405,12 @@ CATALOG: Final[dict[str, tuple[str, str]]] = {
         "quantas recepções (processos do app) ao mesmo tempo, no máximo (padrão: 8)",
         "most desks (app processes) running at once (default: 8)",
     ),
+    "cli.help.web.spawn_desks": (
+        "cada recepção num processo novo, sem o processo pré-carregado do qual as recepções "
+        "são copiadas (é sempre assim no Windows)",
+        "start each desk as a new process instead of forking it from the preloaded parent "
+        "(always so on Windows)",
+    ),
     "cli.help.web.idle_minutes": (
         "minutos sem uso até a sessão terminar e a recepção fechar (padrão: 15, no máximo 30)",
         "minutes without use before a session ends and its desk closes (default: 15, at most 30)",
