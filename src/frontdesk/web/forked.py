@@ -38,15 +38,28 @@ from typing import Any, Final
 
 DESK_ENTRY: Final = "frontdesk.cli:main"
 # Imported once by the fork server, in this order: the web driver's environment first
-# (Textual reads it at import), then what every desk loads before its first frame, then a
-# frozen heap (the garbage collector of a desk never writes to the server's objects' pages).
+# (Textual reads it at import), then what every desk loads by its first complete screen
+# (the app, and the local backend and client it imports after its first frame: listed from
+# sys.modules of a desk that ran), then a frozen heap (the garbage collector of a desk never
+# writes to the server's objects' pages). A name that fails to import is skipped.
 PRELOAD: Final = (
     "frontdesk.web.fork_env",
     "textual.app",
     "textual.drivers.web_driver",
+    "textual.layouts.factory",
+    "textual.layouts.horizontal",
+    "textual.layouts.stream",
+    "rich._unicode_data.unicode17-0-0",
     "frontdesk.cli",
     "frontdesk.cli.app",
     "frontdesk.app.app",
+    "frontdesk.config.embedded",
+    "frontdesk.core.i18n.desk",
+    "frontdesk.core.tuss",
+    "frontdesk.client.asgi",
+    "frontdesk.client.client",
+    "frontdesk.backend.local",
+    "frontdesk.backend.server",
     "frontdesk.web.fork_freeze",
 )
 
