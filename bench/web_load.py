@@ -71,7 +71,9 @@ GUIDE = re.compile(r"\b(\d{13})\b")
 
 @dataclass
 class Desk:
-    """One headless browser: its cookies, websocket and what it measured."""
+    """One headless browser: its cookies, websocket, what it was shown and measured. Its
+    reader answers the server's heartbeat pings (as a browser does) and notes the time of
+    every screen output."""
 
     index: int
     client: aiohttp.ClientSession
@@ -80,6 +82,27 @@ class Desk:
     latencies: list[float] = field(default_factory=list)
     missed: int = 0
     refused: bool = False
+    closed: bool = False
+    output: asyncio.Event = field(default_factory=asyncio.Event)
+    last_output: float = 0.0
+    reader: asyncio.Task[None] | None = None
+
+    async def read(self) -> None:
+        assert self.socket is not None
+        async for message in self.socket:
+            if message.type == aiohttp.WSMsgType.BINARY:
+                self.last_output = time.perf_counter()
+                self.text = (self.text + plain(message.data))[-20000:]
+                self.output.set()
+        self.closed = True
+        self.output.set()
+
+    async def close(self) -> None:
+        if self.socket is not None:
+            await self.socket.close()
+        if self.reader is not None:
+            await self.reader
+        await self.client.close()
 
 
 def plain(data: bytes) -> str:
@@ -105,42 +128,36 @@ async def open_desk(url: str, index: int) -> Desk:
     except aiohttp.WSServerHandshakeError:
         desk.refused = True
         return desk
+    desk.reader = asyncio.create_task(desk.read())
     async with asyncio.timeout(STEP_TIMEOUT):
         while QUEUE not in desk.text:
-            message = await desk.socket.receive()
-            if message.type != aiohttp.WSMsgType.BINARY:
-                if message.type in (aiohttp.WSMsgType.CLOSE, aiohttp.WSMsgType.CLOSED):
-                    raise SystemExit(f"desk {index} closed before its queue: {desk.text[-500:]}")
-                continue
-            desk.text += plain(message.data)
+            if desk.closed:
+                raise SystemExit(f"desk {index} closed before its queue: {desk.text[-500:]}")
+            desk.output.clear()
+            await desk.output.wait()
     return desk
 
 
 async def press(desk: Desk, key: str) -> None:
-    """Send one key; time until the desk's next output (drained before the key)."""
+    """Send one key; time until the desk's next screen output."""
     socket = desk.socket
     assert socket is not None
-    while True:  # whatever was drawn before this key is not its update
-        try:
-            message = await asyncio.wait_for(socket.receive(), 0.001)
-        except TimeoutError:
-            break
-        if message.type in (aiohttp.WSMsgType.CLOSE, aiohttp.WSMsgType.CLOSED):
-            raise SystemExit(f"desk {desk.index} closed while typing")
+    if desk.closed:
+        raise SystemExit(f"desk {desk.index} closed while typing")
+    desk.output.clear()
     sent = time.perf_counter()
     await socket.send_json(["stdin", key])
     try:
         async with asyncio.timeout(KEY_TIMEOUT):
-            while True:
-                message = await socket.receive()
-                if message.type == aiohttp.WSMsgType.BINARY:
-                    desk.latencies.append((time.perf_counter() - sent) * 1000)
-                    desk.text = (desk.text + plain(message.data))[-20000:]
-                    return
-                if message.type in (aiohttp.WSMsgType.CLOSE, aiohttp.WSMsgType.CLOSED):
+            while desk.last_output < sent:
+                await desk.output.wait()
+                desk.output.clear()
+                if desk.closed:
                     raise SystemExit(f"desk {desk.index} closed while typing")
     except TimeoutError:
         desk.missed += 1
+        return
+    desk.latencies.append((desk.last_output - sent) * 1000)
 
 
 def keys_for(desk: Desk, count: int) -> list[str]:
@@ -187,9 +204,7 @@ async def drive(url: str, web: Any, args: argparse.Namespace) -> dict[str, Any]:
     alone = await open_desk(url, 0)
     await type_keys(alone, args.keys, time.perf_counter(), 0.0)
     baseline = summary(alone.latencies)
-    assert alone.socket is not None
-    await alone.socket.close()
-    await alone.client.close()
+    await alone.close()
     while web.desks():
         await asyncio.sleep(0.1)
 
@@ -209,9 +224,7 @@ async def drive(url: str, web: Any, args: argparse.Namespace) -> dict[str, Any]:
     await asyncio.gather(*(type_keys(d, args.keys, start, (d.index % 100) / 100) for d in live))
     latencies = [ms for d in live for ms in d.latencies]
     for desk in desks:
-        if desk.socket is not None:
-            await desk.socket.close()
-        await desk.client.close()
+        await desk.close()
     return {
         "desks": args.desks,
         "running": len(live),

@@ -38,7 +38,7 @@ from frontdesk.web.server import Settings, WebServer
 from frontdesk.web.throttle import DeviceCookies, load_key
 from frontdesk.web.users import PasswordRejected, User, UsersError, UserStore, check_name
 
-MAX_SESSIONS_LIMIT: Final = 64
+MAX_SESSIONS_LIMIT: Final = 256  # forked desks: ~24 MiB PSS each (docs/setup.md)
 MAX_IDLE_MINUTES: Final = 30.0  # TISS 76 a: at most 30 minutes of inactivity
 USAGE_EXIT: Final = 2
 
