@@ -95,7 +95,7 @@ class Settings:
     """How the server runs; `frontdesk web`'s options."""
 
     app_args: tuple[str, ...] = ()
-    max_sessions: int = 8
+    max_sessions: int = 24  # docs/setup.md: how many desks
     idle_seconds: float = 15 * 60
     tls: bool = False
     loopback_only: bool = True  # Host headers must name this machine (DNS rebinding)
