@@ -154,7 +154,7 @@ async def test_the_real_server_starts_says_where_refuses_strangers_and_stops(
         found = SERVING.search(line)
         assert found, (line, process.stderr.read() if process.poll() is not None else "")
         url = found.group(1)
-        assert "até 8 sessões" in line
+        assert "até 24 sessões" in line
         async with aiohttp.ClientSession() as client:
             async with client.get(url + "login") as response:
                 assert response.status == 200
