@@ -6,6 +6,7 @@ forked instead of spawned."""
 from __future__ import annotations
 
 import asyncio
+import importlib.util
 import json
 import os
 import signal
@@ -16,6 +17,7 @@ from pathlib import Path
 import aiohttp
 import pytest
 
+from frontdesk.web.forked import PRELOAD
 from frontdesk.web.users import UserStore
 from support.isolation import Home
 from web.conftest import (
@@ -168,3 +170,12 @@ async def test_closing_the_tab_ends_the_forked_desk(forking: Running) -> None:
         while forking.server.desks:
             await asyncio.sleep(0.05)
     assert not alive(int(probe["pid"]))  # type: ignore[call-overload]
+
+
+def test_every_module_the_fork_server_preloads_exists() -> None:
+    """The fork server skips a name that fails to import (multiprocessing's rule): a module
+    renamed or moved would silently cost every desk its import again."""
+    missing = [name for name in PRELOAD if importlib.util.find_spec(name) is None]
+    assert missing == []
+    assert PRELOAD[0] == "frontdesk.web.fork_env"  # before Textual reads its environment
+    assert PRELOAD[-1] == "frontdesk.web.fork_freeze"  # after everything else

@@ -53,7 +53,7 @@ PRELOAD: Final = (
     "frontdesk.cli",
     "frontdesk.cli.app",
     "frontdesk.app.app",
-    "frontdesk.config.embedded",
+    "frontdesk.local.embedded_client",
     "frontdesk.core.i18n.desk",
     "frontdesk.core.tuss",
     "frontdesk.client.asgi",
