@@ -192,6 +192,8 @@ class ForkedProcess:
     def _finish(self, code: int | None) -> None:
         # an unknown status (the fork server gone): counted as a crash, never as a quit
         self.returncode = code if code is not None else -1
+        if self.stdin is not None:  # its pipe, now that nobody reads it (the others end on EOF)
+            self.stdin.close()
         if not self._ended.done():
             self._ended.set_result(None)
 
