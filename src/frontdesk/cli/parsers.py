@@ -402,8 +402,9 @@ def _web(sub: Any) -> None:
     web.add_argument("--tls-cert", metavar="PEM", help="cli.help.web.tls_cert")
     web.add_argument("--tls-key", metavar="PEM", help="cli.help.web.tls_key")
     web.add_argument(
-        "--max-sessions", type=int, default=8, metavar="N", help="cli.help.web.max_sessions"
+        "--max-sessions", type=int, default=24, metavar="N", help="cli.help.web.max_sessions"
     )
+    web.add_argument("--spawn-desks", action="store_true", help="cli.help.web.spawn_desks")
     web.add_argument(
         "--idle-minutes", type=float, default=15.0, metavar="MIN", help="cli.help.web.idle_minutes"
     )
