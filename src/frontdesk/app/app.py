@@ -175,7 +175,7 @@ class FrontdeskApp(App[int]):
         `fixed_language`/`fixed_theme` are `--lang`/FRONTDESK_THEME: they win over a
         profile's own settings when switching. `save_settings` saves F10's choices
         (default: to the configuration file). `tidy_memory` (the real program; tests
-        leave the process's collector alone): see `settle_memory`. `linux_console`
+        leave the process's collector alone): see `MemoryTidying.settle`. `linux_console`
         (TERM=linux): borders its font has (styles/terminals.tcss)."""
         if client is None and connector is None:
             raise ValueError("FrontdeskApp needs a client or a connector")
@@ -233,7 +233,7 @@ class FrontdeskApp(App[int]):
 
         Textual sends Ready right after the first frame is written, while it still has
         repaints of its own queued; starting here instead of after the next refresh puts the
-        queue on screen ~25 ms sooner (bench/app.py, complete screen).
+        queue on screen sooner (docs/performance.md, "Start-up").
         """
         self.first_frame_shown = True
         screen = self.screen

@@ -70,10 +70,10 @@ class MemoryTidying:
 
         Textual's widgets form reference cycles, so a closed screen is freed only by the
         cyclic collector, which may run long after the next screen was built on fresh
-        memory: each step of the flow then raised the peak (bench/app.py). `freeze` (once,
-        when the first screen is ready): everything built at start-up goes to the
-        collector's permanent generation, so later collections take a few ms instead of
-        ~25 ms; `thaw` undoes it when whole parts are replaced.
+        memory: each step of the flow then raised the peak (docs/performance.md). `freeze`
+        (once, when the first screen is ready): everything built at start-up goes to the
+        collector's permanent generation, so later collections are short; `thaw` undoes
+        it when whole parts are replaced.
         """
         if not self.enabled:
             return

@@ -3,8 +3,8 @@
 Every problem in the file becomes a `ConfigError` naming the file, the line and the key;
 writes keep the user's comments and never leave an invalid file behind. API keys never
 go in this file (see `credentials`). The reading names are importable from here too, but
-what only reads (the app's start) imports `reading`: this module loads tomlkit (4 ms
-after Textual, 14 ms alone), which only editing needs. Every edit goes through a `write`
+what only reads (the app's start) imports `reading`: this module loads tomlkit, which
+only editing needs. Every edit goes through a `write`
 (default: `write_atomic`) that callers may replace, e.g. with one that fails like a full
 disk.
 
