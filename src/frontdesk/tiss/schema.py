@@ -17,6 +17,7 @@ from typing import Any, Final
 from lxml import etree
 
 from frontdesk.tiss import VERSION
+from frontdesk.tiss.checker import IN_PROCESS, SchemaChecker
 from frontdesk.tiss.versions import get, numbers
 
 _SCHEME: Final = "tiss-schema:///"
@@ -70,19 +71,19 @@ def schema(version: str = VERSION) -> etree.XMLSchema:
     return etree.XMLSchema(document)
 
 
-def errors_of(element: etree._Element, version: str = VERSION) -> tuple[str, ...]:
-    """libxml2's messages for `element` against the schemas (empty when it is valid)."""
-    try:
-        schema(version).assertValid(element)
-    except etree.DocumentInvalid as invalid:
-        # The exception's own log: the schema object's `error_log` is shared between calls.
-        log = invalid.error_log
-        return tuple(f"line {e.line}: {e.message}" if e.line else e.message for e in log)[:10]
-    return ()
+def errors_of(
+    element: etree._Element, version: str = VERSION, checker: SchemaChecker = IN_PROCESS
+) -> tuple[str, ...]:
+    """libxml2's messages for `element` against the schemas (empty when it is valid), as
+    `checker` finds them (`SchemaCheckFailed` when it cannot)."""
+    found = checker.errors(element, version)
+    return tuple(f"line {line}: {message}" if line else message for line, message in found)[:10]
 
 
-def validate(element: etree._Element, version: str = VERSION) -> None:
+def validate(
+    element: etree._Element, version: str = VERSION, checker: SchemaChecker = IN_PROCESS
+) -> None:
     """Raise `SchemaViolation` unless `element` (a web-service message) is valid."""
-    found = errors_of(element, version)
+    found = errors_of(element, version, checker)
     if found:
         raise SchemaViolation(found)

@@ -1,0 +1,50 @@
+"""`python -m frontdesk.tiss.schema_worker`: the process that holds the compiled TISS schemas
+for a desk (`checker.WorkerChecker` starts it and is its only client).
+
+It reads length-prefixed frames from stdin, each a version, a newline and an XML document;
+it parses the document with `safexml.parse_untrusted` (no DTD, no entities, no network),
+validates it against that version's schemas (compiled on first use, kept) and answers one
+JSON frame: `{"errors": [[line, message], …]}`, or `{"problem": "…"}` for a document or
+version it cannot check. It ends when stdin ends (its desk closed it, or died).
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from contextlib import suppress
+from typing import IO
+
+from frontdesk.tiss.checker import IN_PROCESS, read_frame, write_frame
+from frontdesk.tiss.errors import TissError
+from frontdesk.tiss.safexml import MAX_XML_BYTES, parse_untrusted
+from frontdesk.tiss.versions import UnknownVersion
+
+
+def answer(payload: bytes) -> dict[str, object]:
+    """What the worker answers for one request frame."""
+    version, _, document = payload.partition(b"\n")
+    try:
+        root = parse_untrusted(document)
+        found = IN_PROCESS.errors(root, version.decode("ascii", "replace"))
+    except (TissError, UnknownVersion) as problem:
+        return {"problem": f"{type(problem).__name__}: {problem}"[:300]}
+    return {"errors": found}
+
+
+def serve(source: IO[bytes], sink: IO[bytes]) -> None:
+    """Answer every frame of `source` on `sink` until `source` ends."""
+    while True:
+        payload = read_frame(source, MAX_XML_BYTES + 64)
+        if payload is None:
+            return
+        write_frame(sink, json.dumps(answer(payload)).encode("utf-8"))
+
+
+def main() -> None:
+    with suppress(OSError, ValueError, KeyboardInterrupt):  # the desk went away mid-frame
+        serve(sys.stdin.buffer, sys.stdout.buffer)
+
+
+if __name__ == "__main__":
+    main()
