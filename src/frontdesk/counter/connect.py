@@ -88,6 +88,7 @@ def desk_for(connection: Connection, *, ledger: Ledger | None = None) -> TissDes
     sequence = RecordingSequence(SequenceFile(sequence_path()))
     # The compiled schemas live in a worker process, not in the desk's (docs/performance.md).
     checker = WorkerChecker()
+    checker.start()  # beside the app's first frame, not after it
     client = TissClient(data.settings, connection.api_key, sequence=sequence, checker=checker)
     name = connection.profile or "tiss"
     return TissDesk(

@@ -98,6 +98,12 @@ class WorkerChecker:
         process = self._process
         return process.pid if process is not None and process.poll() is None else None
 
+    def start(self) -> None:
+        """Start the worker now, so that it is ready when first asked (a failure to start is
+        said at that first call)."""
+        with self._lock, suppress(OSError):
+            self._started()
+
     def errors(self, element: etree._Element, version: str) -> Found:
         document = etree.tostring(element)
         offset = (element.sourceline or 1) - 1
