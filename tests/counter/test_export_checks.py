@@ -18,7 +18,8 @@ from frontdesk.counter.desk import TissDesk
 from frontdesk.counter.errors import SchemaCheckUnavailable
 from frontdesk.counter.export_checks import CachedChecker
 from frontdesk.counter.exports import ExportFolder, FileReport
-from frontdesk.tiss.checker import IN_PROCESS, Found, WorkerChecker, worker_command
+from frontdesk.tiss.checker import IN_PROCESS, WorkerChecker, worker_command
+from frontdesk.tiss.schema import Found
 from frontdesk.tiss.transport import HttpReply
 
 WORKER_THAT_DIES = [sys.executable, "-c", "pass"]

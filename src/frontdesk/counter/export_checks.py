@@ -26,7 +26,8 @@ from lxml import etree
 
 from frontdesk import __version__
 from frontdesk.config.paths import ensure_private_dir
-from frontdesk.tiss.checker import Found, SchemaChecker
+from frontdesk.tiss.checker import SchemaChecker
+from frontdesk.tiss.schema import Found
 
 KEEP_DAYS: Final = 60
 _SUFFIX: Final = ".json"

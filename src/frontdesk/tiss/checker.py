@@ -22,23 +22,20 @@ from __future__ import annotations
 
 import json
 import logging
-import struct
 import subprocess
 import sys
 import threading
 from contextlib import suppress
-from typing import IO, Final, Protocol
+from typing import Final, Protocol
 
 from lxml import etree
 
 from frontdesk.tiss.errors import TissError
+from frontdesk.tiss.schema import Found, found_in
+from frontdesk.tiss.schema_worker import read_frame, write_frame
 
 log = logging.getLogger(__name__)
 
-Found = list[tuple[int, str]]
-"""libxml2's (line, message) for each error; line 0 when the node has none (a built tree)."""
-
-_LENGTH: Final = struct.Struct(">I")
 MAX_ANSWER_BYTES: Final = 4 * 1024 * 1024
 
 
@@ -62,14 +59,7 @@ class InProcessChecker:
     """The schemas compiled in this process (`schema.schema`, once per version)."""
 
     def errors(self, element: etree._Element, version: str) -> Found:
-        from frontdesk.tiss.schema import schema
-
-        try:
-            schema(version).assertValid(element)
-        except etree.DocumentInvalid as invalid:
-            # The exception's own log: the schema object's `error_log` is shared.
-            return [(e.line, e.message) for e in invalid.error_log]
-        return []
+        return found_in(element, version)
 
     def close(self) -> None:
         return None
@@ -129,10 +119,11 @@ class WorkerChecker:
         process = self._started()
         stdin, stdout = process.stdin, process.stdout
         assert stdin is not None and stdout is not None
-        payload = version.encode("ascii") + b"\n" + document
-        stdin.write(_LENGTH.pack(len(payload)) + payload)
-        stdin.flush()
-        answer = json.loads(_read_frame(stdout))
+        write_frame(stdin, version.encode("ascii") + b"\n" + document)
+        frame = read_frame(stdout, MAX_ANSWER_BYTES)
+        if frame is None:
+            raise EOFError("the worker ended")
+        answer = json.loads(frame)
         if not isinstance(answer, dict):
             raise ValueError("an answer that is not an object")
         if "problem" in answer:  # the worker's own refusal (an unknown version, bad XML)
@@ -164,40 +155,3 @@ class WorkerChecker:
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
-
-
-def _read_frame(stream: IO[bytes]) -> bytes:
-    """One length-prefixed frame (`EOFError` when the stream ends first)."""
-    head = _read_exactly(stream, _LENGTH.size)
-    (length,) = _LENGTH.unpack(head)
-    if length > MAX_ANSWER_BYTES:
-        raise ValueError(f"a frame of {length} bytes")
-    return _read_exactly(stream, length)
-
-
-def _read_exactly(stream: IO[bytes], size: int) -> bytes:
-    data = b""
-    while len(data) < size:
-        chunk = stream.read(size - len(data))
-        if not chunk:
-            raise EOFError("the worker ended")
-        data += chunk
-    return data
-
-
-def write_frame(stream: IO[bytes], payload: bytes) -> None:
-    """One length-prefixed frame, flushed."""
-    stream.write(_LENGTH.pack(len(payload)) + payload)
-    stream.flush()
-
-
-def read_frame(stream: IO[bytes], limit: int) -> bytes | None:
-    """One frame of at most `limit` bytes, or None at the end of the stream."""
-    try:
-        head = _read_exactly(stream, _LENGTH.size)
-    except EOFError:
-        return None
-    (length,) = _LENGTH.unpack(head)
-    if length > limit:
-        raise ValueError(f"a frame of {length} bytes")
-    return _read_exactly(stream, length)

@@ -11,14 +11,46 @@ version it cannot check. It ends when stdin ends (its desk closed it, or died).
 from __future__ import annotations
 
 import json
+import struct
 import sys
 from contextlib import suppress
-from typing import IO
+from typing import IO, Final
 
-from frontdesk.tiss.checker import IN_PROCESS, read_frame, write_frame
 from frontdesk.tiss.errors import TissError
 from frontdesk.tiss.safexml import MAX_XML_BYTES, parse_untrusted
+from frontdesk.tiss.schema import found_in
 from frontdesk.tiss.versions import UnknownVersion
+
+_LENGTH: Final = struct.Struct(">I")
+
+
+def write_frame(stream: IO[bytes], payload: bytes) -> None:
+    """One length-prefixed frame, flushed."""
+    stream.write(_LENGTH.pack(len(payload)) + payload)
+    stream.flush()
+
+
+def read_frame(stream: IO[bytes], limit: int) -> bytes | None:
+    """One frame of at most `limit` bytes (`ValueError` above), or None at the end of the
+    stream (`EOFError` when it ends inside a frame)."""
+    head = stream.read(_LENGTH.size)
+    if not head:
+        return None
+    head += _read_exactly(stream, _LENGTH.size - len(head))
+    (length,) = _LENGTH.unpack(head)
+    if length > limit:
+        raise ValueError(f"a frame of {length} bytes")
+    return _read_exactly(stream, length)
+
+
+def _read_exactly(stream: IO[bytes], size: int) -> bytes:
+    data = b""
+    while len(data) < size:
+        chunk = stream.read(size - len(data))
+        if not chunk:
+            raise EOFError("the stream ended inside a frame")
+        data += chunk
+    return data
 
 
 def answer(payload: bytes) -> dict[str, object]:
@@ -26,7 +58,7 @@ def answer(payload: bytes) -> dict[str, object]:
     version, _, document = payload.partition(b"\n")
     try:
         root = parse_untrusted(document)
-        found = IN_PROCESS.errors(root, version.decode("ascii", "replace"))
+        found = found_in(root, version.decode("ascii", "replace"))
     except (TissError, UnknownVersion) as problem:
         return {"problem": f"{type(problem).__name__}: {problem}"[:300]}
     return {"errors": found}
@@ -42,7 +74,7 @@ def serve(source: IO[bytes], sink: IO[bytes]) -> None:
 
 
 def main() -> None:
-    with suppress(OSError, ValueError, KeyboardInterrupt):  # the desk went away mid-frame
+    with suppress(OSError, ValueError, EOFError, KeyboardInterrupt):  # the desk went away
         serve(sys.stdin.buffer, sys.stdout.buffer)
 
 
