@@ -17,6 +17,7 @@ from frontdesk.tiss.safexml import parse_untrusted
 from frontdesk.tiss.schema_worker import answer
 
 WORKER_THAT_DIES = [sys.executable, "-c", "pass"]
+WORKER_THAT_HANGS = [sys.executable, "-c", "import time; time.sleep(120)"]
 
 
 def demo_export(folder: Path, name: str) -> bytes:
@@ -82,6 +83,20 @@ def test_a_worker_that_dies_or_never_starts_is_a_schema_check_failure(
         assert checker.pid is None  # nothing left running
         checker.command = WorkerChecker().command  # the next call starts a good one
         assert checker.errors(root, "4.03.00") == []
+    finally:
+        checker.close()
+
+
+def test_a_worker_that_hangs_is_ended_and_is_a_schema_check_failure(tmp_path: Path) -> None:
+    checker = WorkerChecker(WORKER_THAT_HANGS, seconds=0.5)
+    root = parse_untrusted(demo_export(tmp_path, "lote-consulta.xml"))
+    try:
+        checker.start()
+        hung = checker._process
+        with pytest.raises(SchemaCheckFailed):
+            checker.errors(root, "4.03.00")
+        assert hung is not None and hung.returncode not in (None, 0)  # ended by us, not left
+        assert checker.pid is None
     finally:
         checker.close()
 

@@ -37,6 +37,9 @@ from frontdesk.tiss.schema_worker import read_frame, write_frame
 log = logging.getLogger(__name__)
 
 MAX_ANSWER_BYTES: Final = 4 * 1024 * 1024
+ANSWER_SECONDS: Final = 30.0
+"""How long an answer may take (a start on a loaded machine included) before the worker is
+ended as hung; a check takes milliseconds, a schema set's compiling tens of them."""
 
 
 class SchemaCheckFailed(TissError):
@@ -75,10 +78,12 @@ def worker_command() -> list[str]:
 
 class WorkerChecker:
     """One worker process holding the compiled schemas (started on first use; thread-safe:
-    one document at a time). `command` is there for tests (a worker that fails)."""
+    one document at a time). `command` and `seconds` are there for tests (a worker that
+    fails, or hangs: it is ended after `seconds` without an answer)."""
 
-    def __init__(self, command: list[str] | None = None) -> None:
+    def __init__(self, command: list[str] | None = None, seconds: float = ANSWER_SECONDS) -> None:
         self.command = command or worker_command()
+        self.seconds = seconds
         self._process: subprocess.Popen[bytes] | None = None
         self._lock = threading.Lock()
 
@@ -119,8 +124,14 @@ class WorkerChecker:
         process = self._started()
         stdin, stdout = process.stdin, process.stdout
         assert stdin is not None and stdout is not None
-        write_frame(stdin, version.encode("ascii") + b"\n" + document)
-        frame = read_frame(stdout, MAX_ANSWER_BYTES)
+        hung = threading.Timer(self.seconds, process.kill)  # its answer then ends at once
+        hung.daemon = True
+        hung.start()
+        try:
+            write_frame(stdin, version.encode("ascii") + b"\n" + document)
+            frame = read_frame(stdout, MAX_ANSWER_BYTES)
+        finally:
+            hung.cancel()
         if frame is None:
             raise EOFError("the worker ended")
         answer = json.loads(frame)
