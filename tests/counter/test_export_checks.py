@@ -12,13 +12,14 @@ from pathlib import Path
 import pytest
 from lxml import etree
 
+from frontdesk.backend.tiss.records import TissRecords
 from frontdesk.config.embedded_tiss import EmbeddedOperator, demo_exports_into, embedded_operator
 from frontdesk.counter.connect import demo_desk
 from frontdesk.counter.desk import TissDesk
-from frontdesk.counter.errors import SchemaCheckUnavailable
+from frontdesk.counter.errors import OperatorUnavailable, SchemaCheckUnavailable
 from frontdesk.counter.export_checks import CachedChecker
 from frontdesk.counter.exports import ExportFolder, FileReport
-from frontdesk.tiss.checker import IN_PROCESS, WorkerChecker, worker_command
+from frontdesk.tiss.checker import IN_PROCESS, SchemaCheckFailed, WorkerChecker, worker_command
 from frontdesk.tiss.schema import Found
 from frontdesk.tiss.transport import HttpReply
 
@@ -154,3 +155,47 @@ async def test_a_message_the_schemas_cannot_check_is_not_sent_and_the_desk_says_
     assert checked.status == "authorized" and counted.posts >= 1
     assert checker.pid is not None
     assert len(await desk.list_guides()) == GUIDES + 1  # the exports, and the card's check
+
+
+class RepliesUnchecked:
+    """Checks requests here; an operator's reply finds the schemas unavailable (while
+    `broken`)."""
+
+    def __init__(self) -> None:
+        self.broken = True
+
+    def errors(self, element: etree._Element, version: str) -> Found:
+        if self.broken and etree.QName(element).localname.startswith(REPLIES):
+            raise SchemaCheckFailed("schema worker: the worker ended")
+        return IN_PROCESS.errors(element, version)
+
+    def close(self) -> None:
+        return None
+
+
+REPLIES = ("autorizacaoProcedimentoWS", "situacaoAutorizacaoWS")
+
+
+async def test_an_answer_the_schemas_cannot_check_is_a_lost_answer_asked_again(
+    tmp_path: Path,
+) -> None:
+    operator = embedded_operator(":memory:", deterministic=True)
+    checker = RepliesUnchecked()
+    desk, close = demo_desk(":memory:", operator=operator, folder=tmp_path, checker=checker)
+    try:
+        sadt = next(g for g in await desk.list_guides() if g.type == "sp_sadt")
+        code = await desk.app_code(sadt.beneficiary.card)
+        with pytest.raises(OperatorUnavailable) as lost:
+            await desk.validate(sadt.number, code, idempotency_key="k1")
+        assert lost.value.timeout and lost.value.sequence  # F5 asks the same transaction
+        assert (await desk.get_guide(sadt.number)).status == "awaiting_token"
+        checker.broken = False
+        guide = await desk.validate(sadt.number, code, idempotency_key="k1")
+        assert guide.status == "authorized"
+        store = operator.backend.store
+        with store.transaction():
+            sent = TissRecords(store).count("tissSolicitacaoProcedimento")  # type: ignore[arg-type]
+        assert sent == 1  # the code went out once; its answer was asked again
+    finally:
+        await desk.aclose()
+        close()
