@@ -20,7 +20,7 @@ from frontdesk.app.screens.profiles import ProfileSwitcher
 from frontdesk.app.screens.tiss.lookup import TissLookupScreen
 from frontdesk.cli import main
 from frontdesk.cli.app import ended
-from frontdesk.config.connection import Connection, resolve
+from frontdesk.config.connection import Connection, ConnectionOptions, resolve
 from frontdesk.tiss import VERSION as LOCAL_VERSION  # the local operator's
 from support.isolation import SERVED_KEY, Home, start_serve, stop_serve
 
@@ -94,7 +94,9 @@ def desk_on(kind: str, *, friendly: bool = False) -> FrontdeskApp:
     if kind == "local":
         connection = Connection(url=None, config_path=resolve().config_path)
     else:
-        connection = resolve(profile={"contract": "contrato", "tiss": "tiss"}[kind])
+        connection = resolve(
+            options=ConnectionOptions(profile={"contract": "contrato", "tiss": "tiss"}[kind])
+        )
     return FrontdeskApp(
         connector=in_memory(connection),
         connection=connection,

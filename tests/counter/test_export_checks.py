@@ -13,12 +13,12 @@ import pytest
 from lxml import etree
 
 from frontdesk.backend.tiss.records import TissRecords
-from frontdesk.config.embedded_tiss import EmbeddedOperator, demo_exports_into, embedded_operator
 from frontdesk.counter.connect import demo_desk
-from frontdesk.counter.desk import TissDesk
-from frontdesk.counter.errors import OperatorUnavailable, SchemaCheckUnavailable
+from frontdesk.counter.counter_errors import OperatorUnavailable, SchemaCheckUnavailable
 from frontdesk.counter.export_checks import CachedChecker
 from frontdesk.counter.exports import ExportFolder, FileReport
+from frontdesk.counter.tiss_desk import TissDesk
+from frontdesk.local.embedded_operator import EmbeddedOperator, demo_exports_into, embedded_operator
 from frontdesk.tiss.checker import IN_PROCESS, SchemaCheckFailed, WorkerChecker, worker_command
 from frontdesk.tiss.schema import Found
 from frontdesk.tiss.transport import HttpReply

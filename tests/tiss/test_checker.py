@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from lxml import etree
 
-from frontdesk.config.embedded_tiss import demo_exports_into, embedded_operator
+from frontdesk.local.embedded_operator import demo_exports_into, embedded_operator
 from frontdesk.tiss.checker import IN_PROCESS, SchemaCheckFailed, WorkerChecker
 from frontdesk.tiss.lote import read_export
 from frontdesk.tiss.safexml import parse_untrusted

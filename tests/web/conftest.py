@@ -17,7 +17,7 @@ import aiohttp
 import pytest
 from aiohttp import web
 
-from frontdesk.config.audit import AuditLog
+from frontdesk.audit_log import AuditLog
 from frontdesk.web.guard import LoginGuard
 from frontdesk.web.server import Settings, WebServer
 from frontdesk.web.throttle import DeviceCookies

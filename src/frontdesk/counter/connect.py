@@ -20,16 +20,16 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Final
 
 from frontdesk.core.net import is_loopback
-from frontdesk.counter.desk import TissDesk
 from frontdesk.counter.ledger import Ledger
+from frontdesk.counter.tiss_desk import TissDesk
 
 if TYPE_CHECKING:
     from frontdesk.client.client import FrontdeskClient
     from frontdesk.config.connection import Connection
-    from frontdesk.config.embedded_tiss import EmbeddedOperator
+    from frontdesk.local.embedded_operator import EmbeddedOperator
     from frontdesk.tiss.checker import SchemaChecker
     from frontdesk.tiss.sequence import SequenceSource
-    from frontdesk.tiss.settings import TissSettings
+    from frontdesk.tiss.tiss_settings import TissSettings
 
 DEMO_PROFILE: Final = "tiss-demo"
 
@@ -117,9 +117,9 @@ def demo_desk(
 
     Its operator validates in this process anyway, so its desk does too, unless `checker`
     names another way."""
-    from frontdesk.config.embedded_tiss import demo_clinic, demo_exports_into, embedded_operator
     from frontdesk.config.paths import data_dir
     from frontdesk.config.tiss_reading import CounterSettings, TissProfileData
+    from frontdesk.local.embedded_operator import demo_clinic, demo_exports_into, embedded_operator
     from frontdesk.tiss.checker import IN_PROCESS
     from frontdesk.tiss.client import TissClient
     from frontdesk.tiss.sequence import MemorySequence

@@ -27,7 +27,7 @@ from frontdesk.core.i18n import t
 from frontdesk.counter.exports import WRITTEN_SUFFIX
 from frontdesk.counter.ledger import Answer
 from frontdesk.tiss.checker import IN_PROCESS, SchemaChecker, SchemaCheckFailed
-from frontdesk.tiss.errors import TissError, TissInputError, UnsafeXml
+from frontdesk.tiss.tiss_errors import TissError, TissInputError, UnsafeXml
 from frontdesk.tiss.writeback import NoCodeField, Release, proof_in, write_back
 
 if TYPE_CHECKING:

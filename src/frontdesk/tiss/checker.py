@@ -30,9 +30,9 @@ from typing import Final, Protocol
 
 from lxml import etree
 
-from frontdesk.tiss.errors import TissError
 from frontdesk.tiss.schema import Found, found_in
 from frontdesk.tiss.schema_worker import read_frame, write_frame
+from frontdesk.tiss.tiss_errors import TissError
 
 log = logging.getLogger(__name__)
 

@@ -25,7 +25,6 @@ from typing import Final, Literal
 from lxml import etree
 
 from frontdesk.tiss.checker import IN_PROCESS, SchemaChecker
-from frontdesk.tiss.errors import TissInputError, UnsafeXml
 from frontdesk.tiss.hashing import matches
 from frontdesk.tiss.message import children, find, local_name, q, text
 from frontdesk.tiss.models import (
@@ -36,6 +35,7 @@ from frontdesk.tiss.models import (
     SpSadtRequest,
 )
 from frontdesk.tiss.safexml import parse_untrusted
+from frontdesk.tiss.tiss_errors import TissInputError, UnsafeXml
 from frontdesk.tiss.versions import numbers
 
 GuideKind = Literal["consulta", "sp_sadt", "odonto", "honorarios", "internacao"]

@@ -16,9 +16,9 @@ import sys
 from contextlib import suppress
 from typing import IO, Final
 
-from frontdesk.tiss.errors import TissError
 from frontdesk.tiss.safexml import MAX_XML_BYTES, parse_untrusted
 from frontdesk.tiss.schema import found_in
+from frontdesk.tiss.tiss_errors import TissError
 from frontdesk.tiss.versions import UnknownVersion
 
 _LENGTH: Final = struct.Struct(">I")
