@@ -6,11 +6,14 @@ really in `sys.modules` after each path runs, lazy imports included:
 - headless layers (core, backend, client, tiss, config, doctor) and the technician's commands
   load neither textual nor rich;
 - local mode (the embedded backend, a whole send/validate) loads neither httpx nor a web
-  framework, nor the TISS stack (lxml, frontdesk.tiss);
+  framework, nor the TISS stack (lxml, frontdesk.tiss), nor psycopg;
+- `frontdesk serve` on SQLite (`--database sqlite:///…`, the default) never loads psycopg,
+  the optional `postgres` extra;
 - the local backend's app, as `frontdesk serve` builds it, loads the TISS stack only with the
   first TISS request;
-- the first screen loads neither the client, the backend nor httpx; a TISS profile's first
-  screen loads neither the TISS counter nor lxml (they load when it connects);
+- the first screen loads neither the client, the backend, httpx nor msgspec (it loads with
+  the client, or a configuration file to read); a TISS profile's first screen loads neither
+  the TISS counter nor lxml (they load when it connects);
 - a remote profile loads httpx and the client, never the server side;
 - `frontdesk --help` (every subcommand's parser built) loads argparse and the parsers only;
 - the libraries (core, backend, client, config, doctor) never print, prompt or exit.
@@ -146,6 +149,9 @@ def loaded_after(code: str, home: Path, **values: object) -> tuple[set[str], obj
     return set(modules), result
 
 
+POSTGRES = ("psycopg", "psycopg_pool", "psycopg_binary")
+
+
 def tops(modules: set[str], names: tuple[str, ...]) -> list[str]:
     return sorted(m for m in modules if m.split(".")[0] in names)
 
@@ -169,6 +175,33 @@ def test_local_mode_loads_no_httpx_and_no_web_framework() -> None:
     assert tops(modules, UI) == []
     assert tops(modules, ("lxml",)) == []
     assert sorted(m for m in modules if m.startswith("frontdesk.tiss")) == []
+    assert tops(modules, POSTGRES) == []
+
+
+SERVE_ON_SQLITE = """
+import argparse
+from frontdesk.cli.serve import database_choice
+from frontdesk.backend.local import open_backend
+args = argparse.Namespace(database=URL, serve_db=None)
+backend = open_backend(database_choice(args))
+RESULT = len(backend.list_guides(None, None)["items"]) > 0
+backend.close()
+"""
+
+
+def test_serve_on_sqlite_loads_no_psycopg(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'backend.sqlite3'}"
+    modules, result = loaded_after(SERVE_ON_SQLITE, Path.cwd(), URL=url)
+    assert result is True  # it served the demo guides from the SQLite file
+    assert tops(modules, POSTGRES) == []
+    assert "frontdesk.backend.postgres" not in modules
+
+
+def test_the_postgres_store_is_what_loads_psycopg() -> None:
+    """The check above can fail: importing the PostgreSQL store loads psycopg."""
+    pytest.importorskip("psycopg", reason='psycopg is not installed ("frontdesk[postgres]")')
+    modules, _ = loaded_after("import frontdesk.backend.postgres", Path.cwd())
+    assert "psycopg" in tops(modules, POSTGRES) and "psycopg_pool" in tops(modules, POSTGRES)
 
 
 def test_the_served_app_loads_the_tiss_stack_only_with_the_first_tiss_request() -> None:
@@ -196,6 +229,8 @@ def test_the_first_screen_loads_neither_the_client_nor_the_backend() -> None:
     forbidden = {"frontdesk.client", "frontdesk.backend", "frontdesk.local.embedded_client"}
     assert sorted(forbidden & modules) == []
     assert tops(modules, WEB) == []
+    # The validation library loads with the client or a configuration file to read.
+    assert tops(modules, ("msgspec",)) == []
 
 
 def test_a_tiss_profiles_first_screen_loads_neither_the_counter_nor_lxml() -> None:
@@ -218,6 +253,7 @@ def test_help_builds_every_parser_and_loads_nothing_else() -> None:
     ours = sorted(m for m in modules if m.startswith("frontdesk."))
     assert ours == ["frontdesk.cli", "frontdesk.cli.parsers"]
     assert tops(modules, (*UI, *WEB, "keyring", "tomllib", "tomlkit", "platformdirs")) == []
+    assert tops(modules, ("msgspec",)) == []
     assert tops(modules, ("asyncio", "logging", "ssl", "aiohttp", "lxml")) == []
 
 

@@ -80,12 +80,14 @@ def desk_for(connection: Connection, *, ledger: Ledger | None = None) -> TissDes
     from frontdesk.config.tiss_profile import sequence_path
     from frontdesk.tiss.checker import WorkerChecker
     from frontdesk.tiss.client import TissClient
-    from frontdesk.tiss.sequence import SequenceFile
+    from frontdesk.tiss.sequence import DatabaseSequence, SequenceFile
 
     data = connection.tiss
     if data is None or not connection.api_key:
         raise ValueError("a TISS connection with its password")
-    sequence = RecordingSequence(SequenceFile(sequence_path()))
+    shared = data.counter.sequence_database
+    source: SequenceSource = DatabaseSequence(shared) if shared else SequenceFile(sequence_path())
+    sequence = RecordingSequence(source)
     # The compiled schemas live in a worker process, not in the desk's (docs/performance.md).
     checker = WorkerChecker()
     checker.start()  # beside the app's first frame, not after it
