@@ -14,10 +14,11 @@ import pytest
 
 from frontdesk.backend.local import open_backend
 from frontdesk.config.key_file import write_key_file
-from support.isolation import SERVED_KEY, Home, served_app_code, start_serve, stop_serve
+from support.isolation import SERVED_KEY, Home, served_app_code
+from support.served_tiss import ServedBackend, served_backend_in
 from support.terminal import Terminal, frontdesk_command, tmux_session
 
-from .test_profile_kinds import OPTION, Served, write_profiles
+from .test_profile_kinds import OPTION, write_profiles
 
 pytestmark = [
     pytest.mark.tmux,
@@ -38,15 +39,13 @@ CARDS = iter([("0064800034567812", 1), ("0064800012345678", 3)])
 @dataclass
 class Desk:
     term: Terminal
-    served: Served
+    served: ServedBackend
     local_db: Path
 
 
 @pytest.fixture
 def desk(home: Home, tmp_path: Path) -> Iterator[Desk]:
-    process, url = start_serve(tmp_path / "serve")
-    try:
-        served = Served(url, tmp_path / "serve" / "backend.sqlite3")
+    with served_backend_in(tmp_path / "serve") as served:
         write_profiles(home, served, tmp_path)
         write_key_file("contrato", SERVED_KEY)
         write_key_file("tiss", SERVED_KEY)  # the TISS password, where `login` keeps it
@@ -62,8 +61,6 @@ def desk(home: Home, tmp_path: Path) -> Iterator[Desk]:
         command = frontdesk_command(["--db", str(local_db)], settings)
         with tmux_session(command, name="fd-kinds") as term:
             yield Desk(term, served, local_db)
-    finally:
-        stop_serve(process)
 
 
 def served_get(desk: Desk, path: str, **params: str) -> dict[str, object]:

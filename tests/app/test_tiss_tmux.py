@@ -12,12 +12,11 @@ from pathlib import Path
 import pytest
 from lxml import etree
 
-from frontdesk.cli import main
-from frontdesk.tiss import VERSION as LOCAL_VERSION  # the local operator's
 from frontdesk.tiss.hashing import message_hash, same_hash
 from frontdesk.tiss.message import text
 from frontdesk.tiss.schema import errors_of
-from support.isolation import SERVED_KEY, served_app_code, start_serve, stop_serve
+from support.isolation import SERVED_KEY, served_app_code
+from support.served_tiss import served_backend_in, tiss_profile
 from support.terminal import Terminal, frontdesk_command, private_dirs, tmux_session
 from support.tiss_files import compact, given_hash, independent_hash, padrao
 
@@ -32,31 +31,15 @@ ANA = "0064800034567812"
 
 @pytest.fixture
 def tiss_terminal(tmp_path: Path) -> Iterator[tuple[Terminal, str, Path]]:
-    process, url = start_serve(tmp_path / "serve")
-    try:
-        entrada, retorno = tmp_path / "entrada", tmp_path / "retorno"
-        db = tmp_path / "serve" / "backend.sqlite3"
-        assert main(["tiss", "demo-files", str(entrada), "--db", str(db)]) == 0
+    with served_backend_in(tmp_path / "serve") as served:
         config = Path(private_dirs(tmp_path)["FRONTDESK_CONFIG"])
         config.parent.mkdir(parents=True)
-        config.write_text(
-            "[profiles.demo-tiss]\n"
-            'kind = "tiss"\n'
-            'operator = "Operadora Demonstração"\n'
-            f'url = "{url}/tiss/v{LOCAL_VERSION}/{{operation}}"\n'
-            f'tiss_version = "{LOCAL_VERSION}"\n'
-            'registro_ans = "999999"\nprestador_type = "codigo"\nprestador = "123456"\n'
-            'code_length = 6\napp_name = "App Demonstração"\n'
-            f'import_folder = "{entrada}"\nexport_folder = "{retorno}"\n'
-            'dentist_code = "D0042"\ndentist_cro = "12345"\ndentist_uf = "41"\n',
-            encoding="utf-8",
-        )
+        dentist = {"dentist_code": "D0042", "dentist_cro": "12345", "dentist_uf": "41"}
+        config.write_text(tiss_profile("demo-tiss", served, tmp_path, **dentist), "utf-8")
         settings = {**private_dirs(tmp_path), "FRONTDESK_TISS_PASSWORD": SERVED_KEY}
         command = frontdesk_command(["--profile", "demo-tiss"], settings)
         with tmux_session(command, name="fd-tiss") as term:
-            yield term, url, tmp_path
-    finally:
-        stop_serve(process)
+            yield term, served.url, tmp_path
 
 
 def test_a_release_by_the_apps_code_in_a_real_terminal(
