@@ -20,9 +20,10 @@ from frontdesk.backend.clock import Clock
 from frontdesk.backend.local import open_backend
 from frontdesk.backend.server import create_app
 from frontdesk.backend.service import LocalBackend
-from frontdesk.client.asgi import ASGIApp, AsgiSession
+from frontdesk.client.asgi import AsgiSession
 from frontdesk.client.client import FrontdeskClient
 from frontdesk.config.embedded import EMBEDDED_URL
+from frontdesk.core.asgi import ASGIApp
 
 if TYPE_CHECKING:
     from frontdesk.config.tiss_reading import Clinic
