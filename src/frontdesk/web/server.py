@@ -47,7 +47,7 @@ from aiohttp import WSMsgType, web
 from textual_serve.download_manager import DownloadManager
 
 from frontdesk.config.audit import AuditLog
-from frontdesk.core.i18n import Language
+from frontdesk.core.i18n import Language, Texts
 from frontdesk.web import pages
 from frontdesk.web.desk import Desk, app_argv
 from frontdesk.web.guard import LOCK_SECONDS, MAX_FAILURES, MAX_PASSWORD_AGE_DAYS, LoginGuard
@@ -62,7 +62,6 @@ from frontdesk.web.http import (
     see_other,
     stream_download,
 )
-from frontdesk.web.pages import Texts
 from frontdesk.web.sessions import EndReason, Session, SessionTable
 from frontdesk.web.throttle import DEVICE_DAYS, AddressLimiter, Busy, DeviceCookies, Limits
 from frontdesk.web.users import UsersError
