@@ -1138,9 +1138,9 @@ out.append(('+ frontdesk.cli, frontdesk.app.app (lookup screen)', rss(), len(sys
 import frontdesk.app.screens.guide, frontdesk.app.screens.send_token
 import frontdesk.app.screens.code_entry, frontdesk.app.screens.result
 out.append(('+ guide, send, code, result screens', rss(), len(sys.modules)))
-import frontdesk.config.embedded
-out.append(('+ frontdesk.config.embedded', rss(), len(sys.modules)))
-from frontdesk.config.embedded import embedded_client
+import frontdesk.local.embedded_client
+out.append(('+ frontdesk.local.embedded_client', rss(), len(sys.modules)))
+from frontdesk.local.embedded_client import embedded_client
 client, backend = embedded_client(':memory:')
 gc.collect()
 out.append(('+ embedded_client(":memory:") (demo DB)', rss(), len(sys.modules)))
@@ -1178,7 +1178,7 @@ def import_report(tmux: Tmux, workdir: Path, runs: int) -> dict[str, Any]:
         "frontdesk.core.i18n",
         "frontdesk.app.app",
         "frontdesk.app.screens.lookup",
-        "frontdesk.config.embedded",
+        "frontdesk.local.embedded_client",
         "frontdesk.client.client",
         "frontdesk.backend.server",
         "frontdesk.backend.service",
@@ -1209,7 +1209,7 @@ def import_report(tmux: Tmux, workdir: Path, runs: int) -> dict[str, Any]:
         },
         "c_import_textual_app_ms": importtime_total("import textual.app"),
         "c_import_frontdesk_app_app_ms": importtime_total("import frontdesk.app.app"),
-        "c_import_backend_embedded_ms": importtime_total("import frontdesk.config.embedded"),
+        "c_import_backend_embedded_ms": importtime_total("import frontdesk.local.embedded_client"),
         "memory_stages": memory_stages(),
         "timeline": timeline,
     }
@@ -1548,7 +1548,7 @@ def print_imports(imports: dict[str, Any]) -> None:
     print(
         f"  python -X importtime -c 'import X', median of 3 (sum of self times): "
         f"textual.app {imports['c_import_textual_app_ms']:.0f} ms, frontdesk.app.app "
-        f"{imports['c_import_frontdesk_app_app_ms']:.0f} ms, frontdesk.config.embedded "
+        f"{imports['c_import_frontdesk_app_app_ms']:.0f} ms, frontdesk.local.embedded_client "
         f"{imports['c_import_backend_embedded_ms']:.0f} ms"
     )
     print("  resident set after each import stage (one fresh interpreter):")

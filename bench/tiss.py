@@ -370,7 +370,7 @@ class CannedTransport:
 
 
 def settings(url: str) -> Any:
-    from frontdesk.tiss.settings import TissSettings
+    from frontdesk.tiss.tiss_settings import TissSettings
 
     return TissSettings(url=url, registro_ans="999999", prestador_kind="codigo", prestador="123456")
 
@@ -491,7 +491,7 @@ print(json.dumps({"import_ms": (t1 - t0) * 1000, "schema_ms": (t2 - t1) * 1000,
 LOCAL_MODE = """
 import asyncio, json, sys
 sys.path.insert(0, SRC)
-from frontdesk.config.embedded import embedded_client
+from frontdesk.local.embedded_client import embedded_client
 async def main():
     client, backend = embedded_client(":memory:")
     async with client:

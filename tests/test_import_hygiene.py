@@ -40,7 +40,8 @@ for package in ("core", "backend", "client", "tiss", "config", "counter", "docto
         importlib.import_module(info.name)
 import frontdesk.cli, frontdesk.cli.serve, frontdesk.cli.setup, frontdesk.cli.doctor
 import frontdesk.cli.tiss, frontdesk.cli.parsers
-import frontdesk.cli.login, frontdesk.cli.profiles, frontdesk.cli.audit, frontdesk.cli.console
+import frontdesk.cli.login, frontdesk.cli.profiles_command, frontdesk.cli.audit
+import frontdesk.cli.console
 """
 
 TOOLS = """
@@ -53,7 +54,7 @@ assert main(["doctor", "--json"]) == 0
 LOCAL_FLOW = """
 import asyncio, sys
 from frontdesk.client import InvalidCode
-from frontdesk.config.embedded import embedded_client
+from frontdesk.local.embedded_client import embedded_client
 
 async def main():
     client, backend = embedded_client(":memory:")
@@ -116,7 +117,7 @@ HELP = "from frontdesk.cli import build_parser; build_parser()"
 REMOTE = """
 from pathlib import Path
 from frontdesk.app.connector import connector_for
-from frontdesk.config.audit import AuditLog
+from frontdesk.audit_log import AuditLog
 from frontdesk.config.connection import Connection
 c = connector_for(Connection("http://127.0.0.1:9/v1", Path("x"), api_key="key"))
 c.preload(); c.make()
@@ -192,7 +193,7 @@ def test_an_operator_of_chosen_tiss_versions_still_loads_lxml_only_with_a_tiss_r
 def test_the_first_screen_loads_neither_the_client_nor_the_backend() -> None:
     modules, _ = loaded_after(FIRST_SCREEN, Path.cwd())
     assert "textual" in modules
-    forbidden = {"frontdesk.client", "frontdesk.backend", "frontdesk.config.embedded"}
+    forbidden = {"frontdesk.client", "frontdesk.backend", "frontdesk.local.embedded_client"}
     assert sorted(forbidden & modules) == []
     assert tops(modules, WEB) == []
 

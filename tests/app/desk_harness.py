@@ -19,6 +19,7 @@ from textual.pilot import Pilot
 
 from frontdesk.app.app import Connector, FrontdeskApp
 from frontdesk.app.screens.settings import SaveSettings
+from frontdesk.audit_log import AuditLog
 from frontdesk.backend.clock import ManualClock
 from frontdesk.backend.demo import seed_demo
 from frontdesk.backend.policy import Policy
@@ -27,10 +28,9 @@ from frontdesk.backend.service import BackendSettings, LocalBackend
 from frontdesk.backend.store import SqliteStore
 from frontdesk.client.client import FrontdeskClient
 from frontdesk.client.models import Guide
-from frontdesk.config.audit import AuditLog
 from frontdesk.config.connection import Connection
-from frontdesk.config.embedded import EMBEDDED_URL
 from frontdesk.core.i18n import Language
+from frontdesk.local.embedded_client import EMBEDDED_URL
 
 # 2026-11-18 11:06:40 UTC: a fixed "now" for the backend (and so for the demo data).
 START = 1_795_000_000.0

@@ -28,7 +28,7 @@ from frontdesk.app.formatting import (
 )
 from frontdesk.app.problems import code_problem_text, describe, number_problem_text
 from frontdesk.cli.app import choose_language, cursor_blink
-from frontdesk.client import errors as e
+from frontdesk.client import client_errors as e
 from frontdesk.core import i18n
 from frontdesk.core.contacts import mask_destination, mobile_digits, valid_email
 from frontdesk.core.domain import ERROR_STATUS, GUIDE_STATUSES

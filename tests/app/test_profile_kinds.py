@@ -18,7 +18,7 @@ from frontdesk.app.screens.lookup import LookupScreen
 from frontdesk.app.screens.profiles import ProfileSwitcher
 from frontdesk.app.screens.tiss.lookup import TissLookupScreen
 from frontdesk.cli.app import ended
-from frontdesk.config.connection import Connection, resolve
+from frontdesk.config.connection import Connection, ConnectionOptions, resolve
 from support.isolation import SERVED_KEY, Home
 from support.served_tiss import ServedBackend, served_backend_in, tiss_profile
 
@@ -61,7 +61,9 @@ def desk_on(kind: str, *, friendly: bool = False) -> FrontdeskApp:
     if kind == "local":
         connection = Connection(url=None, config_path=resolve().config_path)
     else:
-        connection = resolve(profile={"contract": "contrato", "tiss": "tiss"}[kind])
+        connection = resolve(
+            options=ConnectionOptions(profile={"contract": "contrato", "tiss": "tiss"}[kind])
+        )
     return FrontdeskApp(
         connector=in_memory(connection),
         connection=connection,

@@ -22,13 +22,13 @@ from frontdesk.app.keys import screen_keys
 from frontdesk.app.screens.lookup import LookupScreen
 from frontdesk.app.screens.profiles import ProfileSwitcher
 from frontdesk.app.screens.settings import SettingsModal
+from frontdesk.audit_log import AuditLog
 from frontdesk.backend.service import BackendSettings
 from frontdesk.cli import build_parser, main
 from frontdesk.cli.app import build_app
 from frontdesk.client.client import FrontdeskClient
-from frontdesk.config.audit import AuditLog
-from frontdesk.config.connection import Connection, resolve
-from frontdesk.config.profiles import save_settings
+from frontdesk.config.connection import Connection, ConnectionOptions, resolve
+from frontdesk.config.profile_editing import save_settings
 from frontdesk.core import i18n as texts
 from support.isolation import SERVED_KEY, Home, served_backend
 
@@ -162,7 +162,7 @@ async def test_plain_http_allowed_by_insecure_is_marked_on_every_screen(
     home.write_config('[profiles.lab]\noperator = "Lab"\nurl = "http://192.0.2.10:8080/v1"\n')
     home.keyring.set_password("frontdesk", "lab", API_KEY)
     texts.set_language("pt")
-    connection = resolve(profile="lab", insecure=True)
+    connection = resolve(options=ConnectionOptions(profile="lab", insecure=True))
     assert connection.insecure
     desk = make_desk(
         lang="en" if lang == "en" else "pt",
@@ -393,7 +393,7 @@ async def test_settings_save_a_theme_in_the_profile_that_has_its_own(home: Home)
         'theme = "nord"  # the lab likes blue\n'
     )
     home.keyring.set_password("frontdesk", "lab", API_KEY)
-    connection = resolve(profile="lab")
+    connection = resolve(options=ConnectionOptions(profile="lab"))
     desk = make_desk(connection=connection, theme=connection.theme)
     async with running(desk) as pilot:
         assert desk.app.theme == "nord"

@@ -17,7 +17,7 @@ from textual.widgets import Input
 from frontdesk.app.connector import Connector
 from frontdesk.app.screens.tiss.result import write_text
 from frontdesk.app.widgets.key_bar import KeyBar
-from frontdesk.config.connection import Connection, resolve
+from frontdesk.config.connection import Connection, ConnectionOptions, resolve
 from frontdesk.counter.guides import TissGuide
 from frontdesk.counter.manual import GuideForm
 from frontdesk.tiss import VERSION as LOCAL_VERSION  # the local operator's
@@ -481,7 +481,7 @@ async def test_f10_saves_the_folders_and_the_clinics_data_into_the_profile(
 ) -> None:
     home.write_config(TISS_PROFILE)
     monkeypatch.setenv("FRONTDESK_TISS_PASSWORD", "k")
-    connection = resolve(profile="demo-tiss")
+    connection = resolve(options=ConnectionOptions(profile="demo-tiss"))
     holder: list[TissCounter] = []
 
     def reconnect(new: Connection) -> Connector:

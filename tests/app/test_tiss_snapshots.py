@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 from textual.pilot import Pilot
 
-from frontdesk.config.connection import resolve
+from frontdesk.config.connection import ConnectionOptions, resolve
 from frontdesk.counter.guides import TissGuide
 from frontdesk.tiss.soap import fault_envelope
 from frontdesk.tiss.transport import HttpReply, TransportFailure
@@ -206,4 +206,6 @@ def test_tiss_settings(
     async def f10(counter: TissCounter, pilot: Pilot[Any]) -> None:
         await press(pilot, "f10")
 
-    assert _shoot(snap_compare, f10, size, connection=resolve(profile="demo-tiss"))
+    assert _shoot(
+        snap_compare, f10, size, connection=resolve(options=ConnectionOptions(profile="demo-tiss"))
+    )

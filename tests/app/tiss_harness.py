@@ -13,11 +13,11 @@ from typing import Any
 from frontdesk.app.app import FrontdeskApp
 from frontdesk.backend.clock import ManualClock
 from frontdesk.config.connection import Connection
-from frontdesk.config.embedded_tiss import EmbeddedOperator, embedded_operator
 from frontdesk.core.i18n import Language
 from frontdesk.counter.connect import demo_desk
-from frontdesk.counter.desk import TissDesk
 from frontdesk.counter.guides import TissGuide
+from frontdesk.counter.tiss_desk import TissDesk
+from frontdesk.local.embedded_operator import EmbeddedOperator, embedded_operator
 
 from .desk_harness import START, FakeMonotonic, make_backend
 

@@ -30,7 +30,7 @@ from frontdesk.backend.server import create_app
 from frontdesk.backend.service import LocalBackend
 from frontdesk.backend.serving import server_config
 from frontdesk.client import FrontdeskClient, Guide
-from frontdesk.config.embedded import EMBEDDED_URL, embedded_client
+from frontdesk.local.embedded_client import EMBEDDED_URL, embedded_client
 from support.demo import Demo
 from support.isolation import TLS_CONTEXT as TLS_CONTEXT
 

@@ -28,8 +28,8 @@ from frontdesk.client import (
     UnknownChannel,
     UnknownReason,
 )
-from frontdesk.config.embedded import EMBEDDED_URL
 from frontdesk.core.contacts import digits_only
+from frontdesk.local.embedded_client import EMBEDDED_URL
 from support.demo import MARIA
 
 from .conftest import EMBEDDED, TLS_CONTEXT, TRANSPORT_PARAMS, Env, LoopbackServer, state_of

@@ -5,7 +5,7 @@ from __future__ import annotations
 import httpx
 
 from frontdesk.client.asgi import AsgiSession
-from frontdesk.config.embedded import EMBEDDED_URL
+from frontdesk.local.embedded_client import EMBEDDED_URL
 from support.demo import MARIA, UNKNOWN_GUIDE
 
 from .conftest import Env

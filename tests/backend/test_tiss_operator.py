@@ -19,7 +19,7 @@ from frontdesk.backend.policy import Policy
 from frontdesk.backend.server import create_app
 from frontdesk.core.attempts import Limits
 from frontdesk.core.contacts import digits_only
-from frontdesk.tiss import errors, schema
+from frontdesk.tiss import schema, tiss_errors
 from frontdesk.tiss.client import TissClient
 from frontdesk.tiss.hashing import message_hash
 from frontdesk.tiss.message import CANCEL, ELIGIBILITY, PROCEDURES, STATUS, Operation, find, text
@@ -90,7 +90,7 @@ def fault_of(response: httpx.Response) -> str:
     assert detail is not None
     fault = find(detail, "tissFaultWS")
     assert fault is not None and schema.errors_of(fault) == ()
-    with pytest.raises(errors.TissFault) as raised:
+    with pytest.raises(tiss_errors.TissFault) as raised:
         body_of(response.content)
     return raised.value.code
 
@@ -197,7 +197,7 @@ async def test_unknown_services_and_oversized_messages(http: httpx.AsyncClient) 
     assert (unknown.status_code, unknown.json()["code"]) == (404, "not_found")
     big = await post(http, b"<x>" + b" " * (300 * 1024) + b"</x>")
     assert big.status_code == 413
-    with pytest.raises(errors.SchemaInvalido):
+    with pytest.raises(tiss_errors.SchemaInvalido):
         body_of(big.content)
 
 

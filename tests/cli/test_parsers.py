@@ -108,3 +108,17 @@ def test_help_lists_every_command(capsys: pytest.CaptureFixture[str]) -> None:
     text = capsys.readouterr().out
     for command in ("serve", "login", "profiles", "doctor", "audit", "tiss", "web"):
         assert command in text
+
+
+def test_the_connection_options_are_the_parsed_arguments_typed() -> None:
+    """`resolve` takes typed options; the command line builds them from what was typed."""
+    from frontdesk.cli.app import connection_options
+    from frontdesk.config.connection import ConnectionOptions
+
+    typed = parse_arguments(["--profile", "unimed", "--insecure", "--lang", "en"])
+    assert connection_options(typed) == ConnectionOptions(
+        profile="unimed", url=None, insecure=True, lang="en"
+    )
+    remote = parse_arguments(["--url", "https://token.example/v1"])
+    assert connection_options(remote) == ConnectionOptions(url="https://token.example/v1")
+    assert connection_options(parse_arguments(["--profile", "  "])) == ConnectionOptions()

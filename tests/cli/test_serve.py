@@ -20,12 +20,12 @@ import pytest
 
 from frontdesk.backend.store import SCHEMA_VERSION, SqliteStore
 from frontdesk.client import FrontdeskClient, Guide, InvalidCode, NotFound, Unauthorized
-from frontdesk.tiss.errors import TissFault
 from frontdesk.tiss.message import ELIGIBILITY, text
 from frontdesk.tiss.models import TokenProof
 from frontdesk.tiss.replies import read_eligibility_reply
 from frontdesk.tiss.requests import build_eligibility
 from frontdesk.tiss.soap import HEADERS, body_of, envelope
+from frontdesk.tiss.tiss_errors import TissFault
 from support.demo import (
     CARLOS,
     JOAO,

@@ -8,11 +8,11 @@ import sys
 
 import pytest
 
+from frontdesk.audit_log import AuditLog
 from frontdesk.cli import main
 from frontdesk.cli.console import is_yes
-from frontdesk.config.audit import AuditLog
 from frontdesk.config.credentials import SERVICE, key_file_path, load_key
-from frontdesk.config.profiles import load_config
+from frontdesk.config.profile_editing import load_config
 from support.console import Terminal
 from support.isolation import FailingKeyring, Home, Served, write_config
 

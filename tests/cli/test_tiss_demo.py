@@ -6,7 +6,7 @@ import pytest
 
 from frontdesk.cli import build_parser, main
 from frontdesk.cli.app import tiss_demo
-from frontdesk.config.errors import SetupError
+from frontdesk.config.setup_errors import SetupError
 from support.isolation import Home
 
 

@@ -10,13 +10,13 @@ from pathlib import Path
 
 import pytest
 
+from frontdesk.audit_log import AuditLog
 from frontdesk.cli import main
-from frontdesk.config.audit import AuditLog
-from frontdesk.config.connection import resolve
-from frontdesk.config.errors import ConfigError, SetupError
-from frontdesk.config.profiles import add_tiss_profile, load_config, parse_config
+from frontdesk.config.connection import ConnectionOptions, resolve
+from frontdesk.config.profile_editing import add_tiss_profile, load_config, parse_config
+from frontdesk.config.setup_errors import ConfigError, SetupError
 from frontdesk.tiss.models import Prestador
-from frontdesk.tiss.settings import TissSettings
+from frontdesk.tiss.tiss_settings import TissSettings
 from frontdesk.tiss.versions import get
 from support.console import Terminal
 from support.isolation import FailingKeyring, Home
@@ -100,7 +100,7 @@ def test_add_tiss_writes_a_profile_the_app_reads_as_tiss(
     }
     assert '[profiles.unimed-tiss]\nkind = "tiss"\n' in written  # kind first
 
-    connection = resolve(profile="unimed-tiss", need_key=False)
+    connection = resolve(options=ConnectionOptions(profile="unimed-tiss"), need_key=False)
     assert connection.kind == "tiss" and connection.tiss is not None
     settings = connection.tiss.settings
     assert (settings.registro_ans, settings.prestador_kind, settings.prestador) == (
@@ -133,7 +133,7 @@ def test_the_required_keys_alone_make_a_profile(
         "prestador_type": "codigo",
         "prestador": "000123",
     }
-    assert resolve(profile="op", need_key=False).kind == "tiss"
+    assert resolve(options=ConnectionOptions(profile="op"), need_key=False).kind == "tiss"
 
 
 def _reader_says(home: Home, line: str) -> str:
@@ -230,7 +230,7 @@ def test_set_changes_a_tiss_profile_and_refuses_what_the_reader_refuses(
     written = table(home, "op")
     assert written["environment"] == "test" and written["app_name"] == "Novo"
     assert "sac_phones" not in written
-    connection = resolve(profile="op", need_key=False)
+    connection = resolve(options=ConnectionOptions(profile="op"), need_key=False)
     assert connection.kind == "tiss" and connection.url == "https://hml.example/ws"
     assert connection.read_timeout == 45.0 and connection.display_name == "Operadora"
     text = home.config.read_text(encoding="utf-8")
@@ -244,7 +244,7 @@ def test_set_changes_a_tiss_profile_and_refuses_what_the_reader_refuses(
     assert home.config.read_bytes() == before
 
     assert main(["profiles", "set", "op", "--environment", "", "--test-url", ""]) == 0
-    assert resolve(profile="op", need_key=False).url == URL
+    assert resolve(options=ConnectionOptions(profile="op"), need_key=False).url == URL
 
 
 def test_the_writer_shares_the_name_and_exists_checks(home: Home) -> None:
@@ -284,7 +284,7 @@ def test_the_issue_form_takes_the_url_after_tiss_and_a_code_at_the_operator(
         "prestador": "000123",
         "login": "clinica",
     }
-    connection = resolve(profile="op", need_key=False)
+    connection = resolve(options=ConnectionOptions(profile="op"), need_key=False)
     assert connection.kind == "tiss"
 
 
@@ -355,7 +355,7 @@ def test_a_cnpj_typed_with_punctuation_is_written_in_its_normal_form(
     assert main(["profiles", "add", "op", "--tiss", *CNPJ_REQUIRED,
                  "--prestador", "11.222.333/0001-81"]) == 0  # fmt: skip
     assert table(home, "op")["prestador"] == "11222333000181"
-    settings = resolve(profile="op", need_key=False).tiss
+    settings = resolve(options=ConnectionOptions(profile="op"), need_key=False).tiss
     assert settings is not None and settings.settings.identity == Prestador(
         "cnpj", "11222333000181"
     )
@@ -390,7 +390,7 @@ def test_an_alphanumeric_cnpj_in_a_profile_follows_the_profiles_version(
     text = out(capsys)
     if get(TISS_DEFAULT).carries_cnpj("12ABC34501DE35"):  # 4.03.00 (the default from issue 17)
         assert code == 0 and table(home, "op")["prestador"] == "12ABC34501DE35"
-        settings = resolve(profile="op", need_key=False).tiss
+        settings = resolve(options=ConnectionOptions(profile="op"), need_key=False).tiss
         assert settings is not None and settings.settings.prestador == "12ABC34501DE35"
     else:  # a default before 4.03.00 cannot carry it: said with the fix, nothing written
         assert code == 2 and not home.config.exists()
@@ -411,7 +411,7 @@ def test_a_profile_speaks_the_version_given_and_set_changes_it(
     assert main(["profiles", "add", "op", "--tiss", template, "--registro-ans", "123456",
                  "--prestador", "000123", "--tiss-version", "4.02.00"]) == 0  # fmt: skip
     assert table(home, "op")["tiss_version"] == "4.02.00"
-    settings = resolve(profile="op", need_key=False).tiss.settings  # type: ignore[union-attr]
+    settings = resolve(options=ConnectionOptions(profile="op"), need_key=False).tiss.settings  # type: ignore[union-attr]
     assert settings.version == "4.02.00"
     assert settings.url_for("tissVerificaElegibilidade").endswith(
         "/tissVerificaElegibilidadeV4_02_00.apw"

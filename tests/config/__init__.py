@@ -1,1 +1,1 @@
-"""Tests of profiles, credentials, transport safety, doctor and the audit log."""
+"""Tests of profiles, credentials, the connection to use and transport safety."""

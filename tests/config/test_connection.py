@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-import argparse
 from pathlib import Path
+from typing import Any
 
 import pytest
 
-from frontdesk.config.connection import check_transport, resolve
+from frontdesk.config.connection import ConnectionOptions, check_transport, resolve
 from frontdesk.config.credentials import store_key, write_key_file
-from frontdesk.config.errors import (
+from frontdesk.config.setup_errors import (
     ConfigError,
     CredentialError,
     KeyNotFound,
@@ -44,10 +44,8 @@ ca_bundle = "ca.pem"
 """
 
 
-def args(**values: object) -> argparse.Namespace:
-    defaults: dict[str, object] = {"profile": None, "url": None, "insecure": False, "lang": None}
-    defaults.update(values)
-    return argparse.Namespace(**defaults)
+def options(**values: Any) -> ConnectionOptions:
+    return ConnectionOptions(**values)
 
 
 @pytest.mark.parametrize(
@@ -81,19 +79,19 @@ def test_plain_http_is_refused_off_this_machine_unless_insecure() -> None:
 
 
 def test_no_profile_is_local_mode(home: Home) -> None:
-    connection = resolve(args(lang="en"))
+    connection = resolve(options=options(lang="en"))
     assert connection.is_local and connection.url is None
     assert (connection.label, connection.language, connection.api_key) == ("local", "en", None)
     assert connection.insecure is False
     write_config(home, 'theme = "nord"\nlanguage = "pt"\n')
-    connection = resolve(args())
+    connection = resolve(options=options())
     assert connection.is_local and (connection.theme, connection.language) == ("nord", "pt")
 
 
 def test_the_default_profile_with_its_key(home: Home) -> None:
     write_config(home, CONFIG)
     store_key("unimed", KEY)
-    connection = resolve(args())
+    connection = resolve(options=options())
     assert connection.url == "https://token.unimed.example/v1"
     assert (connection.profile, connection.label, connection.display_name) == (
         "unimed",
@@ -106,30 +104,30 @@ def test_the_default_profile_with_its_key(home: Home) -> None:
     assert (connection.verify, connection.insecure) == (True, False)
     assert (connection.connect_timeout, connection.read_timeout) == (2.0, 10.0)
     assert (connection.language, connection.theme) == ("en", "nord")
-    assert resolve(args(lang="pt")).language == "pt"
+    assert resolve(options=options(lang="pt")).language == "pt"
 
 
 def test_the_profile_switcher_resolves_by_name(home: Home, monkeypatch: pytest.MonkeyPatch) -> None:
     write_config(home, CONFIG)
     write_key_file("loop", KEY)
-    connection = resolve(profile="loop")
+    connection = resolve(options=ConnectionOptions(profile="loop"))
     assert (connection.profile, connection.url, connection.insecure) == (
         "loop",
         "http://127.0.0.1:8765/v1",
         False,
     )
     monkeypatch.setenv("FRONTDESK_PROFILE", "loop")
-    assert resolve(args()).profile == "loop"
+    assert resolve(options=options()).profile == "loop"
     with pytest.raises(ProfileNotFound):
-        resolve(profile="nope")
+        resolve(options=ConnectionOptions(profile="nope"))
 
 
 def test_plain_http_to_the_lan_needs_insecure_and_is_flagged(home: Home) -> None:
     write_config(home, CONFIG)
     store_key("lan", KEY)
     with pytest.raises(TransportError, match="--insecure"):
-        resolve(args(profile="lan"))
-    connection = resolve(args(profile="lan", insecure=True))
+        resolve(options=options(profile="lan"))
+    connection = resolve(options=options(profile="lan", insecure=True))
     assert connection.insecure is True
     assert connection.api_key == KEY
 
@@ -137,29 +135,29 @@ def test_plain_http_to_the_lan_needs_insecure_and_is_flagged(home: Home) -> None
 def test_a_profile_without_a_key_says_how_to_log_in(home: Home) -> None:
     write_config(home, CONFIG)
     with pytest.raises(KeyNotFound, match="frontdesk login --profile unimed"):
-        resolve(args())
-    assert resolve(args(), need_key=False).api_key is None
+        resolve(options=options())
+    assert resolve(options=options(), need_key=False).api_key is None
 
 
 def test_the_ca_bundle_is_checked_and_used(home: Home, tmp_path: Path) -> None:
     write_config(home, CONFIG)
     store_key("private", KEY)
     with pytest.raises(ConfigError) as caught:
-        resolve(args(profile="private"))
+        resolve(options=options(profile="private"))
     assert caught.value.key == "profiles.private.ca_bundle"
     assert caught.value.line == 18
     assert "não existe" in str(caught.value)
 
     (home.config.parent / "ca.pem").write_text("not a certificate\n")
     with pytest.raises(ConfigError, match="PEM") as caught:
-        resolve(args(profile="private"))
+        resolve(options=options(profile="private"))
     assert caught.value.line == 18
 
 
 def test_a_real_ca_bundle_becomes_verify(home: Home, tls_files: dict[str, Path]) -> None:
     write_config(home, CONFIG.replace('"ca.pem"', f'"{tls_files["ca"]}"'))
     store_key("private", KEY)
-    connection = resolve(args(profile="private"))
+    connection = resolve(options=options(profile="private"))
     assert connection.verify == str(tls_files["ca"])
     assert connection.ca_bundle == tls_files["ca"]
 
@@ -168,9 +166,9 @@ def test_url_mode_takes_the_key_from_the_environment(
     home: Home, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     with pytest.raises(CredentialError, match="FRONTDESK_API_KEY"):
-        resolve(args(url="https://token.example/v1"))
+        resolve(options=options(url="https://token.example/v1"))
     monkeypatch.setenv("FRONTDESK_API_KEY", KEY)
-    connection = resolve(args(url="https://token.example/v1/"))
+    connection = resolve(options=options(url="https://token.example/v1/"))
     assert (connection.url, connection.profile, connection.label) == (
         "https://token.example/v1",
         None,
@@ -178,7 +176,7 @@ def test_url_mode_takes_the_key_from_the_environment(
     )
     assert connection.api_key == KEY
     with pytest.raises(TransportError):
-        resolve(args(url="http://10.0.0.5/v1"))
-    assert resolve(args(url="http://10.0.0.5/v1", insecure=True)).insecure is True
+        resolve(options=options(url="http://10.0.0.5/v1"))
+    assert resolve(options=options(url="http://10.0.0.5/v1", insecure=True)).insecure is True
     with pytest.raises(SetupError, match="não os dois"):
-        resolve(args(url="https://token.example/v1", profile="unimed"))
+        resolve(options=options(url="https://token.example/v1", profile="unimed"))

@@ -20,7 +20,7 @@ from frontdesk.config.credentials import (
     store_key,
     write_key_file,
 )
-from frontdesk.config.errors import (
+from frontdesk.config.setup_errors import (
     CredentialError,
     KeyFileInsecure,
     KeyNotFound,

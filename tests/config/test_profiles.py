@@ -7,8 +7,7 @@ from pathlib import Path
 import pytest
 
 from frontdesk.config import paths
-from frontdesk.config.errors import ConfigError, ProfileNotFound, SetupError
-from frontdesk.config.profiles import (
+from frontdesk.config.profile_editing import (
     Profile,
     add_profile,
     load_config,
@@ -18,6 +17,7 @@ from frontdesk.config.profiles import (
     set_default,
     update_profile,
 )
+from frontdesk.config.setup_errors import ConfigError, ProfileNotFound, SetupError
 from support.isolation import Home, write_config
 
 GOOD = """\

@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 
 from frontdesk.cli import main
-from frontdesk.config.connection import resolve
-from frontdesk.config.errors import ConfigError, CredentialError
-from frontdesk.config.profiles import load_config, save_settings, select_profile
+from frontdesk.config.connection import ConnectionOptions, resolve
+from frontdesk.config.profile_editing import load_config, save_settings, select_profile
+from frontdesk.config.setup_errors import ConfigError, CredentialError
 from frontdesk.config.tiss_profile import load_tiss_profile
 from frontdesk.doctor.run import run_doctor
 from support.isolation import Home
@@ -105,7 +105,7 @@ def test_a_tiss_connection_knows_its_kind_and_its_password(
     assert connection.language == "en"
     with pytest.raises(ValueError, match="TISS"):
         connection.client()
-    contract = resolve(profile="dental", need_key=False)
+    contract = resolve(options=ConnectionOptions(profile="dental"), need_key=False)
     assert contract.kind == "contract" and contract.tiss is None
 
 

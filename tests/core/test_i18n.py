@@ -22,10 +22,10 @@ import pytest
 from frontdesk.app.screens.tiss.new_guide import FIELDS as NEW_GUIDE_FIELDS
 from frontdesk.config.tiss_reading import EDITABLE_KEYS
 from frontdesk.core import cnpj, domain, i18n
-from frontdesk.counter.errors import FIELD_OF_GLOSA
+from frontdesk.counter.counter_errors import FIELD_OF_GLOSA
 from frontdesk.counter.schema_words import LENGTHS
-from frontdesk.tiss.errors import FAULTS
 from frontdesk.tiss.lote import WITHOUT_CODE
+from frontdesk.tiss.tiss_errors import FAULTS
 
 SRC = Path(i18n.__file__).parents[2]  # src/frontdesk
 I18N = Path(i18n.__file__).parent

@@ -8,7 +8,7 @@ import string
 from pathlib import Path
 
 from frontdesk.core import i18n
-from frontdesk.tiss.errors import FAULTS
+from frontdesk.tiss.tiss_errors import FAULTS
 
 SOURCES = Path(i18n.__file__).parents[2]
 

@@ -8,9 +8,9 @@ from collections.abc import Iterator
 
 import pytest
 
-from frontdesk.config.embedded_tiss import demo_exports_into, embedded_operator
 from frontdesk.core.i18n import set_language
 from frontdesk.counter.schema_words import in_words
+from frontdesk.local.embedded_operator import demo_exports_into, embedded_operator
 from frontdesk.tiss.lote import read_export
 
 

@@ -11,7 +11,7 @@ from seams.guard import Seam
 PROCESS = Seam(
     "textual-serve",
     "AppService._open_app_process, _build_environment, _process, _stdin, _task",
-    "frontdesk/web/desk.py",
+    "frontdesk/web/app_process.py",
 )
 STATIC = Seam("textual-serve", "the files under textual_serve/static", "frontdesk/web/http.py")
 

@@ -23,7 +23,7 @@ from frontdesk.backend.tiss.records import TissRecords
 from frontdesk.tiss import VERSION as LOCAL_VERSION  # the version the local operator answers in
 from frontdesk.tiss.client import TissClient
 from frontdesk.tiss.sequence import MemorySequence, SequenceSource
-from frontdesk.tiss.settings import TissSettings
+from frontdesk.tiss.tiss_settings import TissSettings
 from frontdesk.tiss.transport import (
     HttpReply,
     HttpxTransport,

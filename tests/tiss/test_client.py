@@ -9,9 +9,9 @@ from dataclasses import replace
 import pytest
 
 from frontdesk.core.contacts import digits_only
-from frontdesk.tiss.errors import OutcomeUnknown, TissInputError, TissTimeout, TissUnavailable
 from frontdesk.tiss.models import TokenProof
 from frontdesk.tiss.sequence import MemorySequence
+from frontdesk.tiss.tiss_errors import OutcomeUnknown, TissInputError, TissTimeout, TissUnavailable
 from support.demo import ANA, CARLOS, JOAO, LUIZ, MARIA
 
 from .factories import odonto, sp_sadt

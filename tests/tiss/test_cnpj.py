@@ -12,12 +12,12 @@ import pytest
 from lxml import etree
 
 from frontdesk.core import i18n
-from frontdesk.tiss.errors import TissInputError
 from frontdesk.tiss.message import PROCEDURES, find, q, read_header, text
 from frontdesk.tiss.models import Header, Party, Prestador
 from frontdesk.tiss.requests import build_eligibility, build_procedures, read_eligibility
 from frontdesk.tiss.schema import errors_of
-from frontdesk.tiss.settings import CnpjVersionError, TissSettings, TissSettingsError
+from frontdesk.tiss.tiss_errors import TissInputError
+from frontdesk.tiss.tiss_settings import CnpjVersionError, TissSettings, TissSettingsError
 from frontdesk.tiss.versions import get, version_for_cnpj
 
 from .factories import CARD, REGISTRO_ANS, request_header, sp_sadt

@@ -7,10 +7,10 @@ from collections.abc import Callable
 
 import pytest
 
-from frontdesk.tiss import errors
-from frontdesk.tiss.errors import InvalidReply, UnsafeXml
+from frontdesk.tiss import tiss_errors
 from frontdesk.tiss.models import TokenProof
 from frontdesk.tiss.soap import fault_envelope
+from frontdesk.tiss.tiss_errors import InvalidReply, UnsafeXml
 from frontdesk.tiss.transport import HttpReply
 
 from .harness import LocalTiss, Recorder
@@ -34,7 +34,7 @@ def editing(old: bytes, new: bytes) -> Callable[[bytes], bytes]:
 
 
 async def test_a_wrong_password_is_login_invalido(operator: LocalTiss) -> None:
-    with pytest.raises(errors.LoginInvalido):
+    with pytest.raises(tiss_errors.LoginInvalido):
         await eligibility_with_password(operator, "not-the-key")
 
 
@@ -44,19 +44,19 @@ async def eligibility_with_password(operator: LocalTiss, password: str) -> None:
 
 
 async def test_another_login_is_login_invalido(operator: LocalTiss) -> None:
-    with pytest.raises(errors.LoginInvalido):
+    with pytest.raises(tiss_errors.LoginInvalido):
         await eligibility(operator, login="999")
 
 
 async def test_another_operator_is_destinatario_invalido(operator: LocalTiss) -> None:
-    with pytest.raises(errors.DestinatarioInvalido):
+    with pytest.raises(tiss_errors.DestinatarioInvalido):
         await eligibility(operator, registro_ans="888888")
 
 
 async def test_another_prestador_is_remetente_invalido(operator: LocalTiss) -> None:
-    with pytest.raises(errors.RemetenteInvalido):
+    with pytest.raises(tiss_errors.RemetenteInvalido):
         await eligibility(operator, prestador="654321")
-    with pytest.raises(errors.RemetenteInvalido):
+    with pytest.raises(tiss_errors.RemetenteInvalido):
         await eligibility(operator, prestador_kind="cnpj", prestador="11222333000181")
 
 
@@ -65,14 +65,14 @@ async def test_a_cnpj_whose_check_digits_do_not_match_is_remetente_invalido(
 ) -> None:
     # frontdesk never builds one: the recorder changes the CNPJ's last digit on the way
     recorder = Recorder(operator.transport(), edit=editing(b"11222333000181", b"11222333000182"))
-    with pytest.raises(errors.RemetenteInvalido):
+    with pytest.raises(tiss_errors.RemetenteInvalido):
         await eligibility(operator, recorder, prestador_kind="cnpj", prestador="11222333000181")
     assert operator.transactions() == 0
 
 
 async def test_a_changed_message_is_hash_invalido(operator: LocalTiss) -> None:
     recorder = Recorder(operator.transport(), edit=editing(CARD.encode(), b"0064800012345679"))
-    with pytest.raises(errors.HashInvalido):
+    with pytest.raises(tiss_errors.HashInvalido):
         await eligibility(operator, recorder)
     assert operator.transactions() == 0
 
@@ -81,7 +81,7 @@ async def test_an_off_schema_message_is_schema_invalido(operator: LocalTiss) -> 
     recorder = Recorder(
         operator.transport(), edit=editing(b">VERIFICA_ELEGIBILIDADE<", b">VERIFICA_TUDO<")
     )
-    with pytest.raises(errors.SchemaInvalido):
+    with pytest.raises(tiss_errors.SchemaInvalido):
         await eligibility(operator, recorder)
 
 
@@ -91,7 +91,7 @@ async def test_another_version_is_versao_invalida_said_as_a_version_mismatch(
     """The wire says 4.00.01 where the client sent 4.01.00: the operator's VersaoInvalida
     names 4.01.00, the version the client believes it sent, so it names none other."""
     recorder = Recorder(operator.transport(), edit=editing(b">4.01.00<", b">4.00.01<"))
-    with pytest.raises(errors.VersionMismatch) as mismatch:
+    with pytest.raises(tiss_errors.VersionMismatch) as mismatch:
         await eligibility(operator, recorder, version="4.01.00")
     assert (mismatch.value.sent, mismatch.value.answered, mismatch.value.fault) == (
         "4.01.00",
@@ -105,7 +105,7 @@ async def test_an_unexpected_server_error_is_its_own_fault(operator: LocalTiss) 
         return HttpReply(500, "text/xml", fault_envelope("ErroInesperadoServidor"))
 
     recorder = Recorder(operator.transport(), script={"tissVerificaElegibilidade": [failing]})
-    with pytest.raises(errors.ErroInesperadoServidor):
+    with pytest.raises(tiss_errors.ErroInesperadoServidor):
         await eligibility(operator, recorder)
     assert recorder.calls == ["tissVerificaElegibilidade"]  # a fault is an answer: no retry
 

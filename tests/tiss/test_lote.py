@@ -10,7 +10,6 @@ from typing import Any
 import pytest
 from lxml import etree
 
-from frontdesk.tiss.errors import TissInputError
 from frontdesk.tiss.hashing import message_hash, same_hash
 from frontdesk.tiss.lote import read_export, schema_errors
 from frontdesk.tiss.lote_build import (
@@ -25,6 +24,7 @@ from frontdesk.tiss.message import SAO_PAULO, add, find, q, text
 from frontdesk.tiss.models import DentalTeam, Prestador, Procedure, Professional, SpSadtRequest
 from frontdesk.tiss.schema import errors_of
 from frontdesk.tiss.sequence import MemorySequence
+from frontdesk.tiss.tiss_errors import TissInputError
 from frontdesk.tiss.versions import get, numbers
 from frontdesk.tiss.writeback import NoCodeField, Release, proof_in, write_back
 from support.tiss_files import compact, given_hash, independent_hash

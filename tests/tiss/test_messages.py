@@ -9,8 +9,7 @@ from dataclasses import replace
 import pytest
 from lxml import etree
 
-from frontdesk.tiss import errors, glosas, schema
-from frontdesk.tiss.errors import TissInputError
+from frontdesk.tiss import glosas, schema, tiss_errors
 from frontdesk.tiss.message import (
     CANCEL,
     ELIGIBILITY,
@@ -50,6 +49,7 @@ from frontdesk.tiss.requests import (
     read_status,
 )
 from frontdesk.tiss.soap import body_of, envelope, fault_envelope
+from frontdesk.tiss.tiss_errors import TissInputError
 
 from .factories import CARD, PRESTADOR, REGISTRO_ANS, odonto, reply_header, request_header, sp_sadt
 
@@ -275,12 +275,12 @@ def test_every_tiss_fault_value_has_its_class_and_round_trips() -> None:
     declared = re.search(r'name="st_tissFault">(.*?)</simpleType>', text, re.S)
     assert declared is not None
     values = re.findall(r'value="(\w+)"', declared.group(1))
-    assert sorted(values) == sorted(errors.FAULTS)
+    assert sorted(values) == sorted(tiss_errors.FAULTS)
     for value in values:
         data = fault_envelope(value, "mensagem da operadora")
         fault = find(etree.fromstring(data)[0][0].find("detail"), "tissFaultWS")  # type: ignore[arg-type]
         assert fault is not None and schema.errors_of(fault) == ()
-        with pytest.raises(errors.FAULTS[value]) as raised:
+        with pytest.raises(tiss_errors.FAULTS[value]) as raised:
             body_of(data)
         assert raised.value.code == value
         assert raised.value.fault_string == "mensagem da operadora"
@@ -292,10 +292,10 @@ def test_a_fault_without_detail_is_read_from_its_faultstring_or_is_unexpected() 
         f'<s:Envelope xmlns:s="{soap}"><s:Body><s:Fault><faultcode>s:Client</faultcode>'
         "<faultstring>LoginInvalido</faultstring></s:Fault></s:Body></s:Envelope>"
     ).encode()
-    with pytest.raises(errors.LoginInvalido):
+    with pytest.raises(tiss_errors.LoginInvalido):
         body_of(bare)
     other = bare.replace(b"LoginInvalido", b"java.lang.NullPointerException")
-    with pytest.raises(errors.ErroInesperadoServidor) as raised:
+    with pytest.raises(tiss_errors.ErroInesperadoServidor) as raised:
         body_of(other)
     assert "NullPointer" in raised.value.fault_string
     assert NS  # the namespace constant the tests share
@@ -320,7 +320,7 @@ def test_an_envelope_holds_one_body_with_one_message_or_is_not_soap() -> None:
         "<s:Header/>",
         "",
     ):
-        with pytest.raises(errors.InvalidReply) as raised:
+        with pytest.raises(tiss_errors.InvalidReply) as raised:
             body_of(envelope_of(inside))
         assert raised.value.reason == "not_soap", inside
 

@@ -8,11 +8,11 @@ from pathlib import Path
 import pytest
 
 from frontdesk.tiss import safexml
-from frontdesk.tiss.errors import InvalidReply, UnsafeXml
 from frontdesk.tiss.message import ELIGIBILITY
 from frontdesk.tiss.models import Eligibility
 from frontdesk.tiss.replies import build_eligibility_reply, read_eligibility_reply
 from frontdesk.tiss.soap import body_of, envelope
+from frontdesk.tiss.tiss_errors import InvalidReply, UnsafeXml
 
 from .factories import CARD, REGISTRO_ANS, reply_header
 

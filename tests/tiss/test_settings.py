@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from frontdesk.tiss.sequence import MAX_SEQUENCE, MemorySequence, SequenceFile
-from frontdesk.tiss.settings import TissSettings, TissSettingsError
+from frontdesk.tiss.tiss_settings import TissSettings, TissSettingsError
 
 BASE = {
     "url": "https://tiss.operadora.example/ws/{operation}/v4.01.00",

@@ -10,10 +10,10 @@ import pytest
 
 from frontdesk.tiss import VERSION as LOCAL_VERSION  # the local operator's
 from frontdesk.tiss.client import TissClient
-from frontdesk.tiss.errors import TissUnavailable
 from frontdesk.tiss.models import TokenProof
 from frontdesk.tiss.sequence import SequenceFile
-from frontdesk.tiss.settings import TissSettings
+from frontdesk.tiss.tiss_errors import TissUnavailable
+from frontdesk.tiss.tiss_settings import TissSettings
 from support.isolation import Served
 
 pytestmark = pytest.mark.served

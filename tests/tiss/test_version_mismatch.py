@@ -12,13 +12,13 @@ from lxml import etree
 
 from frontdesk.tiss import versions
 from frontdesk.tiss.client import TissClient
-from frontdesk.tiss.errors import TissFault, VersionMismatch
 from frontdesk.tiss.message import text
 from frontdesk.tiss.models import TokenProof
 from frontdesk.tiss.schema import errors_of
 from frontdesk.tiss.sequence import MemorySequence
-from frontdesk.tiss.settings import TissSettings
 from frontdesk.tiss.soap import body_of, fault_envelope
+from frontdesk.tiss.tiss_errors import TissFault, VersionMismatch
+from frontdesk.tiss.tiss_settings import TissSettings
 from frontdesk.tiss.transport import HttpReply
 from support.tiss_versions import BENEFICIARY, VersionedOperator
 

@@ -18,7 +18,7 @@ import aiohttp
 import pytest
 from aiohttp import web
 
-from frontdesk.config.audit import AuditLog
+from frontdesk.audit_log import AuditLog
 from frontdesk.web.guard import LoginGuard
 from frontdesk.web.http import tls_context
 from frontdesk.web.server import Settings, WebServer

@@ -46,12 +46,12 @@ SERVER_PROCESS = """
 import asyncio, sys, time
 from frontdesk.cli import build_parser
 from frontdesk.cli.web import run
-from frontdesk.config.audit import AuditLog
+from frontdesk.audit_log import AuditLog
 from frontdesk.web.guard import LoginGuard
 from frontdesk.web.server import Settings, WebServer
 from frontdesk.web.throttle import DeviceCookies
 from frontdesk.web.users import UserStore
-import frontdesk.web.http, frontdesk.web.desk
+import frontdesk.web.http, frontdesk.web.app_process
 
 async def build():
     devices = DeviceCookies(bytes(32), now=time.time)

@@ -40,7 +40,7 @@ from frontdesk.core.i18n import Language, set_language, t
 if TYPE_CHECKING:
     from frontdesk.app.screens.settings import SaveSettings
     from frontdesk.app.service import DeskService
-    from frontdesk.config.audit import AuditLog
+    from frontdesk.audit_log import AuditLog
     from frontdesk.config.connection import Connection
 
 __all__ = ["UNEXPECTED_EXIT", "Connector", "FrontdeskApp", "css_paths", "styles_dir"]

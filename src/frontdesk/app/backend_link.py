@@ -20,7 +20,7 @@ if TYPE_CHECKING:
     from frontdesk.app.service import DeskService
     from frontdesk.client.models import Health
     from frontdesk.config.connection import Connection
-    from frontdesk.counter.desk import TissDesk
+    from frontdesk.counter.tiss_desk import TissDesk
 
 UNREACHABLE_STATUSES = frozenset({502, 503, 504})  # a proxy answered; the backend did not
 WIDE_ENOUGH_FOR_SIMULATOR = 110
@@ -56,7 +56,7 @@ class BackendLink(DeskState):
     @property
     def tiss_desk(self) -> TissDesk | None:
         """The TISS counter, when the desk is on a TISS profile (connected)."""
-        module = sys.modules.get("frontdesk.counter.desk")  # never imported for other backends
+        module = sys.modules.get("frontdesk.counter.tiss_desk")  # never imported for other backends
         desk_class = getattr(module, "TissDesk", None)
         client = self._client
         return client if desk_class is not None and isinstance(client, desk_class) else None
@@ -72,7 +72,10 @@ class BackendLink(DeskState):
                     self._client = self._connector.make()
                 except Exception as exc:  # a database that will not open, a bad URL
                     # After the first frame, as everywhere (12–15 ms): see problems.py.
-                    from frontdesk.client.errors import BackendUnavailable, FrontdeskClientError
+                    from frontdesk.client.client_errors import (
+                        BackendUnavailable,
+                        FrontdeskClientError,
+                    )
 
                     if isinstance(exc, FrontdeskClientError):
                         raise
@@ -106,7 +109,7 @@ class BackendLink(DeskState):
         if trouble is None:
             self.health_state = "ok"
             return
-        from frontdesk.client import errors as e  # after the first frame: see problems.py
+        from frontdesk.client import client_errors as e  # after the first frame: see problems.py
 
         if isinstance(trouble, e.BackendUnavailable) or (
             isinstance(trouble, e.ServerError) and trouble.status in UNREACHABLE_STATUSES

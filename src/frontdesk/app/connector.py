@@ -37,7 +37,7 @@ def local_connector(db: str | None) -> Connector:
     holder: dict[str, object] = {}
 
     def make() -> FrontdeskClient:
-        from frontdesk.config.embedded import embedded_client
+        from frontdesk.local.embedded_client import embedded_client
 
         client, backend = embedded_client(db)
         holder["backend"] = backend
@@ -80,7 +80,7 @@ def tiss_demo_connector(db: str | None) -> Connector:
 
 
 def _preload_tiss() -> None:
-    import frontdesk.counter.desk
+    import frontdesk.counter.tiss_desk
     import frontdesk.tiss.client
     import frontdesk.tiss.schema  # noqa: F401  (lxml and the schemas, off the event loop)
 

@@ -5,7 +5,7 @@ Connection-type troubles (unreachable, timeouts, 5xx, malformed answers, refused
 refused requests, bugs) go to the screen's banner with a retry key; the contract's error
 codes are shown next to what the receptionist was doing. A typed guide number, card or
 code is checked in `formatting` (a `DigitsProblem`) and put in words here. A TISS counter's
-errors (`frontdesk.counter.errors`) carry their own words.
+errors (`frontdesk.counter.counter_errors`) carry their own words.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from frontdesk.app.formatting import DEFAULT_CODE_LENGTH, DigitsProblem, label, 
 from frontdesk.core.i18n import t
 
 if TYPE_CHECKING:
-    from frontdesk.client import errors as e
+    from frontdesk.client import client_errors as e
 
 
 @dataclass(frozen=True)
@@ -41,9 +41,9 @@ def describe(exc: BaseException) -> Trouble:
     # Imported here, and in the screens' workers: the client package (its errors and
     # models, 12–15 ms of imports after the first screen, measured 2026-11-28) is not
     # needed to draw the first screen, and loads with the first backend call.
-    from frontdesk.client import errors as e
+    from frontdesk.client import client_errors as e
 
-    counter = sys.modules.get("frontdesk.counter.errors")  # loaded with a TISS counter only
+    counter = sys.modules.get("frontdesk.counter.counter_errors")  # loaded with a TISS counter only
     if counter is not None and isinstance(exc, counter.CounterError):
         return Trouble(exc.text, exc.banner, exc.code)
     if isinstance(exc, e.BackendUnavailable):
@@ -63,7 +63,7 @@ def describe(exc: BaseException) -> Trouble:
 
 
 def _contract(exc: e.ApiError) -> Trouble:
-    from frontdesk.client import errors as e  # see describe()
+    from frontdesk.client import client_errors as e  # see describe()
 
     code = exc.error_code
     text: str

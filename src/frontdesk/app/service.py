@@ -1,9 +1,10 @@
 """What the desk asks of its backend, whichever it is: the calls the screens make.
 
-`FrontdeskClient` (the token contract, remote or embedded) and `frontdesk.counter.desk.TissDesk`
-(an operator's TISS web services) both answer them with the same result types and errors
-(`frontdesk.client.models`, `frontdesk.client.errors`), so a screen never asks which one it
-has; the few TISS screens ask the app for its `TissDesk` (`BackendLink.tiss_desk`).
+`FrontdeskClient` (the token contract, remote or embedded) and
+`frontdesk.counter.tiss_desk.TissDesk` (an operator's TISS web services) both answer them with
+the same result types and errors (`frontdesk.client.models`,
+`frontdesk.client.client_errors`), so a screen never asks which one it has;
+the few TISS screens ask the app for its `TissDesk` (`BackendLink.tiss_desk`).
 """
 
 from __future__ import annotations

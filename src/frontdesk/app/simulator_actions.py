@@ -66,7 +66,7 @@ class SimulatorActions(BackendLink):
     @work(exclusive=True, exit_on_error=False, group="simulator", description="simulator")
     async def refresh_simulator(self) -> None:
         # The client's errors load after the first frame (12–15 ms of imports): problems.py.
-        from frontdesk.client.errors import FrontdeskClientError, NotFound
+        from frontdesk.client.client_errors import FrontdeskClientError, NotFound
 
         if not self.local_mode:
             return
@@ -109,7 +109,7 @@ class SimulatorActions(BackendLink):
     @work(exclusive=True, exit_on_error=False, group="simulator-sac", description="SAC")
     async def simulate_sac(self, number: str) -> None:
         # The client's errors load after the first frame (12–15 ms of imports): problems.py.
-        from frontdesk.client.errors import FrontdeskClientError
+        from frontdesk.client.client_errors import FrontdeskClientError
 
         try:
             client = await self.ready_client()
@@ -131,7 +131,7 @@ class SimulatorActions(BackendLink):
     @work(exclusive=True, exit_on_error=False, group="simulator-clock", description="clock")
     async def simulate_clock(self) -> None:
         # The client's errors load after the first frame (12–15 ms of imports): problems.py.
-        from frontdesk.client.errors import FrontdeskClientError
+        from frontdesk.client.client_errors import FrontdeskClientError
 
         try:
             client = await self.ready_client()

@@ -17,8 +17,8 @@ from frontdesk.app.widgets.simulator import SimState
 from frontdesk.core.i18n import Language, t
 
 if TYPE_CHECKING:
+    from frontdesk.audit_log import AuditLog
     from frontdesk.client.models import Guide
-    from frontdesk.config.audit import AuditLog
     from frontdesk.config.connection import Connection
 
 HealthState = Literal["checking", "ok", "offline"]

@@ -17,10 +17,10 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from frontdesk.audit_log import AuditLog
 from frontdesk.cli.parsers import cli_language
-from frontdesk.config.audit import AuditLog
-from frontdesk.config.connection import Connection, resolve
-from frontdesk.config.errors import SetupError
+from frontdesk.config.connection import Connection, ConnectionOptions, resolve
+from frontdesk.config.setup_errors import SetupError
 from frontdesk.core.i18n import Language, detect_language, set_language, t
 
 if TYPE_CHECKING:
@@ -31,6 +31,7 @@ __all__ = [
     "build_app",
     "choose_language",
     "cli_language",
+    "connection_options",
     "cursor_blink",
     "ended",
     "local_db",
@@ -40,6 +41,22 @@ __all__ = [
 SETUP_ERROR_EXIT = 2
 THEME_ENV = "FRONTDESK_THEME"
 WEB_USER_ENV = "FRONTDESK_WEB_USER"
+
+
+def connection_options(args: argparse.Namespace) -> ConnectionOptions:
+    """`--profile`, `--url`, `--insecure` and `--lang` as the typed options `resolve` takes
+    (a blank `--profile` or `--url` is not given)."""
+
+    def given(name: str) -> str | None:
+        value = getattr(args, name, None)
+        return value if isinstance(value, str) and value.strip() else None
+
+    return ConnectionOptions(
+        profile=given("profile"),
+        url=given("url"),
+        insecure=bool(getattr(args, "insecure", False)),
+        lang=cli_language(args),
+    )
 
 
 def choose_language(
@@ -74,8 +91,8 @@ def local_db(args: argparse.Namespace) -> str | None:
 def tiss_demo(args: argparse.Namespace) -> Connection:
     """`--tiss-demo`: the TISS counter on the local TISS operator in this process (no
     profile; the file's language and theme apply)."""
-    from frontdesk.config.embedded_tiss import DEMO_OPERATOR
-    from frontdesk.config.profiles import effective_settings, load_config
+    from frontdesk.config.profile_editing import effective_settings, load_config
+    from frontdesk.local.embedded_operator import DEMO_OPERATOR
 
     if getattr(args, "url", None) or getattr(args, "profile", None):
         raise SetupError(t("counter.cli.demo_alone"))
@@ -139,7 +156,11 @@ def build_app(args: argparse.Namespace) -> FrontdeskApp:
     environ = os.environ
     # Messages about the configuration itself: --lang, else the locale (no profile yet).
     set_language(choose_language(args, environ))
-    connection = tiss_demo(args) if getattr(args, "tiss_demo", False) else resolve(args)
+    connection = (
+        tiss_demo(args)
+        if getattr(args, "tiss_demo", False)
+        else resolve(options=connection_options(args))
+    )
     lang = choose_language(args, environ, connection.language)
     set_language(lang)
     db = local_db(args)  # --db is the local demonstration's, also when F9 switches to it

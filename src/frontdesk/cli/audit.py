@@ -5,8 +5,8 @@ from __future__ import annotations
 import argparse
 from typing import TYPE_CHECKING
 
+from frontdesk.audit_log import AuditLog, format_table, parse_since
 from frontdesk.cli.console import Console
-from frontdesk.config.audit import AuditLog, format_table, parse_since
 
 if TYPE_CHECKING:
     from keyring.backend import KeyringBackend

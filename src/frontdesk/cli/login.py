@@ -18,10 +18,10 @@ import os
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Final
 
+from frontdesk.audit_log import AuditLog
 from frontdesk.cli.console import Console
 from frontdesk.client.client import FrontdeskClient
-from frontdesk.client.errors import BackendUnavailable, FrontdeskClientError, Unauthorized
-from frontdesk.config.audit import AuditLog
+from frontdesk.client.client_errors import BackendUnavailable, FrontdeskClientError, Unauthorized
 from frontdesk.config.connection import check_ca_bundle, check_transport
 from frontdesk.config.credentials import (
     API_KEY_ENV,
@@ -31,8 +31,8 @@ from frontdesk.config.credentials import (
     store_key,
     write_key_file,
 )
-from frontdesk.config.errors import CredentialError, KeyringUnavailable, SetupError
 from frontdesk.config.reading import Config, Profile, load_config, select_profile
+from frontdesk.config.setup_errors import CredentialError, KeyringUnavailable, SetupError
 from frontdesk.config.tiss_profile import PASSWORD_ENV, load_tiss_profile
 from frontdesk.core.i18n import t
 

@@ -7,7 +7,7 @@ words (usage, options, its errors) are put in that language by `Parser`. So the 
 which parses its own options and prints nothing, loads no catalog.
 
 The runners (`cli/app.py`, `serve.py`, `web.py`, `tiss.py` and the technician's commands
-`login.py`, `profiles.py`, `doctor.py`, `audit.py`) import what their command needs at
+`login.py`, `profiles_command.py`, `doctor.py`, `audit.py`) import what their command needs at
 their top; `frontdesk.cli.main` imports one of them once the arguments are parsed. So
 `--help`, and a mistyped option, cost argparse and this module only (tests/
 test_import_hygiene.py pins it), and the app's start never loads a server's runner.
@@ -31,7 +31,7 @@ if TYPE_CHECKING:
 TOOLS: Final[dict[str, str]] = {
     "login": "login",
     "logout": "login",
-    "profiles": "profiles",
+    "profiles": "profiles_command",
     "doctor": "doctor",
     "audit": "audit",
 }
@@ -279,7 +279,7 @@ def _serve(sub: Any) -> None:
     )
 
 
-# -- the technician's commands (cli/login.py, profiles.py, doctor.py, audit.py) ---------------
+# -- the technician's commands (cli/login.py, profiles_command.py, doctor.py, audit.py) -------
 
 
 def _login(sub: Any) -> None:

@@ -1,4 +1,4 @@
-"""The technician's commands: `login`/`logout` (cli/login.py), `profiles` (cli/profiles.py),
+"""The technician's commands: `login`/`logout` (cli/login.py), `profiles` (cli/profiles_command.py),
 `doctor` (cli/doctor.py) and `audit` (cli/audit.py).
 
 Their arguments are declared in `cli/parsers.py`; `run` sets the language, imports the
@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Final
 
 from frontdesk.cli.console import Console, TerminalConsole
 from frontdesk.cli.parsers import TOOLS
-from frontdesk.config.errors import SetupError
+from frontdesk.config.setup_errors import SetupError
 from frontdesk.core.i18n import set_language
 
 if TYPE_CHECKING:

@@ -31,23 +31,22 @@ import sys
 from typing import TYPE_CHECKING, Any
 
 from frontdesk.app.formatting import card_problem
-from frontdesk.config.audit import AuditLog
-from frontdesk.config.errors import SetupError
+from frontdesk.audit_log import AuditLog
+from frontdesk.config.setup_errors import SetupError
 from frontdesk.config.tiss_profile import (
     TissProfile,
-    describe_error,
-    error_outcome,
     load_tiss_profile,
     tiss_client,
     tiss_password,
 )
 from frontdesk.core.contacts import digits_only
 from frontdesk.core.i18n import set_language, t
-from frontdesk.tiss.errors import (
+from frontdesk.tiss.error_wording import describe_error, error_outcome
+from frontdesk.tiss.models import IDENTIFICATIONS, MAX_CODE_LENGTH, Eligibility, TokenProof
+from frontdesk.tiss.tiss_errors import (
     TissError,
     TissInputError,
 )
-from frontdesk.tiss.models import IDENTIFICATIONS, MAX_CODE_LENGTH, Eligibility, TokenProof
 
 if TYPE_CHECKING:
     from keyring.backend import KeyringBackend
@@ -160,7 +159,7 @@ async def _check(
         return _fail(t("tiss.bad_input", field=error.field, problem=str(error)), EXIT_INPUT)
     except TissError as error:
         audit.record("tiss_eligibility", outcome=f"error:{error_outcome(error)}", reason=reason)
-        return _fail(describe_error(error, profile), EXIT_OPERATOR)
+        return _fail(describe_error(error, profile.settings, profile.name), EXIT_OPERATOR)
     outcome = "eligible" if answer.eligible else "not_eligible"
     audit.record("tiss_eligibility", outcome=outcome, reason=reason)
     if args.json:

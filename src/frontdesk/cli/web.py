@@ -25,10 +25,10 @@ import time
 from pathlib import Path
 from typing import Final
 
+from frontdesk.audit_log import AuditLog
 from frontdesk.cli.parsers import cli_language
-from frontdesk.config.audit import AuditLog
-from frontdesk.config.connection import resolve
-from frontdesk.config.errors import SetupError
+from frontdesk.config.connection import ConnectionOptions, resolve
+from frontdesk.config.setup_errors import SetupError
 from frontdesk.core.i18n import set_language, t
 from frontdesk.core.net import is_loopback
 from frontdesk.web.guard import LoginGuard
@@ -167,7 +167,7 @@ def run_server(args: argparse.Namespace) -> int:
         return USAGE_EXIT
 
     try:  # the profile the desks will use must exist now, not at the first sign-in
-        resolve(profile=args.web_profile, need_key=False)
+        resolve(options=ConnectionOptions(profile=args.web_profile), need_key=False)
     except SetupError as error:
         print(f"frontdesk web: {error}", file=sys.stderr)
         return USAGE_EXIT

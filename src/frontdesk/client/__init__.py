@@ -7,7 +7,7 @@ apart: every way of running the desk builds a client right after its first frame
 """
 
 from frontdesk.client.client import FrontdeskClient
-from frontdesk.client.errors import (
+from frontdesk.client.client_errors import (
     ERROR_CLASSES,
     AlreadyAuthorized,
     ApiError,

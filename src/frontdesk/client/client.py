@@ -18,7 +18,7 @@ from urllib.parse import quote
 
 from frontdesk import __version__
 from frontdesk.client.asgi import AsgiSession
-from frontdesk.client.errors import (
+from frontdesk.client.client_errors import (
     ApiError,
     BackendUnavailable,
     MalformedResponse,

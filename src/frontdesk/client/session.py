@@ -11,7 +11,7 @@ import ssl
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, Protocol
 
-from frontdesk.client.errors import BackendUnavailable
+from frontdesk.client.client_errors import BackendUnavailable
 
 if TYPE_CHECKING:
     from frontdesk.core._httpx import httpx

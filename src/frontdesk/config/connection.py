@@ -2,15 +2,15 @@
 its key, TLS settings and timeouts, with plain HTTP refused off this machine. A TISS
 profile's connection (`kind` "tiss") carries its TISS part and its TISS password.
 
-`resolve(args)` is the one call: it reads the configuration, picks the profile
-(`--profile`, `FRONTDESK_PROFILE`, the file's `default`), checks the transport, finds the
-key, and returns a `Connection`; anything wrong raises a `SetupError` whose message can be
-printed as it is.
+`resolve(options=ConnectionOptions(...))` is the one call: it reads the configuration,
+picks the profile (`--profile`, `FRONTDESK_PROFILE`, the file's `default`), checks the
+transport, finds the key, and returns a `Connection`; anything wrong raises a `SetupError`
+whose message can be printed as it is. The options are typed values, built by `cli/` from
+its arguments (or by the app's profile switcher): nothing here knows argparse.
 """
 
 from __future__ import annotations
 
-import argparse
 import os
 import ssl
 from dataclasses import dataclass, field
@@ -19,7 +19,6 @@ from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from frontdesk.config.credentials import API_KEY_ENV, KEYRING_TIMEOUT, ApiKey, check_key, load_key
-from frontdesk.config.errors import ConfigError, CredentialError, SetupError, TransportError
 from frontdesk.config.reading import (
     DEFAULT_CONNECT_TIMEOUT,
     DEFAULT_READ_TIMEOUT,
@@ -30,12 +29,29 @@ from frontdesk.config.reading import (
     load_config,
     select_profile,
 )
+from frontdesk.config.setup_errors import ConfigError, CredentialError, SetupError, TransportError
 from frontdesk.core.i18n import Language, t
 from frontdesk.core.net import is_loopback
 
 if TYPE_CHECKING:
     from frontdesk.client.client import FrontdeskClient
     from frontdesk.config.tiss_reading import TissProfileData
+
+
+@dataclass(frozen=True, slots=True)
+class ConnectionOptions:
+    """What the connection is asked to be: `--profile`, `--url`, `--insecure`, `--lang`.
+
+    All unset (the default) is the file's choice: its `default` profile, else local mode.
+    """
+
+    profile: str | None = None
+    url: str | None = None
+    insecure: bool = False
+    lang: Language | None = None
+
+
+NO_OPTIONS = ConnectionOptions()
 
 
 @dataclass(frozen=True)
@@ -89,7 +105,7 @@ class Connection:
     def client(self, *, retries: int = 2) -> FrontdeskClient:
         """A `FrontdeskClient` for this remote connection (not for local mode)."""
         if self.url is None:
-            raise ValueError("local mode: use frontdesk.config.embedded.embedded_client")
+            raise ValueError("local mode: use frontdesk.local.embedded_client.embedded_client")
         if self.kind == "tiss":
             raise ValueError("a TISS profile: use frontdesk.counter")
         # lazy: the app's start resolves its connection with this module, and its first
@@ -154,31 +170,21 @@ def check_ca_bundle(config: Config, profile: Profile) -> Path | None:
 
 
 def resolve(
-    args: argparse.Namespace | None = None,
     *,
-    profile: str | None = None,
-    url: str | None = None,
-    insecure: bool | None = None,
-    lang: Language | None = None,
+    options: ConnectionOptions = NO_OPTIONS,
     need_key: bool = True,
     config: Config | None = None,
     keyring_timeout: float = KEYRING_TIMEOUT,
 ) -> Connection:
-    """The connection `args` ask for (`--profile`, `--url`, `--insecure`, `--lang`).
+    """The connection `options` ask for (the profile switcher gives `profile` alone).
 
-    Keyword arguments override `args` (the profile switcher calls `resolve(profile=NAME)`).
-    With `--url` no profile is used and the key comes from FRONTDESK_API_KEY. With no
+    With a `url` no profile is used and the key comes from FRONTDESK_API_KEY. With no
     profile at all, the result is local mode (`url` None). Raises `SetupError`.
     """
-
-    def option(name: str) -> object:
-        return getattr(args, name, None) if args is not None else None
-
-    profile = profile or _str_or_none(option("profile"))
-    url = url or _str_or_none(option("url"))
-    if insecure is None:
-        insecure = bool(option("insecure"))
-    lang = lang or _language(option("lang"))
+    profile = options.profile or None
+    url = options.url or None
+    insecure = options.insecure
+    lang = options.lang
     config = config or load_config()
 
     if url:
@@ -266,21 +272,10 @@ def _env_key(url: str) -> ApiKey:
     return ApiKey(check_key(value, API_KEY_ENV), "env", API_KEY_ENV)
 
 
-def _str_or_none(value: object) -> str | None:
-    return value if isinstance(value, str) and value.strip() else None
-
-
-def _language(value: object) -> Language | None:
-    if value == "pt":
-        return "pt"
-    if value == "en":
-        return "en"
-    return None
-
-
 __all__ = [
     "ConfigError",
     "Connection",
+    "ConnectionOptions",
     "SetupError",
     "check_ca_bundle",
     "check_transport",

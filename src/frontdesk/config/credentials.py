@@ -15,7 +15,6 @@ import os
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Final, Literal
 
-from frontdesk.config.errors import KeyNotFound, KeyringUnavailable
 from frontdesk.config.key_file import (
     MAX_KEY_LENGTH,
     WINDOWS,
@@ -33,6 +32,7 @@ from frontdesk.config.keyring_store import (
     keyring_status,
     set_password,
 )
+from frontdesk.config.setup_errors import KeyNotFound, KeyringUnavailable
 from frontdesk.core.i18n import t
 
 if TYPE_CHECKING:

@@ -23,9 +23,9 @@ import tempfile
 from pathlib import Path
 from typing import Final
 
-from frontdesk.config.errors import CredentialError, KeyFileInsecure
 from frontdesk.config.paths import ensure_private_dir, keys_dir
 from frontdesk.config.reading import PROFILE_NAME
+from frontdesk.config.setup_errors import CredentialError, KeyFileInsecure
 from frontdesk.core.i18n import t
 
 MAX_KEY_LENGTH: Final = 1024

@@ -14,7 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Final, NamedTuple, TypeVar
 
-from frontdesk.config.errors import KeyringUnavailable
+from frontdesk.config.setup_errors import KeyringUnavailable
 from frontdesk.core.i18n import t
 from frontdesk.core.timebox import timeboxed
 

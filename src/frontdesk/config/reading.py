@@ -1,7 +1,7 @@
 """The configuration file read: TOML parsed with tomllib and validated into typed objects.
 
 Every problem in the file becomes a `ConfigError` naming the file, the line and the key
-(`toml_places` finds them). The file's format is described in `frontdesk.config.profiles`,
+(`toml_places` finds them). The file's format is described in `frontdesk.config.profile_editing`,
 where callers import these names from.
 """
 
@@ -15,8 +15,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final, Literal
 from urllib.parse import urlsplit
 
-from frontdesk.config.errors import ConfigError, ProfileNotFound
 from frontdesk.config.paths import config_file
+from frontdesk.config.setup_errors import ConfigError, ProfileNotFound
 from frontdesk.config.toml_places import KeyPath, key_at, key_lines, line_of
 from frontdesk.core.i18n import LANGUAGES, Language, t
 

@@ -16,20 +16,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Final
 
 from frontdesk.config.credentials import load_key
-from frontdesk.config.errors import ConfigError, CredentialError, KeyNotFound
 from frontdesk.config.paths import data_dir
+from frontdesk.config.setup_errors import ConfigError, CredentialError, KeyNotFound
 from frontdesk.config.tiss_reading import TISS_KEYS, TissProfileData
 from frontdesk.core.i18n import t
-from frontdesk.tiss.errors import (
-    InvalidReply,
-    LoginInvalido,
-    OutcomeUnknown,
-    TissFault,
-    TissTimeout,
-    TissUnavailable,
-    VersionMismatch,
-)
-from frontdesk.tiss.settings import TissSettings
+from frontdesk.tiss.tiss_settings import TissSettings
 
 if TYPE_CHECKING:
     from keyring.backend import KeyringBackend
@@ -41,8 +32,6 @@ __all__ = [
     "SEQUENCE_FILE",
     "TISS_KEYS",
     "TissProfile",
-    "describe_error",
-    "error_outcome",
     "load_tiss_profile",
     "sequence_path",
     "tiss_client",
@@ -114,49 +103,3 @@ def tiss_client(profile: TissProfile, password: str) -> TissClient:
     from frontdesk.tiss.sequence import SequenceFile
 
     return TissClient(profile.settings, password, sequence=SequenceFile(sequence_path()))
-
-
-def error_outcome(error: Exception) -> str:
-    """A failed TISS call in one word, for the audit (`error:<word>`)."""
-    if isinstance(error, TissFault):
-        return error.code.lower()
-    if isinstance(error, TissTimeout):
-        return "timeout"
-    if isinstance(error, TissUnavailable):
-        return "unreachable"
-    if isinstance(error, InvalidReply):
-        return f"invalid_reply_{error.reason}"
-    if isinstance(error, VersionMismatch):
-        return "version_mismatch"
-    return "unsafe_reply"
-
-
-def version_mismatch_text(error: VersionMismatch, profile: str) -> str:
-    """Both versions and the command that makes the profile speak the operator's."""
-    fix = error.to_try
-    if error.answered is None:
-        return t("tiss.version_refused", sent=error.sent, fix=fix, profile=profile)
-    return t(
-        "tiss.version_mismatch", sent=error.sent, answered=error.answered, fix=fix, profile=profile
-    )
-
-
-def describe_error(error: Exception, profile: TissProfile) -> str:
-    """The user's message for a failure talking to the operator."""
-    settings = profile.settings
-    url = settings.url_for("tissVerificaElegibilidade")
-    if isinstance(error, LoginInvalido):
-        return t("tiss.login_refused", login=settings.effective_login, profile=profile.name)
-    if isinstance(error, VersionMismatch):
-        return version_mismatch_text(error, profile.name)
-    if isinstance(error, TissFault):
-        return t("tiss.fault", code=error.code, meaning=t(f"tiss.fault.{error.code}"))
-    if isinstance(error, TissTimeout):
-        return t("tiss.timeout", seconds=settings.read_timeout, url=url)
-    if isinstance(error, TissUnavailable):
-        return t("tiss.unreachable", url=url, detail=error.detail)
-    if isinstance(error, InvalidReply):
-        return t("tiss.invalid_reply", reason=error.reason, detail=error.detail[:300])
-    if isinstance(error, OutcomeUnknown):
-        return t("tiss.outcome_unknown", detail=error.detail)
-    return t("tiss.unsafe_reply", detail=str(error)[:300])

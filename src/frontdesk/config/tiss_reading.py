@@ -2,7 +2,7 @@
 
 Called by the profile reader (`reading`) for TISS profiles, so one file holds contract and
 TISS profiles side by side and every problem names the file, the line and the key.
-`frontdesk.tiss.settings` loads only when a file has a TISS profile. The keys:
+`frontdesk.tiss.tiss_settings` loads only when a file has a TISS profile. The keys:
 
     [profiles.unimed-tiss]
     kind = "tiss"
@@ -50,14 +50,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final, Literal, Protocol
 
-from frontdesk.config.errors import ConfigError
 from frontdesk.config.reading import looks_secret
+from frontdesk.config.setup_errors import ConfigError
 from frontdesk.config.toml_places import KeyPath
 from frontdesk.core.i18n import Language, t
 
 if TYPE_CHECKING:
     from frontdesk.config.reading import Profile
-    from frontdesk.tiss.settings import TissSettings
+    from frontdesk.tiss.tiss_settings import TissSettings
 
 CodeChars = Literal["digits", "letters"]
 
@@ -200,7 +200,7 @@ class Reader(Protocol):
 def read_tiss_profile(reader: Reader, name: str, raw: dict[str, Any]) -> Profile:
     """The TISS profile `name` (its table `raw`), checked key by key."""
     from frontdesk.config.reading import Profile
-    from frontdesk.tiss.settings import CnpjVersionError, TissSettings, TissSettingsError
+    from frontdesk.tiss.tiss_settings import CnpjVersionError, TissSettings, TissSettingsError
 
     where: KeyPath = ("profiles", name)
     for key in raw:

@@ -1,9 +1,9 @@
 """The counter on a TISS operator: what the app drives when its profile is a TISS one.
 
 The app speaks to one desk service, whatever the backend; for a TISS profile that service is
-`desk.TissDesk`, which answers with the app's own result types (`frontdesk.client.models`:
-Guide, Token, Channels…) and errors (`frontdesk.client.errors`, plus `errors` here), so the
-screens stay the same and the app never sees TISS XML:
+`tiss_desk.TissDesk`, which answers with the app's own result types (`frontdesk.client.models`:
+Guide, Token, Channels…) and errors (`frontdesk.client.client_errors`, plus `counter_errors`
+here), so the screens stay the same and the app never sees TISS XML:
 
 - `exports`: the practice system's TISS XML files in the profile's import folder, read into
   today's queue (each file's problems kept for the import report);
@@ -13,9 +13,9 @@ screens stay the same and the app never sees TISS XML:
   `Guide` (`guides.TissGuide`: the Guide plus what only TISS tells);
 - `ledger`: what the operator answered for each guide (status, senha, glosas, the file
   written back), kept in the user data directory, never a code;
-- `desk`: the service itself (validate, Sem token, status checks, the write-back);
+- `tiss_desk`: the service itself (validate, Sem token, status checks, the write-back);
 - `answers`: the operator's answers in the app's words (Guide, glosas, next status check);
-- `errors`: what a receptionist can act on (operator away, login refused, a message refused,
+- `counter_errors`: what a receptionist can act on (operator away, login refused, a message refused,
   a code refused, a glosa that points at a field);
 - `connect`: a `TissDesk` for a TISS profile's connection, or the local TISS demonstration.
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from frontdesk.counter.errors import CODE_GLOSAS, FIELD_OF_GLOSA, CodeRefused, GuideRefused
+from frontdesk.counter.counter_errors import CODE_GLOSAS, FIELD_OF_GLOSA, CodeRefused, GuideRefused
 from frontdesk.counter.ledger import Answer
 from frontdesk.tiss.models import Authorization, Eligibility, Glosa
 

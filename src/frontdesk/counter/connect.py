@@ -19,15 +19,15 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Final
 
 from frontdesk.core.net import is_loopback
-from frontdesk.counter.desk import TissDesk
 from frontdesk.counter.ledger import Ledger
+from frontdesk.counter.tiss_desk import TissDesk
 
 if TYPE_CHECKING:
     from frontdesk.client.client import FrontdeskClient
     from frontdesk.config.connection import Connection
-    from frontdesk.config.embedded_tiss import EmbeddedOperator
+    from frontdesk.local.embedded_operator import EmbeddedOperator
     from frontdesk.tiss.sequence import SequenceSource
-    from frontdesk.tiss.settings import TissSettings
+    from frontdesk.tiss.tiss_settings import TissSettings
 
 DEMO_PROFILE: Final = "tiss-demo"
 
@@ -104,9 +104,9 @@ def demo_desk(
     folder: Path | None = None,
 ) -> tuple[TissDesk, Callable[[], None]]:
     """The local TISS demonstration, and what closes it (the database, a temporary folder)."""
-    from frontdesk.config.embedded_tiss import demo_clinic, demo_exports_into, embedded_operator
     from frontdesk.config.paths import data_dir
     from frontdesk.config.tiss_reading import CounterSettings, TissProfileData
+    from frontdesk.local.embedded_operator import demo_clinic, demo_exports_into, embedded_operator
     from frontdesk.tiss.client import TissClient
     from frontdesk.tiss.sequence import MemorySequence
 

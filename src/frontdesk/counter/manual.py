@@ -21,7 +21,6 @@ from frontdesk.core.contacts import digits_only
 from frontdesk.core.i18n import t
 from frontdesk.core.tuss import DENTAL_PREFIX
 from frontdesk.counter.ledger import ManualGuide, ManualProcedure
-from frontdesk.tiss.errors import TissInputError
 from frontdesk.tiss.message import SAO_PAULO
 from frontdesk.tiss.models import (
     DentalTeam,
@@ -30,6 +29,7 @@ from frontdesk.tiss.models import (
     Professional,
     SpSadtRequest,
 )
+from frontdesk.tiss.tiss_errors import TissInputError
 
 Kind = Literal["sp_sadt", "odonto"]
 
@@ -144,7 +144,7 @@ def text_of(form: GuideForm, name: str) -> str:
     return value
 
 
-def checked(form: GuideForm, clinic: Clinic, *, number: str, now: float) -> ManualGuide:
+def guide_from_form(form: GuideForm, clinic: Clinic, *, number: str, now: float) -> ManualGuide:
     """`form` as a guide to keep (raises `FormProblem` naming the field)."""
     missing = clinic.missing_for(form.kind)
     if missing:

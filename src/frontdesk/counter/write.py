@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING
 from frontdesk.core.i18n import t
 from frontdesk.counter.exports import WRITTEN_SUFFIX
 from frontdesk.counter.ledger import Answer
-from frontdesk.tiss.errors import TissError, TissInputError, UnsafeXml
+from frontdesk.tiss.tiss_errors import TissError, TissInputError, UnsafeXml
 from frontdesk.tiss.writeback import NoCodeField, Release, proof_in, write_back
 
 if TYPE_CHECKING:

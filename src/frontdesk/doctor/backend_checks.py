@@ -15,17 +15,17 @@ from typing import Final
 
 from frontdesk.backend.local import default_db_path
 from frontdesk.client.client import FrontdeskClient
-from frontdesk.client.errors import (
+from frontdesk.client.client_errors import (
     ApiError,
     BackendUnavailable,
     FrontdeskClientError,
     Unauthorized,
 )
 from frontdesk.config.credentials import API_KEY_ENV, ApiKey
-from frontdesk.config.embedded import embedded_client
 from frontdesk.config.reading import Profile
 from frontdesk.core.i18n import t
 from frontdesk.doctor.report import Check, Report, check, ok, skipped
+from frontdesk.local.embedded_client import embedded_client
 
 SLOW_HEALTH_MS: Final = 1000.0
 CLOCK_TOLERANCE_S: Final = 30.0

@@ -16,8 +16,8 @@ from typing import Final
 from urllib.parse import urlsplit
 
 from frontdesk.config.connection import check_ca_bundle, check_transport
-from frontdesk.config.errors import ConfigError, TransportError
 from frontdesk.config.reading import Config, Profile
+from frontdesk.config.setup_errors import ConfigError, TransportError
 from frontdesk.core._httpx import httpx
 from frontdesk.core.i18n import t
 from frontdesk.core.net import is_loopback

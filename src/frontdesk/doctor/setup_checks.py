@@ -18,7 +18,9 @@ from frontdesk.config.credentials import (
     keyring_status,
     load_key,
 )
-from frontdesk.config.errors import (
+from frontdesk.config.key_file import WINDOWS
+from frontdesk.config.reading import Config, Profile, load_config, select_profile
+from frontdesk.config.setup_errors import (
     ConfigError,
     CredentialError,
     KeyFileInsecure,
@@ -26,8 +28,6 @@ from frontdesk.config.errors import (
     KeyringUnavailable,
     ProfileNotFound,
 )
-from frontdesk.config.key_file import WINDOWS
-from frontdesk.config.reading import Config, Profile, load_config, select_profile
 from frontdesk.config.tiss_profile import PASSWORD_ENV
 from frontdesk.core.i18n import t
 from frontdesk.doctor.report import Check, Report, check, ok

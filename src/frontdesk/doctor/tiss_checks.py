@@ -17,12 +17,10 @@ import os
 from typing import TYPE_CHECKING, Final
 from urllib.parse import urlsplit
 
-from frontdesk.config.audit import AuditLog
+from frontdesk.audit_log import AuditLog
 from frontdesk.config.tiss_profile import (
     PASSWORD_ENV,
     TissProfile,
-    describe_error,
-    error_outcome,
     tiss_client,
 )
 from frontdesk.core.i18n import t
@@ -32,8 +30,8 @@ from frontdesk.doctor.report import Check, Report, check, ok
 if TYPE_CHECKING:
     from keyring.backend import KeyringBackend
 
-    from frontdesk.config.errors import KeyringUnavailable
     from frontdesk.config.reading import Config, Profile
+    from frontdesk.config.setup_errors import KeyringUnavailable
 
 SERVICES: Final = (
     "tissVerificaElegibilidade",
@@ -137,7 +135,8 @@ def password_check(
 async def login_check(profile: TissProfile, password: str) -> Check:
     """One VerificaElegibilidade for `PROBE_CARD`: the operator's answer, in one check (a
     failure in the words of `frontdesk tiss elegibilidade`, audited the same way)."""
-    from frontdesk.tiss.errors import LoginInvalido, TissError, TissFault, VersionMismatch
+    from frontdesk.tiss.error_wording import describe_error, error_outcome
+    from frontdesk.tiss.tiss_errors import LoginInvalido, TissError, TissFault, VersionMismatch
 
     settings = profile.settings
     audit = AuditLog(profile=profile.name)
@@ -154,7 +153,9 @@ async def login_check(profile: TissProfile, password: str) -> Check:
             fix = t("doctor.tiss.fault_fix")
         else:
             fix = t("doctor.tiss.no_answer_fix")
-        return check("tiss_login", "fail", describe_error(error, profile), fix)
+        return check(
+            "tiss_login", "fail", describe_error(error, profile.settings, profile.name), fix
+        )
     audit.record("tiss_doctor", outcome="login_accepted")
     return ok(
         "tiss_login",

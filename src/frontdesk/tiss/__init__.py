@@ -11,9 +11,10 @@ and lxml. Nothing here is imported by local mode; lxml loads with the first TISS
   (item 114);
 - `schema`: validation against the official schemas;
 - `models`, `requests`, `replies`, `soap`: typed messages, built and read both ways;
-- `errors`: every failure, one class per `tissFault` value;
+- `tiss_errors`: every failure, one class per `tissFault` value (`error_wording`: how each
+  is said to the user and to the audit log);
 - `glosas`: TUSS table 38 descriptions, as the official schema lists them;
-- `settings`, `sequence`: a TISS connection's settings, and `sequencialTransacao` numbers
+- `tiss_settings`, `sequence`: a TISS connection's settings, and `sequencialTransacao` numbers
   kept across restarts;
 - `client` (+ `transport`, the only module that imports httpx): the async TISS client.
 """
@@ -23,7 +24,7 @@ from __future__ import annotations
 from typing import Final
 
 VERSION: Final = "4.03.00"  # versions.DEFAULT: tests/tiss/test_versions.py keeps them one
-"""What the embedded demonstration's desk speaks (`config/embedded_tiss.py`), and the default
+"""What the embedded demonstration's desk speaks (`local/embedded_operator.py`), and the default
 of the helpers that take a version (`schema`, `glosas`, a `Header`); every caller on the
 TISS path passes its own. A client speaks its settings' version (`TissSettings.version`:
 `versions.DEFAULT` unless its profile's `tiss_version` names another); the local operator

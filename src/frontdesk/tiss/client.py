@@ -6,7 +6,7 @@ in America/Sao_Paulo, origem = the clinic, destino = the operator's registro ANS
 login and MD5 password; body; hash), checks it against the schemas, posts it in a SOAP
 envelope to the operation's URL, and accepts only a reply that is the operation's own,
 schema-valid and correctly hashed. Replies come back as typed results; a SOAP Fault as its
-`TissFault`; the rest as the errors of `frontdesk.tiss.errors`. Every message goes out in
+`TissFault`; the rest as the errors of `frontdesk.tiss.tiss_errors`. Every message goes out in
 the settings' version (its `Padrao`, its schemas); a `VersaoInvalida` fault, or a reply in
 another version, is `VersionMismatch` naming both.
 
@@ -35,17 +35,6 @@ from typing import Final
 
 from lxml import etree
 
-from frontdesk.tiss.errors import (
-    InvalidReply,
-    OutcomeUnknown,
-    TissError,
-    TissFault,
-    TissInputError,
-    TissTimeout,
-    TissUnavailable,
-    VersaoInvalida,
-    VersionMismatch,
-)
 from frontdesk.tiss.hashing import message_hash, password_digest, same_hash
 from frontdesk.tiss.message import (
     CANCEL,
@@ -56,8 +45,8 @@ from frontdesk.tiss.message import (
     find,
     q,
     sao_paulo_now,
-    stamp,
     text,
+    transaction_date_time,
 )
 from frontdesk.tiss.models import (
     Authorization,
@@ -78,8 +67,19 @@ from frontdesk.tiss.requests import build_cancel, build_eligibility, build_proce
 from frontdesk.tiss.safexml import charset_of
 from frontdesk.tiss.schema import SchemaViolation, errors_of, validate
 from frontdesk.tiss.sequence import SequenceSource
-from frontdesk.tiss.settings import TissSettings
 from frontdesk.tiss.soap import HEADERS, body_of, envelope
+from frontdesk.tiss.tiss_errors import (
+    InvalidReply,
+    OutcomeUnknown,
+    TissError,
+    TissFault,
+    TissInputError,
+    TissTimeout,
+    TissUnavailable,
+    VersaoInvalida,
+    VersionMismatch,
+)
+from frontdesk.tiss.tiss_settings import TissSettings
 from frontdesk.tiss.transport import (
     HttpReply,
     HttpxTransport,
@@ -205,7 +205,7 @@ class TissClient:
 
     def _header(self, operation: Operation, sequence: str | None = None) -> Header:
         s = self.settings
-        date, clock = stamp(self._now())
+        date, clock = transaction_date_time(self._now())
         return Header(
             transaction=operation.request_transaction,
             sequence=sequence or self._sequence.next(self._scope()),

@@ -24,7 +24,6 @@ from typing import Final, Literal
 
 from lxml import etree
 
-from frontdesk.tiss.errors import TissInputError, UnsafeXml
 from frontdesk.tiss.hashing import matches
 from frontdesk.tiss.message import (
     children,
@@ -42,6 +41,7 @@ from frontdesk.tiss.models import (
 )
 from frontdesk.tiss.safexml import parse_untrusted
 from frontdesk.tiss.schema import schema
+from frontdesk.tiss.tiss_errors import TissInputError, UnsafeXml
 from frontdesk.tiss.versions import numbers
 
 GuideKind = Literal["consulta", "sp_sadt", "odonto", "honorarios", "internacao"]

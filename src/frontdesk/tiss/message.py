@@ -18,9 +18,9 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from lxml import etree
 
 from frontdesk.tiss import NAMESPACE
-from frontdesk.tiss.errors import TissInputError
 from frontdesk.tiss.hashing import message_hash
 from frontdesk.tiss.models import DentalTeam, Header, Party, Prestador, Professional
+from frontdesk.tiss.tiss_errors import TissInputError
 
 NS: Final = f"{{{NAMESPACE}}}"
 NSMAP: Final = {"ans": NAMESPACE}
@@ -42,7 +42,7 @@ def sao_paulo_now() -> datetime:
     return datetime.now(SAO_PAULO)
 
 
-def stamp(moment: datetime) -> tuple[str, str]:
+def transaction_date_time(moment: datetime) -> tuple[str, str]:
     """(dataRegistroTransacao, horaRegistroTransacao) of `moment`, in São Paulo's time."""
     local = moment.astimezone(SAO_PAULO)
     return local.strftime("%Y-%m-%d"), local.strftime("%H:%M:%S")

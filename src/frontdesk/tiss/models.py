@@ -17,7 +17,7 @@ from frontdesk.core import cnpj
 from frontdesk.core.domain import ABSENCE_REASONS
 from frontdesk.core.i18n import t
 from frontdesk.tiss import VERSION
-from frontdesk.tiss.errors import TissInputError
+from frontdesk.tiss.tiss_errors import TissInputError
 from frontdesk.tiss.versions import version_for_cnpj
 
 MAX_CODE_LENGTH: Final = 10

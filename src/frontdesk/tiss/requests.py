@@ -13,7 +13,6 @@ from decimal import Decimal
 
 from lxml import etree
 
-from frontdesk.tiss.errors import TissInputError
 from frontdesk.tiss.message import (
     CANCEL,
     ELIGIBILITY,
@@ -39,6 +38,7 @@ from frontdesk.tiss.models import (
     SpSadtRequest,
     TokenProof,
 )
+from frontdesk.tiss.tiss_errors import TissInputError
 
 
 @dataclass(frozen=True)

@@ -22,7 +22,7 @@ from typing import Final
 
 from lxml import etree
 
-from frontdesk.tiss.errors import UnsafeXml
+from frontdesk.tiss.tiss_errors import UnsafeXml
 
 MAX_XML_BYTES: Final = 2 * 1024 * 1024
 """The largest message read: TISS web-service messages are a few kilobytes."""

@@ -14,9 +14,9 @@ from typing import Final
 from lxml import etree
 
 from frontdesk.tiss import NAMESPACE
-from frontdesk.tiss.errors import FAULTS, InvalidReply, TissFault, fault_for
 from frontdesk.tiss.message import NSMAP, add
 from frontdesk.tiss.safexml import parse_untrusted
+from frontdesk.tiss.tiss_errors import FAULTS, InvalidReply, TissFault, fault_for
 
 SOAP_ENV: Final = "http://schemas.xmlsoap.org/soap/envelope/"
 CONTENT_TYPE: Final = "text/xml; charset=ISO-8859-1"

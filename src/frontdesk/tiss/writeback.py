@@ -33,7 +33,6 @@ from typing import Final
 
 from lxml import etree
 
-from frontdesk.tiss.errors import TissError, TissInputError
 from frontdesk.tiss.hashing import message_hash
 from frontdesk.tiss.lote import (
     KIND_OF_ELEMENT,
@@ -43,9 +42,18 @@ from frontdesk.tiss.lote import (
     schema_errors,
     short,
 )
-from frontdesk.tiss.message import add, find, local_name, q, read_prestador, stamp, text
+from frontdesk.tiss.message import (
+    add,
+    find,
+    local_name,
+    q,
+    read_prestador,
+    text,
+    transaction_date_time,
+)
 from frontdesk.tiss.safexml import parse_untrusted
 from frontdesk.tiss.sequence import SequenceSource, scope_of
+from frontdesk.tiss.tiss_errors import TissError, TissInputError
 from frontdesk.tiss.versions import UnknownVersion, get
 
 
@@ -131,7 +139,7 @@ def write_back(
         get(version)
     except UnknownVersion as unknown:
         raise TissInputError("Padrao", str(unknown)) from None
-    today, clock = stamp(now)
+    today, clock = transaction_date_time(now)
     target, kind = _only_guide(holder, guide_number)
     values = {
         "numeroGuiaOperadora": release.operator_number,

@@ -42,7 +42,7 @@ from typing import Any, Final, Literal
 from frontdesk.config.paths import data_dir
 from frontdesk.web.passwords import DUMMY_HASH, verify_password
 from frontdesk.web.throttle import Busy, CheckQueue
-from frontdesk.web.users import User, UserStore, moment, save_json, stamp
+from frontdesk.web.users import User, UserStore, moment, save_json, utc_text
 
 log = logging.getLogger("frontdesk.web")
 
@@ -74,7 +74,7 @@ class Seen:
     address: str
 
     def to_json(self) -> dict[str, Any]:
-        return {"time": stamp(self.time), "address": self.address}
+        return {"time": utc_text(self.time), "address": self.address}
 
     @classmethod
     def from_json(cls, data: Any) -> Seen | None:
@@ -96,7 +96,10 @@ class Lock:
     locked_at: datetime | None = None
 
     def to_json(self) -> dict[str, Any]:
-        return {"failures": [stamp(f) for f in self.failures], "locked_at": stamp(self.locked_at)}
+        return {
+            "failures": [utc_text(f) for f in self.failures],
+            "locked_at": utc_text(self.locked_at),
+        }
 
     @classmethod
     def from_json(cls, data: Any) -> Lock:
@@ -127,8 +130,8 @@ class Record:
 
     def to_json(self) -> dict[str, Any]:
         return {
-            "failures": [stamp(f) for f in self.failures],
-            "locked_at": stamp(self.locked_at),
+            "failures": [utc_text(f) for f in self.failures],
+            "locked_at": utc_text(self.locked_at),
             "last_login": self.last_login.to_json() if self.last_login else None,
             "failed_since": [f.to_json() for f in self.failed_since],
             "failed_count": self.failed_count,

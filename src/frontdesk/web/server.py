@@ -46,10 +46,10 @@ from typing import Final
 from aiohttp import WSMsgType, web
 from textual_serve.download_manager import DownloadManager
 
-from frontdesk.config.audit import AuditLog
+from frontdesk.audit_log import AuditLog
 from frontdesk.core.i18n import Language, Texts
 from frontdesk.web import pages
-from frontdesk.web.desk import Desk, app_argv
+from frontdesk.web.app_process import Desk, app_argv
 from frontdesk.web.guard import LOCK_SECONDS, MAX_FAILURES, MAX_PASSWORD_AGE_DAYS, LoginGuard
 from frontdesk.web.http import (
     STATIC_DIR,

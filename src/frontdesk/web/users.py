@@ -66,13 +66,13 @@ def _now() -> datetime:
     return datetime.now(UTC)
 
 
-def stamp(when: datetime | None) -> str | None:
+def utc_text(when: datetime | None) -> str | None:
     """`when` as the files write it: ISO 8601 in UTC, to the second."""
     return None if when is None else when.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def moment(value: object) -> datetime | None:
-    """A `stamp` read back (None for anything else)."""
+    """A `utc_text` read back (None for anything else)."""
     if not isinstance(value, str):
         return None
     try:
@@ -99,9 +99,9 @@ class User:
             "hash": self.hash,
             "history": list(self.history),
             "active": self.active,
-            "created": stamp(self.created),
-            "changed": stamp(self.changed),
-            "unlocked": stamp(self.unlocked),
+            "created": utc_text(self.created),
+            "changed": utc_text(self.changed),
+            "unlocked": utc_text(self.unlocked),
         }
 
     @classmethod

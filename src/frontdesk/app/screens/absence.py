@@ -18,7 +18,7 @@ from frontdesk.app.widgets.banner import ConnectionBanner
 from frontdesk.app.widgets.hint import HintLine
 from frontdesk.app.widgets.inputs import ReasonList
 from frontdesk.app.widgets.key_bar import KeyBar
-from frontdesk.client.errors import FrontdeskClientError
+from frontdesk.client.client_errors import FrontdeskClientError
 from frontdesk.client.models import Guide
 from frontdesk.core.domain import ABSENCE_REASONS
 from frontdesk.core.i18n import t

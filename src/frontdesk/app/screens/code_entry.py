@@ -30,7 +30,7 @@ from frontdesk.app.widgets.inputs import CodeField
 from frontdesk.app.widgets.key_bar import KeyBar
 from frontdesk.app.widgets.token_panel import DELIVERY_POLL_SECONDS, TokenPanel
 from frontdesk.app.widgets.top_bar import TopBar
-from frontdesk.client import errors as e
+from frontdesk.client import client_errors as e
 from frontdesk.client.models import Guide, Token
 
 if TYPE_CHECKING:

@@ -20,7 +20,7 @@ from frontdesk.app.widgets.status_badge import StatusBadge
 from frontdesk.app.widgets.text_table import TextTable
 from frontdesk.app.widgets.token_panel import DELIVERY_POLL_SECONDS, TokenPanel
 from frontdesk.app.widgets.top_bar import TopBar
-from frontdesk.client.errors import FrontdeskClientError
+from frontdesk.client.client_errors import FrontdeskClientError
 from frontdesk.client.models import Channels, Guide
 from frontdesk.core.i18n import t
 

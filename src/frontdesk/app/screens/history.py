@@ -24,7 +24,7 @@ from frontdesk.app.screens.base import DeskScreen
 from frontdesk.app.widgets.banner import ConnectionBanner
 from frontdesk.app.widgets.key_bar import KeyBar
 from frontdesk.app.widgets.top_bar import TopBar
-from frontdesk.client.errors import FrontdeskClientError
+from frontdesk.client.client_errors import FrontdeskClientError
 from frontdesk.client.models import Event, Guide
 from frontdesk.core.i18n import t
 

@@ -24,10 +24,10 @@ from frontdesk.app.screens.base import DeskModal
 from frontdesk.app.widgets.hint import HintLine
 from frontdesk.app.widgets.inputs import ProfileList
 from frontdesk.app.widgets.key_bar import KeyBar
-from frontdesk.config.connection import Connection, resolve
-from frontdesk.config.errors import SetupError
+from frontdesk.config.connection import Connection, ConnectionOptions, resolve
 from frontdesk.config.paths import config_file
 from frontdesk.config.reading import Config, Profile, load_config
+from frontdesk.config.setup_errors import SetupError
 from frontdesk.core.i18n import t
 
 LOCAL_ID = "local"
@@ -155,7 +155,9 @@ class ProfileSwitcher(DeskModal["Connection"]):
         self.hint.say(t("profiles.switching", name=name))
         try:
             connection = await asyncio.to_thread(
-                resolve, profile=name, insecure=self.allow_insecure, config=self.config
+                resolve,
+                options=ConnectionOptions(profile=name, insecure=self.allow_insecure),
+                config=self.config,
             )
         except SetupError as exc:
             self.busy = False

@@ -19,7 +19,7 @@ from frontdesk.app.widgets.banner import ConnectionBanner
 from frontdesk.app.widgets.hint import HintLine
 from frontdesk.app.widgets.inputs import DestinationField
 from frontdesk.app.widgets.key_bar import KeyBar
-from frontdesk.client.errors import FrontdeskClientError, TooManySends
+from frontdesk.client.client_errors import FrontdeskClientError, TooManySends
 from frontdesk.client.models import Channel, Channels, Guide, Token
 from frontdesk.core.contacts import mask_destination, mobile_digits, valid_email
 from frontdesk.core.i18n import t

@@ -26,9 +26,9 @@ from frontdesk.app.screens.base import DeskModal
 from frontdesk.app.widgets.hint import HintLine
 from frontdesk.app.widgets.inputs import SettingList
 from frontdesk.app.widgets.key_bar import KeyBar
-from frontdesk.config.errors import SetupError
-from frontdesk.config.profiles import save_settings
+from frontdesk.config.profile_editing import save_settings
 from frontdesk.config.reading import Config, load_config
+from frontdesk.config.setup_errors import SetupError
 from frontdesk.core.i18n import LANGUAGES, Language, has_text, t
 
 # A short list: two everyday themes, two calmer ones, and the terminal's own 16 colours
@@ -46,7 +46,7 @@ THEMES: tuple[str, ...] = (
 
 class SaveSettings(Protocol):
     """Saves the chosen settings to the configuration file, as
-    `frontdesk.config.profiles.save_settings` does (None removes a setting)."""
+    `frontdesk.config.profile_editing.save_settings` does (None removes a setting)."""
 
     def __call__(
         self, *, language: Language | None, theme: str | None, profile: str | None

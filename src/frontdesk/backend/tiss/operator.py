@@ -38,7 +38,6 @@ from frontdesk.backend.service import LocalBackend
 from frontdesk.backend.tiss.answers import Answers, Kind
 from frontdesk.backend.tiss.identity import LOGIN, PRESTADOR_CODE, REGISTRO_ANS
 from frontdesk.backend.tiss.records import Connected, TissRecords
-from frontdesk.tiss.errors import InvalidReply, TissError, TissInputError, UnsafeXml
 from frontdesk.tiss.hashing import message_hash, password_digest, same_hash
 from frontdesk.tiss.message import (
     CANCEL,
@@ -49,8 +48,8 @@ from frontdesk.tiss.message import (
     Operation,
     q,
     read_header,
-    stamp,
     text,
+    transaction_date_time,
 )
 from frontdesk.tiss.models import Glosa, Header, OdontoRequest, Party, Prestador
 from frontdesk.tiss.replies import (
@@ -64,6 +63,7 @@ from frontdesk.tiss.requests import read_cancel, read_eligibility, read_procedur
 from frontdesk.tiss.safexml import charset_of
 from frontdesk.tiss.schema import errors_of
 from frontdesk.tiss.soap import body_of, envelope, fault_envelope
+from frontdesk.tiss.tiss_errors import InvalidReply, TissError, TissInputError, UnsafeXml
 
 log = logging.getLogger("frontdesk.server")
 
@@ -277,7 +277,7 @@ class LocalOperator:
 
     @staticmethod
     def _reply_header(operation: Operation, request: Header, now: float) -> Header:
-        date, clock = stamp(datetime.fromtimestamp(now, tz=UTC))
+        date, clock = transaction_date_time(datetime.fromtimestamp(now, tz=UTC))
         return Header(
             transaction=operation.reply_transactions[0],
             sequence=request.sequence,

@@ -11,7 +11,7 @@ from typing import Final
 
 # key -> (pt-BR, en)
 CATALOG: Final[dict[str, tuple[str, str]]] = {
-    # --- where a configuration problem is, and missing profiles (config/errors.py) ----
+    # --- where a configuration problem is, and missing profiles (config/setup_errors.py) ----
     "setup.config.where_line_key": (
         '{file}, linha {line}, chave "{key}"',
         '{file}, line {line}, key "{key}"',
@@ -250,7 +250,7 @@ CATALOG: Final[dict[str, tuple[str, str]]] = {
         "add a profile: frontdesk profiles add NAME --url {url} && frontdesk login "
         "--profile NAME",
     ),
-    # --- the audit log (config/audit.py, `frontdesk audit`) ---------------------------
+    # --- the audit log (audit_log.py, `frontdesk audit`) ---------------------------
     "setup.audit.bad_date": (
         'data inválida: "{value}"; use AAAA-MM-DD, por exemplo 2026-11-22.',
         'invalid date: "{value}"; use YYYY-MM-DD, for example 2026-11-22.',

@@ -19,7 +19,7 @@ from frontdesk.core.i18n import t
 if TYPE_CHECKING:
     from frontdesk.app.screens.send_token import SendKind
     from frontdesk.client.models import Guide, Token
-    from frontdesk.counter.desk import Instructions
+    from frontdesk.counter.tiss_desk import Instructions
 
 
 class TissCodeEntryScreen(CodeEntryScreen):

@@ -96,7 +96,7 @@ class TissLookupScreen(LookupScreen):
         """The card's guide (one: opened), its guides (several: the queue shows them), or
         its eligibility check (none)."""
         # The client's errors load after the first frame (12–15 ms of imports): problems.py.
-        from frontdesk.client.errors import FrontdeskClientError
+        from frontdesk.client.client_errors import FrontdeskClientError
 
         self.hint.say(t("lookup.searching"))
         try:

@@ -219,7 +219,7 @@ class NewGuideModal(DeskModal[str]):
     async def save(self) -> None:
         # Loaded with the first guide saved, not with the TISS lookup that imports this
         # modal: the counter's form and the client's errors are 23–25 ms with lxml.
-        from frontdesk.client.errors import FrontdeskClientError
+        from frontdesk.client.client_errors import FrontdeskClientError
         from frontdesk.counter.manual import FormProblem, GuideForm
 
         desk = self.desk.tiss_desk

@@ -22,10 +22,10 @@ from frontdesk.app.screens.result import headline, spaced
 from frontdesk.app.widgets.banner import ConnectionBanner
 from frontdesk.app.widgets.key_bar import KeyBar
 from frontdesk.app.widgets.top_bar import TopBar
-from frontdesk.client.errors import FrontdeskClientError
+from frontdesk.client.client_errors import FrontdeskClientError
 from frontdesk.core.i18n import t
+from frontdesk.counter.counter_errors import glosa_line
 from frontdesk.counter.entries import format_card
-from frontdesk.counter.errors import glosa_line
 from frontdesk.counter.guides import TissGuide
 
 POLL_TICK = 5.0  # seconds between looks at the clock for a due status check

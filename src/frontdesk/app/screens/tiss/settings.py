@@ -19,9 +19,9 @@ from frontdesk.app.screens.base import DeskModal
 from frontdesk.app.widgets.hint import HintLine
 from frontdesk.app.widgets.inputs import DeskInput
 from frontdesk.app.widgets.key_bar import KeyBar
-from frontdesk.config.connection import Connection, resolve
-from frontdesk.config.errors import SetupError
-from frontdesk.config.profiles import update_tiss_profile
+from frontdesk.config.connection import Connection, ConnectionOptions, resolve
+from frontdesk.config.profile_editing import update_tiss_profile
+from frontdesk.config.setup_errors import SetupError
 from frontdesk.config.tiss_reading import EDITABLE_KEYS
 from frontdesk.core.i18n import t
 
@@ -108,7 +108,7 @@ class TissSettingsModal(DeskModal["Connection"]):
         self.hint.say(t("settings.saving"))
         try:
             await asyncio.to_thread(update_tiss_profile, name, values)
-            connection = await asyncio.to_thread(resolve, profile=name)
+            connection = await asyncio.to_thread(resolve, options=ConnectionOptions(profile=name))
         except (SetupError, OSError) as exc:
             self.busy = False
             reason = str(exc) if isinstance(exc, SetupError) else exc.strerror or str(exc)

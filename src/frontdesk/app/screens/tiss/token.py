@@ -22,7 +22,7 @@ from frontdesk.core.i18n import t
 
 if TYPE_CHECKING:
     from frontdesk.client.models import Guide
-    from frontdesk.counter.desk import Instructions
+    from frontdesk.counter.tiss_desk import Instructions
 
 
 def steps(how: Instructions) -> str:

@@ -22,12 +22,12 @@ from frontdesk.backend.server import create_app
 from frontdesk.backend.service import LocalBackend
 from frontdesk.client.asgi import AsgiSession
 from frontdesk.client.client import FrontdeskClient
-from frontdesk.config.embedded import EMBEDDED_URL
 from frontdesk.core.asgi import ASGIApp
+from frontdesk.local.embedded_client import EMBEDDED_URL
 
 if TYPE_CHECKING:
     from frontdesk.config.tiss_reading import Clinic
-    from frontdesk.tiss.settings import TissSettings
+    from frontdesk.tiss.tiss_settings import TissSettings
     from frontdesk.tiss.transport import HttpReply
 
 LOCAL_BASE: Final = "http://127.0.0.1"
@@ -85,7 +85,7 @@ def embedded_operator(
     from frontdesk.backend.tiss.exports import CNES
     from frontdesk.backend.tiss.identity import PRESTADOR_CODE, REGISTRO_ANS
     from frontdesk.tiss import VERSION
-    from frontdesk.tiss.settings import TissSettings
+    from frontdesk.tiss.tiss_settings import TissSettings
 
     version = version or VERSION
 

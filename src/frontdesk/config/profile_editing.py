@@ -36,7 +36,6 @@ from typing import Any
 
 import tomlkit
 
-from frontdesk.config.errors import ChangeRefused, ConfigError, ProfileNotFound, SetupError
 from frontdesk.config.paths import config_file
 from frontdesk.config.reading import (
     DEFAULT_CONNECT_TIMEOUT,
@@ -54,6 +53,7 @@ from frontdesk.config.reading import (
     secret_refusal,
     select_profile,
 )
+from frontdesk.config.setup_errors import ChangeRefused, ConfigError, ProfileNotFound, SetupError
 from frontdesk.core.i18n import Language, t
 
 __all__ = [

@@ -1,6 +1,6 @@
 """What can go wrong at a TISS counter, as errors the app already knows how to show.
 
-Each is a `frontdesk.client.errors` class (so the screens' existing handling applies: a
+Each is a `frontdesk.client.client_errors` class (so the screens' existing handling applies: a
 banner with F5 for trouble reaching the operator, a line next to the work for the rest) and
 carries its own words (`text`), in the user's language, with what to do next:
 
@@ -27,7 +27,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import ClassVar
 
-from frontdesk.client.errors import ApiError, BackendUnavailable, FrontdeskClientError
+from frontdesk.client.client_errors import ApiError, BackendUnavailable, FrontdeskClientError
 from frontdesk.core.i18n import t
 from frontdesk.tiss.models import Glosa
 

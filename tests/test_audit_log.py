@@ -9,12 +9,12 @@ from pathlib import Path
 
 import pytest
 
-from frontdesk.client.errors import ApiError, FrontdeskClientError
+from frontdesk.audit_log import AuditLog, format_table, parse_since
+from frontdesk.client.client_errors import ApiError, FrontdeskClientError
 from frontdesk.config import paths
-from frontdesk.config.audit import AuditLog, format_table, parse_since
-from frontdesk.config.embedded import embedded_client
-from frontdesk.config.errors import SetupError
+from frontdesk.config.setup_errors import SetupError
 from frontdesk.core.contacts import digits_only
+from frontdesk.local.embedded_client import embedded_client
 from support.isolation import Home
 
 API_KEY = "audit-flow-key-0123456789"

@@ -25,8 +25,8 @@ from datetime import UTC, date, datetime, time
 from pathlib import Path
 from typing import Any, Final
 
-from frontdesk.config.errors import SetupError
 from frontdesk.config.paths import audit_file, ensure_private_dir
+from frontdesk.config.setup_errors import SetupError
 from frontdesk.core.contacts import digits_only, mask_email, mask_phone
 from frontdesk.core.i18n import t
 

@@ -8,11 +8,11 @@ from dataclasses import replace
 import pytest
 
 from frontdesk.backend.clock import ManualClock
-from frontdesk.config.embedded_tiss import EmbeddedOperator, embedded_operator
+from frontdesk.local.embedded_operator import EmbeddedOperator, embedded_operator
 from frontdesk.tiss.client import TissClient
-from frontdesk.tiss.errors import VersionMismatch
 from frontdesk.tiss.models import TokenProof
 from frontdesk.tiss.sequence import MemorySequence
+from frontdesk.tiss.tiss_errors import VersionMismatch
 
 MARIA_CARD = "0064800012345678"
 

@@ -13,11 +13,9 @@ import pytest
 from lxml import etree
 
 from frontdesk.backend.clock import ManualClock
-from frontdesk.client.errors import GuideNotAwaitingToken, GuideNotFound, MalformedCode
-from frontdesk.config.embedded_tiss import EmbeddedOperator, embedded_operator
+from frontdesk.client.client_errors import GuideNotAwaitingToken, GuideNotFound, MalformedCode
 from frontdesk.counter.connect import demo_desk
-from frontdesk.counter.desk import TissDesk
-from frontdesk.counter.errors import (
+from frontdesk.counter.counter_errors import (
     CodeRefused,
     GuideRefused,
     MessageRefused,
@@ -27,6 +25,8 @@ from frontdesk.counter.errors import (
 )
 from frontdesk.counter.guides import TissGuide
 from frontdesk.counter.manual import FormProblem, GuideForm
+from frontdesk.counter.tiss_desk import TissDesk
+from frontdesk.local.embedded_operator import EmbeddedOperator, embedded_operator
 from frontdesk.tiss import VERSION as LOCAL_VERSION  # the local operator's
 from frontdesk.tiss.message import find, text
 from frontdesk.tiss.schema import errors_of
@@ -295,9 +295,9 @@ async def test_a_lost_answer_is_asked_again_with_the_same_sequence_never_twice(
 
 @pytest.mark.parametrize("version", ["4.03.00", "4.02.00", "4.01.00"])
 async def test_the_local_operators_url_follows_the_profiles_version(version: str) -> None:
-    from frontdesk.config.embedded_tiss import local_tiss_url
     from frontdesk.counter.connect import served_simulator
-    from frontdesk.tiss.settings import TissSettings
+    from frontdesk.local.embedded_operator import local_tiss_url
+    from frontdesk.tiss.tiss_settings import TissSettings
 
     url = local_tiss_url(version, "http://127.0.0.1:8765")
     assert url == f"http://127.0.0.1:8765/v1/tiss/v{version}/{{operation}}"

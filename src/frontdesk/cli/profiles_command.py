@@ -1,7 +1,7 @@
 """`frontdesk profiles [add|set|remove|default]`: list the connection profiles (token-contract
 and TISS profiles together, each with its operator), or change one.
 
-The file is edited in place with its comments kept (`frontdesk.config.profiles`); removing
+The file is edited in place with its comments kept (`frontdesk.config.profile_editing`); removing
 a profile also forgets its stored key. `add --tiss` writes a TISS profile and `set` changes
 one; the options only a TISS profile takes (`parsers.TISS_OPTIONS`) are refused on a
 contract profile. A token backend's address without /v1 is said at once, with the address
@@ -21,8 +21,7 @@ from frontdesk.cli.console import Console
 from frontdesk.cli.parsers import TISS_OPTIONS
 from frontdesk.config.connection import check_transport
 from frontdesk.config.credentials import delete_key
-from frontdesk.config.errors import ChangeRefused, SetupError
-from frontdesk.config.profiles import (
+from frontdesk.config.profile_editing import (
     Config,
     add_profile,
     add_tiss_profile,
@@ -32,6 +31,7 @@ from frontdesk.config.profiles import (
     update_profile,
 )
 from frontdesk.config.reading import PROFILE_KEYS
+from frontdesk.config.setup_errors import ChangeRefused, SetupError
 from frontdesk.core import cnpj
 from frontdesk.core.i18n import t
 

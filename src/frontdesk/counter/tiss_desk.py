@@ -8,7 +8,7 @@ exports (`exports`), the counter itself (`manual`) or a card alone (`entries`); 
 operator answered is kept in the `ledger`; each answer (AUTORIZADA, EM ANÁLISE, NEGADA) is
 written back into the guide's XML (`write`), numbered from `sequence` like the messages.
 Every call to the operator goes through `frontdesk.tiss.client.TissClient`; its errors
-become the counter's (`errors`), with the sequencialTransacao for a bug report.
+become the counter's (`counter_errors`), with the sequencialTransacao for a bug report.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from frontdesk import __version__
-from frontdesk.client.errors import (
+from frontdesk.client.client_errors import (
     ChannelNotSendable,
     GuideNotAwaitingToken,
     GuideNotFound,
@@ -44,6 +44,12 @@ from frontdesk.core.domain import ABSENCE_REASONS
 from frontdesk.core.i18n import t
 from frontdesk.core.tuss import PROCEDURE_NAMES
 from frontdesk.counter import answers, manual
+from frontdesk.counter.counter_errors import (
+    MessageRefused,
+    OperatorLoginRefused,
+    OperatorUnavailable,
+    VersionRefused,
+)
 from frontdesk.counter.entries import (
     Entry,
     card_entry,
@@ -53,17 +59,11 @@ from frontdesk.counter.entries import (
     manual_entry,
     rfc3339,
 )
-from frontdesk.counter.errors import (
-    MessageRefused,
-    OperatorLoginRefused,
-    OperatorUnavailable,
-    VersionRefused,
-)
 from frontdesk.counter.exports import ExportFolder, FileReport
 from frontdesk.counter.guides import TissGuide
 from frontdesk.counter.ledger import Answer, Ledger
 from frontdesk.counter.write import write_answer
-from frontdesk.tiss import errors as te
+from frontdesk.tiss import tiss_errors as te
 from frontdesk.tiss.message import SAO_PAULO
 from frontdesk.tiss.models import TokenProof
 
@@ -314,7 +314,7 @@ class TissDesk:
         )
         plan = self._plan_of(form.card) if form.kind == "odonto" else None
         form = manual.filled(form, self.known_procedure(form.code.strip()), plan)
-        guide = manual.checked(form, self.counter.clinic, number=number, now=now)
+        guide = manual.guide_from_form(form, self.counter.clinic, number=number, now=now)
         self.ledger.add_manual(guide)
         entry = manual_entry(guide, self.data)
         self._entries[entry.number] = entry

@@ -1,0 +1,1 @@
+"""Tests of local mode's composition: the embedded backend and TISS operator."""
