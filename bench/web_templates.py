@@ -1,13 +1,15 @@
 """What the web pages' Jinja2 templates cost `frontdesk web`, against its start-up.
 
     python bench/web_templates.py [--runs 7]
+    python bench/web_templates.py --baseline /path/to/other/checkout/src   # side by side
 
 In fresh processes, one after another in each run: the import of `frontdesk.web.server`
 (what `frontdesk web` loads before it listens) and jinja2's share of it (`-X importtime`);
 the compile and first render of the sign-in page; and the wall time of `frontdesk web
 --port 0` until its listening line and of `frontdesk web --help` (which loads no server
-module).
-Medians in ms. The tree measured is the one `python` imports frontdesk from.
+module). With `--baseline SRC`: `frontdesk web`'s start to listening and its first GET
+/login, this tree against the tree at SRC (e.g. a checkout before the templates), in
+alternating runs. Medians in ms. The tree measured is the one `python` imports frontdesk from.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.request
 from pathlib import Path
 
 PY = sys.executable
@@ -80,6 +83,45 @@ def listening(env: dict[str, str]) -> float:
     return took
 
 
+def listening_and_first_page(env: dict[str, str]) -> tuple[float, float]:
+    started = time.perf_counter()
+    process = subprocess.Popen(
+        [PY, "-m", "frontdesk", "web", "--port", "0"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+        env=env,
+    )
+    assert process.stdout is not None
+    line = process.stdout.readline()
+    took = time.perf_counter() - started
+    found = re.search(r"(https?://\S+/) ", line)
+    assert found, line
+    started = time.perf_counter()
+    with urllib.request.urlopen(found.group(1) + "login") as answer:
+        assert b"csrf" in answer.read()
+    first = time.perf_counter() - started
+    process.terminate()
+    process.communicate(timeout=30)
+    return took, first
+
+
+def side_by_side(env: dict[str, str], baseline: str, runs: int) -> None:
+    trees = {"this tree": os.environ.get("PYTHONPATH", ""), "baseline": baseline}
+    found: dict[str, tuple[list[float], list[float]]] = {k: ([], []) for k in trees}
+    for run in range(runs):
+        for name in list(trees) if run % 2 == 0 else list(trees)[::-1]:
+            start, first = listening_and_first_page({**env, "PYTHONPATH": trees[name]})
+            found[name][0].append(start)
+            found[name][1].append(first)
+    med = statistics.median
+    for name, (start, first) in found.items():
+        print(
+            f"{name:9}: start to listening {med(start) * 1000:.0f} ms, first GET /login "
+            f"{med(first) * 1000:.1f} ms"
+        )
+
+
 def wall(argv: list[str], env: dict[str, str]) -> float:
     started = time.perf_counter()
     subprocess.run(argv, env=env, capture_output=True, check=True)
@@ -89,7 +131,9 @@ def wall(argv: list[str], env: dict[str, str]) -> float:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=7)
-    runs = parser.parse_args().runs
+    parser.add_argument("--baseline", help="another tree's src/, to compare against")
+    options = parser.parse_args()
+    runs = options.runs
     env = home(Path(tempfile.mkdtemp()))
     subprocess.run(
         [PY, "-m", "frontdesk", "web", "users", "add", "ana"],
@@ -99,6 +143,10 @@ def main() -> None:
         capture_output=True,
         check=True,
     )
+    if options.baseline:
+        print(f"runs {runs} each, load {os.getloadavg()[0]:.1f}")
+        side_by_side(env, options.baseline, runs)
+        return
     figures: dict[str, list[float]] = {k: [] for k in ("server", "jinja2", "page", "start", "help")}
     for _ in range(runs):
         jinja, server = import_times(env)
