@@ -84,7 +84,7 @@ class Seed:
     seconds: float = 0.0
 
 
-def seed_database(db: Path, *, flow: int, right: int, wrong_guides: int) -> Seed:
+def seed_database(db: Path | Any, *, flow: int, right: int, wrong_guides: int) -> Seed:
     """Demo data plus fresh guides awaiting a token: `flow` without a code (B), `right`
     with a code sent (D), `wrong_guides` with a code sent on cards of their own (C)."""
     from frontdesk.backend.demo import TUSS
@@ -92,13 +92,16 @@ def seed_database(db: Path, *, flow: int, right: int, wrong_guides: int) -> Seed
     from frontdesk.backend.store import BeneficiaryRecord, ContactRecord, GuideRecord
 
     started = time.perf_counter()
-    backend = open_backend(db)
+    backend = open_backend(db)  # a path (SQLite) or a backend.database.Database
     store = backend.store
     now = backend.clock.now()
-    demo = store.list_guides(None, None)
-    lookup = [g.number for g in demo]
-    # Demo beneficiaries with a registered contact at c1 (the one without contacts is left out).
-    cards = sorted({g.card for g in demo if any(c.position == 1 for c in store.contacts(g.card))})
+    with store.transaction(commit=False):  # a store is read inside a transaction
+        demo = store.list_guides(None, None)
+        lookup = [g.number for g in demo]
+        # Demo beneficiaries with a contact at c1 (the one without contacts is left out).
+        cards = sorted(
+            {g.card for g in demo if any(c.position == 1 for c in store.contacts(g.card))}
+        )
     procedures: list[dict[str, Any]] = [
         {"table": "22", "code": "10101012", "description": TUSS["10101012"], "quantity": 1}
     ]
@@ -148,7 +151,8 @@ def seed_database(db: Path, *, flow: int, right: int, wrong_guides: int) -> Seed
         # D and C need a pending challenge: send each a code now (as the desk would have).
         for record in itertools.chain(right_guides, wrong):
             backend.send(record.number, channel_id=SEND_CHANNEL)
-    codes = {m.guide: m.code for m in store.outbox(right + wrong_count + 100)}
+    with store.transaction(commit=False):
+        codes = {m.guide: m.code for m in store.outbox(right + wrong_count + 100)}
     backend.close()
     wrong_items = [
         (g.number, _wrong_code(codes[g.number]))
@@ -570,7 +574,7 @@ def _worker_main(job: WorkerJob, barrier: Any, results: Any) -> None:
 
 def run_scenario(
     scenario: str,
-    server: Server,
+    server: Server | list[Server],
     items: list[Any],
     *,
     clients: int,
@@ -583,15 +587,18 @@ def run_scenario(
 ) -> dict[str, Any]:
     """Drive `server` with `clients` connections spread over `procs` processes; merge.
 
+    `server` a list: several servers on one database, each load-generator process driving
+    one of them in turn (at least one process per server), so requests split evenly.
     `rate`: offer this many requests/s in all (paced); None: closed loop, as fast as it goes.
     """
-    procs = max(1, min(procs, clients))
+    servers = server if isinstance(server, list) else [server]
+    procs = max(len(servers), min(procs, clients))
     shares = [clients // procs + (1 if i < clients % procs else 0) for i in range(procs)]
     jobs = [
         WorkerJob(
             scenario=scenario,
-            host=server.host,
-            port=server.port,
+            host=servers[i % len(servers)].host,
+            port=servers[i % len(servers)].port,
             warmup_path=warmup_path,
             clients=share,
             seconds=seconds,
@@ -603,7 +610,7 @@ def run_scenario(
         )
         for i, share in enumerate(shares)
     ]
-    cpu_before = server.cpu_seconds()
+    cpu_before = sum(s.cpu_seconds() for s in servers)
     machine_before = machine_cpu()
     wall_started = time.perf_counter()
     if procs == 1:
@@ -622,7 +629,7 @@ def run_scenario(
         if errors:
             raise RuntimeError(f"load generator failed: {errors}")
     wall = time.perf_counter() - wall_started
-    server_cpu = server.cpu_seconds() - cpu_before
+    server_cpu = sum(s.cpu_seconds() for s in servers) - cpu_before
     machine_after = machine_cpu()
     machine_busy = machine_after[0] - machine_before[0]
     elapsed = max(p["elapsed"] for p in parts)
@@ -849,6 +856,105 @@ def budget(results: dict[str, dict[str, Any]], clients: int, rate: float) -> tup
 # -- main ---------------------------------------------------------------------------------------
 
 
+# -- a chain: PostgreSQL, one and two serve processes, against one on SQLite --------------------
+
+CHAIN_SETUPS = (("sqlite", 1), ("postgresql", 1), ("postgresql", 2))
+
+
+def chain_compare(args: argparse.Namespace) -> int:
+    """`--chain`: validations/s and p99 with one serve process on SQLite, one and two on one
+    PostgreSQL (a private cluster, tests/support/postgres.py), alternating rounds so the
+    ratios survive a loaded machine. Scenario D (right codes, every one a 200) and C
+    (wrong codes, every one a 422), closed loop."""
+    sys.path.insert(0, str(HERE.parent / "tests"))
+    from frontdesk.backend.database import parse_database_url
+    from support.postgres import start_cluster, stop_cluster, why_unavailable
+
+    reason = why_unavailable()
+    if reason is not None:
+        print(f"--chain needs PostgreSQL: {reason}", file=sys.stderr)
+        return 2
+    common = {
+        "clients": args.clients,
+        "seconds": args.seconds,
+        "cap": args.max_requests,
+        "client": args.client,
+        "warmup_path": "/v1/health",
+    }
+    rows: list[tuple[int, str, int, str, dict[str, Any]]] = []
+    cluster = start_cluster()
+    try:
+        with tempfile.TemporaryDirectory(prefix="frontdesk-bench-") as tmp:
+            for round_ in range(args.rounds):
+                for kind, count in CHAIN_SETUPS:
+                    if kind == "sqlite":
+                        where = f"sqlite:///{Path(tmp) / f'r{round_}.sqlite3'}"
+                    else:
+                        where = cluster.new_database()
+                    print(f"round {round_ + 1}: {kind} x{count}: seeding ...", file=sys.stderr)
+                    seed = seed_database(
+                        parse_database_url(where),
+                        flow=0,
+                        right=args.guides,
+                        wrong_guides=args.guides // 4,
+                    )
+                    serve = [
+                        sys.executable,
+                        "-m",
+                        "frontdesk",
+                        "serve",
+                        "--database",
+                        where,
+                        "--port",
+                        "0",
+                        "--api-key",
+                        API_KEY,
+                        "--no-access-log",
+                    ]
+                    servers = [Server(serve, f"serve {n + 1}") for n in range(count)]
+                    try:
+                        for scenario, items in (
+                            ("validate_right", seed.right),
+                            ("validate_wrong", seed.wrong),
+                        ):
+                            result = run_scenario(
+                                scenario, servers, items, procs=max(args.procs, count), **common
+                            )
+                            rows.append((round_ + 1, kind, count, scenario, result))
+                    finally:
+                        for server in servers:
+                            server.stop()
+                    if kind != "sqlite":
+                        cluster.drop_database(where)
+    finally:
+        stop_cluster(cluster)
+    print(chain_report(rows, args))
+    return 0
+
+
+def chain_report(rows: list[tuple[int, str, int, str, dict[str, Any]]], args: Any) -> str:
+    """One line per run, with its ratio to SQLite x1 of the same round and scenario."""
+    base: dict[tuple[int, str], float] = {}
+    lines = [
+        f"{args.clients} clients, {args.seconds:g} s per run, load {os.getloadavg()[0]:.2f} "
+        f"(1-min) at the end, {os.cpu_count()} cores",
+        f"{'round':>5} {'store':<10} {'procs':>5} {'scenario':<15} {'req/s':>8} "
+        f"{'p50 ms':>7} {'p99 ms':>7} {'vs sqlite':>9} {'server CPU ms/req':>17}",
+    ]
+    for round_, kind, count, scenario, result in rows:
+        stats = result["kinds"].get(scenario) or next(iter(result["kinds"].values()))
+        rps = float(stats["rps"])
+        if kind == "sqlite":
+            base[(round_, scenario)] = rps
+        ratio = rps / base[(round_, scenario)] if base.get((round_, scenario)) else math.nan
+        lines.append(
+            f"{round_:>5} {kind:<10} {count:>5} {scenario:<15} {rps:>8.0f} "
+            f"{stats['p50_ms']:>7.1f} {stats['p99_ms']:>7.1f} {ratio:>9.2f} "
+            f"{result['server_cpu_ms_per_request']!s:>17}"
+        )
+    return "\n".join(lines)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         description="Benchmark the local backend served on loopback (issue 2).",
@@ -885,7 +991,15 @@ def main(argv: list[str] | None = None) -> int:
         "--profile-server", type=Path, help="run the frontdesk server under cProfile into PATH"
     )
     parser.add_argument("--strict", action="store_true", help="exit 1 when the budget fails")
+    parser.add_argument(
+        "--chain",
+        action="store_true",
+        help="compare one serve on SQLite with one and two on one PostgreSQL (C and D only)",
+    )
+    parser.add_argument("--rounds", type=int, default=2, help="--chain: alternating rounds")
     args = parser.parse_args(argv)
+    if args.chain:
+        return chain_compare(args)
     if min(args.clients, args.guides, args.max_requests, args.procs) < 1:
         parser.error("--clients, --guides, --max-requests and --procs must be at least 1")
     if args.seconds <= 0 or args.rate <= 0:

@@ -4,6 +4,9 @@
 - `manual_clock`, a clock that stands still at FIXED_EPOCH;
 - `openapi_log`: every response a test's clients saw is checked against docs/openapi.yaml;
 - `served_http` / `served_https`: `frontdesk serve` on loopback, once per session;
+- `postgres_cluster`: a private PostgreSQL cluster, once per session (support/postgres.py),
+  and `postgres_url`, a fresh database in it per test (skipped with the reason when
+  PostgreSQL or psycopg is missing);
 - at the end of the session, no process the suite started and no non-daemon thread may be
   left running (a suite that leaves servers behind fails).
 """
@@ -32,6 +35,7 @@ from support.isolation import (
     swapped_keyring,
 )
 from support.openapi_check import OpenApiLog
+from support.postgres import PostgresCluster, start_cluster, stop_cluster, why_unavailable
 
 # 2026-11-18T11:06:40Z: a fixed "now" so demo guide numbers and countdowns are reproducible.
 FIXED_EPOCH = 1_795_000_000.0
@@ -75,6 +79,27 @@ def openapi_log() -> Iterator[OpenApiLog]:
     log = OpenApiLog()
     yield log
     log.check()
+
+
+@pytest.fixture(scope="session")
+def postgres_cluster() -> Iterator[PostgresCluster]:
+    """A private PostgreSQL cluster for the session, stopped by its process id."""
+    reason = why_unavailable()
+    if reason is not None:
+        pytest.skip(reason)
+    cluster = start_cluster()
+    try:
+        yield cluster
+    finally:
+        stop_cluster(cluster)
+
+
+@pytest.fixture
+def postgres_url(postgres_cluster: PostgresCluster) -> Iterator[str]:
+    """A fresh, empty database of the session's cluster; its URL (no password in it)."""
+    url = postgres_cluster.new_database()
+    yield url
+    postgres_cluster.drop_database(url)
 
 
 @pytest.fixture(scope="session")

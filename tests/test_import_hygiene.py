@@ -6,7 +6,9 @@ really in `sys.modules` after each path runs, lazy imports included:
 - headless layers (core, backend, client, tiss, config, doctor) and the technician's commands
   load neither textual nor rich;
 - local mode (the embedded backend, a whole send/validate) loads neither httpx nor a web
-  framework, nor the TISS stack (lxml, frontdesk.tiss);
+  framework, nor the TISS stack (lxml, frontdesk.tiss), nor psycopg;
+- `frontdesk serve` on SQLite (`--database sqlite:///…`, the default) never loads psycopg,
+  the optional `postgres` extra;
 - the local backend's app, as `frontdesk serve` builds it, loads the TISS stack only with the
   first TISS request;
 - the first screen loads neither the client, the backend nor httpx; a TISS profile's first
@@ -146,6 +148,9 @@ def loaded_after(code: str, home: Path, **values: object) -> tuple[set[str], obj
     return set(modules), result
 
 
+POSTGRES = ("psycopg", "psycopg_pool", "psycopg_binary")
+
+
 def tops(modules: set[str], names: tuple[str, ...]) -> list[str]:
     return sorted(m for m in modules if m.split(".")[0] in names)
 
@@ -169,6 +174,33 @@ def test_local_mode_loads_no_httpx_and_no_web_framework() -> None:
     assert tops(modules, UI) == []
     assert tops(modules, ("lxml",)) == []
     assert sorted(m for m in modules if m.startswith("frontdesk.tiss")) == []
+    assert tops(modules, POSTGRES) == []
+
+
+SERVE_ON_SQLITE = """
+import argparse
+from frontdesk.cli.serve import database_choice
+from frontdesk.backend.local import open_backend
+args = argparse.Namespace(database=URL, serve_db=None)
+backend = open_backend(database_choice(args))
+RESULT = len(backend.list_guides(None, None)["items"]) > 0
+backend.close()
+"""
+
+
+def test_serve_on_sqlite_loads_no_psycopg(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'backend.sqlite3'}"
+    modules, result = loaded_after(SERVE_ON_SQLITE, Path.cwd(), URL=url)
+    assert result is True  # it served the demo guides from the SQLite file
+    assert tops(modules, POSTGRES) == []
+    assert "frontdesk.backend.postgres" not in modules
+
+
+def test_the_postgres_store_is_what_loads_psycopg() -> None:
+    """The check above can fail: importing the PostgreSQL store loads psycopg."""
+    pytest.importorskip("psycopg", reason='psycopg is not installed ("frontdesk[postgres]")')
+    modules, _ = loaded_after("import frontdesk.backend.postgres", Path.cwd())
+    assert "psycopg" in tops(modules, POSTGRES) and "psycopg_pool" in tops(modules, POSTGRES)
 
 
 def test_the_served_app_loads_the_tiss_stack_only_with_the_first_tiss_request() -> None:

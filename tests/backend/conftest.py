@@ -1,7 +1,10 @@
 """Backend test environments: the one client, embedded (ASGI) and served on a loopback socket.
 
-`env` is parametrised over both transports; both hold a fresh demo backend on a
-`ManualClock` at FIXED_EPOCH, and every response either client sees is checked
+`env` is parametrised over three transports: embedded, served (SQLite), and `postgres`:
+two backends, each with its own connection to one fresh PostgreSQL database, behind one
+loopback server that sends requests to them in turn (nothing a request leaves in one
+backend's memory can help the next). All hold a fresh demo backend on a `ManualClock` at
+FIXED_EPOCH, and every response either client sees is checked
 against docs/openapi.yaml at teardown (the `openapi_log` fixture of tests/conftest.py).
 
 The served transport is one uvicorn server per session, on 127.0.0.1 and a free port,
@@ -24,6 +27,7 @@ import pytest
 import uvicorn
 
 from frontdesk.backend.clock import ManualClock
+from frontdesk.backend.database import parse_database_url
 from frontdesk.backend.local import open_backend
 from frontdesk.backend.policy import Policy
 from frontdesk.backend.server import create_app
@@ -36,7 +40,8 @@ from support.isolation import TLS_CONTEXT as TLS_CONTEXT
 
 EMBEDDED = "embedded"
 SERVED = "served"
-TRANSPORTS = (EMBEDDED, SERVED)
+POSTGRES = "postgres"
+TRANSPORTS = (EMBEDDED, SERVED, POSTGRES)
 
 # Small limits, so lockout, hourly sends and the per-card ceiling are quick to reach.
 TIGHT_POLICY = Policy(max_attempts=2, card_failures_per_day=3, sends_per_hour=2)
@@ -57,6 +62,26 @@ class SwitchableApp:
             await send({"type": "http.response.start", "status": 503, "headers": []})
             await send({"type": "http.response.body", "body": b""})
             return
+        await app(scope, receive, send)
+
+
+class Alternating:
+    """An ASGI app sending each request to the next of two backends' apps in turn. A test
+    may change the first backend's settings or policy (`env.backend`): the second follows."""
+
+    def __init__(self, backends: list[LocalBackend], api_key: str) -> None:
+        self.backends = backends
+        self.apps = [create_app(b, api_key=api_key) for b in backends]
+        self.count = 0
+
+    async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
+        first = self.backends[0]
+        for other in self.backends[1:]:
+            other.settings, other.policy = first.settings, first.policy
+            other.engine.policy = first.policy
+        app = self.apps[self.count % len(self.apps)]
+        if scope["type"] == "http":
+            self.count += 1
         await app(scope, receive, send)
 
 
@@ -153,10 +178,14 @@ async def make_env(
 ) -> AsyncIterator[EnvFactory]:
     """make_env(kind, policy=None, clock=None) → a fresh demo backend reached over `kind`."""
     made: list[Env] = []
+    others: list[LocalBackend] = []  # the second backend of a postgres env
     mounted = False
 
     async def make(
-        kind: str, policy: Policy | None = None, clock: ManualClock | None = None
+        kind: str,
+        policy: Policy | None = None,
+        clock: ManualClock | None = None,
+        database: str | None = None,
     ) -> Env:
         nonlocal mounted
         clock = clock or manual_clock
@@ -171,9 +200,17 @@ async def make_env(
         else:
             app = None
             assert not mounted, "one served backend per test"
-            db = tmp_path / f"served-{len(made)}.sqlite3"
-            backend = open_backend(db, clock=clock, policy=policy, deterministic=True)
-            loopback_server.switch.app = create_app(backend, api_key=key)
+            if kind == POSTGRES:
+                assert database is not None, "a postgres env needs its database's URL"
+                where = parse_database_url(database)
+                backend = open_backend(where, clock=clock, policy=policy, deterministic=True)
+                second = open_backend(where, clock=clock, policy=policy)
+                others.append(second)
+                loopback_server.switch.app = Alternating([backend, second], key)
+            else:
+                db = tmp_path / f"served-{len(made)}.sqlite3"
+                backend = open_backend(db, clock=clock, policy=policy, deterministic=True)
+                loopback_server.switch.app = create_app(backend, api_key=key)
             mounted = True
             base_url = loopback_server.url
             client = FrontdeskClient(base_url, api_key=key, verify=TLS_CONTEXT)
@@ -191,22 +228,36 @@ async def make_env(
     loopback_server.switch.app = None
     for env in made:
         env.backend.close()
+    for other in others:
+        other.close()
 
 
-# The served transport carries the `served` marker: `-m "not served"` keeps to in-process.
-TRANSPORT_PARAMS = (EMBEDDED, pytest.param(SERVED, marks=pytest.mark.served))
+# The served transports carry the `served` marker: `-m "not served"` keeps to in-process;
+# `postgres` also carries `postgres` (`-m "not postgres"` without a cluster).
+TRANSPORT_PARAMS = (
+    EMBEDDED,
+    pytest.param(SERVED, marks=pytest.mark.served),
+    pytest.param(POSTGRES, marks=[pytest.mark.served, pytest.mark.postgres]),
+)
+
+
+def _database(request: pytest.FixtureRequest) -> str | None:
+    """A fresh PostgreSQL database for a `postgres` env (skips without a cluster)."""
+    if request.param != POSTGRES:
+        return None
+    return str(request.getfixturevalue("postgres_url"))
 
 
 @pytest.fixture(params=TRANSPORT_PARAMS)
 async def env(request: pytest.FixtureRequest, make_env: EnvFactory) -> Env:
-    """A fresh demo backend with the default policy, embedded or served."""
-    return await make_env(request.param)
+    """A fresh demo backend with the default policy: embedded, served, or two on PostgreSQL."""
+    return await make_env(request.param, database=_database(request))
 
 
 @pytest.fixture(params=TRANSPORT_PARAMS)
 async def tight_env(request: pytest.FixtureRequest, make_env: EnvFactory) -> Env:
-    """A fresh demo backend with TIGHT_POLICY, embedded or served."""
-    return await make_env(request.param, TIGHT_POLICY)
+    """A fresh demo backend with TIGHT_POLICY, over each transport of `env`."""
+    return await make_env(request.param, TIGHT_POLICY, database=_database(request))
 
 
 @pytest.fixture

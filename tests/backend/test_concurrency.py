@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from frontdesk.backend.clock import ManualClock
+from frontdesk.backend.database import Database, parse_database_url
 from frontdesk.backend.local import open_backend
 from frontdesk.backend.service import Problem
 from frontdesk.client import FrontdeskClient
@@ -57,9 +58,19 @@ async def test_one_client_pool_validates_concurrently(env: Env) -> None:
     assert (await env.client.get_guide(number)).authorization == winner.authorization
 
 
-def test_separate_connections_to_one_database_authorize_once(tmp_path: Path) -> None:
-    """Real parallelism at the store: threads, each its own SQLite connection to one file."""
-    db = tmp_path / "shared.sqlite3"
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def shared_database(request: pytest.FixtureRequest, tmp_path: Path) -> str | Database:
+    """One database for several connections: an SQLite file, or a PostgreSQL database."""
+    if request.param == "sqlite":
+        return str(tmp_path / "shared.sqlite3")
+    return parse_database_url(str(request.getfixturevalue("postgres_url")))
+
+
+def test_separate_connections_to_one_database_authorize_once(
+    shared_database: str | Database,
+) -> None:
+    """Real parallelism at the store: threads, each its own connection to one database."""
+    db = shared_database
     clock = ManualClock(1_795_000_000.0)
     first = open_backend(db, clock=clock, deterministic=True)
     backends = [first] + [open_backend(db, clock=clock) for _ in range(7)]

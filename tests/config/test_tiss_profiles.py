@@ -52,6 +52,18 @@ url = "https://api.dentaluni.example/v1"
 """
 
 
+def test_a_tiss_profile_may_share_one_sequence_database(home: Home) -> None:
+    url = "postgresql://frontdesk@db.clinic.local/frontdesk"
+    home.write_config(BOTH.replace("status_check_minutes = 2\n", f'sequence_database = "{url}"\n'))
+    tiss = load_config().get("unimed-tiss")
+    assert tiss is not None and tiss.tiss is not None
+    assert tiss.tiss.counter.sequence_database == url
+    home.write_config(BOTH)
+    default = load_config().get("unimed-tiss")
+    assert default is not None and default.tiss is not None
+    assert default.tiss.counter.sequence_database is None  # the per-machine file
+
+
 def test_tiss_and_contract_profiles_live_in_one_file(home: Home) -> None:
     home.write_config(BOTH)
     config = load_config()
@@ -119,6 +131,8 @@ def test_a_tiss_connection_knows_its_kind_and_its_password(
         ("sac_phones = [1, 2]", "lista de telefones"),
         ('portal = "ftp://x"', "https://"),
         ("status_check_minutes = 0", "1 a 120 minutos"),
+        ('sequence_database = "postgresql://clinic:pw@db/x"', "não pode trazer senha"),
+        ('sequence_database = "sqlite:///seq.db"', "URL de um banco PostgreSQL"),
         ('api_token = "x"', "a senha não pode ficar neste arquivo"),
         ("nonsense = 1", "chave desconhecida num perfil TISS"),
         (

@@ -20,6 +20,7 @@ from typing import get_args
 import pytest
 
 from frontdesk.app.screens.tiss.new_guide import FIELDS as NEW_GUIDE_FIELDS
+from frontdesk.backend.database import URL_REFUSALS
 from frontdesk.config.tiss_reading import EDITABLE_KEYS
 from frontdesk.core import cnpj, domain, i18n
 from frontdesk.counter.counter_errors import FIELD_OF_GLOSA
@@ -36,6 +37,7 @@ KEY_SHAPE = "abcdefghijklmnopqrstuvwxyz0123456789_-."
 # the values it is filled with. Complete families must have a text for every value.
 FAMILIES: dict[str, tuple[str, ...]] = {
     "status.{}": domain.GUIDE_STATUSES,
+    "cli.database.{}": URL_REFUSALS,
     "counter.schema.{}_length": LENGTHS,
     "type.{}": domain.GUIDE_TYPES,
     "channel.{}": get_args(domain.ChannelKind),

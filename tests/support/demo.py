@@ -77,7 +77,8 @@ def wrong_code(*right: str, length: int = 6) -> str:
 
 def app_secret(backend: LocalBackend, card: str) -> str:
     """The TOTP secret of the beneficiary's app (the simulator's phone)."""
-    beneficiary = backend.store.get_beneficiary(digits_only(card))
+    with backend.store.transaction(commit=False):  # a store is read inside a transaction
+        beneficiary = backend.store.get_beneficiary(digits_only(card))
     assert beneficiary is not None and beneficiary.app_secret is not None
     return beneficiary.app_secret
 

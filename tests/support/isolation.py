@@ -200,11 +200,15 @@ def swapped_keyring(backend: K) -> Iterator[K]:
 
 
 def start_serve(
-    tmp: Path, *extra: str, env_extra: Mapping[str, str] | None = None
+    tmp: Path,
+    *extra: str,
+    env_extra: Mapping[str, str] | None = None,
+    database: str | None = None,
 ) -> tuple[subprocess.Popen[str], str]:
     """Start `python -m frontdesk serve --port 0` with HOME and XDG dirs in `tmp`.
 
-    `extra` goes on the command line (TLS options, ...), `env_extra` into its environment.
+    `extra` goes on the command line (TLS options, ...), `env_extra` into its environment;
+    `database` (a `--database` URL) replaces the SQLite file in `tmp`.
     Returns the process and the URL it announced; raises AssertionError if it did not start.
     """
     env = dict(os.environ)
@@ -222,8 +226,7 @@ def start_serve(
             "serve",
             "--port",
             "0",
-            "--db",
-            str(tmp / "backend.sqlite3"),
+            *(("--database", database) if database else ("--db", str(tmp / "backend.sqlite3"))),
             "--api-key",
             SERVED_KEY,
             "--no-access-log",
@@ -276,10 +279,13 @@ def served_app_code(url: str, card: str) -> str:
 
 @contextmanager
 def served_backend(
-    tmp: Path, *extra: str, env_extra: Mapping[str, str] | None = None
+    tmp: Path,
+    *extra: str,
+    env_extra: Mapping[str, str] | None = None,
+    database: str | None = None,
 ) -> Iterator[str]:
     """A served backend (see `start_serve`) for the duration of the block; its URL."""
-    process, url = start_serve(tmp, *extra, env_extra=env_extra)
+    process, url = start_serve(tmp, *extra, env_extra=env_extra, database=database)
     try:
         yield url
     finally:

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from frontdesk.tiss.sequence import MAX_SEQUENCE, MemorySequence, SequenceFile
+from frontdesk.tiss.sequence import MAX_SEQUENCE, DatabaseSequence, MemorySequence, SequenceFile
 from frontdesk.tiss.tiss_settings import TissSettings, TissSettingsError
 
 BASE = {
@@ -132,6 +132,33 @@ def test_sequences_are_unique_across_threads(tmp_path: Path) -> None:
     for thread in threads:
         thread.join()
     assert sorted(drawn, key=int) == [str(n) for n in range(1, 81)]
+
+
+@pytest.mark.postgres
+def test_desks_sharing_a_sequence_database_never_draw_one_number_twice(postgres_url: str) -> None:
+    """Four desks (each its own DatabaseSequence, as on four machines), drawing at once from
+    one PostgreSQL (tests/support/postgres.py): every number once, in one run per scope."""
+    drawn: list[str] = []
+    lock = threading.Lock()
+    barrier = threading.Barrier(4)
+
+    def desk() -> None:
+        sequence = DatabaseSequence(postgres_url, start=lambda: 0)
+        barrier.wait()
+        mine = [sequence.next("999999:codigo:123456") for _ in range(25)]
+        with lock:
+            drawn.extend(mine)
+
+    threads = [threading.Thread(target=desk) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(drawn, key=int) == [str(n) for n in range(1, 101)]
+    other = DatabaseSequence(postgres_url)  # another prestador: its own counter, random start
+    first = int(other.next("999999:codigo:654321"))
+    assert 1 <= first <= 10**11
+    assert DatabaseSequence(postgres_url).next("999999:codigo:654321") == str(first + 1)
 
 
 def test_new_counters_start_far_apart_so_two_desks_do_not_collide(tmp_path: Path) -> None:

@@ -88,6 +88,7 @@ class Replays:
             if now - self._purged_at > 3600:  # keep the table to about a day of POSTs
                 store.purge_responses(now - IDEMPOTENCY_TTL)
                 self._purged_at = now
+            store.lock_key(f"idempotency\n{scope}\n{key}")  # one process per key at a time
             stored = store.get_response(key, scope, now - IDEMPOTENCY_TTL)
             if stored is None:
                 seed = None if secret is None else replay_seed(key, scope, fingerprint, now)

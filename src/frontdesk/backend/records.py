@@ -2,7 +2,8 @@
 
 Plain frozen dataclasses, one per stored thing (a beneficiary, a contact, a guide, an
 event, a simulator message, a stored answer for Idempotency-Key replays), and the
-`Store` protocol `frontdesk.backend.store.SqliteStore` implements.
+`Store` protocol `frontdesk.backend.store.SqliteStore` and
+`frontdesk.backend.postgres.PostgresStore` implement.
 """
 
 from __future__ import annotations
@@ -105,6 +106,11 @@ class Store(Protocol):
     def transaction(self, *, commit: bool = True) -> AbstractContextManager[None]: ...
     def close(self) -> None: ...
     def secret_key(self) -> bytes: ...
+    def lock_key(self, name: str) -> None:
+        """Hold a lock named `name` until the transaction ends, so that two processes on one
+        database serialise what no row guards yet (an Idempotency-Key, a TISS transaction
+        number, first seeding)."""
+
     def is_empty(self) -> bool: ...
 
     def get_guide(self, number: str) -> GuideRecord | None: ...

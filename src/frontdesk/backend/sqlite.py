@@ -19,7 +19,7 @@ from contextlib import contextmanager, suppress
 from pathlib import Path
 
 from frontdesk.backend.records import StorageUnavailable
-from frontdesk.backend.schema import MIGRATIONS, SCHEMA_VERSION, SchemaTooNew, statements
+from frontdesk.backend.schema import MIGRATIONS, SCHEMA_VERSION, check_version, statements
 
 MEMORY = ":memory:"
 
@@ -32,8 +32,15 @@ class SqliteDatabase:
     """One SQLite database: connection, migrations, secret key, transactions, checkpoints.
     Safe to share between threads (one connection, one lock)."""
 
-    def __init__(self, path: str | Path = MEMORY, *, background_checkpoints: bool = False) -> None:
-        """Open (and migrate) the database at `path`.
+    def __init__(
+        self,
+        path: str | Path = MEMORY,
+        *,
+        background_checkpoints: bool = False,
+        migrate: bool = True,
+    ) -> None:
+        """Open the database at `path`, created when new and migrated when older (unless
+        `migrate` is False: then an older schema raises `SchemaTooOld`).
 
         `background_checkpoints` (for a server): SQLite's automatic WAL checkpoint runs
         inside whichever commit crosses the threshold, stalling that request for up to
@@ -61,7 +68,11 @@ class SqliteDatabase:
             if sys.platform != "win32":
                 with suppress(OSError):
                     os.chmod(self.path, 0o600)
-        self._migrate()
+        try:
+            self._migrate(migrate)
+        except BaseException:
+            self._conn.close()
+            raise
         self._key = self._load_key()
         if background_checkpoints and self.path != MEMORY:
             self._conn.execute("PRAGMA wal_autocheckpoint = 0")
@@ -150,14 +161,10 @@ class SqliteDatabase:
     def schema_version(self) -> int:
         return int(self._conn.execute("PRAGMA user_version").fetchone()[0])
 
-    def _migrate(self) -> None:
+    def _migrate(self, migrate: bool) -> None:
         with self.transaction():
             version = self.schema_version()
-            if version > SCHEMA_VERSION:
-                raise SchemaTooNew(
-                    f"{self.path}: schema version {version} is newer than this frontdesk "
-                    f"understands ({SCHEMA_VERSION}); upgrade frontdesk"
-                )
+            check_version(self.path, version, migrate=migrate)
             for index in range(version, SCHEMA_VERSION):
                 for statement in statements(MIGRATIONS[index]):
                     self._conn.execute(statement)

@@ -26,6 +26,7 @@ from frontdesk.backend.records import (
     StoredResponse,
 )
 from frontdesk.backend.schema import MIGRATIONS, SCHEMA_VERSION, SchemaTooNew
+from frontdesk.backend.sql import SqlConnection
 from frontdesk.backend.sqlite import MEMORY, SqliteDatabase
 
 __all__ = [
@@ -42,25 +43,33 @@ __all__ = [
     "SqliteStore",
     "StorageUnavailable",
     "Store",
+    "StoreQueries",
     "StoredResponse",
 ]
 
 
-class SqliteStore(SqliteDatabase):
-    """`Store` on SQLite: the queries, over `SqliteDatabase`'s connection and transactions."""
+class StoreQueries:
+    """`Store`'s queries, in the SQL SQLite and PostgreSQL share, over `_sql()`'s connection
+    (qmark placeholders; rows read by name). Each engine's store adds its connection, its
+    transactions and what its dialect writes differently."""
 
-    def connection(self) -> sqlite3.Connection:
-        """The connection, for modules keeping their own tables in this database (the local
-        TISS operator's records); use it only inside `transaction()`."""
-        return self._conn
+    def _sql(self) -> SqlConnection:
+        raise NotImplementedError
+
+    def _for_update(self) -> str:
+        """What a read of a guide or a beneficiary adds to lock its row until the transaction
+        ends (PostgreSQL's " FOR UPDATE" in a committing transaction); SQLite's one write
+        lock already serialises every writing transaction."""
+        return ""
 
     def is_empty(self) -> bool:
-        return self._conn.execute("SELECT 1 FROM guides LIMIT 1").fetchone() is None
+        return self._sql().execute("SELECT 1 FROM guides LIMIT 1").fetchone() is None
 
     # -- guides and beneficiaries -------------------------------------------------------------
 
     def get_guide(self, number: str) -> GuideRecord | None:
-        row = self._conn.execute("SELECT * FROM guides WHERE number = ?", (number,)).fetchone()
+        sql = "SELECT * FROM guides WHERE number = ?" + self._for_update()  # noqa: S608 (a constant)
+        row = self._sql().execute(sql, (number,)).fetchone()
         return None if row is None else _guide(row)
 
     def list_guides(self, status: str | None, card: str | None) -> list[GuideRecord]:
@@ -76,10 +85,10 @@ class SqliteStore(SqliteDatabase):
         if where:
             sql += " WHERE " + " AND ".join(where)
         sql += " ORDER BY requested_at DESC, number DESC"
-        return [_guide(row) for row in self._conn.execute(sql, args)]
+        return [_guide(row) for row in self._sql().execute(sql, args)]
 
     def put_guide(self, guide: GuideRecord) -> None:
-        self._conn.execute(
+        self._sql().execute(
             "INSERT INTO guides VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
             "ON CONFLICT (number) DO UPDATE SET operator_number = excluded.operator_number, "
             "type = excluded.type, status = excluded.status, "
@@ -106,7 +115,8 @@ class SqliteStore(SqliteDatabase):
         )
 
     def get_beneficiary(self, card: str) -> BeneficiaryRecord | None:
-        row = self._conn.execute("SELECT * FROM beneficiaries WHERE card = ?", (card,)).fetchone()
+        sql = "SELECT * FROM beneficiaries WHERE card = ?" + self._for_update()  # noqa: S608
+        row = self._sql().execute(sql, (card,)).fetchone()
         if row is None:
             return None
         return BeneficiaryRecord(
@@ -122,7 +132,7 @@ class SqliteStore(SqliteDatabase):
 
     def put_beneficiary(self, beneficiary: BeneficiaryRecord) -> None:
         b = beneficiary
-        self._conn.execute(
+        self._sql().execute(
             "INSERT INTO beneficiaries VALUES (?, ?, ?, ?, ?, ?, ?, ?) "
             "ON CONFLICT (card) DO UPDATE SET card_display = excluded.card_display, "
             "name = excluded.name, social_name = excluded.social_name, plan = excluded.plan, "
@@ -141,14 +151,14 @@ class SqliteStore(SqliteDatabase):
         )
 
     def contacts(self, card: str) -> list[ContactRecord]:
-        rows = self._conn.execute(
+        rows = self._sql().execute(
             "SELECT card, position, kind, value FROM contacts WHERE card = ? ORDER BY position",
             (card,),
         )
         return [ContactRecord(r["card"], r["position"], r["kind"], r["value"]) for r in rows]
 
     def add_contact(self, contact: ContactRecord) -> None:
-        self._conn.execute(
+        self._sql().execute(
             "INSERT INTO contacts VALUES (?, ?, ?, ?)",
             (contact.card, contact.position, contact.kind, contact.value),
         )
@@ -156,7 +166,7 @@ class SqliteStore(SqliteDatabase):
     # -- challenges and counters --------------------------------------------------------------
 
     def get_challenge(self, guide: str) -> Challenge | None:
-        row = self._conn.execute("SELECT * FROM challenges WHERE guide = ?", (guide,)).fetchone()
+        row = self._sql().execute("SELECT * FROM challenges WHERE guide = ?", (guide,)).fetchone()
         if row is None:
             return None
         return Challenge(
@@ -172,7 +182,7 @@ class SqliteStore(SqliteDatabase):
 
     def put_challenge(self, guide: str, challenge: Challenge) -> None:
         c = challenge
-        self._conn.execute(
+        self._sql().execute(
             "INSERT INTO challenges VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) "
             "ON CONFLICT (guide) DO UPDATE SET state = excluded.state, "
             "channel = excluded.channel, destination = excluded.destination, "
@@ -193,47 +203,39 @@ class SqliteStore(SqliteDatabase):
         )
 
     def send_times(self, guide: str, since: float) -> list[float]:
-        rows = self._conn.execute(
+        rows = self._sql().execute(
             "SELECT at FROM sends WHERE guide = ? AND at > ? ORDER BY at", (guide, since)
         )
         return [float(r[0]) for r in rows]
 
     def add_send(self, guide: str, at: float) -> None:
-        self._conn.execute("INSERT INTO sends VALUES (?, ?)", (guide, at))
+        self._sql().execute("INSERT INTO sends VALUES (?, ?)", (guide, at))
 
     def failure_times(self, card: str, since: float) -> list[float]:
-        rows = self._conn.execute(
+        rows = self._sql().execute(
             "SELECT at FROM failures WHERE card = ? AND at > ? ORDER BY at", (card, since)
         )
         return [float(r[0]) for r in rows]
 
     def add_failure(self, card: str, at: float) -> None:
-        self._conn.execute("INSERT INTO failures VALUES (?, ?)", (card, at))
+        self._sql().execute("INSERT INTO failures VALUES (?, ?)", (card, at))
 
     # -- events and the simulator's outbox ----------------------------------------------------
 
     def add_event(self, guide: str, at: float, kind: str, data: dict[str, Any]) -> None:
-        self._conn.execute(
+        self._sql().execute(
             "INSERT INTO events (guide, at, kind, data) VALUES (?, ?, ?, ?)",
             (guide, at, kind, json.dumps(data, ensure_ascii=False)),
         )
 
     def events(self, guide: str) -> list[EventRecord]:
-        rows = self._conn.execute(
+        rows = self._sql().execute(
             "SELECT at, kind, data FROM events WHERE guide = ? ORDER BY id", (guide,)
         )
         return [EventRecord(float(r["at"]), r["kind"], json.loads(r["data"])) for r in rows]
 
-    def add_outbox(self, channel: str, to: str, body: str, code: str, guide: str, at: float) -> int:
-        cursor = self._conn.execute(
-            "INSERT INTO outbox (channel, to_addr, body, code, guide, sent_at) "
-            "VALUES (?, ?, ?, ?, ?, ?)",
-            (channel, to, body, code, guide, at),
-        )
-        return int(cursor.lastrowid or 0)
-
     def outbox(self, limit: int) -> list[OutboxRecord]:
-        rows = self._conn.execute("SELECT * FROM outbox ORDER BY id DESC LIMIT ?", (limit,))
+        rows = self._sql().execute("SELECT * FROM outbox ORDER BY id DESC LIMIT ?", (limit,))
         return [
             OutboxRecord(
                 r["id"], r["channel"], r["to_addr"], r["body"], r["code"], r["guide"], r["sent_at"]
@@ -244,10 +246,14 @@ class SqliteStore(SqliteDatabase):
     # -- idempotency ---------------------------------------------------------------------------
 
     def get_response(self, key: str, scope: str, since: float) -> StoredResponse | None:
-        row = self._conn.execute(
-            "SELECT * FROM responses WHERE key = ? AND scope = ? AND created_at > ?",
-            (key, scope, since),
-        ).fetchone()
+        row = (
+            self._sql()
+            .execute(
+                "SELECT * FROM responses WHERE key = ? AND scope = ? AND created_at > ?",
+                (key, scope, since),
+            )
+            .fetchone()
+        )
         if row is None:
             return None
         return StoredResponse(
@@ -257,6 +263,32 @@ class SqliteStore(SqliteDatabase):
             created_at=row["created_at"],
             fingerprint=row["fingerprint"],
         )
+
+    def purge_responses(self, before: float) -> None:
+        self._sql().execute("DELETE FROM responses WHERE created_at <= ?", (before,))
+
+
+class SqliteStore(SqliteDatabase, StoreQueries):
+    """`Store` on SQLite: the queries, over `SqliteDatabase`'s connection and transactions."""
+
+    def _sql(self) -> sqlite3.Connection:
+        return self._conn
+
+    def connection(self) -> sqlite3.Connection:
+        """The connection, for modules keeping their own tables in this database (the local
+        TISS operator's records); use it only inside `transaction()`."""
+        return self._conn
+
+    def lock_key(self, name: str) -> None:
+        """Nothing to do: every transaction holds SQLite's one write lock (BEGIN IMMEDIATE)."""
+
+    def add_outbox(self, channel: str, to: str, body: str, code: str, guide: str, at: float) -> int:
+        cursor = self._conn.execute(
+            "INSERT INTO outbox (channel, to_addr, body, code, guide, sent_at) "
+            "VALUES (?, ?, ?, ?, ?, ?)",
+            (channel, to, body, code, guide, at),
+        )
+        return int(cursor.lastrowid or 0)
 
     def put_response(self, key: str, scope: str, response: StoredResponse) -> None:
         self._conn.execute(
@@ -272,11 +304,8 @@ class SqliteStore(SqliteDatabase):
             ),
         )
 
-    def purge_responses(self, before: float) -> None:
-        self._conn.execute("DELETE FROM responses WHERE created_at <= ?", (before,))
 
-
-def _guide(row: sqlite3.Row) -> GuideRecord:
+def _guide(row: Any) -> GuideRecord:
     return GuideRecord(
         number=row["number"],
         operator_number=row["operator_number"],

@@ -235,6 +235,8 @@ def _serve(sub: Any) -> None:
     serve.add_argument("--host", default="127.0.0.1", help="cli.help.serve.host")
     serve.add_argument("--port", type=int, default=8765, help="cli.help.serve.port")
     serve.add_argument("--db", dest="serve_db", help="cli.help.serve.db")
+    serve.add_argument("--database", metavar="URL", help="cli.help.serve.database")
+    serve.add_argument("--migrate", action="store_true", help="cli.help.serve.migrate")
     serve.add_argument("--api-key", help="cli.help.serve.api_key")
     serve.add_argument("--policy", help="cli.help.serve.policy")
     serve.add_argument("--tls-cert", help="cli.help.serve.tls_cert")
@@ -414,6 +416,7 @@ def _web(sub: Any) -> None:
     where = web.add_mutually_exclusive_group()
     where.add_argument("--profile", dest="web_profile", metavar="P", help="cli.help.web.profile")
     where.add_argument("--db", dest="web_db", metavar="PATH", help="cli.help.web.db")
+    web.add_argument("--database", dest="web_database", metavar="URL", help="cli.help.web.database")
     web.add_argument("--tls-cert", metavar="PEM", help="cli.help.web.tls_cert")
     web.add_argument("--tls-key", metavar="PEM", help="cli.help.web.tls_key")
     web.add_argument(
@@ -435,5 +438,21 @@ def _web(sub: Any) -> None:
         ("remove", "cli.help.web.users.remove"),
         ("unlock", "cli.help.web.users.unlock"),
     ):
-        command(action, name, key).add_argument("name", help="cli.help.web.users.name")
-    command(action, "list", "cli.help.web.users.list")
+        _database_option(command(action, name, key)).add_argument(
+            "name", help="cli.help.web.users.name"
+        )
+    _database_option(command(action, "list", "cli.help.web.users.list"))
+    _database_option(command(action, "migrate", "cli.help.web.users.migrate"))
+
+
+def _database_option(parser: argparse.ArgumentParser) -> argparse.ArgumentParser:
+    """`--database URL` on a `web users` action (`frontdesk web users list --database …`);
+    set only when given, so `frontdesk web --database … users list` holds too."""
+    parser.add_argument(
+        "--database",
+        dest="web_database",
+        metavar="URL",
+        default=argparse.SUPPRESS,
+        help="cli.help.web.database",
+    )
+    return parser

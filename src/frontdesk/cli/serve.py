@@ -14,14 +14,22 @@ import argparse
 import logging
 import os
 import secrets
+import shlex
 import sys
 
 from frontdesk.backend.connection import ConnectionLimits
+from frontdesk.backend.database import (
+    Database,
+    DatabaseUrlError,
+    parse_database_url,
+    sqlite_database,
+)
 from frontdesk.backend.local import default_db_path, open_backend
 from frontdesk.backend.policy import BackendSettings, PolicyError
+from frontdesk.backend.records import StorageUnavailable
+from frontdesk.backend.schema import SCHEMA_VERSION, SchemaTooNew, SchemaTooOld
 from frontdesk.backend.server import create_app
 from frontdesk.backend.serving import OneLineFormatter, load_policy, local_server, server_config
-from frontdesk.backend.store import SchemaTooNew
 from frontdesk.cli.parsers import BODY_TIMEOUT, HEADER_TIMEOUT, MAX_CONNECTIONS, cli_language
 from frontdesk.core.i18n import set_language, t
 from frontdesk.core.net import is_loopback
@@ -69,6 +77,36 @@ def tiss_versions_choice(value: str | None) -> tuple[str, ...] | None:
         raise ValueError(t("tiss.serve.no_version", known=known)) from None
 
 
+def database_choice(args: argparse.Namespace) -> Database | str:
+    """The database `--database` (a URL) or `--db` (a path) names, else the default file;
+    or the message saying why the choice is refused."""
+    url: str | None = getattr(args, "database", None)
+    path: str | None = getattr(args, "serve_db", None)
+    if url and path:
+        return t("cli.serve.two_databases")
+    if not url:
+        return sqlite_database(path or default_db_path())
+    try:
+        return parse_database_url(url)
+    except DatabaseUrlError as error:
+        message = t(f"cli.database.{error.reason}", url=error.url)
+        return f"frontdesk serve: {message}"
+
+
+def schema_too_old(args: argparse.Namespace, database: Database, old: SchemaTooOld) -> str:
+    """The refusal to serve an older schema, with the command that migrates it."""
+    where = getattr(args, "database", None) or getattr(args, "serve_db", None)
+    option = "--database" if getattr(args, "database", None) else "--db"
+    command = "frontdesk serve --migrate" + (f" {option} {shlex.quote(where)}" if where else "")
+    return t(
+        "cli.serve.schema_too_old",
+        db=database.shown,
+        version=old.version,
+        needed=SCHEMA_VERSION,
+        command=command,
+    )
+
+
 def run_server(args: argparse.Namespace) -> int:
     set_language(cli_language(args))  # --lang, else the locale's
     host: str = args.host
@@ -100,16 +138,28 @@ def run_server(args: argparse.Namespace) -> int:
     generated = key is None
     api_key = key or secrets.token_urlsafe(24)
 
-    db = args.serve_db
+    database = database_choice(args)
+    if isinstance(database, str):
+        print(database, file=sys.stderr)
+        return 2
     try:
         policy = load_policy(args.policy) if getattr(args, "policy", None) else None
         backend = open_backend(
-            db if db else None,
+            database,
             policy=policy,
             settings=BackendSettings(simulator=simulator),
             background_checkpoints=True,
+            migrate=bool(getattr(args, "migrate", False)),
         )
-    except (SchemaTooNew, PolicyError, OSError) as error:
+    except SchemaTooOld as old:
+        print(schema_too_old(args, database, old), file=sys.stderr)
+        return 1
+    except ModuleNotFoundError as missing:
+        if not (missing.name or "").startswith("psycopg"):
+            raise
+        print(f"frontdesk serve: {t('cli.database.postgres_missing')}", file=sys.stderr)
+        return 1
+    except (SchemaTooNew, PolicyError, OSError, StorageUnavailable) as error:
         print(f"frontdesk serve: {error}", file=sys.stderr)
         return 1
     except Exception as error:  # sqlite3.DatabaseError and kin: say what, never a traceback
@@ -128,7 +178,7 @@ def run_server(args: argparse.Namespace) -> int:
         ssl_keyfile=getattr(args, "tls_key", None),
         limits=limits,
     )
-    where = db or str(default_db_path())
+    where = database.shown
     scheme = "https" if tls else "http"
 
     def started(bound_host: str, bound_port: int) -> None:

@@ -2,7 +2,9 @@
 
     frontdesk web [--host 127.0.0.1] [--port 8080] [--profile P | --db PATH]
                   [--tls-cert PEM --tls-key PEM] [--max-sessions 8] [--idle-minutes 15]
-    frontdesk web users add NAME | remove NAME | unlock NAME | list
+    frontdesk web users add NAME | remove NAME | unlock NAME | list | migrate
+    frontdesk web [--database URL] …, frontdesk web users [--database URL] …: the users
+        in a database shared by several web hosts instead of this machine's file
 
 The server (frontdesk.web) never imports Textual: each signed-in browser gets the app in its
 own process. A bind to anything but loopback refuses to start without TLS. The options are
@@ -18,6 +20,7 @@ import errno
 import getpass
 import ipaddress
 import logging
+import shlex
 import signal
 import ssl
 import sys
@@ -85,10 +88,63 @@ def _state(guard: LoginGuard, user: User) -> str:
     return t("web.users.locked", until=shown)
 
 
+def user_store(args: argparse.Namespace) -> UserStore | str:
+    """The users `--database` names (loaded only then), else this machine's file; or the
+    message saying why the database cannot be used."""
+    url: str | None = getattr(args, "web_database", None)
+    if not url:
+        return UserStore()
+    from frontdesk.backend.database import DatabaseUrlError, parse_database_url
+    from frontdesk.backend.records import StorageUnavailable
+    from frontdesk.backend.schema import SCHEMA_VERSION, SchemaTooNew, SchemaTooOld
+
+    try:
+        database = parse_database_url(url)
+        from frontdesk.config.shared_users import DatabaseUsers
+
+        return UserStore(table=DatabaseUsers(database))
+    except DatabaseUrlError as error:
+        return t(f"cli.database.{error.reason}", url=error.url)
+    except SchemaTooOld as old:
+        command = f"frontdesk serve --migrate --database {shlex.quote(url)}"
+        return t(
+            "cli.serve.schema_too_old",
+            db=url,
+            version=old.version,
+            needed=SCHEMA_VERSION,
+            command=command,
+        )
+    except ModuleNotFoundError as missing:
+        if not (missing.name or "").startswith("psycopg"):
+            raise
+        return t("cli.database.postgres_missing")
+    except (SchemaTooNew, OSError, StorageUnavailable) as error:
+        return str(error)
+
+
+def migrate_users(args: argparse.Namespace, store: UserStore) -> int:
+    """`web users migrate`: this machine's users file into the database; a name already
+    there keeps the database's entry."""
+    if store.table is None:
+        print(f"frontdesk web users: {t('web.users.migrate_needs_database')}", file=sys.stderr)
+        return USAGE_EXIT
+    local = UserStore()
+    copied, kept = store.adopt(local.users())
+    for name in kept:
+        print(t("web.users.migrate_kept", user=name, database=store.where))
+    print(t("web.users.migrated", count=len(copied), path=local.where, database=store.where))
+    return 0
+
+
 def run_users(args: argparse.Namespace) -> int:
-    store = UserStore()
+    store = user_store(args)
+    if isinstance(store, str):
+        print(f"frontdesk web users: {store}", file=sys.stderr)
+        return USAGE_EXIT
     command: str = args.users_command
     try:
+        if command == "migrate":
+            return migrate_users(args, store)
         if command == "list":
             users = store.users()
             if not users:
@@ -110,7 +166,7 @@ def run_users(args: argparse.Namespace) -> int:
                 return USAGE_EXIT
             created = store.add(name, password)
             key = "web.users.added" if created else "web.users.changed"
-            print(t(key, user=name, path=store.path))
+            print(t(key, user=name, path=store.where))
         elif command == "remove":
             store.remove(name)
             print(t("web.users.removed", user=name))
@@ -171,14 +227,17 @@ def run_server(args: argparse.Namespace) -> int:
     except SetupError as error:
         print(f"frontdesk web: {error}", file=sys.stderr)
         return USAGE_EXIT
-    store = UserStore()
+    store = user_store(args)
+    if isinstance(store, str):
+        print(f"frontdesk web: {store}", file=sys.stderr)
+        return USAGE_EXIT
     try:
         names = store.active_names()
     except UsersError as error:
         print(f"frontdesk web: {error}", file=sys.stderr)
         return 1
     if not names:
-        print(t("web.no_users", path=store.path), file=sys.stderr)
+        print(t("web.no_users", path=store.where), file=sys.stderr)
         return USAGE_EXIT
     context = None
     if args.tls_cert:

@@ -99,6 +99,7 @@ COUNTER_KEYS: Final = (
     "import_folder",
     "export_folder",
     "status_check_minutes",
+    "sequence_database",
     *CLINIC_KEYS,
 )
 TISS_KEYS: Final = (*SETTINGS_KEYS, *COUNTER_KEYS, "language", "theme")
@@ -177,6 +178,9 @@ class CounterSettings:
     export_folder: Path | None = None
     status_check_minutes: float = DEFAULT_STATUS_MINUTES
     clinic: Clinic = field(default_factory=Clinic)
+    # A PostgreSQL URL: every desk of the clinic draws sequencialTransacao from one counter
+    # there; None: a file on this machine (tiss/sequence.py).
+    sequence_database: str | None = None
 
 
 @dataclass(frozen=True)
@@ -312,8 +316,27 @@ def _counter(reader: Reader, where: KeyPath, raw: dict[str, Any]) -> CounterSett
         if not 1 <= minutes <= 120:
             raise reader.error((*where, "status_check_minutes"), t("tiss.config.minutes"))
         values["status_check_minutes"] = float(minutes)
+    if "sequence_database" in raw:
+        values["sequence_database"] = _sequence_database(reader, where, raw["sequence_database"])
     clinic = Clinic(
         name=texts.get("clinic_name"),
         **{key: texts.get(key) for key in CLINIC_KEYS if key != "clinic_name"},
     )
     return CounterSettings(clinic=clinic, **values)
+
+
+def _sequence_database(reader: Reader, where: KeyPath, value: object) -> str:
+    """A `postgresql://` URL without a password (PGPASSWORD or ~/.pgpass gives it)."""
+    from frontdesk.backend.database import POSTGRESQL, DatabaseUrlError, parse_database_url
+
+    keypath = (*where, "sequence_database")
+    url = _text(reader, keypath, value)
+    try:
+        database = parse_database_url(url)
+    except DatabaseUrlError as error:
+        if error.reason == "password_in_url":
+            raise reader.error(keypath, t("tiss.config.sequence_password")) from None
+        database = None
+    if database is None or database.kind != POSTGRESQL:
+        raise reader.error(keypath, t("tiss.config.sequence_database"))
+    return database.url

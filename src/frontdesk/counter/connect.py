@@ -76,12 +76,14 @@ def desk_for(connection: Connection, *, ledger: Ledger | None = None) -> TissDes
     """The counter of a TISS profile's connection (`kind` "tiss", with its password)."""
     from frontdesk.config.tiss_profile import sequence_path
     from frontdesk.tiss.client import TissClient
-    from frontdesk.tiss.sequence import SequenceFile
+    from frontdesk.tiss.sequence import DatabaseSequence, SequenceFile
 
     data = connection.tiss
     if data is None or not connection.api_key:
         raise ValueError("a TISS connection with its password")
-    sequence = RecordingSequence(SequenceFile(sequence_path()))
+    shared = data.counter.sequence_database
+    source: SequenceSource = DatabaseSequence(shared) if shared else SequenceFile(sequence_path())
+    sequence = RecordingSequence(source)
     client = TissClient(data.settings, connection.api_key, sequence=sequence)
     name = connection.profile or "tiss"
     return TissDesk(

@@ -149,35 +149,12 @@ def guide_from_form(form: GuideForm, clinic: Clinic, *, number: str, now: float)
     missing = clinic.missing_for(form.kind)
     if missing:
         raise FormProblem("kind", t("counter.manual.profile_missing", keys=", ".join(missing)))
-    card = digits_only(form.card)
-    if not 8 <= len(card) <= 20 or any(not (c.isdigit() or c in " .-") for c in form.card):
-        raise FormProblem("card", t("counter.manual.card"))
-    code = form.code.strip()
-    if not re.fullmatch(r"\d{8}", code):
-        raise FormProblem("code", t("counter.manual.code"))
-    try:
-        quantity = int(form.quantity.strip() or "1")
-    except ValueError:
-        quantity = 0
-    if not 1 <= quantity <= 99:
-        raise FormProblem("quantity", t("counter.manual.quantity"))
+    card = _card_of(form)
+    code = _code_of(form)
+    quantity = _quantity_of(form)
     description = text_of(form, "description") or t("counter.manual.description_default", code=code)
     indication = text_of(form, "indication") if form.kind == "sp_sadt" else ""
-    value: str | None = None
-    tooth: str | None = None
-    plan: str | None = None
-    if form.kind == "odonto":
-        try:
-            amount = Decimal(form.value.strip().replace(",", ".") or "x")
-        except InvalidOperation:
-            amount = Decimal(-1)
-        if not Decimal(0) < amount < Decimal(100000):
-            raise FormProblem("value", t("counter.manual.value"))
-        value = str(amount.quantize(Decimal("0.01")))
-        tooth = form.tooth.strip() or None
-        if tooth is not None and not re.fullmatch(r"[1-8][1-8]", tooth):
-            raise FormProblem("tooth", t("counter.manual.tooth"))
-        plan = text_of(form, "plan") or None
+    value, tooth, plan = _dental_of(form) if form.kind == "odonto" else (None, None, None)
     guide = ManualGuide(
         number=number,
         kind=form.kind,
@@ -187,6 +164,50 @@ def guide_from_form(form: GuideForm, clinic: Clinic, *, number: str, now: float)
         plan=plan,
         indication=indication[:500] or None,
     )
+    _check_as_tiss(guide, clinic)
+    return guide
+
+
+def _card_of(form: GuideForm) -> str:
+    card = digits_only(form.card)
+    if not 8 <= len(card) <= 20 or any(not (c.isdigit() or c in " .-") for c in form.card):
+        raise FormProblem("card", t("counter.manual.card"))
+    return card
+
+
+def _code_of(form: GuideForm) -> str:
+    code = form.code.strip()
+    if not re.fullmatch(r"\d{8}", code):
+        raise FormProblem("code", t("counter.manual.code"))
+    return code
+
+
+def _quantity_of(form: GuideForm) -> int:
+    try:
+        quantity = int(form.quantity.strip() or "1")
+    except ValueError:
+        quantity = 0
+    if not 1 <= quantity <= 99:
+        raise FormProblem("quantity", t("counter.manual.quantity"))
+    return quantity
+
+
+def _dental_of(form: GuideForm) -> tuple[str, str | None, str | None]:
+    """An odonto guide's value, tooth and plan."""
+    try:
+        amount = Decimal(form.value.strip().replace(",", ".") or "x")
+    except InvalidOperation:
+        amount = Decimal(-1)
+    if not Decimal(0) < amount < Decimal(100000):
+        raise FormProblem("value", t("counter.manual.value"))
+    tooth = form.tooth.strip() or None
+    if tooth is not None and not re.fullmatch(r"[1-8][1-8]", tooth):
+        raise FormProblem("tooth", t("counter.manual.tooth"))
+    return str(amount.quantize(Decimal("0.01"))), tooth, text_of(form, "plan") or None
+
+
+def _check_as_tiss(guide: ManualGuide, clinic: Clinic) -> None:
+    """What the TISS schema refuses, named by the form's field (or the profile's key)."""
     try:
         request_of(guide, clinic, cnes=None, prestador_code=None)
     except TissInputError as wrong:
@@ -198,7 +219,6 @@ def guide_from_form(form: GuideForm, clinic: Clinic, *, number: str, now: float)
         raise FormProblem(
             name, t("counter.manual.refused", field=t(f"counter.new.{name}"))
         ) from None
-    return guide
 
 
 def procedures_of(guide: ManualGuide) -> tuple[Procedure, ...]:

@@ -26,6 +26,7 @@ from frontdesk.config.tiss_profile import (
 from frontdesk.core.i18n import t
 from frontdesk.doctor import network_checks, setup_checks
 from frontdesk.doctor.report import Check, Report, check, ok
+from frontdesk.tiss.versions import SERVICES
 
 if TYPE_CHECKING:
     from keyring.backend import KeyringBackend
@@ -33,12 +34,6 @@ if TYPE_CHECKING:
     from frontdesk.config.reading import Config, Profile
     from frontdesk.config.setup_errors import KeyringUnavailable
 
-SERVICES: Final = (
-    "tissVerificaElegibilidade",
-    "tissSolicitacaoProcedimento",
-    "tissSolicitacaoStatusAutorizacao",
-    "tissCancelaGuia",
-)
 PROBE_CARD: Final = "00000000000000000000"  # 20 digits: schema-valid, names no beneficiary
 STEPS: Final = ("transport", "dns", "tcp", "tls", "tiss_login")
 

@@ -9,7 +9,10 @@ on one machine never draw the same number. A new counter starts at a random poin
 11-digit range: two desks of one clinic on different machines, each with its own file,
 count in ranges far apart (two desks drawing a few thousand numbers each overlap with a
 probability of about one in ten million). SQLite works the same on Windows.
-`MemorySequence` is a counter in memory, for tests and benches.
+`DatabaseSequence` is the chain's answer: all desks of a clinic, on any machine, draw from
+one counter per (operator, prestador) in a PostgreSQL database (a TISS profile's
+`sequence_database`), so no two ever draw the same number. `MemorySequence` is a counter
+in memory, for tests and benches.
 """
 
 from __future__ import annotations
@@ -94,3 +97,36 @@ class SequenceFile:
             return str(value)
         finally:
             conn.close()
+
+
+SEQUENCES_TABLE: Final = (
+    "CREATE TABLE IF NOT EXISTS tiss_sequences (scope TEXT PRIMARY KEY, value BIGINT NOT NULL)"
+)
+
+
+class DatabaseSequence:
+    """Counters in a PostgreSQL database shared by every desk (psycopg, the `postgres`
+    extra, loaded with the first number). Each `next(scope)` is one statement, an upsert
+    that PostgreSQL runs under the counter's row lock: desks on any number of machines
+    never draw the same number. The URL carries no password (PGPASSWORD or ~/.pgpass)."""
+
+    def __init__(self, url: str, *, start: Callable[[], int] = random_start) -> None:
+        self.url = url
+        self._start = start
+        self._made = False
+
+    def next(self, scope: str) -> str:
+        import psycopg
+
+        with psycopg.connect(self.url, connect_timeout=10) as conn:
+            if not self._made:  # two desks creating the table at once: one at a time
+                conn.execute("SELECT pg_advisory_xact_lock(hashtext('frontdesk tiss_sequences'))")
+                conn.execute(SEQUENCES_TABLE)
+                self._made = True
+            row = conn.execute(
+                "INSERT INTO tiss_sequences AS s (scope, value) VALUES (%s, %s) "
+                "ON CONFLICT (scope) DO UPDATE SET value = s.value %% %s + 1 RETURNING value",
+                (scope, self._start() % MAX_SEQUENCE + 1, MAX_SEQUENCE),
+            ).fetchone()
+        assert row is not None  # an upsert with RETURNING returns its row
+        return str(row[0])

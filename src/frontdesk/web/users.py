@@ -20,7 +20,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, Final
+from typing import Any, Final, Protocol
 
 from frontdesk.config.paths import config_dir, ensure_private_dir
 from frontdesk.core.i18n import t
@@ -126,16 +126,42 @@ class User:
         )
 
 
+class UsersTable(Protocol):
+    """The users in a database shared by several web hosts (`config.shared_users`): each
+    user's entry as the file holds it (`User.to_json`), by name. Raises OSError when the
+    database cannot be read or written now."""
+
+    shown: str
+
+    def load(self) -> dict[str, Any]: ...
+    def save(self, entries: dict[str, dict[str, Any]]) -> None: ...
+
+
 @dataclass
 class UserStore:
-    """The users file: read (cached until the file changes) and written atomically."""
+    """The users file (read, cached until the file changes, and written atomically), or the
+    users table of a database (`table`, `frontdesk web --database`), read afresh each time
+    so that a change made on one host holds on every host."""
 
     path: Path = field(default_factory=users_file)
     now: Callable[[], datetime] = _now
+    table: UsersTable | None = None
     _cache: tuple[tuple[int, int], dict[str, User]] | None = field(default=None, repr=False)
 
+    @property
+    def where(self) -> str:
+        """Where the users are kept, as messages name it."""
+        return self.table.shown if self.table is not None else str(self.path)
+
     def users(self) -> dict[str, User]:
-        """Every user in the file, by name (empty when there is no file)."""
+        """Every user, by name (empty when there is no file)."""
+        if self.table is not None:
+            try:
+                return _parsed(self.table.load())
+            except OSError as error:
+                raise UsersError(
+                    t("web.users.db_unreadable", path=self.where, reason=error)
+                ) from None
         try:
             info = self.path.stat()
         except FileNotFoundError:
@@ -154,11 +180,7 @@ class UserStore:
             reason = getattr(error, "strerror", None) or str(error)
             raise UsersError(t("web.users.unreadable", path=self.path, reason=reason)) from None
         raw = data.get("users") if isinstance(data, dict) else None
-        found: dict[str, User] = {}
-        for name, entry in (raw or {}).items():
-            user = User.from_json(name, entry)
-            if user is not None:
-                found[name] = user
+        found = _parsed(raw if isinstance(raw, dict) else {})
         self._cache = (key, found)
         return found
 
@@ -193,6 +215,17 @@ class UserStore:
         self._write(users)
         return old is None
 
+    def adopt(self, others: dict[str, User]) -> tuple[list[str], list[str]]:
+        """Add the users of `others` this store lacks (`web users migrate`); a name it has
+        keeps its own entry. The names copied, and the names kept as they were."""
+        users = dict(self.users())
+        copied = [name for name in sorted(others) if name not in users]
+        kept = [name for name in sorted(others) if name in users]
+        if copied:
+            users.update({name: others[name] for name in copied})
+            self._write(users)
+        return copied, kept
+
     def remove(self, name: str) -> None:
         """Deactivate `name` (kept on record; it can no longer sign in)."""
         self._change(name, active=False)
@@ -209,6 +242,14 @@ class UserStore:
         self._write(users)
 
     def _write(self, users: dict[str, User]) -> None:
+        if self.table is not None:
+            try:
+                self.table.save({name: users[name].to_json() for name in sorted(users)})
+            except OSError as error:
+                raise UsersError(
+                    t("web.users.db_unwritable", path=self.where, reason=error)
+                ) from None
+            return
         payload = {
             "format": FORMAT,
             "users": {name: users[name].to_json() for name in sorted(users)},
@@ -222,11 +263,22 @@ class UserStore:
         self._cache = None
 
 
+def _parsed(raw: dict[str, Any]) -> dict[str, User]:
+    """The well-formed users of a file's or a table's entries, by name."""
+    found: dict[str, User] = {}
+    for name, entry in raw.items():
+        user = User.from_json(name, entry)
+        if user is not None:
+            found[name] = user
+    return found
+
+
 __all__ = [
     "PasswordRejected",
     "User",
     "UserStore",
     "UsersError",
+    "UsersTable",
     "check_name",
     "save_json",
     "users_file",

@@ -15,9 +15,10 @@ connection, inside the store's transactions.
 from __future__ import annotations
 
 import json
-import sqlite3
 from dataclasses import dataclass
 from typing import Any, Final, Protocol
+
+from frontdesk.backend.sql import SqlConnection
 
 TISS_TABLES: Final = """
     CREATE TABLE tiss_transactions (
@@ -34,9 +35,10 @@ TISS_TABLES: Final = """
 
 
 class Connected(Protocol):
-    """A store that lends its SQLite connection (within its own transactions)."""
+    """A store that lends its connection (within its own transactions) and named locks."""
 
-    def connection(self) -> sqlite3.Connection: ...
+    def connection(self) -> SqlConnection: ...
+    def lock_key(self, name: str) -> None: ...
 
 
 @dataclass(frozen=True)
@@ -63,10 +65,14 @@ class TissRecords:
     def __init__(self, store: Connected) -> None:
         self._store = store
 
-    def _sql(self) -> sqlite3.Connection:
+    def _sql(self) -> SqlConnection:
         return self._store.connection()
 
     def transaction(self, prestador: str, sequence: str) -> Transaction | None:
+        """The answer already given to (`prestador`, `sequence`), if any; the number stays
+        locked until the caller's transaction ends, so that two processes on one
+        database never both answer it."""
+        self._store.lock_key(f"tiss\n{prestador}\n{sequence}")
         row = (
             self._sql()
             .execute(

@@ -127,6 +127,29 @@ CATALOG: Final[dict[str, tuple[str, str]]] = {
         "demonstração)",
         "database path (default: user data dir; ':memory:' for demo)",
     ),
+    "cli.help.serve.database": (
+        "banco de dados como URL: sqlite:///CAMINHO (o padrão) ou postgresql://USUÁRIO@HOST/NOME "
+        "para vários servidores num só banco; a senha vem de PGPASSWORD ou ~/.pgpass, nunca "
+        "da URL",
+        "database as a URL: sqlite:///PATH (the default) or postgresql://USER@HOST/NAME for "
+        "several servers on one database; the password comes from PGPASSWORD or ~/.pgpass, "
+        "never from the URL",
+    ),
+    "cli.help.web.database": (
+        "os usuários num banco de dados compartilhado por vários servidores web: "
+        "sqlite:///CAMINHO ou postgresql://USUÁRIO@HOST/NOME (padrão: o arquivo de usuários "
+        "deste computador)",
+        "the users in a database shared by several web hosts: sqlite:///PATH or "
+        "postgresql://USER@HOST/NAME (default: this machine's users file)",
+    ),
+    "cli.help.web.users.migrate": (
+        "copia os usuários do arquivo deste computador para o banco de dados --database",
+        "copy this machine's users file into the --database database",
+    ),
+    "cli.help.serve.migrate": (
+        "atualiza o esquema de um banco de dados antigo antes de atender (faça um backup antes)",
+        "migrate an older database's schema before serving (back it up first)",
+    ),
     "cli.help.serve.api_key": (
         "chave de API que os clientes devem apresentar (padrão: FRONTDESK_API_KEY, senão uma "
         "é criada e mostrada uma vez)",
@@ -447,6 +470,41 @@ CATALOG: Final[dict[str, tuple[str, str]]] = {
     "cli.serve.no_database": (
         "frontdesk serve: não foi possível abrir o banco de dados: {error}",
         "frontdesk serve: cannot open the database: {error}",
+    ),
+    "cli.serve.schema_too_old": (
+        "frontdesk serve: o banco de dados {db} tem o esquema versão {version} e este frontdesk "
+        "usa a versão {needed}. Faça um backup e atualize com:\n  {command}",
+        "frontdesk serve: the database {db} has schema version {version} and this frontdesk "
+        "uses version {needed}. Back it up, then migrate with:\n  {command}",
+    ),
+    "cli.serve.two_databases": (
+        "frontdesk serve: use --database ou --db, não os dois",
+        "frontdesk serve: give --database or --db, not both",
+    ),
+    "cli.database.password_in_url": (
+        "a URL do banco de dados traz uma senha, e a linha de comando é visível a todos os "
+        "usuários deste computador (ps). Tire a senha da URL ({url}) e ponha-a em PGPASSWORD "
+        "ou em ~/.pgpass",
+        "the database URL carries a password, and a command line is visible to every user of "
+        "this machine (ps). Remove it from the URL ({url}) and put it in PGPASSWORD or "
+        "~/.pgpass",
+    ),
+    "cli.database.unknown_scheme": (
+        "banco de dados desconhecido: {url}. Use sqlite:///CAMINHO ou postgresql://USUÁRIO@HOST/NOME",
+        "unknown database: {url}. Use sqlite:///PATH or postgresql://USER@HOST/NAME",
+    ),
+    "cli.database.sqlite_host": (
+        "uma URL sqlite não tem servidor: use sqlite:///CAMINHO (três barras): {url}",
+        "an sqlite URL has no host: use sqlite:///PATH (three slashes): {url}",
+    ),
+    "cli.database.sqlite_path": (
+        "falta o caminho do arquivo na URL sqlite: {url}",
+        "the sqlite URL lacks the file's path: {url}",
+    ),
+    "cli.database.postgres_missing": (
+        "o PostgreSQL precisa do psycopg, que não está instalado: pip install "
+        '"frontdesk[postgres]"',
+        'PostgreSQL needs psycopg, which is not installed: pip install "frontdesk[postgres]"',
     ),
     "cli.serve.serving": (
         "frontdesk: backend local atendendo em {url} (banco de dados: {db}; Ctrl-C para parar)",

@@ -193,6 +193,15 @@ CATALOG: Final[dict[str, tuple[str, str]]] = {
         'deve ser uma lista de telefones entre aspas, ex.: ["0800 123 4567"].',
         'must be a list of quoted phone numbers, e.g. ["0800 123 4567"].',
     ),
+    "tiss.config.sequence_database": (
+        "deve ser a URL de um banco PostgreSQL, ex.: "
+        '"postgresql://frontdesk@banco.clinica.local/frontdesk".',
+        'must be a PostgreSQL URL, e.g. "postgresql://frontdesk@db.clinic.local/frontdesk".',
+    ),
+    "tiss.config.sequence_password": (
+        "não pode trazer senha: ponha-a em PGPASSWORD ou em ~/.pgpass deste computador.",
+        "must not carry a password: put it in PGPASSWORD or this machine's ~/.pgpass.",
+    ),
     "tiss.config.portal": (
         "deve ser o endereço do portal, começando com https://.",
         "must be the portal's address, starting with https://.",

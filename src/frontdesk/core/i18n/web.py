@@ -213,6 +213,26 @@ CATALOG: Final[dict[str, tuple[str, str]]] = {
         'invalid user name: "{user}"; use 2 to 32 lower-case letters, digits, ".", "_" or '
         '"-", starting with a letter or digit.',
     ),
+    "web.users.migrated": (
+        "{count} usuário(s) de {path} copiado(s) para {database}.",
+        "{count} user(s) of {path} copied to {database}.",
+    ),
+    "web.users.migrate_kept": (
+        "{user} já existe em {database}: mantido como está lá.",
+        "{user} already exists in {database}: kept as it is there.",
+    ),
+    "web.users.migrate_needs_database": (
+        "diga para qual banco de dados copiar os usuários: --database URL",
+        "say which database to copy the users to: --database URL",
+    ),
+    "web.users.db_unreadable": (
+        "os usuários do banco de dados {path} não puderam ser lidos: {reason}",
+        "the users in the database {path} cannot be read: {reason}",
+    ),
+    "web.users.db_unwritable": (
+        "os usuários do banco de dados {path} não puderam ser gravados: {reason}",
+        "the users in the database {path} cannot be written: {reason}",
+    ),
     "web.users.unreadable": (
         "o arquivo de usuários {path} não pôde ser lido: {reason}",
         "the users file {path} cannot be read: {reason}",

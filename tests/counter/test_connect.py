@@ -1,0 +1,47 @@
+"""Which sequencialTransacao source a TISS profile's counter draws from."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from frontdesk.config.connection import Connection
+from frontdesk.config.tiss_reading import CounterSettings, TissProfileData
+from frontdesk.counter.connect import desk_for
+from frontdesk.tiss.sequence import DatabaseSequence, SequenceFile
+from frontdesk.tiss.tiss_settings import TissSettings
+
+SETTINGS = TissSettings(
+    url="https://tiss.operadora.example/ws/{operation}/v4.01.00",
+    registro_ans="123456",
+    prestador_kind="codigo",
+    prestador="000123",
+)
+SHARED = "postgresql://frontdesk@db.clinic.local/frontdesk"
+
+
+def connection(counter: CounterSettings) -> Connection:
+    return Connection(
+        url=SETTINGS.template,
+        config_path=Path("/nonexistent/config.toml"),
+        profile="unimed-tiss",
+        api_key="tiss-password",
+        kind="tiss",
+        tiss=TissProfileData(SETTINGS, counter),
+    )
+
+
+async def test_a_profile_with_a_sequence_database_draws_from_it() -> None:
+    desk = desk_for(connection(CounterSettings(sequence_database=SHARED)))
+    try:
+        assert isinstance(desk.sequence, DatabaseSequence)
+        assert desk.sequence.url == SHARED
+    finally:
+        await desk.client.aclose()
+
+
+async def test_a_profile_without_one_keeps_the_per_machine_file() -> None:
+    desk = desk_for(connection(CounterSettings()))
+    try:
+        assert isinstance(desk.sequence, SequenceFile)
+    finally:
+        await desk.client.aclose()
