@@ -1,5 +1,6 @@
 """Every library the code imports is declared in pyproject.toml: `src/` in the dependencies
-(what `pip install .` brings), `tests/` in those and the `test` extra.
+(what `pip install .` brings) or an optional feature's extra, `tests/` in those and the
+`test` extra.
 
 A library that only arrives as another one's dependency (h11 under uvicorn, yarl under
 aiohttp) can leave with that one's next release; imported, it is declared. Every import
@@ -58,9 +59,13 @@ def undeclared(folder: Path, declared: set[str], local: Iterable[str]) -> list[s
 
 
 def test_every_library_src_imports_is_a_declared_dependency() -> None:
-    declared = {distribution(r) for r in PROJECT["dependencies"]}
+    """A dependency, or in an extra of an optional feature (`postgres`), never only in the
+    test extra: what `pip install .[feature]` brings is what the code may import."""
+    extras = PROJECT["optional-dependencies"]
+    features = [r for name, reqs in extras.items() if name != "test" for r in reqs]
+    declared = {distribution(r) for r in [*PROJECT["dependencies"], *features]}
     problems = undeclared(ROOT / "src" / "frontdesk", declared, ())
-    assert not problems, "imported but not in [project] dependencies:\n" + "\n".join(problems)
+    assert not problems, "imported but not declared for users:\n" + "\n".join(problems)
 
 
 def test_every_library_the_tests_import_is_declared_for_them() -> None:
