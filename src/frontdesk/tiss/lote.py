@@ -26,12 +26,18 @@ from lxml import etree
 
 from frontdesk.tiss.checker import IN_PROCESS, SchemaChecker
 from frontdesk.tiss.hashing import matches
-from frontdesk.tiss.message import children, find, local_name, q, text
+from frontdesk.tiss.message import (
+    children,
+    find,
+    local_name,
+    q,
+    read_dental_team,
+    read_professional,
+    text,
+)
 from frontdesk.tiss.models import (
-    DentalTeam,
     OdontoRequest,
     Procedure,
-    Professional,
     SpSadtRequest,
 )
 from frontdesk.tiss.safexml import parse_untrusted
@@ -288,22 +294,16 @@ def _procedures(node: etree._Element, kind: GuideKind) -> tuple[tuple[Procedure,
 def _sp_sadt(
     node: etree._Element, number: str, card: str, procedures: tuple[Procedure, ...]
 ) -> SpSadtRequest:
-    professional = find(node, "dadosSolicitante", "profissionalSolicitante")
-    if professional is None:  # pragma: no cover - schema-valid
-        raise TissInputError("profissionalSolicitante", "missing")
+    requester = find(node, "dadosSolicitante")
+    if requester is None:  # pragma: no cover - schema-valid
+        raise TissInputError("dadosSolicitante", "missing")
     return SpSadtRequest(
         guide_number=number,
         card=card,
         proof=None,
         procedures=procedures,
         requester_name=text(node, "dadosSolicitante", "nomeContratadoSolicitante") or "",
-        professional=Professional(
-            council=text(professional, "conselhoProfissional") or "",
-            number=text(professional, "numeroConselhoProfissional") or "",
-            uf=text(professional, "UF") or "",
-            cbos=text(professional, "CBOS") or "",
-            name=text(professional, "nomeProfissional"),
-        ),
+        professional=read_professional(requester),
         character="2" if text(node, "dadosSolicitacao", "caraterAtendimento") == "2" else "1",
         requested_on=text(node, "dadosSolicitacao", "dataSolicitacao"),
         clinical_indication=text(node, "dadosSolicitacao", "indicacaoClinica"),
@@ -315,22 +315,13 @@ def _sp_sadt(
 def _odonto(
     node: etree._Element, number: str, card: str, procedures: tuple[Procedure, ...]
 ) -> OdontoRequest:
-    team = find(node, "dadosProfissionaisResponsaveis")
-    if team is None:  # pragma: no cover - schema-valid
-        raise TissInputError("dadosProfissionaisResponsaveis", "missing")
     return OdontoRequest(
         guide_number=number,
         card=card,
         proof=None,
         procedures=procedures,
         plan=text(node, "planoBeneficiario") or "",
-        team=DentalTeam(
-            code=text(team, "codigoProfExec") or "",
-            cro=text(team, "croExec") or "",
-            uf=text(team, "ufExec") or "",
-            cnes=text(team, "cnesExec") or "",
-            cbos=text(team, "cbosExec2") or "",
-        ),
+        team=read_dental_team(node),
         care_type=text(node, "tipoAtendimento") or "1",
         newborn=text(node, "dadosBeneficiario", "atendimentoRN") == "S",
         identification=text(node, "dadosBeneficiario", "tipoIdent"),
