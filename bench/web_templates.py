@@ -111,14 +111,14 @@ def side_by_side(env: dict[str, str], baseline: str, runs: int) -> None:
     found: dict[str, tuple[list[float], list[float]]] = {k: ([], []) for k in trees}
     for run in range(runs):
         for name in list(trees) if run % 2 == 0 else list(trees)[::-1]:
-            start, first = listening_and_first_page({**env, "PYTHONPATH": trees[name]})
-            found[name][0].append(start)
+            took, first = listening_and_first_page({**env, "PYTHONPATH": trees[name]})
+            found[name][0].append(took)
             found[name][1].append(first)
     med = statistics.median
-    for name, (start, first) in found.items():
+    for name, (starts, firsts) in found.items():
         print(
-            f"{name:9}: start to listening {med(start) * 1000:.0f} ms, first GET /login "
-            f"{med(first) * 1000:.1f} ms"
+            f"{name:9}: start to listening {med(starts) * 1000:.0f} ms, first GET /login "
+            f"{med(firsts) * 1000:.1f} ms"
         )
 
 
