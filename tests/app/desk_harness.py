@@ -1,14 +1,15 @@
 """Helpers for the app's Pilot and snapshot tests: a desk on the real embedded backend.
 
 Every desk runs the real local backend in-process (the same client the program uses, over
-httpx's ASGI transport) on a manual clock, with a fake monotonic clock for countdowns and
+the in-process `AsgiSession` that local mode ships; `remote=True`: over httpx, as a remote
+backend is reached) on a manual clock, with a fake monotonic clock for countdowns and
 a seeded random source for codes and authorization numbers, so runs are reproducible.
 """
 
 from __future__ import annotations
 
 import random
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Mapping
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from typing import Any
@@ -26,8 +27,10 @@ from frontdesk.backend.policy import Policy
 from frontdesk.backend.server import create_app
 from frontdesk.backend.service import BackendSettings, LocalBackend
 from frontdesk.backend.store import SqliteStore
-from frontdesk.client.client import FrontdeskClient
+from frontdesk.client.asgi import AsgiRequest, AsgiResponse, AsgiSession, Headers
+from frontdesk.client.client import FrontdeskClient, request_headers
 from frontdesk.client.models import Guide
+from frontdesk.client.session import TransportFailure
 from frontdesk.config.connection import Connection
 from frontdesk.core.i18n import Language
 from frontdesk.local.embedded_client import EMBEDDED_URL
@@ -50,8 +53,60 @@ class FakeMonotonic:
         self.now += seconds
 
 
+SERVER_ERROR = {
+    "type": "about:blank",
+    "title": "Internal Server Error",
+    "status": 500,
+    "detail": "boom",
+    "code": "internal_error",
+}
+
+
+class FlakySession:
+    """Wraps local mode's `AsgiSession`; `mode` makes it fail like a network, a 5xx or a
+    bad answer (the failures the client's own sessions report)."""
+
+    def __init__(self, inner: AsgiSession) -> None:
+        self.inner = inner
+        self.mode: str = "ok"  # ok | down | timeout | server_error | malformed
+        self.requests: list[str] = []
+
+    async def request(
+        self,
+        method: str,
+        path: str,
+        *,
+        params: Mapping[str, str] | None = None,
+        json: Any = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> AsgiResponse:
+        self.requests.append(f"{method} {path}")
+        if self.mode == "down":
+            raise TransportFailure(
+                ConnectionRefusedError("connection refused"), retryable=True, connect=True
+            )
+        if self.mode == "timeout":
+            raise TransportFailure(TimeoutError("timed out"), retryable=True, timeout=True)
+        if self.mode == "server_error":
+            return self._answer(500, "application/problem+json", SERVER_ERROR, method, path)
+        if self.mode == "malformed":
+            return self._answer(200, "application/json", {"surprise": True}, method, path)
+        return await self.inner.request(method, path, params=params, json=json, headers=headers)
+
+    @staticmethod
+    def _answer(status: int, kind: str, body: object, method: str, path: str) -> AsgiResponse:
+        import json as jsonlib
+
+        request = AsgiRequest(method, path.encode("ascii"), Headers(), b"")
+        content_type = Headers([(b"content-type", kind.encode("ascii"))])
+        return AsgiResponse(status, content_type, jsonlib.dumps(body).encode(), request)
+
+    async def aclose(self) -> None:
+        await self.inner.aclose()
+
+
 class FlakyTransport(httpx.AsyncBaseTransport):
-    """Wraps the ASGI transport; `mode` makes it fail like a network, a 5xx or a bad answer."""
+    """Wraps httpx's ASGI transport (a remote backend's path), failing as `FlakySession`."""
 
     def __init__(self, inner: httpx.AsyncBaseTransport) -> None:
         self.inner = inner
@@ -67,13 +122,7 @@ class FlakyTransport(httpx.AsyncBaseTransport):
         if self.mode == "server_error":
             return httpx.Response(
                 500,
-                json={
-                    "type": "about:blank",
-                    "title": "Internal Server Error",
-                    "status": 500,
-                    "detail": "boom",
-                    "code": "internal_error",
-                },
+                json=SERVER_ERROR,
                 headers={"content-type": "application/problem+json"},
                 request=request,
             )
@@ -91,7 +140,7 @@ class Desk:
     backend: LocalBackend
     clock: ManualClock
     mono: FakeMonotonic
-    transport: FlakyTransport
+    transport: FlakySession | FlakyTransport  # what the requests go through
     extra: dict[str, Any] = field(default_factory=dict)
 
     async def guides(self, status: str | None = "awaiting_token") -> list[Guide]:
@@ -136,19 +185,24 @@ def make_desk(
     audit: AuditLog | None = None,
     save_settings: SaveSettings | None = None,
     linux_console: bool = False,
+    remote: bool = False,
+    api_key: str = API_KEY,
 ) -> Desk:
     """A desk on a fresh demo backend; `connection`/`connector_for`/`audit` as the command
     line gives them (profile labels and switching, the audit log); `save_settings` for F10
-    (default: the configuration file's)."""
+    (default: the configuration file's). The client calls the backend in-process as local
+    mode does (`AsgiSession`), or over httpx as a remote backend is reached (`remote`);
+    with `api_key` (the backend's is `API_KEY`)."""
     clock = ManualClock(START)
     backend = make_backend(clock, policy=policy, settings=settings)
-    transport = FlakyTransport(
-        httpx.ASGITransport(
-            app=create_app(backend, api_key=API_KEY, log_access=False),
-            raise_app_exceptions=False,
-        )
-    )
-    client = FrontdeskClient(EMBEDDED_URL, api_key=API_KEY, transport=transport, retries=0)
+    asgi = create_app(backend, api_key=API_KEY, log_access=False)
+    transport: FlakySession | FlakyTransport
+    if remote:
+        transport = FlakyTransport(httpx.ASGITransport(app=asgi, raise_app_exceptions=False))
+        client = FrontdeskClient(EMBEDDED_URL, api_key=api_key, transport=transport, retries=0)
+    else:
+        transport = FlakySession(AsgiSession(asgi, EMBEDDED_URL, headers=request_headers()))
+        client = FrontdeskClient(EMBEDDED_URL, api_key=api_key, session=transport, retries=0)
     mono = FakeMonotonic()
     app = FrontdeskApp(
         client=client,

@@ -5,23 +5,34 @@ an unreachable backend gets its banner without waiting for the queue's answer.""
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Mapping
+from typing import Any
 
-import httpx
 from textual.widgets import DataTable
 
+from frontdesk.app.backend_link import BackendLink
 from frontdesk.app.widgets.banner import ConnectionBanner
+from frontdesk.client.asgi import AsgiResponse
 from frontdesk.client.client import FrontdeskClient
+from frontdesk.client.session import TransportFailure
 
-from .desk_harness import API_KEY, EMBEDDED_URL, Desk, make_desk, settle, text_of
+from .desk_harness import API_KEY, EMBEDDED_URL, Desk, FlakySession, make_desk, settle, text_of
 
 HEALTH, GUIDES = "/v1/health", "/v1/guides"
 
 
-class HeldTransport(httpx.AsyncBaseTransport):
+def refused() -> TransportFailure:
+    """What a session raises when the backend cannot be reached."""
+    return TransportFailure(
+        ConnectionRefusedError("connection refused"), retryable=True, connect=True
+    )
+
+
+class HeldSession:
     """Records each request's path; requests to `held` wait for `gate`, then get `answer`
     (None: the backend's own answer; an exception: raised, as a network failure is)."""
 
-    def __init__(self, inner: httpx.AsyncBaseTransport, held: str) -> None:
+    def __init__(self, inner: FlakySession, held: str) -> None:
         self.inner = inner
         self.held = held
         self.gate = asyncio.Event()
@@ -29,8 +40,15 @@ class HeldTransport(httpx.AsyncBaseTransport):
         self.sent: list[str] = []
         self.fail: dict[str, Exception] = {}
 
-    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
-        path = request.url.path
+    async def request(
+        self,
+        method: str,
+        path: str,
+        *,
+        params: Mapping[str, str] | None = None,
+        json: Any = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> AsgiResponse:
         self.sent.append(path)
         if path in self.fail:
             raise self.fail[path]
@@ -38,15 +56,19 @@ class HeldTransport(httpx.AsyncBaseTransport):
             await self.gate.wait()
             if self.answer is not None:
                 raise self.answer
-        return await self.inner.handle_async_request(request)
+        return await self.inner.request(method, path, params=params, json=json, headers=headers)
+
+    async def aclose(self) -> None:
+        await self.inner.aclose()
 
 
-def desk_behind(held: str) -> tuple[Desk, HeldTransport]:
+def desk_behind(held: str) -> tuple[Desk, HeldSession]:
     desk = make_desk()
-    transport = HeldTransport(desk.transport, held)
-    client = FrontdeskClient(EMBEDDED_URL, api_key=API_KEY, transport=transport, retries=0)
-    desk.app.link_to(client, None)
-    return desk, transport
+    assert isinstance(desk.transport, FlakySession)
+    session = HeldSession(desk.transport, held)
+    client = FrontdeskClient(EMBEDDED_URL, api_key=API_KEY, session=session, retries=0)
+    desk.app.backend = BackendLink(desk.app, client, None)
+    return desk, session
 
 
 async def pause_until(pilot: object, done: object, tries: int = 100) -> None:
@@ -90,7 +112,7 @@ async def test_the_queue_is_asked_beside_the_health_check_and_shown_once_it_pass
 
 async def test_a_failed_health_check_shows_no_queue_although_the_queue_answered() -> None:
     desk, transport = desk_behind(HEALTH)
-    transport.answer = httpx.ConnectError("connection refused")
+    transport.answer = refused()
     async with desk.app.run_test(size=(80, 24)) as pilot:
         await pause_until(pilot, lambda: GUIDES in transport.sent)
         await pilot.pause()
@@ -106,7 +128,7 @@ async def test_a_failed_health_check_shows_no_queue_although_the_queue_answered(
 
 async def test_an_unreachable_backend_gets_its_banner_without_waiting_for_the_queue() -> None:
     desk, transport = desk_behind(GUIDES)  # the queue's request never gets an answer
-    transport.fail[HEALTH] = httpx.ConnectError("connection refused")
+    transport.fail[HEALTH] = refused()
     async with desk.app.run_test(size=(80, 24)) as pilot:
         banner = desk.app.screen.query_one(ConnectionBanner)
         await pause_until(pilot, lambda: banner.display)

@@ -157,7 +157,7 @@ async def test_release_with_a_sac_code_shows_the_phones_then_code_entry() -> Non
         assert "demais localidades" in detail
         await press(pilot, "enter")
         assert screen_name(desk.app) == "CodeEntryScreen"
-        assert desk.app.current_guide is not None
+        assert desk.app.simulator.current_guide is not None
         # The patient calls the SAC, which dictates a code (F6 in the simulator).
         await press(pilot, "f6")
         sac_line = next(

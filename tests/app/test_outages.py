@@ -98,15 +98,29 @@ async def test_startup_with_the_backend_down_shows_the_banner_then_recovers() ->
         assert text_of(desk.app, "#queue-title") == "Fila de atendimento (13)"
 
 
-async def test_refused_api_key_is_explained() -> None:
-    from frontdesk.client.client import FrontdeskClient
-
+async def test_a_remote_backend_going_away_keeps_the_number_and_recovers_with_f5() -> None:
+    """The same outage over httpx, the transport of a remote backend (the others run over
+    local mode's in-process session)."""
     from .desk_harness import FlakyTransport
 
-    desk = make_desk()
+    desk = make_desk(remote=True)
     assert isinstance(desk.transport, FlakyTransport)
-    bad = FrontdeskClient("http://frontdesk.local", api_key="wrong", transport=desk.transport)
-    desk.app._client = bad
+    guide = (await desk.guides())[0]
+    async with running(desk) as pilot:
+        desk.transport.mode = "down"
+        await press(pilot, *guide.number, "enter")
+        assert "Sem conexão com a operadora" in text_of(desk.app, "#banner")
+        assert text_of(desk.app, "#top-connection") == "local · SEM CONEXÃO"
+        assert pilot.app.screen.query_one("#lookup-input", Input).value == guide.number
+        desk.transport.mode = "ok"
+        await press(pilot, "f5")
+        assert screen_name(desk.app) == "GuideScreen"
+        assert text_of(desk.app, "#top-connection") == "local · ok"
+    assert f"GET /v1/guides/{guide.number}" in desk.transport.requests  # over httpx
+
+
+async def test_refused_api_key_is_explained() -> None:
+    desk = make_desk(api_key="wrong")
     async with running(desk):
         assert "chave de acesso" in text_of(desk.app, "#banner")
 

@@ -128,7 +128,7 @@ async def test_an_unexpected_error_while_switching_is_said_and_the_desk_keeps_ru
     def broken(connection: Connection) -> Connector:
         raise RuntimeError("a bug in building the connector")
 
-    app.connector_for = broken
+    app.setup.connector_for = broken
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         await press(pilot, "f9", "home", "down", "enter")

@@ -80,7 +80,7 @@ async def test_a_new_language_rebuilds_the_kept_guide_screen() -> None:
         await press(pilot, *guide.number, "enter")
         kept = desk.app.screen
         await press(pilot, "escape")
-        await desk.app.apply_settings("en", None)
+        await desk.app.setup.apply_settings("en", None)
         await press(pilot, *guide.number, "enter")
         assert desk.app.screen is not kept
         assert text_of(desk.app, "#guide-number") == f"Guide {guide.number}"
@@ -94,17 +94,17 @@ async def test_the_real_program_tidies_memory_once_ready_and_thaws_on_a_new_back
     from frontdesk.app.screens.lookup import SETTLE_AFTER_FIRST_QUEUE
 
     desk = make_desk()
-    desk.app.tidy_memory = True
+    desk.app.memory.enabled = True
     try:
         async with running(desk) as pilot:
             # The collection waits for the complete first screen to be written (a timer).
             await pilot.pause(SETTLE_AFTER_FIRST_QUEUE)
             for _ in range(20):
-                if desk.app._frozen:
+                if desk.app.memory.frozen:
                     break
                 await pilot.pause(0.05)
-            assert desk.app._frozen and gc.get_freeze_count() > 0
-            desk.app.thaw_memory()
-            assert not desk.app._frozen and gc.get_freeze_count() == 0
+            assert desk.app.memory.frozen and gc.get_freeze_count() > 0
+            desk.app.memory.thaw()
+            assert not desk.app.memory.frozen and gc.get_freeze_count() == 0
     finally:
         gc.unfreeze()

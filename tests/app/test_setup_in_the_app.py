@@ -106,7 +106,7 @@ def test_run_app_takes_profile_language_theme_and_key_from_the_config(
     assert app.connection is not None and app.connection.profile == "lab"
     assert app.connection.api_key == "lab-key-0123456789"
     assert (app.lang, app._initial_theme, app.profile_label) == ("en", "nord", "lab (Lab)")
-    assert app.audit is not None and app.audit.profile == "lab"
+    assert app.audit_trail.log is not None and app.audit_trail.log.profile == "lab"
     assert texts.get_language() == "en"  # the setup layer's messages follow the app
 
     monkeypatch.setenv("FRONTDESK_PROFILE", "dental")
@@ -114,11 +114,11 @@ def test_run_app_takes_profile_language_theme_and_key_from_the_config(
     assert (app.profile_label, app.lang, app._initial_theme) == ("dental", "pt", "ansi-dark")
 
     app = _started(["--profile", "lab", "--lang", "pt"])  # the command line wins
-    assert (app.profile_label, app.lang, app.fixed_language) == ("lab (Lab)", "pt", "pt")
+    assert (app.profile_label, app.lang, app.setup.fixed_language) == ("lab (Lab)", "pt", "pt")
 
     monkeypatch.setenv("FRONTDESK_THEME", "textual-light")  # and the variable still works
     app = _started(["--profile", "lab"])
-    assert (app._initial_theme, app.fixed_theme) == ("textual-light", "textual-light")
+    assert (app._initial_theme, app.setup.fixed_theme) == ("textual-light", "textual-light")
 
 
 def test_run_app_without_profiles_is_the_local_demonstration(home: Home) -> None:

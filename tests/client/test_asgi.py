@@ -26,6 +26,7 @@ from frontdesk.client.asgi import (
     AsgiSession,
     Headers,
 )
+from frontdesk.client.client import request_headers
 from frontdesk.core.asgi import Receive, Scope, Send
 
 NUMBER = "2026112200017"
@@ -291,3 +292,21 @@ async def test_an_app_that_fails_after_answering_keeps_its_answer() -> None:
 
     async with FrontdeskClient("http://frontdesk.local", asgi_app=app) as client:
         assert (await client.health()).status == "ok"
+
+
+async def test_a_session_of_the_callers_carries_the_requests_as_the_clients_own() -> None:
+    """`session=`: the caller's session (tests wrap the in-process one), with the headers
+    the client's own sessions send (`request_headers`) and the client's key."""
+    app = Recorder(body=b'{"items":[]}')
+    session = AsgiSession(app, "http://frontdesk.local", headers=request_headers())
+    async with FrontdeskClient("http://frontdesk.local", api_key="k", session=session) as client:
+        await client.list_guides()
+    assert headers_of(app.scopes[0]) == {
+        b"host": b"frontdesk.local",
+        b"user-agent": f"frontdesk/{__version__}".encode(),
+        b"accept": b"application/json, application/problem+json",
+        b"authorization": b"Bearer k",
+    }
+    assert session.closed  # closing the client closes the session it was given
+    with pytest.raises(ValueError, match="one of"):
+        FrontdeskClient("http://frontdesk.local", asgi_app=Recorder(), session=session)

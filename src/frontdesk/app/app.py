@@ -1,12 +1,16 @@
-"""The Textual App: the front desk, assembled from its layers (each a module of app/):
+"""The Textual App: the front desk, one class that owns its parts (each a module of app/):
 
-- `state`: what the top bar and the simulator panel follow, the audit log, memory;
-- `backend_link`: the one client, connected on first use, and the backend's health;
-- `simulator_actions`: local mode's simulator panel and keys (F2, F6, F7);
-- `navigation`: the screen flow (lookup → guide → code → result);
-- `setup_actions`: the active profile (F9 switches it) and the settings (F10);
+- `state`: the audit log of desk actions (`AuditTrail`) and the memory tidying
+  (`MemoryTidying`);
+- `backend_link`: the one client, connected on first use, and the backend's health
+  (`BackendLink`);
+- `simulator_actions`: local mode's simulator panel and keys, F2, F6, F7 (`Simulator`);
+- `navigation`: the screen flow, lookup → guide → code → result (`Navigation`);
+- `setup_actions`: the active profile (F9 switches it) and the settings, F10 (`DeskSetup`);
 
-and here: its keys (F1's list, the command palette) and what becomes of the unexpected.
+and here: the reactive state the top bar and the simulator panel follow, the keys (thin
+`action_*` methods that hand over to the parts, F1's list, the command palette) and what
+becomes of the unexpected.
 """
 
 from __future__ import annotations
@@ -19,22 +23,26 @@ from typing import TYPE_CHECKING, ClassVar
 
 from textual import events
 from textual.actions import ActionParseResult
-from textual.app import SystemCommand
+from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.dom import DOMNode
+from textual.reactive import reactive
 from textual.screen import Screen
 from textual.theme import ThemeProvider
 from textual.worker import Worker, WorkerState
 
 import frontdesk
-from frontdesk.app.backend_link import connection_label
+from frontdesk.app.backend_link import BackendLink, connection_label
 from frontdesk.app.connector import Connector
 from frontdesk.app.esc_keys import ESC, digit_after_esc, forget_option_digits
 from frontdesk.app.keys import help_keys, palette_keys
+from frontdesk.app.navigation import Navigation
 from frontdesk.app.screens.base import DeskModal
 from frontdesk.app.screens.lookup import LookupScreen
-from frontdesk.app.setup_actions import SetupActions
-from frontdesk.app.widgets.simulator import SimulatorPanel
+from frontdesk.app.setup_actions import DeskSetup
+from frontdesk.app.simulator_actions import Simulator
+from frontdesk.app.state import AuditTrail, HealthState, MemoryTidying
+from frontdesk.app.widgets.simulator import SimState, SimulatorPanel
 from frontdesk.core.i18n import Language, set_language, t
 
 if TYPE_CHECKING:
@@ -78,8 +86,21 @@ SIMULATOR_KEYS = frozenset({"sim_sac", "sim_sac_unseen", "sim_clock", "sim_clock
 START_PAUSE_LIMIT = 5.0  # seconds: the collector is back on by then (see cli/app.py)
 
 
-class FrontdeskApp(SetupActions):
-    """The front desk. Give it a ready `client` (tests) or a `connector` (the command line)."""
+class FrontdeskApp(App[int]):
+    """The front desk. Give it a ready `client` (tests) or a `connector` (the command line).
+
+    Its parts: `backend` (the client and its health), `navigation` (the screens of the
+    flow), `simulator` (local mode's panel and keys), `setup` (F9's profiles, F10's
+    settings), `audit_trail` and `memory`. Screens reach them through `DeskScreen.desk`.
+    """
+
+    # What the top bar and the simulator panel follow.
+    profile_label: reactive[str] = reactive("")
+    health_state: reactive[HealthState] = reactive[HealthState]("checking")
+    insecure: reactive[bool] = reactive(False)
+    local_mode: reactive[bool] = reactive(False)
+    simulator_visible: reactive[bool] = reactive(False)
+    sim_state: reactive[SimState] = reactive(SimState)
 
     CSS_PATH = css_paths()
     TITLE = "frontdesk"
@@ -154,7 +175,7 @@ class FrontdeskApp(SetupActions):
         `fixed_language`/`fixed_theme` are `--lang`/FRONTDESK_THEME: they win over a
         profile's own settings when switching. `save_settings` saves F10's choices
         (default: to the configuration file). `tidy_memory` (the real program; tests
-        leave the process's collector alone): see `settle_memory`. `linux_console`
+        leave the process's collector alone): see `MemoryTidying.settle`. `linux_console`
         (TERM=linux): borders its font has (styles/terminals.tcss)."""
         if client is None and connector is None:
             raise ValueError("FrontdeskApp needs a client or a connector")
@@ -163,17 +184,10 @@ class FrontdeskApp(SetupActions):
         super().__init__()
         self.lang = lang
         self.connection = connection
-        self.connector_for = connector_for
-        self.audit = audit
-        self.allow_insecure = allow_insecure
-        self.fixed_language = fixed_language
-        self.fixed_theme = fixed_theme
-        self.save_settings = save_settings
         self.monotonic = monotonic
         self.input_cursor_blink = cursor_blink
         self.friendly_errors = friendly_errors
-        self.tidy_memory = tidy_memory
-        self.simulator_poll = simulator_poll
+        self.simulator_poll = simulator_poll  # seconds between refreshes of the shown panel
         self.show_simulator = show_simulator
         self._initial_theme = theme
         self.linux_console = linux_console
@@ -181,18 +195,38 @@ class FrontdeskApp(SetupActions):
             self.add_class("-linux-console")
         self.bugs: list[BaseException] = []
         self._recovering = False
-        self.link_to(client, connector)
+        self.first_frame_shown = False  # set by Textual's Ready event
+        self.audit_trail = AuditTrail(self, audit)
+        self.memory = MemoryTidying(enabled=tidy_memory)
+        self.backend = BackendLink(self, client, connector)
+        self.simulator = Simulator(self)
+        self.navigation = Navigation(self)
+        self.setup = DeskSetup(
+            self,
+            connector_for=connector_for,
+            allow_insecure=allow_insecure,
+            fixed_language=fixed_language,
+            fixed_theme=fixed_theme,
+            save_settings=save_settings,
+        )
         label = connector.label if connector is not None else ""
         if connection is not None:
             label = connection_label(connection)
         self.set_reactive(FrontdeskApp.profile_label, label)
         self.set_reactive(FrontdeskApp.insecure, bool(connection and connection.insecure))
 
+    def get_default_screen(self) -> LookupScreen:
+        """The first desk's lookup (the base of Textual's default mode: `Navigation`)."""
+        return self.navigation.new_lookup()
+
     def on_mount(self) -> None:
-        self._use_theme(self._initial_theme)
-        self.set_interval(self.simulator_poll, self._poll_simulator)
+        self.setup.use_theme(self._initial_theme)
+        self.set_interval(self.simulator_poll, self.simulator.poll)
         if not gc.isenabled():  # paused for the start: never longer than this
-            self.set_timer(START_PAUSE_LIMIT, self.resume_collector)
+            self.set_timer(START_PAUSE_LIMIT, self.memory.resume_collector)
+
+    async def on_unmount(self) -> None:
+        await self.backend.close()
 
     def on_ready(self) -> None:
         """The first frame is on the terminal: connect and load the queue now.
@@ -224,7 +258,7 @@ class FrontdeskApp(SetupActions):
         if action.endswith("_unseen") == panel_shown:
             return False
         if action.startswith("sim_sac"):
-            guide = self.current_guide
+            guide = self.simulator.current_guide
             return guide is not None and guide.status == "awaiting_token"
         return True
 
@@ -257,6 +291,36 @@ class FrontdeskApp(SetupActions):
         if len(key) in (2, 3) and key[0] == "f" and key[1:].isdigit():
             return key.upper()
         return super().get_key_display(binding)
+
+    # -- the parts' keys -----------------------------------------------------------------
+
+    def action_toggle_simulator(self) -> None:
+        self.simulator.toggle()
+
+    def action_sim_sac(self) -> None:
+        self.simulator.sac()
+
+    def action_sim_sac_unseen(self) -> None:
+        self.simulator.sac()
+
+    def action_sim_clock(self) -> None:
+        self.simulator.clock()
+
+    def action_sim_clock_unseen(self) -> None:
+        self.simulator.clock()
+
+    def action_switch_profile(self) -> None:
+        self.setup.open_profiles()
+
+    def action_settings(self) -> None:
+        self.setup.open_settings()
+
+    def watch_simulator_visible(self, visible: bool) -> None:
+        self.simulator.shown(visible)
+
+    def watch_local_mode(self, local: bool) -> None:
+        if local:
+            self.simulator.sync_panel()
 
     def action_help(self) -> None:
         # F1's screen, the palette and the confirmation load when first opened: together
@@ -354,8 +418,8 @@ class FrontdeskApp(SetupActions):
     async def _recover(self) -> None:
         """Close every screen and start a fresh lookup (the failed one may be half dead)."""
         try:
-            self.thaw_memory()
-            await self.fresh_desk()
+            self.memory.thaw()
+            await self.navigation.fresh_desk()
         except Exception as error:  # the desk cannot start again: end, and say so
             self.record_bug(error)
             self.exit(return_code=UNEXPECTED_EXIT)

@@ -13,10 +13,10 @@ import sys
 from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from frontdesk.app.state import DeskState
 from frontdesk.core.i18n import t
 
 if TYPE_CHECKING:
+    from frontdesk.app.app import FrontdeskApp
     from frontdesk.app.connector import Connector
     from frontdesk.app.service import DeskService
     from frontdesk.client.models import Health
@@ -45,20 +45,18 @@ def connection_label(connection: Connection) -> str:
     return label
 
 
-class BackendLink(DeskState):
-    """The client (given, or built by a `Connector` on first use) and the backend's health."""
+class BackendLink:
+    """The client (given, or built by a `Connector` on first use) and the backend's health,
+    shown in `app`'s top bar."""
 
-    def __init__(self) -> None:
-        super().__init__()
-        self._client: DeskService | None = None
-        self._connector: Connector | None = None
-        self._owns_client = True  # built here from the connector: closed here
+    def __init__(
+        self, app: FrontdeskApp, client: DeskService | None, connector: Connector | None
+    ) -> None:
+        """Use `client` as it is (tests), or the client `connector` builds when first needed."""
+        self._app = app
+        self._client, self._connector, self._owns_client = client, connector, client is None
         self._connect_lock = asyncio.Lock()
         self.health: Health | None = None
-
-    def link_to(self, client: DeskService | None, connector: Connector | None) -> None:
-        """Use `client` as it is (tests), or the client `connector` builds when first needed."""
-        self._client, self._connector, self._owns_client = client, connector, client is None
 
     @property
     def tiss_desk(self) -> TissDesk | None:
@@ -125,52 +123,64 @@ class BackendLink(DeskState):
         try:
             self.health = await client.health()
         except Exception:
-            self.health_state = "offline"
+            self._app.health_state = "offline"
             raise
         self._connected(self.health)
 
     def _connected(self, health: Health) -> None:
+        app = self._app
         local = health.mode == "local"  # the local backend, or the local TISS operator
-        self.local_mode = local
-        self.health_state = "ok"
-        if not self.profile_label and local:
-            self.profile_label = "local"
+        app.local_mode = local
+        app.health_state = "ok"
+        if not app.profile_label and local:
+            app.profile_label = "local"
         if local:
-            wide = self.size.width >= WIDE_ENOUGH_FOR_SIMULATOR
-            self.simulator_visible = wide if self.show_simulator is None else self.show_simulator
-        self.refresh_bindings()
+            wide = app.size.width >= WIDE_ENOUGH_FOR_SIMULATOR
+            app.simulator_visible = wide if app.show_simulator is None else app.show_simulator
+        app.refresh_bindings()
 
-    def note_backend(self, trouble: BaseException | None) -> None:
+    def note(self, trouble: BaseException | None) -> None:
         """A request just ended: answered (`None`, or an error the backend sent) or not.
 
         The top bar's health changes only here and in the start-up check: no polling, and
         the reactive repaints only when the state really changes.
         """
+        app = self._app
         if trouble is None:
-            self.health_state = "ok"
+            app.health_state = "ok"
             return
         from frontdesk.client import client_errors as e  # after the first frame: see problems.py
 
         if isinstance(trouble, e.BackendUnavailable) or (
             isinstance(trouble, e.ServerError) and trouble.status in UNREACHABLE_STATUSES
         ):
-            self.health_state = "offline"
+            app.health_state = "offline"
         elif isinstance(trouble, e.FrontdeskClientError):
-            self.health_state = "ok"  # it answered, if only to refuse
+            app.health_state = "ok"  # it answered, if only to refuse
 
-    async def _close_connection(
+    async def replace(self, connector: Connector) -> None:
+        """Another backend from now on (built by `connector` when first needed): the old
+        client closed once no request waits for it."""
+        async with self._connect_lock:
+            old = (self._client, self._connector, self._owns_client)
+            self._client, self._connector, self._owns_client = None, connector, True
+            self.health = None
+        await self._close(*old)
+
+    async def close(self) -> None:
+        """The end of the app: the client and the backend closed (never raises)."""
+        await self._close(self._client, self._connector, self._owns_client)
+
+    async def _close(
         self, client: DeskService | None, connector: Connector | None, owned: bool
     ) -> None:
         if client is not None and owned:
             try:
                 await client.aclose()
             except Exception as exc:  # closing must never raise
-                self.log.warning(f"closing the client: {exc!r}")
+                self._app.log.warning(f"closing the client: {exc!r}")
         if connector is not None and connector.close is not None:
             try:
                 connector.close()
             except Exception as exc:
-                self.log.warning(f"closing the backend: {exc!r}")
-
-    async def on_unmount(self) -> None:
-        await self._close_connection(self._client, self._connector, self._owns_client)
+                self._app.log.warning(f"closing the backend: {exc!r}")

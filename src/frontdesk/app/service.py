@@ -4,7 +4,7 @@
 `frontdesk.counter.tiss_desk.TissDesk` (an operator's TISS web services) both answer them with
 the same result types and errors (`frontdesk.client.models`,
 `frontdesk.client.client_errors`), so a screen never asks which one it has;
-the few TISS screens ask the app for its `TissDesk` (`BackendLink.tiss_desk`).
+the few TISS screens ask the app for its `TissDesk` (`FrontdeskApp.backend.tiss_desk`).
 """
 
 from __future__ import annotations

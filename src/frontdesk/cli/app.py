@@ -115,7 +115,7 @@ def run_app(args: argparse.Namespace) -> int:
     tens of thousands of objects that all stay alive, so its passes find nothing, yet each
     one walks every object built so far (Textual's included): paused, the complete first
     screen comes sooner (docs/performance.md, "Start-up"). The app turns it back on with a
-    collection and a freeze once the first screen is complete (`settle_memory`), or after
+    collection and a freeze once the first screen is complete (`MemoryTidying.settle`), or after
     `START_PAUSE_LIMIT` seconds whatever happens; and it is back on when the app ends.
     """
     gc.disable()

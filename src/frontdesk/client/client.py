@@ -67,6 +67,14 @@ def _tls_error(exc: BaseException) -> ssl.SSLError | None:
     return None
 
 
+def request_headers(user_agent: str | None = None) -> dict[str, str]:
+    """What the client's sessions send with every request (a request's own headers win)."""
+    return {
+        "User-Agent": user_agent or f"frontdesk/{__version__}",
+        "Accept": "application/json, application/problem+json",
+    }
+
+
 def _unavailable(failure: TransportFailure, attempts: int) -> BackendUnavailable:
     exc = failure.error
     if _tls_error(exc) is not None:
@@ -110,6 +118,9 @@ class FrontdeskClient:
     `asgi_app=` calls that app in this process without httpx (the embedded mode; `verify`
     and the timeouts do not apply); otherwise an `httpx.AsyncClient` reaches `base_url`
     (over `transport=` if given: tests pass `httpx.MockTransport` or `ASGITransport`).
+    `session=` sends through a session of the caller's, as it is (tests wrap the
+    in-process `AsgiSession` to fail like a network; `request_headers` are what the
+    client's own sessions send with every request).
 
     Every POST carries an `Idempotency-Key` (the caller's, else a fresh one) that is reused
     on its own retries, so a lost answer never sends a second SMS or counts a second attempt.
@@ -132,6 +143,7 @@ class FrontdeskClient:
         api_key: str | None = None,
         transport: httpx.AsyncBaseTransport | None = None,
         asgi_app: ASGIApp | None = None,
+        session: Session | None = None,
         connect_timeout: float = 3.0,
         read_timeout: float = 10.0,
         retries: int = 2,
@@ -154,12 +166,13 @@ class FrontdeskClient:
         # for every thread of the process.
         self._sleep = sleep
         self._jitter = jitter
-        headers = {
-            "User-Agent": user_agent or f"frontdesk/{__version__}",
-            "Accept": "application/json, application/problem+json",
-        }
+        headers = request_headers(user_agent)
         self._session: Session
-        if asgi_app is not None:
+        if session is not None:
+            if transport is not None or asgi_app is not None:
+                raise ValueError("give one of transport, asgi_app and session")
+            self._session = session
+        elif asgi_app is not None:
             if transport is not None:
                 raise ValueError("give either transport or asgi_app, not both")
             try:

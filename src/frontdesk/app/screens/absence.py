@@ -102,7 +102,7 @@ class AbsenceModal(DeskModal[Guide]):
             client = await self.client()
             guide = await client.absence(self.guide.number, reason, idempotency_key=idempotency_key)
         except FrontdeskClientError as exc:
-            self.desk.audit_record(
+            self.desk.audit_trail.record(
                 "absence", guide=self.guide.number, reason=reason, outcome=audit_outcome(exc)
             )
             self.sending = False
@@ -112,7 +112,7 @@ class AbsenceModal(DeskModal[Guide]):
             else:
                 self.hint.say(t("absence.confirm", code=reason, reason=label("reason", reason)))
             return
-        self.desk.audit_record(
+        self.desk.audit_trail.record(
             "absence", guide=self.guide.number, reason=reason, outcome=guide.status
         )
         self.sending = False

@@ -16,7 +16,7 @@ from textual.message import Message
 from textual.screen import ModalScreen, Screen
 from textual.worker import Worker, WorkerState
 
-from frontdesk.app.desk import desk_app
+from frontdesk.app.desk_app import desk_app
 from frontdesk.app.problems import Trouble, describe
 from frontdesk.app.widgets.banner import ConnectionBanner
 from frontdesk.app.widgets.hint import HintLine
@@ -81,7 +81,7 @@ class DeskScreen(Screen[ResultT]):
 
     async def client(self) -> DeskService:
         """The connected client (connecting first if need be; raises like any call)."""
-        return await self.desk.ready_client()
+        return await self.desk.backend.ready_client()
 
     # -- trouble ---------------------------------------------------------------------------
 
@@ -93,7 +93,7 @@ class DeskScreen(Screen[ResultT]):
         trouble = describe(exc)
         if trouble.code == "bug":
             self.desk.record_bug(exc)
-        self.desk.note_backend(exc)
+        self.desk.backend.note(exc)
         if trouble.banner:
             self._retry = retry
             self._trouble = exc
@@ -105,7 +105,7 @@ class DeskScreen(Screen[ResultT]):
 
     def clear_problem(self) -> None:
         """The request just made was answered: no banner, and the backend is reachable."""
-        self.desk.note_backend(None)
+        self.desk.backend.note(None)
         self.forget_problem()
 
     def forget_problem(self) -> None:

@@ -98,14 +98,14 @@ class CodeEntryScreen(DeskScreen[None]):
         self._show_via()
         self._hint_typed("")
         self.query_one("#code-input", Input).focus()
-        self.desk.show_guide_in_simulator(self.guide)
+        self.desk.simulator.show_guide(self.guide)
         self.set_interval(DELIVERY_POLL_SECONDS, self._poll_delivery)
         if self.token.state in {"none", "pending"}:
             self.refresh_token()
 
     def on_screen_resume(self) -> None:
         super().on_screen_resume()
-        self.desk.show_guide_in_simulator(self.guide)
+        self.desk.simulator.show_guide(self.guide)
         if self.is_mounted:
             self.panel.catch_up()  # its timer paused while another screen hid this one
 
@@ -274,7 +274,7 @@ class CodeEntryScreen(DeskScreen[None]):
             self.hint.say(t("code.send_wait"), error=True)
             self._mark_next_step(True)
             return
-        self.desk.open_send_token(self.guide, None, on_sent=self.after_send)
+        self.desk.navigation.open_send_token(self.guide, None, on_sent=self.after_send)
 
     def action_send_first(self) -> None:
         self.action_resend()
@@ -298,7 +298,7 @@ class CodeEntryScreen(DeskScreen[None]):
             if yes:
                 self.cancel_token(uuid.uuid4().hex)
 
-        self.desk.confirm(t("confirm.cancel_token"), answered)
+        self.desk.navigation.confirm(t("confirm.cancel_token"), answered)
 
     def action_back(self) -> None:
         self.dismiss(None)
@@ -331,14 +331,14 @@ class CodeEntryScreen(DeskScreen[None]):
         self._audit("validate", guide.status)
         self.busy = False
         self.clear_problem()
-        self.desk.refresh_simulator()
-        self.desk.show_result(guide)
+        self.desk.simulator.refresh()
+        self.desk.navigation.show_result(guide)
 
     def _audit(self, action: str, outcome: str) -> None:
         """One audit line with the token's channel kind and masked destination (as the
         backend gave them); never the code."""
         token = self.token
-        self.desk.audit_record(
+        self.desk.audit_trail.record(
             action,
             guide=self.guide.number,
             channel=token.channel,
@@ -381,7 +381,7 @@ class CodeEntryScreen(DeskScreen[None]):
             guide = await client.get_guide(self.guide.number)
         except e.FrontdeskClientError:
             guide = replace(self.guide, status="authorized", authorization=exc.authorization)
-        self.desk.show_result(guide)
+        self.desk.navigation.show_result(guide)
 
     @work(exclusive=True, exit_on_error=False, group="token", description="refresh token")
     async def refresh_token(self) -> None:

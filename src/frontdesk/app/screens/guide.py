@@ -162,7 +162,7 @@ class GuideScreen(DeskScreen[None]):
 
     def on_screen_resume(self) -> None:
         super().on_screen_resume()
-        self.desk.show_guide_in_simulator(self.guide)
+        self.desk.simulator.show_guide(self.guide)
         fresh, self._fresh = self._fresh, False
         if self.is_mounted:
             # Its timer paused while another screen hid this one.
@@ -204,7 +204,7 @@ class GuideScreen(DeskScreen[None]):
             next_text = t("guide.next_send")
         if nxt.content != next_text:  # no repaint when nothing changed
             nxt.update(next_text)
-        self.desk.show_guide_in_simulator(guide)
+        self.desk.simulator.show_guide(guide)
         self.refresh_bindings()
 
     @property
@@ -222,18 +222,18 @@ class GuideScreen(DeskScreen[None]):
 
     def action_send(self) -> None:
         if self.awaiting:
-            self.desk.open_send_token(self.guide, self.channels)
+            self.desk.navigation.open_send_token(self.guide, self.channels)
 
     def action_code(self) -> None:
         if self.awaiting:
-            self.desk.open_code_entry(self.guide, self.guide.token, via=None)
+            self.desk.navigation.open_code_entry(self.guide, self.guide.token, via=None)
 
     def action_absence(self) -> None:
         if self.awaiting:
-            self.desk.open_absence(self.guide)
+            self.desk.navigation.open_absence(self.guide)
 
     def action_history(self) -> None:
-        self.desk.open_history(self.guide)
+        self.desk.navigation.open_history(self.guide)
 
     def action_back(self) -> None:
         self.dismiss(None)

@@ -192,7 +192,7 @@ class LookupScreen(DeskScreen[None]):
 
     def on_screen_resume(self) -> None:
         super().on_screen_resume()
-        self.desk.show_guide_in_simulator(None)
+        self.desk.simulator.show_guide(None)
         if self._loaded:
             self.load_queue()
 
@@ -335,24 +335,24 @@ class LookupScreen(DeskScreen[None]):
             client = await self.client()
             guide = await client.get_guide(number)
         except GuideNotFound:
-            self.desk.audit_record("lookup", guide=number, outcome="not_found")
+            self.desk.audit_trail.record("lookup", guide=number, outcome="not_found")
             self.clear_problem()
             self.hint.say(t("lookup.not_found", number=number), error=True)
             return
         except FrontdeskClientError as exc:
-            self.desk.audit_record("lookup", guide=number, outcome=audit_outcome(exc))
+            self.desk.audit_trail.record("lookup", guide=number, outcome=audit_outcome(exc))
             trouble = self.report(exc, retry=lambda: self.open_guide(number))
             if trouble.banner:  # the banner says it, with F5; the number stays typed
                 self.hint.say(t("lookup.ready"))
             else:
                 self.hint.say(trouble.text, error=True)
             return
-        self.desk.audit_record("lookup", guide=number, outcome="found")
+        self.desk.audit_trail.record("lookup", guide=number, outcome="found")
         self.clear_problem()
         if compact(self.field.value) == number:
             self.field.value = ""
         self.hint.say(t("lookup.hint.card" if self.card_mode else self.GUIDE_HINT))
-        self.desk.open_guide(guide)
+        self.desk.navigation.open_guide(guide)
 
     @work(exclusive=True, exit_on_error=False, group="card", description="search card")
     async def search_card(self, card: str) -> None:
@@ -389,7 +389,9 @@ class LookupScreen(DeskScreen[None]):
         card = self.card_filter
         try:
             # Beside the first health check, not after it (bench/app.py, complete screen).
-            guides = await self.desk.ready_answer(lambda client: client.list_guides(card=card))
+            guides = await self.desk.backend.ready_answer(
+                lambda client: client.list_guides(card=card)
+            )
         except FrontdeskClientError as exc:
             self.report(exc, retry=self.load_queue)
             table = self.query_one("#queue", DataTable)  # after the wait: it may be redrawn
@@ -409,7 +411,7 @@ class LookupScreen(DeskScreen[None]):
         if first:  # the first screen is complete: tidy up what starting it left behind
             # Once the frame is on the terminal: a collection holds the interpreter, and
             # the driver's writer thread cannot write the queue meanwhile.
-            self.set_timer(SETTLE_AFTER_FIRST_QUEUE, lambda: self.desk.settle_memory(freeze=True))
+            self.set_timer(SETTLE_AFTER_FIRST_QUEUE, lambda: self.desk.memory.settle(freeze=True))
 
     @on(QueueTable.Resized)
     def _refit(self) -> None:

@@ -163,7 +163,7 @@ class ProfileSwitcher(DeskModal["Connection"]):
             self.busy = False
             options.disabled = False
             options.focus()
-            self.desk.audit_record("profile_switch", outcome=setup_outcome(exc))
+            self.desk.audit_trail.record("profile_switch", outcome=setup_outcome(exc))
             current = self.desk.profile_label or t("profiles.local")
             self.hint.say(t("profiles.failed", current=current, reason=str(exc)), error=True)
             return

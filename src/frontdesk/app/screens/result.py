@@ -84,7 +84,7 @@ class ResultScreen(DeskScreen[None]):
         yield KeyBar()
 
     def on_mount(self) -> None:
-        self.desk.show_guide_in_simulator(self.guide)
+        self.desk.simulator.show_guide(self.guide)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "copy":
@@ -92,7 +92,7 @@ class ResultScreen(DeskScreen[None]):
         return True
 
     def action_next(self) -> None:
-        self.desk.back_to_lookup()
+        self.desk.navigation.back_to_lookup()
 
     def action_copy(self) -> None:
         auth = self.guide.authorization

@@ -240,7 +240,9 @@ class SendTokenModal(DeskModal[SendOutcome]):
     def _patient_asks(self, chosen: Channel) -> None:
         """The patient gets the code from the app or the SAC: nothing is sent from here."""
         kind: Literal["app", "sac"] = "app" if chosen.kind == "app" else "sac"
-        self.desk.audit_record("send", guide=self.guide.number, channel=kind, outcome="instructed")
+        self.desk.audit_trail.record(
+            "send", guide=self.guide.number, channel=kind, outcome="instructed"
+        )
         self.dismiss(SendOutcome(kind))
 
     @on(Input.Submitted, "#send-destination")
@@ -350,7 +352,7 @@ class SendTokenModal(DeskModal[SendOutcome]):
                 idempotency_key=idempotency_key,
             )
         except FrontdeskClientError as exc:
-            self.desk.audit_record(
+            self.desk.audit_trail.record(
                 "send",
                 guide=self.guide.number,
                 channel=kind,
@@ -380,7 +382,7 @@ class SendTokenModal(DeskModal[SendOutcome]):
             else:
                 options.focus()
             return
-        self.desk.audit_record(
+        self.desk.audit_trail.record(
             "send",
             guide=self.guide.number,
             channel=token.channel or kind,
@@ -389,5 +391,5 @@ class SendTokenModal(DeskModal[SendOutcome]):
         )
         self.clear_problem()
         self.hint.say(t("send.sent", destination=token.destination or shown_as))
-        self.desk.refresh_simulator()
+        self.desk.simulator.refresh()
         self.dismiss(SendOutcome("sent", token))

@@ -196,9 +196,9 @@ class SettingsModal(DeskModal[SettingsSaved]):
                 outcome = "error:write"
             else:
                 reason, outcome = str(exc), "error:config"
-            self.desk.audit_record("settings", outcome=outcome)
+            self.desk.audit_trail.record("settings", outcome=outcome)
             self.hint.say(t("settings.failed", reason=reason), error=True)
             return
         self.busy = False
-        self.desk.audit_record("settings", outcome="saved")
+        self.desk.audit_trail.record("settings", outcome="saved")
         self.dismiss(SettingsSaved(language, theme, config.path))

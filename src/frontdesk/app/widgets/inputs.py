@@ -15,7 +15,7 @@ from rich.cells import cell_len
 from textual.binding import Binding, BindingType
 from textual.widgets import Input, OptionList
 
-from frontdesk.app.desk import desk_app
+from frontdesk.app.desk_app import desk_app
 from frontdesk.core.domain import ABSENCE_REASONS
 
 

@@ -10,7 +10,7 @@ from textual.app import ComposeResult
 from textual.containers import Vertical, VerticalScroll
 from textual.widgets import Static
 
-from frontdesk.app.desk import desk_app
+from frontdesk.app.desk_app import desk_app
 from frontdesk.app.formatting import label, local_time
 from frontdesk.core.i18n import t
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from rich.cells import cell_len
+from rich.console import Console
 from rich.style import Style
 from rich.text import Text
 from textual.app import RenderResult
@@ -74,42 +75,55 @@ class TextTable(Widget):
         rows = self._rows
         if not rows:
             return []
+        widths = self._widths(width)
+        console = self.app.console
+        out: list[Text] = []
+        for row in rows:
+            cells = [self._cell_lines(row, i, widths[i], console) for i in range(len(widths))]
+            out.extend(self._line(cells, n, widths) for n in range(max(map(len, cells))))
+        return out
+
+    def _widths(self, width: int) -> list[int]:
+        """Each column as wide as its widest cell; the flexible one takes the rest."""
+        rows = self._rows
         columns = max(len(row) for row in rows)
         widths = [
             max((r[i].cell_len for r in rows if i < len(r)), default=0) for i in range(columns)
         ]
         fixed = sum(w for i, w in enumerate(widths) if i != self._flex)
         room = width - self._indent - fixed - self._gap * (columns - 1)
-        widths[self._flex] = max(MIN_FLEX, room)  # the flexible column takes the rest
-        console = self.app.console
-        out: list[Text] = []
-        for row in rows:
-            cells: list[list[Text]] = []
-            for i in range(columns):
-                cell = row[i].copy() if i < len(row) else Text()
-                if i < len(self._column_styles) and self._column_styles[i]:
-                    cell.stylize_before(self._column_styles[i])
-                if i == self._flex:
-                    cells.append(list(cell.wrap(console, widths[i], overflow="fold")) or [Text()])
-                else:
-                    cell.truncate(widths[i], overflow="ellipsis")
-                    cells.append([cell])
-            for n in range(max(len(c) for c in cells)):
-                line = Text(" " * self._indent, end="", no_wrap=True)
-                for i, parts in enumerate(cells):
-                    part = parts[n].copy() if n < len(parts) else Text()
-                    pad = max(0, widths[i] - cell_len(part.plain))
-                    if i in self._right:
-                        line.append(" " * pad)
-                        line.append_text(part)
-                    else:
-                        line.append_text(part)
-                        if i < columns - 1:
-                            line.append(" " * pad)
-                    if i < columns - 1:
-                        line.append(" " * self._gap)
-                out.append(line)
-        return out
+        widths[self._flex] = max(MIN_FLEX, room)
+        return widths
+
+    def _cell_lines(
+        self, row: tuple[Text, ...], i: int, width: int, console: Console
+    ) -> list[Text]:
+        """Cell `i` of `row`, styled: wrapped in the flexible column, else cut to `width`."""
+        cell = row[i].copy() if i < len(row) else Text()
+        if i < len(self._column_styles) and self._column_styles[i]:
+            cell.stylize_before(self._column_styles[i])
+        if i == self._flex:
+            return list(cell.wrap(console, width, overflow="fold")) or [Text()]
+        cell.truncate(width, overflow="ellipsis")
+        return [cell]
+
+    def _line(self, cells: list[list[Text]], n: int, widths: list[int]) -> Text:
+        """Line `n` of a row whose cells are `cells` (a cell with fewer lines is blank)."""
+        last = len(cells) - 1
+        line = Text(" " * self._indent, end="", no_wrap=True)
+        for i, parts in enumerate(cells):
+            part = parts[n].copy() if n < len(parts) else Text()
+            pad = " " * max(0, widths[i] - cell_len(part.plain))
+            if i in self._right:
+                line.append(pad)
+                line.append_text(part)
+            else:
+                line.append_text(part)
+                if i < last:
+                    line.append(pad)
+            if i < last:
+                line.append(" " * self._gap)
+        return line
 
     def get_content_width(self, container: Size, viewport: Size) -> int:
         return container.width

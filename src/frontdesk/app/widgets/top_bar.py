@@ -20,7 +20,7 @@ from textual.app import RenderResult
 from textual.color import Color
 from textual.widget import Widget
 
-from frontdesk.app.desk import desk_app
+from frontdesk.app.desk_app import desk_app
 from frontdesk.core.i18n import t
 
 LIGHT_ANSI = frozenset({2, 3, 6, 7})

@@ -62,7 +62,7 @@ class TissCodeEntryScreen(CodeEntryScreen):
         return False  # the operator keeps no challenge here: the token panel has nothing to say
 
     def _problem(self, value: str) -> str | None:
-        desk = self.desk.tiss_desk
+        desk = self.desk.backend.tiss_desk
         return desk.code_problem(value) if desk is not None else None
 
     def _hint_typed(self, value: str) -> None:

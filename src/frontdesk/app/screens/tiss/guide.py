@@ -51,4 +51,4 @@ class TissGuideScreen(GuideScreen):
 
     def action_answer(self) -> None:
         if not self.awaiting:
-            self.desk.show_result(self.guide)
+            self.desk.navigation.show_result(self.guide)

@@ -48,7 +48,7 @@ class ImportReportModal(DeskModal[None]):
         from frontdesk.client.client_errors import FrontdeskClientError
         from frontdesk.counter.schema_words import in_words
 
-        desk = self.desk.tiss_desk
+        desk = self.desk.backend.tiss_desk
         if desk is None:
             return
         try:

@@ -103,7 +103,7 @@ class TissLookupScreen(LookupScreen):
             client = await self.client()
             guides = await client.list_guides(card=card)
         except FrontdeskClientError as exc:
-            self.desk.audit_record("lookup", guide=None, outcome=audit_outcome(exc))
+            self.desk.audit_trail.record("lookup", guide=None, outcome=audit_outcome(exc))
             trouble = self.report(exc, retry=lambda: self.search_card(card))
             self.hint.say("" if trouble.banner else trouble.text, error=not trouble.banner)
             return
@@ -111,21 +111,21 @@ class TissLookupScreen(LookupScreen):
         awaiting = [g for g in guides if g.status == "awaiting_token"]
         if len(awaiting) == 1:  # the patient's one guide: open it (a scanned card is one key)
             guide = awaiting[0]
-            self.desk.audit_record("lookup", guide=guide.number, outcome="found")
+            self.desk.audit_trail.record("lookup", guide=guide.number, outcome="found")
             self.field.value = ""
             self.hint.say(t(self.GUIDE_HINT))
-            self.desk.open_guide(guide)
+            self.desk.navigation.open_guide(guide)
             return
         if not guides:  # only the card is known: its eligibility, with the code
-            desk = self.desk.tiss_desk
+            desk = self.desk.backend.tiss_desk
             if desk is None:
                 self.hint.say(t("counter.lookup.no_guides", card=card), error=True)
                 return
             check = await desk.card_check(card)
-            self.desk.audit_record("lookup", guide=None, outcome="card_only")
+            self.desk.audit_trail.record("lookup", guide=None, outcome="card_only")
             self.field.value = ""
             self.hint.say(t(self.GUIDE_HINT))
-            self.desk.open_guide(check)
+            self.desk.navigation.open_guide(check)
             return
         self.card_filter = card
         self.guides = queue_order(guides)
@@ -137,7 +137,7 @@ class TissLookupScreen(LookupScreen):
 
     def _populate(self) -> None:
         super()._populate()
-        desk = self.desk.tiss_desk
+        desk = self.desk.backend.tiss_desk
         if desk is None:
             return
         left_out = sum(len(r.rejected) + (1 if r.problems else 0) for r in desk.reports)

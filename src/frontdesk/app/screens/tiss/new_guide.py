@@ -170,7 +170,7 @@ class NewGuideModal(DeskModal[str]):
         description (and an odonto value) from the clinic's own guides, or TUSS's name,
         unless the receptionist typed something there."""
         code = self.value("code").strip()
-        desk = self.desk.tiss_desk
+        desk = self.desk.backend.tiss_desk
         if len(code) != CODE_DIGITS or not code.isdigit() or desk is None:
             return
         kind = "odonto" if code.startswith(DENTAL_PREFIX) else "sp_sadt"
@@ -222,7 +222,7 @@ class NewGuideModal(DeskModal[str]):
         from frontdesk.client.client_errors import FrontdeskClientError
         from frontdesk.counter.manual import FormProblem, GuideForm
 
-        desk = self.desk.tiss_desk
+        desk = self.desk.backend.tiss_desk
         if desk is None:
             return
         self._fill_from_code()
@@ -252,5 +252,5 @@ class NewGuideModal(DeskModal[str]):
             self.hint.say(trouble.text, error=True)
             return
         self.busy = False
-        self.desk.audit_record("new_guide", guide=guide.number, outcome="created")
+        self.desk.audit_trail.record("new_guide", guide=guide.number, outcome="created")
         self.dismiss(guide.number)

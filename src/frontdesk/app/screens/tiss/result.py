@@ -109,7 +109,7 @@ class TissResultScreen(DeskScreen[None]):
         yield KeyBar()
 
     def on_mount(self) -> None:
-        self.desk.show_guide_in_simulator(self.guide)
+        self.desk.simulator.show_guide(self.guide)
         self.show()
         self.set_interval(POLL_TICK, self._tick)
 
@@ -166,7 +166,7 @@ class TissResultScreen(DeskScreen[None]):
     # -- actions -------------------------------------------------------------------------------
 
     def action_next(self) -> None:
-        self.desk.back_to_lookup()
+        self.desk.navigation.back_to_lookup()
 
     def action_copy(self) -> None:
         auth = self.guide.authorization
@@ -180,7 +180,7 @@ class TissResultScreen(DeskScreen[None]):
 
     def _tick(self) -> None:
         """The quiet background check, once the operator's next check is due."""
-        desk = self.desk.tiss_desk
+        desk = self.desk.backend.tiss_desk
         due = self.guide.tiss.next_check
         if desk is None or due is None or self.guide.status != "under_review":
             return
@@ -189,7 +189,7 @@ class TissResultScreen(DeskScreen[None]):
 
     @work(exclusive=True, exit_on_error=False, group="status", description="status check")
     async def check_status(self, *, quiet: bool) -> None:
-        desk = self.desk.tiss_desk
+        desk = self.desk.backend.tiss_desk
         if desk is None:
             return
         self.checking = True
@@ -198,7 +198,7 @@ class TissResultScreen(DeskScreen[None]):
             guide = await desk.check_status(self.guide.number)
         except FrontdeskClientError as exc:
             self.checking = False
-            self.desk.audit_record("status", guide=self.guide.number, outcome="error")
+            self.desk.audit_trail.record("status", guide=self.guide.number, outcome="error")
             if quiet:  # in the background: said on the line, tried again at the next tick
                 self._say("#tiss-result-next", t("counter.result.check_failed"))
             else:
@@ -207,7 +207,7 @@ class TissResultScreen(DeskScreen[None]):
             return
         self.checking = False
         self.clear_problem()
-        self.desk.audit_record("status", guide=guide.number, outcome=guide.status)
+        self.desk.audit_trail.record("status", guide=guide.number, outcome=guide.status)
         assert isinstance(guide, TissGuide)
         changed = guide.status != self.guide.status
         self.guide = guide
@@ -216,6 +216,6 @@ class TissResultScreen(DeskScreen[None]):
             await self.recompose()
             self.sync_simulator()
             self.show()
-            self.desk.refresh_simulator()
+            self.desk.simulator.refresh()
         else:
             self.show()

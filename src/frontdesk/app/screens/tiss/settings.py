@@ -91,7 +91,7 @@ class TissSettingsModal(DeskModal["Connection"]):
         self.query_one(f"#tiss-set-{self.keys()[0]}", Input).focus()
 
     def action_language(self) -> None:
-        self.desk.open_language_settings()
+        self.desk.setup.open_language_settings()
 
     @on(Input.Submitted)
     def _submitted(self) -> None:
@@ -112,9 +112,9 @@ class TissSettingsModal(DeskModal["Connection"]):
         except (SetupError, OSError) as exc:
             self.busy = False
             reason = str(exc) if isinstance(exc, SetupError) else exc.strerror or str(exc)
-            self.desk.audit_record("settings", outcome="error:config")
+            self.desk.audit_trail.record("settings", outcome="error:config")
             self.hint.say(t("settings.failed", reason=reason), error=True)
             return
         self.busy = False
-        self.desk.audit_record("settings", outcome="saved")
+        self.desk.audit_trail.record("settings", outcome="saved")
         self.dismiss(connection)

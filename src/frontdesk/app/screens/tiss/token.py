@@ -68,5 +68,7 @@ class TissTokenModal(DeskModal[SendOutcome]):
         self.query_one("#dialog").border_title = t("send.title")
 
     def action_go_on(self) -> None:
-        self.desk.audit_record("send", guide=self.guide.number, channel="app", outcome="instructed")
+        self.desk.audit_trail.record(
+            "send", guide=self.guide.number, channel="app", outcome="instructed"
+        )
         self.dismiss(SendOutcome("app"))
