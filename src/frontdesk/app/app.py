@@ -4,9 +4,9 @@
   (`MemoryTidying`);
 - `backend_link`: the one client, connected on first use, and the backend's health
   (`BackendLink`);
-- `simulator_actions`: local mode's simulator panel and keys, F2, F6, F7 (`Simulator`);
+- `simulator`: local mode's simulator panel and keys, F2, F6, F7 (`Simulator`);
 - `navigation`: the screen flow, lookup → guide → code → result (`Navigation`);
-- `setup_actions`: the active profile (F9 switches it) and the settings, F10 (`DeskSetup`);
+- `desk_setup`: the active profile (F9 switches it) and the settings, F10 (`DeskSetup`);
 
 and here: the reactive state the top bar and the simulator panel follow, the keys (thin
 `action_*` methods that hand over to the parts, F1's list, the command palette) and what
@@ -34,13 +34,13 @@ from textual.worker import Worker, WorkerState
 import frontdesk
 from frontdesk.app.backend_link import BackendLink, connection_label
 from frontdesk.app.connector import Connector
+from frontdesk.app.desk_setup import DeskSetup
 from frontdesk.app.esc_keys import ESC, digit_after_esc, forget_option_digits
 from frontdesk.app.keys import help_keys, palette_keys
 from frontdesk.app.navigation import Navigation
 from frontdesk.app.screens.base import DeskModal
 from frontdesk.app.screens.lookup import LookupScreen
-from frontdesk.app.setup_actions import DeskSetup
-from frontdesk.app.simulator_actions import Simulator
+from frontdesk.app.simulator import Simulator
 from frontdesk.app.state import AuditTrail, HealthState, MemoryTidying
 from frontdesk.app.widgets.simulator import SimState, SimulatorPanel
 from frontdesk.core.i18n import Language, set_language, t
