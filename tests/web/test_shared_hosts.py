@@ -1,0 +1,275 @@
+"""Two web hosts on one database (`frontdesk web --database URL`, two real processes): the
+sessions, the sign-in locks, the device cookies and the audit are shared (web/shared.py).
+
+Each test starts two `frontdesk web --database … --port 0` processes on one database, on
+PostgreSQL (tests/support/postgres.py) and on SQLite (a file both hosts reach, as on a
+shared disk), and a client that talks to both as a browser behind a load balancer would.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import os
+import re
+import signal
+import subprocess
+import sys
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import aiohttp
+import pytest
+
+from frontdesk.cli import main
+from support.browser import csrf_of
+from support.isolation import STARTED, Home
+from web.conftest import PASSWORD, alive
+
+SERVING = re.compile(r"(http://127\.0\.0\.1:\d+/) ")
+DESK_STARTED = re.compile(r"desk (\d+) started for user=ana")
+WRONG = "Errada#2026x"
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def database(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'chain.sqlite3'}"
+    return str(request.getfixturevalue("postgres_url"))
+
+
+@dataclass
+class Host:
+    """One `frontdesk web` process and where it listens."""
+
+    process: subprocess.Popen[str]
+    url: str
+
+    def desk_pid(self) -> int:
+        """The process id of the desk this host started for ana (read from its log)."""
+        assert self.process.stderr is not None
+        for line in self.process.stderr:
+            found = DESK_STARTED.search(line)
+            if found:
+                return int(found.group(1))
+        raise AssertionError("the host ended without starting a desk")
+
+
+def start_host(database: str, tmp_path: Path, name: str) -> Host:
+    """A web host as its own machine: its own data and state directories (device key file,
+    sign-in state file, audit file), only the database in common."""
+    machine = tmp_path / name
+    env = {
+        **os.environ,
+        "XDG_DATA_HOME": str(machine / "data"),
+        "XDG_STATE_HOME": str(machine / "state"),
+    }
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "frontdesk",
+            "web",
+            "--port",
+            "0",
+            "--database",
+            database,
+            "--db",
+            str(tmp_path / "desk.sqlite3"),
+        ],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    STARTED.append(process)
+    assert process.stdout is not None
+    line = process.stdout.readline()
+    found = SERVING.search(line)
+    if not found:
+        process.kill()
+        _, err = process.communicate(timeout=30)
+        raise AssertionError((line, err))
+    return Host(process, found.group(1))
+
+
+def stop(host: Host) -> None:
+    if host.process.poll() is None:
+        host.process.terminate()
+    host.process.communicate(timeout=60)
+
+
+@pytest.fixture
+def hosts(home: Home, database: str, tmp_path: Path) -> Iterator[tuple[Host, Host]]:
+    """Hosts A and B on one database with the user ana in it."""
+    added = subprocess.run(
+        [sys.executable, "-m", "frontdesk", "web", "users", "add", "--database", database, "ana"],
+        input=PASSWORD + "\n",
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert added.returncode == 0, added.stderr
+    a = start_host(database, tmp_path, "host-a")
+    try:
+        b = start_host(database, tmp_path, "host-b")
+    except BaseException:
+        stop(a)
+        raise
+    try:
+        yield a, b
+    finally:
+        stop(a)
+        stop(b)
+
+
+def browser() -> aiohttp.ClientSession:
+    """A browser's cookie jar (cookies are per host name, not per port: both hosts get them,
+    as behind one load balancer)."""
+    return aiohttp.ClientSession(cookie_jar=aiohttp.CookieJar(unsafe=True))
+
+
+async def sign_in(client: aiohttp.ClientSession, host: Host, password: str) -> str:
+    """Sign in on `host`; the page the browser shows next."""
+    form = await csrf_of(client, host.url)
+    async with client.post(
+        host.url + "login",
+        data={"csrf": form, "user": "ana", "password": password},
+        headers={"Origin": host.url.rstrip("/")},
+    ) as response:
+        return await response.text()
+
+
+async def desk_page(client: aiohttp.ClientSession, host: Host) -> tuple[int, str]:
+    async with client.get(host.url, allow_redirects=False) as response:
+        return response.status, response.headers.get("Location", "")
+
+
+async def test_signed_in_on_host_a_is_signed_in_on_host_b(hosts: tuple[Host, Host]) -> None:
+    a, b = hosts
+    async with browser() as client:
+        assert await desk_page(client, b) == (303, "/login")
+        await sign_in(client, a, PASSWORD)
+        assert await desk_page(client, a) == (200, "")
+        assert await desk_page(client, b) == (200, "")  # the same cookie, the other host
+        async with client.get(b.url) as response:
+            assert "ana" in await response.text()
+            csrf = re.search(r'name="csrf" value="([^"]+)"', await response.text())
+        assert csrf is not None
+        token = {c.key: c.value for c in client.cookie_jar}["fd_session"]
+        async with client.post(  # signed out on B: signed out on A too
+            b.url + "logout",
+            data={"csrf": csrf.group(1)},
+            headers={"Origin": b.url.rstrip("/")},
+            allow_redirects=False,
+        ) as response:
+            assert response.status == 303
+    await asyncio.sleep(1.1)  # past the time a host trusts a session it read
+    async with browser() as copy:  # the old cookie, kept (by a copy, or a tab left open)
+        copy.cookie_jar.update_cookies({"fd_session": token})
+        assert await desk_page(copy, a) == (303, "/login?why=logout")
+
+
+async def test_five_wrong_passwords_split_across_two_hosts_lock_on_both(
+    hosts: tuple[Host, Host], database: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    a, b = hosts
+    async with browser() as attacker:
+        for host in (a, b, a, b, a):
+            page = await sign_in(attacker, host, WRONG)
+        assert "Entrada bloqueada até" in page  # the fifth, on A, locked
+    for host in (a, b):  # the right password, from another untrusted browser, on either host
+        async with browser() as stranger:
+            page = await sign_in(stranger, host, PASSWORD)
+            assert "Entrada bloqueada até" in page
+            assert await desk_page(stranger, host) == (303, "/login")
+    # One audit for both hosts: five wrong passwords and two refusals, in one listing.
+    assert main(["audit", "--database", database]) == 0
+    listing = capsys.readouterr().out
+    logins = [line.split() for line in listing.splitlines() if "web_login" in line]
+    outcomes = [row[-1] for row in logins]
+    assert outcomes == ["failed"] * 4 + ["failed_locked", "locked", "locked"]
+    assert all("ana" in row and "127.0.0.1" in row for row in logins)
+    assert PASSWORD not in listing and WRONG not in listing
+
+
+async def test_a_trusted_browser_stays_trusted_on_the_other_host(
+    hosts: tuple[Host, Host],
+) -> None:
+    """The device cookie from host A is valid on host B (one key): B lets the receptionist
+    in while strangers' wrong passwords have locked untrusted browsers out."""
+    a, b = hosts
+    async with browser() as desk:
+        await sign_in(desk, a, PASSWORD)  # the desk's browser gets its device cookie on A
+        async with browser() as attacker:
+            for host in (a, b, a, b, a):
+                await sign_in(attacker, host, WRONG)
+        async with browser() as stranger:
+            assert "Entrada bloqueada até" in await sign_in(stranger, b, PASSWORD)
+        desk.cookie_jar.clear(lambda cookie: cookie.key == "fd_session")
+        await sign_in(desk, b, PASSWORD)
+        assert await desk_page(desk, b) == (200, "")
+
+
+async def test_a_device_cookies_own_lock_holds_on_both_hosts(hosts: tuple[Host, Host]) -> None:
+    """Wrong passwords from a trusted browser, split across the hosts, lock that device
+    cookie on both; browsers without one are not locked by them."""
+    a, b = hosts
+    async with browser() as desk:
+        await sign_in(desk, a, PASSWORD)
+        desk.cookie_jar.clear(lambda cookie: cookie.key == "fd_session")
+        for host in (b, a, b, a, b):
+            page = await sign_in(desk, host, WRONG)
+        assert "Entrada bloqueada até" in page
+        assert "Entrada bloqueada até" in await sign_in(desk, a, PASSWORD)
+        assert await desk_page(desk, a) == (303, "/login")
+    async with browser() as other:  # untrusted: its own side, not locked
+        await sign_in(other, a, PASSWORD)
+        assert await desk_page(other, a) == (200, "")
+
+
+async def open_desk(client: aiohttp.ClientSession, host: Host) -> aiohttp.ClientWebSocketResponse:
+    """The desk's websocket on `host`, once the desk drew something."""
+    socket = await client.ws_connect(host.url + "ws", headers={"Origin": host.url.rstrip("/")})
+    async with asyncio.timeout(120):  # a bound on a stuck start, not a speed assertion
+        async for message in socket:
+            if message.type == aiohttp.WSMsgType.BINARY and message.data:
+                return socket
+    raise AssertionError("the desk closed before drawing")
+
+
+@pytest.mark.parametrize(
+    "database", [pytest.param("postgres", marks=pytest.mark.postgres)], indirect=True
+)
+async def test_when_host_a_dies_the_next_page_load_on_b_opens_a_new_desk(
+    hosts: tuple[Host, Host],
+) -> None:
+    a, b = hosts
+    async with browser() as client:
+        await sign_in(client, a, PASSWORD)
+        assert await desk_page(client, a) == (200, "")
+        socket = await open_desk(client, a)
+        desk_on_a = a.desk_pid()
+        os.kill(a.process.pid, signal.SIGKILL)  # host A dies
+        a.process.wait(timeout=30)
+        with contextlib.suppress(Exception):
+            await socket.close()
+        # The next page load lands on B: the same session, no sign-in, a new desk.
+        assert await desk_page(client, b) == (200, "")
+        socket = await open_desk(client, b)
+        assert b.desk_pid() != desk_on_a
+        await socket.close()
+    await _reap(desk_on_a)
+
+
+async def _reap(pid: int) -> None:
+    """The dead host's desk (its parent gone, its input ends and it quits): stopped by its
+    process id if it still runs."""
+    for _ in range(100):
+        if not alive(pid):
+            return
+        await asyncio.sleep(0.1)
+    with contextlib.suppress(ProcessLookupError):
+        os.kill(pid, signal.SIGKILL)
