@@ -6,18 +6,24 @@ system-wide monotonic clock (`time.monotonic()`, comparable across processes): w
 probe started (the interpreter is up), when `textual.app` had been imported, when the
 program called `App.run`, its first frame handed to the driver, the first bytes written to
 the terminal, and the first import of a few modules of interest (from an audit hook), with
-the thread that imported them. It imports `textual.app` before the program does, so the
-program's own imports are timed apart from Textual's.
+the thread that imported them; and, for the desk, when its client's health check and its
+queue's request were sent and answered and when the queue was filled (what waits for
+what between the first frame and the complete screen). It imports `textual.app` before
+the program does, so the program's own imports are timed apart from Textual's.
 """
 
 from __future__ import annotations
 
 import atexit
+import importlib.abc
+import importlib.util
 import json
 import runpy
 import sys
 import threading
 import time
+from collections.abc import Callable
+from types import ModuleType
 from typing import Any
 
 WATCHED = (
@@ -35,6 +41,70 @@ WATCHED = (
 )
 
 
+class _AfterImport(importlib.abc.MetaPathFinder):
+    """Calls `then(module)` once `name` has been imported (its code run), whoever imports it."""
+
+    def __init__(self, name: str, then: Callable[[ModuleType], None]) -> None:
+        self.name, self.then = name, then
+
+    def find_spec(self, fullname: str, path: Any, target: Any = None) -> Any:
+        if fullname != self.name:
+            return None
+        sys.meta_path.remove(self)
+        spec = importlib.util.find_spec(fullname)
+        if spec is None or spec.loader is None:
+            return spec
+        loader, then = spec.loader, self.then
+
+        class Loader(importlib.abc.Loader):
+            def create_module(self, spec: Any) -> Any:
+                return loader.create_module(spec)
+
+            def exec_module(self, module: ModuleType) -> None:
+                loader.exec_module(module)
+                then(module)
+
+        spec.loader = Loader()
+        return spec
+
+
+def _stamp_calls(marks: dict[str, Any], owner: Any, names: dict[str, str]) -> None:
+    """Wrap the async methods `names` (method → mark prefix) of `owner`: the first call's
+    start and end go to marks["<prefix>_sent"] and marks["<prefix>_answered"]."""
+    for method, prefix in names.items():
+        original = getattr(owner, method)
+
+        def wrapper(original: Any = original, prefix: str = prefix) -> Any:
+            async def call(self: Any, *a: Any, **k: Any) -> Any:
+                marks.setdefault(f"{prefix}_sent", time.monotonic())
+                try:
+                    return await original(self, *a, **k)
+                finally:
+                    marks.setdefault(f"{prefix}_answered", time.monotonic())
+
+            return call
+
+        setattr(owner, method, wrapper())
+
+
+def _stamp_desk(marks: dict[str, Any]) -> None:
+    def client(module: ModuleType) -> None:
+        names = {"health": "health", "list_guides": "queue"}
+        _stamp_calls(marks, module.FrontdeskClient, names)
+
+    def lookup(module: ModuleType) -> None:
+        populate = module.LookupScreen._populate
+
+        def stamped(self: Any) -> None:
+            populate(self)
+            marks.setdefault("queue_filled", time.monotonic())
+
+        module.LookupScreen._populate = stamped
+
+    sys.meta_path.insert(0, _AfterImport("frontdesk.client.client", client))
+    sys.meta_path.insert(0, _AfterImport("frontdesk.app.screens.lookup", lookup))
+
+
 def main() -> None:
     out, target, *args = sys.argv[1:]
     marks: dict[str, Any] = {"probe_start": time.monotonic(), "imports": {}}
@@ -46,6 +116,7 @@ def main() -> None:
             marks["imports"][payload[0]] = (time.monotonic(), where)
 
     sys.addaudithook(audit)
+    _stamp_desk(marks)
 
     import textual.app
     from textual.drivers.linux_driver import LinuxDriver

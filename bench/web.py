@@ -1,6 +1,6 @@
 """Benchmark of `frontdesk web`: memory per session and the first screen in a real browser.
 
-One command: `python bench/web.py [--runs 5] [--sessions 4] [--json PATH]`.
+One command: `python bench/web.py [--runs 5] [--sessions 4] [--modes fork,spawn] [--json PATH]`.
 
 It starts `frontdesk web --port 0 --db <temp file>` with a user in a private home, and
 drives the system's Chromium (Playwright; Debian's `chromium`, or FRONTDESK_CHROMIUM) at
@@ -18,7 +18,15 @@ xterm.js's buffer).
   memory         --sessions browser contexts signed in at once, each with its desk drawn:
                  VmRSS and Pss (proportional set size: shared pages split among the
                  processes sharing them, from /proc/<pid>/smaps_rollup) of each desk process,
-                 and of the server before any session and with all of them open.
+                 and of the server before any session and with all of them open; with
+                 forked desks also the fork server's (and multiprocessing's resource
+                 tracker's, which it starts).
+
+--modes: `fork` (desks forked from the warm fork server, the default on Linux) and
+`spawn` (`--spawn-desks`: each desk a new `python -m frontdesk`, as on Windows); both
+servers run side by side and the first-screen runs alternate between them, so the ratio
+is measured under the same load. Budgets (issue 22, forked desks): key bar ≤ 300 ms,
+desk PSS ≤ 12 MiB.
 
 Each figure is printed as the median with its min–max. Linux only (/proc).
 """
@@ -26,7 +34,9 @@ Each figure is printed as the median with its min–max. Linux only (/proc).
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
+import os
 import platform
 import statistics
 import subprocess
@@ -42,7 +52,9 @@ sys.path.insert(0, str(ROOT / "tests"))  # the browser tests' helpers
 from support.browser import (  # noqa: E402
     CHROMIUM_ARGS,
     add_user,
+    children,
     chromium_path,
+    command_line,
     expose_terminal,
     missing,
     wait_for_screen,
@@ -54,6 +66,8 @@ VIEWPORT = {"width": 1024, "height": 600}
 KEY_BAR = "F1 Ajuda"
 COMPLETE = "AGUARDANDO TOKEN"
 STEP_TIMEOUT = 60.0
+BUDGET_KEY_BAR_MS = 300
+BUDGET_DESK_PSS_MIB = 12
 
 MILESTONE_JS = """(texts) => {
   const t = window.__fdTerminal;
@@ -98,10 +112,12 @@ def sign_in(page: Any, url: str) -> None:
 
 def wait_desks(web: Any, count: int) -> list[int]:
     deadline = time.monotonic() + STEP_TIMEOUT
-    while len(found := web.desks()) != count:
+    found: list[int] = web.desks()
+    while len(found) != count:
         if time.monotonic() > deadline:
             raise SystemExit(f"expected {count} desk processes, found {found}")
         time.sleep(0.05)
+        found = web.desks()
     return found
 
 
@@ -125,6 +141,21 @@ def first_screen(browser: Any, web: Any) -> dict[str, float]:
         context.close()
 
 
+def helpers_memory(web: Any) -> dict[str, dict[str, int]]:
+    """The server's other children than its desks: the fork server, the resource tracker."""
+    found: dict[str, dict[str, int]] = {}
+    desks = set(web.desks())
+    for pid in children(web.process.pid):
+        if pid in desks:
+            continue
+        name = "fork_server" if pid == web.fork_server() else f"helper_{pid}"
+        if "resource_tracker" in command_line(pid):
+            name = "resource_tracker"
+        with contextlib.suppress(OSError, StopIteration):
+            found[name] = memory(pid)
+    return found
+
+
 def sessions_memory(browser: Any, web: Any, count: int) -> dict[str, Any]:
     server_idle = memory(web.process.pid)
     contexts = []
@@ -142,54 +173,19 @@ def sessions_memory(browser: Any, web: Any, count: int) -> dict[str, Any]:
             "desks": desks,
             "server_idle": server_idle,
             "server_with_sessions": memory(web.process.pid),
+            "helpers": helpers_memory(web),
         }
     finally:
         for context in contexts:
             context.close()
 
 
-def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--runs", type=int, default=5)
-    parser.add_argument("--warmup", type=int, default=1)
-    parser.add_argument("--sessions", type=int, default=4)
-    parser.add_argument("--json", type=Path, help="write the raw figures here")
-    args = parser.parse_args()
-    if (reason := missing()) is not None:
-        print(f"bench/web.py: {reason}", file=sys.stderr)
-        return 2
-
-    from playwright.sync_api import sync_playwright
-
-    with tempfile.TemporaryDirectory(prefix="fdbench-web-") as temp:
-        root = Path(temp)
-        add_user(root, USER, PASSWORD)
-        args_web = ["--db", str(root / "desk.sqlite3"), "--max-sessions", str(args.sessions + 1)]
-        with web_server(root, *args_web) as web, sync_playwright() as playwright:
-            browser = playwright.chromium.launch(
-                executable_path=chromium_path(), args=CHROMIUM_ARGS
-            )
-            try:
-                runs = [first_screen(browser, web) for _ in range(args.warmup + args.runs)]
-                runs = runs[args.warmup :]
-                mem = sessions_memory(browser, web, args.sessions)
-            finally:
-                browser.close()
-
-    chromium = subprocess.run(
-        [chromium_path() or "chromium", "--version"], capture_output=True, text=True, check=False
-    ).stdout.strip()
-    report = {
-        "machine": f"{platform.machine()}, {platform.python_version()}, {chromium}",
-        "first_screen": runs,
-        "memory": mem,
-    }
-    print(f"frontdesk web — {report['machine']}")
-    print(f"first screen, navigation → key bar drawn ({args.runs} runs):")
+def report_mode(mode: str, runs: list[dict[str, float]], mem: dict[str, Any]) -> None:
+    print(f"[{mode}] first screen, navigation → key bar drawn ({len(runs)} runs):")
     print("  key bar  ", spread([r["key_bar_ms"] for r in runs], "ms"))
     print("  complete ", spread([r["complete_ms"] for r in runs], "ms"))
     desks = mem["desks"]
-    print(f"memory with {len(desks)} sessions open:")
+    print(f"[{mode}] memory with {len(desks)} sessions open:")
     print("  desk RSS ", spread([d["rss_kb"] for d in desks], "MiB", 1 / 1024))
     print("  desk PSS ", spread([d["pss_kb"] for d in desks], "MiB", 1 / 1024))
     print("  server RSS idle", spread([mem["server_idle"]["rss_kb"]], "MiB", 1 / 1024))
@@ -197,6 +193,95 @@ def main() -> int:
         f"  server RSS with {len(desks)} sessions",
         spread([mem["server_with_sessions"]["rss_kb"]], "MiB", 1 / 1024),
     )
+    for name, figures in sorted(mem["helpers"].items()):
+        rss = spread([figures["rss_kb"]], "MiB", 1 / 1024)
+        pss = spread([figures["pss_kb"]], "MiB", 1 / 1024)
+        print(f"  {name} RSS {rss}, PSS {pss}")
+    total = sum(d["pss_kb"] for d in desks) + mem["server_with_sessions"]["pss_kb"]
+    total += sum(f["pss_kb"] for f in mem["helpers"].values())
+    print(f"  total PSS (server, helpers, {len(desks)} desks) {total / 1024:.0f} MiB")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--warmup", type=int, default=1)
+    parser.add_argument("--sessions", type=int, default=4)
+    parser.add_argument("--modes", default="fork,spawn", help="fork, spawn or both (alternating)")
+    parser.add_argument("--json", type=Path, help="write the raw figures here")
+    args = parser.parse_args()
+    if (reason := missing()) is not None:
+        print(f"bench/web.py: {reason}", file=sys.stderr)
+        return 2
+    modes = [m for m in args.modes.split(",") if m]
+    if not modes or set(modes) - {"fork", "spawn"}:
+        parser.error("--modes: fork, spawn or fork,spawn")
+
+    from playwright.sync_api import sync_playwright
+
+    load_before = os.getloadavg()
+    with (
+        tempfile.TemporaryDirectory(prefix="fdbench-web-") as temp,
+        contextlib.ExitStack() as stack,
+    ):
+        root = Path(temp)
+        webs = {}
+        for mode in modes:
+            home = root / mode
+            home.mkdir()
+            add_user(home, USER, PASSWORD)
+            args_web = [
+                "--db",
+                str(home / "desk.sqlite3"),
+                "--max-sessions",
+                str(args.sessions + 1),
+            ]
+            if mode == "spawn":
+                args_web.append("--spawn-desks")
+            webs[mode] = stack.enter_context(web_server(home, *args_web))
+        playwright = stack.enter_context(sync_playwright())
+        browser = playwright.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
+        try:
+            runs: dict[str, list[dict[str, float]]] = {mode: [] for mode in modes}
+            for _ in range(args.warmup + args.runs):  # alternating: the same load for each
+                for mode in modes:
+                    runs[mode].append(first_screen(browser, webs[mode]))
+            runs = {mode: found[args.warmup :] for mode, found in runs.items()}
+            mem = {mode: sessions_memory(browser, webs[mode], args.sessions) for mode in modes}
+        finally:
+            browser.close()
+
+    chromium = subprocess.run(
+        [chromium_path() or "chromium", "--version"], capture_output=True, text=True, check=False
+    ).stdout.strip()
+    report = {
+        "machine": f"{platform.machine()}, {platform.python_version()}, {chromium}",
+        "load": {"before": load_before, "after": os.getloadavg()},
+        "first_screen": runs,
+        "memory": mem,
+    }
+    print(f"frontdesk web — {report['machine']}")
+    print(f"load average before {load_before[0]:.2f}, after {os.getloadavg()[0]:.2f}")
+    for mode in modes:
+        report_mode(mode, runs[mode], mem[mode])
+    if "fork" in modes:
+        key_bar = statistics.median(r["key_bar_ms"] for r in runs["fork"])
+        pss = statistics.median(d["pss_kb"] for d in mem["fork"]["desks"]) / 1024
+        print(
+            f"budgets (fork): key bar {key_bar:.0f} ms ≤ {BUDGET_KEY_BAR_MS}: "
+            f"{'ok' if key_bar <= BUDGET_KEY_BAR_MS else 'OVER'}; desk PSS {pss:.1f} MiB ≤ "
+            f"{BUDGET_DESK_PSS_MIB}: {'ok' if pss <= BUDGET_DESK_PSS_MIB else 'OVER'}"
+        )
+    if set(modes) == {"fork", "spawn"}:
+        for key in ("key_bar_ms", "complete_ms"):
+            ratio = statistics.median(r[key] for r in runs["fork"]) / statistics.median(
+                r[key] for r in runs["spawn"]
+            )
+            print(f"ratio fork/spawn {key}: {ratio:.2f}")
+        ratio = statistics.median(d["pss_kb"] for d in mem["fork"]["desks"]) / statistics.median(
+            d["pss_kb"] for d in mem["spawn"]["desks"]
+        )
+        print(f"ratio fork/spawn desk PSS: {ratio:.2f}")
     if args.json:
         args.json.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
     return 0

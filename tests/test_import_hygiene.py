@@ -11,8 +11,9 @@ really in `sys.modules` after each path runs, lazy imports included:
   the optional `postgres` extra;
 - the local backend's app, as `frontdesk serve` builds it, loads the TISS stack only with the
   first TISS request;
-- the first screen loads neither the client, the backend nor httpx; a TISS profile's first
-  screen loads neither the TISS counter nor lxml (they load when it connects);
+- the first screen loads neither the client, the backend, httpx nor msgspec (it loads with
+  the client, or a configuration file to read); a TISS profile's first screen loads neither
+  the TISS counter nor lxml (they load when it connects);
 - a remote profile loads httpx and the client, never the server side;
 - `frontdesk --help` (every subcommand's parser built) loads argparse and the parsers only;
 - the libraries (core, backend, client, config, doctor) never print, prompt or exit.
@@ -228,6 +229,8 @@ def test_the_first_screen_loads_neither_the_client_nor_the_backend() -> None:
     forbidden = {"frontdesk.client", "frontdesk.backend", "frontdesk.local.embedded_client"}
     assert sorted(forbidden & modules) == []
     assert tops(modules, WEB) == []
+    # The validation library loads with the client or a configuration file to read.
+    assert tops(modules, ("msgspec",)) == []
 
 
 def test_a_tiss_profiles_first_screen_loads_neither_the_counter_nor_lxml() -> None:
@@ -250,6 +253,7 @@ def test_help_builds_every_parser_and_loads_nothing_else() -> None:
     ours = sorted(m for m in modules if m.startswith("frontdesk."))
     assert ours == ["frontdesk.cli", "frontdesk.cli.parsers"]
     assert tops(modules, (*UI, *WEB, "keyring", "tomllib", "tomlkit", "platformdirs")) == []
+    assert tops(modules, ("msgspec",)) == []
     assert tops(modules, ("asyncio", "logging", "ssl", "aiohttp", "lxml")) == []
 
 

@@ -91,11 +91,18 @@ async def test_the_real_program_tidies_memory_once_ready_and_thaws_on_a_new_back
     once the first screen is ready, and thawed when the backend is replaced."""
     import gc
 
+    from frontdesk.app.screens.lookup import SETTLE_AFTER_FIRST_QUEUE
+
     desk = make_desk()
     desk.app.tidy_memory = True
     try:
         async with running(desk) as pilot:
-            await settle(pilot)
+            # The collection waits for the complete first screen to be written (a timer).
+            await pilot.pause(SETTLE_AFTER_FIRST_QUEUE)
+            for _ in range(20):
+                if desk.app._frozen:
+                    break
+                await pilot.pause(0.05)
             assert desk.app._frozen and gc.get_freeze_count() > 0
             desk.app.thaw_memory()
             assert not desk.app._frozen and gc.get_freeze_count() == 0

@@ -523,3 +523,26 @@ def test_a_tiss_password_without_a_keyring_is_offered_the_key_file_like_a_key(
         ("login", "not_stored"),
         ("login", "stored_file"),
     ]
+
+
+@pytest.mark.parametrize("command", ["add", "set"])
+def test_every_tiss_option_writes_a_key_of_the_one_schema(command: str) -> None:
+    """The options are the command line's; the keys are `profile_schema`'s. An option that
+    wrote a key the reader does not know (or a key renamed in the schema alone) fails here."""
+    import argparse
+
+    from frontdesk.cli import build_parser
+    from frontdesk.config.profile_schema import TISS_ONLY_KEYS
+
+    def subparser(parser: argparse.ArgumentParser, name: str) -> argparse.ArgumentParser:
+        actions = [a for a in parser._actions if isinstance(a, argparse._SubParsersAction)]
+        return actions[0].choices[name]
+
+    profiles = subparser(subparser(build_parser(), "profiles"), command)
+    group = next(
+        g for g in profiles._action_groups if "registro_ans" in {a.dest for a in g._group_actions}
+    )
+    written = {"sac_phone": "sac_phones"}
+    keys = [written.get(action.dest, action.dest) for action in group._group_actions]
+    assert keys and set(keys) <= set(TISS_ONLY_KEYS)
+    assert {"registro_ans", "prestador_type", "prestador", "tiss_version"} <= set(keys)

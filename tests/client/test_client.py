@@ -551,6 +551,8 @@ async def test_a_2xx_that_is_not_the_contracts_shape_is_malformed(answer: httpx.
         ("guide", {**GUIDE, "token": {**TOKEN, "channel": "app"}}),  # the app sends nothing
         ("guide", {**GUIDE, "token": {**TOKEN, "delivery": "read"}}),
         ("token", {**TOKEN, "state": None}),
+        ("token", {**TOKEN, "attempts_left": True}),  # a boolean is not a number
+        ("token", {**TOKEN, "expires_in": "1800"}),
         ("channels", {**CHANNELS, "channels": [{"id": "c9", "kind": "fax"}]}),
         ("events", {"events": [{**EVENT, "channel": "x"}]}),
         ("events", {"events": [{**EVENT, "kind": "token_lost"}]}),
@@ -617,3 +619,24 @@ async def test_logs_and_errors_never_hold_the_key_or_a_code(
     assert caplog.records, "the client logs method, path template and status"
     for text in (caplog.text, str(info.value)):
         assert KEY not in text and "987654" not in text
+
+
+def test_a_plain_http_backend_gets_a_tls_context_that_trusts_no_certificate() -> None:
+    from frontdesk.client.session import tls_for
+
+    context = tls_for("http://127.0.0.1:8765", True)
+    assert isinstance(context, ssl.SSLContext)
+    # No CA bundle read (httpx's default reads certifi's at every start), and still no
+    # certificate accepted unchecked: verification on, nothing trusted.
+    assert context.cert_store_stats()["x509_ca"] == 0
+    assert context.verify_mode == ssl.CERT_REQUIRED
+    assert context.check_hostname
+    assert tls_for("HTTP://backend.local", True) is not True
+
+
+def test_an_https_backend_keeps_its_certificate_checks() -> None:
+    from frontdesk.client.session import tls_for
+
+    assert tls_for("https://frontdesk.example", True) is True
+    assert tls_for("https://frontdesk.example", "/etc/clinic-ca.pem") == "/etc/clinic-ca.pem"
+    assert tls_for("http://127.0.0.1:8765", False) is False  # as given

@@ -141,6 +141,9 @@ def test_a_tiss_connection_knows_its_kind_and_its_password(
             "4.01.00.",
         ),
         ("tiss_version = 4.03", "deve ser um texto entre aspas"),
+        # said in the user's language (TissSettings' own check said it in English)
+        ("read_timeout = -1", "deve estar entre 0 e 600 segundos"),
+        ("code_length = 6.5", "deve ser um número inteiro"),
     ],
 )
 def test_each_tiss_problem_names_its_key(home: Home, line: str, message: str) -> None:

@@ -36,7 +36,7 @@ def test_every_entry_has_both_languages_with_the_same_placeholders() -> None:
 
 def test_every_key_used_is_in_the_catalog() -> None:
     used: set[str] = set()
-    for name in ("cli/tiss.py", "config/tiss_profile.py"):
+    for name in ("cli/tiss.py", "config/tiss_profile.py", "tiss/error_wording.py"):
         text = (SOURCES / name).read_text(encoding="utf-8")
         used |= set(re.findall(r'\bt\(\s*"(tiss\.[a-z_.]+)"', text))
     used |= {f"tiss.fault.{code}" for code in FAULTS}  # t(f"tiss.fault.{error.code}")

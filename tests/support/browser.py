@@ -143,8 +143,28 @@ class WebProcess:
         return self.root / ".local" / "state" / "frontdesk" / "log" / "audit.jsonl"
 
     def desks(self) -> list[int]:
-        """The pids of the server's live child processes (its desks), from /proc."""
-        return children(self.process.pid)
+        """The pids of the server's desks, from /proc: its live children, or (forked desks)
+        the children of its fork server; multiprocessing's resource tracker is no desk."""
+        found = []
+        for pid in children(self.process.pid):
+            command = command_line(pid)
+            if "multiprocessing.forkserver" in command:
+                found += children(pid)
+            elif "multiprocessing.resource_tracker" not in command:
+                found.append(pid)
+        return sorted(found)
+
+    def fork_server(self) -> int | None:
+        """The pid of the server's fork server (None: it spawns its desks)."""
+        forks = [p for p in children(self.process.pid) if "forkserver" in command_line(p)]
+        return forks[0] if forks else None
+
+
+def command_line(pid: int) -> str:
+    try:
+        return Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode()
+    except OSError:
+        return ""
 
 
 def children(pid: int) -> list[int]:
@@ -212,7 +232,7 @@ def web_server(
 async def csrf_of(client: Any, url: str) -> str:
     """The CSRF token of a fresh sign-in form (and its cookie, now in the client's jar)."""
     async with client.get(url + "login") as response:
-        text = await response.text()
+        text: str = await response.text()
     marker = 'name="csrf" value="'
     start = text.index(marker) + len(marker)
     return text[start : text.index('"', start)]

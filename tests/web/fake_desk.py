@@ -3,18 +3,40 @@
 Prints the `__GANGLION__` prelude, one data packet naming its user (FRONTDESK_WEB_USER) and
 its size, then echoes every key packet back as data. A "quit" meta packet ends it with exit
 status 0, as the real app does. With `--stubborn` it ignores "quit" (the server must
-terminate it); with `--crash` it exits with status 3 after the first key.
+terminate it); with `--crash` it exits with status 3 after the first key. With `--probe`
+its first packet also carries what a forked desk must not share with another (`probe()`).
 """
 
 from __future__ import annotations
 
+import asyncio
 import json
 import os
+import random
 import sys
 
 
 def packet(kind: bytes, payload: bytes) -> bytes:
     return kind + len(payload).to_bytes(4, "big") + payload
+
+
+def probe() -> dict[str, object]:
+    """This process's open descriptors, `random`'s next draw, its user, whether an event
+    loop exists, and which of the server's or keyring's modules it holds."""
+    listing = os.listdir("/proc/self/fd")  # its own descriptor is closed once it returns
+    fds = sorted(int(fd) for fd in listing if os.path.exists(f"/proc/self/fd/{fd}"))
+    policy = asyncio.get_event_loop_policy()
+    local = getattr(policy, "_local", None)
+    return {
+        "pid": os.getpid(),
+        "fds": {fd: os.readlink(f"/proc/self/fd/{fd}") for fd in fds},
+        "random": random.getrandbits(64),
+        "user": os.environ.get("FRONTDESK_WEB_USER"),
+        "loop": getattr(local, "_loop", None) is not None,
+        "modules": sorted(
+            m for m in sys.modules if m.startswith(("keyring", "frontdesk.web.server", "aiohttp"))
+        ),
+    }
 
 
 def main() -> int:
@@ -24,7 +46,10 @@ def main() -> int:
     out.write(b"__GANGLION__\n")
     user = os.environ.get("FRONTDESK_WEB_USER", "?")
     size = f"{os.environ.get('COLUMNS')}x{os.environ.get('ROWS')}"
-    out.write(packet(b"D", f"fake desk for {user} at {size} argv={sys.argv[1:]}".encode()))
+    first = f"fake desk for {user} at {size} argv={sys.argv[1:]}"
+    if "--probe" in sys.argv:
+        first += " probe=" + json.dumps(probe()) + " end"
+    out.write(packet(b"D", first.encode()))
     out.flush()
     source = sys.stdin.buffer
     while True:

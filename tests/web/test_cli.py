@@ -98,7 +98,7 @@ def test_bad_user_commands_say_why_and_change_nothing(
         (["--host", "192.168.0.10", "--tls-cert", "c.pem"], "--tls-cert e --tls-key juntos"),
         (["--idle-minutes", "31"], "no máximo 30"),
         (["--idle-minutes", "0"], "maior que 0"),
-        (["--max-sessions", "0"], "--max-sessions deve ser de 1 a 64"),
+        (["--max-sessions", "0"], "--max-sessions deve ser de 1 a 256"),
         (["--port", "70000"], "não está entre 0 e 65535"),
         ([], "nenhum usuário cadastrado"),
         (["--profile", "nenhum"], 'o perfil "nenhum" não existe'),
@@ -154,7 +154,7 @@ async def test_the_real_server_starts_says_where_refuses_strangers_and_stops(
         found = SERVING.search(line)
         assert found, (line, process.stderr.read() if process.poll() is not None else "")
         url = found.group(1)
-        assert "até 8 sessões" in line
+        assert "até 24 sessões" in line
         async with aiohttp.ClientSession() as client:
             async with client.get(url + "login") as response:
                 assert response.status == 200

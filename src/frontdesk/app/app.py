@@ -199,7 +199,7 @@ class FrontdeskApp(SetupActions):
 
         Textual sends Ready right after the first frame is written, while it still has
         repaints of its own queued; starting here instead of after the next refresh puts the
-        queue on screen ~25 ms sooner (bench/app.py, complete screen).
+        queue on screen sooner (docs/performance.md, "Start-up").
         """
         self.first_frame_shown = True
         screen = self.screen

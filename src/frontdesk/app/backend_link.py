@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import asyncio
 import sys
-from typing import TYPE_CHECKING
+from collections.abc import Awaitable, Callable
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from frontdesk.app.state import DeskState
 from frontdesk.core.i18n import t
@@ -22,8 +23,14 @@ if TYPE_CHECKING:
     from frontdesk.config.connection import Connection
     from frontdesk.counter.tiss_desk import TissDesk
 
+T = TypeVar("T")
 UNREACHABLE_STATUSES = frozenset({502, 503, 504})  # a proxy answered; the backend did not
 WIDE_ENOUGH_FOR_SIMULATOR = 110
+
+
+def _retrieve(task: asyncio.Future[Any]) -> None:
+    if not task.cancelled():
+        task.exception()
 
 
 def connection_label(connection: Connection) -> str:
@@ -64,30 +71,63 @@ class BackendLink(DeskState):
     async def ready_client(self) -> DeskService:
         """The client, connected and health-checked once (later callers wait for the first)."""
         async with self._connect_lock:
-            if self._client is None:
-                assert self._connector is not None
-                try:
-                    if self._connector.preload is not None:
-                        await asyncio.to_thread(self._connector.preload)
-                    self._client = self._connector.make()
-                except Exception as exc:  # a database that will not open, a bad URL
-                    # After the first frame, as everywhere (12–15 ms): see problems.py.
-                    from frontdesk.client.client_errors import (
-                        BackendUnavailable,
-                        FrontdeskClientError,
-                    )
-
-                    if isinstance(exc, FrontdeskClientError):
-                        raise
-                    raise BackendUnavailable(f"{type(exc).__name__}: {exc}") from exc
+            client = await self._made_client()
             if self.health is None:
+                await self._check_health(client)
+            return client
+
+    async def ready_answer(self, request: Callable[[DeskService], Awaitable[T]]) -> T:
+        """`request`'s answer from the connected client. Before the first health check has
+        passed, `request` is sent beside it, not after it (one round trip instead of two on
+        a remote backend), and its answer is returned only once the check says the backend
+        is there: a failed check raises its own error, whatever `request` got."""
+        async with self._connect_lock:
+            client = await self._made_client()
+            if self.health is not None:
+                answer = None
+            else:
+                answer = asyncio.ensure_future(request(client))
+                answer.add_done_callback(_retrieve)  # never "exception was never retrieved"
                 try:
-                    self.health = await self._client.health()
-                except Exception:
-                    self.health_state = "offline"
+                    await self._check_health(client)
+                except BaseException:
+                    answer.cancel()
                     raise
-                self._connected(self.health)
-            return self._client
+        return await (answer if answer is not None else request(client))
+
+    async def _made_client(self) -> DeskService:
+        """The client, built by the connector the first time (under the connect lock)."""
+        if self._client is None:
+            connector = self._connector
+            assert connector is not None
+            try:
+                if connector.preload is not None:
+                    # A remote or TISS backend: its imports off the event loop (a thread:
+                    # the loop keeps drawing), and the client too when it may be built there.
+                    await asyncio.to_thread(connector.preload)
+                if connector.make_off_loop:
+                    self._client = await asyncio.to_thread(connector.make)
+                else:
+                    self._client = connector.make()
+            except Exception as exc:  # a database that will not open, a bad URL
+                # After the first frame, as everywhere: see problems.py.
+                from frontdesk.client.client_errors import (
+                    BackendUnavailable,
+                    FrontdeskClientError,
+                )
+
+                if isinstance(exc, FrontdeskClientError):
+                    raise
+                raise BackendUnavailable(f"{type(exc).__name__}: {exc}") from exc
+        return self._client
+
+    async def _check_health(self, client: DeskService) -> None:
+        try:
+            self.health = await client.health()
+        except Exception:
+            self.health_state = "offline"
+            raise
+        self._connected(self.health)
 
     def _connected(self, health: Health) -> None:
         local = health.mode == "local"  # the local backend, or the local TISS operator

@@ -4,13 +4,14 @@ The embedded local backend (no profile, or F9's "local") is built in this proces
 profile's client comes from its `Connection` (key, CA bundle, timeouts); a TISS profile's
 is the TISS counter (`frontdesk.counter`), and `frontdesk --tiss-demo` the local TISS
 operator in this process. What a connector builds is imported when it is first needed,
-after the first frame, never with the first screen: the embedded backend is 44–51 ms of
-imports (48 modules), the TISS counter 57–59 ms (measured 2026-11-28, after
-`frontdesk.app.app`).
+after the first frame, never with the first screen (its cost: docs/performance.md, "Lazy
+imports").
 """
 
 from __future__ import annotations
 
+import contextlib
+import importlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -24,12 +25,14 @@ if TYPE_CHECKING:
 @dataclass(frozen=True)
 class Connector:
     """How to reach the backend: `make` builds the client; `preload` warms imports off-loop;
-    `close` releases what `make` opened besides the client (the embedded database)."""
+    `close` releases what `make` opened besides the client (the embedded database);
+    `make_off_loop`: `make` is safe to run in a thread, and runs there too."""
 
     make: Callable[[], DeskService]
     label: str = ""
     preload: Callable[[], object] | None = None
     close: Callable[[], object] | None = None
+    make_off_loop: bool = False  # `make` runs in the preload's thread (it touches no loop)
 
 
 def local_connector(db: str | None) -> Connector:
@@ -58,6 +61,13 @@ def local_connector(db: str | None) -> Connector:
 def _preload_remote() -> None:
     import frontdesk.client.client
     import frontdesk.core._httpx  # noqa: F401  (the client loads httpx only when built)
+
+    # What httpx loads on its first request: anyio's asyncio backend (~30 modules, as much
+    # as httpx itself; docs/performance.md), here rather than on the event loop between
+    # the health check's request and its answer. Only a warm-up: without it (another anyio
+    # layout) the first request imports what it needs, as before.
+    with contextlib.suppress(ImportError):
+        importlib.import_module("anyio._backends._asyncio")
 
 
 def tiss_demo_connector(db: str | None) -> Connector:
@@ -100,4 +110,11 @@ def connector_for(connection: Connection, db: str | None = None) -> Connector:
         return Connector(make=make_tiss, preload=_preload_tiss, label=connection.label)
     if connection.url is None:
         return local_connector(db)
-    return Connector(make=connection.client, preload=_preload_remote, label=connection.label)
+    # The client is built in the preload's thread too: its TLS context (the CA bundle, read
+    # even for http://) is the largest part of building it.
+    return Connector(
+        make=connection.client,
+        preload=_preload_remote,
+        label=connection.label,
+        make_off_loop=True,
+    )

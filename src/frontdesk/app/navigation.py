@@ -1,11 +1,9 @@
 """The flow between screens: lookup → guide → Enviar Token → code → result, and back.
 
 Screens other than the lookup are imported when first opened, so the first screen paints
-fast: the flow's six screens are 28–31 ms of imports after the first screen, the TISS
-counter's five another 5–6 ms (measured 2026-11-28 in one process, after
-`frontdesk.app.app`). At a TISS counter (`BackendLink.tiss_desk`) four places are the TISS
-ones (`screens/tiss/`): the lookup, Enviar Token (how the patient gets the code), the code's
-rules, and the result.
+fast (their cost: docs/performance.md, "Lazy imports"). At a TISS counter
+(`BackendLink.tiss_desk`) four places are the TISS ones (`screens/tiss/`): the lookup,
+Enviar Token (how the patient gets the code), the code's rules, and the result.
 """
 
 from __future__ import annotations
@@ -37,7 +35,7 @@ class Navigation(SimulatorActions):
     replace a stack's base screen (`switch_screen` pops a result callback the base never
     had, leaves the stack empty, and the next key ends the app). The first desk is the
     app's default mode (`get_default_screen`): a registered mode's first screen costs a CSS
-    refresh and a frame, about 130 ms more before the key bar is drawn (bench/app.py).
+    refresh and a frame more before the key bar is drawn (docs/performance.md).
     """
 
     def __init__(self) -> None:

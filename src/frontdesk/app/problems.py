@@ -39,7 +39,7 @@ def attempts_text(attempts_left: int) -> str:
 def describe(exc: BaseException) -> Trouble:
     """The message and next step for anything a client call can raise."""
     # Imported here, and in the screens' workers: the client package (its errors and
-    # models, 12–15 ms of imports after the first screen, measured 2026-11-28) is not
+    # models: docs/performance.md, "Lazy imports") is not
     # needed to draw the first screen, and loads with the first backend call.
     from frontdesk.client import client_errors as e
 

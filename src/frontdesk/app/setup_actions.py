@@ -2,9 +2,8 @@
 the language and the theme (on a TISS profile, first the counter's folders and the clinic's
 fixed data), all applied at once.
 
-Their screens load when first opened, not with the first screen: the profile list 1.9 ms
-of imports, the settings 8 ms and the TISS settings 10 ms (tomlkit, to keep the file's
-comments; measured after the first screen, 2026-11-28).
+Their screens load when first opened, not with the first screen (the TISS settings load
+tomlkit, to keep the file's comments; docs/performance.md, "Lazy imports").
 """
 
 from __future__ import annotations

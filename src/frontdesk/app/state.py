@@ -92,10 +92,10 @@ class DeskState(App[int]):
 
         Textual's widgets form reference cycles, so a closed screen is freed only by the
         cyclic collector, which may run long after the next screen was built on fresh
-        memory: each step of the flow then raised the peak (bench/app.py: ~0.8 MiB over a
-        flow). `freeze` (once, when the first screen is ready): everything built at start-up
-        goes to the collector's permanent generation, so later collections take a few ms
-        instead of ~25 ms; `thaw_memory` undoes it when whole parts are replaced.
+        memory: each step of the flow then raised the peak (docs/performance.md). `freeze`
+        (once, when the first screen is ready): everything built at start-up goes to the
+        collector's permanent generation, so later collections are short; `thaw_memory`
+        undoes it when whole parts are replaced.
         """
         if not self.tidy_memory:
             return

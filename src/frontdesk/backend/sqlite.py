@@ -43,9 +43,9 @@ class SqliteDatabase:
         `migrate` is False: then an older schema raises `SchemaTooOld`).
 
         `background_checkpoints` (for a server): SQLite's automatic WAL checkpoint runs
-        inside whichever commit crosses the threshold, stalling that request for up to
-        ~20 ms; with this flag a daemon thread checkpoints once a second on its own
-        connection instead, so no request pays for it.
+        inside whichever commit crosses the threshold, stalling that request
+        (docs/performance.md, "Backend"); with this flag a daemon thread checkpoints once
+        a second on its own connection instead, so no request pays for it.
         """
         self.path = str(path)
         self._checkpointer: threading.Thread | None = None

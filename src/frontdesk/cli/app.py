@@ -113,9 +113,8 @@ def run_app(args: argparse.Namespace) -> int:
 
     The cyclic garbage collector is paused while the program starts: starting allocates
     tens of thousands of objects that all stay alive, so its passes find nothing, yet each
-    one walks every object built so far (Textual's included). Paused, the backend's import
-    after the first frame took 18–22 ms instead of 33–50 ms, and the complete first screen
-    came ~30 ms sooner (bench/app.py's probe, 2026-11-28). The app turns it back on with a
+    one walks every object built so far (Textual's included): paused, the complete first
+    screen comes sooner (docs/performance.md, "Start-up"). The app turns it back on with a
     collection and a freeze once the first screen is complete (`settle_memory`), or after
     `START_PAUSE_LIMIT` seconds whatever happens; and it is back on when the app ends.
     """

@@ -164,8 +164,8 @@ def use_language(argv: Sequence[str]) -> None:
 
 def parse_arguments(argv: Sequence[str]) -> argparse.Namespace:
     """`argv` parsed. When it names no command and asks for no help (the app's start), the
-    app's own options are parsed alone: building every command's parser is 2.8 ms, 2 % of
-    the first screen's budget, for options the app never reads (0.1 ms alone). Anything
+    app's own options are parsed alone: building every command's parser costs the first
+    screen time for options the app never reads (docs/performance.md). Anything
     that parser does not take exactly goes to the whole one, which says what is wrong."""
     if not any(token in COMMANDS or token in ("-h", "--help") for token in argv):
         app_only = _app_parser(exit_on_error=False)
@@ -325,28 +325,10 @@ def _profile_settings(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--read-timeout", type=float, help="cli.help.profiles.read_timeout")
 
 
-TISS_OPTIONS: Final = (
-    "test_url",
-    "environment",
-    "registro_ans",
-    "prestador_type",
-    "prestador",
-    "login",
-    "cnes",
-    "code_length",
-    "code_chars",
-    "app_name",
-    "sac_phone",
-    "portal",
-    "import_folder",
-    "export_folder",
-    "tiss_version",
-)
-"""The options (argparse `dest`s) of `profiles add`/`set` that only a TISS profile takes."""
-
-
 def _tiss_options(group: Any, *, removable: bool) -> None:
-    """`removable` (`profiles set`): '' is also a choice, removing the setting."""
+    """The options that write a TISS profile's own keys (`config.profile_schema`: an option
+    is the key with '-' for '_'; `sac_phones` is `--sac-phone`, given once per phone).
+    `removable` (`profiles set`): '' is also a choice, removing the setting."""
     empty = [""] if removable else []
     group.add_argument("--test-url", help="cli.help.tiss.test_url")
     group.add_argument(
@@ -423,8 +405,9 @@ def _web(sub: Any) -> None:
     web.add_argument("--tls-cert", metavar="PEM", help="cli.help.web.tls_cert")
     web.add_argument("--tls-key", metavar="PEM", help="cli.help.web.tls_key")
     web.add_argument(
-        "--max-sessions", type=int, default=8, metavar="N", help="cli.help.web.max_sessions"
+        "--max-sessions", type=int, default=24, metavar="N", help="cli.help.web.max_sessions"
     )
+    web.add_argument("--spawn-desks", action="store_true", help="cli.help.web.spawn_desks")
     web.add_argument(
         "--idle-minutes", type=float, default=15.0, metavar="MIN", help="cli.help.web.idle_minutes"
     )

@@ -3,7 +3,7 @@ and TISS profiles together, each with its operator), or change one.
 
 The file is edited in place with its comments kept (`frontdesk.config.profile_editing`); removing
 a profile also forgets its stored key. `add --tiss` writes a TISS profile and `set` changes
-one; the options only a TISS profile takes (`parsers.TISS_OPTIONS`) are refused on a
+one; the options only a TISS profile takes (`profile_schema.TISS_ONLY_KEYS`) are refused on a
 contract profile. A token backend's address without /v1 is said at once, with the address
 that has it offered instead. Whatever is written, the app's own reader checks first: a value
 it refuses is said with the option it came from, and nothing is written.
@@ -18,7 +18,6 @@ from typing import TYPE_CHECKING, Final
 from urllib.parse import urlsplit, urlunsplit
 
 from frontdesk.cli.console import Console
-from frontdesk.cli.parsers import TISS_OPTIONS
 from frontdesk.config.connection import check_transport
 from frontdesk.config.credentials import delete_key
 from frontdesk.config.profile_editing import (
@@ -30,7 +29,7 @@ from frontdesk.config.profile_editing import (
     set_default,
     update_profile,
 )
-from frontdesk.config.reading import PROFILE_KEYS
+from frontdesk.config.profile_schema import PROFILE_KEYS, TISS_ONLY_KEYS
 from frontdesk.config.setup_errors import ChangeRefused, SetupError
 from frontdesk.core import cnpj
 from frontdesk.core.i18n import t
@@ -41,16 +40,19 @@ if TYPE_CHECKING:
 TISS_REQUIRED: Final = ("registro_ans", "prestador")
 """What `add --tiss` needs besides its URL (the reader's required keys; prestador_type is
 "codigo" unless said)."""
+_DEST_OF_KEY: Final = {"sac_phones": "sac_phone"}
+"""The option (argparse `dest`) that writes a profile key, where its name is not the key's."""
+_OPTION_OF_KEY: Final = {"sac_phones": "--sac-phone"}
+_TISS_DESTS: Final = tuple(_DEST_OF_KEY.get(key, key) for key in TISS_ONLY_KEYS)
+"""The TISS-only keys as options (those without an option, the clinic's, are never given)."""
 _TISS_TEXT: Final = tuple(
     dest
-    for dest in TISS_OPTIONS
+    for dest in _TISS_DESTS
     if dest not in ("code_length", "sac_phone", "import_folder", "export_folder")
 )
 """The TISS-only options written as given (text): the others are a number, a list, folders."""
-_OPTION_OF_KEY: Final = {"sac_phones": "--sac-phone"}
-_SET_OPTIONS: Final = (*(key for key in PROFILE_KEYS if key != "kind"), *TISS_OPTIONS)
-"""The options (argparse `dest`s) of `profiles set`, each also given as `KEY VALUE`."""
-_DEST_OF_KEY: Final = {"sac_phones": "sac_phone"}
+_SET_DESTS: Final = (*(key for key in PROFILE_KEYS if key != "kind"), *_TISS_DESTS)
+"""What `profiles set` may change, each as its option or as `KEY VALUE` (if it has one)."""
 
 
 def run(args: argparse.Namespace, console: Console, keyring: KeyringBackend | None = None) -> int:
@@ -126,7 +128,7 @@ def _tiss_values(args: argparse.Namespace) -> dict[str, object]:
     """The TISS-only settings given ('' in `set`: None, the setting removed)."""
     values: dict[str, object] = {}
     for key in _TISS_TEXT:
-        value = getattr(args, key)
+        value = getattr(args, key, None)
         if value is not None:
             values[key] = value.strip() or None
     if args.code_length is not None:
@@ -151,7 +153,7 @@ def _cnpj_written_plain(values: dict[str, object], kind: str | None) -> None:
 
 def _given(args: argparse.Namespace) -> list[str]:
     """The TISS-only options given."""
-    return [dest for dest in TISS_OPTIONS if getattr(args, dest, None) is not None]
+    return [dest for dest in _TISS_DESTS if getattr(args, dest, None) is not None]
 
 
 def _url(args: argparse.Namespace) -> str:
@@ -224,9 +226,9 @@ def _pairs(args: argparse.Namespace) -> None:
         raise SetupError(t("setup.profiles.pair_odd", k=pairs[-1]))
     for key, value in zip(pairs[::2], pairs[1::2], strict=True):
         dest = _DEST_OF_KEY.get(key, key.replace("-", "_"))
-        if dest not in _SET_OPTIONS:
+        if dest not in _SET_DESTS or not hasattr(args, dest):
             keys = {d: k for k, d in _DEST_OF_KEY.items()}
-            known = ", ".join(keys.get(d, d) for d in _SET_OPTIONS)
+            known = ", ".join(keys.get(d, d) for d in _SET_DESTS if hasattr(args, d))
             raise SetupError(t("setup.profiles.pair_unknown", k=key, known=known))
         if getattr(args, dest) is not None:
             raise SetupError(t("setup.profiles.pair_twice", k=key, o=_option(dest)))

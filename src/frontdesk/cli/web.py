@@ -34,6 +34,7 @@ from frontdesk.config.connection import ConnectionOptions, resolve
 from frontdesk.config.setup_errors import SetupError
 from frontdesk.core.i18n import set_language, t
 from frontdesk.core.net import is_loopback
+from frontdesk.web.forked import DESK_ENTRY
 from frontdesk.web.guard import LoginGuard
 from frontdesk.web.http import serve, tls_context
 from frontdesk.web.server import Settings, WebServer
@@ -44,7 +45,7 @@ if TYPE_CHECKING:
     from frontdesk.backend.database import Database
     from frontdesk.web.shared import SharedWeb
 
-MAX_SESSIONS_LIMIT: Final = 64
+MAX_SESSIONS_LIMIT: Final = 256  # forked desks: ~24 MiB PSS each (docs/setup.md)
 MAX_IDLE_MINUTES: Final = 30.0  # TISS 76 a: at most 30 minutes of inactivity
 USAGE_EXIT: Final = 2
 
@@ -254,6 +255,7 @@ def run_server(args: argparse.Namespace) -> int:
         loopback_only=is_loopback(args.host),
         default_lang=cli_language(args) or "pt",
         trusted_proxy=args.trusted_proxy,
+        fork_entry=None if args.spawn_desks else DESK_ENTRY,
     )
     _log_to_stderr()
 

@@ -1,9 +1,9 @@
 """The token backend client: `FrontdeskClient`, its typed results and its typed errors.
 
-The client imports httpx (17 ms after Textual, 74 ms and ~4 MiB alone) only when a remote
-one is built (`client.session`); the embedded mode's in-process client (`asgi_app=`) never
-does. The client module itself (2.9 ms after the errors and models) is no longer loaded
-apart: every way of running the desk builds a client right after its first frame.
+The client imports httpx only when a remote one is built (`client.session`); the embedded
+mode's in-process client (`asgi_app=`) never does (docs/performance.md, "Lazy imports").
+The client module itself is not loaded apart: every way of running the desk builds a
+client right after its first frame.
 """
 
 from frontdesk.client.client import FrontdeskClient

@@ -64,6 +64,20 @@ class TransportFailure(Exception):
         self.connect = connect
 
 
+def tls_for(base_url: str, verify: bool | str | ssl.SSLContext) -> bool | str | ssl.SSLContext:
+    """What to give httpx as `verify` for `base_url`.
+
+    A plain-HTTP backend (loopback, or `--insecure`) never uses TLS, yet httpx builds its
+    default context for every client, reading certifi's CA bundle: ~3 MiB and tens of ms
+    of a remote desk's start (docs/performance.md, "Start-up"). For `http://` it gets a
+    context that trusts no certificate at all instead: should a request ever reach an
+    `https://` address, its certificate is refused, never accepted unchecked.
+    """
+    if verify is True and base_url.lower().startswith("http://"):
+        return ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)  # verifies, with no CA: refuses all
+    return verify
+
+
 class HttpxSession:
     """One `httpx.AsyncClient` (remote backends, or any httpx transport given by tests).
 
@@ -97,6 +111,7 @@ class HttpxSession:
             httpx.WriteError,
         )
         try:
+            verify = tls_for(base_url, verify)
             # A CA bundle file or directory: httpx 0.28 deprecates strings, so make a context.
             if isinstance(verify, str):
                 if os.path.isdir(verify):

@@ -3,8 +3,8 @@
 Every problem in the file becomes a `ConfigError` naming the file, the line and the key;
 writes keep the user's comments and never leave an invalid file behind. API keys never
 go in this file (see `credentials`). The reading names are importable from here too, but
-what only reads (the app's start) imports `reading`: this module loads tomlkit (4 ms
-after Textual, 14 ms alone), which only editing needs. Every edit goes through a `write`
+what only reads (the app's start) imports `reading`: this module loads tomlkit, which
+only editing needs. Every edit goes through a `write`
 (default: `write_atomic`) that callers may replace, e.g. with one that fails like a full
 disk.
 
@@ -20,7 +20,7 @@ disk.
     read_timeout = 10.0                     # optional, seconds
     language = "en"                         # optional: overrides the top-level one
 
-A TISS profile (`kind = "tiss"`, its keys in `tiss_reading`) is written by
+A TISS profile (`kind = "tiss"`, its keys in `profile_schema.TissTable`) is written by
 `add_tiss_profile` and changed by `update_profile` (the connection) or
 `update_tiss_profile` (the counter's F10): the same reader checks it before any write.
 """
@@ -37,14 +37,13 @@ from typing import Any
 import tomlkit
 
 from frontdesk.config.paths import config_file
+from frontdesk.config.profile_schema import PROFILE_KEYS, TOP_KEYS
 from frontdesk.config.reading import (
     DEFAULT_CONNECT_TIMEOUT,
     DEFAULT_READ_TIMEOUT,
     MAX_TIMEOUT,
     PROFILE_ENV,
-    PROFILE_KEYS,
     PROFILE_NAME,
-    TOP_KEYS,
     Config,
     Profile,
     effective_settings,
@@ -172,7 +171,7 @@ def _require(document: Any, name: str, path: Path) -> Any:
 def _keys_of(table: Any) -> tuple[str, ...]:
     """The keys a profile's table may hold: a TISS profile's, or a contract profile's."""
     if table.get("kind") == "tiss":
-        from frontdesk.config.tiss_reading import TISS_KEYS
+        from frontdesk.config.profile_schema import TISS_KEYS
 
         return TISS_KEYS
     return PROFILE_KEYS
@@ -256,10 +255,11 @@ def add_tiss_profile(
     path: Path | None = None,
     write: Write = write_atomic,
 ) -> Config:
-    """Add `[profiles.NAME]` with `kind = "tiss"` and `values` (keys of `tiss_reading`, in
-    its order; None: left out). The TISS reader checks it before anything is written: a
-    value it refuses raises `ChangeRefused` naming the key, and the file is unchanged."""
-    from frontdesk.config.tiss_reading import TISS_KEYS
+    """Add `[profiles.NAME]` with `kind = "tiss"` and `values` (keys of
+    `profile_schema.TissTable`, in its order; None: left out). The TISS reader checks it
+    before anything is written: a value it refuses raises `ChangeRefused` naming the key,
+    and the file is unchanged."""
+    from frontdesk.config.profile_schema import TISS_KEYS
 
     unknown = [key for key in values if key not in TISS_KEYS or key == "kind"]
     if unknown:
@@ -277,8 +277,8 @@ def update_profile(
 ) -> Config:
     """Change settings of `[profiles.NAME]`: each value is written, or removed when None.
 
-    A TISS profile takes the keys of `tiss_reading`, a contract profile its own; the reader
-    checks the result before anything is written (`ChangeRefused`)."""
+    A TISS profile takes the keys of `profile_schema.TissTable`, a contract profile its own;
+    the reader checks the result before anything is written (`ChangeRefused`)."""
     where = path or config_file()
 
     def mutate(document: Any) -> None:
@@ -347,7 +347,7 @@ def update_tiss_profile(
     """Change a TISS profile's counter settings (its folders, the clinic's fixed data): each
     value is written, or removed when None or empty. Comments are kept; a value the reader
     refuses is refused before anything is written (the error names the line and the key)."""
-    from frontdesk.config.tiss_reading import EDITABLE_KEYS
+    from frontdesk.config.profile_schema import EDITABLE_KEYS
 
     where = path or config_file()
 

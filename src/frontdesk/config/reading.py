@@ -1,7 +1,10 @@
 """The configuration file read: TOML parsed with tomllib and validated into typed objects.
 
-Every problem in the file becomes a `ConfigError` naming the file, the line and the key
-(`toml_places` finds them). The file's format is described in `frontdesk.config.profile_editing`,
+The keys and their types are declared once, in `profile_schema` (msgspec Structs), which
+checks each key; this module adds what a type cannot say (an address the desk can use, a
+language it speaks, a default that names a profile) and builds the `Config`. Every problem
+in the file becomes a `ConfigError` naming the file, the line and the key (`toml_places`
+finds them). The file's format is described in `frontdesk.config.profile_editing`,
 where callers import these names from.
 """
 
@@ -9,10 +12,10 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Final, Literal
+from typing import TYPE_CHECKING, Any, Final, Literal, TypeVar
 from urllib.parse import urlsplit
 
 from frontdesk.config.paths import config_file
@@ -23,8 +26,10 @@ from frontdesk.core.i18n import LANGUAGES, Language, t
 if TYPE_CHECKING:
     import tomllib
 
+    from frontdesk.config.profile_schema import TomlTable, Words
     from frontdesk.config.tiss_reading import TissProfileData
 
+T = TypeVar("T", bound="TomlTable")
 ProfileKind = Literal["contract", "tiss"]
 KINDS: Final[tuple[ProfileKind, ...]] = ("contract", "tiss")
 
@@ -33,17 +38,6 @@ DEFAULT_CONNECT_TIMEOUT: Final = 3.0
 DEFAULT_READ_TIMEOUT: Final = 10.0
 MAX_TIMEOUT: Final = 600.0
 PROFILE_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,63}")
-TOP_KEYS: Final = ("default", "language", "theme", "profiles")
-PROFILE_KEYS: Final = (
-    "kind",
-    "url",
-    "operator",
-    "ca_bundle",
-    "connect_timeout",
-    "read_timeout",
-    "language",
-    "theme",
-)
 # An unknown key with one of these words in its name is taken for a secret put in the wrong place.
 _SECRET_WORDS: Final = ("key", "token", "secret", "password", "passwd", "senha")
 
@@ -198,6 +192,35 @@ def secret_refusal(profile: str | None) -> str:
     return t("setup.config.secret_refused", who=who)
 
 
+_EXPECTED: Final = {
+    str: "setup.config.expected.quoted_string",
+    float: "setup.config.expected.seconds",
+    dict: "setup.config.kind.table",
+}
+
+
+@dataclass(frozen=True)
+class _Words:
+    """How the file's top level and a contract profile say a key's problems."""
+
+    profile: str | None  # None: the top level
+
+    def unknown(self, key: str) -> str:
+        if looks_secret(key):
+            return secret_refusal(self.profile)
+        from frontdesk.config.profile_schema import PROFILE_KEYS, TOP_KEYS
+
+        known = TOP_KEYS if self.profile is None else PROFILE_KEYS
+        return t("setup.config.unknown_key", known=", ".join(known))
+
+    def missing(self, key: str) -> str:
+        return t("setup.config.url_missing")
+
+    def wrong_type(self, expected: type, value: object) -> str:
+        wanted = t(_EXPECTED.get(expected, "setup.config.expected.quoted_string"))
+        return t("setup.config.wrong_type", expected=wanted, got=_kind(value))
+
+
 class _Reader:
     """Turns tomllib's dict into a `Config`, raising at the first problem with its place."""
 
@@ -210,145 +233,110 @@ class _Reader:
             self.path, problem, line=line_of(self.lines, keypath), key=".".join(keypath)
         )
 
-    def _unknown(self, keypath: KeyPath, known: Iterable[str], profile: str | None) -> None:
-        if looks_secret(keypath[-1]):
-            raise self.error(keypath, secret_refusal(profile))
-        raise self.error(
-            keypath,
-            t("setup.config.unknown_key", known=", ".join(known)),
-        )
+    def table(self, where: KeyPath, raw: Mapping[str, object], table: type[T], words: Words) -> T:
+        """`raw` checked against `table` (`profile_schema`), every problem with its place."""
+        from frontdesk.config.profile_schema import KeyProblem, check
 
-    def _wrong(self, keypath: KeyPath, expected: str, value: object) -> ConfigError:
-        return self.error(
-            keypath,
-            t("setup.config.wrong_type", expected=expected, got=_kind(value)),
-        )
-
-    def text(self, keypath: KeyPath, value: object) -> str:
-        if not isinstance(value, str):
-            raise self._wrong(keypath, t("setup.config.expected.quoted_string"), value)
-        if not value.strip():
-            raise self.error(keypath, t("setup.config.empty"))
-        return value.strip()
-
-    def language(self, keypath: KeyPath, value: object) -> Language:
-        text = self.text(keypath, value)
-        for lang in LANGUAGES:
-            if text == lang:
-                return lang
-        raise self.error(
-            keypath,
-            t("setup.config.bad_language", got=text[:20]),
-        )
-
-    def timeout(self, keypath: KeyPath, value: object) -> float:
-        if isinstance(value, bool) or not isinstance(value, int | float):
-            raise self._wrong(keypath, t("setup.config.expected.seconds"), value)
-        seconds = float(value)
-        if not 0 < seconds <= MAX_TIMEOUT:
-            raise self.error(
-                keypath,
-                t("setup.config.timeout_range", max=MAX_TIMEOUT),
-            )
-        return seconds
-
-    def url(self, keypath: KeyPath, value: object) -> str:
-        text = self.text(keypath, value)
         try:
-            parts = urlsplit(text)
-            host = parts.hostname
-            parts.port  # noqa: B018 (raises ValueError on a bad port)
-        except ValueError:
-            host = None
-            parts = urlsplit("")
-        if parts.scheme not in ("http", "https") or not host:
-            raise self.error(
-                keypath,
-                t("setup.config.bad_url"),
-            )
-        if parts.username is not None or parts.password is not None:
-            raise self.error(
-                keypath,
-                t("setup.config.url_credentials"),
-            )
-        if parts.query or parts.fragment:
-            raise self.error(
-                keypath,
-                t("setup.config.url_query"),
-            )
+            return check(table, raw, words)
+        except KeyProblem as problem:
+            raise self.error((*where, problem.key), problem.problem) from None
+
+    def language(self, keypath: KeyPath, value: str) -> Language:
+        for lang in LANGUAGES:
+            if value.strip() == lang:
+                return lang
+        raise self.error(keypath, t("setup.config.bad_language", got=value.strip()[:20]))
+
+    def url(self, keypath: KeyPath, value: str) -> str:
+        text = value.strip()
+        problem = _url_problem(text)
+        if problem:
+            raise self.error(keypath, t(problem))
         return text.rstrip("/")
 
-    def ca_bundle(self, keypath: KeyPath, value: object) -> Path:
-        path = Path(self.text(keypath, value)).expanduser()
+    def path_of(self, value: str) -> Path:
+        """A path of the file; relative ones are relative to the file's folder."""
+        path = Path(value.strip()).expanduser()
         return path if path.is_absolute() else (self.path.parent / path)
 
     def profile(self, name: str, raw: object) -> Profile:
         where: KeyPath = ("profiles", name)
         if not PROFILE_NAME.fullmatch(name):
+            raise self.error(where, t("setup.config.bad_profile_name"))
+        if not isinstance(raw, dict):
             raise self.error(
                 where,
-                t("setup.config.bad_profile_name"),
+                t(
+                    "setup.config.wrong_type",
+                    expected=t("setup.config.expected.profile_table"),
+                    got=_kind(raw),
+                ),
             )
-        if not isinstance(raw, dict):
-            raise self._wrong(where, t("setup.config.expected.profile_table"), raw)
-        if "kind" in raw:
-            kind = self.text((*where, "kind"), raw["kind"])
-            if kind not in KINDS:
-                raise self.error((*where, "kind"), t("setup.config.bad_kind", got=kind[:20]))
-            if kind == "tiss":
-                from frontdesk.config.tiss_reading import read_tiss_profile
+        kind = raw.get("kind", "contract")
+        if isinstance(kind, str) and kind.strip() == "tiss":
+            from frontdesk.config.tiss_reading import read_tiss_profile
 
-                return read_tiss_profile(self, name, raw)
-        for key in raw:
-            if key not in PROFILE_KEYS:
-                self._unknown((*where, key), PROFILE_KEYS, name)
-        if "url" not in raw:
-            raise self.error(
-                (*where, "url"),
-                t("setup.config.url_missing"),
-            )
-        values: dict[str, Any] = {"name": name, "url": self.url((*where, "url"), raw["url"])}
-        if "operator" in raw:
-            values["operator"] = self.text((*where, "operator"), raw["operator"])
-        if "ca_bundle" in raw:
-            values["ca_bundle"] = self.ca_bundle((*where, "ca_bundle"), raw["ca_bundle"])
-        for key in ("connect_timeout", "read_timeout"):
-            if key in raw:
-                values[key] = self.timeout((*where, key), raw[key])
-        if "language" in raw:
-            values["language"] = self.language((*where, "language"), raw["language"])
-        if "theme" in raw:
-            values["theme"] = self.text((*where, "theme"), raw["theme"])
-        return Profile(**values)
+            return read_tiss_profile(self, name, raw)
+        if isinstance(kind, str) and kind.strip() not in KINDS:
+            raise self.error((*where, "kind"), t("setup.config.bad_kind", got=kind.strip()[:20]))
+        from frontdesk.config.profile_schema import ProfileTable
+
+        table = self.table(where, raw, ProfileTable, _Words(name))
+        return Profile(
+            name=name,
+            url=self.url((*where, "url"), table.url),
+            operator=_stripped(table.operator),
+            ca_bundle=self.path_of(table.ca_bundle) if table.ca_bundle else None,
+            connect_timeout=table.connect_timeout,
+            read_timeout=table.read_timeout,
+            language=self.language((*where, "language"), table.language)
+            if table.language
+            else None,
+            theme=_stripped(table.theme),
+        )
 
     def config(self, raw: dict[str, Any]) -> Config:
-        for key in raw:
-            if key not in TOP_KEYS:
-                self._unknown((key,), TOP_KEYS, None)
-        profiles: list[Profile] = []
-        if "profiles" in raw:
-            table = raw["profiles"]
-            if not isinstance(table, dict):
-                raise self._wrong(("profiles",), t("setup.config.kind.table"), table)
-            profiles = [self.profile(name, value) for name, value in table.items()]
-        default: str | None = None
-        if "default" in raw:
-            default = self.text(("default",), raw["default"])
-            if default not in {p.name for p in profiles}:
-                known = ", ".join(p.name for p in profiles) or t("setup.none")
-                raise self.error(
-                    ("default",),
-                    t("setup.config.unknown_default", name=default, known=known),
-                )
+        from frontdesk.config.profile_schema import FileTable
+
+        top = self.table((), raw, FileTable, _Words(None))
+        profiles = tuple(self.profile(name, value) for name, value in top.profiles.items())
+        default = _stripped(top.default)
+        if default is not None and default not in {p.name for p in profiles}:
+            known = ", ".join(p.name for p in profiles) or t("setup.none")
+            raise self.error(
+                ("default",), t("setup.config.unknown_default", name=default, known=known)
+            )
         return Config(
             path=self.path,
             exists=True,
             default=default,
-            language=self.language(("language",), raw["language"]) if "language" in raw else None,
-            theme=self.text(("theme",), raw["theme"]) if "theme" in raw else None,
-            profiles=tuple(profiles),
+            language=self.language(("language",), top.language) if top.language else None,
+            theme=_stripped(top.theme),
+            profiles=profiles,
             lines=self.lines,
         )
+
+
+def _stripped(text: str | None) -> str | None:
+    return None if text is None else text.strip()
+
+
+def _url_problem(text: str) -> str | None:
+    """The catalog key of what is wrong with a backend's address, if anything."""
+    try:
+        parts = urlsplit(text)
+        host = parts.hostname
+        parts.port  # noqa: B018 (raises ValueError on a bad port)
+    except ValueError:
+        return "setup.config.bad_url"
+    if parts.scheme not in ("http", "https") or not host:
+        return "setup.config.bad_url"
+    if parts.username is not None or parts.password is not None:
+        return "setup.config.url_credentials"
+    if parts.query or parts.fragment:
+        return "setup.config.url_query"
+    return None
 
 
 def select_profile(

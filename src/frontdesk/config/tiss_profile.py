@@ -5,7 +5,7 @@ contract profiles alike; this module is the thin adapter `frontdesk tiss …` us
 profile, refused unless it is a TISS profile, its password and its client. The password
 never goes in the file: it comes from FRONTDESK_TISS_PASSWORD (headless use), else the
 profile's key file or the keyring (the same store `frontdesk login` uses). The keys are
-described in `frontdesk.config.tiss_reading` and docs/setup.md.
+described in `frontdesk.config.profile_schema` and docs/setup.md.
 """
 
 from __future__ import annotations
@@ -17,8 +17,9 @@ from typing import TYPE_CHECKING, Final
 
 from frontdesk.config.credentials import load_key
 from frontdesk.config.paths import data_dir
+from frontdesk.config.profile_schema import TISS_KEYS
 from frontdesk.config.setup_errors import ConfigError, CredentialError, KeyNotFound
-from frontdesk.config.tiss_reading import TISS_KEYS, TissProfileData
+from frontdesk.config.tiss_reading import TissProfileData
 from frontdesk.core.i18n import t
 from frontdesk.tiss.tiss_settings import TissSettings
 

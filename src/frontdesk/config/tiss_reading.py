@@ -1,138 +1,65 @@
 """A `[profiles.NAME]` table with `kind = "tiss"`, read into a `Profile` with its TISS part.
 
 Called by the profile reader (`reading`) for TISS profiles, so one file holds contract and
-TISS profiles side by side and every problem names the file, the line and the key.
-`frontdesk.tiss.tiss_settings` loads only when a file has a TISS profile. The keys:
-
-    [profiles.unimed-tiss]
-    kind = "tiss"
-    operator = "Unimed Londrina"                                   # label (optional)
-    url = "https://tiss.unimed.example/ws/{operation}V{version}.apw"  # production (required)
-    test_url = "https://hml.unimed.example/ws/{operation}V{version}.apw"  # optional
-    tiss_version = "4.03.00"            # optional: the default, the version in force
-    environment = "production"          # or "test" (uses test_url)
-    registro_ans = "123456"             # the operator's ANS registration (required)
-    prestador_type = "codigo"           # codigo, cnpj or cpf (required)
-    prestador = "000123"                # that code, CNPJ or CPF (required); a CNPJ may have
-                                        # letters (12.ABC.345/01DE-35) from TISS 4.03.00
-    login = "000123"                    # optional: default, the prestador
-    cnes = "1234567"                    # the clinic's CNES (optional)
-    ca_bundle = "/etc/frontdesk/unimed-ca.pem"  # optional
-    connect_timeout = 5.0               # optional, seconds
-    read_timeout = 30.0                 # optional, seconds
-    code_length = 6                     # optional: the operator's code length (1–10)
-    # the counter (all optional):
-    code_chars = "digits"               # or "letters": codes with letters and digits
-    app_name = "Unimed Cliente"         # the operator's app, where "Gerar token" is
-    sac_phones = ["0800 123 4567"]      # the operator's SAC
-    portal = "https://beneficiario.unimed.example"  # where the operator sends SMS from
-    import_folder = "/srv/clinica/tiss/saida"       # the practice system's exports
-    export_folder = "/srv/clinica/tiss/retorno"     # guides written back with the token
-    status_check_minutes = 5            # background status check of guides EM ANÁLISE
-    clinic_name = "Clínica Sorriso"     # nomeContratadoSolicitante (guides started by hand)
-    professional_name = "Dra. Helena Prado"
-    professional_council = "06"         # conselho (TISS domain: 06 CRM, 08 CRO …)
-    professional_number = "123456"
-    professional_uf = "41"              # UF as TISS codes it (41 Paraná)
-    professional_cbo = "225125"         # CBO-S
-    dentist_code = "D0042"              # the dentist's code at the operator (odonto)
-    dentist_cro = "12345"
-    dentist_uf = "41"
-    dentist_cbo = "223208"
-    language = "pt"
-    theme = "textual-dark"
+TISS profiles side by side and every problem names the file, the line and the key. The keys
+are `profile_schema.TissTable`'s (an example there; docs/setup.md says each). The connection's
+settings are checked by `frontdesk.tiss.tiss_settings`, which loads only when a file has a TISS
+profile.
 """
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final, Literal, Protocol
 
+from frontdesk.config.profile_schema import (
+    CLINIC_KEYS,
+    COUNTER_KEYS,
+    DEFAULT_STATUS_MINUTES,
+    EDITABLE_KEYS,
+    FOLDER_KEYS,
+    TISS_KEYS,
+    CodeChars,
+    TissConnectionTable,
+    TissTable,
+    Words,
+    keys,
+)
 from frontdesk.config.reading import looks_secret
 from frontdesk.config.setup_errors import ConfigError
 from frontdesk.config.toml_places import KeyPath
 from frontdesk.core.i18n import Language, t
 
 if TYPE_CHECKING:
+    from collections.abc import Mapping
+
+    from frontdesk.config.profile_schema import TableT
     from frontdesk.config.reading import Profile
     from frontdesk.tiss.tiss_settings import TissSettings
 
-CodeChars = Literal["digits", "letters"]
+__all__ = [
+    "CLINIC_KEYS",
+    "COUNTER_KEYS",
+    "DEFAULT_STATUS_MINUTES",
+    "EDITABLE_KEYS",
+    "FOLDER_KEYS",
+    "TISS_KEYS",
+    "Clinic",
+    "CounterSettings",
+    "TissProfileData",
+    "read_tiss_profile",
+]
 
-SETTINGS_KEYS: Final = (
-    "kind",
-    "operator",
-    "url",
-    "test_url",
-    "environment",
-    "registro_ans",
-    "prestador_type",
-    "prestador",
-    "login",
-    "cnes",
-    "ca_bundle",
-    "connect_timeout",
-    "read_timeout",
-    "code_length",
-    "tiss_version",
-)
-"""The keys of the TISS connection itself (what `frontdesk tiss elegibilidade` needs)."""
-CLINIC_KEYS: Final = (
-    "clinic_name",
-    "professional_name",
-    "professional_council",
-    "professional_number",
-    "professional_uf",
-    "professional_cbo",
-    "dentist_code",
-    "dentist_cro",
-    "dentist_uf",
-    "dentist_cbo",
-)
-COUNTER_KEYS: Final = (
-    "code_chars",
-    "app_name",
-    "sac_phones",
-    "portal",
-    "import_folder",
-    "export_folder",
-    "status_check_minutes",
-    "sequence_database",
-    *CLINIC_KEYS,
-)
-TISS_KEYS: Final = (*SETTINGS_KEYS, *COUNTER_KEYS, "language", "theme")
-"""Every key a TISS profile may hold."""
-FOLDER_KEYS: Final = ("import_folder", "export_folder")
-EDITABLE_KEYS: Final = (*FOLDER_KEYS, *CLINIC_KEYS)
-"""What the counter's settings (F10) change in a TISS profile."""
-
-_TEXT: Final = (
-    "operator",
-    "url",
-    "test_url",
-    "environment",
-    "registro_ans",
-    "prestador_type",
-    "prestador",
-    "login",
-    "cnes",
-    "tiss_version",
-)
-_COUNTER_TEXT: Final = ("app_name", "portal", *CLINIC_KEYS)
-_FIELD: Final = {  # profile key -> TissSettings field
+_SETTING: Final = {  # profile key -> TissSettings field, where they differ
     "prestador_type": "prestador_kind",
     "tiss_version": "version",
 }
-_PATTERNS: Final = {
-    "professional_council": (r"\d{2}", "tiss.config.two_digits"),
-    "professional_uf": (r"\d{2}", "tiss.config.two_digits"),
-    "dentist_uf": (r"\d{2}", "tiss.config.two_digits"),
-    "professional_cbo": (r"\d{6}", "tiss.config.cbo"),
-    "dentist_cbo": (r"\d{6}", "tiss.config.cbo"),
-}
-DEFAULT_STATUS_MINUTES: Final = 5.0
+_SETTINGS_KEYS: Final = tuple(
+    key for key in keys(TissConnectionTable) if key not in ("kind", "language", "theme")
+)
+"""The keys `TissSettings` takes (the others are the counter's, the kind and the looks)."""
+_TYPE_PROBLEM: Final = {float: "tiss.config.number", int: "tiss.config.integer"}
 
 
 @dataclass(frozen=True)
@@ -197,51 +124,38 @@ class Reader(Protocol):
     path: Path
 
     def error(self, keypath: KeyPath, problem: str) -> ConfigError: ...
-    def language(self, keypath: KeyPath, value: object) -> Language: ...
-    def text(self, keypath: KeyPath, value: object) -> str: ...
+    def language(self, keypath: KeyPath, value: str) -> Language: ...
+    def path_of(self, value: str) -> Path: ...
+    def table(
+        self, where: KeyPath, raw: Mapping[str, object], table: type[TableT], words: Words
+    ) -> TableT: ...
 
 
-def read_tiss_profile(reader: Reader, name: str, raw: dict[str, Any]) -> Profile:
+@dataclass(frozen=True)
+class _Words:
+    """How a TISS profile says a key's problems."""
+
+    profile: str
+
+    def unknown(self, key: str) -> str:
+        if looks_secret(key):
+            return t("tiss.config.secret", name=self.profile)
+        return t("tiss.config.unknown_key", known=", ".join(TISS_KEYS))
+
+    def missing(self, key: str) -> str:
+        return t("tiss.config.missing", key=key)
+
+    def wrong_type(self, expected: type, value: object) -> str:
+        return t(_TYPE_PROBLEM.get(expected, "tiss.config.text"))
+
+
+def read_tiss_profile(reader: Reader, name: str, raw: Mapping[str, object]) -> Profile:
     """The TISS profile `name` (its table `raw`), checked key by key."""
     from frontdesk.config.reading import Profile
-    from frontdesk.tiss.tiss_settings import CnpjVersionError, TissSettings, TissSettingsError
 
     where: KeyPath = ("profiles", name)
-    for key in raw:
-        if key in TISS_KEYS:
-            continue
-        if looks_secret(key):
-            raise reader.error((*where, key), t("tiss.config.secret", name=name))
-        raise reader.error((*where, key), t("tiss.config.unknown_key", known=", ".join(TISS_KEYS)))
-    for key in ("url", "registro_ans", "prestador_type", "prestador"):
-        if key not in raw:
-            raise reader.error((*where, key), t("tiss.config.missing", key=key))
-    values: dict[str, Any] = {}
-    for key in _TEXT:
-        if key in raw:
-            values[_FIELD.get(key, key)] = _text(reader, (*where, key), raw[key])
-    for key in ("connect_timeout", "read_timeout"):
-        if key in raw:
-            value = raw[key]
-            if isinstance(value, bool) or not isinstance(value, int | float):
-                raise reader.error((*where, key), t("tiss.config.number"))
-            values[key] = float(value)
-    if "code_length" in raw:
-        value = raw["code_length"]
-        if isinstance(value, bool) or not isinstance(value, int):
-            raise reader.error((*where, "code_length"), t("tiss.config.integer"))
-        values["code_length"] = value
-    if "ca_bundle" in raw:
-        values["ca_bundle"] = _path(reader, (*where, "ca_bundle"), raw["ca_bundle"])
-    if "version" in values:
-        _check_version(reader, (*where, "tiss_version"), values["version"])
-    try:
-        settings = TissSettings(**values)
-    except TissSettingsError as bad:
-        key = next((k for k, f in _FIELD.items() if f == bad.setting), bad.setting)
-        problem = bad.problem_for(name) if isinstance(bad, CnpjVersionError) else bad.problem
-        raise reader.error((*where, key), problem) from None
-    counter = _counter(reader, where, raw)
+    table = reader.table(where, raw, TissTable, _Words(name))
+    settings = _settings(reader, where, table, raw)
     return Profile(
         name=name,
         url=settings.template,
@@ -249,13 +163,39 @@ def read_tiss_profile(reader: Reader, name: str, raw: dict[str, Any]) -> Profile
         ca_bundle=settings.ca_bundle,
         connect_timeout=settings.connect_timeout,
         read_timeout=settings.read_timeout,
-        language=reader.language((*where, "language"), raw["language"])
-        if "language" in raw
-        else None,
-        theme=reader.text((*where, "theme"), raw["theme"]) if "theme" in raw else None,
+        language=reader.language((*where, "language"), table.language) if table.language else None,
+        theme=_stripped(table.theme),
         kind="tiss",
-        tiss=TissProfileData(settings, counter),
+        tiss=TissProfileData(settings, _counter(reader, where, table)),
     )
+
+
+def _settings(
+    reader: Reader, where: KeyPath, table: TissTable, raw: Mapping[str, object]
+) -> TissSettings:
+    """The connection's settings: the keys written (TissSettings has its own defaults)."""
+    from frontdesk.tiss.tiss_settings import CnpjVersionError, TissSettings, TissSettingsError
+
+    values: dict[str, Any] = {
+        _SETTING.get(key, key): _value(reader, key, getattr(table, key))
+        for key in _SETTINGS_KEYS
+        if key in raw
+    }
+    if "version" in values:
+        _check_version(reader, (*where, "tiss_version"), values["version"])
+    try:
+        return TissSettings(**values)
+    except TissSettingsError as bad:
+        key = next((k for k, f in _SETTING.items() if f == bad.setting), bad.setting)
+        problem = bad.problem_for(where[-1]) if isinstance(bad, CnpjVersionError) else bad.problem
+        raise reader.error((*where, key), problem) from None
+
+
+def _value(reader: Reader, key: str, value: object) -> Any:
+    """A setting's value as TissSettings takes it: texts stripped, the CA bundle a path."""
+    if key == "ca_bundle" and isinstance(value, str):
+        return reader.path_of(value)
+    return value.strip() if isinstance(value, str) else value
 
 
 def _check_version(reader: Reader, keypath: KeyPath, version: str) -> None:
@@ -267,72 +207,38 @@ def _check_version(reader: Reader, keypath: KeyPath, version: str) -> None:
         raise reader.error(keypath, t("tiss.config.version", version=version, known=known))
 
 
-def _text(reader: Reader, keypath: KeyPath, value: object) -> str:
-    if not isinstance(value, str) or not value.strip():
-        raise reader.error(keypath, t("tiss.config.text"))
-    return value.strip()
+def _stripped(text: str | None) -> str | None:
+    return None if text is None else text.strip()
 
 
-def _path(reader: Reader, keypath: KeyPath, value: object) -> Path:
-    """A path; relative ones are relative to the configuration file's folder."""
-    path = Path(_text(reader, keypath, value)).expanduser()
-    return path if path.is_absolute() else reader.path.parent / path
-
-
-def _counter(reader: Reader, where: KeyPath, raw: dict[str, Any]) -> CounterSettings:
-    values: dict[str, Any] = {}
-    texts = {key: _text(reader, (*where, key), raw[key]) for key in _COUNTER_TEXT if key in raw}
-    for key, (pattern, message) in _PATTERNS.items():
-        if key in texts and not re.fullmatch(pattern, texts[key]):
-            raise reader.error((*where, key), t(message))
-    if "code_chars" in raw:
-        chars = _text(reader, (*where, "code_chars"), raw["code_chars"])
-        if chars not in ("digits", "letters"):
-            raise reader.error((*where, "code_chars"), t("tiss.config.code_chars"))
-        values["code_chars"] = chars
-    if "sac_phones" in raw:
-        phones = raw["sac_phones"]
-        if isinstance(phones, str):
-            phones = [phones]
-        if not isinstance(phones, list) or not all(
-            isinstance(p, str) and p.strip() for p in phones
-        ):
-            raise reader.error((*where, "sac_phones"), t("tiss.config.phones"))
-        values["sac_phones"] = tuple(p.strip() for p in phones)
-    if "portal" in texts:
-        portal = texts["portal"]
-        if not re.match(r"https?://[^\s/]+", portal):
-            raise reader.error((*where, "portal"), t("tiss.config.portal"))
-        values["portal"] = portal
-    if "app_name" in texts:
-        values["app_name"] = texts["app_name"]
-    for key in FOLDER_KEYS:
-        if key in raw:
-            values[key] = _path(reader, (*where, key), raw[key])
-    if "status_check_minutes" in raw:
-        minutes = raw["status_check_minutes"]
-        if isinstance(minutes, bool) or not isinstance(minutes, int | float):
-            raise reader.error((*where, "status_check_minutes"), t("tiss.config.number"))
-        if not 1 <= minutes <= 120:
-            raise reader.error((*where, "status_check_minutes"), t("tiss.config.minutes"))
-        values["status_check_minutes"] = float(minutes)
-    if "sequence_database" in raw:
-        values["sequence_database"] = _sequence_database(reader, where, raw["sequence_database"])
+def _counter(reader: Reader, where: KeyPath, table: TissTable) -> CounterSettings:
+    phones = [table.sac_phones] if isinstance(table.sac_phones, str) else table.sac_phones or []
     clinic = Clinic(
-        name=texts.get("clinic_name"),
-        **{key: texts.get(key) for key in CLINIC_KEYS if key != "clinic_name"},
+        name=_stripped(table.clinic_name),
+        **{key: _stripped(getattr(table, key)) for key in CLINIC_KEYS if key != "clinic_name"},
     )
-    return CounterSettings(clinic=clinic, **values)
+    return CounterSettings(
+        code_chars=table.code_chars,
+        app_name=_stripped(table.app_name),
+        sac_phones=tuple(phone.strip() for phone in phones),
+        portal=_stripped(table.portal),
+        import_folder=reader.path_of(table.import_folder) if table.import_folder else None,
+        export_folder=reader.path_of(table.export_folder) if table.export_folder else None,
+        status_check_minutes=float(table.status_check_minutes),
+        sequence_database=_sequence_database(reader, where, table.sequence_database),
+        clinic=clinic,
+    )
 
 
-def _sequence_database(reader: Reader, where: KeyPath, value: object) -> str:
+def _sequence_database(reader: Reader, where: KeyPath, url: str | None) -> str | None:
     """A `postgresql://` URL without a password (PGPASSWORD or ~/.pgpass gives it)."""
+    if url is None:
+        return None
     from frontdesk.backend.database import POSTGRESQL, DatabaseUrlError, parse_database_url
 
     keypath = (*where, "sequence_database")
-    url = _text(reader, keypath, value)
     try:
-        database = parse_database_url(url)
+        database = parse_database_url(url.strip())
     except DatabaseUrlError as error:
         if error.reason == "password_in_url":
             raise reader.error(keypath, t("tiss.config.sequence_password")) from None

@@ -5,7 +5,9 @@ process's stdin/stdout, the `__GANGLION__` prelude, downloads); this subclass ch
 process starts and ends:
 
 - it runs `python -m frontdesk …` from an argument list (textual-serve runs a shell command
-  line), with the web user's name in FRONTDESK_WEB_USER so the app's audit lines carry it;
+  line), or, given a fork server (`forked.py`, Linux and macOS), forks the desk from it with
+  the same arguments; either way with the web user's name in FRONTDESK_WEB_USER so the app's
+  audit lines carry it;
 - `shutdown` asks the app to quit, and terminates then kills it if it has not gone after a
   grace period, then reaps it: a desk never outlives its session.
 
@@ -22,12 +24,14 @@ import logging
 import sys
 from asyncio.subprocess import PIPE, Process
 from collections.abc import Awaitable, Callable, Mapping, Sequence
-from typing import Final
+from dataclasses import dataclass
+from typing import Final, cast
 
 from textual_serve.app_service import AppService
 from textual_serve.download_manager import DownloadManager
 
 from frontdesk.core.i18n import Language
+from frontdesk.web.forked import ForkedProcess, ForkServer
 
 log = logging.getLogger("frontdesk.web")
 
@@ -38,10 +42,23 @@ GRACE_SECONDS: Final = 5.0
 def app_argv(app_args: Sequence[str], lang: Language | None) -> list[str]:
     """The desk's command: this Python running frontdesk with the server's profile options
     (and the language chosen on the sign-in page, if one was)."""
-    argv = [sys.executable, "-m", "frontdesk"]
+    return [sys.executable, "-m", *desk_args(app_args, lang)]
+
+
+def desk_args(app_args: Sequence[str], lang: Language | None) -> list[str]:
+    """A forked desk's sys.argv: "frontdesk", the language if one was chosen, the options."""
+    argv = ["frontdesk"]
     if lang is not None:
         argv += ["--lang", lang]
     return argv + list(app_args)
+
+
+@dataclass(frozen=True)
+class Fork:
+    """How a desk is forked: from `server`, running `entry` ("module:function")."""
+
+    server: ForkServer
+    entry: str
 
 
 class Desk(AppService):
@@ -57,6 +74,7 @@ class Desk(AppService):
         close: Callable[[], Awaitable[None]],
         download_manager: DownloadManager,
         environment: Mapping[str, str] | None = None,
+        fork: Fork | None = None,
     ) -> None:
         super().__init__(
             " ".join(argv),
@@ -65,7 +83,8 @@ class Desk(AppService):
             close=close,
             download_manager=download_manager,
         )
-        self.argv = list(argv)
+        self.argv = list(argv)  # sys.argv of a forked desk; the command of a spawned one
+        self.fork = fork
         self.extra_env = {**(environment or {}), WEB_USER_ENV: user}
         self.stop_reason: str | None = None  # set when the server ends it (not the app)
         self._shutdown: asyncio.Task[None] | None = None
@@ -77,6 +96,12 @@ class Desk(AppService):
 
     async def _open_app_process(self, width: int = 80, height: int = 24) -> Process:
         environment = self._build_environment(width=width, height=height)
+        if self.fork is not None:
+            forked = await self.fork.server.fork(self.fork.entry, self.argv, environment)
+            self._process = cast(Process, forked)  # what AppService uses of one, see forked.py
+            assert forked.stdin is not None
+            self._stdin = forked.stdin
+            return self._process
         self._process = process = await asyncio.create_subprocess_exec(
             *self.argv, stdin=PIPE, stdout=PIPE, stderr=PIPE, env=environment
         )
@@ -85,7 +110,7 @@ class Desk(AppService):
         return process
 
     @property
-    def process(self) -> Process | None:
+    def process(self) -> Process | ForkedProcess | None:
         return self._process
 
     @property

@@ -48,8 +48,8 @@ from textual_serve.download_manager import DownloadManager
 
 from frontdesk.audit_log import AuditLog
 from frontdesk.core.i18n import Language
-from frontdesk.web import pages
-from frontdesk.web.app_process import Desk, app_argv
+from frontdesk.web import forked, pages
+from frontdesk.web.app_process import Desk, Fork, app_argv, desk_args
 from frontdesk.web.guard import LOCK_SECONDS, MAX_FAILURES, MAX_PASSWORD_AGE_DAYS, LoginGuard
 from frontdesk.web.http import (
     STATIC_DIR,
@@ -95,12 +95,13 @@ class Settings:
     """How the server runs; `frontdesk web`'s options."""
 
     app_args: tuple[str, ...] = ()
-    max_sessions: int = 8
+    max_sessions: int = 24  # docs/setup.md: how many desks
     idle_seconds: float = 15 * 60
     tls: bool = False
     loopback_only: bool = True  # Host headers must name this machine (DNS rebinding)
     default_lang: Language = "pt"
     app_command: tuple[str, ...] | None = None  # instead of `python -m frontdesk` (tests)
+    fork_entry: str | None = None  # desks forked running this "module:function" (forked.py)
     grace_seconds: float = 5.0
     trusted_proxy: str | None = None  # the one address whose X-Forwarded-For is believed
     limits: Limits = field(default_factory=Limits)
@@ -147,6 +148,9 @@ class WebServer:
         self._sweeper: asyncio.Task[None] | None = None
         self._background: set[asyncio.Future[None]] = set()
         self._flashes: dict[str, Flash] = {}  # flash cookie -> the page to show once
+        self.fork_server: forked.ForkServer | None = None
+        if settings.fork_entry is not None and forked.available():
+            self.fork_server = forked.ForkServer()
 
     # --- the application ------------------------------------------------------------
 
@@ -173,6 +177,8 @@ class WebServer:
         return app
 
     async def _start_sweeper(self, _app: web.Application) -> None:
+        if self.fork_server is not None:  # warm before the first sign-in, not during it
+            await self.fork_server.warm()
         self._sweeper = asyncio.create_task(self._sweep_forever())
 
     async def _sweep_forever(self) -> None:
@@ -190,10 +196,15 @@ class WebServer:
                 await self._sweeper
         self.sessions.end_host()
         await self._close_desks([*self.desks], "shutdown")
+        if self.fork_server is not None:
+            await asyncio.to_thread(self.fork_server.stop)
 
     async def sweep(self) -> list[Session]:
         """End the sessions idle too long (and their desks); returns them. The desks of
-        sessions ended on another host (sign-out, expiry there) close too."""
+        sessions ended on another host (sign-out, expiry there) close too. A fork server
+        found dead is started again."""
+        if self.fork_server is not None:
+            await asyncio.to_thread(self.fork_server.ensure_running)
         expired = self.sessions.idle_out()
         for session in expired:
             self._audit("web_logout", "expired", session.user, session.address)
@@ -494,6 +505,8 @@ class WebServer:
         return web.Response(text=text, content_type="text/html")
 
     def _argv(self, session: Session) -> list[str]:
+        if self.fork_server is not None:
+            return desk_args(self.settings.app_args, session.lang)
         if self.settings.app_command is not None:
             return list(self.settings.app_command)
         return app_argv(self.settings.app_args, session.lang)
@@ -525,6 +538,7 @@ class WebServer:
             write_str=socket.send_str,
             close=close,
             download_manager=self.downloads,
+            fork=self._fork(),
         )
         self.desks[token] = desk  # counted from now: no race past max_sessions
         try:
@@ -545,6 +559,12 @@ class WebServer:
             log.info("desk %s ended (%s)", desk.pid, desk.stop_reason or session.ended)
             await socket.close()
         return socket
+
+    def _fork(self) -> Fork | None:
+        entry = self.settings.fork_entry
+        if self.fork_server is None or entry is None:
+            return None
+        return Fork(self.fork_server, entry)
 
     async def download(self, request: web.Request) -> web.StreamResponse:
         session = request[SESSION_KEY]

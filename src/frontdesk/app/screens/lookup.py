@@ -47,6 +47,7 @@ WIDE_TABLE = 100  # from this width on, the queue also shows the time of each re
 NAME_MIN_WIDTH = 12
 TYPE_MIN_WIDTH = 7  # `SP/SADT`: the type gives the names its room down to this
 SCROLLBAR = 2
+SETTLE_AFTER_FIRST_QUEUE = 0.3  # seconds: the complete first screen is written by then
 Layout = tuple[bool, int, int]  # the time column shown, the names' width, the type's (0: none)
 
 
@@ -387,8 +388,8 @@ class LookupScreen(DeskScreen[None]):
 
         card = self.card_filter
         try:
-            client = await self.client()
-            guides = await client.list_guides(card=card)
+            # Beside the first health check, not after it (bench/app.py, complete screen).
+            guides = await self.desk.ready_answer(lambda client: client.list_guides(card=card))
         except FrontdeskClientError as exc:
             self.report(exc, retry=self.load_queue)
             table = self.query_one("#queue", DataTable)  # after the wait: it may be redrawn
@@ -406,7 +407,9 @@ class LookupScreen(DeskScreen[None]):
         self.guides = ordered
         self._populate()
         if first:  # the first screen is complete: tidy up what starting it left behind
-            self.call_after_refresh(lambda: self.desk.settle_memory(freeze=True))
+            # Once the frame is on the terminal: a collection holds the interpreter, and
+            # the driver's writer thread cannot write the queue meanwhile.
+            self.set_timer(SETTLE_AFTER_FIRST_QUEUE, lambda: self.desk.settle_memory(freeze=True))
 
     @on(QueueTable.Resized)
     def _refit(self) -> None:

@@ -431,8 +431,14 @@ CATALOG: Final[dict[str, tuple[str, str]]] = {
     ),
     "cli.help.web.tls_key": ("chave privada do --tls-cert", "private key for --tls-cert"),
     "cli.help.web.max_sessions": (
-        "quantas recepções (processos do app) ao mesmo tempo, no máximo (padrão: 8)",
-        "most desks (app processes) running at once (default: 8)",
+        "quantas recepções (processos do app) ao mesmo tempo, no máximo (padrão: 24)",
+        "most desks (app processes) running at once (default: 24)",
+    ),
+    "cli.help.web.spawn_desks": (
+        "cada recepção num processo novo, sem o processo pré-carregado do qual as recepções "
+        "são copiadas (é sempre assim no Windows)",
+        "start each desk as a new process instead of forking it from the preloaded parent "
+        "(always so on Windows)",
     ),
     "cli.help.web.idle_minutes": (
         "minutos sem uso até a sessão terminar e a recepção fechar (padrão: 15, no máximo 30)",

@@ -1,0 +1,1 @@
+"""The desk's terminal benchmark, split by what it measures; `bench/app.py` runs it."""
