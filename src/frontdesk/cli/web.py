@@ -122,6 +122,24 @@ def _shared(
     return open_database(url, lambda database: open_shared(database, store, idle_seconds))
 
 
+def _list_guard(args: argparse.Namespace, store: UserStore) -> LoginGuard:
+    """What `web users list` reads the locks from: the database's sign-in state with
+    `--database` (every host's wrong passwords), else this machine's file."""
+    url: str | None = getattr(args, "web_database", None)
+    if store.table is None or not url:
+        return LoginGuard(store)
+    from frontdesk.backend.local import open_store
+    from frontdesk.web.shared import SharedLoginGuard, SignInTable
+
+    def shared(database: Database) -> LoginGuard:
+        return SharedLoginGuard(store, SignInTable(open_store(database, migrate=False), url))
+
+    guard = open_database(url, shared)
+    if isinstance(guard, str):
+        raise UsersError(guard)
+    return guard
+
+
 def migrate_users(args: argparse.Namespace, store: UserStore) -> int:
     """`web users migrate`: this machine's users file into the database; a name already
     there keeps the database's entry."""
@@ -150,7 +168,7 @@ def run_users(args: argparse.Namespace) -> int:
             if not users:
                 print(t("web.users.none"))
                 return 0
-            guard = LoginGuard(store)
+            guard = _list_guard(args, store)
             rows = [tuple(t("web.users.header").split("|"))]
             for name in sorted(users):
                 user = users[name]
