@@ -12,10 +12,11 @@ import asyncio
 import contextlib
 import os
 import re
+import shutil
 import signal
 import subprocess
 import sys
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -25,6 +26,7 @@ import pytest
 from frontdesk.cli import main
 from support.browser import csrf_of
 from support.isolation import STARTED, Home
+from support.postgres import free_port
 from web.conftest import PASSWORD, alive
 
 SERVING = re.compile(r"(http://127\.0\.0\.1:\d+/) ")
@@ -230,9 +232,12 @@ async def test_a_device_cookies_own_lock_holds_on_both_hosts(hosts: tuple[Host, 
         assert await desk_page(other, a) == (200, "")
 
 
-async def open_desk(client: aiohttp.ClientSession, host: Host) -> aiohttp.ClientWebSocketResponse:
-    """The desk's websocket on `host`, once the desk drew something."""
-    socket = await client.ws_connect(host.url + "ws", headers={"Origin": host.url.rstrip("/")})
+async def open_desk(
+    client: aiohttp.ClientSession, host: Host | str
+) -> aiohttp.ClientWebSocketResponse:
+    """The desk's websocket on `host` (or at a URL), once the desk drew something."""
+    url = host if isinstance(host, str) else host.url
+    socket = await client.ws_connect(url + "ws", headers={"Origin": url.rstrip("/")})
     async with asyncio.timeout(120):  # a bound on a stuck start, not a speed assertion
         async for message in socket:
             if message.type == aiohttp.WSMsgType.BINARY and message.data:
@@ -291,3 +296,102 @@ async def _reap(pid: int) -> None:
         os.kill(pid, signal.SIGKILL)
     with contextlib.suppress(ChildProcessError):
         os.waitpid(pid, 0)
+
+
+HAPROXY_CONFIG = Path(__file__).parents[2] / "docs" / "deploy" / "haproxy.cfg"
+
+
+def haproxy() -> str | None:
+    return shutil.which("haproxy") or (
+        "/usr/sbin/haproxy" if Path("/usr/sbin/haproxy").exists() else None
+    )
+
+
+@contextlib.asynccontextmanager
+async def load_balancer(a: Host, b: Host, tmp_path: Path) -> AsyncIterator[str]:
+    """Debian's haproxy with docs/deploy/haproxy.cfg, its @NAME@ filled in; its URL."""
+    program = haproxy()
+    assert program is not None
+    port = free_port()
+    text = HAPROXY_CONFIG.read_text(encoding="utf-8")
+    for name, value in {
+        "@LISTEN@": f"127.0.0.1:{port}",
+        "@WEB_A@": a.url.split("//")[1].rstrip("/"),
+        "@WEB_B@": b.url.split("//")[1].rstrip("/"),
+    }.items():
+        assert name in text
+        text = text.replace(name, value)
+    config = tmp_path / "haproxy.cfg"
+    config.write_text(text, encoding="utf-8")
+    process = subprocess.Popen(
+        [program, "-db", "-f", str(config)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    STARTED.append(process)
+    url = f"http://127.0.0.1:{port}/"
+    try:
+        seen: set[str] = set()  # until it listens and has both hosts up (round robin)
+        for _ in range(300):
+            with contextlib.suppress(aiohttp.ClientError):
+                async with aiohttp.ClientSession() as probe, probe.get(url + "login") as page:
+                    if page.status == 200 and "SERVERID" in page.cookies:
+                        seen.add(page.cookies["SERVERID"].value)
+            if seen == {"web_a", "web_b"}:
+                break
+            assert process.poll() is None, process.communicate()[1]
+            await asyncio.sleep(0.1)
+        yield url
+    finally:
+        process.terminate()
+        process.communicate(timeout=30)
+
+
+@pytest.mark.skipif(
+    haproxy() is None, reason="haproxy is not installed (Debian: apt-get install haproxy)"
+)
+@pytest.mark.parametrize(
+    "database", [pytest.param("postgres", marks=pytest.mark.postgres)], indirect=True
+)
+async def test_behind_haproxy_a_host_killed_mid_session_the_user_goes_on_on_the_other(
+    hosts: tuple[Host, Host], tmp_path: Path
+) -> None:
+    a, b = hosts
+    by_cookie = {"web_a": a, "web_b": b}
+    left: list[int] = []
+    async with load_balancer(a, b, tmp_path) as url:
+        try:
+            async with aiohttp.ClientSession(
+                cookie_jar=aiohttp.CookieJar(unsafe=True),
+                headers={"Origin": url.rstrip("/")},
+            ) as client:
+                form = await csrf_of(client, url)
+                async with client.post(
+                    url + "login", data={"csrf": form, "user": "ana", "password": PASSWORD}
+                ) as response:
+                    assert response.status == 200 and response.url.path == "/"
+                first = by_cookie[{c.key: c.value for c in client.cookie_jar}["SERVERID"]]
+                socket = await open_desk(client, url)
+                desk = first.desk_pid()
+                left = [desk, *children(first.process.pid)]
+                os.kill(first.process.pid, signal.SIGKILL)  # mid-session
+                first.process.wait(timeout=30)
+                with contextlib.suppress(Exception):
+                    await socket.close()
+                async with client.get(url, allow_redirects=False) as response:
+                    assert response.status == 200  # the same session: no sign-in
+                other = by_cookie[{c.key: c.value for c in client.cookie_jar}["SERVERID"]]
+                assert other is not first
+                socket = await open_desk(client, url)
+                assert other.desk_pid() != desk
+                await socket.close()
+        finally:
+            for pid in left:
+                await _reap(pid)
+
+
+def test_deploy_md_holds_the_tested_haproxy_config_as_it_is() -> None:
+    deploy = (HAPROXY_CONFIG.parents[1] / "deploy.md").read_text(encoding="utf-8")
+    assert "`docs/deploy/haproxy.cfg`" in deploy
+    assert "```haproxy\n" + HAPROXY_CONFIG.read_text(encoding="utf-8") + "```" in deploy
