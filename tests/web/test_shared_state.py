@@ -9,17 +9,24 @@ import threading
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
+import aiohttp
 import pytest
+from aiohttp import web
 
 from frontdesk.audit_log import AuditLog
 from frontdesk.backend.database import Database, parse_database_url
 from frontdesk.backend.local import open_store
 from frontdesk.backend.records import Store
 from frontdesk.config.shared_audit import DatabaseAudit
-from frontdesk.web.guard import Attempt
+from frontdesk.web.guard import Attempt, LoginGuard
+from frontdesk.web.server import WebServer
 from frontdesk.web.shared import EPOCH, DatabaseSessions, SignInTable, token_id
+from frontdesk.web.throttle import DeviceCookies
+from frontdesk.web.users import UsersError, UserStore
 from support.isolation import Home
+from web.conftest import Wall, settings_with
 
 NOW = datetime(2026, 12, 5, 9, 0, tzinfo=UTC)
 
@@ -152,7 +159,6 @@ def test_users_list_shows_a_lock_counted_on_any_host(
 ) -> None:
     from frontdesk.cli import main
     from frontdesk.config.shared_users import DatabaseUsers
-    from frontdesk.web.users import UserStore
     from web.conftest import PASSWORD
 
     a_minute_ago = datetime.now(UTC) - timedelta(minutes=1)  # unlocks are to the second
@@ -169,3 +175,45 @@ def test_users_list_shows_a_lock_counted_on_any_host(
     assert main(["web", "users", "unlock", "--database", url, "ana"]) == 0
     assert main(["web", "users", "list", "--database", url]) == 0
     assert capsys.readouterr().out.splitlines()[-1].split()[:2] == ["ana", "ativo"]
+
+
+class Unreachable:
+    """Sessions in a database that cannot be reached now."""
+
+    idle_seconds = 600.0
+
+    def end_host(self) -> list[Any]:
+        return []  # the database's sessions are not this host's to end
+
+    def __getattr__(self, name: str) -> Any:
+        def fail(*_args: Any) -> Any:
+            raise UsersError("postgresql://db/chain: cannot connect")
+
+        return fail
+
+
+async def test_an_unreachable_session_database_is_a_503_page_not_a_500(
+    home: Home, store: UserStore, wall: Wall
+) -> None:
+    server = WebServer(
+        settings_with(),
+        guard=LoginGuard(store, now=wall),
+        audit=AuditLog(now=wall),
+        devices=DeviceCookies(b"k" * 32, now=lambda: wall().timestamp()),
+        sessions=Unreachable(),  # type: ignore[arg-type]
+    )
+    runner = web.AppRunner(server.application(), access_log=None)
+    await runner.setup()
+    site = web.TCPSite(runner, "127.0.0.1", 0)
+    await site.start()
+    host, port = runner.addresses[0][:2]
+    try:
+        async with (
+            aiohttp.ClientSession(cookies={"fd_session": "some-token"}) as client,
+            client.get(f"http://{host}:{port}/", allow_redirects=False) as response,
+        ):
+            assert response.status == 503
+            assert response.headers["Retry-After"] == "5"
+            assert "não consegue ler as sessões agora" in await response.text()
+    finally:
+        await runner.cleanup()

@@ -245,6 +245,22 @@ class WebServer:
     async def _authenticate(
         self, request: web.Request, handler: Callable[[web.Request], object]
     ) -> web.StreamResponse:
+        try:
+            return await self._with_session(request, handler)
+        except UsersError as error:  # the shared database is unreachable now (--database)
+            log.error("%s", error)
+            tx = self.texts(request)
+            response = web.Response(
+                status=503,
+                text=pages.denied_page(tx, tx("web.unavailable")),
+                content_type="text/html",
+            )
+            response.headers["Retry-After"] = "5"
+            return response
+
+    async def _with_session(
+        self, request: web.Request, handler: Callable[[web.Request], object]
+    ) -> web.StreamResponse:
         token = request.cookies.get(self.settings.session_cookie)
         session = self.sessions.find(token)
         if session is not None and not self._still_allowed(session):
