@@ -42,7 +42,9 @@ client's configuration: no backend in the process), and --tiss-runs (1) runs of 
 a TISS profile whose operator is `frontdesk serve`'s local TISS operator on loopback (its
 import folder written by `frontdesk tiss demo-files`): first screen, complete screen (the
 queue of the exports), and peak memory at complete and after a release (an SP/SADT guide:
-number, Enter, E, Enter, the SAC's code, Enter → GUIA AUTORIZADA, Enter), beside local mode.
+number, Enter, E, Enter, the SAC's code, Enter → GUIA AUTORIZADA, Enter), beside local mode;
+each TISS run has its own cache folder, so it checks its exports as a first start does, and
+the peak RSS of the desk's schemas worker process is shown beside (not in) the budget's.
 
 In-process, with Textual's Pilot (`App.run_test(size=(80, 24))`) and the app's own classes
 on the embedded local backend (as `run_app` builds it): lookup keypress → result drawn. It

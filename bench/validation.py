@@ -283,7 +283,7 @@ def parse(guides: int, revision: str, repeat: int = 30) -> dict[str, float]:
             hand_guide.parse(item) for item in json.loads(body)["items"]
         ]
     if importlib.util.find_spec("pydantic") is not None:
-        import pydantic
+        import pydantic  # type: ignore[import-not-found, unused-ignore]
 
         adapter = pydantic.TypeAdapter(list[models.Guide])
         ways["pydantic TypeAdapter, json.loads + validate_python"] = lambda: (

@@ -41,6 +41,14 @@ def test_the_wheel_ships_the_web_pages_own_files(wheel: zipfile.ZipFile) -> None
         assert f"frontdesk/web/static/{name}" in names, f"{name} is missing from the wheel"
 
 
+def test_the_wheel_ships_the_web_pages_templates(wheel: zipfile.ZipFile) -> None:
+    names = set(wheel.namelist())
+    files = sorted(p.name for p in (ROOT / "src/frontdesk/web/templates").glob("*.html"))
+    assert {"page.html", "login.html", "desk.html"} <= set(files)
+    for name in files:
+        assert f"frontdesk/web/templates/{name}" in names, f"{name} is missing from the wheel"
+
+
 def test_the_wheel_has_the_console_script_and_type_marker(wheel: zipfile.ZipFile) -> None:
     names = wheel.namelist()
     assert "frontdesk/py.typed" in names

@@ -89,6 +89,7 @@ def summarize(
         "hwm_ready_kb_median": median([float(r.hwm_ready_kb) for r in chosen]),
         "hwm_flow_kb_median": median([float(r.hwm_flow_kb) for r in chosen]),
         "hwm_end_kb_median": median([float(r.hwm_end_kb) for r in chosen]),
+        "helpers_hwm_kb_median": median([float(r.helpers_hwm_kb) for r in chosen]),
         "flow_bytes_median": median([float(r.flow_bytes) for r in chosen]),
         "flow_seconds_median": median([r.flow_seconds for r in chosen]),
         "idle_lookup_bps_median": median([r.idle_lookup_bps for r in chosen]),
@@ -219,6 +220,8 @@ def print_report(result: dict[str, Any]) -> bool:
         ):
             a, m = tiss[key], app[key]
             print(f"{label:44} {mb(a):>14} {mb(m):>14} {a / m:>11.2f}×")
+        helpers = tiss.get("helpers_hwm_kb_median", 0.0)
+        print(f"{'  + its schemas worker process, peak RSS':44} {mb(helpers):>14}")
         print(
             "  keypress → next screen seen in tmux (median ms): "
             + ", ".join(f"{k} {v:.0f}" for k, v in tiss["steps_median_ms"].items())

@@ -23,7 +23,7 @@ from desk_bench.common import (
     YARDSTICK_FIRST,
 )
 from desk_bench.programs import EXTRA_APP_ENV, frontdesk_command, served_backend, write_script
-from desk_bench.terminal import Tmux, TmuxError, find_python, proc_status
+from desk_bench.terminal import Tmux, TmuxError, children, find_python, proc_status
 
 
 @dataclass
@@ -40,6 +40,7 @@ class Run:
     hwm_ready_kb: int = 0
     hwm_flow_kb: int = 0
     hwm_end_kb: int = 0
+    helpers_hwm_kb: int = 0  # the app's child processes (the TISS schemas' worker), summed
     threads_after_flow: int = 0
     flow_bytes: int = 0
     flow_seconds: float = 0.0
@@ -210,6 +211,8 @@ class Bench:
                     "FRONTDESK_TISS_PASSWORD": key,
                     # its own data folder: what an earlier run's counter answered is not here
                     "XDG_DATA_HOME": str(self.workdir / f"tiss-{self.count + 1}-data"),
+                    # and its own cache: every start checks its exports (the first start)
+                    "XDG_CACHE_HOME": str(self.workdir / f"tiss-{self.count + 1}-cache"),
                 }
                 return self._run_tiss(run, command, env, url, key)
         except (RuntimeError, subprocess.CalledProcessError) as exc:
@@ -267,6 +270,7 @@ class Bench:
             run.flow_bytes = tmux.pipe_stop(name, flow_file)
             run.hwm_flow_kb = proc_status(pid)["VmHWM"]
             run.hwm_end_kb = run.hwm_flow_kb
+            run.helpers_hwm_kb = sum(proc_status(child)["VmHWM"] for child in children(pid))
         except (TmuxError, RuntimeError, OSError, KeyError, httpx.HTTPError) as exc:
             run.error = f"{type(exc).__name__}: {exc}"
         finally:

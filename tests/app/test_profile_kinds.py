@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -18,11 +17,10 @@ from frontdesk.app.connector import Connector, connector_for
 from frontdesk.app.screens.lookup import LookupScreen
 from frontdesk.app.screens.profiles import ProfileSwitcher
 from frontdesk.app.screens.tiss.lookup import TissLookupScreen
-from frontdesk.cli import main
 from frontdesk.cli.app import ended
 from frontdesk.config.connection import Connection, ConnectionOptions, resolve
-from frontdesk.tiss import VERSION as LOCAL_VERSION  # the local operator's
-from support.isolation import SERVED_KEY, Home, start_serve, stop_serve
+from support.isolation import SERVED_KEY, Home
+from support.served_tiss import ServedBackend, served_backend_in, tiss_profile
 
 from .desk_harness import FakeMonotonic, press, settle, text_of
 
@@ -37,49 +35,18 @@ TOP = {
 }
 
 
-@dataclass
-class Served:
-    url: str
-    db: Path
-
-
 @pytest.fixture(scope="module")
-def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
-    tmp = tmp_path_factory.mktemp("kinds-served")
-    process, url = start_serve(tmp)
-    try:
-        yield Served(url, tmp / "backend.sqlite3")
-    finally:
-        stop_serve(process)
+def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServedBackend]:
+    with served_backend_in(tmp_path_factory.mktemp("kinds-served")) as backend:
+        yield backend
 
 
-def write_profiles(home: Home, served: Served, folder: Path) -> None:
+def write_profiles(home: Home, served: ServedBackend, folder: Path) -> None:
     """A contract profile (the default) and a TISS profile, both on `served`."""
-    entrada = folder / "entrada"
-    if not entrada.exists():
-        assert main(["tiss", "demo-files", str(entrada), "--db", str(served.db)]) == 0
     home.write_config(
-        f"""default = "contrato"
-
-[profiles.contrato]
-url = "{served.url}"
-operator = "Operadora Contrato"
-
-[profiles.tiss]
-kind = "tiss"
-operator = "Operadora Demonstração"
-url = "{served.url}/tiss/v{LOCAL_VERSION}/{{operation}}"
-tiss_version = "{LOCAL_VERSION}"
-registro_ans = "999999"
-prestador_type = "codigo"
-prestador = "123456"
-cnes = "1234567"
-code_length = 6
-app_name = "App Demonstração"
-sac_phones = ["0800 000 0000"]
-import_folder = "{entrada}"
-export_folder = "{folder / "retorno"}"
-"""
+        'default = "contrato"\n\n'
+        f'[profiles.contrato]\nurl = "{served.url}"\noperator = "Operadora Contrato"\n\n'
+        + tiss_profile("tiss", served, folder)
     )
     home.keyring.set_password("frontdesk", "contrato", SERVED_KEY)
     home.keyring.set_password("frontdesk", "tiss", SERVED_KEY)
@@ -123,7 +90,7 @@ DIRECTIONS = [
     ("start", "target"), DIRECTIONS, ids=[f"{a}-to-{b}" for a, b in DIRECTIONS]
 )
 async def test_f9_switches_between_every_kind_and_the_desk_works_there(
-    home: Home, served: Served, tmp_path: Path, start: str, target: str
+    home: Home, served: ServedBackend, tmp_path: Path, start: str, target: str
 ) -> None:
     write_profiles(home, served, tmp_path)
     app = desk_on(start)
@@ -153,7 +120,7 @@ async def test_f9_switches_between_every_kind_and_the_desk_works_there(
 
 
 async def test_an_unexpected_error_while_switching_is_said_and_the_desk_keeps_running(
-    home: Home, served: Served, tmp_path: Path
+    home: Home, served: ServedBackend, tmp_path: Path
 ) -> None:
     write_profiles(home, served, tmp_path)
     app = desk_on("contract", friendly=True)

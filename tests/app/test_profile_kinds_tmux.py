@@ -4,13 +4,7 @@ three kinds, and a guide released after each switch (issue 18, B1)."""
 
 from __future__ import annotations
 
-import os
-import shlex
 import shutil
-import subprocess
-import sys
-import time
-import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,11 +14,11 @@ import pytest
 
 from frontdesk.backend.local import open_backend
 from frontdesk.config.key_file import write_key_file
-from support.isolation import SERVED_KEY, Home, start_serve, stop_serve
-from support.terminal import Terminal
+from support.isolation import SERVED_KEY, Home, served_app_code
+from support.served_tiss import ServedBackend, served_backend_in
+from support.terminal import Terminal, frontdesk_command, tmux_session
 
-from .test_profile_kinds import OPTION, Served, write_profiles
-from .test_tmux import WAIT
+from .test_profile_kinds import OPTION, write_profiles
 
 pytestmark = [
     pytest.mark.tmux,
@@ -45,25 +39,18 @@ CARDS = iter([("0064800034567812", 1), ("0064800012345678", 3)])
 @dataclass
 class Desk:
     term: Terminal
-    served: Served
+    served: ServedBackend
     local_db: Path
 
 
 @pytest.fixture
 def desk(home: Home, tmp_path: Path) -> Iterator[Desk]:
-    process, url = start_serve(tmp_path / "serve")
-    try:
-        served = Served(url, tmp_path / "serve" / "backend.sqlite3")
+    with served_backend_in(tmp_path / "serve") as served:
         write_profiles(home, served, tmp_path)
         write_key_file("contrato", SERVED_KEY)
         write_key_file("tiss", SERVED_KEY)  # the TISS password, where `login` keeps it
         local_db = tmp_path / "local.sqlite3"
         settings = {
-            "SSH_CONNECTION": "10.0.0.2 50000 10.0.0.1 22",
-            "TERM": "xterm-256color",
-            "LANG": "pt_BR.UTF-8",
-            "LC_ALL": "",
-            "TZ": "America/Sao_Paulo",
             "HOME": str(home.root),
             "FRONTDESK_CONFIG": str(home.config),
             "XDG_CONFIG_HOME": str(home.root / ".config"),
@@ -71,26 +58,9 @@ def desk(home: Home, tmp_path: Path) -> Iterator[Desk]:
             "XDG_STATE_HOME": str(home.state),
             "PYTHON_KEYRING_BACKEND": "keyring.backends.fail.Keyring",  # as over SSH
         }
-        if os.environ.get("PYTHONPATH"):  # a tmux server started earlier has its own env
-            entries = os.environ["PYTHONPATH"].split(os.pathsep)
-            settings["PYTHONPATH"] = os.pathsep.join(os.path.abspath(e) for e in entries)
-        assignments = " ".join(f"{name}={shlex.quote(value)}" for name, value in settings.items())
-        unset = "-u FRONTDESK_CURSOR_BLINK -u NO_COLOR -u FRONTDESK_PROFILE -u FRONTDESK_API_KEY"
-        command = (
-            f"env {unset} -u FRONTDESK_THEME -u FRONTDESK_TISS_PASSWORD {assignments} "
-            f"{shlex.quote(sys.executable)} -m frontdesk --db {shlex.quote(str(local_db))}"
-        )
-        session = f"fd-kinds-{uuid.uuid4().hex[:8]}"
-        subprocess.run(
-            ["tmux", "new-session", "-d", "-s", session, "-x", "80", "-y", "24", command],
-            check=True,
-        )
-        try:
-            yield Desk(Terminal(session, wait=WAIT), served, local_db)
-        finally:
-            subprocess.run(["tmux", "kill-session", "-t", session], capture_output=True)
-    finally:
-        stop_serve(process)
+        command = frontdesk_command(["--db", str(local_db)], settings)
+        with tmux_session(command, name="fd-kinds") as term:
+            yield Desk(term, served, local_db)
 
 
 def served_get(desk: Desk, path: str, **params: str) -> dict[str, object]:
@@ -142,7 +112,7 @@ def release(desk: Desk, kind: str) -> None:
         term.wait_for("Gerar token")
         term.keys("Enter")
         term.wait_for("Código (6 dígitos)")
-        code = str(served_get(desk, "/_local/app-code", card=card)["code"])
+        code = served_app_code(desk.served.url, card)
     else:
         number = reachable_guide(term.screen())
         term.type(number)
@@ -178,8 +148,4 @@ def test_every_switch_between_the_three_kinds_then_a_release(desk: Desk) -> None
         switch(desk, kind)
         release(desk, kind)
     assert term.alive()
-    term.keys("C-q")  # quits cleanly: the session ends with the program
-    deadline = time.monotonic() + WAIT
-    while term.alive():
-        assert time.monotonic() < deadline, "the program did not quit"
-        time.sleep(0.1)
+    term.quit()  # quits cleanly: the session ends with the program

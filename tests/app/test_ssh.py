@@ -20,7 +20,6 @@ import socket
 import subprocess
 import sys
 import time
-import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -28,7 +27,8 @@ from pathlib import Path
 import pytest
 
 import frontdesk
-from support.terminal import Terminal
+from support.isolation import stop_process
+from support.terminal import private_dirs, tmux_session, unset_and_set
 
 pytestmark = [
     pytest.mark.tmux,
@@ -120,12 +120,7 @@ def sshd(tmp_path: Path) -> Iterator[Sshd]:
             time.sleep(0.1)
         yield Sshd(port, where / "user_key", where / "known_hosts", user)
     finally:
-        server.terminate()
-        try:
-            server.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait()
+        stop_process(server, grace=10)
 
 
 def _code_in_panel(screen: str) -> str | None:
@@ -146,25 +141,18 @@ def test_a_release_by_sms_over_real_ssh_and_what_an_idle_screen_costs(
         "PYTHONPATH": str(source),
         "LANG": "pt_BR.UTF-8",
         "TZ": "America/Sao_Paulo",
-        "FRONTDESK_CONFIG": str(tmp_path / "config" / "config.toml"),
-        "XDG_CONFIG_HOME": str(tmp_path / "config"),
-        "XDG_DATA_HOME": str(tmp_path / "data"),
-        "XDG_STATE_HOME": str(tmp_path / "state"),
+        **private_dirs(tmp_path),
     }
     remote = [
-        "env", "-u", "NO_COLOR", "-u", "FRONTDESK_CURSOR_BLINK", "-u", "FRONTDESK_THEME",
-        "-u", "FRONTDESK_PROFILE", "-u", "FRONTDESK_API_KEY",
-        *(f"{name}={value}" for name, value in settings.items()),
-        sys.executable, "-m", "frontdesk", "--db", ":memory:",
-    ]  # fmt: skip
-    session = f"fd-ssh-{uuid.uuid4().hex[:8]}"
-    subprocess.run(
-        ["tmux", "new-session", "-d", "-s", session, "-x", "80", "-y", "24",
-         shlex.join(sshd.command(remote))],
-        check=True,
-    )  # fmt: skip
-    term = Terminal(session, wait=WAIT)
-    try:
+        "env",
+        *unset_and_set(settings),
+        sys.executable,
+        "-m",
+        "frontdesk",
+        "--db",
+        ":memory:",
+    ]
+    with tmux_session(shlex.join(sshd.command(remote)), name="fd-ssh", wait=WAIT) as term:
         first = term.wait_for("Fila de atendimento", "AGUARDANDO TOKEN", "F2 Simulador")
         rows = ROW.findall(first)
         assert rows, first
@@ -204,10 +192,4 @@ def test_a_release_by_sms_over_real_ssh_and_what_an_idle_screen_costs(
         assert "Traceback" not in done
         term.keys("Enter")
         term.wait_for("Fila de atendimento")
-        term.keys("C-q")
-        deadline = time.monotonic() + WAIT
-        while term.alive():
-            assert time.monotonic() < deadline, "the program did not quit over SSH"
-            time.sleep(0.1)
-    finally:
-        subprocess.run(["tmux", "kill-session", "-t", session], capture_output=True)
+        term.quit()

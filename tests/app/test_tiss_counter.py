@@ -10,7 +10,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from lxml import etree
 from textual import events
 from textual.pilot import Pilot
 from textual.widgets import Input
@@ -23,14 +22,12 @@ from frontdesk.counter.guides import TissGuide
 from frontdesk.counter.manual import GuideForm
 from frontdesk.tiss import VERSION as LOCAL_VERSION  # the local operator's
 from frontdesk.tiss import versions
-from frontdesk.tiss.hashing import message_hash, same_hash
 from frontdesk.tiss.message import find, text
-from frontdesk.tiss.schema import errors_of
-from frontdesk.tiss.soap import fault_envelope
-from frontdesk.tiss.transport import HttpReply, TransportFailure
+from frontdesk.tiss.transport import HttpReply
 from frontdesk.tiss.versions import numbers
 from support.isolation import Home
-from support.tiss_files import compact, given_hash, independent_hash, padrao, rewrite_version
+from support.tiss_counter import Switch, written_back
+from support.tiss_files import rewrite_version
 
 from .desk_harness import press, running, screen_name, settle, text_of, top_part
 from .tiss_harness import ANA, CARLOS, JOAO, LUIZA, MARIA, TissCounter, make_tiss_counter
@@ -53,25 +50,6 @@ class Keys:
         await press(self.pilot, *names)
 
 
-class Switch:
-    """Between the TISS client and the local operator: the network or the operator failing."""
-
-    def __init__(self, inner: Any) -> None:
-        self.inner = inner
-        self.mode = "ok"
-
-    async def post(self, url: str, body: bytes, headers: Mapping[str, str]) -> HttpReply:
-        if self.mode == "down":
-            raise TransportFailure("connection refused", sent=False)
-        if self.mode != "ok":
-            return HttpReply(500, "text/xml", fault_envelope(self.mode, "refused"))
-        reply: HttpReply = await self.inner.post(url, body, headers)
-        return reply
-
-    async def aclose(self) -> None:
-        await self.inner.aclose()
-
-
 @pytest.fixture
 def counter(tmp_path: Path) -> Iterator[TissCounter]:
     made = make_tiss_counter(tmp_path)
@@ -85,18 +63,6 @@ def switch_of(counter: TissCounter) -> Switch:
     switch = counter.desk.client._transport
     assert isinstance(switch, Switch)
     return switch
-
-
-def written(guide: TissGuide, version: str = "4.03.00") -> etree._Element:
-    """The guide's write-back, checked: in the export's version and valid in it, compact, its
-    hash right by frontdesk's reading and by an independent one."""
-    assert guide.tiss.write_state == "written" and guide.tiss.written is not None
-    data = Path(guide.tiss.written).read_bytes()
-    root = etree.fromstring(data)
-    assert padrao(data) == version and errors_of(root, version) == ()
-    assert same_hash(text(root, "epilogo", "hash") or "", message_hash(root))
-    assert compact(data) and independent_hash(data) == given_hash(data)
-    return root
 
 
 async def test_a_scanned_card_and_the_apps_code_release_the_guide_in_four_keys(
@@ -127,7 +93,7 @@ async def test_a_scanned_card_and_the_apps_code_release_the_guide_in_four_keys(
         assert "Nº da guia na operadora: 88" in text_of(pilot.app, "#tiss-result-facts")
         assert "lote-sadt.2026111800019.retorno.xml" in text_of(pilot.app, "#tiss-result-write")
         assert keys.others == ["enter", "e", "enter", "enter"]  # 4 keys besides the digits
-        node = next(iter(written(guide).iter("{*}guiaSP-SADT")))
+        node = next(iter(written_back(guide).iter("{*}guiaSP-SADT")))
         assert text(node, "dadosAutorizacao", "codValidacao") == code
         assert text(node, "dadosAutorizacao", "senha") == guide.authorization.number
         await press(pilot, "enter")
@@ -148,7 +114,7 @@ async def test_an_export_in_each_version_is_released_and_written_back_in_it(
         assert screen_name(pilot.app) == "TissResultScreen"
         guide = pilot.app.screen.guide
         assert guide.status == "authorized" and guide.authorization is not None
-        node = next(iter(written(guide, version).iter("{*}guiaSP-SADT")))
+        node = next(iter(written_back(guide, version).iter("{*}guiaSP-SADT")))
         assert text(node, "dadosAutorizacao", "senha") == guide.authorization.number
 
 
@@ -191,7 +157,7 @@ async def test_sem_token_07_is_under_review_then_authorized_after_a_status_check
         guide = pilot.app.screen.guide
         assert guide.status == "authorized" and guide.authorization is not None
         assert text_of(pilot.app, "#result-auth") == " ".join(guide.authorization.number)
-        node = next(iter(written(guide, "4.01.00").iter("{*}guiaOdonto")))
+        node = next(iter(written_back(guide, "4.01.00").iter("{*}guiaOdonto")))
         assert text(node, "ausenciaCodValidacao") == "07"
         assert text(node, "senhaAutorizacao") == guide.authorization.number
 
@@ -211,7 +177,7 @@ async def test_a_denial_shows_each_glosa(counter: TissCounter) -> None:
         assert (
             text_of(pilot.app, "#tiss-result-write") == f"Devolvido ao sistema da clínica: {file}"
         )
-        node = next(iter(written(guide).iter("{*}guiaSP-SADT")))
+        node = next(iter(written_back(guide).iter("{*}guiaSP-SADT")))
         assert text(node, "dadosAutorizacao", "ausenciaCodValidacao") == "01"
         assert find(node, "dadosAutorizacao", "senha") is None
 
@@ -251,7 +217,7 @@ async def test_a_consulta_is_released_by_eligibility_with_the_sacs_code(
         guide = pilot.app.screen.guide
         assert guide.status == "authorized" and guide.tiss.eligibility
         assert "elegibilidade" in text_of(pilot.app, "#tiss-result-facts")
-        node = next(iter(written(guide).iter("{*}guiaConsulta")))
+        node = next(iter(written_back(guide).iter("{*}guiaConsulta")))
         assert text(node, "codValidacao") == sac
 
 

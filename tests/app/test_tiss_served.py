@@ -15,14 +15,13 @@ from textual.widgets import Input
 
 from frontdesk.app.app import FrontdeskApp
 from frontdesk.app.connector import connector_for
-from frontdesk.cli import main
 from frontdesk.config.connection import resolve
 from frontdesk.counter.guides import TissGuide
-from frontdesk.tiss import VERSION as LOCAL_VERSION  # the local operator's
 from frontdesk.tiss.hashing import message_hash, same_hash
 from frontdesk.tiss.message import text
 from frontdesk.tiss.schema import errors_of
-from support.isolation import SERVED_KEY, Home, start_serve, stop_serve
+from support.isolation import SERVED_KEY, Home
+from support.served_tiss import ServedBackend, served_backend_in, tiss_profile
 from support.tiss_files import compact, given_hash, independent_hash, padrao
 
 from .desk_harness import FakeMonotonic, press, screen_name, settle, text_of, top_part
@@ -35,20 +34,10 @@ LUIZA_END = "1234"
 MARIA = "0064 8000 1234 5678"
 
 
-@dataclass
-class Served:
-    url: str
-    db: Path
-
-
 @pytest.fixture(scope="module")
-def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
-    tmp = tmp_path_factory.mktemp("tiss-served")
-    process, url = start_serve(tmp)
-    try:
-        yield Served(url, tmp / "backend.sqlite3")
-    finally:
-        stop_serve(process)
+def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServedBackend]:
+    with served_backend_in(tmp_path_factory.mktemp("tiss-served")) as backend:
+        yield backend
 
 
 @dataclass
@@ -58,29 +47,13 @@ class Counter:
 
 
 @pytest.fixture
-def counter(home: Home, served: Served, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Counter:
-    entrada, retorno = tmp_path / "entrada", tmp_path / "retorno"
-    assert main(["tiss", "demo-files", str(entrada), "--db", str(served.db)]) == 0
+def counter(
+    home: Home, served: ServedBackend, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> Counter:
     home.write_config(
-        f"""# the clinic's TISS operator (here: frontdesk serve on this machine)
-default = "demo-tiss"
-
-[profiles.demo-tiss]
-kind = "tiss"
-operator = "Operadora Demonstração"
-url = "{served.url}/tiss/v{LOCAL_VERSION}/{{operation}}"
-tiss_version = "{LOCAL_VERSION}"
-registro_ans = "999999"
-prestador_type = "codigo"
-prestador = "123456"
-cnes = "1234567"
-code_length = 6
-app_name = "App Demonstração"
-sac_phones = ["0800 000 0000"]
-import_folder = "{entrada}"
-export_folder = "{retorno}"
-status_check_minutes = 1
-"""
+        "# the clinic's TISS operator (here: frontdesk serve on this machine)\n"
+        'default = "demo-tiss"\n\n'
+        + tiss_profile("demo-tiss", served, tmp_path, status_check_minutes=1)
     )
     monkeypatch.setenv("FRONTDESK_TISS_PASSWORD", SERVED_KEY)
     connection = resolve()

@@ -5,30 +5,20 @@ senha, and the guide written back for the clinic's system."""
 from __future__ import annotations
 
 import json
-import os
-import shlex
 import shutil
-import subprocess
-import sys
-import time
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
-import httpx
 import pytest
 from lxml import etree
 
-from frontdesk.cli import main
-from frontdesk.tiss import VERSION as LOCAL_VERSION  # the local operator's
 from frontdesk.tiss.hashing import message_hash, same_hash
 from frontdesk.tiss.message import text
 from frontdesk.tiss.schema import errors_of
-from support.isolation import SERVED_KEY, start_serve, stop_serve
-from support.terminal import Terminal
+from support.isolation import SERVED_KEY, served_app_code
+from support.served_tiss import served_backend_in, tiss_profile
+from support.terminal import Terminal, frontdesk_command, private_dirs, tmux_session
 from support.tiss_files import compact, given_hash, independent_hash, padrao
-
-from .test_tmux import WAIT
 
 pytestmark = [
     pytest.mark.tmux,
@@ -41,68 +31,15 @@ ANA = "0064800034567812"
 
 @pytest.fixture
 def tiss_terminal(tmp_path: Path) -> Iterator[tuple[Terminal, str, Path]]:
-    process, url = start_serve(tmp_path / "serve")
-    try:
-        entrada, retorno = tmp_path / "entrada", tmp_path / "retorno"
-        db = tmp_path / "serve" / "backend.sqlite3"
-        assert main(["tiss", "demo-files", str(entrada), "--db", str(db)]) == 0
-        config = tmp_path / "config" / "config.toml"
+    with served_backend_in(tmp_path / "serve") as served:
+        config = Path(private_dirs(tmp_path)["FRONTDESK_CONFIG"])
         config.parent.mkdir(parents=True)
-        config.write_text(
-            "[profiles.demo-tiss]\n"
-            'kind = "tiss"\n'
-            'operator = "Operadora Demonstração"\n'
-            f'url = "{url}/tiss/v{LOCAL_VERSION}/{{operation}}"\n'
-            f'tiss_version = "{LOCAL_VERSION}"\n'
-            'registro_ans = "999999"\nprestador_type = "codigo"\nprestador = "123456"\n'
-            'code_length = 6\napp_name = "App Demonstração"\n'
-            f'import_folder = "{entrada}"\nexport_folder = "{retorno}"\n'
-            'dentist_code = "D0042"\ndentist_cro = "12345"\ndentist_uf = "41"\n',
-            encoding="utf-8",
-        )
-        session = f"fd-tiss-{uuid.uuid4().hex[:8]}"
-        settings = {
-            "SSH_CONNECTION": "10.0.0.2 50000 10.0.0.1 22",
-            "TERM": "xterm-256color",
-            "LANG": "pt_BR.UTF-8",
-            "LC_ALL": "",
-            "TZ": "America/Sao_Paulo",
-            "FRONTDESK_CONFIG": str(config),
-            "FRONTDESK_TISS_PASSWORD": SERVED_KEY,
-            "XDG_CONFIG_HOME": str(tmp_path / "config"),
-            "XDG_DATA_HOME": str(tmp_path / "data"),
-            "XDG_STATE_HOME": str(tmp_path / "state"),
-        }
-        if os.environ.get("PYTHONPATH"):  # a tmux server started earlier has its own env
-            entries = os.environ["PYTHONPATH"].split(os.pathsep)
-            settings["PYTHONPATH"] = os.pathsep.join(os.path.abspath(e) for e in entries)
-        assignments = " ".join(f"{name}={shlex.quote(value)}" for name, value in settings.items())
-        unset = "-u FRONTDESK_CURSOR_BLINK -u NO_COLOR -u FRONTDESK_PROFILE -u FRONTDESK_API_KEY"
-        command = (
-            f"env {unset} -u FRONTDESK_THEME {assignments} "
-            f"{shlex.quote(sys.executable)} -m frontdesk --profile demo-tiss"
-        )
-        subprocess.run(
-            ["tmux", "new-session", "-d", "-s", session, "-x", "80", "-y", "24", command],
-            check=True,
-        )
-        try:
-            yield Terminal(session, wait=WAIT), url, tmp_path
-        finally:
-            subprocess.run(["tmux", "kill-session", "-t", session], capture_output=True)
-    finally:
-        stop_serve(process)
-
-
-def app_code(url: str, card: str) -> str:
-    answer = httpx.get(
-        f"{url}/_local/app-code",
-        params={"card": card},
-        headers={"Authorization": f"Bearer {SERVED_KEY}"},
-    )
-    answer.raise_for_status()
-    code: str = answer.json()["code"]
-    return code
+        dentist = {"dentist_code": "D0042", "dentist_cro": "12345", "dentist_uf": "41"}
+        config.write_text(tiss_profile("demo-tiss", served, tmp_path, **dentist), "utf-8")
+        settings = {**private_dirs(tmp_path), "FRONTDESK_TISS_PASSWORD": SERVED_KEY}
+        command = frontdesk_command(["--profile", "demo-tiss"], settings)
+        with tmux_session(command, name="fd-tiss") as term:
+            yield term, served.url, tmp_path
 
 
 def test_a_release_by_the_apps_code_in_a_real_terminal(
@@ -117,7 +54,7 @@ def test_a_release_by_the_apps_code_in_a_real_terminal(
     term.wait_for("o paciente gera o código", "Gerar token")
     term.keys("Enter")
     term.wait_for("Código (6 dígitos)")
-    code = app_code(url, ANA)
+    code = served_app_code(url, ANA)
     term.type(code)
     term.keys("Enter")
     screen = term.wait_for("GUIA AUTORIZADA", "Senha de autorização", "Devolvido ao sistema")
@@ -134,11 +71,7 @@ def test_a_release_by_the_apps_code_in_a_real_terminal(
     assert next(iter(root.iter("{*}codValidacao"))).text == code
     term.keys("Enter")
     term.wait_for("Fila de atendimento", "AUTORIZADA")
-    term.keys("C-q")
-    deadline = time.monotonic() + WAIT
-    while term.alive():
-        assert time.monotonic() < deadline, "the program did not quit"
-        time.sleep(0.1)
+    term.quit()
     audit = (tmp / "state" / "frontdesk" / "log" / "audit.jsonl").read_text("utf-8")
     lines = [json.loads(line) for line in audit.splitlines()]
     assert [line["action"] for line in lines] == ["lookup", "send", "validate"]

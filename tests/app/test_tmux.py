@@ -3,61 +3,29 @@
 from __future__ import annotations
 
 import json
-import shlex
 import shutil
-import subprocess
-import sys
 import time
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from frontdesk.backend.local import open_backend
-from support.terminal import Terminal
+from support.terminal import Terminal, frontdesk_command, private_dirs, tmux_session
 
 pytestmark = [
     pytest.mark.tmux,
     pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is not installed"),
 ]
 
-WAIT = 20.0  # seconds a screen may take to appear on a busy machine
-
 
 @pytest.fixture
 def terminal(tmp_path: Path) -> Iterator[tuple[Terminal, Path]]:
+    """The local demonstration (no profile), its audit log in the test's directory."""
     db = tmp_path / "desk.sqlite3"
-    session = f"fd-test-{uuid.uuid4().hex[:8]}"
-    # Set in the command itself: a tmux server that is already running would not pass
-    # the caller's environment on to a new session.
-    settings = {
-        "SSH_CONNECTION": "10.0.0.2 50000 10.0.0.1 22",  # as over SSH: no blinking cursor
-        "TERM": "xterm-256color",
-        "LANG": "pt_BR.UTF-8",
-        "LC_ALL": "",
-        "TZ": "America/Sao_Paulo",
-        # Never the real user's configuration, keys or audit log: no profile, so the local
-        # demonstration, and the audit log in the test's directory.
-        "FRONTDESK_CONFIG": str(tmp_path / "config" / "config.toml"),
-        "XDG_CONFIG_HOME": str(tmp_path / "config"),
-        "XDG_DATA_HOME": str(tmp_path / "data"),
-        "XDG_STATE_HOME": str(tmp_path / "state"),
-    }
-    assignments = " ".join(f"{name}={shlex.quote(value)}" for name, value in settings.items())
-    unset = "-u FRONTDESK_CURSOR_BLINK -u NO_COLOR -u FRONTDESK_PROFILE -u FRONTDESK_API_KEY"
-    command = (
-        f"env {unset} -u FRONTDESK_THEME {assignments} "
-        f"{shlex.quote(sys.executable)} -m frontdesk --db {shlex.quote(str(db))}"
-    )
-    subprocess.run(
-        ["tmux", "new-session", "-d", "-s", session, "-x", "80", "-y", "24", command],
-        check=True,
-    )
-    try:
-        yield Terminal(session, wait=WAIT), db
-    finally:
-        subprocess.run(["tmux", "kill-session", "-t", session], capture_output=True)
+    command = frontdesk_command(["--db", str(db)], private_dirs(tmp_path))
+    with tmux_session(command) as term:
+        yield term, db
 
 
 def _latest_code(db: Path, guide: str) -> str:
@@ -111,11 +79,7 @@ def test_whole_release_by_sms_in_a_real_terminal(terminal: tuple[Terminal, Path]
     term.keys("Enter")
     term.wait_for("Fila de atendimento", "Número da guia")
     assert number not in term.screen().splitlines()[2]  # the field is empty again
-    term.keys("C-q")  # quits cleanly: the session ends with the program
-    deadline = time.monotonic() + WAIT
-    while term.alive():
-        assert time.monotonic() < deadline, "the program did not quit"
-        time.sleep(0.1)
+    term.quit()  # quits cleanly: the session ends with the program
 
     # The real program kept its audit log, with the actions and without the code.
     audit = (db.parent / "state" / "frontdesk" / "log" / "audit.jsonl").read_text("utf-8")

@@ -27,7 +27,7 @@ from zeep.transports import Transport
 
 from frontdesk.tiss import versions
 from frontdesk.tiss.versions import TissVersion
-from support.isolation import SERVED_KEY, start_serve, stop_serve
+from support.isolation import SERVED_KEY, served_app_code, start_serve, stop_serve
 
 pytestmark = pytest.mark.served
 
@@ -266,14 +266,7 @@ def app_code(operator: Operator) -> str:
         f"{operator.url}/_local/clock", json={"advance_seconds": 90}, headers=auth, timeout=10
     )
     assert moved.status_code == 200, moved.text
-    answer = httpx.get(
-        f"{operator.url}/_local/app-code",
-        params={"card": ANA},
-        headers={"Authorization": f"Bearer {SERVED_KEY}"},
-        timeout=10,
-    )
-    assert answer.status_code == 200, answer.text
-    return str(answer.json()["code"])
+    return served_app_code(operator.url, ANA)
 
 
 def test_the_four_operations_release_and_cancel_a_guide(

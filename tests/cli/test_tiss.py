@@ -14,7 +14,6 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-import httpx
 import pytest
 
 from frontdesk.cli import main
@@ -22,7 +21,7 @@ from frontdesk.core import i18n
 from frontdesk.tiss import VERSION as LOCAL_VERSION  # the local operator's
 from support.console import Terminal
 from support.demo import LUIZ, MARIA
-from support.isolation import SERVED_KEY, Home, start_serve, stop_serve
+from support.isolation import SERVED_KEY, Home, served_app_code, start_serve, stop_serve
 from support.tiss_versions import BENEFICIARY, VersionedOperator, served_operator
 
 pytestmark = pytest.mark.served
@@ -38,14 +37,7 @@ class Operator:
     process: subprocess.Popen[str]
 
     def app_code(self, card: str) -> str:
-        response = httpx.get(
-            f"{self.url}/_local/app-code",
-            params={"card": card},
-            headers={"Authorization": f"Bearer {SERVED_KEY}"},
-        )
-        response.raise_for_status()
-        code: str = response.json()["code"]
-        return code
+        return served_app_code(self.url, card)
 
 
 @pytest.fixture(scope="module")

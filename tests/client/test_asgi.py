@@ -25,10 +25,8 @@ from frontdesk.client.asgi import (
     AsgiResponse,
     AsgiSession,
     Headers,
-    Receive,
-    Scope,
-    Send,
 )
+from frontdesk.core.asgi import Receive, Scope, Send
 
 NUMBER = "2026112200017"
 HEALTH = {"status": "ok", "version": "0.1.0", "time": "2026-11-22T13:00:00Z"}

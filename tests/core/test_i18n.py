@@ -143,6 +143,8 @@ def scan() -> tuple[frozenset[str], frozenset[str], dict[str, set[str]]]:
         constants |= file_constants
         for template in found:
             templates.setdefault(template, set()).update(file_constants)
+    for page in sorted(SRC.rglob("templates/*.html")):  # web pages: {{ tx("web.…") }}
+        used.update(re.findall(r'\btx\(\s*"([a-z0-9_.]+)"', page.read_text(encoding="utf-8")))
     return frozenset(used), frozenset(constants), templates
 
 

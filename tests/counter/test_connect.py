@@ -36,7 +36,7 @@ async def test_a_profile_with_a_sequence_database_draws_from_it() -> None:
         assert isinstance(desk.sequence, DatabaseSequence)
         assert desk.sequence.url == SHARED
     finally:
-        await desk.client.aclose()
+        await desk.aclose()  # its client and its schemas worker
 
 
 async def test_a_profile_without_one_keeps_the_per_machine_file() -> None:
@@ -44,4 +44,4 @@ async def test_a_profile_without_one_keeps_the_per_machine_file() -> None:
     try:
         assert isinstance(desk.sequence, SequenceFile)
     finally:
-        await desk.client.aclose()
+        await desk.aclose()  # its client and its schemas worker

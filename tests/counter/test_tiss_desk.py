@@ -28,38 +28,16 @@ from frontdesk.counter.manual import FormProblem, GuideForm
 from frontdesk.counter.tiss_desk import TissDesk
 from frontdesk.local.embedded_operator import EmbeddedOperator, embedded_operator
 from frontdesk.tiss import VERSION as LOCAL_VERSION  # the local operator's
-from frontdesk.tiss.hashing import message_hash, same_hash
 from frontdesk.tiss.message import find, text
 from frontdesk.tiss.schema import errors_of
-from frontdesk.tiss.soap import body_of, fault_envelope
+from frontdesk.tiss.soap import body_of
 from frontdesk.tiss.transport import HttpReply, TransportFailure
 from frontdesk.tiss.versions import numbers
-from support.tiss_files import compact, given_hash, independent_hash, padrao, rewrite_version
+from support.tiss_counter import Switch, written_back
+from support.tiss_files import padrao, rewrite_version
 
 START = 1_795_000_000.0  # 2026-11-18 11:06:40 UTC
 ANA, CARLOS, LUIZA, MARIA = "3456 7812", "4567 8123", "5678 1234", "1234 5678"
-
-
-class Switch:
-    """Sits between the TISS client and the local operator; can fail like a network or
-    answer with a fault."""
-
-    def __init__(self, inner: object) -> None:
-        self.inner = inner
-        self.mode = "ok"
-
-    async def post(self, url: str, body: bytes, headers: Mapping[str, str]) -> HttpReply:
-        if self.mode == "down":
-            raise TransportFailure("connection refused", sent=False)
-        if self.mode in ("LoginInvalido", "HashInvalido"):
-            return HttpReply(500, "text/xml", fault_envelope(self.mode, "no"))
-        if self.mode.startswith("VersaoInvalida"):  # "VersaoInvalida <the fault's text>"
-            said = self.mode.partition(" ")[2]
-            return HttpReply(500, "text/xml", fault_envelope("VersaoInvalida", said))
-        return await self.inner.post(url, body, headers)  # type: ignore[attr-defined, no-any-return]
-
-    async def aclose(self) -> None:
-        await self.inner.aclose()  # type: ignore[attr-defined]
 
 
 class Counter:
@@ -88,18 +66,6 @@ async def counter(tmp_path: Path) -> AsyncIterator[Counter]:
     finally:
         await desk.aclose()
         close()
-
-
-def written_back(guide: TissGuide, version: str) -> etree._Element:
-    """The guide's file written back: in `version` (the export's), valid in it, compact, and
-    hashed as item 115 reads by frontdesk's reading and by an independent one."""
-    assert guide.tiss.write_state == "written" and guide.tiss.written is not None
-    data = Path(guide.tiss.written).read_bytes()
-    root = etree.fromstring(data)
-    assert padrao(data) == version and errors_of(root, version) == ()
-    assert same_hash(text(root, "epilogo", "hash") or "", message_hash(root))
-    assert compact(data) and independent_hash(data) == given_hash(data)
-    return root
 
 
 def switch_of(counter: Counter) -> Switch:

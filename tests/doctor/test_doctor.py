@@ -344,3 +344,19 @@ def test_on_windows_the_fixes_are_windows_commands(home: Home) -> None:
     found = report.checks[-1]
     assert found.status == "fail"
     assert found.fix is not None and "icacls" in found.fix and "chown" not in found.fix
+
+
+def test_after_a_failed_step_only_the_steps_not_checked_yet_are_skipped(tmp_path: Path) -> None:
+    """`skip_unchecked` reads what ran from the report, whatever the order of the ids given."""
+    report = Report(config_path=tmp_path / "config.toml")
+    report.add(report_check("dns", "ok", "127.0.0.1"))
+    report.add(report_check("tcp", "fail", "conexão recusada"))
+    report.skip_unchecked(["clock", "tcp", "health", "dns", "tls", "auth"])
+    assert [(c.id, c.status) for c in report.checks] == [
+        ("dns", "ok"),
+        ("tcp", "fail"),
+        ("clock", "skip"),
+        ("health", "skip"),
+        ("tls", "skip"),
+        ("auth", "skip"),
+    ]

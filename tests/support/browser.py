@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from support.isolation import STARTED
+from support.isolation import STARTED, stop_process
 
 CHROMIUM_ARGS = [
     "--no-sandbox",  # root in a container: Chromium's sandbox needs user namespaces
@@ -220,12 +220,7 @@ def web_server(
             raise AssertionError(f"frontdesk web did not start: {line!r} {err[-2000:]!r}")
         yield WebProcess(process, found.group(1), root)
     finally:
-        process.terminate()
-        try:
-            process.communicate(timeout=30)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.communicate()
+        stop_process(process, grace=30)
         log.close()
 
 

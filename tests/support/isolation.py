@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
 
+import httpx
 import keyring
 import keyring.core
 import pytest
@@ -247,14 +248,33 @@ def start_serve(
     return process, found.group(1)
 
 
-def stop_serve(process: subprocess.Popen[str]) -> None:
-    """Stop a served backend: terminate, and kill it if it has not gone after 15 s."""
+def stop_process(process: subprocess.Popen[Any], grace: float = 15) -> None:
+    """Stop a process this suite started: terminate, and kill it if it has not gone after
+    `grace` seconds; always reaped."""
     process.terminate()
     try:
-        process.communicate(timeout=15)
+        process.communicate(timeout=grace)
     except subprocess.TimeoutExpired:
         process.kill()
         process.communicate()
+
+
+def stop_serve(process: subprocess.Popen[str]) -> None:
+    """Stop a served backend (`stop_process`)."""
+    stop_process(process)
+
+
+def served_app_code(url: str, card: str) -> str:
+    """The code the patient's app shows now for `card` (the served simulator's
+    `GET /v1/_local/app-code`; `url` ends in /v1)."""
+    answer = httpx.get(
+        f"{url}/_local/app-code",
+        params={"card": card},
+        headers={"Authorization": f"Bearer {SERVED_KEY}"},
+        timeout=10,
+    )
+    answer.raise_for_status()
+    return str(answer.json()["code"])
 
 
 @contextmanager

@@ -113,6 +113,29 @@ def test_procedure_requests_are_valid_and_read_back(make: object) -> None:
         assert request.total == 321  # 80 + 2 × 120.50
 
 
+@pytest.mark.parametrize(
+    ("make", "group", "missing"),
+    [
+        (sp_sadt, "dadosSolicitante", "profissionalSolicitante"),
+        (odonto, "solicitacaoOdontologia", "dadosProfissionaisResponsaveis"),
+    ],
+    ids=["sp_sadt", "odonto"],
+)
+def test_a_request_without_its_professional_is_refused_by_name(
+    make: object, group: str, missing: str
+) -> None:
+    """Not schema-valid, so the operator refuses it first; read anyway (a caller that does not
+    validate), it is a TissInputError naming the element, never an AssertionError."""
+    request = make()  # type: ignore[operator]
+    header = request_header(PROCEDURES.request_transaction)
+    built = build_procedures(header, REGISTRO_ANS, PRESTADOR, request, today="2026-11-18")
+    parent = next(built.iter(f"{NS}{group}"))
+    parent.remove(next(parent.iter(f"{NS}{missing}")))
+    with pytest.raises(TissInputError) as refused:
+        read_procedures(built)
+    assert missing in str(refused.value)
+
+
 def test_a_request_for_every_kind_of_prestador_is_valid() -> None:
     for prestador in (
         Prestador("codigo", "123456"),

@@ -5,6 +5,7 @@ unless a test asks for the real app)."""
 from __future__ import annotations
 
 import secrets
+import ssl
 import sys
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -19,6 +20,7 @@ from aiohttp import web
 
 from frontdesk.audit_log import AuditLog
 from frontdesk.web.guard import LoginGuard
+from frontdesk.web.http import tls_context
 from frontdesk.web.server import Settings, WebServer
 from frontdesk.web.throttle import DeviceCookies
 from frontdesk.web.users import UserStore
@@ -147,6 +149,20 @@ async def running_server(
         for client in state.clients:
             await client.close()
         await runner.cleanup()  # closes every desk (the shutdown hook)
+
+
+@asynccontextmanager
+async def running_tls_server(
+    home: Home, store: UserStore, wall: Wall, tls_files: dict[str, Path]
+) -> AsyncIterator[tuple[Running, aiohttp.ClientSession]]:
+    """`running_server` under TLS (`tls = true`, the suite's certificate) and a client that
+    trusts the suite's CA."""
+    server_context = tls_context(str(tls_files["cert"]), str(tls_files["key"]))
+    client_context = ssl.create_default_context(cafile=str(tls_files["ca"]))
+    async with running_server(
+        home, store, wall, settings=settings_with(tls=True), ssl_context=server_context
+    ) as run:
+        yield run, run.client(connector=aiohttp.TCPConnector(ssl=client_context))
 
 
 @pytest.fixture

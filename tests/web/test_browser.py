@@ -316,8 +316,9 @@ def test_the_desk_bar_shows_the_sign_in_summary_whole_at_1024_px(page: Any) -> N
     server writes it, its stylesheet inline (no server needed for the layout)."""
     from datetime import UTC, datetime
 
+    from frontdesk.core.i18n import Texts
     from frontdesk.web.guard import Attempt, Seen
-    from frontdesk.web.pages import Texts, desk_page
+    from frontdesk.web.pages import desk_page
 
     moment = datetime(2026, 12, 5, 14, 32, tzinfo=UTC)
     seen = Seen(moment, "127.0.0.1")

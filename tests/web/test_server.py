@@ -23,6 +23,7 @@ from web.conftest import (
     csrf_of,
     fake_desk,
     running_server,
+    running_tls_server,
     settings_with,
 )
 
@@ -462,14 +463,9 @@ async def test_under_tls_the_cookie_is_secure_and_host_bound(
 ) -> None:
     from frontdesk.web.http import tls_context
 
-    server_context = tls_context(str(tls_files["cert"]), str(tls_files["key"]))
-    assert server_context.minimum_version == ssl.TLSVersion.TLSv1_2
-    client_context = ssl.create_default_context(cafile=str(tls_files["ca"]))
-    settings = settings_with(tls=True)
-    async with running_server(
-        home, store, wall, settings=settings, ssl_context=server_context
-    ) as run:
-        client = run.client(connector=aiohttp.TCPConnector(ssl=client_context))
+    context = tls_context(str(tls_files["cert"]), str(tls_files["key"]))
+    assert context.minimum_version == ssl.TLSVersion.TLSv1_2
+    async with running_tls_server(home, store, wall, tls_files) as (run, client):
         async with await run.sign_in(client) as response:
             assert response.status == 303
             cookies = set_cookies(response)

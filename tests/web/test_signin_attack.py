@@ -8,7 +8,6 @@ queue in front of the password checks (503 with Retry-After), and the cookies' a
 from __future__ import annotations
 
 import asyncio
-import ssl
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from http.cookies import SimpleCookie
@@ -22,7 +21,15 @@ from frontdesk.web.guard import LoginGuard
 from frontdesk.web.throttle import Busy, CheckQueue, DeviceCookies, Limits
 from frontdesk.web.users import UserStore
 from support.isolation import Home
-from web.conftest import PASSWORD, Running, Wall, csrf_of, running_server, settings_with
+from web.conftest import (
+    PASSWORD,
+    Running,
+    Wall,
+    csrf_of,
+    running_server,
+    running_tls_server,
+    settings_with,
+)
 
 USERS = ("ana", "bia", "caio", "davi", "eva")
 WRONG = "Errada#123x"
@@ -279,15 +286,7 @@ def test_device_tokens_expire_and_bind_their_user() -> None:
 async def test_the_device_cookie_and_logout_under_tls(
     home: Home, store: UserStore, wall: Wall, tls_files: dict[str, Path]
 ) -> None:
-    from frontdesk.web.http import tls_context
-
-    server_context = tls_context(str(tls_files["cert"]), str(tls_files["key"]))
-    client_context = ssl.create_default_context(cafile=str(tls_files["ca"]))
-    settings = settings_with(tls=True)
-    async with running_server(
-        home, store, wall, settings=settings, ssl_context=server_context
-    ) as run:
-        client = run.client(connector=aiohttp.TCPConnector(ssl=client_context))
+    async with running_tls_server(home, store, wall, tls_files) as (run, client):
         async with await run.sign_in(client) as response:
             assert response.status == 303
             assert response.headers["Server"] == "frontdesk"

@@ -25,8 +25,9 @@ contract needs:
 
 Checked against uvicorn 0.54 and 0.55 (`uvicorn.protocols.http.h11_impl.H11Protocol`: its
 `send_400_response`, `data_received`, `on_response_complete`,
-`_unset_keepalive_if_required`, `connections`, `cycle` and `transport`). Never imported by
-local mode: only `frontdesk serve` loads it.
+`_unset_keepalive_if_required`, `connections`, `cycle` and `transport`): pinned in
+pyproject.toml, guarded by tests/seams/test_uvicorn.py (docs/architecture.md, "Private
+seams"). Never imported by local mode: only `frontdesk serve` loads it.
 """
 
 from __future__ import annotations

@@ -106,8 +106,8 @@ class LocalServer(uvicorn.Server):
         super().handle_exit(sig, frame)
         # uvicorn re-raises a captured signal once it has shut down, which would end the
         # process before the database is closed: this stop is the asked-for one, so do
-        # not re-raise it. `_captured_signals` is uvicorn's (0.29+) private list; checked
-        # against uvicorn 0.38; tolerate its absence.
+        # not re-raise it. `_captured_signals` is uvicorn's private list (a seam: pinned,
+        # guarded by tests/seams/test_uvicorn.py; docs/architecture.md); tolerate its absence.
         captured = getattr(self, "_captured_signals", None)
         if isinstance(captured, list):
             captured.clear()

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any, Self, TypeVar
 from urllib.parse import quote
 
 from frontdesk import __version__
-from frontdesk.client.asgi import ASGIApp, AsgiSession
+from frontdesk.client.asgi import AsgiSession
 from frontdesk.client.client_errors import (
     ApiError,
     BackendUnavailable,
@@ -26,6 +26,7 @@ from frontdesk.client.client_errors import (
 )
 from frontdesk.client.models import Channels, Event, Guide, Health, OutboxMessage, Token
 from frontdesk.client.session import Answer, HttpxSession, Session, TransportFailure
+from frontdesk.core.asgi import ASGIApp
 
 if TYPE_CHECKING:
     from frontdesk.core._httpx import httpx

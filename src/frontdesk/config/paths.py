@@ -1,8 +1,9 @@
 """Where frontdesk keeps its files (platformdirs): config file, key files, data, logs.
 
 `FRONTDESK_CONFIG` names the configuration file; the key files live next to it, in
-`keys/`. Data (the local backend's database) and logs (the audit file) follow the user's
-platform directories (on Linux: XDG_DATA_HOME, XDG_STATE_HOME).
+`keys/`. Data (the local backend's database), logs (the audit file) and the cache (what can be
+rebuilt) follow the user's platform directories (on Linux: XDG_DATA_HOME, XDG_STATE_HOME,
+XDG_CACHE_HOME).
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ import os
 import sys
 from pathlib import Path
 
-from platformdirs import user_config_path, user_data_path, user_log_path
+from platformdirs import user_cache_path, user_config_path, user_data_path, user_log_path
 
 APP_NAME = "frontdesk"
 CONFIG_ENV = "FRONTDESK_CONFIG"
@@ -44,6 +45,11 @@ def keys_dir() -> Path:
 
 def data_dir() -> Path:
     return user_data_path(APP_NAME, appauthor=False)
+
+
+def cache_dir() -> Path:
+    """What can be rebuilt at any time (the exports' schema checks)."""
+    return user_cache_path(APP_NAME, appauthor=False)
 
 
 def log_dir() -> Path:

@@ -14,6 +14,7 @@
 from __future__ import annotations
 
 import tempfile
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Final
@@ -26,6 +27,7 @@ if TYPE_CHECKING:
     from frontdesk.client.client import FrontdeskClient
     from frontdesk.config.connection import Connection
     from frontdesk.local.embedded_operator import EmbeddedOperator
+    from frontdesk.tiss.checker import SchemaChecker
     from frontdesk.tiss.sequence import SequenceSource
     from frontdesk.tiss.tiss_settings import TissSettings
 
@@ -74,7 +76,9 @@ def served_simulator(settings: TissSettings, password: str) -> FrontdeskClient |
 
 def desk_for(connection: Connection, *, ledger: Ledger | None = None) -> TissDesk:
     """The counter of a TISS profile's connection (`kind` "tiss", with its password)."""
+    from frontdesk.config.paths import cache_dir
     from frontdesk.config.tiss_profile import sequence_path
+    from frontdesk.tiss.checker import WorkerChecker
     from frontdesk.tiss.client import TissClient
     from frontdesk.tiss.sequence import DatabaseSequence, SequenceFile
 
@@ -84,7 +88,10 @@ def desk_for(connection: Connection, *, ledger: Ledger | None = None) -> TissDes
     shared = data.counter.sequence_database
     source: SequenceSource = DatabaseSequence(shared) if shared else SequenceFile(sequence_path())
     sequence = RecordingSequence(source)
-    client = TissClient(data.settings, connection.api_key, sequence=sequence)
+    # The compiled schemas live in a worker process, not in the desk's (docs/performance.md).
+    checker = WorkerChecker()
+    checker.start()  # beside the app's first frame, not after it
+    client = TissClient(data.settings, connection.api_key, sequence=sequence, checker=checker)
     name = connection.profile or "tiss"
     return TissDesk(
         profile=name,
@@ -95,6 +102,8 @@ def desk_for(connection: Connection, *, ledger: Ledger | None = None) -> TissDes
         sequence=sequence.inner,
         simulator=served_simulator(data.settings, connection.api_key),
         last_sequence=lambda: sequence.last,
+        checker=checker,
+        checks_cache=cache_dir() / "export-checks",
     )
 
 
@@ -104,11 +113,16 @@ def demo_desk(
     clock: Callable[[], float] | None = None,
     operator: EmbeddedOperator | None = None,
     folder: Path | None = None,
+    checker: SchemaChecker | None = None,
 ) -> tuple[TissDesk, Callable[[], None]]:
-    """The local TISS demonstration, and what closes it (the database, a temporary folder)."""
+    """The local TISS demonstration, and what closes it (the database, a temporary folder).
+
+    Its operator validates in this process anyway, so its desk does too, unless `checker`
+    names another way."""
     from frontdesk.config.paths import data_dir
     from frontdesk.config.tiss_reading import CounterSettings, TissProfileData
     from frontdesk.local.embedded_operator import demo_clinic, demo_exports_into, embedded_operator
+    from frontdesk.tiss.checker import IN_PROCESS
     from frontdesk.tiss.client import TissClient
     from frontdesk.tiss.sequence import MemorySequence
 
@@ -131,7 +145,11 @@ def demo_desk(
     )
     sequence = RecordingSequence(MemorySequence(start=int(local.backend.clock.now()) % 10**9))
     client = TissClient(
-        local.settings, local.password, sequence=sequence, transport=local.transport
+        local.settings,
+        local.password,
+        sequence=sequence,
+        transport=local.transport,
+        checker=checker or IN_PROCESS,
     )
     desk = TissDesk(
         profile=DEMO_PROFILE,
@@ -142,7 +160,8 @@ def demo_desk(
         sequence=sequence.inner,
         simulator=local.simulator,
         last_sequence=lambda: sequence.last,
-        **({"clock": clock} if clock is not None else {}),
+        clock=clock or time.time,
+        checker=checker or IN_PROCESS,
     )
 
     def close() -> None:

@@ -78,6 +78,19 @@ class OperatorUnavailable(BackendUnavailable, CounterError):
         super().__init__(t(key, operator=operator), timeout=timeout)
 
 
+class SchemaCheckUnavailable(CounterError):
+    """The schemas could not be consulted on this computer (their worker failed): the
+    message was not sent."""
+
+    banner = True
+    code = "schema_check_unavailable"
+
+    def __init__(self, operator: str, detail: str) -> None:
+        self.operator = operator
+        self.detail = detail
+        super().__init__(t("counter.err.schema_check", operator=operator, reason=detail))
+
+
 class OperatorLoginRefused(CounterError):
     """LoginInvalido: the clinic's TISS login or password is not accepted."""
 

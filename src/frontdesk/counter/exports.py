@@ -9,6 +9,10 @@ taken, the guides left out with what is wrong with each, and the file's own prob
 version frontdesk has no schemas for is one, naming the versions it reads). Guides that
 have no field for the code (honorários, resumos de internação) are left out with a note,
 not as an error. A guide number seen in two files is taken once, from the first file.
+
+The schemas are consulted through the desk's `checker` (a worker process holding them, with
+the answers for files already seen kept on disk: `export_checks`); a file it could not
+check gets that problem in words and is read again at the next scan.
 """
 
 from __future__ import annotations
@@ -18,6 +22,7 @@ from pathlib import Path
 from typing import Final
 
 from frontdesk.core.i18n import t
+from frontdesk.tiss.checker import IN_PROCESS, SchemaChecker, SchemaCheckFailed
 from frontdesk.tiss.lote import WITHOUT_CODE, Export, ExportedGuide, read_export
 from frontdesk.tiss.safexml import MAX_XML_BYTES
 from frontdesk.tiss.versions import numbers
@@ -55,8 +60,9 @@ class QueuedGuide:
 class ExportFolder:
     """The import folder (None: the profile sets none, so no exports)."""
 
-    def __init__(self, folder: Path | None) -> None:
+    def __init__(self, folder: Path | None, checker: SchemaChecker = IN_PROCESS) -> None:
         self.folder = folder
+        self.checker = checker
         self._cache: dict[Path, tuple[tuple[int, int], Export | str]] = {}
 
     def scan(self) -> tuple[dict[str, QueuedGuide], tuple[FileReport, ...]]:
@@ -97,11 +103,13 @@ class ExportFolder:
             if stat.st_size > MAX_XML_BYTES:
                 result: Export | str = t("counter.import.too_big", limit=MAX_XML_BYTES // 1024)
             else:
-                result = read_export(path.read_bytes())
+                result = read_export(path.read_bytes(), self.checker)
         except OSError as error:
             return t(
                 "counter.import.unreadable", reason=error.strerror or type(error).__name__
             ), 0.0
+        except SchemaCheckFailed as failed:  # not kept: the next scan reads it again
+            return t("counter.import.unchecked", reason=failed.detail), stat.st_mtime
         self._cache[path] = (key, result)
         return result, stat.st_mtime
 

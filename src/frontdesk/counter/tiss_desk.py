@@ -18,6 +18,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import datetime
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from frontdesk import __version__
@@ -48,6 +49,7 @@ from frontdesk.counter.counter_errors import (
     MessageRefused,
     OperatorLoginRefused,
     OperatorUnavailable,
+    SchemaCheckUnavailable,
     VersionRefused,
 )
 from frontdesk.counter.entries import (
@@ -59,11 +61,13 @@ from frontdesk.counter.entries import (
     manual_entry,
     rfc3339,
 )
+from frontdesk.counter.export_checks import CachedChecker
 from frontdesk.counter.exports import ExportFolder, FileReport
 from frontdesk.counter.guides import TissGuide
 from frontdesk.counter.ledger import Answer, Ledger
 from frontdesk.counter.write import write_answer
 from frontdesk.tiss import tiss_errors as te
+from frontdesk.tiss.checker import IN_PROCESS, SchemaChecker, SchemaCheckFailed
 from frontdesk.tiss.message import SAO_PAULO
 from frontdesk.tiss.models import TokenProof
 
@@ -98,7 +102,10 @@ class TissDesk:
     """One TISS profile's counter. `sequence`: where the files written back get their
     `sequencialTransacao` (the source the client's messages draw from); `simulator`: the
     local operator's simulator client (the patient's app and the SAC, the clock), for the
-    local demonstration only."""
+    local demonstration only. `checker`: what consults the TISS schemas for the exports,
+    the write-backs (the client is given the same one) and is closed with the desk;
+    `checks_cache`: the folder where the exports' checks are kept across restarts (None:
+    kept in memory only)."""
 
     def __init__(
         self,
@@ -112,6 +119,8 @@ class TissDesk:
         simulator: FrontdeskClient | None = None,
         clock: Callable[[], float] = time.time,
         last_sequence: Callable[[], str] = lambda: "",
+        checker: SchemaChecker = IN_PROCESS,
+        checks_cache: Path | None = None,
     ) -> None:
         self.profile = profile
         self.operator = operator
@@ -124,7 +133,9 @@ class TissDesk:
         self.simulator = simulator
         self.clock = clock
         self.last_sequence = last_sequence
-        self.folder = ExportFolder(self.counter.import_folder)
+        self.checker = checker
+        exports = checker if checks_cache is None else CachedChecker(checker, checks_cache)
+        self.folder = ExportFolder(self.counter.import_folder, exports)
         self.reports: tuple[FileReport, ...] = ()
         self._entries: dict[str, Entry] = {}
         self._cards: dict[str, Entry] = {}  # eligibility checks of a card alone
@@ -241,6 +252,7 @@ class TissDesk:
         await self.client.aclose()
         if self.simulator is not None:
             await self.simulator.aclose()
+        await asyncio.to_thread(self.checker.close)
 
     # -- only at a TISS counter ------------------------------------------------------------
 
@@ -427,6 +439,7 @@ class TissDesk:
             folder=self.counter.export_folder,
             sequence=self.sequence,
             now=datetime.fromtimestamp(self.clock(), tz=SAO_PAULO),
+            checker=self.checker,
         )
 
     def _trouble(self, error: te.TissError, guide: str) -> Exception:
@@ -437,6 +450,8 @@ class TissDesk:
             return OperatorUnavailable(
                 operator, error.detail, timeout=True, sequence=error.sequence
             )
+        if isinstance(error, SchemaCheckFailed):
+            return SchemaCheckUnavailable(operator, error.detail)
         if isinstance(error, te.TissUnavailable):
             timeout = isinstance(error, te.TissTimeout)
             return OperatorUnavailable(operator, error.detail, timeout=timeout)

@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING
 from frontdesk.core.i18n import t
 from frontdesk.counter.exports import WRITTEN_SUFFIX
 from frontdesk.counter.ledger import Answer
+from frontdesk.tiss.checker import IN_PROCESS, SchemaChecker, SchemaCheckFailed
 from frontdesk.tiss.tiss_errors import TissError, TissInputError, UnsafeXml
 from frontdesk.tiss.writeback import NoCodeField, Release, proof_in, write_back
 
@@ -49,6 +50,7 @@ def write_answer(
     folder: Path | None,
     sequence: SequenceSource,
     now: datetime,
+    checker: SchemaChecker = IN_PROCESS,
 ) -> Answer:
     """`answer` with what became of its write-back (`write_state` and the file or problem);
     `folder`: the profile's export folder (None: beside the original); `sequence` numbers
@@ -75,7 +77,9 @@ def write_answer(
             operator_number=answer.operator_number,
             valid_until=answer.valid_until,
         )
-        data = write_back(source, entry.number, release, sequence=sequence, now=now)
+        data = write_back(
+            source, entry.number, release, sequence=sequence, now=now, checker=checker
+        )
         _write_atomic(target, data)
     except NoCodeField as no_field:
         return replace(
@@ -83,6 +87,9 @@ def write_answer(
             write_state="no_field",
             write_problem=t(f"counter.write.no_field.{no_field.kind}"),
         )
+    except SchemaCheckFailed as failed:
+        problem = t("counter.write.unchecked", reason=failed.detail)
+        return replace(answer, write_state="failed", written=None, write_problem=problem[:300])
     except (OSError, TissInputError, UnsafeXml, TissError) as error:
         problem = getattr(error, "strerror", None) or str(error)
         return replace(answer, write_state="failed", written=None, write_problem=problem[:300])

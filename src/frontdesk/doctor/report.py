@@ -101,6 +101,12 @@ class Report:
         for id_ in ids:
             self.add(skipped(id_))
 
+    def skip_unchecked(self, ids: Iterable[str]) -> None:
+        """Add each of `ids` that has no check yet as not checked (a step it needs failed):
+        which steps ran is read from the report, never from their position in a list."""
+        done = {check.id for check in self.checks}
+        self.skip(id_ for id_ in ids if id_ not in done)
+
     def count(self, status: Status) -> int:
         return sum(1 for check in self.checks if check.status == status)
 

@@ -20,8 +20,9 @@ from frontdesk.backend.clock import Clock
 from frontdesk.backend.local import open_backend
 from frontdesk.backend.server import create_app
 from frontdesk.backend.service import LocalBackend
-from frontdesk.client.asgi import ASGIApp, AsgiSession
+from frontdesk.client.asgi import AsgiSession
 from frontdesk.client.client import FrontdeskClient
+from frontdesk.core.asgi import ASGIApp
 from frontdesk.local.embedded_client import EMBEDDED_URL
 
 if TYPE_CHECKING:

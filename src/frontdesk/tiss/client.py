@@ -35,6 +35,7 @@ from typing import Final
 
 from lxml import etree
 
+from frontdesk.tiss.checker import IN_PROCESS, SchemaChecker, SchemaCheckFailed
 from frontdesk.tiss.hashing import message_hash, password_digest, same_hash
 from frontdesk.tiss.message import (
     CANCEL,
@@ -65,7 +66,7 @@ from frontdesk.tiss.replies import (
 )
 from frontdesk.tiss.requests import build_cancel, build_eligibility, build_procedures, build_status
 from frontdesk.tiss.safexml import charset_of
-from frontdesk.tiss.schema import SchemaViolation, errors_of, validate
+from frontdesk.tiss.schema import errors_of
 from frontdesk.tiss.sequence import SequenceSource
 from frontdesk.tiss.soap import HEADERS, body_of, envelope
 from frontdesk.tiss.tiss_errors import (
@@ -116,6 +117,7 @@ class TissClient:
         now: Callable[[], datetime] = sao_paulo_now,
         sleep: Sleep = asyncio.sleep,
         verify_reply_hash: bool = True,
+        checker: SchemaChecker = IN_PROCESS,
     ) -> None:
         if not password:
             raise TissInputError("senhaPrestador", "a password is required")
@@ -125,6 +127,7 @@ class TissClient:
         self._now = now
         self._sleep = sleep
         self._verify_hash = verify_reply_hash
+        self._checker = checker
         if transport is None:
             try:
                 transport = HttpxTransport(
@@ -249,10 +252,10 @@ class TissClient:
         `TransportLost` (internal) when a non-retried call may have reached the operator
         but its answer did not come back.
         """
-        try:
-            validate(message, self.settings.version)
-        except SchemaViolation as invalid:
-            raise TissInputError("mensagem", f"invalid against the schemas: {invalid}") from None
+        invalid = await self._schema_errors(message)  # SchemaCheckFailed: nothing is sent
+        if invalid:
+            problems = "; ".join(invalid)
+            raise TissInputError("mensagem", f"invalid against the schemas: {problems}")
         body = envelope(message)
         url = self.settings.url_for(operation.service)
         tries = 1 + (self.settings.retries if retry else 0)
@@ -298,10 +301,31 @@ class TissClient:
             if failure.sent:
                 raise TransportLost(failure.detail) from None
             raise TissUnavailable(failure.detail, retryable=failure.retryable) from None
-        return self._accept(operation, reply)
+        element = self._accept(operation, reply)
+        try:
+            problems = await self._schema_errors(element)
+        except SchemaCheckFailed as failed:  # the answer came, and cannot be trusted unread
+            raise TransportLost(f"the answer could not be checked ({failed.detail})") from None
+        if problems:
+            raise InvalidReply("schema", "; ".join(problems)[:500])
+        if self._verify_hash:
+            given = text(element, "hash") or ""
+            if not same_hash(given, message_hash(element, strict=False)):
+                raise InvalidReply("hash", "the reply's epílogo hash does not match its contents")
+        if find(element, "cabecalho") is None:  # pragma: no cover - schema-valid
+            raise InvalidReply("schema", "no cabeçalho")
+        return element
+
+    async def _schema_errors(self, element: etree._Element) -> tuple[str, ...]:
+        """The schemas' complaints about `element`, in the profile's version (a worker's
+        answer is awaited off the event loop)."""
+        version = self.settings.version
+        if self._checker is IN_PROCESS:
+            return errors_of(element, version)
+        return await asyncio.to_thread(errors_of, element, version, self._checker)
 
     def _accept(self, operation: Operation, reply: HttpReply) -> etree._Element:
-        """The reply element, or the error the HTTP answer amounts to."""
+        """The reply element, or the error the HTTP answer amounts to (before the schemas)."""
         looks_xml = reply.body.lstrip()[:1] == b"<"
         if reply.status in _GATEWAY and not looks_xml:
             raise TransportLost(f"HTTP {reply.status} from the operator's gateway")
@@ -318,15 +342,6 @@ class TissClient:
         if answered and answered != self.settings.version:
             # before the schemas: a reply in another version may not be valid in ours
             raise VersionMismatch(self.settings.version, answered[:20], fault=False)
-        problems = errors_of(element, self.settings.version)
-        if problems:
-            raise InvalidReply("schema", "; ".join(problems)[:500])
-        if self._verify_hash:
-            given = text(element, "hash") or ""
-            if not same_hash(given, message_hash(element, strict=False)):
-                raise InvalidReply("hash", "the reply's epílogo hash does not match its contents")
-        if find(element, "cabecalho") is None:  # pragma: no cover - schema-valid
-            raise InvalidReply("schema", "no cabeçalho")
         return element
 
     def _mismatch(self, fault: VersaoInvalida) -> VersionMismatch:

@@ -24,17 +24,23 @@ from typing import Final, Literal
 
 from lxml import etree
 
+from frontdesk.tiss.checker import IN_PROCESS, SchemaChecker
 from frontdesk.tiss.hashing import matches
-from frontdesk.tiss.message import children, find, local_name, q, text
+from frontdesk.tiss.message import (
+    children,
+    find,
+    local_name,
+    q,
+    read_dental_team,
+    read_professional,
+    text,
+)
 from frontdesk.tiss.models import (
-    DentalTeam,
     OdontoRequest,
     Procedure,
-    Professional,
     SpSadtRequest,
 )
 from frontdesk.tiss.safexml import parse_untrusted
-from frontdesk.tiss.schema import schema
 from frontdesk.tiss.tiss_errors import TissInputError, UnsafeXml
 from frontdesk.tiss.versions import numbers
 
@@ -95,8 +101,9 @@ class Export:
 # -- reading ------------------------------------------------------------------------------------
 
 
-def read_export(data: bytes) -> Export:
-    """The export in `data`; every problem is listed, nothing raises for bad content."""
+def read_export(data: bytes, checker: SchemaChecker = IN_PROCESS) -> Export:
+    """The export in `data`; every problem is listed, nothing raises for bad content
+    (`SchemaCheckFailed` when `checker` cannot consult the schemas)."""
     try:
         root = parse_untrusted(data)
     except UnsafeXml as unsafe:
@@ -113,8 +120,8 @@ def read_export(data: bytes) -> Export:
     if version not in numbers():
         return Export(number, registro, (), version=version)
     nodes = [n for n in holder if isinstance(n.tag, str)]
-    errors = schema_errors(root, version)
-    own, problems = _placed(root, nodes, errors, version)
+    errors = schema_errors(root, version, checker)
+    own, problems = _placed(root, nodes, errors, version, checker)
     given = text(root, "epilogo", "hash") or ""
     if not errors and not matches(given, root):
         problems.append("the epílogo hash does not match the contents (item 115)")
@@ -124,18 +131,17 @@ def read_export(data: bytes) -> Export:
     return Export(number, registro, guides, tuple(problems[:MAX_PROBLEMS]), version)
 
 
-def schema_errors(root: etree._Element, version: str) -> list[tuple[int, str]]:
+def schema_errors(
+    root: etree._Element, version: str, checker: SchemaChecker = IN_PROCESS
+) -> list[tuple[int, str]]:
     """libxml2's (line, message) for a whole `mensagemTISS` against `version`'s schemas.
 
     `schema(version)` is the version's web-services set, whose XSD includes
     `tissV4_0X_00.xsd` (`TissVersion.lote_xsd`, where `mensagemTISS` is declared): one
-    compiled schema per version serves the web-service messages and the exports alike.
+    compiled schema per version serves the web-service messages and the exports alike;
+    `checker` says where it is compiled (`checker.py`).
     """
-    try:
-        schema(version).assertValid(root)
-    except etree.DocumentInvalid as invalid:
-        return [(e.line, e.message) for e in invalid.error_log]
-    return []
+    return checker.errors(root, version)
 
 
 def _placed(
@@ -143,6 +149,7 @@ def _placed(
     nodes: Sequence[etree._Element],
     errors: list[tuple[int, str]],
     version: str,
+    checker: SchemaChecker,
 ) -> tuple[list[list[str]], list[str]]:
     """Each guide's problems, and the file's own. By line when each guide starts on a line
     of its own; otherwise (a file on one line) each guide is validated alone."""
@@ -164,7 +171,7 @@ def _placed(
         for position, node in enumerate([n for n in holder if isinstance(n.tag, str)]):
             if position != index:
                 holder.remove(node)
-        own[index] = [short(m, n) for n, m in schema_errors(alone, version)]
+        own[index] = [short(m, n) for n, m in schema_errors(alone, version, checker)]
     if not any(own):
         problems = [short(m, n) for n, m in errors]
     return own, problems
@@ -287,22 +294,16 @@ def _procedures(node: etree._Element, kind: GuideKind) -> tuple[tuple[Procedure,
 def _sp_sadt(
     node: etree._Element, number: str, card: str, procedures: tuple[Procedure, ...]
 ) -> SpSadtRequest:
-    professional = find(node, "dadosSolicitante", "profissionalSolicitante")
-    if professional is None:  # pragma: no cover - schema-valid
-        raise TissInputError("profissionalSolicitante", "missing")
+    requester = find(node, "dadosSolicitante")
+    if requester is None:  # pragma: no cover - schema-valid
+        raise TissInputError("dadosSolicitante", "missing")
     return SpSadtRequest(
         guide_number=number,
         card=card,
         proof=None,
         procedures=procedures,
         requester_name=text(node, "dadosSolicitante", "nomeContratadoSolicitante") or "",
-        professional=Professional(
-            council=text(professional, "conselhoProfissional") or "",
-            number=text(professional, "numeroConselhoProfissional") or "",
-            uf=text(professional, "UF") or "",
-            cbos=text(professional, "CBOS") or "",
-            name=text(professional, "nomeProfissional"),
-        ),
+        professional=read_professional(requester),
         character="2" if text(node, "dadosSolicitacao", "caraterAtendimento") == "2" else "1",
         requested_on=text(node, "dadosSolicitacao", "dataSolicitacao"),
         clinical_indication=text(node, "dadosSolicitacao", "indicacaoClinica"),
@@ -314,22 +315,13 @@ def _sp_sadt(
 def _odonto(
     node: etree._Element, number: str, card: str, procedures: tuple[Procedure, ...]
 ) -> OdontoRequest:
-    team = find(node, "dadosProfissionaisResponsaveis")
-    if team is None:  # pragma: no cover - schema-valid
-        raise TissInputError("dadosProfissionaisResponsaveis", "missing")
     return OdontoRequest(
         guide_number=number,
         card=card,
         proof=None,
         procedures=procedures,
         plan=text(node, "planoBeneficiario") or "",
-        team=DentalTeam(
-            code=text(team, "codigoProfExec") or "",
-            cro=text(team, "croExec") or "",
-            uf=text(team, "ufExec") or "",
-            cnes=text(team, "cnesExec") or "",
-            cbos=text(team, "cbosExec2") or "",
-        ),
+        team=read_dental_team(node),
         care_type=text(node, "tipoAtendimento") or "1",
         newborn=text(node, "dadosBeneficiario", "atendimentoRN") == "S",
         identification=text(node, "dadosBeneficiario", "tipoIdent"),

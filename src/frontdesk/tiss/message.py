@@ -19,7 +19,7 @@ from lxml import etree
 
 from frontdesk.tiss import NAMESPACE
 from frontdesk.tiss.hashing import message_hash
-from frontdesk.tiss.models import Header, Party, Prestador
+from frontdesk.tiss.models import DentalTeam, Header, Party, Prestador, Professional
 from frontdesk.tiss.tiss_errors import TissInputError
 
 NS: Final = f"{{{NAMESPACE}}}"
@@ -166,6 +166,35 @@ def read_prestador(parent: etree._Element | None) -> Prestador | None:
         if value is not None:
             return Prestador(kind, value)  # type: ignore[arg-type]
     return None
+
+
+def read_professional(parent: etree._Element) -> Professional:
+    """The `profissionalSolicitante` of an SP/SADT guide or request (`dadosSolicitante`)."""
+    professional = find(parent, "profissionalSolicitante")
+    if professional is None:
+        raise TissInputError("profissionalSolicitante", "missing")
+    return Professional(
+        council=text(professional, "conselhoProfissional") or "",
+        number=text(professional, "numeroConselhoProfissional") or "",
+        uf=text(professional, "UF") or "",
+        cbos=text(professional, "CBOS") or "",
+        name=text(professional, "nomeProfissional"),
+    )
+
+
+def read_dental_team(parent: etree._Element) -> DentalTeam:
+    """The executing dentist (`dadosProfissionaisResponsaveis`) of an odontologia guide or
+    request."""
+    team = find(parent, "dadosProfissionaisResponsaveis")
+    if team is None:
+        raise TissInputError("dadosProfissionaisResponsaveis", "missing")
+    return DentalTeam(
+        code=text(team, "codigoProfExec") or "",
+        cro=text(team, "croExec") or "",
+        uf=text(team, "ufExec") or "",
+        cnes=text(team, "cnesExec") or "",
+        cbos=text(team, "cbosExec2") or "",
+    )
 
 
 def _add_party(parent: etree._Element, party: Party) -> None:

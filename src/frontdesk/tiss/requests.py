@@ -24,17 +24,17 @@ from frontdesk.tiss.message import (
     children,
     find,
     new_message,
+    read_dental_team,
     read_prestador,
+    read_professional,
     seal,
     text,
 )
 from frontdesk.tiss.models import (
-    DentalTeam,
     Header,
     OdontoRequest,
     Prestador,
     Procedure,
-    Professional,
     SpSadtRequest,
     TokenProof,
 )
@@ -271,8 +271,9 @@ def read_procedures(message: etree._Element) -> ProcedureQuery:
 
 
 def _read_sp_sadt(node: etree._Element, proof: TokenProof | None) -> SpSadtRequest:
-    professional = find(node, "dadosSolicitante", "profissionalSolicitante")
-    assert professional is not None
+    requester = find(node, "dadosSolicitante")
+    if requester is None:
+        raise TissInputError("dadosSolicitante", "missing")
     procedures = tuple(
         _read_procedure(
             find(item, "procedimento"),
@@ -286,13 +287,7 @@ def _read_sp_sadt(node: etree._Element, proof: TokenProof | None) -> SpSadtReque
         proof=proof,
         procedures=procedures,
         requester_name=text(node, "dadosSolicitante", "nomeContratadoSolicitante") or "",
-        professional=Professional(
-            council=text(professional, "conselhoProfissional") or "",
-            number=text(professional, "numeroConselhoProfissional") or "",
-            uf=text(professional, "UF") or "",
-            cbos=text(professional, "CBOS") or "",
-            name=text(professional, "nomeProfissional"),
-        ),
+        professional=read_professional(requester),
         character="2" if text(node, "caraterAtendimento") == "2" else "1",
         requested_on=text(node, "dataSolicitacao"),
         clinical_indication=text(node, "indicacaoClinica"),
@@ -313,21 +308,13 @@ def _read_odonto(node: etree._Element, proof: TokenProof | None) -> OdontoReques
         )
         for item in children(node, "procedimentosSolicitados")
     )
-    team = find(node, "dadosProfissionaisResponsaveis")
-    assert team is not None
     return OdontoRequest(
         guide_number=text(node, "numeroGuiaPrestador") or "",
         card=text(node, "numeroCarteira") or "",
         proof=proof,
         procedures=procedures,
         plan=text(node, "planoBeneficiario") or "",
-        team=DentalTeam(
-            code=text(team, "codigoProfExec") or "",
-            cro=text(team, "croExec") or "",
-            uf=text(team, "ufExec") or "",
-            cnes=text(team, "cnesExec") or "",
-            cbos=text(team, "cbosExec2") or "",
-        ),
+        team=read_dental_team(node),
         care_type=text(node, "tipoAtendimento") or "1",
         newborn=text(node, "atendimentoRN") == "S",
         identification=text(node, "tipoIdent"),

@@ -12,12 +12,18 @@ from __future__ import annotations
 
 import functools
 from importlib.resources.abc import Traversable
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, Final
 
 from lxml import etree
 
 from frontdesk.tiss import VERSION
 from frontdesk.tiss.versions import get, numbers
+
+if TYPE_CHECKING:
+    from frontdesk.tiss.checker import SchemaChecker
+
+Found = list[tuple[int, str]]
+"""libxml2's (line, message) for each error; line 0 when the node has none (a built tree)."""
 
 _SCHEME: Final = "tiss-schema:///"
 
@@ -70,19 +76,29 @@ def schema(version: str = VERSION) -> etree.XMLSchema:
     return etree.XMLSchema(document)
 
 
-def errors_of(element: etree._Element, version: str = VERSION) -> tuple[str, ...]:
-    """libxml2's messages for `element` against the schemas (empty when it is valid)."""
+def found_in(element: etree._Element, version: str) -> Found:
+    """libxml2's (line, message) for `element` against `version`'s schemas, compiled here."""
     try:
         schema(version).assertValid(element)
     except etree.DocumentInvalid as invalid:
         # The exception's own log: the schema object's `error_log` is shared between calls.
-        log = invalid.error_log
-        return tuple(f"line {e.line}: {e.message}" if e.line else e.message for e in log)[:10]
-    return ()
+        return [(e.line, e.message) for e in invalid.error_log]
+    return []
 
 
-def validate(element: etree._Element, version: str = VERSION) -> None:
+def errors_of(
+    element: etree._Element, version: str = VERSION, checker: SchemaChecker | None = None
+) -> tuple[str, ...]:
+    """libxml2's messages for `element` against the schemas (empty when it is valid), found
+    here or by `checker` (`SchemaCheckFailed` when it cannot)."""
+    found = found_in(element, version) if checker is None else checker.errors(element, version)
+    return tuple(f"line {line}: {message}" if line else message for line, message in found)[:10]
+
+
+def validate(
+    element: etree._Element, version: str = VERSION, checker: SchemaChecker | None = None
+) -> None:
     """Raise `SchemaViolation` unless `element` (a web-service message) is valid."""
-    found = errors_of(element, version)
+    found = errors_of(element, version, checker)
     if found:
         raise SchemaViolation(found)

@@ -33,6 +33,7 @@ from typing import Final
 
 from lxml import etree
 
+from frontdesk.tiss.checker import IN_PROCESS, SchemaChecker
 from frontdesk.tiss.hashing import message_hash
 from frontdesk.tiss.lote import (
     KIND_OF_ELEMENT,
@@ -121,6 +122,7 @@ def write_back(
     *,
     sequence: SequenceSource,
     now: datetime,
+    checker: SchemaChecker = IN_PROCESS,
 ) -> bytes:
     """A new export holding only the guide `guide_number` of `data`, with `release` in it.
 
@@ -128,7 +130,8 @@ def write_back(
     written (its transaction's date and time, and the authorization date when the
     operator gave none: an SP/SADT guide's `dadosAutorizacao` requires one). Raises
     `TissInputError` when the guide is not in the file, its version is unknown or the result
-    would not be valid, `NoCodeField` for guides without a field for the code.
+    would not be valid, `NoCodeField` for guides without a field for the code (and
+    `SchemaCheckFailed` when `checker` cannot consult the schemas).
     """
     root = parse_untrusted(data)
     holder = find(root, "prestadorParaOperadora", "loteGuias", "guiasTISS")
@@ -168,7 +171,7 @@ def write_back(
         hash_node.text = message_hash(root)
     except UnicodeEncodeError:
         raise TissInputError("hash", "text that ISO-8859-1 cannot carry") from None
-    found = schema_errors(root, version)
+    found = schema_errors(root, version, checker)
     if found:
         raise TissInputError("mensagemTISS", "; ".join(short(m, n) for n, m in found[:3]))
     return etree.tostring(root, encoding="ISO-8859-1", xml_declaration=True)

@@ -47,7 +47,7 @@ from aiohttp import WSMsgType, web
 from textual_serve.download_manager import DownloadManager
 
 from frontdesk.audit_log import AuditLog
-from frontdesk.core.i18n import Language
+from frontdesk.core.i18n import Language, Texts
 from frontdesk.web import forked, pages
 from frontdesk.web.app_process import Desk, Fork, app_argv, desk_args
 from frontdesk.web.guard import LOCK_SECONDS, MAX_FAILURES, MAX_PASSWORD_AGE_DAYS, LoginGuard
@@ -62,7 +62,6 @@ from frontdesk.web.http import (
     see_other,
     stream_download,
 )
-from frontdesk.web.pages import Texts
 from frontdesk.web.sessions import EndReason, Session, Sessions, SessionTable
 from frontdesk.web.throttle import DEVICE_DAYS, AddressLimiter, Busy, DeviceCookies, Limits
 from frontdesk.web.users import UsersError

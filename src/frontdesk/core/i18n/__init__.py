@@ -18,7 +18,10 @@ from __future__ import annotations
 import importlib
 import os
 from collections.abc import Mapping
-from typing import Final, Literal
+from typing import TYPE_CHECKING, Final, Literal
+
+if TYPE_CHECKING:
+    from datetime import datetime
 
 Language = Literal["pt", "en"]
 LANGUAGES: Final[tuple[Language, ...]] = ("pt", "en")
@@ -80,13 +83,34 @@ def has_text(key: str) -> bool:
     return key in catalog(catalog_name(key))
 
 
-def t(key: str, /, **values: object) -> str:
-    """The text for `key` in the current language, with `{name}` placeholders filled.
+def text_in(lang: Language, key: str, /, **values: object) -> str:
+    """The text for `key` in `lang`, with `{name}` placeholders filled.
 
     An unknown key comes back as itself (a test makes sure none is used).
     """
     pair = catalog(catalog_name(key)).get(key)
     if pair is None:
         return key
-    text = pair[0] if get_language() == "pt" else pair[1]
+    text = pair[0] if lang == "pt" else pair[1]
     return text.format(**values) if values else text
+
+
+def t(key: str, /, **values: object) -> str:
+    """The text for `key` in the current language (`text_in`)."""
+    return text_in(get_language(), key, **values)
+
+
+class Texts:
+    """The texts in one language, whatever the process-wide setting: a web page is in its
+    request's language, the server's other pages in theirs."""
+
+    def __init__(self, lang: Language) -> None:
+        self.lang = lang
+
+    def __call__(self, key: str, /, **values: object) -> str:
+        return text_in(self.lang, key, **values)
+
+    def when(self, moment: datetime) -> str:
+        """A date and time of day, in this machine's time zone, as the language writes it."""
+        local = moment.astimezone()
+        return local.strftime("%d/%m/%Y %H:%M" if self.lang == "pt" else "%Y-%m-%d %H:%M")

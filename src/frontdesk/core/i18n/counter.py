@@ -16,6 +16,14 @@ CATALOG: Final[dict[str, tuple[str, str]]] = {
         "digitado se perde.",
         "{operator} did not answer (TISS web services down, or no network); nothing typed is lost.",
     ),
+    "counter.err.schema_check": (
+        "O frontdesk não conseguiu conferir a mensagem com os esquemas TISS neste computador "
+        "({reason}); nada foi enviado à {operator}. Tente de novo; se continuar, feche e abra "
+        "o frontdesk.",
+        "frontdesk could not check the message against the TISS schemas on this computer "
+        "({reason}); nothing was sent to {operator}. Try again; if it goes on, close and "
+        "reopen frontdesk.",
+    ),
     "counter.err.operator_timeout": (
         "{operator} demorou demais para responder (F5 repete a mesma solicitação, sem "
         "duplicar); nada do que foi digitado se perde.",
@@ -135,6 +143,12 @@ CATALOG: Final[dict[str, tuple[str, str]]] = {
         "arquivo grande demais (mais de {limit} KiB).",
         "file too large (over {limit} KiB).",
     ),
+    "counter.import.unchecked": (
+        "o arquivo não pôde ser conferido com os esquemas TISS ({reason}); ele será lido de "
+        "novo na próxima atualização da fila.",
+        "the file could not be checked against the TISS schemas ({reason}); it is read again "
+        "when the queue is next refreshed.",
+    ),
     "counter.import.unreadable": (
         "o arquivo não pode ser lido ({reason}).",
         "the file cannot be read ({reason}).",
@@ -163,6 +177,10 @@ CATALOG: Final[dict[str, tuple[str, str]]] = {
         "export it in one of those versions from the clinic's system.",
     ),
     # --- the write-back -----------------------------------------------------------------------
+    "counter.write.unchecked": (
+        "a resposta não foi gravada: não foi possível conferi-la com os esquemas TISS ({reason}).",
+        "the answer was not written: it could not be checked against the TISS schemas ({reason}).",
+    ),
     "counter.write.no_proof": (
         "não há código nem motivo para gravar.",
         "there is no code or reason to write.",

@@ -1,7 +1,7 @@
 """The texts of `frontdesk web`: its pages in the browser and its user commands (pt-BR, en).
 
 Read through `frontdesk.core.i18n` (keys starting with `web.`); the server picks the language
-per request (`frontdesk.web.pages.Texts`), the commands through the one language setting.
+per request (`frontdesk.core.i18n.Texts`), the commands through the one language setting.
 """
 
 from __future__ import annotations

@@ -1,0 +1,81 @@
+"""Guards of Textual's private names that the app relies on (docs/architecture.md,
+"Private seams")."""
+
+from __future__ import annotations
+
+import inspect
+import subprocess
+import sys
+
+from textual import message_pump
+from textual.app import App
+from textual.binding import BindingsMap
+from textual.command import CommandPalette
+from textual.dom import DOMNode
+from textual.screen import Screen
+
+from seams.guard import Seam
+
+EXCEPTION = Seam("textual", "App._handle_exception", "frontdesk/app/app.py")
+PALETTE = Seam("textual", "CommandPalette._start_no_matches_countdown", "frontdesk/app/palette.py")
+KEYS = Seam("textual", "textual._ansi_sequences.ANSI_SEQUENCES_KEYS", "frontdesk/app/esc_keys.py")
+BINDINGS = Seam("textual", "DOMNode._bindings, App._keymap", "frontdesk/app/typeahead.py")
+
+
+def test_a_handlers_exception_still_reaches_app_handle_exception() -> None:
+    """The app overrides it so that an unexpected error is said and the desk starts again."""
+    EXCEPTION.parameters(EXCEPTION.attribute(App, "_handle_exception"), "self", "error")
+    EXCEPTION.calls(message_pump.MessagePump._process_messages_loop, "self.app._handle_exception")
+
+
+def test_the_palette_still_says_no_matches_from_the_method_the_desk_overrides() -> None:
+    """`DeskPalette` overrides the method that adds "No matches found" to say it in the
+    desk's words, with the attributes that method uses."""
+    start = PALETTE.attribute(CommandPalette, "_start_no_matches_countdown")
+    PALETTE.parameters(start, "self", "search_value")
+    PALETTE.parameters(PALETTE.attribute(CommandPalette, "_stop_no_matches_countdown"), "self")
+    for constant in ("_NO_MATCHES", "_NO_MATCHES_COUNTDOWN", "_list_visible"):
+        PALETTE.attribute(CommandPalette, constant)
+    PALETTE.assigns(CommandPalette.__init__, "_no_matches_timer")
+    PALETTE.calls(CommandPalette._gather_commands, "self._start_no_matches_countdown")
+
+
+def test_the_key_parser_still_reads_the_table_the_desk_edits() -> None:
+    """`forget_option_digits` pops ESC + digit from this dict; the parser must read that
+    same dict when it parses, not a copy made at import."""
+    probe = (
+        "from textual import _ansi_sequences, _xterm_parser\n"
+        "table = _ansi_sequences.ANSI_SEQUENCES_KEYS\n"
+        "print(isinstance(table, dict), _xterm_parser.ANSI_SEQUENCES_KEYS is table,"
+        " sum(chr(27) + d in table for d in '0123456789'))\n"
+    )
+    found = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, check=False
+    )
+    if found.returncode != 0:
+        KEYS.fail(f"reading it failed: {found.stderr.strip().splitlines()[-1]}")
+    if found.stdout.split() != ["True", "True", "10"]:
+        KEYS.fail(
+            "(a dict, read by textual._xterm_parser, with the ten ESC + digit entries) is "
+            f"now ({found.stdout.strip()})"
+        )
+    KEYS.calls(_parser_lookup(), "ANSI_SEQUENCES_KEYS.get")
+
+
+def _parser_lookup() -> object:
+    from textual._xterm_parser import XTermParser
+
+    return XTermParser._sequence_to_key_events
+
+
+def test_a_widgets_bindings_are_still_read_as_the_screen_reads_them() -> None:
+    """`run_own_binding` copies a node's `_bindings` and applies the app's `_keymap`, as
+    `Screen._binding_chain` does."""
+    BINDINGS.assigns(DOMNode.__init__, "_bindings")
+    BINDINGS.assigns(App.__init__, "_keymap")
+    chain = inspect.getsource(BINDINGS.attribute(Screen, "_binding_chain").fget)
+    for read in ("._bindings.copy()", "self.app._keymap", ".apply_keymap("):
+        if read not in chain:
+            BINDINGS.fail(f"Screen._binding_chain no longer reads {read}")
+    BINDINGS.parameters(BINDINGS.attribute(BindingsMap, "apply_keymap"), "self", "keymap")
+    BINDINGS.attribute(BindingsMap(), "key_to_bindings")
