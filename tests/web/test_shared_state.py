@@ -217,3 +217,26 @@ async def test_an_unreachable_session_database_is_a_503_page_not_a_500(
             assert "não consegue ler as sessões agora" in await response.text()
     finally:
         await runner.cleanup()
+
+
+async def test_names_that_are_no_user_are_locked_alike_and_forgotten_later(
+    home: Home, database: Database
+) -> None:
+    from frontdesk.config.shared_users import DatabaseUsers
+    from frontdesk.web.shared import SharedLoginGuard
+
+    wall = Wall(NOW)
+    users = UserStore(table=DatabaseUsers(database), now=wall)
+    store = open_store(database)
+    guard = SharedLoginGuard(users, SignInTable(store, "db"), now=wall)
+    attempts = [await guard.attempt("zeca", "x", "10.0.0.9") for _ in range(6)]
+    assert [a.outcome for a in attempts] == ["unknown_user"] * 5 + ["locked"]
+    assert attempts[4].locked_until == NOW + timedelta(minutes=15)
+    with store.transaction(commit=False):
+        count = "SELECT count(*) FROM web_locks"
+        assert store.connection().execute(count).fetchone()[0] == 1  # type: ignore[attr-defined]
+    wall.advance(minutes=16)  # served: the next unknown name's attempt forgets it
+    assert (await guard.attempt("zeca2", "x", "10.0.0.9")).locked_until is None
+    with store.transaction(commit=False):
+        names = [r[0] for r in store.connection().execute("SELECT name FROM web_locks")]  # type: ignore[attr-defined]
+    assert names == ["zeca2"]

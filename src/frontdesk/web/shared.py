@@ -347,6 +347,19 @@ class SignInTable:
         )
         return Counted(int(row[0]), _moment(row[1]))
 
+    def forget_ghosts(self, before: datetime) -> None:
+        """Forget the counts of names that are no user, begun before `before` and not
+        locked since (the table stays bounded under a flood of made-up names)."""
+        moment = before.timestamp()
+        self.table.run(
+            lambda sql: sql.execute(
+                "DELETE FROM web_locks WHERE device = '' AND since < ? "
+                "AND (locked_at IS NULL OR locked_at < ?) "
+                "AND NOT EXISTS (SELECT 1 FROM web_users WHERE web_users.name = web_locks.name)",
+                (moment, moment),
+            )
+        )
+
     def failed(self, name: str, address: str, now: datetime) -> None:
         self.table.run(
             lambda sql: sql.execute(
@@ -469,6 +482,7 @@ class SharedLoginGuard(LoginGuard):
         """A name that is no user: counted in the same table, so a block says as little
         on every host. (A user made later under that name starts afresh: its creation
         forgives what came before.)"""
+        self.state.forget_ghosts(self.now() - self.lock)
         until = self._holding(name, "", EPOCH)
         if until is not None:
             return Attempt("locked", None, locked_until=until)
