@@ -23,7 +23,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
 from pathlib import Path
-from typing import Any, Final
+from typing import Any, Final, Protocol
 
 from frontdesk.config.paths import audit_file, ensure_private_dir
 from frontdesk.config.setup_errors import SetupError
@@ -167,8 +167,20 @@ def _utc_now() -> datetime:
     return datetime.now(UTC)
 
 
+class AuditTable(Protocol):
+    """The audit in a database several web hosts share (`frontdesk web --database`,
+    `config.shared_audit`): each record as the file's line holds it (`AuditRecord.to_json`).
+    Raises OSError when the database cannot be read or written now."""
+
+    shown: str
+
+    def append(self, entry: dict[str, Any]) -> None: ...
+    def entries(self, since: datetime | None) -> list[dict[str, Any]]: ...
+
+
 class AuditLog:
-    """Appends `AuditRecord`s as JSON lines to `path`, rotating at `max_bytes` (`backups` kept).
+    """Appends `AuditRecord`s as JSON lines to `path`, rotating at `max_bytes` (`backups` kept),
+    or, given `table`, as rows of a database's audit table (the same fields, masked alike).
 
     `profile` is recorded on every line; the app sets it again when the user switches
     profile. `user` (the web user, under `frontdesk web`) too, when given. A write that
@@ -184,8 +196,10 @@ class AuditLog:
         max_bytes: int = MAX_BYTES,
         backups: int = BACKUPS,
         now: Callable[[], datetime] = _utc_now,
+        table: AuditTable | None = None,
     ) -> None:
         self.path = path or audit_file()
+        self.table = table
         self.profile = profile
         self.user = user
         self.max_bytes = max_bytes
@@ -232,10 +246,14 @@ class AuditLog:
         data = line.encode("utf-8")
         with self._lock:
             try:
-                self._write(data)
+                if self.table is not None:
+                    self.table.append(entry.to_json())
+                else:
+                    self._write(data)
             except OSError as exc:
                 self.last_error = exc
-                log.warning("audit log %s not written: %s", self.path, exc.strerror or exc)
+                where = self.table.shown if self.table is not None else self.path
+                log.warning("audit log %s not written: %s", where, exc.strerror or exc)
                 return None
         self.last_error = None
         return entry
@@ -270,8 +288,18 @@ class AuditLog:
         return [path for path in candidates if path.exists()]
 
     def read(self, since: datetime | None = None) -> list[AuditRecord]:
-        """Every record (from `since` on), oldest first; unreadable lines are skipped."""
+        """Every record (from `since` on), oldest first; unreadable lines are skipped.
+        Raises OSError when the audit table cannot be read."""
+        if self.table is not None:
+            return [e for e in map(_parsed, self.table.entries(since)) if e is not None]
         return list(read_records(self.files(), since=since))
+
+
+def _parsed(data: dict[str, Any]) -> AuditRecord | None:
+    try:
+        return AuditRecord.from_json(data)
+    except (ValueError, KeyError, TypeError):
+        return None
 
 
 def read_records(files: Iterable[Path], *, since: datetime | None = None) -> Iterable[AuditRecord]:

@@ -74,6 +74,27 @@ MIGRATIONS: tuple[str, ...] = (
     """
     CREATE TABLE web_users (name TEXT PRIMARY KEY, data TEXT NOT NULL);
     """,
+    # 3 -> 4: the rest of `frontdesk web`'s state, shared by its hosts (web/shared.py,
+    # config/shared_audit.py): sessions (by the hash of their token), the sign-in locks
+    # (one row per user or name and device cookie; '' for untrusted browsers), failed
+    # sign-ins and the last sign-in to show at the next (TISS 42), and the audit log.
+    """
+    CREATE TABLE web_sessions (
+        id TEXT PRIMARY KEY, user_name TEXT NOT NULL, address TEXT NOT NULL, lang TEXT,
+        csrf TEXT NOT NULL, sign_in TEXT NOT NULL, started REAL NOT NULL,
+        last_active REAL NOT NULL, desk_end TEXT, end_reason TEXT, ended_at REAL
+    );
+    CREATE INDEX web_sessions_active ON web_sessions(end_reason, last_active);
+    CREATE TABLE web_locks (
+        name TEXT NOT NULL, device TEXT NOT NULL, failures INTEGER NOT NULL,
+        since REAL NOT NULL, locked_at REAL, PRIMARY KEY (name, device)
+    );
+    CREATE TABLE web_failed (name TEXT NOT NULL, at REAL NOT NULL, address TEXT NOT NULL);
+    CREATE INDEX web_failed_name ON web_failed(name, at);
+    CREATE TABLE web_logins (name TEXT PRIMARY KEY, at REAL NOT NULL, address TEXT NOT NULL);
+    CREATE TABLE audit (id INTEGER PRIMARY KEY, at TEXT NOT NULL, entry TEXT NOT NULL);
+    CREATE INDEX audit_at ON audit(at);
+    """,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 

@@ -364,6 +364,9 @@ def _doctor(sub: Any) -> None:
 def _audit(sub: Any) -> None:
     audit = command(sub, "audit", "cli.help.audit")
     audit.add_argument("--since", metavar="YYYY-MM-DD", help="cli.help.audit.since")
+    audit.add_argument(
+        "--database", dest="audit_database", metavar="URL", help="cli.help.audit.database"
+    )
 
 
 # -- frontdesk tiss (cli/tiss.py) -------------------------------------------------------------

@@ -20,16 +20,16 @@ import errno
 import getpass
 import ipaddress
 import logging
-import shlex
 import signal
 import ssl
 import sys
 import time
 from pathlib import Path
-from typing import Final
+from typing import TYPE_CHECKING, Final
 
 from frontdesk.audit_log import AuditLog
 from frontdesk.cli.parsers import cli_language
+from frontdesk.cli.shared_database import open_database
 from frontdesk.config.connection import ConnectionOptions, resolve
 from frontdesk.config.setup_errors import SetupError
 from frontdesk.core.i18n import set_language, t
@@ -40,6 +40,10 @@ from frontdesk.web.http import serve, tls_context
 from frontdesk.web.server import Settings, WebServer
 from frontdesk.web.throttle import DeviceCookies, load_key
 from frontdesk.web.users import PasswordRejected, User, UsersError, UserStore, check_name
+
+if TYPE_CHECKING:
+    from frontdesk.backend.database import Database
+    from frontdesk.web.shared import SharedWeb
 
 MAX_SESSIONS_LIMIT: Final = 256  # forked desks: ~24 MiB PSS each (docs/setup.md)
 MAX_IDLE_MINUTES: Final = 30.0  # TISS 76 a: at most 30 minutes of inactivity
@@ -95,32 +99,45 @@ def user_store(args: argparse.Namespace) -> UserStore | str:
     url: str | None = getattr(args, "web_database", None)
     if not url:
         return UserStore()
-    from frontdesk.backend.database import DatabaseUrlError, parse_database_url
-    from frontdesk.backend.records import StorageUnavailable
-    from frontdesk.backend.schema import SCHEMA_VERSION, SchemaTooNew, SchemaTooOld
 
-    try:
-        database = parse_database_url(url)
+    def users(database: Database) -> UserStore:
         from frontdesk.config.shared_users import DatabaseUsers
 
         return UserStore(table=DatabaseUsers(database))
-    except DatabaseUrlError as error:
-        return t(f"cli.database.{error.reason}", url=error.url)
-    except SchemaTooOld as old:
-        command = f"frontdesk serve --migrate --database {shlex.quote(url)}"
-        return t(
-            "cli.serve.schema_too_old",
-            db=url,
-            version=old.version,
-            needed=SCHEMA_VERSION,
-            command=command,
-        )
-    except ModuleNotFoundError as missing:
-        if not (missing.name or "").startswith("psycopg"):
-            raise
-        return t("cli.database.postgres_missing")
-    except (SchemaTooNew, OSError, StorageUnavailable) as error:
-        return str(error)
+
+    return open_database(url, users)
+
+
+def _shared(
+    args: argparse.Namespace, store: UserStore, idle_seconds: float
+) -> SharedWeb | str | None:
+    """With `--database`: the sessions, sign-in locks, device cookies' key and audit that
+    every web host shares (`web.shared`); None without it; the reason as a message when the
+    database cannot be used."""
+    url: str | None = getattr(args, "web_database", None)
+    if not url or store.table is None:
+        return None
+    from frontdesk.web.shared import open_shared
+
+    return open_database(url, lambda database: open_shared(database, store, idle_seconds))
+
+
+def _list_guard(args: argparse.Namespace, store: UserStore) -> LoginGuard:
+    """What `web users list` reads the locks from: the database's sign-in state with
+    `--database` (every host's wrong passwords), else this machine's file."""
+    url: str | None = getattr(args, "web_database", None)
+    if store.table is None or not url:
+        return LoginGuard(store)
+    from frontdesk.backend.local import open_store
+    from frontdesk.web.shared import SharedLoginGuard, SignInTable
+
+    def shared(database: Database) -> LoginGuard:
+        return SharedLoginGuard(store, SignInTable(open_store(database, migrate=False), url))
+
+    guard = open_database(url, shared)
+    if isinstance(guard, str):
+        raise UsersError(guard)
+    return guard
 
 
 def migrate_users(args: argparse.Namespace, store: UserStore) -> int:
@@ -151,7 +168,7 @@ def run_users(args: argparse.Namespace) -> int:
             if not users:
                 print(t("web.users.none"))
                 return 0
-            guard = LoginGuard(store)
+            guard = _list_guard(args, store)
             rows = [tuple(t("web.users.header").split("|"))]
             for name in sorted(users):
                 user = users[name]
@@ -263,9 +280,24 @@ def run_server(args: argparse.Namespace) -> int:
     def started(url: str) -> None:
         print(t("web.serving", url=url, users=len(names), max=settings.max_sessions), flush=True)
 
+    shared = _shared(args, store, settings.idle_seconds)
+    if isinstance(shared, str):
+        print(f"frontdesk web: {shared}", file=sys.stderr)
+        return 1
+
     async def main() -> None:
-        devices = DeviceCookies(load_key(), now=time.time)
-        server = WebServer(settings, guard=LoginGuard(store), audit=AuditLog(), devices=devices)
+        if shared is None:  # this host's own: memory, files
+            devices = DeviceCookies(load_key(), now=time.time)
+            server = WebServer(settings, guard=LoginGuard(store), audit=AuditLog(), devices=devices)
+        else:
+            server = WebServer(
+                settings,
+                guard=shared.guard,
+                audit=shared.audit,
+                devices=DeviceCookies(shared.device_key, now=time.time),
+                sessions=shared.sessions,
+                form_key=shared.form_key,
+            )
         stop = asyncio.Event()
         loop = asyncio.get_running_loop()
         for signum in (signal.SIGINT, signal.SIGTERM):
@@ -283,6 +315,9 @@ def run_server(args: argparse.Namespace) -> int:
             t("web.cannot_listen", host=args.host, port=args.port, reason=reason), file=sys.stderr
         )
         return 1
+    finally:
+        if shared is not None:
+            shared.close()
     print(t("web.stopped"), flush=True)
     return 0
 

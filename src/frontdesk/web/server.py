@@ -62,7 +62,7 @@ from frontdesk.web.http import (
     see_other,
     stream_download,
 )
-from frontdesk.web.sessions import EndReason, Session, SessionTable
+from frontdesk.web.sessions import EndReason, Session, Sessions, SessionTable
 from frontdesk.web.throttle import DEVICE_DAYS, AddressLimiter, Busy, DeviceCookies, Limits
 from frontdesk.web.users import UsersError
 
@@ -129,17 +129,21 @@ class WebServer:
         audit: AuditLog,
         devices: DeviceCookies,
         clock: Callable[[], float] = time.monotonic,
+        sessions: Sessions | None = None,
+        form_key: bytes | None = None,
     ) -> None:
+        """`sessions` and `form_key` (the sign-in forms' key) are this host's own unless
+        given (`web.shared`: the ones every web host shares)."""
         self.settings = settings
         self.guard = guard
         self.devices = devices
         self.limiter = AddressLimiter(settings.limits, now=clock)
         self.users = guard.users
         self.audit = audit
-        self.sessions = SessionTable(settings.idle_seconds, clock=clock)
+        self.sessions: Sessions = sessions or SessionTable(settings.idle_seconds, clock=clock)
         self.desks: dict[str, Desk] = {}  # session token -> its app process
         self.downloads = DownloadManager()
-        self._secret = secrets.token_bytes(32)  # binds sign-in forms to their cookie
+        self._secret = form_key or secrets.token_bytes(32)  # binds sign-in forms to a cookie
         self._sweeper: asyncio.Task[None] | None = None
         self._background: set[asyncio.Future[None]] = set()
         self._flashes: dict[str, Flash] = {}  # flash cookie -> the page to show once
@@ -189,14 +193,14 @@ class WebServer:
             self._sweeper.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await self._sweeper
-        for session in list(self.sessions):
-            self.sessions.close(session.token, "shutdown")
+        self.sessions.end_host()
         await self._close_desks([*self.desks], "shutdown")
         if self.fork_server is not None:
             await asyncio.to_thread(self.fork_server.stop)
 
     async def sweep(self) -> list[Session]:
-        """End the sessions idle too long (and their desks); returns them. A fork server
+        """End the sessions idle too long (and their desks); returns them. The desks of
+        sessions ended on another host (sign-out, expiry there) close too. A fork server
         found dead is started again."""
         if self.fork_server is not None:
             await asyncio.to_thread(self.fork_server.ensure_running)
@@ -204,6 +208,9 @@ class WebServer:
         for session in expired:
             self._audit("web_logout", "expired", session.user, session.address)
         await self._close_desks([s.token for s in expired], "expired")
+        ended = [token for token in self.desks if self.sessions.find(token) is None]
+        for token in ended:
+            await self._close_desks([token], self.sessions.gone(token) or "expired")
         return expired
 
     async def _close_desks(self, tokens: list[str], reason: str) -> None:
@@ -235,6 +242,22 @@ class WebServer:
 
     @web.middleware
     async def _authenticate(
+        self, request: web.Request, handler: Callable[[web.Request], object]
+    ) -> web.StreamResponse:
+        try:
+            return await self._with_session(request, handler)
+        except UsersError as error:  # the shared database is unreachable now (--database)
+            log.error("%s", error)
+            tx = self.texts(request)
+            response = web.Response(
+                status=503,
+                text=pages.denied_page(tx, tx("web.unavailable")),
+                content_type="text/html",
+            )
+            response.headers["Retry-After"] = "5"
+            return response
+
+    async def _with_session(
         self, request: web.Request, handler: Callable[[web.Request], object]
     ) -> web.StreamResponse:
         token = request.cookies.get(self.settings.session_cookie)
@@ -510,10 +533,10 @@ class WebServer:
         token = session.token
         previous = self.desks.pop(token, None)
         if previous is not None:  # the desk opened again (another tab): that one closes
-            session.ended = "elsewhere"
+            self.sessions.mark_ended(session, "elsewhere")
             await previous.shutdown("elsewhere", self.settings.grace_seconds)
         if self._full_for(session):
-            session.ended = "full"
+            self.sessions.mark_ended(session, "full")
             raise web.HTTPServiceUnavailable(text="full")
         width = bounded(request.query.get("width"), 80, 20, 500)
         height = bounded(request.query.get("height"), 24, 5, 200)
@@ -547,7 +570,7 @@ class WebServer:
             if self.desks.get(token) is desk:  # counted until its process is gone
                 del self.desks[token]
             if desk.stop_reason == "closed" or desk.stop_reason is None:
-                session.ended = desk.natural_end()
+                self.sessions.mark_ended(session, desk.natural_end())
             log.info("desk %s ended (%s)", desk.pid, desk.stop_reason or session.ended)
             await socket.close()
         return socket

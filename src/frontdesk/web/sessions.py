@@ -13,7 +13,7 @@ import secrets
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from typing import Final, Literal
+from typing import Final, Literal, Protocol
 
 from frontdesk.core.i18n import Language
 from frontdesk.web.guard import Attempt
@@ -42,8 +42,24 @@ class Session:
     ended: str | None = None  # why this session's last desk closed (quit, elsewhere, ...)
 
 
+class Sessions(Protocol):
+    """Where the sessions live: this host's memory (`SessionTable`) or a database several
+    web hosts share (`web.shared.DatabaseSessions`)."""
+
+    idle_seconds: float
+
+    def open(self, user: str, address: str, lang: Language | None, sign_in: Attempt) -> Session: ...
+    def find(self, token: str | None) -> Session | None: ...
+    def touch(self, session: Session) -> None: ...
+    def mark_ended(self, session: Session, why: str) -> None: ...
+    def close(self, token: str, reason: EndReason) -> Session | None: ...
+    def idle_out(self) -> list[Session]: ...
+    def gone(self, token: str | None) -> EndReason | None: ...
+    def end_host(self) -> list[Session]: ...
+
+
 class SessionTable:
-    """The live sessions by token, with the idle rule."""
+    """The live sessions by token, with the idle rule, in this host's memory."""
 
     def __init__(self, idle_seconds: float, *, clock: Callable[[], float] = time.monotonic) -> None:
         self.idle_seconds = idle_seconds
@@ -85,6 +101,14 @@ class SessionTable:
 
     def touch(self, session: Session) -> None:
         session.last_active = self.clock()
+
+    def mark_ended(self, session: Session, why: str) -> None:
+        """Why the session's desk closed (quit, elsewhere, full), for its next page."""
+        session.ended = why
+
+    def end_host(self) -> list[Session]:
+        """This host stops: every session ends with it (its memory goes)."""
+        return [s for s in list(self._live.values()) if self.close(s.token, "shutdown")]
 
     def close(self, token: str, reason: EndReason) -> Session | None:
         """End the session of `token` (if live), remembering why."""

@@ -348,6 +348,12 @@ CATALOG: Final[dict[str, tuple[str, str]]] = {
         "só os registros a partir desse dia",
         "only records from that day on",
     ),
+    "cli.help.audit.database": (
+        "o log de auditoria do banco de dados dos servidores web (frontdesk web --database): "
+        "sqlite:///CAMINHO ou postgresql://USUÁRIO@HOST/NOME",
+        "the audit log in the web hosts' database (frontdesk web --database): "
+        "sqlite:///PATH or postgresql://USER@HOST/NAME",
+    ),
     # --- frontdesk tiss ---------------------------------------------------------------------
     "cli.help.tiss": (
         "TISS com uma operadora, na versão do perfil: conferir elegibilidade, guardar a senha",

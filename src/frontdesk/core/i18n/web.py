@@ -41,6 +41,12 @@ CATALOG: Final[dict[str, tuple[str, str]]] = {
         "O formulário expirou. Digite usuário e senha de novo.",
         "The form expired. Type the user and password again.",
     ),
+    "web.unavailable": (
+        "O servidor não consegue ler as sessões agora. Tente de novo em instantes; se "
+        "continuar, avise o suporte.",
+        "The server cannot read the sessions now. Try again in a moment; if it goes on, "
+        "tell support.",
+    ),
     "web.login.unavailable": (
         "A entrada está indisponível agora (o servidor não conseguiu ler os usuários). Avise "
         "o suporte.",
