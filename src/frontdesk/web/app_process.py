@@ -151,4 +151,7 @@ class Desk(AppService):
             except TimeoutError:
                 with contextlib.suppress(ProcessLookupError):
                     process.kill()
-        await process.wait()
+        try:  # killed: gone at once; bounded all the same, so a sign-out never hangs on it
+            await asyncio.wait_for(process.wait(), grace)
+        except TimeoutError:
+            log.warning("desk %s: no exit status %.0f s after SIGKILL", self.pid, grace)
