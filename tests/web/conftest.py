@@ -4,8 +4,10 @@ unless a test asks for the real app)."""
 
 from __future__ import annotations
 
+import re
 import secrets
 import ssl
+import subprocess
 import sys
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -30,6 +32,8 @@ from support.isolation import Home
 FAKE_DESK = str(Path(__file__).with_name("fake_desk.py"))
 PASSWORD = "Recepcao#2026"
 OTHER_PASSWORD = "Balcao!2027x"
+# `frontdesk web`'s line saying where it serves, in Portuguese (the CLI tests' language).
+SERVING = re.compile(r"recepção no navegador em (http://127\.0\.0\.1:\d+/) ")
 START = datetime(2026, 11, 18, 11, 6, 40, tzinfo=UTC)
 
 
@@ -186,3 +190,21 @@ def alive(pid: int | None) -> bool:
     except OSError:
         return False
     return stat[stat.rindex(")") + 2 :].split()[0] != "Z"
+
+
+def frontdesk(*args: str, stdin: str = "") -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "frontdesk", *args],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def database(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'chain.sqlite3'}"
+    return str(request.getfixturevalue("postgres_url"))

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import re
 import subprocess
 import sys
 from pathlib import Path
@@ -15,20 +14,7 @@ from frontdesk.cli import main
 from frontdesk.web.guard import LoginGuard
 from frontdesk.web.users import UserStore
 from support.isolation import STARTED, Home
-from web.conftest import OTHER_PASSWORD, PASSWORD
-
-SERVING = re.compile(r"recepção no navegador em (http://127\.0\.0\.1:\d+/) ")
-
-
-def frontdesk(*args: str, stdin: str = "") -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "frontdesk", *args],
-        input=stdin,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
+from web.conftest import OTHER_PASSWORD, PASSWORD, SERVING, frontdesk
 
 
 def test_users_are_added_from_stdin_listed_removed_and_unlocked(home: Home) -> None:

@@ -34,13 +34,6 @@ DESK_STARTED = re.compile(r"desk (\d+) started for user=ana")
 WRONG = "Errada#2026x"
 
 
-@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
-def database(request: pytest.FixtureRequest, tmp_path: Path) -> str:
-    if request.param == "sqlite":
-        return f"sqlite:///{tmp_path / 'chain.sqlite3'}"
-    return str(request.getfixturevalue("postgres_url"))
-
-
 @dataclass
 class Host:
     """One `frontdesk web` process and where it listens."""

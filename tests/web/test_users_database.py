@@ -8,10 +8,8 @@ host's users file in; `frontdesk web --database URL` starts on the database's us
 
 from __future__ import annotations
 
-import re
 import subprocess
 import sys
-from pathlib import Path
 
 import aiohttp
 import pytest
@@ -21,27 +19,7 @@ from frontdesk.cli import main
 from frontdesk.config.shared_users import DatabaseUsers
 from frontdesk.web.users import UserStore, users_file
 from support.isolation import STARTED, Home
-from web.conftest import OTHER_PASSWORD, PASSWORD
-
-SERVING = re.compile(r"recepção no navegador em (http://127\.0\.0\.1:\d+/) ")
-
-
-@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
-def database(request: pytest.FixtureRequest, tmp_path: Path) -> str:
-    if request.param == "sqlite":
-        return f"sqlite:///{tmp_path / 'chain.sqlite3'}"
-    return str(request.getfixturevalue("postgres_url"))
-
-
-def frontdesk(*args: str, stdin: str = "") -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "frontdesk", *args],
-        input=stdin,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
+from web.conftest import OTHER_PASSWORD, PASSWORD, SERVING, frontdesk
 
 
 def host(database: str) -> UserStore:
