@@ -9,6 +9,7 @@ from frontdesk.config.tiss_reading import CounterSettings, TissProfileData
 from frontdesk.counter.connect import desk_for
 from frontdesk.tiss.sequence import DatabaseSequence, SequenceFile
 from frontdesk.tiss.tiss_settings import TissSettings
+from frontdesk.tiss.transport import HttpxTransport
 
 SETTINGS = TissSettings(
     url="https://tiss.operadora.example/ws/{operation}/v4.01.00",
@@ -45,3 +46,20 @@ async def test_a_profile_without_one_keeps_the_per_machine_file() -> None:
         assert isinstance(desk.sequence, SequenceFile)
     finally:
         await desk.aclose()  # its client and its schemas worker
+
+
+async def test_the_queue_is_read_before_the_transport_is_built_then_it_is_warmed(
+    tmp_path: Path,
+) -> None:
+    """Building the TLS context (~100 ms) is not on the queue's path; after the first
+    queue it is done off the event loop, so the first release does not wait for it."""
+    desk = desk_for(connection(CounterSettings(import_folder=tmp_path)))
+    transport = desk.client._transport
+    try:
+        assert isinstance(transport, HttpxTransport) and transport.built is False
+        assert await desk.list_guides() == []
+        assert desk._warming is not None
+        await desk._warming
+        assert transport.built is True
+    finally:
+        await desk.aclose()

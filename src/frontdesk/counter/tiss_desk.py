@@ -140,6 +140,7 @@ class TissDesk:
         self._entries: dict[str, Entry] = {}
         self._cards: dict[str, Entry] = {}  # eligibility checks of a card alone
         self._lost: dict[str, str] = {}  # idempotency key -> sequencialTransacao to send again
+        self._warming: asyncio.Task[None] | None = None  # the transport, after the first queue
 
     # -- what the app asks of any backend --------------------------------------------------
 
@@ -249,6 +250,8 @@ class TissDesk:
         await self._sim().advance_clock(seconds)
 
     async def aclose(self) -> None:
+        if self._warming is not None:
+            await asyncio.gather(self._warming, return_exceptions=True)
         await self.client.aclose()
         if self.simulator is not None:
             await self.simulator.aclose()
@@ -364,6 +367,10 @@ class TissDesk:
         for number, entry in self._cards.items():
             entries.setdefault(number, entry)
         self._entries = entries
+        if self._warming is None:
+            # The queue is read: the transport's TLS context now, off the event loop, so
+            # that neither the queue nor the first release waits for it.
+            self._warming = asyncio.get_running_loop().create_task(self.client.warm())
 
     async def _entry(self, number: str) -> Entry:
         entry = self._entries.get(number)
