@@ -6,8 +6,8 @@ compiles several. So the desk asks a `WorkerChecker`: one `python -m
 frontdesk.tiss.schema_worker` process, started on first use with `subprocess` (spawned,
 never forked: the same on Windows), that holds the compiled sets and answers each document
 with libxml2's (line, message) pairs; asked nothing for five minutes, it is ended (a desk at
-rest holds none) and the next check starts it again. The local operator, the technician's commands and the
-tests keep `IN_PROCESS`.
+rest holds none) and the next check starts it again. The local operator, the technician's
+commands and the tests keep `IN_PROCESS`.
 
 Both read the same bytes the same way: the worker parses what it is sent with
 `safexml.parse_untrusted` (no DTD, no entities, no network) and validates it with
