@@ -5,6 +5,8 @@ verified: with the profile's CA bundle when the operator uses a private CA, else
 trust store. A failure says whether the request may have reached the operator (`sent`),
 which is what decides whether a SolicitacaoProcedimento may be asked about again.
 `Transport` is what the client needs, so tests can put a transport of their own in between.
+Importing this module does not import httpx (a transport of its own, like the local
+operator's in `--tiss-demo`, never loads it): `HttpxTransport` loads it when built.
 """
 
 from __future__ import annotations
@@ -15,10 +17,12 @@ from collections.abc import Mapping
 from contextlib import suppress
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
-from frontdesk.core._httpx import httpx
 from frontdesk.tiss.safexml import MAX_XML_BYTES
+
+if TYPE_CHECKING:
+    import httpx
 
 
 @dataclass(frozen=True)
@@ -93,6 +97,9 @@ class HttpxTransport:
         transport: httpx.AsyncBaseTransport | None = None,
         max_reply: int = MAX_XML_BYTES,
     ) -> None:
+        from frontdesk.core._httpx import httpx
+
+        self._httpx = httpx
         self.max_reply = max_reply
         self._verify = tls_context(ca_bundle)
         self._transport = transport
@@ -119,7 +126,7 @@ class HttpxTransport:
     def _client(self) -> httpx.AsyncClient:
         with self._building:
             if self._http is None:
-                self._http = httpx.AsyncClient(
+                self._http = self._httpx.AsyncClient(
                     transport=self._transport,
                     verify=self._verify,
                     timeout=self._timeout,
@@ -128,6 +135,7 @@ class HttpxTransport:
             return self._http
 
     async def post(self, url: str, body: bytes, headers: Mapping[str, str]) -> HttpReply:
+        httpx = self._httpx
         try:
             http = self._client()
         except (OSError, ssl.SSLError, ValueError) as error:  # the trust store will not load
