@@ -1,12 +1,20 @@
-"""Which sequencialTransacao source a TISS profile's counter draws from."""
+"""A TISS profile's counter: which sequencialTransacao source it draws from, and what its start
+puts off the queue's path (the transport's TLS context) or starts early (the schemas worker)."""
 
 from __future__ import annotations
 
+import os
+import sys
+from dataclasses import replace
 from pathlib import Path
 
+import pytest
+
+from frontdesk.app.connector import connector_for
 from frontdesk.config.connection import Connection
 from frontdesk.config.tiss_reading import CounterSettings, TissProfileData
 from frontdesk.counter.connect import desk_for
+from frontdesk.counter.tiss_desk import TissDesk
 from frontdesk.tiss.sequence import DatabaseSequence, SequenceFile
 from frontdesk.tiss.tiss_settings import TissSettings
 from frontdesk.tiss.transport import HttpxTransport
@@ -63,3 +71,51 @@ async def test_the_queue_is_read_before_the_transport_is_built_then_it_is_warmed
         assert transport.built is True
     finally:
         await desk.aclose()
+
+
+def schema_workers() -> list[int]:
+    """This process's running schemas workers (Linux's /proc)."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+            command = (entry / "cmdline").read_bytes()
+        except OSError:
+            continue
+        parent = int(stat.rpartition(")")[2].split()[1])
+        state = stat.rpartition(")")[2].split()[0]
+        if parent == os.getpid() and state != "Z" and b"schema_worker" in command:
+            found.append(int(entry.name))
+    return found
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")
+async def test_a_profiles_preload_starts_the_schemas_worker_that_its_desk_then_uses(
+    tmp_path: Path,
+) -> None:
+    """The worker's start runs beside the desk's imports, not after them."""
+    connector = connector_for(connection(CounterSettings(import_folder=tmp_path)))
+    assert connector.preload is not None
+    connector.preload()
+    started = schema_workers()
+    assert len(started) == 1
+    desk = connector.make()
+    try:
+        assert isinstance(desk, TissDesk) and desk.checker.pid == started[0]
+    finally:
+        await desk.aclose()
+    assert schema_workers() == []
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")
+def test_a_desk_that_cannot_be_built_leaves_no_worker_from_its_preload(tmp_path: Path) -> None:
+    passwordless = replace(connection(CounterSettings(import_folder=tmp_path)), api_key=None)
+    connector = connector_for(passwordless)
+    assert connector.preload is not None
+    connector.preload()
+    assert len(schema_workers()) == 1
+    with pytest.raises(ValueError, match="password"):
+        connector.make()
+    assert schema_workers() == []

@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from frontdesk.app.service import DeskService
     from frontdesk.client.client import FrontdeskClient
     from frontdesk.config.connection import Connection
+    from frontdesk.tiss.checker import WorkerChecker
 
 
 @dataclass(frozen=True)
@@ -96,6 +97,33 @@ def _preload_tiss() -> None:
     import frontdesk.tiss.schema  # noqa: F401  (lxml and the schemas, off the event loop)
 
 
+def tiss_profile_connector(connection: Connection) -> Connector:
+    """A TISS profile's counter. Its schemas worker is started first thing in the preload's
+    thread, so that its own start (a Python, lxml, the schema set) runs beside the desk's
+    imports: the exports' first check waits for it (docs/performance.md, "TISS counter")."""
+    holder: dict[str, WorkerChecker] = {}
+
+    def preload() -> None:
+        from frontdesk.tiss.checker import WorkerChecker
+
+        checker = holder["checker"] = WorkerChecker()
+        checker.start()
+        _preload_tiss()
+
+    def make() -> DeskService:
+        from frontdesk.counter.connect import desk_for
+
+        checker = holder.pop("checker", None)
+        try:
+            return desk_for(connection, checker=checker)
+        except BaseException:  # no desk to close it with: not left running
+            if checker is not None:
+                checker.close()
+            raise
+
+    return Connector(make=make, preload=preload, label=connection.label)
+
+
 def connector_for(connection: Connection, db: str | None = None) -> Connector:
     """How to reach `connection`: the embedded backend on `db`, or its remote client (its
     key, CA bundle and timeouts, through `Connection.client`), or a TISS counter."""
@@ -103,12 +131,7 @@ def connector_for(connection: Connection, db: str | None = None) -> Connector:
         if connection.tiss is None:
             return tiss_demo_connector(db)
 
-        def make_tiss() -> DeskService:
-            from frontdesk.counter.connect import desk_for
-
-            return desk_for(connection)
-
-        return Connector(make=make_tiss, preload=_preload_tiss, label=connection.label)
+        return tiss_profile_connector(connection)
     if connection.url is None:
         return local_connector(db)
     # The client is built in the preload's thread too: its TLS context (the CA bundle, read

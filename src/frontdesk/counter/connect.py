@@ -27,7 +27,7 @@ if TYPE_CHECKING:
     from frontdesk.client.client import FrontdeskClient
     from frontdesk.config.connection import Connection
     from frontdesk.local.embedded_operator import EmbeddedOperator
-    from frontdesk.tiss.checker import SchemaChecker
+    from frontdesk.tiss.checker import SchemaChecker, WorkerChecker
     from frontdesk.tiss.sequence import SequenceSource
     from frontdesk.tiss.tiss_settings import TissSettings
 
@@ -74,8 +74,11 @@ def served_simulator(settings: TissSettings, password: str) -> FrontdeskClient |
     return FrontdeskClient(base, api_key=password, retries=0)
 
 
-def desk_for(connection: Connection, *, ledger: Ledger | None = None) -> TissDesk:
-    """The counter of a TISS profile's connection (`kind` "tiss", with its password)."""
+def desk_for(
+    connection: Connection, *, ledger: Ledger | None = None, checker: WorkerChecker | None = None
+) -> TissDesk:
+    """The counter of a TISS profile's connection (`kind` "tiss", with its password);
+    `checker`: its schemas worker, when it was started earlier (else started here)."""
     from frontdesk.config.paths import cache_dir
     from frontdesk.config.tiss_profile import sequence_path
     from frontdesk.tiss.checker import WorkerChecker
@@ -89,8 +92,9 @@ def desk_for(connection: Connection, *, ledger: Ledger | None = None) -> TissDes
     source: SequenceSource = DatabaseSequence(shared) if shared else SequenceFile(sequence_path())
     sequence = RecordingSequence(source)
     # The compiled schemas live in a worker process, not in the desk's (docs/performance.md).
-    checker = WorkerChecker()
-    checker.start()  # beside the app's first frame, not after it
+    if checker is None:
+        checker = WorkerChecker()
+        checker.start()  # beside the rest of the desk's start, not after it
     client = TissClient(data.settings, connection.api_key, sequence=sequence, checker=checker)
     name = connection.profile or "tiss"
     return TissDesk(
