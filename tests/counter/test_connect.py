@@ -15,6 +15,7 @@ from frontdesk.config.connection import Connection
 from frontdesk.config.tiss_reading import CounterSettings, TissProfileData
 from frontdesk.counter.connect import desk_for
 from frontdesk.counter.tiss_desk import TissDesk
+from frontdesk.local.embedded_operator import local_tiss_url
 from frontdesk.tiss.sequence import DatabaseSequence, SequenceFile
 from frontdesk.tiss.tiss_settings import TissSettings
 from frontdesk.tiss.transport import HttpxTransport
@@ -119,3 +120,24 @@ def test_a_desk_that_cannot_be_built_leaves_no_worker_from_its_preload(tmp_path:
     with pytest.raises(ValueError, match="password"):
         connector.make()
     assert schema_workers() == []
+
+
+async def test_the_served_operators_simulator_is_built_when_first_used(tmp_path: Path) -> None:
+    """A profile on this machine's `frontdesk serve` has the simulator (F2, F6, F7), but its
+    HTTP client is not built for the queue or a release: only when one of them is used."""
+    url = local_tiss_url("4.03.00", "http://127.0.0.1:8765")
+    identity = {"registro_ans": "999999", "prestador_kind": "codigo", "prestador": "123456"}
+    settings = TissSettings(url=url, **identity)  # type: ignore[arg-type]
+    served = replace(
+        connection(CounterSettings(import_folder=tmp_path)),
+        tiss=TissProfileData(settings, CounterSettings(import_folder=tmp_path)),
+    )
+    desk = desk_for(served)
+    try:
+        assert desk.simulator is None
+        assert (await desk.health()).mode == "local"  # F2 is offered all the same
+        built = desk._sim()
+        assert str(built.base_url) == "http://127.0.0.1:8765" and desk._sim() is built
+    finally:
+        await desk.aclose()
+    assert built._session.http.is_closed  # type: ignore[attr-defined]

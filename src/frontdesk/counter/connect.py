@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Final
 
 from frontdesk.core.net import is_loopback
 from frontdesk.counter.ledger import Ledger
-from frontdesk.counter.tiss_desk import TissDesk
+from frontdesk.counter.tiss_desk import SimulatorMaker, TissDesk
 
 if TYPE_CHECKING:
     from frontdesk.client.client import FrontdeskClient
@@ -58,8 +58,8 @@ def served_path(version: str) -> str:
     return f"/v1/tiss/v{version}/"
 
 
-def served_simulator(settings: TissSettings, password: str) -> FrontdeskClient | None:
-    """The simulator of this machine's `frontdesk serve` behind a TISS profile's URL (in the
+def served_base(settings: TissSettings) -> str | None:
+    """The base URL of this machine's `frontdesk serve` behind a TISS profile's URL (in the
     profile's version), if it is one."""
     from urllib.parse import urlsplit
 
@@ -68,10 +68,32 @@ def served_simulator(settings: TissSettings, password: str) -> FrontdeskClient |
     parts = urlsplit(url)
     if path not in parts.path or not is_loopback(parts.hostname or ""):
         return None
+    return url[: url.index(path)]
+
+
+def served_simulator(settings: TissSettings, password: str) -> FrontdeskClient | None:
+    """The simulator of this machine's `frontdesk serve` behind a TISS profile's URL, if it
+    is one."""
+    base = served_base(settings)
+    if base is None:
+        return None
     from frontdesk.client.client import FrontdeskClient
 
-    base = url[: url.index(path)]
     return FrontdeskClient(base, api_key=password, retries=0)
+
+
+def served_simulator_at(settings: TissSettings, password: str) -> SimulatorMaker | None:
+    """What builds the served operator's simulator client when it is first used, if the
+    profile's URL is this machine's `frontdesk serve`."""
+    if served_base(settings) is None:
+        return None
+
+    def build() -> FrontdeskClient:
+        built = served_simulator(settings, password)
+        assert built is not None  # the same settings as checked above
+        return built
+
+    return build
 
 
 def desk_for(
@@ -104,7 +126,9 @@ def desk_for(
         client=client,
         ledger=ledger or Ledger(ledger_path(name)),
         sequence=sequence.inner,
-        simulator=served_simulator(data.settings, connection.api_key),
+        # Built by its first use (F2, F6, F7): its HTTP client is ~100 ms and a TLS context
+        # that the counter's queue and releases do not need.
+        simulator_at=served_simulator_at(data.settings, connection.api_key),
         last_sequence=lambda: sequence.last,
         checker=checker,
         checks_cache=cache_dir() / "export-checks",
