@@ -91,7 +91,7 @@ def tiss_demo_connector(db: str | None) -> Connector:
 
 
 def _preload_tiss() -> None:
-    import frontdesk.core._httpx  # (the operator's transport loads httpx when built)
+    # Not httpx: the operator's transport loads it once the queue is read (`warm`).
     import frontdesk.counter.tiss_desk
     import frontdesk.tiss.client
     import frontdesk.tiss.schema  # noqa: F401  (lxml and the schemas, off the event loop)

@@ -6,7 +6,7 @@ trust store. A failure says whether the request may have reached the operator (`
 which is what decides whether a SolicitacaoProcedimento may be asked about again.
 `Transport` is what the client needs, so tests can put a transport of their own in between.
 Importing this module does not import httpx (a transport of its own, like the local
-operator's in `--tiss-demo`, never loads it): `HttpxTransport` loads it when built.
+operator's in `--tiss-demo`, never loads it): `HttpxTransport` loads it with its client.
 """
 
 from __future__ import annotations
@@ -84,9 +84,10 @@ class HttpxTransport:
     """An `httpx.AsyncClient` (or any httpx transport a test gives it) with TISS's limits.
 
     The client is built on the first `post` (or by `warm`, off the event loop), not with
-    the transport: building it loads the trust store (certifi's bundle into an SSL context,
-    ~100 ms and ~2.7 MiB), which the counter's queue does not need. A profile's own CA
-    bundle is still read here, so an unreadable one is said before any call."""
+    the transport: building it imports httpx and loads the trust store (certifi's bundle
+    into an SSL context: ~100 ms and ~2.7 MiB), which the counter's queue does not need.
+    A profile's own CA bundle is still read here, so an unreadable one is said before any
+    call."""
 
     def __init__(
         self,
@@ -97,18 +98,10 @@ class HttpxTransport:
         transport: httpx.AsyncBaseTransport | None = None,
         max_reply: int = MAX_XML_BYTES,
     ) -> None:
-        from frontdesk.core._httpx import httpx
-
-        self._httpx = httpx
         self.max_reply = max_reply
         self._verify = tls_context(ca_bundle)
         self._transport = transport
-        self._timeout = httpx.Timeout(
-            connect=connect_timeout,
-            read=read_timeout,
-            write=read_timeout,
-            pool=connect_timeout,
-        )
+        self._timeouts = (connect_timeout, read_timeout)
         self._http: httpx.AsyncClient | None = None
         self._building = threading.Lock()
 
@@ -126,20 +119,24 @@ class HttpxTransport:
     def _client(self) -> httpx.AsyncClient:
         with self._building:
             if self._http is None:
-                self._http = self._httpx.AsyncClient(
+                from frontdesk.core._httpx import httpx
+
+                connect, read = self._timeouts
+                self._http = httpx.AsyncClient(
                     transport=self._transport,
                     verify=self._verify,
-                    timeout=self._timeout,
+                    timeout=httpx.Timeout(connect=connect, read=read, write=read, pool=connect),
                     follow_redirects=False,
                 )
             return self._http
 
     async def post(self, url: str, body: bytes, headers: Mapping[str, str]) -> HttpReply:
-        httpx = self._httpx
         try:
             http = self._client()
         except (OSError, ssl.SSLError, ValueError) as error:  # the trust store will not load
             raise TransportFailure(_describe(error), sent=False, retryable=False) from None
+        from frontdesk.core._httpx import httpx
+
         try:
             async with http.stream("POST", url, content=body, headers=dict(headers)) as reply:
                 chunks: list[bytes] = []
