@@ -106,7 +106,8 @@ def tiss_profile_connector(connection: Connection) -> Connector:
     def preload() -> None:
         from frontdesk.tiss.checker import WorkerChecker
 
-        checker = holder["checker"] = WorkerChecker()
+        ahead = (connection.tiss.settings.version,) if connection.tiss is not None else ()
+        checker = holder["checker"] = WorkerChecker(ahead=ahead)
         checker.start()
         _preload_tiss()
 

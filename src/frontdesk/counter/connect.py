@@ -115,7 +115,7 @@ def desk_for(
     sequence = RecordingSequence(source)
     # The compiled schemas live in a worker process, not in the desk's (docs/performance.md).
     if checker is None:
-        checker = WorkerChecker()
+        checker = WorkerChecker(ahead=(data.settings.version,))
         checker.start()  # beside the rest of the desk's start, not after it
     client = TissClient(data.settings, connection.api_key, sequence=sequence, checker=checker)
     name = connection.profile or "tiss"

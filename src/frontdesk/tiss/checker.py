@@ -76,24 +76,27 @@ class InProcessChecker:
 IN_PROCESS: Final = InProcessChecker()
 
 
-def worker_command() -> list[str]:
-    """How the worker is started: this interpreter, the worker module."""
-    return [sys.executable, "-m", "frontdesk.tiss.schema_worker"]
+def worker_command(ahead: tuple[str, ...] = ()) -> list[str]:
+    """How the worker is started: this interpreter, the worker module, the versions it
+    compiles as soon as it starts."""
+    return [sys.executable, "-m", "frontdesk.tiss.schema_worker", *ahead]
 
 
 class WorkerChecker:
     """One worker process holding the compiled schemas (started on first use; thread-safe:
     one document at a time). `command` and `seconds` are there for tests (a worker that
     fails, or hangs: it is ended after `seconds` without an answer); a worker asked
-    nothing for `idle_seconds` is ended (None: kept until `close`)."""
+    nothing for `idle_seconds` is ended (None: kept until `close`); `ahead`: the versions
+    it compiles as soon as it starts (the profile's)."""
 
     def __init__(
         self,
         command: list[str] | None = None,
         seconds: float = ANSWER_SECONDS,
         idle_seconds: float | None = IDLE_SECONDS,
+        ahead: tuple[str, ...] = (),
     ) -> None:
-        self.command = command or worker_command()
+        self.command = command or worker_command(ahead)
         self.seconds = seconds
         self.idle_seconds = idle_seconds
         self._process: subprocess.Popen[bytes] | None = None
