@@ -126,8 +126,8 @@ def desk_for(
         client=client,
         ledger=ledger or Ledger(ledger_path(name)),
         sequence=sequence.inner,
-        # Built by its first use (F2, F6, F7): its HTTP client is ~100 ms and a TLS context
-        # that the counter's queue and releases do not need.
+        # Built by its first use (F2, F6, F7): its HTTP client (a TLS context) is nothing the
+        # counter's queue or a release needs.
         simulator_at=served_simulator_at(data.settings, connection.api_key),
         last_sequence=lambda: sequence.last,
         checker=checker,

@@ -42,9 +42,9 @@ ANSWER_SECONDS: Final = 30.0
 """How long an answer may take (a start on a loaded machine included) before the worker is
 ended as hung; a check takes milliseconds, a schema set's compiling tens of them."""
 IDLE_SECONDS: Final = 300.0
-"""How long a worker with nothing to check is kept (its ~28 MiB): then it is ended, and
-started again by the next check. Five minutes cover a release (the patient's code comes
-within them); a desk at rest holds no worker."""
+"""How long a worker with nothing to check is kept (its memory: docs/performance.md): then
+it is ended, and started again by the next check. Five minutes cover a release (the
+patient's code comes within them); a desk at rest holds no worker."""
 
 
 class SchemaCheckFailed(TissError):

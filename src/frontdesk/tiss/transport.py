@@ -85,7 +85,8 @@ class HttpxTransport:
 
     The client is built on the first `post` (or by `warm`, off the event loop), not with
     the transport: building it imports httpx and loads the trust store (certifi's bundle
-    into an SSL context: ~100 ms and ~2.7 MiB), which the counter's queue does not need.
+    into an SSL context; its cost: docs/performance.md, "TISS counter"), which the
+    counter's queue does not need.
     A profile's own CA bundle is still read here, so an unreadable one is said before any
     call."""
 
