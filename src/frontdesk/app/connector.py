@@ -116,5 +116,6 @@ def connector_for(connection: Connection, db: str | None = None) -> Connector:
 
     # Built on the event loop, imports included, as the local backend is: nothing waits to
     # be drawn meanwhile (the first frame is written), and a thread made the complete
-    # screen later and the peak 0.4 MiB higher (its own malloc arena; docs/performance.md).
+    # screen later and the peak higher, with its own malloc arena (docs/performance.md,
+    # "Decisions").
     return Connector(make=make_remote, label=connection.label)
