@@ -163,6 +163,11 @@ def _safe(pattern: re.Pattern[str], value: str | None) -> str | None:
     return value if pattern.fullmatch(value) else REDACTED
 
 
+def is_host_name(name: str) -> bool:
+    """Whether `name` can name a web host on the audit's lines as it is (else redacted)."""
+    return bool(_PROFILE.fullmatch(name))
+
+
 def safe_address(address: str | None) -> str | None:
     """An IP address as such; anything else is redacted (it came from a request)."""
     if address is None:

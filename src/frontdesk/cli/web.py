@@ -28,7 +28,7 @@ import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Final
 
-from frontdesk.audit_log import AUDIT_DATABASE_ENV, AUDIT_HOST_ENV, AuditLog
+from frontdesk.audit_log import AUDIT_DATABASE_ENV, AUDIT_HOST_ENV, AuditLog, is_host_name
 from frontdesk.cli.parsers import cli_language
 from frontdesk.cli.shared_database import open_database
 from frontdesk.config.connection import ConnectionOptions, resolve
@@ -112,7 +112,7 @@ def user_store(args: argparse.Namespace) -> UserStore | str:
 def host_name(args: argparse.Namespace) -> str:
     """This web host's name in the shared audit: `--name`, else the machine's."""
     name: str | None = getattr(args, "web_name", None)
-    return name.strip() if name and name.strip() else socket.gethostname()
+    return name or socket.gethostname()
 
 
 def desk_environment(args: argparse.Namespace) -> dict[str, str]:
@@ -231,6 +231,9 @@ def _check(args: argparse.Namespace) -> str | None:
         return t("web.no_tls", host=args.host)
     if args.trusted_proxy is not None and not _is_address(args.trusted_proxy):
         return t("web.bad_proxy", address=args.trusted_proxy[:64])
+    name = getattr(args, "web_name", None)
+    if name is not None and not is_host_name(name):
+        return t("web.bad_name", name=ascii(name[:64]))
     return None
 
 
