@@ -14,7 +14,11 @@ really in `sys.modules` after each path runs, lazy imports included:
 - the first screen loads neither the client, the backend, httpx nor msgspec (it loads with
   the client, or a configuration file to read); a TISS profile's first screen loads neither
   the TISS counter nor lxml (they load when it connects);
-- a remote profile loads httpx and the client, never the server side;
+- a remote profile loads httpx and the client, never the server side; a TISS profile's
+  desk loads httpx (its transport) only once its queue is read;
+- `frontdesk --tiss-demo` (the local TISS operator in the desk's process, a whole release)
+  loads neither httpx nor tomlkit: nothing goes over HTTP, and nothing is written to the
+  configuration file;
 - `frontdesk --help` (every subcommand's parser built) loads argparse and the parsers only;
 - the libraries (core, backend, client, config, doctor) never print, prompt or exit.
 """
@@ -246,6 +250,70 @@ def test_a_remote_profile_loads_the_client_never_the_server_side() -> None:
     assert {"httpx", "frontdesk.client.client"} <= modules
     assert tops(modules, ("starlette", "uvicorn")) == []
     assert sorted(m for m in modules if m.startswith("frontdesk.backend")) == []
+
+
+TISS_DEMO = """
+import asyncio
+from frontdesk.app.connector import connector_for
+from frontdesk.cli import build_parser
+from frontdesk.cli.app import tiss_demo
+
+connection = tiss_demo(build_parser().parse_args(["--tiss-demo", "--db", ":memory:"]))
+connector = connector_for(connection, ":memory:")
+desk = connector.make()
+
+async def release():
+    guides = await desk.list_guides(status="awaiting_token")
+    sadt = next(g for g in guides if g.type == "sp_sadt")
+    code = await desk.sac_code(sadt.number)
+    released = await desk.validate(sadt.number, code)
+    await desk.aclose()
+    return [len(guides), released.status]
+
+RESULT = asyncio.run(release())
+connector.close()
+"""
+
+
+def test_the_tiss_demo_releases_a_guide_without_httpx_or_tomlkit(tmp_path: Path) -> None:
+    modules, result = loaded_after(TISS_DEMO, tmp_path)
+    assert result == [7, "authorized"]
+    assert "frontdesk.counter.tiss_desk" in modules and "lxml.etree" in modules
+    assert tops(modules, ("httpx", "httpcore", "anyio", "tomlkit")) == []
+
+
+TISS_PROFILE = """
+import asyncio, sys
+from pathlib import Path
+from frontdesk.app.connector import connector_for
+from frontdesk.config.connection import Connection
+from frontdesk.config.tiss_reading import CounterSettings, TissProfileData
+from frontdesk.tiss.tiss_settings import TissSettings
+
+settings = TissSettings(url="https://tiss.operadora.example/ws/{operation}",
+                        registro_ans="123456", prestador_kind="codigo", prestador="000123")
+counter = CounterSettings(import_folder=Path(FOLDER))
+connector = connector_for(Connection(url=settings.template, config_path=Path("x"),
+                                     api_key="senha", kind="tiss",
+                                     tiss=TissProfileData(settings, counter)))
+connector.preload()
+desk = connector.make()
+built = sorted(m for m in sys.modules if m.split(".")[0] in ("httpx", "httpcore"))
+
+async def queue():
+    guides = await desk.list_guides()
+    await desk.aclose()  # after the transport's warm-up
+    return len(guides)
+
+RESULT = [built, asyncio.run(queue())]
+"""
+
+
+def test_a_tiss_profiles_desk_loads_httpx_only_after_its_queue(tmp_path: Path) -> None:
+    """The queue never waits for httpx and the trust store: they load right after it."""
+    modules, result = loaded_after(TISS_PROFILE, tmp_path, FOLDER=str(tmp_path))
+    assert result == [[], 0]
+    assert "httpx" in modules and "frontdesk.counter.tiss_desk" in modules
 
 
 def test_help_builds_every_parser_and_loads_nothing_else() -> None:

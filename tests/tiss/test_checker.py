@@ -14,7 +14,8 @@ from frontdesk.local.embedded_operator import demo_exports_into, embedded_operat
 from frontdesk.tiss.checker import IN_PROCESS, SchemaCheckFailed, WorkerChecker
 from frontdesk.tiss.lote import read_export
 from frontdesk.tiss.safexml import parse_untrusted
-from frontdesk.tiss.schema_worker import answer
+from frontdesk.tiss.schema import schema
+from frontdesk.tiss.schema_worker import answer, compile_ahead
 
 WORKER_THAT_DIES = [sys.executable, "-c", "pass"]
 WORKER_THAT_HANGS = [sys.executable, "-c", "import time; time.sleep(120)"]
@@ -106,3 +107,49 @@ def test_the_worker_refuses_what_it_cannot_check() -> None:
     assert "UnsafeXml" in str(
         answer(b'4.03.00\n<!DOCTYPE a [<!ENTITY x "y">]><a>&x;</a>')["problem"]
     )
+
+
+def test_a_worker_asked_nothing_is_ended_and_the_next_check_starts_it_again(
+    tmp_path: Path,
+) -> None:
+    """A desk at rest holds no worker (its ~28 MiB); the next check still checks."""
+    checker = WorkerChecker(idle_seconds=0.2)
+    root = parse_untrusted(demo_export(tmp_path, "lote-sadt.xml"))
+    expected = IN_PROCESS.errors(root, "4.03.00")
+    try:
+        assert checker.errors(root, "4.03.00") == expected
+        first = checker._process
+        assert first is not None
+        first.wait(timeout=30)  # ended by the desk, not by itself: it never saw stdin end
+        assert checker.pid is None
+        assert checker.errors(root, "4.03.00") == expected
+        assert checker.pid is not None and checker._process is not first
+    finally:
+        checker.close()
+
+
+def test_a_worker_kept_busy_is_not_ended(tmp_path: Path) -> None:
+    checker = WorkerChecker(idle_seconds=None)
+    root = parse_untrusted(demo_export(tmp_path, "lote-consulta.xml"))
+    try:
+        assert checker.errors(root, "4.03.00") == []
+        process = checker._process
+        assert process is not None and checker._idle is None  # no end is waiting
+    finally:
+        checker.close()
+
+
+def test_the_versions_named_at_the_start_are_compiled_before_any_request() -> None:
+    schema.cache_clear()
+    compile_ahead(["4.03.00", "9.99.99"])  # an unknown one is left to its request
+    assert schema.cache_info().currsize == 1
+
+
+def test_a_worker_that_compiles_ahead_answers_as_before(tmp_path: Path) -> None:
+    checker = WorkerChecker(ahead=("4.03.00", "9.99.99"))
+    root = parse_untrusted(demo_export(tmp_path, "lote-sadt.xml"))
+    try:
+        assert checker.command[-2:] == ["4.03.00", "9.99.99"]
+        assert checker.errors(root, "4.03.00") == IN_PROCESS.errors(root, "4.03.00")
+    finally:
+        checker.close()

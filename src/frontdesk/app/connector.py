@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from frontdesk.app.service import DeskService
     from frontdesk.client.client import FrontdeskClient
     from frontdesk.config.connection import Connection
+    from frontdesk.tiss.checker import WorkerChecker
 
 
 @dataclass(frozen=True)
@@ -89,9 +90,38 @@ def tiss_demo_connector(db: str | None) -> Connector:
 
 
 def _preload_tiss() -> None:
+    # Not httpx: the operator's transport loads it once the queue is read (`warm`).
     import frontdesk.counter.tiss_desk
     import frontdesk.tiss.client
     import frontdesk.tiss.schema  # noqa: F401  (lxml and the schemas, off the event loop)
+
+
+def tiss_profile_connector(connection: Connection) -> Connector:
+    """A TISS profile's counter. Its schemas worker is started first thing in the preload's
+    thread, so that its own start (a Python, lxml, the schema set) runs beside the desk's
+    imports: the exports' first check waits for it (docs/performance.md, "TISS counter")."""
+    holder: dict[str, WorkerChecker] = {}
+
+    def preload() -> None:
+        from frontdesk.tiss.checker import WorkerChecker
+
+        ahead = (connection.tiss.settings.version,) if connection.tiss is not None else ()
+        checker = holder["checker"] = WorkerChecker(ahead=ahead)
+        checker.start()
+        _preload_tiss()
+
+    def make() -> DeskService:
+        from frontdesk.counter.connect import desk_for
+
+        checker = holder.pop("checker", None)
+        try:
+            return desk_for(connection, checker=checker)
+        except BaseException:  # no desk to close it with: not left running
+            if checker is not None:
+                checker.close()
+            raise
+
+    return Connector(make=make, preload=preload, label=connection.label)
 
 
 def connector_for(connection: Connection, db: str | None = None) -> Connector:
@@ -101,12 +131,7 @@ def connector_for(connection: Connection, db: str | None = None) -> Connector:
         if connection.tiss is None:
             return tiss_demo_connector(db)
 
-        def make_tiss() -> DeskService:
-            from frontdesk.counter.connect import desk_for
-
-            return desk_for(connection)
-
-        return Connector(make=make_tiss, preload=_preload_tiss, label=connection.label)
+        return tiss_profile_connector(connection)
     if connection.url is None:
         return local_connector(db)
 

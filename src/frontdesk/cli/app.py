@@ -91,7 +91,7 @@ def local_db(args: argparse.Namespace) -> str | None:
 def tiss_demo(args: argparse.Namespace) -> Connection:
     """`--tiss-demo`: the TISS counter on the local TISS operator in this process (no
     profile; the file's language and theme apply)."""
-    from frontdesk.config.profile_editing import effective_settings, load_config
+    from frontdesk.config.reading import effective_settings, load_config  # not tomlkit
     from frontdesk.local.embedded_operator import DEMO_OPERATOR
 
     if getattr(args, "url", None) or getattr(args, "profile", None):

@@ -21,13 +21,13 @@ from typing import TYPE_CHECKING, Final
 
 from frontdesk.core.net import is_loopback
 from frontdesk.counter.ledger import Ledger
-from frontdesk.counter.tiss_desk import TissDesk
+from frontdesk.counter.tiss_desk import SimulatorMaker, TissDesk
 
 if TYPE_CHECKING:
     from frontdesk.client.client import FrontdeskClient
     from frontdesk.config.connection import Connection
     from frontdesk.local.embedded_operator import EmbeddedOperator
-    from frontdesk.tiss.checker import SchemaChecker
+    from frontdesk.tiss.checker import SchemaChecker, WorkerChecker
     from frontdesk.tiss.sequence import SequenceSource
     from frontdesk.tiss.tiss_settings import TissSettings
 
@@ -58,8 +58,8 @@ def served_path(version: str) -> str:
     return f"/v1/tiss/v{version}/"
 
 
-def served_simulator(settings: TissSettings, password: str) -> FrontdeskClient | None:
-    """The simulator of this machine's `frontdesk serve` behind a TISS profile's URL (in the
+def served_base(settings: TissSettings) -> str | None:
+    """The base URL of this machine's `frontdesk serve` behind a TISS profile's URL (in the
     profile's version), if it is one."""
     from urllib.parse import urlsplit
 
@@ -68,14 +68,39 @@ def served_simulator(settings: TissSettings, password: str) -> FrontdeskClient |
     parts = urlsplit(url)
     if path not in parts.path or not is_loopback(parts.hostname or ""):
         return None
+    return url[: url.index(path)]
+
+
+def served_simulator(settings: TissSettings, password: str) -> FrontdeskClient | None:
+    """The simulator of this machine's `frontdesk serve` behind a TISS profile's URL, if it
+    is one."""
+    base = served_base(settings)
+    if base is None:
+        return None
     from frontdesk.client.client import FrontdeskClient
 
-    base = url[: url.index(path)]
     return FrontdeskClient(base, api_key=password, retries=0)
 
 
-def desk_for(connection: Connection, *, ledger: Ledger | None = None) -> TissDesk:
-    """The counter of a TISS profile's connection (`kind` "tiss", with its password)."""
+def served_simulator_at(settings: TissSettings, password: str) -> SimulatorMaker | None:
+    """What builds the served operator's simulator client when it is first used, if the
+    profile's URL is this machine's `frontdesk serve`."""
+    if served_base(settings) is None:
+        return None
+
+    def build() -> FrontdeskClient:
+        built = served_simulator(settings, password)
+        assert built is not None  # the same settings as checked above
+        return built
+
+    return build
+
+
+def desk_for(
+    connection: Connection, *, ledger: Ledger | None = None, checker: WorkerChecker | None = None
+) -> TissDesk:
+    """The counter of a TISS profile's connection (`kind` "tiss", with its password);
+    `checker`: its schemas worker, when it was started earlier (else started here)."""
     from frontdesk.config.paths import cache_dir
     from frontdesk.config.tiss_profile import sequence_path
     from frontdesk.tiss.checker import WorkerChecker
@@ -89,8 +114,9 @@ def desk_for(connection: Connection, *, ledger: Ledger | None = None) -> TissDes
     source: SequenceSource = DatabaseSequence(shared) if shared else SequenceFile(sequence_path())
     sequence = RecordingSequence(source)
     # The compiled schemas live in a worker process, not in the desk's (docs/performance.md).
-    checker = WorkerChecker()
-    checker.start()  # beside the app's first frame, not after it
+    if checker is None:
+        checker = WorkerChecker(ahead=(data.settings.version,))
+        checker.start()  # beside the rest of the desk's start, not after it
     client = TissClient(data.settings, connection.api_key, sequence=sequence, checker=checker)
     name = connection.profile or "tiss"
     return TissDesk(
@@ -100,7 +126,9 @@ def desk_for(connection: Connection, *, ledger: Ledger | None = None) -> TissDes
         client=client,
         ledger=ledger or Ledger(ledger_path(name)),
         sequence=sequence.inner,
-        simulator=served_simulator(data.settings, connection.api_key),
+        # Built by its first use (F2, F6, F7): its HTTP client (a TLS context) is nothing the
+        # counter's queue or a release needs.
+        simulator_at=served_simulator_at(data.settings, connection.api_key),
         last_sequence=lambda: sequence.last,
         checker=checker,
         checks_cache=cache_dir() / "export-checks",

@@ -79,7 +79,9 @@ if TYPE_CHECKING:
     from frontdesk.tiss.models import Eligibility
     from frontdesk.tiss.sequence import SequenceSource
 
-__all__ = ["Entry", "Instructions", "TissDesk", "format_card"]
+__all__ = ["Entry", "Instructions", "SimulatorMaker", "TissDesk", "format_card"]
+
+SimulatorMaker = Callable[[], "FrontdeskClient"]
 
 WRITTEN_BACK = frozenset({"authorized", "partially_authorized", "under_review", "denied"})
 """The answers written back into the guide's XML: every one the operator recorded with the
@@ -102,8 +104,9 @@ class TissDesk:
     """One TISS profile's counter. `sequence`: where the files written back get their
     `sequencialTransacao` (the source the client's messages draw from); `simulator`: the
     local operator's simulator client (the patient's app and the SAC, the clock), for the
-    local demonstration only. `checker`: what consults the TISS schemas for the exports,
-    the write-backs (the client is given the same one) and is closed with the desk;
+    local demonstration only (`simulator_at`: what builds it when first used). `checker`:
+    what consults the TISS schemas for the exports, the write-backs (the client is given
+    the same one) and is closed with the desk;
     `checks_cache`: the folder where the exports' checks are kept across restarts (None:
     kept in memory only)."""
 
@@ -117,6 +120,7 @@ class TissDesk:
         ledger: Ledger,
         sequence: SequenceSource,
         simulator: FrontdeskClient | None = None,
+        simulator_at: SimulatorMaker | None = None,
         clock: Callable[[], float] = time.time,
         last_sequence: Callable[[], str] = lambda: "",
         checker: SchemaChecker = IN_PROCESS,
@@ -131,6 +135,7 @@ class TissDesk:
         self.ledger = ledger
         self.sequence = sequence
         self.simulator = simulator
+        self._simulator_at = simulator_at
         self.clock = clock
         self.last_sequence = last_sequence
         self.checker = checker
@@ -140,11 +145,13 @@ class TissDesk:
         self._entries: dict[str, Entry] = {}
         self._cards: dict[str, Entry] = {}  # eligibility checks of a card alone
         self._lost: dict[str, str] = {}  # idempotency key -> sequencialTransacao to send again
+        self._warming: asyncio.Task[None] | None = None  # the transport, after the first queue
 
     # -- what the app asks of any backend --------------------------------------------------
 
     async def health(self) -> Health:
-        mode = "local" if self.simulator is not None else "tiss"
+        local = self.simulator is not None or self._simulator_at is not None
+        mode = "local" if local else "tiss"
         return Health(status="ok", version=__version__, mode=mode, time=rfc3339(self.clock()))
 
     async def list_guides(
@@ -224,6 +231,8 @@ class TissDesk:
     # -- the simulator (the local operator only) ------------------------------------------
 
     def _sim(self) -> FrontdeskClient:
+        if self.simulator is None and self._simulator_at is not None:
+            self.simulator = self._simulator_at()
         if self.simulator is None:
             raise NotFound(status=404, code="not_found", detail="no simulator at an operator")
         return self.simulator
@@ -249,6 +258,8 @@ class TissDesk:
         await self._sim().advance_clock(seconds)
 
     async def aclose(self) -> None:
+        if self._warming is not None:
+            await asyncio.gather(self._warming, return_exceptions=True)
         await self.client.aclose()
         if self.simulator is not None:
             await self.simulator.aclose()
@@ -364,6 +375,10 @@ class TissDesk:
         for number, entry in self._cards.items():
             entries.setdefault(number, entry)
         self._entries = entries
+        if self._warming is None:
+            # The queue is read: the transport's TLS context now, off the event loop, so
+            # that neither the queue nor the first release waits for it.
+            self._warming = asyncio.get_running_loop().create_task(self.client.warm())
 
     async def _entry(self, number: str) -> Entry:
         entry = self._entries.get(number)

@@ -5,8 +5,9 @@ A compiled schema set costs 4–5 MiB per version and stays for the life of the 
 compiles several. So the desk asks a `WorkerChecker`: one `python -m
 frontdesk.tiss.schema_worker` process, started on first use with `subprocess` (spawned,
 never forked: the same on Windows), that holds the compiled sets and answers each document
-with libxml2's (line, message) pairs. The local operator, the technician's commands and the
-tests keep `IN_PROCESS`.
+with libxml2's (line, message) pairs; asked nothing for five minutes, it is ended (a desk at
+rest holds none) and the next check starts it again. The local operator, the technician's
+commands and the tests keep `IN_PROCESS`.
 
 Both read the same bytes the same way: the worker parses what it is sent with
 `safexml.parse_untrusted` (no DTD, no entities, no network) and validates it with
@@ -40,6 +41,10 @@ MAX_ANSWER_BYTES: Final = 4 * 1024 * 1024
 ANSWER_SECONDS: Final = 30.0
 """How long an answer may take (a start on a loaded machine included) before the worker is
 ended as hung; a check takes milliseconds, a schema set's compiling tens of them."""
+IDLE_SECONDS: Final = 300.0
+"""How long a worker with nothing to check is kept (its memory: docs/performance.md): then
+it is ended, and started again by the next check. Five minutes cover a release (the
+patient's code comes within them); a desk at rest holds no worker."""
 
 
 class SchemaCheckFailed(TissError):
@@ -71,21 +76,32 @@ class InProcessChecker:
 IN_PROCESS: Final = InProcessChecker()
 
 
-def worker_command() -> list[str]:
-    """How the worker is started: this interpreter, the worker module."""
-    return [sys.executable, "-m", "frontdesk.tiss.schema_worker"]
+def worker_command(ahead: tuple[str, ...] = ()) -> list[str]:
+    """How the worker is started: this interpreter, the worker module, the versions it
+    compiles as soon as it starts."""
+    return [sys.executable, "-m", "frontdesk.tiss.schema_worker", *ahead]
 
 
 class WorkerChecker:
     """One worker process holding the compiled schemas (started on first use; thread-safe:
     one document at a time). `command` and `seconds` are there for tests (a worker that
-    fails, or hangs: it is ended after `seconds` without an answer)."""
+    fails, or hangs: it is ended after `seconds` without an answer); a worker asked
+    nothing for `idle_seconds` is ended (None: kept until `close`); `ahead`: the versions
+    it compiles as soon as it starts (the profile's)."""
 
-    def __init__(self, command: list[str] | None = None, seconds: float = ANSWER_SECONDS) -> None:
-        self.command = command or worker_command()
+    def __init__(
+        self,
+        command: list[str] | None = None,
+        seconds: float = ANSWER_SECONDS,
+        idle_seconds: float | None = IDLE_SECONDS,
+        ahead: tuple[str, ...] = (),
+    ) -> None:
+        self.command = command or worker_command(ahead)
         self.seconds = seconds
+        self.idle_seconds = idle_seconds
         self._process: subprocess.Popen[bytes] | None = None
         self._lock = threading.Lock()
+        self._idle: threading.Timer | None = None
 
     @property
     def pid(self) -> int | None:
@@ -98,6 +114,7 @@ class WorkerChecker:
         said at that first call)."""
         with self._lock, suppress(OSError):
             self._started()
+            self._wait_idle()
 
     def errors(self, element: etree._Element, version: str) -> Found:
         document = etree.tostring(element)
@@ -113,11 +130,32 @@ class WorkerChecker:
                 except (OSError, ValueError, EOFError) as second:
                     self._stop()
                     raise SchemaCheckFailed(f"schema worker: {second}") from None
+            self._wait_idle()
         lines = element.sourceline is not None
         return [(line + offset if lines and line else 0, message) for line, message in found]
 
     def close(self) -> None:
         with self._lock:
+            self._stop()
+
+    def _wait_idle(self) -> None:
+        """(Under the lock, the worker just used) end it after `idle_seconds` without a
+        check; a check in between puts the end off again."""
+        if self._idle is not None:
+            self._idle.cancel()
+        if self.idle_seconds is None:
+            return
+        timer = self._idle = threading.Timer(self.idle_seconds, self._end_idle)
+        timer.daemon = True
+        timer.start()
+
+    def _end_idle(self) -> None:
+        with self._lock:
+            if self._idle is not threading.current_thread():
+                return  # put off by a later check (its own timer ends it)
+            self._idle = None
+            if self._process is not None:
+                log.info("schema worker idle for %s s: ended", self.idle_seconds)
             self._stop()
 
     def _ask(self, version: str, document: bytes) -> Found:
@@ -154,6 +192,9 @@ class WorkerChecker:
         return self._process
 
     def _stop(self) -> None:
+        if self._idle is not None and self._idle is not threading.current_thread():
+            self._idle.cancel()
+            self._idle = None
         process, self._process = self._process, None
         if process is None:
             return

@@ -151,6 +151,13 @@ class TissClient:
     async def aclose(self) -> None:
         await self._transport.aclose()
 
+    async def warm(self) -> None:
+        """Get the transport ready for the first message, off the event loop (its TLS
+        context: `HttpxTransport.warm`); a transport without that has nothing to get ready."""
+        warm = getattr(self._transport, "warm", None)
+        if callable(warm):
+            await asyncio.to_thread(warm)
+
     # -- the four operations ------------------------------------------------------------------
 
     async def check_eligibility(

@@ -1,5 +1,7 @@
-"""`python -m frontdesk.tiss.schema_worker`: the process that holds the compiled TISS schemas
-for a desk (`checker.WorkerChecker` starts it and is its only client).
+"""`python -m frontdesk.tiss.schema_worker [VERSION…]`: the process that holds the compiled
+TISS schemas for a desk (`checker.WorkerChecker` starts it and is its only client). The
+versions named are compiled as soon as it starts (the profile's own: every message goes out
+in it), while the desk is still busy with its own start; the others when first asked for.
 
 It reads length-prefixed frames from stdin, each a version, a newline and an XML document;
 it parses the document with `safexml.parse_untrusted` (no DTD, no entities, no network),
@@ -17,7 +19,7 @@ from contextlib import suppress
 from typing import IO, Final
 
 from frontdesk.tiss.safexml import MAX_XML_BYTES, parse_untrusted
-from frontdesk.tiss.schema import found_in
+from frontdesk.tiss.schema import found_in, schema
 from frontdesk.tiss.tiss_errors import TissError
 from frontdesk.tiss.versions import UnknownVersion
 
@@ -73,8 +75,17 @@ def serve(source: IO[bytes], sink: IO[bytes]) -> None:
         write_frame(sink, json.dumps(answer(payload)).encode("utf-8"))
 
 
+def compile_ahead(versions: list[str]) -> None:
+    """Compile these versions' schema sets now; one that cannot be (an unknown version) is
+    left to the request that names it, which then gets its `problem`."""
+    for version in versions:
+        with suppress(TissError, UnknownVersion, ValueError):
+            schema(version)
+
+
 def main() -> None:
     with suppress(OSError, ValueError, EOFError, KeyboardInterrupt):  # the desk went away
+        compile_ahead(sys.argv[1:])
         serve(sys.stdin.buffer, sys.stdout.buffer)
 
 

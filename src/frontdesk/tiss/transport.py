@@ -5,18 +5,24 @@ verified: with the profile's CA bundle when the operator uses a private CA, else
 trust store. A failure says whether the request may have reached the operator (`sent`),
 which is what decides whether a SolicitacaoProcedimento may be asked about again.
 `Transport` is what the client needs, so tests can put a transport of their own in between.
+Importing this module does not import httpx (a transport of its own, like the local
+operator's in `--tiss-demo`, never loads it): `HttpxTransport` loads it with its client.
 """
 
 from __future__ import annotations
 
 import ssl
+import threading
 from collections.abc import Mapping
+from contextlib import suppress
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
-from frontdesk.core._httpx import httpx
 from frontdesk.tiss.safexml import MAX_XML_BYTES
+
+if TYPE_CHECKING:
+    import httpx
 
 
 @dataclass(frozen=True)
@@ -75,7 +81,14 @@ def _describe(error: Exception) -> str:
 
 
 class HttpxTransport:
-    """An `httpx.AsyncClient` (or any httpx transport a test gives it) with TISS's limits."""
+    """An `httpx.AsyncClient` (or any httpx transport a test gives it) with TISS's limits.
+
+    The client is built on the first `post` (or by `warm`, off the event loop), not with
+    the transport: building it imports httpx and loads the trust store (certifi's bundle
+    into an SSL context; its cost: docs/performance.md, "TISS counter"), which the
+    counter's queue does not need.
+    A profile's own CA bundle is still read here, so an unreadable one is said before any
+    call."""
 
     def __init__(
         self,
@@ -87,21 +100,46 @@ class HttpxTransport:
         max_reply: int = MAX_XML_BYTES,
     ) -> None:
         self.max_reply = max_reply
-        self.http = httpx.AsyncClient(
-            transport=transport,
-            verify=tls_context(ca_bundle),
-            timeout=httpx.Timeout(
-                connect=connect_timeout,
-                read=read_timeout,
-                write=read_timeout,
-                pool=connect_timeout,
-            ),
-            follow_redirects=False,
-        )
+        self._verify = tls_context(ca_bundle)
+        self._transport = transport
+        self._timeouts = (connect_timeout, read_timeout)
+        self._http: httpx.AsyncClient | None = None
+        self._building = threading.Lock()
+
+    @property
+    def built(self) -> bool:
+        """Whether the HTTP client (its TLS context) has been built."""
+        return self._http is not None
+
+    def warm(self) -> None:
+        """Build the HTTP client now (in a thread: it blocks while the trust store loads); a
+        failure is said by the first `post`."""
+        with suppress(OSError, ssl.SSLError, ValueError):
+            self._client()
+
+    def _client(self) -> httpx.AsyncClient:
+        with self._building:
+            if self._http is None:
+                from frontdesk.core._httpx import httpx
+
+                connect, read = self._timeouts
+                self._http = httpx.AsyncClient(
+                    transport=self._transport,
+                    verify=self._verify,
+                    timeout=httpx.Timeout(connect=connect, read=read, write=read, pool=connect),
+                    follow_redirects=False,
+                )
+            return self._http
 
     async def post(self, url: str, body: bytes, headers: Mapping[str, str]) -> HttpReply:
         try:
-            async with self.http.stream("POST", url, content=body, headers=dict(headers)) as reply:
+            http = self._client()
+        except (OSError, ssl.SSLError, ValueError) as error:  # the trust store will not load
+            raise TransportFailure(_describe(error), sent=False, retryable=False) from None
+        from frontdesk.core._httpx import httpx
+
+        try:
+            async with http.stream("POST", url, content=body, headers=dict(headers)) as reply:
                 chunks: list[bytes] = []
                 size = 0
                 async for chunk in reply.aiter_bytes():
@@ -126,4 +164,5 @@ class HttpxTransport:
             raise TransportFailure(_describe(error), sent=True) from None
 
     async def aclose(self) -> None:
-        await self.http.aclose()
+        if self._http is not None:
+            await self._http.aclose()
