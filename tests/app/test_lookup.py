@@ -261,3 +261,18 @@ async def test_the_key_bar_says_enter_opens_the_guide_when_the_queue_has_focus()
         assert pilot.app.screen.query_one("#queue", DataTable).has_focus
         shown = [(k.display, k.description) for k in bar_keys(pilot.app.screen)]
         assert shown[0] == ("Enter", "Abrir guia")
+
+
+async def test_the_hint_follows_a_digit_in_the_same_update_as_the_field() -> None:
+    """The hint changes as the field's value does, before the screen's next update: the
+    digit and its hint are drawn in one layout and one frame. On the field's Changed
+    message (handled after that update) each digit cost two (bench/key_cpu.py)."""
+    desk = make_desk()
+    async with running(desk, size=(100, 30)) as pilot:
+        field = pilot.app.screen.query_one("#lookup-input", Input)
+        empty = text_of(desk.app, "#lookup-hint")
+        field.insert_text_at_cursor("2")  # what a key does; no message handled since
+        said = text_of(desk.app, "#lookup-hint")
+        await press(pilot)
+        assert said == text_of(desk.app, "#lookup-hint") != empty
+        assert "dígito" in said

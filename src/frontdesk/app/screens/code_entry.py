@@ -98,6 +98,9 @@ class CodeEntryScreen(DeskScreen[None]):
         self._show_via()
         self._hint_typed("")
         self.query_one("#code-input", Input).focus()
+        # The hint follows the field as it changes (not on its Changed message, handled
+        # after the screen's next update): a digit and its hint are one layout and frame.
+        self.watch(self.field, "value", self._validate_as_typed, init=False)
         self.desk.simulator.show_guide(self.guide)
         self.set_interval(DELIVERY_POLL_SECONDS, self._poll_delivery)
         if self.token.state in {"none", "pending"}:
@@ -233,9 +236,8 @@ class CodeEntryScreen(DeskScreen[None]):
     def _submitted(self) -> None:
         self.action_validate()
 
-    @on(Input.Changed, "#code-input")
-    def _validate_as_typed(self, event: Input.Changed) -> None:
-        self._hint_typed(compact(event.value))
+    def _validate_as_typed(self, typed: str) -> None:
+        self._hint_typed(compact(typed))
 
     def _hint_typed(self, value: str) -> None:
         """What is still wrong with the code typed so far. Missing digits are no error (it
