@@ -17,7 +17,9 @@ on the send form, Esc) and of web_load's 16-key sequence (13 digits, Enter, e, E
 figure bench/web_load.py's hundred desks are bound by: 100 desks × 1 key/s × that CPU must
 fit the machine's cores. The first round (each of web_load's desks types its sequence once:
 the guide screen and the send form are built then) and the later rounds (a desk's day) are
-reported apart; each figure is the median over the runs with its min–max.
+reported apart; each figure is the median over the runs with its min–max. Beside, the
+desk's private memory (smaps_rollup's Private_Clean + Private_Dirty: what one more desk
+costs, however many share the rest) with its queue drawn and after the rounds.
 
 --python: more interpreters (each a non-editable install, e.g. main's) whose frontdesk is
 measured the same way; runs alternate between them (this one first), so each sees the same
@@ -73,6 +75,13 @@ def cpu_ns(pid: int) -> int:
     return total
 
 
+def private_kb(pid: int) -> float:
+    """What `pid` holds alone (Private_Clean + Private_Dirty of smaps_rollup), kB: what one
+    more desk costs the host, whatever the number of desks sharing the rest."""
+    rollup = Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines()
+    return float(sum(int(line.split()[1]) for line in rollup if line.startswith("Private_")))
+
+
 async def quiet(desk: Any, seconds: float) -> None:
     """Until the desk has written nothing for `seconds`."""
     while time.perf_counter() - desk.last_output < seconds:
@@ -93,6 +102,7 @@ async def measure(url: str, web: Any, args: argparse.Namespace) -> Spent:
     pids = {"desk": web.desks()[0], "server": web.process.pid}
     await quiet(desk, 1.0)  # the queue's settle (a collection) is done
     spent: Spent = {f"{who}:{kind}": [] for who in pids for kind in KINDS}
+    spent["private:open"] = [(0, private_kb(pids["desk"]))]
     for round_ in range(args.rounds):
         desk.index = round_
         keys = [*load.keys_for(desk, 16), "\x1b", "\x1b"]
@@ -106,6 +116,8 @@ async def measure(url: str, web: Any, args: argparse.Namespace) -> Spent:
             raise SystemExit(f"round {round_} did not end on the queue: {desk.text[-3000:]}")
     if desk.missed:
         raise SystemExit(f"{desk.missed} keys without a screen update")
+    await asyncio.sleep(1.0)  # the last screen's collection (MemoryTidying) is done
+    spent["private:end"] = [(0, private_kb(pids["desk"]))]
     await desk.close()
     return spent
 
@@ -193,11 +205,21 @@ def main() -> int:
                 )
             server_sequence = statistics.median(s["sequence"] for s in server)
             print(f"    server, per key of the sequence {server_sequence:.1f} ms")
+        for moment in ("open", "end"):
+            kb = [run[f"private:{moment}"][0][1] for run in runs[python]]
+            medians[python, moment == "open"][f"private:{moment}"] = statistics.median(kb)
+            when = "queue drawn" if moment == "open" else "after the rounds"
+            low, mid, high = (x / 1024 for x in (min(kb), statistics.median(kb), max(kb)))
+            print(f"  desk private memory, {when}: {mid:.1f} MiB ({low:.1f}–{high:.1f})")
     for other in pythons[1:]:
         print(f"\nratio {pythons[0]} / {other} (medians), first round | later rounds:")
         for kind in (*KINDS, "sequence"):
             ratios = [medians[pythons[0], f][kind] / medians[other, f][kind] for f in (True, False)]
             print(f"  {kind:<13} {ratios[0]:.2f} | {ratios[1]:.2f}")
+        for moment, first in (("open", True), ("end", False)):
+            key = f"private:{moment}"
+            ratio = medians[pythons[0], first][key] / medians[other, first][key]
+            print(f"  private memory, {moment}: {ratio:.2f}")
     if args.json:
         args.json.write_text(json.dumps(figures, indent=2) + "\n", encoding="utf-8")
     return 0
