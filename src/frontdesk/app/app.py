@@ -323,8 +323,8 @@ class FrontdeskApp(App[int]):
             self.simulator.sync_panel()
 
     def action_help(self) -> None:
-        # F1's screen, the palette and the confirmation load when first opened: together
-        # 2.2 ms of imports on the first screen, whose budget is 1.2× a bare Textual app's.
+        # F1's screen, the palette and the confirmation load when first opened, not with the
+        # first screen (docs/performance.md, "Lazy imports").
         from frontdesk.app.screens.help import HelpScreen
 
         if isinstance(self.screen, HelpScreen):

@@ -53,8 +53,9 @@ def local_connector(db: str | None) -> Connector:
             closer()
 
     # No preload thread: the backend is imported on the event loop right after the first
-    # frame (~50 ms). A thread would give it its own malloc arena, ~0.7 MiB more at the peak
-    # on a thin client (bench/app.py), for no time gained: the import holds the GIL anyway.
+    # frame. A thread would give it its own malloc arena, more memory at the peak on a thin
+    # client (docs/performance.md, "Lazy imports"), for no time gained: the import holds
+    # the GIL anyway.
     return Connector(make=make, close=close, label="local")
 
 

@@ -74,7 +74,7 @@ class Simulator:
         self._start(self._refresh, "simulator", "simulator")
 
     async def _refresh(self) -> None:
-        # The client's errors load after the first frame (12–15 ms of imports): problems.py.
+        # The client's errors load after the first frame: docs/performance.md, "Lazy imports".
         from frontdesk.client.client_errors import FrontdeskClientError, NotFound
 
         app = self._app
@@ -115,7 +115,7 @@ class Simulator:
             self._start(partial(self._sac, guide.number), "simulator-sac", "SAC")
 
     async def _sac(self, number: str) -> None:
-        # The client's errors load after the first frame (12–15 ms of imports): problems.py.
+        # The client's errors load after the first frame: docs/performance.md, "Lazy imports".
         from frontdesk.client.client_errors import FrontdeskClientError
 
         app = self._app
@@ -135,7 +135,7 @@ class Simulator:
             self._start(self._clock, "simulator-clock", "clock")
 
     async def _clock(self) -> None:
-        # The client's errors load after the first frame (12–15 ms of imports): problems.py.
+        # The client's errors load after the first frame: docs/performance.md, "Lazy imports".
         from frontdesk.client.client_errors import FrontdeskClientError
 
         app = self._app

@@ -40,9 +40,8 @@ def main(
 
 def _run(args: argparse.Namespace, console: Console | None, keyring: KeyringBackend | None) -> int:
     # lazy: only the command's own runner. `--help` and a mistyped option load argparse and
-    # cli/parsers.py (6 ms); at the top, the runners would add the app with Textual (175 ms),
-    # serve's uvicorn and backend (77 ms), web's aiohttp (155 ms), tiss (52 ms), and every
-    # command would load all the others' (import times after `frontdesk.cli`, medians of 9).
+    # cli/parsers.py only; at the top, every command would load all the others' runners
+    # (Textual, uvicorn, aiohttp, the TISS client: docs/performance.md, "Lazy imports").
     command = args.command
     if command == "serve":
         from frontdesk.cli.serve import run_server

@@ -165,9 +165,8 @@ def build_app(args: argparse.Namespace) -> FrontdeskApp:
     db = local_db(args)  # --db is the local demonstration's, also when F9 switches to it
     env_theme = environ.get(THEME_ENV) or None  # e.g. ansi-dark for a 16-colour terminal
 
-    # lazy: Textual and the desk's first screen (95 ms of imports) load here, under run_app's
-    # paused collector (6 ms less than at the top, before the pause: medians of 30 paired
-    # starts), and only once the configuration is known to be usable.
+    # lazy: Textual and the desk's first screen load here, under run_app's paused collector
+    # (docs/performance.md, "Lazy imports"), and only once the configuration is known to be usable.
     from frontdesk.app.app import FrontdeskApp
     from frontdesk.app.connector import connector_for
 

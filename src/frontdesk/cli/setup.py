@@ -36,9 +36,9 @@ def run(
     lang = getattr(args, "lang", None)
     if lang in ("pt", "en"):
         set_language(lang)
-    # lazy: each command loads only its own module: `profiles` (30 ms) and `audit` (17 ms)
-    # would pay 61 ms more at the top for the doctor's and login's client, httpx and
-    # embedded backend (medians of 9 fresh interpreters).
+    # lazy: each command loads only its own module: `profiles` and `audit` would otherwise
+    # load the doctor's and login's client, httpx and embedded backend
+    # (docs/performance.md, "Lazy imports").
     module = importlib.import_module(f"frontdesk.cli.{TOOLS[args.command]}")
     try:
         code: int = module.run(args, console, keyring)

@@ -94,8 +94,8 @@ class HttpxSession:
         read_timeout: float,
         headers: Mapping[str, str],
     ) -> None:
-        # lazy: httpx costs 17 ms and 53 modules after Textual (74 ms, 211 modules alone),
-        # and local mode must not load it (tests/test_import_hygiene.py): only a remote
+        # lazy (docs/performance.md, "Lazy imports"): httpx is heavy, and local mode must not
+        # load it (tests/test_import_hygiene.py): only a remote
         # client builds this session.
         from frontdesk.core._httpx import httpx
 

@@ -109,8 +109,8 @@ class Connection:
         if self.kind == "tiss":
             raise ValueError("a TISS profile: use frontdesk.counter")
         # lazy: the app's start resolves its connection with this module, and its first
-        # screen must not load the client (tests/test_import_hygiene.py): 7 ms and 7 modules
-        # after Textual (httpx comes later still, with a remote session).
+        # screen must not load the client (tests/test_import_hygiene.py); httpx comes later
+        # still, with a remote session.
         from frontdesk.client.client import FrontdeskClient
 
         return FrontdeskClient(

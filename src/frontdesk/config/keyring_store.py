@@ -40,9 +40,8 @@ class _Library(NamedTuple):
 
 @functools.cache
 def _library() -> _Library:
-    # lazy: the keyring library costs 19 ms and 76 modules after Textual (45 ms, 140 modules
-    # alone); the desk in local mode, or with its key in FRONTDESK_API_KEY or a key file,
-    # never asks the keyring.
+    # lazy: the keyring library is heavy (docs/performance.md, "Lazy imports"); the desk in
+    # local mode, or with its key in FRONTDESK_API_KEY or a key file, never asks the keyring.
     import keyring
     from keyring.backends import chainer, fail, null
     from keyring.errors import KeyringLocked, NoKeyringError

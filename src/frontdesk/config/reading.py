@@ -133,7 +133,7 @@ def parse_config(data: bytes | str, path: Path) -> Config:
     else:
         text = data
     # lazy: only when there is a file: the local demonstration's start, without one, never
-    # loads the parser (1.4 ms, 4 modules after Textual).
+    # loads the parser.
     import tomllib
 
     try:

@@ -98,8 +98,8 @@ def sequence_path() -> Path:
 
 def tiss_client(profile: TissProfile, password: str) -> TissClient:
     """A TISS client for `profile` (httpx and lxml load here, not before)."""
-    # lazy: the TISS client loads lxml, httpx and the protocol (29 ms, 89 modules after the
-    # rest of `frontdesk tiss`); reading a profile and `tiss login` never need them.
+    # lazy: the TISS client loads lxml, httpx and the protocol (docs/performance.md, "Lazy
+    # imports"); reading a profile and `tiss login` never need them.
     from frontdesk.tiss.client import TissClient
     from frontdesk.tiss.sequence import SequenceFile
 

@@ -38,6 +38,11 @@ PROBE_CARD: Final = "00000000000000000000"  # 20 digits: schema-valid, names no 
 STEPS: Final = ("transport", "dns", "tcp", "tls", "tiss_login")
 
 
+def steps_after(step: str) -> tuple[str, ...]:
+    """The steps that need `step` (those after it in `STEPS`), named, not sliced by position."""
+    return STEPS[STEPS.index(step) + 1 :]
+
+
 def tiss_checks(
     report: Report,
     config: Config,
@@ -54,11 +59,11 @@ def tiss_checks(
     password = password_check(report, profile, keyring_problem, keyring_backend)
     first = settings.url_for(SERVICES[0])
     if not network_checks.transport_check(report, first, insecure, profile):
-        report.skip(STEPS[1:])
+        report.skip(steps_after("transport"))
         return
     usable, ca = network_checks.ca_check(report, config, profile)
     if not usable:
-        report.skip(STEPS[1:])
+        report.skip(steps_after("transport"))
         return
     hosts: list[tuple[str, str, int]] = []  # each operation's host once, in order
     for service in SERVICES:
@@ -70,15 +75,15 @@ def tiss_checks(
     timeout = settings.connect_timeout
     for scheme, host, port in hosts:
         if not network_checks.dns_check(report, host, port, timeout):
-            report.skip(STEPS[2:])
+            report.skip(steps_after("dns"))
             return
         if not network_checks.tcp_check(report, host, port, timeout):
-            report.skip(STEPS[3:])
+            report.skip(steps_after("tcp"))
             return
         if scheme != "https":
             network_checks.plain_http_tls_check(report, host)
         elif not network_checks.tls_check(report, config, profile, host, port, ca, timeout):
-            report.skip(STEPS[4:])
+            report.skip(steps_after("tls"))
             return
     if password is None:
         report.skip(("tiss_login",))

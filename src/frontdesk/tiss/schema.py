@@ -2,7 +2,7 @@
 
 The schemas are trusted package data, read through an lxml resolver that serves every
 `xs:include`/`xs:import` from the same folder (no file system path, no network: it works
-from a wheel or a zip too). They load once per version, in about 10 ms, on first use.
+from a wheel or a zip too). They load once per version, on first use.
 Each version's `tissWebServicesV4_0X_00.xsd` includes all the others, so one `XMLSchema`
 validates every web-service message (`pedidoElegibilidadeWS`, `tissFaultWS`, …) as an element
 of any tree; which versions exist and where their files are is `versions.py`.

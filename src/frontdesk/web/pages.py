@@ -7,8 +7,8 @@ resource from another host: styles and the desk's script are the package's `stat
 the terminal's script, styles and font are textual-serve's, all served by this server. Each
 page is in the language of the request (pt-BR unless English was chosen), `tx` its texts.
 
-Jinja2 (already installed: textual-serve requires it) costs `frontdesk web` about 30 ms of
-import once per server process, and nothing to the desks it runs (docs/performance.md).
+Jinja2 (already installed: textual-serve requires it) is imported once per server process,
+never by the desks it runs (its cost: docs/performance.md).
 """
 
 from __future__ import annotations

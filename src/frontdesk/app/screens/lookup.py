@@ -330,7 +330,7 @@ class LookupScreen(DeskScreen[None]):
 
     @work(exclusive=True, exit_on_error=False, group="open", description="open guide")
     async def open_guide(self, number: str) -> None:
-        # The client's errors load after the first frame (12–15 ms of imports): problems.py.
+        # The client's errors load after the first frame: docs/performance.md, "Lazy imports".
         from frontdesk.client.client_errors import FrontdeskClientError, GuideNotFound
 
         self.hint.say(t("lookup.searching"))
@@ -359,7 +359,7 @@ class LookupScreen(DeskScreen[None]):
 
     @work(exclusive=True, exit_on_error=False, group="card", description="search card")
     async def search_card(self, card: str) -> None:
-        # The client's errors load after the first frame (12–15 ms of imports): problems.py.
+        # The client's errors load after the first frame: docs/performance.md, "Lazy imports".
         from frontdesk.client.client_errors import FrontdeskClientError
 
         self.hint.say(t("lookup.searching"))
@@ -386,7 +386,7 @@ class LookupScreen(DeskScreen[None]):
 
     @work(exclusive=True, exit_on_error=False, group="queue", description="load queue")
     async def load_queue(self) -> None:
-        # The client's errors load after the first frame (12–15 ms of imports): problems.py.
+        # The client's errors load after the first frame: docs/performance.md, "Lazy imports".
         from frontdesk.client.client_errors import FrontdeskClientError
 
         card = self.card_filter

@@ -88,9 +88,8 @@ def tiss_routes(
 
     def the_operator() -> LocalOperator:
         if not operator:
-            # lazy: the operator loads lxml and the TISS protocol (20 ms, 41 modules after
-            # the backend's app); local mode and a `frontdesk serve` nobody sends TISS to
-            # never do (tests/test_import_hygiene.py).
+            # lazy: the operator loads lxml and the TISS protocol; local mode and a
+            # `frontdesk serve` nobody sends TISS to never do (tests/test_import_hygiene.py).
             from frontdesk.backend.tiss.operator import LocalOperator
 
             operator.append(LocalOperator(backend, api_key, accepted()))

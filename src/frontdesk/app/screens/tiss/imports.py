@@ -44,7 +44,7 @@ class ImportReportModal(DeskModal[None]):
 
     @work(exclusive=True, exit_on_error=False, group="import", description="import report")
     async def load(self) -> None:
-        # The client's errors load after the first frame (12–15 ms of imports): problems.py.
+        # The client's errors load after the first frame: docs/performance.md, "Lazy imports".
         from frontdesk.client.client_errors import FrontdeskClientError
         from frontdesk.counter.schema_words import in_words
 

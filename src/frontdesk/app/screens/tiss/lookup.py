@@ -95,7 +95,7 @@ class TissLookupScreen(LookupScreen):
     async def search_card(self, card: str) -> None:
         """The card's guide (one: opened), its guides (several: the queue shows them), or
         its eligibility check (none)."""
-        # The client's errors load after the first frame (12–15 ms of imports): problems.py.
+        # The client's errors load after the first frame: docs/performance.md, "Lazy imports".
         from frontdesk.client.client_errors import FrontdeskClientError
 
         self.hint.say(t("lookup.searching"))

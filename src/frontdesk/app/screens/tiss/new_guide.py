@@ -218,7 +218,7 @@ class NewGuideModal(DeskModal[str]):
     @work(exclusive=True, exit_on_error=False, group="new", description="new guide")
     async def save(self) -> None:
         # Loaded with the first guide saved, not with the TISS lookup that imports this
-        # modal: the counter's form and the client's errors are 23–25 ms with lxml.
+        # modal: the counter's form and the client's errors bring lxml.
         from frontdesk.client.client_errors import FrontdeskClientError
         from frontdesk.counter.manual import FormProblem, GuideForm
 
