@@ -98,9 +98,7 @@ class CodeEntryScreen(DeskScreen[None]):
         self._show_via()
         self._hint_typed("")
         self.query_one("#code-input", Input).focus()
-        # The hint follows the field as it changes (not on its Changed message, handled
-        # after the screen's next update): a digit and its hint are one layout and frame.
-        self.watch(self.field, "value", self._validate_as_typed, init=False)
+        self._follow_field()
         self.desk.simulator.show_guide(self.guide)
         self.set_interval(DELIVERY_POLL_SECONDS, self._poll_delivery)
         if self.token.state in {"none", "pending"}:
@@ -126,6 +124,7 @@ class CodeEntryScreen(DeskScreen[None]):
         self._show_resend()
         field = self.field
         field.border_title = t("code.field", n=self.code_length)
+        self._follow_field()  # a field composed again
         field.value = value  # its hint follows, in the new words
         if not value:
             self._hint_typed("")
@@ -235,6 +234,11 @@ class CodeEntryScreen(DeskScreen[None]):
     @on(Input.Submitted, "#code-input")
     def _submitted(self) -> None:
         self.action_validate()
+
+    def _follow_field(self) -> None:
+        """The hint follows the field as its value changes, not on its Changed message
+        (handled after the screen's next update): a digit and its hint are one update."""
+        self.watch(self.field, "value", self._validate_as_typed, init=False)
 
     def _validate_as_typed(self, typed: str) -> None:
         self._hint_typed(compact(typed))

@@ -185,10 +185,7 @@ class LookupScreen(DeskScreen[None]):
             self.call_after_refresh(self.load_queue)
         # The statuses' cell colours depend on the theme (ANSI or not): redraw on a change.
         self.watch(self.app, "theme", self._theme_changed, init=False)
-        # The hint follows the field as it changes, not on its Changed message: the digit
-        # and the hint it changes are then drawn in one update (one layout, one frame),
-        # where the message, handled after the screen's next update, cost two.
-        self.watch(self.field, "value", self._validate_as_typed, init=False)
+        self._follow_field()
 
     def _theme_changed(self, _: str) -> None:
         if self._loaded:
@@ -212,6 +209,12 @@ class LookupScreen(DeskScreen[None]):
     @on(Input.Submitted, "#lookup-input")
     def _submitted(self) -> None:
         self.action_open()
+
+    def _follow_field(self) -> None:
+        """The hint follows the field as its value changes, not on its Changed message:
+        the digit and the hint it changes are then drawn in one update (one layout, one
+        frame), where the message, handled after the screen's next update, cost two."""
+        self.watch(self.field, "value", self._validate_as_typed, init=False)
 
     def _validate_as_typed(self, typed: str) -> None:
         value = compact(typed)
@@ -250,6 +253,7 @@ class LookupScreen(DeskScreen[None]):
         value = self.field.value
         await super().relabel()
         self._show_mode()
+        self._follow_field()  # a field composed again
         field = self.field
         field.value = value  # its hint follows, in the new words
         if not value:
