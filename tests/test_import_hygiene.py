@@ -123,7 +123,7 @@ from frontdesk.app.connector import connector_for
 from frontdesk.audit_log import AuditLog
 from frontdesk.config.connection import Connection
 c = connector_for(Connection("http://127.0.0.1:9/v1", Path("x"), api_key="key"))
-c.preload(); c.make()
+c.make()
 """
 
 

@@ -2,8 +2,10 @@
 
 Each line holds the time (UTC), profile, action, guide number, channel kind, masked
 destination, outcome and, for absences, the TISS reason; under `frontdesk web`, also the web
-user and, for its sign-ins, the browser's address. It never holds a code, a key or
-a full phone/e-mail: `AuditLog.record` has no field for a code, masks any contact it is
+user and, for its sign-ins, the browser's address; under `frontdesk web --database`, the
+name of the web host that wrote it (`--name`): its desks' lines go to the database's audit
+table too (`AUDIT_DATABASE_ENV`, `config.shared_audit.DeskAudit`). It never holds a code, a
+key or a full phone/e-mail: `AuditLog.record` has no field for a code, masks any contact it is
 given unmasked, and replaces an outcome that looks like it carries digits of a code.
 
     audit = AuditLog(profile=connection.label)
@@ -53,6 +55,10 @@ ACTIONS: Final = frozenset(
 )
 CHANNELS: Final = frozenset({"sms", "email", "app", "sac"})
 REDACTED: Final = "redacted"
+# What a web host with `--database` hands its desks: the database's URL (never a password:
+# `--database` refuses one) and its own name, so their lines go to the one audit table.
+AUDIT_DATABASE_ENV: Final = "FRONTDESK_AUDIT_DATABASE"
+AUDIT_HOST_ENV: Final = "FRONTDESK_AUDIT_HOST"
 
 _ACTION = re.compile(r"[a-z][a-z_]{0,31}")
 _OUTCOME = re.compile(r"[a-z][a-z0-9_.:-]{0,63}")
@@ -78,6 +84,7 @@ class AuditRecord:
     reason: str | None = None
     user: str | None = None
     address: str | None = None
+    host: str | None = None
 
     def to_json(self) -> dict[str, Any]:
         data: dict[str, Any] = {
@@ -95,6 +102,8 @@ class AuditRecord:
             data["user"] = self.user
         if self.address is not None:
             data["address"] = self.address
+        if self.host is not None:
+            data["host"] = self.host
         return data
 
     @classmethod
@@ -120,6 +129,7 @@ class AuditRecord:
             reason=text("reason"),
             user=text("user"),
             address=text("address"),
+            host=text("host"),
         )
 
 
@@ -153,6 +163,11 @@ def _safe(pattern: re.Pattern[str], value: str | None) -> str | None:
     return value if pattern.fullmatch(value) else REDACTED
 
 
+def is_host_name(name: str) -> bool:
+    """Whether `name` can name a web host on the audit's lines as it is (else redacted)."""
+    return bool(_PROFILE.fullmatch(name))
+
+
 def safe_address(address: str | None) -> str | None:
     """An IP address as such; anything else is redacted (it came from a request)."""
     if address is None:
@@ -183,8 +198,9 @@ class AuditLog:
     or, given `table`, as rows of a database's audit table (the same fields, masked alike).
 
     `profile` is recorded on every line; the app sets it again when the user switches
-    profile. `user` (the web user, under `frontdesk web`) too, when given. A write that
-    fails (disk full, no permission) is logged and skipped: the desk's work goes on.
+    profile. `user` (the web user, under `frontdesk web`) and `host` (the web host's name,
+    under `frontdesk web --database`) too, when given. A write that fails (disk full, no
+    permission) is logged and skipped: the desk's work goes on.
     """
 
     def __init__(
@@ -193,6 +209,7 @@ class AuditLog:
         *,
         profile: str | None = None,
         user: str | None = None,
+        host: str | None = None,
         max_bytes: int = MAX_BYTES,
         backups: int = BACKUPS,
         now: Callable[[], datetime] = _utc_now,
@@ -202,6 +219,7 @@ class AuditLog:
         self.table = table
         self.profile = profile
         self.user = user
+        self.host = host
         self.max_bytes = max_bytes
         self.backups = max(1, backups)
         self.last_error: OSError | None = None
@@ -241,15 +259,14 @@ class AuditLog:
             reason=_safe(_REASON, reason),
             user=_safe(_USER, user or self.user),
             address=safe_address(address),
+            host=_safe(_PROFILE, self.host),
         )
-        line = json.dumps(entry.to_json(), ensure_ascii=False, separators=(",", ":")) + "\n"
-        data = line.encode("utf-8")
         with self._lock:
             try:
                 if self.table is not None:
                     self.table.append(entry.to_json())
                 else:
-                    self._write(data)
+                    self._write(_line(entry.to_json()))
             except OSError as exc:
                 self.last_error = exc
                 where = self.table.shown if self.table is not None else self.path
@@ -257,6 +274,19 @@ class AuditLog:
                 return None
         self.last_error = None
         return entry
+
+    def keep(self, entry: dict[str, Any]) -> None:
+        """Append a line `record` made (`AuditRecord.to_json`) to this log's file, as it is:
+        where a database's audit table that cannot be written now keeps its lines
+        (`config.shared_audit.DeskAudit`). Raises OSError when the file cannot be written."""
+        with self._lock:
+            self._write(_line(entry))
+
+    def close(self) -> None:
+        """Close the audit table, if any, once what it was given is written (or kept)."""
+        close = getattr(self.table, "close", None)
+        if close is not None:
+            close()
 
     def _write(self, data: bytes) -> None:
         ensure_private_dir(self.path.parent)
@@ -295,6 +325,10 @@ class AuditLog:
         return list(read_records(self.files(), since=since))
 
 
+def _line(entry: dict[str, Any]) -> bytes:
+    return (json.dumps(entry, ensure_ascii=False, separators=(",", ":")) + "\n").encode("utf-8")
+
+
 def _parsed(data: dict[str, Any]) -> AuditRecord | None:
     try:
         return AuditRecord.from_json(data)
@@ -330,12 +364,15 @@ def format_table(records: Iterable[AuditRecord]) -> str:
     """A plain-text table (no colours, no box characters), one row per record.
 
     The web user and the browser's address (lines `frontdesk web` wrote) have their columns
-    when any record has one: a desk without web users keeps its table narrow.
+    when any record has one, and the web host (lines of a chain's database) when any record
+    names one: a desk without web users keeps its table narrow.
     """
     entries = list(records)
     web = any(entry.user or entry.address for entry in entries)
+    hosts = any(entry.host for entry in entries)
     header = (
         t("setup.audit.col.when"),
+        *((t("setup.audit.col.host"),) if hosts else ()),
         t("setup.audit.col.profile"),
         *((t("setup.audit.col.user"), t("setup.audit.col.address")) if web else ()),
         t("setup.audit.col.action"),
@@ -347,6 +384,7 @@ def format_table(records: Iterable[AuditRecord]) -> str:
     rows = [
         (
             entry.time.astimezone().strftime("%Y-%m-%d %H:%M:%S"),
+            *((entry.host or "-",) if hosts else ()),
             entry.profile or "-",
             *((entry.user or "-", entry.address or "-") if web else ()),
             entry.action,

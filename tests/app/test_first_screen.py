@@ -1,6 +1,7 @@
 """The first screen's queue and connection state: the queue is asked beside the first health
 check (one round trip, not two), and shown only once that check says the backend is there;
-an unreachable backend gets its banner without waiting for the queue's answer."""
+the top bar's `ok` comes with the queue (one frame, not two) unless the queue is slow; an
+unreachable backend gets its banner without waiting for the queue's answer."""
 
 from __future__ import annotations
 
@@ -62,12 +63,14 @@ class HeldSession:
         await self.inner.aclose()
 
 
-def desk_behind(held: str) -> tuple[Desk, HeldSession]:
+def desk_behind(held: str, *, same_frame_wait: float = 60.0) -> tuple[Desk, HeldSession]:
+    """A desk whose requests to `held` wait for the session's gate; the top bar's `ok`
+    waits at most `same_frame_wait` seconds for the queue (long: never reached here)."""
     desk = make_desk()
     assert isinstance(desk.transport, FlakySession)
     session = HeldSession(desk.transport, held)
     client = FrontdeskClient(EMBEDDED_URL, api_key=API_KEY, session=session, retries=0)
-    desk.app.backend = BackendLink(desk.app, client, None)
+    desk.app.backend = BackendLink(desk.app, client, None, same_frame_wait=same_frame_wait)
     return desk, session
 
 
@@ -140,4 +143,38 @@ async def test_an_unreachable_backend_gets_its_banner_without_waiting_for_the_qu
         await settle(pilot)
         # The queue's request was dropped with the failed check: nothing is left waiting.
         assert not any(worker.is_running for worker in desk.app.workers)
+    assert desk.app.bugs == []
+
+
+async def test_ok_is_said_with_the_queue_not_a_frame_before_it() -> None:
+    desk, transport = desk_behind(GUIDES)  # the health check answers; the queue is held
+    async with desk.app.run_test(size=(80, 24)) as pilot:
+        await pause_until(pilot, lambda: desk.app.backend.health is not None)
+        await pilot.pause()
+        # The check passed, the queue is still on its way: `ok` waits for it, so both are
+        # drawn together.
+        assert desk.app.health_state == "checking"
+        assert "ok" not in text_of(desk.app, "#top-connection")
+        assert text_of(desk.app, "#queue-title") == "Carregando a fila…"
+
+        transport.gate.set()
+        await settle(pilot)
+        live = await desk.client.list_guides()
+        assert desk.app.health_state == "ok"
+        assert text_of(desk.app, "#top-connection") == "local · ok"
+        assert text_of(desk.app, "#queue-title") == f"Fila de atendimento ({len(live)})"
+        assert queue_numbers(desk) == {g.number for g in live}
+    assert desk.app.bugs == []
+
+
+async def test_a_queue_that_does_not_answer_does_not_hold_ok_back() -> None:
+    desk, transport = desk_behind(GUIDES, same_frame_wait=0)  # the queue never answers
+    async with desk.app.run_test(size=(80, 24)) as pilot:
+        await pause_until(pilot, lambda: desk.app.health_state != "checking")
+        # The check passed: the top bar says so although the queue is still loading.
+        assert desk.app.health_state == "ok"
+        assert text_of(desk.app, "#top-connection") == "local · ok"
+        assert text_of(desk.app, "#queue-title") == "Carregando a fila…"
+        assert queue_numbers(desk) == set()
+        assert transport.sent == [HEALTH, GUIDES]  # the queue is still awaited, not dropped
     assert desk.app.bugs == []

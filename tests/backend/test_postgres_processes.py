@@ -22,7 +22,10 @@ from frontdesk.tiss.requests import build_eligibility
 from frontdesk.tiss.soap import HEADERS, envelope
 from support.demo import JOAO, MARIA
 from support.isolation import SERVED_KEY, start_serve, stop_serve
+from support.postgres import PostgresCluster
 from tiss.factories import CARD, PRESTADOR, VERSION, request_header
+
+from .conftest import POSTGRES, EnvFactory
 
 pytestmark = [pytest.mark.served, pytest.mark.postgres]
 
@@ -152,3 +155,22 @@ async def test_one_tiss_transaction_at_both_processes_is_answered_once(
     with psycopg.connect(postgres_url) as conn:
         stored = conn.execute("SELECT prestador, sequence FROM tiss_transactions").fetchall()
     assert [sequence for _, sequence in stored] == ["4242"]
+
+
+async def test_the_contract_suites_postgres_transport_is_two_serve_processes_in_turn(
+    make_env: EnvFactory, postgres_cluster: PostgresCluster
+) -> None:
+    """What `env`'s `postgres` transport is (conftest.py): two live `frontdesk serve`
+    processes on one database, the requests of all its clients sent A, B, A, B."""
+    env = await make_env(POSTGRES, cluster=postgres_cluster)
+    assert env.served is not None and env.alternating is not None
+    processes = env.served.processes
+    assert len({p.pid for p in processes}) == 2 and all(p.poll() is None for p in processes)
+    assert [p.args[3:5] for p in processes] == [["serve", "--port"]] * 2
+    assert all(env.served.database in p.args for p in processes)
+    await env.client.health()
+    await env.raw.get("/v1/guides", headers=env.auth())
+    await env.client.list_guides()
+    await env.raw.get("/v1/guides", headers=env.auth())
+    a, b = (httpx.URL(url).port for url in env.served.urls)
+    assert a != b and env.alternating.sent == [a, b, a, b]

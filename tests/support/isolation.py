@@ -204,11 +204,13 @@ def start_serve(
     *extra: str,
     env_extra: Mapping[str, str] | None = None,
     database: str | None = None,
+    log: Path | None = None,
 ) -> tuple[subprocess.Popen[str], str]:
     """Start `python -m frontdesk serve --port 0` with HOME and XDG dirs in `tmp`.
 
     `extra` goes on the command line (TLS options, ...), `env_extra` into its environment;
-    `database` (a `--database` URL) replaces the SQLite file in `tmp`.
+    `database` (a `--database` URL) replaces the SQLite file in `tmp`; `log`: its stderr
+    goes to that file (a server that runs for many tests never fills a pipe nobody reads).
     Returns the process and the URL it announced; raises AssertionError if it did not start.
     """
     env = dict(os.environ)
@@ -218,6 +220,10 @@ def start_serve(
     env["FRONTDESK_CONFIG"] = str(tmp / "none.toml")  # no profile: serve reads none anyway
     env.update(env_extra or {})
     env.pop("FRONTDESK_API_KEY", None)
+    errors: Any = subprocess.PIPE
+    if log is not None:
+        log.parent.mkdir(parents=True, exist_ok=True)
+        errors = log.open("a", encoding="utf-8")
     process = subprocess.Popen(
         [
             sys.executable,
@@ -233,10 +239,12 @@ def start_serve(
             *extra,
         ],
         stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
+        stderr=errors,
         text=True,
         env=env,
     )
+    if log is not None:
+        errors.close()  # the server has its own descriptor
     STARTED.append(process)
     assert process.stdout is not None
     line = process.stdout.readline()
@@ -244,6 +252,8 @@ def start_serve(
     if not found:
         process.kill()
         _, err = process.communicate(timeout=10)
+        if log is not None:
+            err = log.read_text(encoding="utf-8", errors="replace")
         raise AssertionError(f"serve did not start: {line!r} {err[-2000:]!r}")
     return process, found.group(1)
 

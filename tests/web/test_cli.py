@@ -86,6 +86,7 @@ def test_bad_user_commands_say_why_and_change_nothing(
         (["--idle-minutes", "0"], "maior que 0"),
         (["--max-sessions", "0"], "--max-sessions deve ser de 1 a 256"),
         (["--port", "70000"], "não está entre 0 e 65535"),
+        (["--name", "web a\n"], "--name 'web a\\n' não serve como nome de servidor"),
         ([], "nenhum usuário cadastrado"),
         (["--profile", "nenhum"], 'o perfil "nenhum" não existe'),
     ],

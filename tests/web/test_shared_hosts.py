@@ -19,12 +19,18 @@ import sys
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import aiohttp
 import pytest
 
+from frontdesk.backend.database import parse_database_url
+from frontdesk.backend.local import open_backend
 from frontdesk.cli import main
+from frontdesk.client import Guide
+from frontdesk.config.shared_audit import open_audit
 from support.browser import csrf_of
+from support.demo import JOAO, UNKNOWN_GUIDE, Demo
 from support.isolation import STARTED, Home
 from support.postgres import free_port
 from web.conftest import PASSWORD, alive
@@ -51,9 +57,10 @@ class Host:
         raise AssertionError("the host ended without starting a desk")
 
 
-def start_host(database: str, tmp_path: Path, name: str) -> Host:
+def start_host(database: str, tmp_path: Path, name: str, *extra: str) -> Host:
     """A web host as its own machine: its own data and state directories (device key file,
-    sign-in state file, audit file), only the database in common."""
+    sign-in state file, audit file), only the database in common; named `name` in the
+    audit; `extra` on its command line."""
     machine = tmp_path / name
     env = {
         **os.environ,
@@ -72,6 +79,9 @@ def start_host(database: str, tmp_path: Path, name: str) -> Host:
             database,
             "--db",
             str(tmp_path / "desk.sqlite3"),
+            "--name",
+            name,
+            *extra,
         ],
         env=env,
         stdout=subprocess.PIPE,
@@ -98,6 +108,13 @@ def stop(host: Host) -> None:
 @pytest.fixture
 def hosts(home: Home, database: str, tmp_path: Path) -> Iterator[tuple[Host, Host]]:
     """Hosts A and B on one database with the user ana in it."""
+    with two_hosts(database, tmp_path) as pair:
+        yield pair
+
+
+@contextlib.contextmanager
+def two_hosts(database: str, tmp_path: Path, *b_extra: str) -> Iterator[tuple[Host, Host]]:
+    """Hosts A and B (`b_extra` on B's command line) on one database with ana in it."""
     added = subprocess.run(
         [sys.executable, "-m", "frontdesk", "web", "users", "add", "--database", database, "ana"],
         input=PASSWORD + "\n",
@@ -109,7 +126,7 @@ def hosts(home: Home, database: str, tmp_path: Path) -> Iterator[tuple[Host, Hos
     assert added.returncode == 0, added.stderr
     a = start_host(database, tmp_path, "host-a")
     try:
-        b = start_host(database, tmp_path, "host-b")
+        b = start_host(database, tmp_path, "host-b", *b_extra)
     except BaseException:
         stop(a)
         raise
@@ -236,6 +253,108 @@ async def open_desk(
             if message.type == aiohttp.WSMsgType.BINARY and message.data:
                 return socket
     raise AssertionError("the desk closed before drawing")
+
+
+ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]|\x1b[()][A-Z0-9]|\x1b[=>]")
+
+
+async def wait_for_screen(socket: aiohttp.ClientWebSocketResponse, text: str) -> None:
+    """Read the desk's output until `text` was drawn (escape sequences left out)."""
+    seen = ""
+    async with asyncio.timeout(120):  # a bound on a stuck desk, not a speed assertion
+        async for message in socket:
+            if message.type == aiohttp.WSMsgType.BINARY:
+                seen += ANSI.sub("", message.data.decode("utf-8", "replace"))
+                if text in seen:
+                    return
+    raise AssertionError(f"the desk closed before showing {text!r}")
+
+
+async def audit_entry(database: str, **wanted: str) -> dict[str, Any]:
+    """The first line of the database's audit holding `wanted`, waited for: a desk writes
+    it once it has done the action."""
+    table = open_audit(parse_database_url(database))
+    entries: list[dict[str, Any]] = []
+    try:
+        async with asyncio.timeout(120):  # a bound on a stuck desk, not a speed assertion
+            while True:
+                entries = table.entries(None)
+                for entry in entries:
+                    if all(entry.get(key) == value for key, value in wanted.items()):
+                        return entry
+                await asyncio.sleep(0.2)
+    except TimeoutError:
+        raise AssertionError(f"no audit line with {wanted} in {entries}") from None
+    finally:
+        table.close()
+
+
+def demo_guide(path: Path, name: str) -> str:
+    """A guide of `name` awaiting a token in the desks' demonstration database."""
+    backend = open_backend(path)
+    try:
+        items = backend.list_guides("awaiting_token", None)["items"]
+    finally:
+        backend.close()
+    return Demo(tuple(Guide.parse(item) for item in items)).number(name)
+
+
+def desk_outbox_code(path: Path, guide: str) -> str:
+    backend = open_backend(path)
+    try:
+        [code] = [m["code"] for m in backend.sim_outbox()["messages"] if m["guide"] == guide]
+    finally:
+        backend.close()
+    return str(code)
+
+
+async def test_one_audit_holds_both_hosts_sign_ins_and_their_desks_actions(
+    home: Home, database: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A release on host A (a forked desk) and a sign-in and a lookup on host B (a spawned
+    desk): `frontdesk audit --database` lists them all, in time order, each naming its user
+    and host; neither host's own file holds a desk's line, and the code is nowhere."""
+    desks_db = tmp_path / "desk.sqlite3"
+    with two_hosts(database, tmp_path, "--spawn-desks") as (a, b):
+        async with browser() as on_a, browser() as on_b:
+            await sign_in(on_a, a, PASSWORD)
+            socket = await open_desk(on_a, a)
+            await wait_for_screen(socket, "AGUARDANDO TOKEN")  # the guides listed: it types
+            guide = demo_guide(desks_db, JOAO)
+            await socket.send_json(["stdin", guide + "\r"])
+            await audit_entry(database, action="lookup", guide=guide, outcome="found")
+            await socket.send_json(["stdin", "e"])  # Enviar Token
+            await wait_for_screen(socket, "Para onde enviar")
+            await socket.send_json(["stdin", "\r"])  # the one phone, by SMS
+            await audit_entry(database, action="send", guide=guide, outcome="sent")
+            code = desk_outbox_code(desks_db, guide)
+            await socket.send_json(["stdin", code + "\r"])  # Validar
+            await audit_entry(database, action="validate", guide=guide, outcome="authorized")
+            await socket.close()
+
+            await sign_in(on_b, b, PASSWORD)
+            socket = await open_desk(on_b, b)
+            await wait_for_screen(socket, "AGUARDANDO TOKEN")
+            await socket.send_json(["stdin", UNKNOWN_GUIDE + "\r"])
+            await audit_entry(database, action="lookup", guide=UNKNOWN_GUIDE, host="host-b")
+            await socket.close()
+    assert main(["audit", "--database", database]) == 0
+    listing = capsys.readouterr().out
+    rows = [line.split() for line in listing.splitlines()[2:]]
+    # when (two cells), host, profile, user, address, action, guide, …
+    seen = [(row[6], row[7], row[2], row[4]) for row in rows if row[6] != "web_logout"]
+    assert seen == [
+        ("web_login", "-", "host-a", "ana"),
+        ("lookup", guide, "host-a", "ana"),
+        ("send", guide, "host-a", "ana"),
+        ("validate", guide, "host-a", "ana"),
+        ("web_login", "-", "host-b", "ana"),
+        ("lookup", UNKNOWN_GUIDE, "host-b", "ana"),
+    ]
+    assert code not in listing and PASSWORD not in listing
+    for host in ("host-a", "host-b"):  # each host's own file: nothing of the desks
+        own = tmp_path / host / "state" / "frontdesk" / "log" / "audit.jsonl"
+        assert not own.exists() or guide not in own.read_text(encoding="utf-8")
 
 
 @pytest.mark.parametrize(

@@ -25,6 +25,10 @@ if TYPE_CHECKING:
 
 T = TypeVar("T")
 UNREACHABLE_STATUSES = frozenset({502, 503, 504})  # a proxy answered; the backend did not
+# Seconds the top bar's `ok` waits, after the first health check passed, for the answer asked
+# beside it (the queue), so both are drawn in one frame instead of two; a slow answer does
+# not hold it longer.
+SAME_FRAME_WAIT = 0.25
 WIDE_ENOUGH_FOR_SIMULATOR = 110
 
 
@@ -50,13 +54,21 @@ class BackendLink:
     shown in `app`'s top bar."""
 
     def __init__(
-        self, app: FrontdeskApp, client: DeskService | None, connector: Connector | None
+        self,
+        app: FrontdeskApp,
+        client: DeskService | None,
+        connector: Connector | None,
+        *,
+        same_frame_wait: float = SAME_FRAME_WAIT,
     ) -> None:
-        """Use `client` as it is (tests), or the client `connector` builds when first needed."""
+        """Use `client` as it is (tests), or the client `connector` builds when first needed.
+        `same_frame_wait`: see SAME_FRAME_WAIT."""
         self._app = app
+        self.same_frame_wait = same_frame_wait
         self._client, self._connector, self._owns_client = client, connector, client is None
         self._connect_lock = asyncio.Lock()
         self.health: Health | None = None
+        self._unsaid: Health | None = None  # passed, not shown yet (`ready_answer`)
 
     @property
     def tiss_desk(self) -> TissDesk | None:
@@ -78,7 +90,9 @@ class BackendLink:
         """`request`'s answer from the connected client. Before the first health check has
         passed, `request` is sent beside it, not after it (one round trip instead of two on
         a remote backend), and its answer is returned only once the check says the backend
-        is there: a failed check raises its own error, whatever `request` got."""
+        is there: a failed check raises its own error, whatever `request` got. The top bar
+        says `ok` once the answer is in too (or `same_frame_wait` later): the caller draws
+        the answer in the same frame as `ok`, not one frame after it."""
         async with self._connect_lock:
             client = await self._made_client()
             if self.health is not None:
@@ -87,11 +101,26 @@ class BackendLink:
                 answer = asyncio.ensure_future(request(client))
                 answer.add_done_callback(_retrieve)  # never "exception was never retrieved"
                 try:
-                    await self._check_health(client)
+                    self._unsaid = await self._healthy(client)
                 except BaseException:
                     answer.cancel()
                     raise
-        return await (answer if answer is not None else request(client))
+        if answer is None:
+            return await request(client)
+        # `ok` is said in the step that hands the answer over (an `asyncio.wait` here would
+        # let a frame be drawn between the two), or by the timer if the answer is slow.
+        timer = asyncio.get_running_loop().call_later(self.same_frame_wait, self._say_ok)
+        try:
+            return await answer
+        finally:
+            timer.cancel()
+            self._say_ok()
+
+    def _say_ok(self) -> None:
+        """The top bar shows the passed health check, once (the answer or the timer)."""
+        health, self._unsaid = self._unsaid, None
+        if health is not None and health is self.health:  # not replaced meanwhile
+            self._connected(health)
 
     async def _made_client(self) -> DeskService:
         """The client, built by the connector the first time (under the connect lock)."""
@@ -100,13 +129,10 @@ class BackendLink:
             assert connector is not None
             try:
                 if connector.preload is not None:
-                    # A remote or TISS backend: its imports off the event loop (a thread:
-                    # the loop keeps drawing), and the client too when it may be built there.
+                    # A TISS backend: its imports off the event loop (a thread: the loop
+                    # keeps drawing).
                     await asyncio.to_thread(connector.preload)
-                if connector.make_off_loop:
-                    self._client = await asyncio.to_thread(connector.make)
-                else:
-                    self._client = connector.make()
+                self._client = connector.make()
             except Exception as exc:  # a database that will not open, a bad URL
                 # After the first frame, as everywhere: see problems.py.
                 from frontdesk.client.client_errors import (
@@ -120,12 +146,16 @@ class BackendLink:
         return self._client
 
     async def _check_health(self, client: DeskService) -> None:
+        self._connected(await self._healthy(client))
+
+    async def _healthy(self, client: DeskService) -> Health:
+        """The backend's health, kept; the top bar says `offline` when it cannot be had."""
         try:
             self.health = await client.health()
         except Exception:
             self._app.health_state = "offline"
             raise
-        self._connected(self.health)
+        return self.health
 
     def _connected(self, health: Health) -> None:
         app = self._app

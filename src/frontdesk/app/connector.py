@@ -25,14 +25,12 @@ if TYPE_CHECKING:
 @dataclass(frozen=True)
 class Connector:
     """How to reach the backend: `make` builds the client; `preload` warms imports off-loop;
-    `close` releases what `make` opened besides the client (the embedded database);
-    `make_off_loop`: `make` is safe to run in a thread, and runs there too."""
+    `close` releases what `make` opened besides the client (the embedded database)."""
 
     make: Callable[[], DeskService]
     label: str = ""
     preload: Callable[[], object] | None = None
     close: Callable[[], object] | None = None
-    make_off_loop: bool = False  # `make` runs in the preload's thread (it touches no loop)
 
 
 def local_connector(db: str | None) -> Connector:
@@ -64,8 +62,8 @@ def _preload_remote() -> None:
     import frontdesk.core._httpx  # noqa: F401  (the client loads httpx only when built)
 
     # What httpx loads on its first request: anyio's asyncio backend (~30 modules, as much
-    # as httpx itself; docs/performance.md), here rather than on the event loop between
-    # the health check's request and its answer. Only a warm-up: without it (another anyio
+    # as httpx itself; docs/performance.md), here, before the health check is sent, rather
+    # than between its request and its answer. Only a warm-up: without it (another anyio
     # layout) the first request imports what it needs, as before.
     with contextlib.suppress(ImportError):
         importlib.import_module("anyio._backends._asyncio")
@@ -111,11 +109,13 @@ def connector_for(connection: Connection, db: str | None = None) -> Connector:
         return Connector(make=make_tiss, preload=_preload_tiss, label=connection.label)
     if connection.url is None:
         return local_connector(db)
-    # The client is built in the preload's thread too: its TLS context (the CA bundle, read
-    # even for http://) is the largest part of building it.
-    return Connector(
-        make=connection.client,
-        preload=_preload_remote,
-        label=connection.label,
-        make_off_loop=True,
-    )
+
+    def make_remote() -> DeskService:
+        _preload_remote()
+        return connection.client()
+
+    # Built on the event loop, imports included, as the local backend is: nothing waits to
+    # be drawn meanwhile (the first frame is written), and a thread made the complete
+    # screen later and the peak higher, with its own malloc arena (docs/performance.md,
+    # "Decisions").
+    return Connector(make=make_remote, label=connection.label)

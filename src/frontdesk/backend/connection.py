@@ -7,6 +7,10 @@ subclass (given to uvicorn as `http=`) keeps uvicorn's protocol and changes what
 contract needs:
 
 - what the parser refuses is answered with a problem document, 400 `invalid_request`;
+- a request head (request line and headers) is read up to `MAX_HEAD_BYTES` and refused
+  400 past it, however the bytes arrive: h11's own bound applies only to a head that is
+  still incomplete, so on its own a long head was served or refused depending on how the
+  network cut it;
 - a request whose headers are not complete `header_timeout` seconds after its first
   byte (or after the connection opened), or whose body stops arriving for
   `body_timeout` seconds, is answered 408 `request_timeout` and the connection closed
@@ -55,6 +59,10 @@ DRAIN_BYTES = 8 * 1024 * 1024
 DRAIN_SECONDS = 10.0
 # At most one "too many connections" line per this many seconds.
 REFUSAL_LOG_INTERVAL = 60.0
+# The longest request head (request line and headers, blank line included) that is read:
+# a guide number of 10,000 non-ASCII characters is 60 kB percent-encoded in the path.
+MAX_HEAD_BYTES = 64 * 1024
+HEAD_END = b"\r\n\r\n"
 
 log = logging.getLogger("frontdesk.http")
 
@@ -121,6 +129,8 @@ class ProblemH11Protocol(H11Protocol):
         self._drain_left = DRAIN_BYTES
         self._draining: asyncio.TimerHandle | None = None  # set while a body is drained
         self._socket: asyncio.Transport | None = None  # the real transport under the wrapper
+        self._head_seen = 0  # bytes of the request head that is arriving
+        self._head_tail = b""  # its last bytes, for an end split across two reads
 
     # -- the connection ---------------------------------------------------------------------
 
@@ -163,11 +173,28 @@ class ProblemH11Protocol(H11Protocol):
                 self._close_now()
                 return
         idle = self.conn.their_state is h11.IDLE
+        if idle and self._head_too_long(data):
+            log.info("refused a request: its head is longer than %d bytes", MAX_HEAD_BYTES)
+            self._answer_and_close(INVALID_HTTP)
+            return
         super().data_received(data)
+        if self.conn.their_state is not h11.IDLE:
+            self._head_seen, self._head_tail = 0, b""  # the head ended: the next one counts anew
         if self._draining is not None and self.conn.their_state is not h11.SEND_BODY:
             self._draining.cancel()  # the body ended: the connection goes on (keep-alive)
             self._draining = None
         self._watch(new_request=idle)
+
+    def _head_too_long(self, data: bytes) -> bool:
+        """Whether the head, with `data` (read while it is arriving), passes MAX_HEAD_BYTES."""
+        seen = self._head_tail + data
+        end = seen.find(HEAD_END)
+        length = self._head_seen + (end + len(HEAD_END) if end >= 0 else len(seen))
+        length -= len(self._head_tail)
+        if end < 0:
+            self._head_seen += len(data)
+            self._head_tail = seen[-(len(HEAD_END) - 1) :]
+        return length > MAX_HEAD_BYTES
 
     def on_response_complete(self) -> None:
         super().on_response_complete()

@@ -15,7 +15,7 @@ from typing import Any
 
 import uvicorn
 
-from frontdesk.backend.connection import ConnectionLimits, protocol_class
+from frontdesk.backend.connection import MAX_HEAD_BYTES, ConnectionLimits, protocol_class
 from frontdesk.backend.policy import Policy, PolicyError
 
 # C0 and C1 controls, DEL, and the format and separator characters that can reorder or
@@ -89,6 +89,8 @@ def server_config(
         # what the parser refuses is a problem+json document too, with request timeouts and
         # a bound on open connections (frontdesk.backend.connection).
         http=protocol_class(limits or ConnectionLimits()),
+        # h11 refuses an incomplete head past this; the protocol refuses a complete one too.
+        h11_max_incomplete_event_size=MAX_HEAD_BYTES,
         ssl_certfile=ssl_certfile,
         ssl_keyfile=ssl_keyfile,
     )

@@ -17,7 +17,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from frontdesk.audit_log import AuditLog
+from frontdesk.audit_log import AUDIT_DATABASE_ENV, AUDIT_HOST_ENV, AuditLog
 from frontdesk.cli.parsers import cli_language
 from frontdesk.config.connection import Connection, ConnectionOptions, resolve
 from frontdesk.config.setup_errors import SetupError
@@ -125,7 +125,11 @@ def run_app(args: argparse.Namespace) -> int:
         except SetupError as error:
             print(f"frontdesk: {error}", file=sys.stderr)
             return SETUP_ERROR_EXIT
-        result = app.run()
+        try:
+            result = app.run()
+        finally:
+            if app.audit_trail.log is not None:  # its last lines written before the exit
+                app.audit_trail.log.close()
         return ended(app, result)
     finally:
         gc.enable()
@@ -143,6 +147,23 @@ def ended(app: FrontdeskApp, result: object) -> int:
     if code and (app.bugs or code == UNEXPECTED_EXIT):
         print(t("app.stopped"), file=sys.stderr)
     return code
+
+
+def desk_audit_log(environ: Mapping[str, str], profile: str | None) -> AuditLog:
+    """The desk's audit log: this machine's file. Under `frontdesk web`, each line names the
+    signed-in web user (set by its server); with its `--database`, the lines go to that
+    database's audit table, naming the web host, and what the database cannot take is
+    kept in this machine's file (`config.shared_audit.DeskAudit`)."""
+    user = environ.get(WEB_USER_ENV) or None
+    url = environ.get(AUDIT_DATABASE_ENV)
+    if not url:
+        return AuditLog(profile=profile, user=user)
+    from frontdesk.config.shared_audit import desk_audit
+
+    here = AuditLog(profile=profile, user=user)
+    table = desk_audit(url, here.keep, here.path)
+    host = environ.get(AUDIT_HOST_ENV) or None
+    return AuditLog(profile=profile, user=user, host=host, table=table)
 
 
 def build_app(args: argparse.Namespace) -> FrontdeskApp:
@@ -183,8 +204,7 @@ def build_app(args: argparse.Namespace) -> FrontdeskApp:
         connector=connect(connection),
         connection=connection,
         connector_for=connect,
-        # Under `frontdesk web`, the signed-in web user (set by its server) on every line.
-        audit=AuditLog(profile=connection.label, user=environ.get(WEB_USER_ENV) or None),
+        audit=desk_audit_log(environ, connection.label),
         allow_insecure=bool(getattr(args, "insecure", False)),
         lang=lang,
         fixed_language=cli_language(args),

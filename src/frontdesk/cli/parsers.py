@@ -402,6 +402,7 @@ def _web(sub: Any) -> None:
     where.add_argument("--profile", dest="web_profile", metavar="P", help="cli.help.web.profile")
     where.add_argument("--db", dest="web_db", metavar="PATH", help="cli.help.web.db")
     web.add_argument("--database", dest="web_database", metavar="URL", help="cli.help.web.database")
+    web.add_argument("--name", dest="web_name", metavar="NAME", help="cli.help.web.name")
     web.add_argument("--tls-cert", metavar="PEM", help="cli.help.web.tls_cert")
     web.add_argument("--tls-key", metavar="PEM", help="cli.help.web.tls_key")
     web.add_argument(

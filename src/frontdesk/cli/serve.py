@@ -6,6 +6,11 @@ simulator paths are served and why (and the API key once, when it made one); shu
 cleanly on Ctrl-C / SIGTERM, closing the database after the last request. Logs go to
 stderr one record per line, with anything a request put in them escaped. Never imports
 Textual. Its options are declared in `cli/parsers.py`.
+
+With the simulator on, `FRONTDESK_SERVE_CLOCK=EPOCH` (whole seconds since 1970) gives a
+clock that stands at that moment until `POST /v1/_local/clock` moves it, as the tests'
+`ManualClock` does: demonstrations and tests whose times must repeat (the contract tests
+over two serve processes, tests/backend/conftest.py). Without the simulator it is ignored.
 """
 
 from __future__ import annotations
@@ -17,6 +22,7 @@ import secrets
 import shlex
 import sys
 
+from frontdesk.backend.clock import Clock, ManualClock
 from frontdesk.backend.connection import ConnectionLimits
 from frontdesk.backend.database import (
     Database,
@@ -57,6 +63,17 @@ def simulator_choice(host: str, asked: bool | None) -> tuple[bool, str]:
         on = asked
         why = "--simulator" if on else "--no-simulator"
     return on, t("cli.serve.simulator_on" if on else "cli.serve.simulator_off", why=why)
+
+
+STANDING_CLOCK_ENV = "FRONTDESK_SERVE_CLOCK"
+
+
+def standing_clock(simulator: bool) -> Clock | None:
+    """The clock `FRONTDESK_SERVE_CLOCK` asks for (the simulator's only); None: the real one."""
+    value = os.environ.get(STANDING_CLOCK_ENV, "").strip()
+    if not simulator or not value.isdigit():
+        return None
+    return ManualClock(float(value))
 
 
 def tiss_versions_choice(value: str | None) -> tuple[str, ...] | None:
@@ -147,6 +164,7 @@ def run_server(args: argparse.Namespace) -> int:
         backend = open_backend(
             database,
             policy=policy,
+            clock=standing_clock(simulator),
             settings=BackendSettings(simulator=simulator),
             background_checkpoints=True,
             migrate=bool(getattr(args, "migrate", False)),

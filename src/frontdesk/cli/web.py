@@ -21,13 +21,14 @@ import getpass
 import ipaddress
 import logging
 import signal
+import socket
 import ssl
 import sys
 import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Final
 
-from frontdesk.audit_log import AuditLog
+from frontdesk.audit_log import AUDIT_DATABASE_ENV, AUDIT_HOST_ENV, AuditLog, is_host_name
 from frontdesk.cli.parsers import cli_language
 from frontdesk.cli.shared_database import open_database
 from frontdesk.config.connection import ConnectionOptions, resolve
@@ -108,6 +109,21 @@ def user_store(args: argparse.Namespace) -> UserStore | str:
     return open_database(url, users)
 
 
+def host_name(args: argparse.Namespace) -> str:
+    """This web host's name in the shared audit: `--name`, else the machine's."""
+    name: str | None = getattr(args, "web_name", None)
+    return name or socket.gethostname()
+
+
+def desk_environment(args: argparse.Namespace) -> dict[str, str]:
+    """What every desk of this host is given: with `--database`, the URL (never a password:
+    refused in it) and this host's name, so its audit lines go to the shared table too."""
+    url: str | None = getattr(args, "web_database", None)
+    if not url:
+        return {}
+    return {AUDIT_DATABASE_ENV: url, AUDIT_HOST_ENV: host_name(args)}
+
+
 def _shared(
     args: argparse.Namespace, store: UserStore, idle_seconds: float
 ) -> SharedWeb | str | None:
@@ -119,7 +135,8 @@ def _shared(
         return None
     from frontdesk.web.shared import open_shared
 
-    return open_database(url, lambda database: open_shared(database, store, idle_seconds))
+    name = host_name(args)
+    return open_database(url, lambda database: open_shared(database, store, idle_seconds, name))
 
 
 def _list_guard(args: argparse.Namespace, store: UserStore) -> LoginGuard:
@@ -214,6 +231,9 @@ def _check(args: argparse.Namespace) -> str | None:
         return t("web.no_tls", host=args.host)
     if args.trusted_proxy is not None and not _is_address(args.trusted_proxy):
         return t("web.bad_proxy", address=args.trusted_proxy[:64])
+    name = getattr(args, "web_name", None)
+    if name is not None and not is_host_name(name):
+        return t("web.bad_name", name=ascii(name[:64]))
     return None
 
 
@@ -274,6 +294,7 @@ def run_server(args: argparse.Namespace) -> int:
         default_lang=cli_language(args) or "pt",
         trusted_proxy=args.trusted_proxy,
         fork_entry=None if args.spawn_desks else DESK_ENTRY,
+        desk_environment=desk_environment(args),
     )
     _log_to_stderr()
 

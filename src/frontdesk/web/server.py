@@ -39,7 +39,7 @@ import hmac
 import logging
 import secrets
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Final
 
@@ -103,6 +103,8 @@ class Settings:
     fork_entry: str | None = None  # desks forked running this "module:function" (forked.py)
     grace_seconds: float = 5.0
     trusted_proxy: str | None = None  # the one address whose X-Forwarded-For is believed
+    # added to every desk's environment (`--database`: where its audit lines go, audit_log)
+    desk_environment: Mapping[str, str] = field(default_factory=dict)
     limits: Limits = field(default_factory=Limits)
 
     @property
@@ -553,6 +555,7 @@ class WebServer:
             write_str=socket.send_str,
             close=close,
             download_manager=self.downloads,
+            environment=self.settings.desk_environment,
             fork=self._fork(),
         )
         self.desks[token] = desk  # counted from now: no race past max_sessions

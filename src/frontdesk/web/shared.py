@@ -510,16 +510,18 @@ class SharedWeb:
         self.store.close()
 
 
-def open_shared(database: Database, users: UserStore, idle_seconds: float) -> SharedWeb:
-    """The shared state in `database` (its schema current: `SchemaTooOld` otherwise); raises
-    `StorageUnavailable` when it cannot be reached."""
+def open_shared(
+    database: Database, users: UserStore, idle_seconds: float, host: str | None = None
+) -> SharedWeb:
+    """The shared state in `database` (its schema current: `SchemaTooOld` otherwise), its
+    audit lines naming `host`; raises `StorageUnavailable` when it cannot be reached."""
     store = open_store(database, migrate=False)
     shown = database.shown
     return SharedWeb(
         store=store,
         sessions=DatabaseSessions(store, shown, idle_seconds),
         guard=SharedLoginGuard(users, SignInTable(store, shown)),
-        audit=AuditLog(table=DatabaseAudit(store, shown)),
+        audit=AuditLog(table=DatabaseAudit(store, shown), host=host),
         device_key=shared_key(store, "web_device_key"),
         form_key=shared_key(store, "web_form_key"),
     )

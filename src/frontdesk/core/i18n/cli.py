@@ -444,6 +444,12 @@ CATALOG: Final[dict[str, tuple[str, str]]] = {
         "minutos sem uso até a sessão terminar e a recepção fechar (padrão: 15, no máximo 30)",
         "minutes without use before a session ends and its desk closes (default: 15, at most 30)",
     ),
+    "cli.help.web.name": (
+        "o nome deste servidor web na auditoria do banco --database, nas linhas da entrada "
+        "e nas das suas recepções (padrão: o nome deste computador)",
+        "this web host's name in the --database audit, on its sign-in lines and its desks' "
+        "(default: this machine's name)",
+    ),
     "cli.help.web.trusted_proxy": (
         "o endereço do balanceador de carga: o X-Forwarded-For dele identifica o cliente (os "
         "limites de entrada contam por ele); o de ninguém mais é aceito",

@@ -256,6 +256,7 @@ CATALOG: Final[dict[str, tuple[str, str]]] = {
         'invalid date: "{value}"; use YYYY-MM-DD, for example 2026-11-22.',
     ),
     "setup.audit.col.when": ("quando", "when"),
+    "setup.audit.col.host": ("servidor", "host"),
     "setup.audit.col.profile": ("perfil", "profile"),
     "setup.audit.col.user": ("usuário", "user"),
     "setup.audit.col.address": ("endereço", "address"),

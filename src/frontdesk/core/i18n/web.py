@@ -171,6 +171,12 @@ CATALOG: Final[dict[str, tuple[str, str]]] = {
         "frontdesk web: a porta {port} não está entre 0 e 65535.",
         "frontdesk web: port {port} is not between 0 and 65535.",
     ),
+    "web.bad_name": (
+        "frontdesk web: --name {name} não serve como nome de servidor: use letras, números e "
+        ". _ : - (até 128), começando por letra ou número.",
+        "frontdesk web: --name {name} is not a usable host name: use letters, digits and "
+        ". _ : - (up to 128), starting with a letter or digit.",
+    ),
     "web.bad_proxy": (
         "frontdesk web: --trusted-proxy {address} não é um endereço IP.",
         "frontdesk web: --trusted-proxy {address} is not an IP address.",

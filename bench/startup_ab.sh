@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# Two installs of frontdesk side by side in one alternating run, the way ../shared/bench/startup.sh
+# judges one: tmux 80x24, a clean environment, the same markers, its side_by_side.py.
+# Usage, from the project's root:
+#   bench/startup_ab.sh BASE_VENV NEW_VENV [ROUNDS] [all|remote|local]
+# Each venv holds a non-editable install (python3 -m venv V && V/bin/pip install PATH).
+# The served backend (--url) runs from BASE_VENV. Ratios are against the yardstick in the
+# same run; on a shared machine quote `uptime` with them.
+set -euo pipefail
+base=$(cd "$1" && pwd)/bin
+new=$(cd "$2" && pwd)/bin
+rounds=${3:-7}
+which=${4:-all}
+shared=$(cd "$(dirname "$0")/../../shared/bench" && pwd)
+work=$(mktemp -d)
+port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+key=$(python3 -c 'import secrets; print(secrets.token_urlsafe(24))')
+env -i PATH=/usr/bin:/bin HOME="$work" "$base/frontdesk" serve --port "$port" \
+  --db "$work/backend.sqlite3" --api-key "$key" >"$work/serve.log" 2>&1 &
+serve=$!
+trap 'kill $serve 2>/dev/null; rm -rf "$work"' EXIT
+sleep 3
+E="env -i PATH=/usr/bin:/bin LANG=pt_BR.UTF-8 HOME=$work XDG_CONFIG_HOME=$work/c XDG_DATA_HOME=$work/d XDG_STATE_HOME=$work/s TERM=xterm-256color FRONTDESK_API_KEY=$key"
+entry() {  # label, bin dir, arguments, markers (JSON list)
+  printf ' {"label": "%s", "cmd": "%s %s/frontdesk %s", "markers": %s, "quit": ["C-q"]}' \
+    "$1" "$E" "$2" "$3" "$4"
+}
+complete='["Fila de atendimento (", "· ok"]'
+specs=(" {\"label\": \"minimal Textual app\", \"cmd\": \"$E $base/python $shared/minimal_app.py tui\", \"markers\": [\"Patient 10\"], \"quit\": [\"C-q\"]}")
+if [ "$which" != remote ]; then
+  specs+=("$(entry "base local first" "$base" "--db :memory:" '["F1 Ajuda"]')")
+  specs+=("$(entry "new local first" "$new" "--db :memory:" '["F1 Ajuda"]')")
+  specs+=("$(entry "base local complete" "$base" "--db :memory:" "$complete")")
+  specs+=("$(entry "new local complete" "$new" "--db :memory:" "$complete")")
+fi
+if [ "$which" != local ]; then
+  specs+=("$(entry "base remote complete" "$base" "--url http://127.0.0.1:$port" "$complete")")
+  specs+=("$(entry "new remote complete" "$new" "--url http://127.0.0.1:$port" "$complete")")
+fi
+(IFS=,; echo "[${specs[*]}]") >"$work/spec.json"
+uptime
+python3 "$shared/side_by_side.py" "$work/spec.json" "$rounds"
+uptime
