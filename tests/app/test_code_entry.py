@@ -315,3 +315,17 @@ async def test_a_code_read_out_in_two_halves_is_accepted() -> None:
         await press(pilot, "enter")
         assert screen_name(desk.app) == "ResultScreen"
     assert (await desk.client.get_guide(number)).status == "authorized"
+
+
+async def test_the_hint_follows_a_code_digit_in_the_same_update_as_the_field() -> None:
+    """As on the lookup: the hint changes with the field's value, so a digit of the code
+    and its hint are drawn in one layout and one frame, not two (bench/key_cpu.py)."""
+    desk = make_desk()
+    async with running(desk) as pilot:
+        await _to_code_entry(desk, pilot, "João Pedro Oliveira")
+        field = pilot.app.screen.query_one("#code-input", Input)
+        empty = text_of(desk.app, "#code-hint")
+        field.insert_text_at_cursor("4")  # what a key does; no message handled since
+        said = text_of(desk.app, "#code-hint")
+        await press(pilot)
+        assert said == text_of(desk.app, "#code-hint") != empty

@@ -8,6 +8,7 @@ from textual.widgets import DataTable, Input
 from frontdesk.app.keys import bar_keys
 from frontdesk.app.screens.guide import GuideScreen
 from frontdesk.app.screens.lookup import LookupScreen, queue_order
+from frontdesk.app.widgets.hint import HintLine
 
 from .desk_harness import latest_code, make_desk, press, running, screen_name, text_of
 
@@ -261,3 +262,51 @@ async def test_the_key_bar_says_enter_opens_the_guide_when_the_queue_has_focus()
         assert pilot.app.screen.query_one("#queue", DataTable).has_focus
         shown = [(k.display, k.description) for k in bar_keys(pilot.app.screen)]
         assert shown[0] == ("Enter", "Abrir guia")
+
+
+async def test_the_hint_follows_a_digit_in_the_same_update_as_the_field() -> None:
+    """The hint changes as the field's value does, before the screen's next update: the
+    digit and its hint are drawn in one layout and one frame. On the field's Changed
+    message (handled after that update) each digit cost two (bench/key_cpu.py)."""
+    desk = make_desk()
+    async with running(desk, size=(100, 30)) as pilot:
+        field = pilot.app.screen.query_one("#lookup-input", Input)
+        empty = text_of(desk.app, "#lookup-hint")
+        field.insert_text_at_cursor("2")  # what a key does; no message handled since
+        said = text_of(desk.app, "#lookup-hint")
+        await press(pilot)
+        assert said == text_of(desk.app, "#lookup-hint") != empty
+        assert "dígito" in said
+
+
+async def test_a_digit_lays_nothing_out_and_a_longer_hint_still_gets_its_lines() -> None:
+    """A digit changes neither the field's size nor the hint's height, so the screen is not
+    laid out again (a layout of the whole screen per digit: a fifth of its CPU,
+    bench/key_cpu.py). A hint that needs another line still gets it."""
+    desk = make_desk()
+    async with running(desk, size=(100, 30)) as pilot:
+        screen = pilot.app.screen
+        layouts: list[object] = []
+        screen.screen_layout_refresh_signal.subscribe(screen, layouts.append)
+        await press(pilot, "2", "0", "2")
+        assert pilot.app.screen.query_one("#lookup-input", Input).value == "202"
+        assert text_of(desk.app, "#lookup-hint") == "Faltam 10 dígitos"
+        assert layouts == []
+
+        hint = pilot.app.screen.query_one("#lookup-hint", HintLine)
+        hint.say("uma dica longa " * 12)  # 180 cells: two lines at this width
+        await press(pilot)
+        assert hint.size.height == 2 and layouts
+
+
+async def test_a_number_longer_than_the_field_scrolls_with_the_cursor() -> None:
+    """The field's virtual width follows its value without a layout (DeskInput): a value
+    wider than the field still scrolls so the cursor and the last digit typed show."""
+    desk = make_desk()
+    async with running(desk, size=(36, 24)) as pilot:
+        field = pilot.app.screen.query_one("#lookup-input", Input)
+        await press(pilot, *("1234567890" * 4))
+        assert field.value == "1234567890" * 4
+        assert field.virtual_size.width > field.scrollable_content_region.width
+        assert field.scroll_x == field.max_scroll_x > 0
+        assert field.region.contains_point(field.cursor_screen_offset)

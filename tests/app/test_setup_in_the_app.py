@@ -498,3 +498,20 @@ async def test_the_audit_log_after_a_whole_flow_has_every_action_and_no_code(hom
         assert message.to not in text  # never a full phone or e-mail
     assert wrong not in text and API_KEY not in text
     assert home.audit_file.stat().st_mode & 0o077 == 0
+
+
+async def test_a_new_language_keeps_the_typed_number_and_its_hint_follows_the_next_digit(
+    home: Home,
+) -> None:
+    """The lookup is composed again in the new language; its hint still follows the new
+    field (the screen watches the field that is there now, not the one it replaced)."""
+    home.write_config(f"{COMMENT}\n")
+    desk = make_desk(connection=local_connection(home))
+    async with running(desk) as pilot:
+        await press(pilot, "1", "2")
+        await press(pilot, "f10", "down", "enter")
+        assert isinstance(pilot.app.screen, LookupScreen)
+        assert getattr(pilot.app.screen.query_one("#lookup-input"), "value", None) == "12"
+        assert text_of(desk.app, "#lookup-hint") == "11 digits missing"
+        await press(pilot, "3")
+        assert text_of(desk.app, "#lookup-hint") == "10 digits missing"

@@ -10,6 +10,7 @@ import importlib.util
 import json
 import os
 import signal
+import subprocess
 import sys
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -179,3 +180,21 @@ def test_every_module_the_fork_server_preloads_exists() -> None:
     assert missing == []
     assert PRELOAD[0] == "frontdesk.web.fork_env"  # before Textual reads its environment
     assert PRELOAD[-1] == "frontdesk.web.fork_freeze"  # after everything else
+
+
+def test_a_desk_imports_nothing_on_a_release_that_the_fork_server_did_not() -> None:
+    """What a desk imports after the fork is read and built on the desk's own pages, once per
+    desk: its CPU on the first guide and its private memory (docs/performance.md). So the
+    screens and libraries of a release (lookup, guide, Enviar Token, code, result) are
+    preloaded; a module a release imports later would be missed here."""
+    tests = Path(__file__).resolve().parents[1]
+    done = subprocess.run(
+        [sys.executable, str(tests / "web" / "preload_probe.py")],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+        env={**os.environ, "PYTHONPATH": os.pathsep.join([str(tests), *sys.path])},
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    assert json.loads(done.stdout.splitlines()[-1]) == []

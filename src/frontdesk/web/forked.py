@@ -39,20 +39,30 @@ from typing import Any, Final
 DESK_ENTRY: Final = "frontdesk.cli:main"
 # Imported once by the fork server, in this order: the web driver's environment first
 # (Textual reads it at import), then what every desk loads by its first complete screen
-# (the app, and the local backend and client it imports after its first frame: listed from
-# sys.modules of a desk that ran), then a frozen heap (the garbage collector of a desk never
-# writes to the server's objects' pages). A name that fails to import is skipped.
+# (the app, and the local backend and client it imports after its first frame), then what
+# it loads on its first release (the screens of the flow, the code generator, Textual's
+# scrollbar and what App.run imports: listed from sys.modules of a desk that ran; each
+# would otherwise be read and built again in every desk, on its own pages, while its
+# first guide waits), then a frozen heap (the garbage collector of a desk never writes to
+# the server's objects' pages). A name that fails to import is skipped.
 PRELOAD: Final = (
     "frontdesk.web.fork_env",
     "textual.app",
     "textual.drivers.web_driver",
+    "textual.drivers.headless_driver",
     "textual.layouts.factory",
     "textual.layouts.horizontal",
     "textual.layouts.stream",
+    "textual.pilot",
+    "textual.scrollbar",
     "rich._unicode_data.unicode17-0-0",
     "frontdesk.cli",
     "frontdesk.cli.app",
     "frontdesk.app.app",
+    "frontdesk.app.screens.guide",
+    "frontdesk.app.screens.send_token",
+    "frontdesk.app.screens.code_entry",
+    "frontdesk.app.screens.result",
     "frontdesk.local.embedded_client",
     "frontdesk.core.i18n.desk",
     "frontdesk.core.tuss",
@@ -60,6 +70,7 @@ PRELOAD: Final = (
     "frontdesk.client.client",
     "frontdesk.backend.local",
     "frontdesk.backend.server",
+    "pyotp",
     "frontdesk.web.fork_freeze",
 )
 

@@ -98,6 +98,7 @@ class CodeEntryScreen(DeskScreen[None]):
         self._show_via()
         self._hint_typed("")
         self.query_one("#code-input", Input).focus()
+        self._follow_field()
         self.desk.simulator.show_guide(self.guide)
         self.set_interval(DELIVERY_POLL_SECONDS, self._poll_delivery)
         if self.token.state in {"none", "pending"}:
@@ -123,6 +124,7 @@ class CodeEntryScreen(DeskScreen[None]):
         self._show_resend()
         field = self.field
         field.border_title = t("code.field", n=self.code_length)
+        self._follow_field()  # a field composed again
         field.value = value  # its hint follows, in the new words
         if not value:
             self._hint_typed("")
@@ -233,9 +235,13 @@ class CodeEntryScreen(DeskScreen[None]):
     def _submitted(self) -> None:
         self.action_validate()
 
-    @on(Input.Changed, "#code-input")
-    def _validate_as_typed(self, event: Input.Changed) -> None:
-        self._hint_typed(compact(event.value))
+    def _follow_field(self) -> None:
+        """The hint follows the field as its value changes, not on its Changed message
+        (handled after the screen's next update): a digit and its hint are one update."""
+        self.watch(self.field, "value", self._validate_as_typed, init=False)
+
+    def _validate_as_typed(self, typed: str) -> None:
+        self._hint_typed(compact(typed))
 
     def _hint_typed(self, value: str) -> None:
         """What is still wrong with the code typed so far. Missing digits are no error (it

@@ -185,6 +185,7 @@ class LookupScreen(DeskScreen[None]):
             self.call_after_refresh(self.load_queue)
         # The statuses' cell colours depend on the theme (ANSI or not): redraw on a change.
         self.watch(self.app, "theme", self._theme_changed, init=False)
+        self._follow_field()
 
     def _theme_changed(self, _: str) -> None:
         if self._loaded:
@@ -209,9 +210,14 @@ class LookupScreen(DeskScreen[None]):
     def _submitted(self) -> None:
         self.action_open()
 
-    @on(Input.Changed, "#lookup-input")
-    def _validate_as_typed(self, event: Input.Changed) -> None:
-        value = compact(event.value)
+    def _follow_field(self) -> None:
+        """The hint follows the field as its value changes, not on its Changed message:
+        the digit and the hint it changes are then drawn in one update (one layout, one
+        frame), where the message, handled after the screen's next update, cost two."""
+        self.watch(self.field, "value", self._validate_as_typed, init=False)
+
+    def _validate_as_typed(self, typed: str) -> None:
+        value = compact(typed)
         if not value:
             self.hint.say(t("lookup.hint.card" if self.card_mode else self.GUIDE_HINT))
             return
@@ -247,6 +253,7 @@ class LookupScreen(DeskScreen[None]):
         value = self.field.value
         await super().relabel()
         self._show_mode()
+        self._follow_field()  # a field composed again
         field = self.field
         field.value = value  # its hint follows, in the new words
         if not value:

@@ -13,6 +13,8 @@ from typing import ClassVar
 
 from rich.cells import cell_len
 from textual.binding import Binding, BindingType
+from textual.geometry import Size
+from textual.reactive import Reactive
 from textual.widgets import Input, OptionList
 
 from frontdesk.app.desk_app import desk_app
@@ -20,11 +22,18 @@ from frontdesk.core.domain import ABSENCE_REASONS
 
 
 class DeskInput(Input):
-    """`Input` whose cursor blinks only when the app says so (`App.input_cursor_blink`), and
+    """`Input` whose cursor blinks only when the app says so (`App.input_cursor_blink`),
     whose placeholder is the longest of its wordings that fits (`set_placeholders`): a
-    placeholder cannot wrap, and the simulator narrows the field."""
+    placeholder cannot wrap, and the simulator narrows the field; and whose typing lays
+    nothing out (`virtual_size`)."""
 
     _placeholders: tuple[str, ...] = ()
+    # Textual's Input sets its virtual width to its value's at every character, a reactive
+    # that lays the whole screen out (a fifth of a digit's CPU, bench/key_cpu.py). The
+    # field's own size never follows its value (its width and height are set, never
+    # auto; an auto-sized Input lays itself out), and its scrolling reads this attribute,
+    # not the layout: a repaint is enough.
+    virtual_size: Reactive[Size] = Reactive(Size(0, 0), layout=False)
 
     def on_mount(self) -> None:
         self.cursor_blink = desk_app(self).input_cursor_blink
