@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import copy
-import dataclasses
 import re
 import typing
 from pathlib import Path
 from typing import Any
 
 import jsonschema  # type: ignore[import-untyped]
+import msgspec
 import pytest
 
 from frontdesk.client import models
@@ -346,13 +346,13 @@ def test_enums_match_the_domain() -> None:
 def test_members_are_the_ones_the_client_parses(schema: str, model: type) -> None:
     documented = schemas()[schema]
     assert documented["additionalProperties"] is False
-    assert set(documented["properties"]) == {f.name for f in dataclasses.fields(model)}
+    assert set(documented["properties"]) == {f.name for f in msgspec.structs.fields(model)}
 
 
 def test_health_has_the_client_members_and_the_extensions() -> None:
     health = schemas()["Health"]
     assert health["additionalProperties"] is False
-    client = {f.name for f in dataclasses.fields(models.Health)}
+    client = {f.name for f in msgspec.structs.fields(models.Health)}
     assert set(health["properties"]) == client | {"operator"}
 
 

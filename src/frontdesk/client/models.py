@@ -1,8 +1,8 @@
 """Typed results of the token backend's contract (docs/api.md), parsed from its JSON.
 
-Each result is a frozen dataclass whose annotations are the contract: `parse` hands the
-decoded JSON to msgspec, which checks it against them (strictly: no string for a number,
-no number for a boolean, a Literal's values only) and builds the dataclass. A document
+Each result is a frozen msgspec Struct whose annotations are the contract: `parse` hands
+the decoded JSON to msgspec, which checks it against them (strictly: no string for a
+number, no number for a boolean, a Literal's values only) and builds the Struct. A document
 that does not have the contract's shape, a value outside its enumeration included (a
 status, a token state, a channel kind…), raises `ValueError` naming the member (for
 example "guide: Expected `str`, got `int` - at `$.beneficiary.name`"); the client turns
@@ -11,7 +11,6 @@ that into `MalformedResponse`. So the Literals of `frontdesk.core.domain` hold.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import Any, Self
 
 import msgspec
@@ -29,10 +28,10 @@ from frontdesk.core.domain import (
 )
 
 
-class Parsed:
-    """A result of the contract: `parse` builds it from decoded JSON, checked by msgspec."""
-
-    __slots__ = ()
+class Parsed(msgspec.Struct, frozen=True):
+    """A result of the contract: `parse` builds it from decoded JSON, checked by msgspec.
+    Structs, not dataclasses: a dataclass generates and compiles its methods at import, on
+    the way to the first queue (docs/performance.md); `replace` changes a copy."""
 
     @classmethod
     def parse(cls, data: Any) -> Self:
@@ -43,16 +42,14 @@ class Parsed:
             raise ValueError(f"{cls.__name__.lower()}: {error}") from None
 
 
-@dataclass(frozen=True)
-class Health(Parsed):
+class Health(Parsed, frozen=True):
     status: str
     version: str
     mode: str | None = None
     time: str | None = None
 
 
-@dataclass(frozen=True)
-class Beneficiary(Parsed):
+class Beneficiary(Parsed, frozen=True):
     name: str
     card: str
     plan: str
@@ -64,28 +61,24 @@ class Beneficiary(Parsed):
         return self.social_name or self.name
 
 
-@dataclass(frozen=True)
-class Provider(Parsed):
+class Provider(Parsed, frozen=True):
     code: str
     name: str
 
 
-@dataclass(frozen=True)
-class Procedure(Parsed):
+class Procedure(Parsed, frozen=True):
     table: str
     code: str
     description: str
     quantity: int
 
 
-@dataclass(frozen=True)
-class Authorization(Parsed):
+class Authorization(Parsed, frozen=True):
     number: str
     valid_until: str
 
 
-@dataclass(frozen=True)
-class Token(Parsed):
+class Token(Parsed, frozen=True):
     """The guide's current challenge. Only `state` is set when it is `none`."""
 
     state: TokenState
@@ -100,8 +93,7 @@ class Token(Parsed):
     delivery: Delivery | None = None
 
 
-@dataclass(frozen=True)
-class Guide(Parsed):
+class Guide(Parsed, frozen=True):
     number: str
     operator_number: str
     type: GuideType
@@ -115,14 +107,12 @@ class Guide(Parsed):
     absence_reason: AbsenceReason | None = None
 
 
-@dataclass(frozen=True)
-class SacPhone(Parsed):
+class SacPhone(Parsed, frozen=True):
     number: str
     note: str
 
 
-@dataclass(frozen=True)
-class Channel(Parsed):
+class Channel(Parsed, frozen=True):
     """One place a code can come from: a registered phone or e-mail, the app, or the SAC."""
 
     id: str
@@ -132,10 +122,9 @@ class Channel(Parsed):
     phones: tuple[SacPhone, ...] = ()
 
 
-@dataclass(frozen=True)
-class Channels(Parsed):
+class Channels(Parsed, frozen=True):
     channels: tuple[Channel, ...]
-    typed_destination: dict[str, bool] = field(default_factory=dict)
+    typed_destination: dict[str, bool] = msgspec.field(default_factory=dict)
 
     @property
     def last_used(self) -> Channel | None:
@@ -145,8 +134,7 @@ class Channels(Parsed):
         return [c for c in self.channels if c.kind == kind]
 
 
-@dataclass(frozen=True)
-class Event(Parsed):
+class Event(Parsed, frozen=True):
     at: str
     kind: EventKind
     channel: ChannelKind | None = None
@@ -157,8 +145,7 @@ class Event(Parsed):
     authorization: str | None = None
 
 
-@dataclass(frozen=True)
-class OutboxMessage(Parsed):
+class OutboxMessage(Parsed, frozen=True):
     """A message the simulator delivered to a patient's phone or mailbox (local mode only)."""
 
     id: str

@@ -7,8 +7,10 @@ guide number, what was written back to the clinic's system) read its `tiss` memb
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Literal
+
+import msgspec
 
 from frontdesk.client.models import Guide
 from frontdesk.tiss.models import Glosa
@@ -41,8 +43,7 @@ class TissFacts:
     write_problem: str | None = None
 
 
-@dataclass(frozen=True)
-class TissGuide(Guide):
-    """A `Guide` at a TISS counter."""
+class TissGuide(Guide, frozen=True):
+    """A `Guide` at a TISS counter (a Struct, as `Guide` is)."""
 
-    tiss: TissFacts = field(default_factory=TissFacts)
+    tiss: TissFacts = msgspec.field(default_factory=TissFacts)
