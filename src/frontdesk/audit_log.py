@@ -360,43 +360,41 @@ def parse_since(value: str) -> datetime:
     return datetime.combine(day, time()).astimezone()
 
 
-def format_table(records: Iterable[AuditRecord]) -> str:
-    """A plain-text table (no colours, no box characters), one row per record.
+Column = tuple[str, Callable[[AuditRecord], str]]  # the header's catalog key, the cell
 
-    The web user and the browser's address (lines `frontdesk web` wrote) have their columns
-    when any record has one, and the web host (lines of a chain's database) when any record
-    names one: a desk without web users keeps its table narrow.
-    """
-    entries = list(records)
-    web = any(entry.user or entry.address for entry in entries)
-    hosts = any(entry.host for entry in entries)
-    header = (
-        t("setup.audit.col.when"),
-        *((t("setup.audit.col.host"),) if hosts else ()),
-        t("setup.audit.col.profile"),
-        *((t("setup.audit.col.user"), t("setup.audit.col.address")) if web else ()),
-        t("setup.audit.col.action"),
-        t("setup.audit.col.guide"),
-        t("setup.audit.col.channel"),
-        t("setup.audit.col.destination"),
-        t("setup.audit.col.outcome"),
-    )
-    rows = [
-        (
-            entry.time.astimezone().strftime("%Y-%m-%d %H:%M:%S"),
-            *((entry.host or "-",) if hosts else ()),
-            entry.profile or "-",
-            *((entry.user or "-", entry.address or "-") if web else ()),
-            entry.action,
-            entry.guide or "-",
-            entry.channel or "-",
-            entry.destination or "-",
-            entry.outcome + (f" ({entry.reason})" if entry.reason else ""),
-        )
-        for entry in entries
+
+def table_columns(entries: list[AuditRecord]) -> list[Column]:
+    """The audit table's columns for `entries`: the web user and the browser's address (lines
+    `frontdesk web` wrote) when any record has one, the web host (lines of a chain's
+    database) when any record names one, so a desk without web users keeps a narrow table."""
+    columns: list[Column] = [
+        ("setup.audit.col.when", lambda e: e.time.astimezone().strftime("%Y-%m-%d %H:%M:%S"))
     ]
-    if not rows:
+    if any(entry.host for entry in entries):
+        columns.append(("setup.audit.col.host", lambda e: e.host or "-"))
+    columns.append(("setup.audit.col.profile", lambda e: e.profile or "-"))
+    if any(entry.user or entry.address for entry in entries):
+        columns.append(("setup.audit.col.user", lambda e: e.user or "-"))
+        columns.append(("setup.audit.col.address", lambda e: e.address or "-"))
+    columns += [
+        ("setup.audit.col.action", lambda e: e.action),
+        ("setup.audit.col.guide", lambda e: e.guide or "-"),
+        ("setup.audit.col.channel", lambda e: e.channel or "-"),
+        ("setup.audit.col.destination", lambda e: e.destination or "-"),
+        ("setup.audit.col.outcome", lambda e: e.outcome + (f" ({e.reason})" if e.reason else "")),
+    ]
+    return columns
+
+
+def format_table(records: Iterable[AuditRecord]) -> str:
+    """A plain-text table (no colours, no box characters), one row per record, with the
+    columns `table_columns` gives."""
+    entries = list(records)
+    if not entries:
         return t("setup.audit.empty")
+    columns = table_columns(entries)
+    header = tuple(t(key) for key, _ in columns)
+    rows = [tuple(cell(entry) for _, cell in columns) for entry in entries]
     widths = [max(len(row[i]) for row in [header, *rows]) for i in range(len(header))]
 
     def line(row: tuple[str, ...]) -> str:
