@@ -334,33 +334,9 @@ def long_path_request(path_bytes: int) -> bytes:
     return f"GET /v1/guides/{number} HTTP/1.1\r\nHost: x\r\n".encode() + AUTH + b"\r\n"
 
 
-@pytest.mark.parametrize("pieces", [1, 40])
-async def test_a_long_head_is_read_however_it_arrives(served: Served, pieces: int) -> None:
-    # 60 kB of path: once it was served when it came in one read and refused 400 when the
-    # network cut it (h11 bounds only an incomplete head, at 16 KiB).
-    request = long_path_request(60_000)
-    reader, writer = await asyncio.open_connection(served.host, served.port)
-    try:
-        size = -(-len(request) // pieces)
-        for start in range(0, len(request), size):
-            writer.write(request[start : start + size])
-            await writer.drain()
-            await asyncio.sleep(0.01 if pieces > 1 else 0)  # each piece its own read
-        head = await asyncio.wait_for(reader.readuntil(b"\r\n\r\n"), READ_LIMIT)
-        status = int(head.split(b" ")[1])
-        assert status == 404, head[:300]  # not_found: the number is read as a guide's
-    finally:
-        writer.close()
-        await writer.wait_closed()
-    await served.healthy()
-
-
-@pytest.mark.parametrize("pieces", [1, 40])
-async def test_a_head_past_the_bound_is_refused_however_it_arrives(
-    served: Served, pieces: int
-) -> None:
-    request = long_path_request(70_000)
-    before = backend_state(served.backend)
+async def in_pieces(served: Served, request: bytes, pieces: int, *, whole: bool) -> bytes:
+    """Send `request` in `pieces` writes, each its own read on the server; then read the
+    answer's head, or (`whole`) everything until the server closes."""
     reader, writer = await asyncio.open_connection(served.host, served.port)
     try:
         size = -(-len(request) // pieces)
@@ -368,10 +344,28 @@ async def test_a_head_past_the_bound_is_refused_however_it_arrives(
             writer.write(request[start : start + size])
             await writer.drain()
             await asyncio.sleep(0.01 if pieces > 1 else 0)
-        raw = await asyncio.wait_for(reader.read(), READ_LIMIT)
+        read = reader.read() if whole else reader.readuntil(b"\r\n\r\n")
+        return await asyncio.wait_for(read, READ_LIMIT)
     finally:
         writer.close()
         await writer.wait_closed()
+
+
+@pytest.mark.parametrize("pieces", [1, 40])
+async def test_a_long_head_is_read_however_it_arrives(served: Served, pieces: int) -> None:
+    # 60 kB of path: once it was served when it came in one read and refused 400 when the
+    # network cut it (h11 bounds only an incomplete head, at 16 KiB).
+    head = await in_pieces(served, long_path_request(60_000), pieces, whole=False)
+    assert int(head.split(b" ")[1]) == 404, head[:300]  # not_found: read as a guide number
+    await served.healthy()
+
+
+@pytest.mark.parametrize("pieces", [1, 40])
+async def test_a_head_past_the_bound_is_refused_however_it_arrives(
+    served: Served, pieces: int
+) -> None:
+    before = backend_state(served.backend)
+    raw = await in_pieces(served, long_path_request(70_000), pieces, whole=True)
     assert_problem(raw, 400, "invalid_request")
     assert backend_state(served.backend) == before
     await served.healthy()
