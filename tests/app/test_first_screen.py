@@ -90,6 +90,15 @@ def queue_numbers(desk: Desk) -> set[str]:
     return {str(key.value) for key in table.rows}
 
 
+async def shows_ok_and_the_live_queue(desk: Desk) -> None:
+    """The top bar says `ok` and the queue shown is the backend's own, guide for guide."""
+    live = await desk.client.list_guides()
+    assert desk.app.health_state == "ok"
+    assert text_of(desk.app, "#top-connection") == "local · ok"
+    assert text_of(desk.app, "#queue-title") == f"Fila de atendimento ({len(live)})"
+    assert queue_numbers(desk) == {g.number for g in live}
+
+
 async def test_the_queue_is_asked_beside_the_health_check_and_shown_once_it_passed() -> None:
     desk, transport = desk_behind(HEALTH)
     async with desk.app.run_test(size=(80, 24)) as pilot:
@@ -104,11 +113,7 @@ async def test_the_queue_is_asked_beside_the_health_check_and_shown_once_it_pass
 
         transport.gate.set()
         await settle(pilot)
-        live = await desk.client.list_guides()
-        assert desk.app.health_state == "ok"
-        assert text_of(desk.app, "#top-connection") == "local · ok"
-        assert text_of(desk.app, "#queue-title") == f"Fila de atendimento ({len(live)})"
-        assert queue_numbers(desk) == {g.number for g in live}
+        await shows_ok_and_the_live_queue(desk)
         assert transport.sent == [HEALTH, GUIDES]  # asked once: the answer held was shown
     assert desk.app.bugs == []
 
@@ -159,11 +164,7 @@ async def test_ok_is_said_with_the_queue_not_a_frame_before_it() -> None:
 
         transport.gate.set()
         await settle(pilot)
-        live = await desk.client.list_guides()
-        assert desk.app.health_state == "ok"
-        assert text_of(desk.app, "#top-connection") == "local · ok"
-        assert text_of(desk.app, "#queue-title") == f"Fila de atendimento ({len(live)})"
-        assert queue_numbers(desk) == {g.number for g in live}
+        await shows_ok_and_the_live_queue(desk)
     assert desk.app.bugs == []
 
 
