@@ -473,6 +473,13 @@ async def env(request: pytest.FixtureRequest, make_env: EnvFactory) -> Env:
     return await make_env(request.param, cluster=_cluster(request))
 
 
+@pytest.fixture(params=TRANSPORT_PARAMS[:2])
+async def settable_env(request: pytest.FixtureRequest, make_env: EnvFactory) -> Env:
+    """`env` over the transports whose backend's settings a test may change while it runs
+    (embedded and served in this process): a serve process's are its command line's."""
+    return await make_env(request.param)
+
+
 @pytest.fixture(params=TRANSPORT_PARAMS)
 async def tight_env(request: pytest.FixtureRequest, make_env: EnvFactory) -> Env:
     """A fresh demo backend with TIGHT_POLICY, over each transport of `env`."""

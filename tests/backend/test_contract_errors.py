@@ -46,7 +46,7 @@ from support.demo import (
     wrong_code,
 )
 
-from .conftest import POSTGRES, Env
+from .conftest import Env
 
 NOT_AWAITING = ("under_review", "authorized", "partially_authorized", "denied", "cancelled")
 PROBLEM_JSON = "application/problem+json"
@@ -348,9 +348,8 @@ async def test_the_sac_opens_a_guide_the_operator_has_not_seen_for_a_known_card(
     assert_problem(bad.value, 400, "invalid_request")
 
 
-async def test_simulator_paths_absent_off_the_local_backend(env: Env) -> None:
-    if env.kind == POSTGRES:
-        pytest.skip("a serve process's settings are its command line's; its clock stands")
+async def test_simulator_paths_absent_off_the_local_backend(settable_env: Env) -> None:
+    env = settable_env
     env.backend.settings = replace(env.backend.settings, simulator=False)
     for call in (
         env.client.outbox(),
