@@ -16,19 +16,10 @@ from frontdesk.backend.local import open_store
 from frontdesk.backend.records import StorageUnavailable
 from frontdesk.cli.app import WEB_USER_ENV, desk_audit_log
 from frontdesk.config.shared_audit import RETRY_SECONDS, DeskAudit, open_audit
+from support.clocks import Monotonic
 from support.isolation import Home
 
 AT = datetime(2026, 11, 22, 13, 2, 11, tzinfo=UTC)
-
-
-class Moving:
-    """A monotonic clock the test moves."""
-
-    def __init__(self) -> None:
-        self.value = 100.0
-
-    def __call__(self) -> float:
-        return self.value
 
 
 class ListTable:
@@ -54,7 +45,7 @@ def file_lines(path: Path) -> list[dict[str, Any]]:
 def test_a_database_that_is_away_keeps_the_lines_in_the_hosts_file_after_saying_so(
     home: Home,
 ) -> None:
-    clock = Moving()
+    clock = Monotonic()
     opened: list[str] = []
     up = ListTable()
 
@@ -79,7 +70,7 @@ def test_a_database_that_is_away_keeps_the_lines_in_the_hosts_file_after_saying_
     ]
     assert opened == ["try"]
 
-    clock.value += RETRY_SECONDS + 1  # later, the database is back
+    clock.advance(RETRY_SECONDS + 1)  # later, the database is back
     table = DeskAudit(opener, here.keep, here.path, "db", clock=clock)
     audit.table = table
     audit.record("validate", guide="2026112200017", outcome="authorized")

@@ -27,6 +27,7 @@ from frontdesk.web.server import Settings, WebServer
 from frontdesk.web.throttle import DeviceCookies
 from frontdesk.web.users import UserStore
 from support.browser import csrf_of
+from support.clocks import Monotonic
 from support.isolation import Home
 
 FAKE_DESK = str(Path(__file__).with_name("fake_desk.py"))
@@ -35,19 +36,6 @@ OTHER_PASSWORD = "Balcao!2027x"
 # `frontdesk web`'s line saying where it serves, in Portuguese (the CLI tests' language).
 SERVING = re.compile(r"recepção no navegador em (http://127\.0\.0\.1:\d+/) ")
 START = datetime(2026, 11, 18, 11, 6, 40, tzinfo=UTC)
-
-
-class Monotonic:
-    """A monotonic clock that moves only when told."""
-
-    def __init__(self) -> None:
-        self.value = 1000.0
-
-    def __call__(self) -> float:
-        return self.value
-
-    def advance(self, seconds: float) -> None:
-        self.value += seconds
 
 
 class Wall:

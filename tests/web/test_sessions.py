@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from frontdesk.web.guard import Attempt
 from frontdesk.web.sessions import SessionTable
-from web.conftest import Monotonic
+from support.clocks import Monotonic
 
 OK = Attempt("ok", "ana")
 
