@@ -62,6 +62,13 @@ SERVER_ERROR = {
 }
 
 
+def refused() -> TransportFailure:
+    """What a session raises when the backend cannot be reached."""
+    return TransportFailure(
+        ConnectionRefusedError("connection refused"), retryable=True, connect=True
+    )
+
+
 class FlakySession:
     """Wraps local mode's `AsgiSession`; `mode` makes it fail like a network, a 5xx or a
     bad answer (the failures the client's own sessions report)."""
@@ -82,9 +89,7 @@ class FlakySession:
     ) -> AsgiResponse:
         self.requests.append(f"{method} {path}")
         if self.mode == "down":
-            raise TransportFailure(
-                ConnectionRefusedError("connection refused"), retryable=True, connect=True
-            )
+            raise refused()
         if self.mode == "timeout":
             raise TransportFailure(TimeoutError("timed out"), retryable=True, timeout=True)
         if self.mode == "server_error":

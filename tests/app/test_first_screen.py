@@ -15,18 +15,19 @@ from frontdesk.app.backend_link import BackendLink
 from frontdesk.app.widgets.banner import ConnectionBanner
 from frontdesk.client.asgi import AsgiResponse
 from frontdesk.client.client import FrontdeskClient
-from frontdesk.client.session import TransportFailure
 
-from .desk_harness import API_KEY, EMBEDDED_URL, Desk, FlakySession, make_desk, settle, text_of
+from .desk_harness import (
+    API_KEY,
+    EMBEDDED_URL,
+    Desk,
+    FlakySession,
+    make_desk,
+    refused,
+    settle,
+    text_of,
+)
 
 HEALTH, GUIDES = "/v1/health", "/v1/guides"
-
-
-def refused() -> TransportFailure:
-    """What a session raises when the backend cannot be reached."""
-    return TransportFailure(
-        ConnectionRefusedError("connection refused"), retryable=True, connect=True
-    )
 
 
 class HeldSession:
