@@ -554,6 +554,15 @@ async def test_a_number_that_is_not_in_the_queue_is_not_taken_for_a_card(
         assert "2026111800099" in text_of(pilot.app, "#lookup-hint")
 
 
+async def test_enter_on_the_empty_field_asks_for_the_number(counter: TissCounter) -> None:
+    """Nothing typed: no digit is "missing" (it said "Falta 1 dígito")."""
+    async with running(counter) as pilot:
+        await press(pilot, "enter")
+        assert screen_name(pilot.app) == "TissLookupScreen"
+        assert text_of(pilot.app, "#lookup-hint") == "Digite ou leia o número da guia"
+        assert pilot.app.screen.query_one("#lookup-hint").has_class("-error")
+
+
 async def test_a_denied_guide_started_by_hand_asks_for_no_senha(counter: TissCounter) -> None:
     """A denial is written back when it came from an export; a guide started by hand has
     no file, and no senha to record either: the result says nothing about the clinic's

@@ -284,6 +284,9 @@ class LookupScreen(DeskScreen[None]):
                 return
             self.search_card(digits_only(value))
             return
+        if not value:  # Enter on an empty field: no digit is "missing" yet
+            self.hint.say(t("lookup.empty"), error=True)
+            return
         problem = self.number_problem(value)
         if problem is not None:
             self.hint.say(number_problem_text(problem), error=True)
