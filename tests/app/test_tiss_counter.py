@@ -362,9 +362,9 @@ async def test_the_queue_marks_a_learned_name_short_and_says_why_in_its_header(
         table = pilot.app.screen.query_one("#queue", DataTable)
         row = table.get_row(second.number)
         assert str(row[2]) == f"{name} *"
-        assert str(table.columns[ColumnKey("beneficiary")].label) == (
-            "Beneficiário (* última resposta)"
-        )
+        column = table.columns[ColumnKey("beneficiary")]
+        assert str(column.label) == "Beneficiário (* última resposta)"
+        assert column.width >= len(str(column.label))  # the header whole, not cut
         widths = sum(c.get_render_width(table) for c in table.columns.values())
         assert widths <= table.size.width  # nothing cut or pushed off at 80 columns
         assert str(table.get_row(first.number)[2]) == name  # answered: no marker

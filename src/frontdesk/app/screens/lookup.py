@@ -442,7 +442,9 @@ class LookupScreen(DeskScreen[None]):
         fixed += widths["time"] if show_time else 0
         scrollbar = SCROLLBAR if len(self.guides) + 1 > height else 0
         room = width - fixed - 2 * (4 if show_time else 3) - scrollbar  # cells' padding
-        names = max((cell_len(self.name_cell(g)) for g in self.guides), default=0)
+        names = max(
+            [cell_len(self.name_header())] + [cell_len(self.name_cell(g)) for g in self.guides]
+        )
         type_width = widths["type"]
         if room - type_width - 2 < names:
             type_width = max(min(type_width, TYPE_MIN_WIDTH), room - 2 - names)
