@@ -38,6 +38,7 @@ import contextlib
 import json
 import os
 import platform
+import re
 import statistics
 import subprocess
 import sys
@@ -79,6 +80,82 @@ MILESTONE_JS = """(texts) => {
   }
   return texts.every((text) => all.includes(text)) ? performance.now() : null;
 }"""
+
+
+# Where a first screen's time goes: the page's own timings (Navigation and Resource Timing),
+# the websocket's (WATCH_WEBSOCKET, added before any page script runs) and the server's log
+# line for the desk (`desk N first output …`, app_process.Desk), all from navigation start.
+WATCH_WEBSOCKET = """(() => {
+  const Native = window.WebSocket;
+  const marks = (window.__fdWs = {});
+  function Watched(url, protocols) {
+    const socket = protocols === undefined ? new Native(url) : new Native(url, protocols);
+    marks.created = performance.now();
+    socket.addEventListener("open", () => { marks.open = performance.now(); });
+    marks.frames = [];
+    socket.addEventListener("message", (event) => {
+      // the desk's output comes as binary messages (text ones are the server's pongs)
+      if (typeof event.data !== "string") marks.frames.push(performance.now());
+    });
+    return socket;
+  }
+  Watched.prototype = Native.prototype;
+  for (const name of ["CONNECTING", "OPEN", "CLOSING", "CLOSED"]) Watched[name] = Native[name];
+  window.WebSocket = Watched;
+})();"""
+MARKS_JS = """(keyBar) => {
+  const nav = performance.getEntriesByType("navigation")[0];
+  const resource = (part) => {
+    const found = performance.getEntriesByType("resource").find((r) => r.name.includes(part));
+    return found ? found.responseEnd : null;
+  };
+  const ws = window.__fdWs || {};
+  return {
+    origin: performance.timeOrigin,
+    html: nav.responseEnd,
+    script: resource("/static/js/textual.js"),
+    font: resource("RobotoMono-VariableFont"),
+    load: nav.loadEventEnd,
+    ws_created: ws.created ?? null,
+    ws_open: ws.open ?? null,
+    ws_first_message: ws.frames && ws.frames.length ? ws.frames[0] : null,
+    ws_key_bar_message: ws.frames ? Math.max(...ws.frames.filter((t) => t <= keyBar)) : null,
+  };
+}"""
+FIRST_OUTPUT = re.compile(
+    r"desk \d+ first output (?P<output>[\d.]+) ms after its start "
+    r"\(process (?P<process>[\d.]+) ms; start at (?P<start>[\d.]+)\)"
+)
+# (key, what it is), in the order a first screen passes them
+PHASES = (
+    ("html", "page HTML received"),
+    ("script", "textual.js received"),
+    ("font", "font received"),
+    ("load", "page loaded (scripts, styles)"),
+    ("desk_start", "desk start asked (server)"),
+    ("ws_created", "websocket opened by textual.js"),
+    ("ws_open", "websocket open"),
+    ("desk_process", "desk process running (server)"),
+    ("desk_output", "desk's first output (server)"),
+    ("ws_first_message", "first output in the browser"),
+    ("ws_key_bar_message", "key bar's output in the browser"),
+    ("key_bar_ms", "key bar drawn"),
+    ("complete_ms", "queue drawn"),
+)
+
+
+def server_marks(log: Path, origin_ms: float) -> dict[str, float]:
+    """The last desk's start, process and first output, in ms from navigation start."""
+    found = FIRST_OUTPUT.findall(log.read_text(encoding="utf-8")) if log.exists() else []
+    if not found:
+        return {}
+    output, process, start = (float(v) for v in found[-1])
+    start_ms = start * 1000 - origin_ms
+    return {
+        "desk_start": start_ms,
+        "desk_process": start_ms + process,
+        "desk_output": start_ms + output,
+    }
 
 
 def spread(values: list[float], unit: str, scale: float = 1.0) -> str:
@@ -126,6 +203,7 @@ def first_screen(browser: Any, web: Any) -> dict[str, float]:
     try:
         page = context.new_page()
         expose_terminal(page)
+        page.add_init_script(WATCH_WEBSOCKET)
         sign_in(page, web.url)
         page.goto("about:blank")  # the desk closes with its tab
         wait_desks(web, 0)
@@ -136,6 +214,10 @@ def first_screen(browser: Any, web: Any) -> dict[str, float]:
                 MILESTONE_JS, arg=texts, timeout=STEP_TIMEOUT * 1000, polling="raf"
             )
             timing[name] = float(handle.json_value())
+        marks = page.evaluate(MARKS_JS, timing["key_bar_ms"])
+        origin = float(marks.pop("origin"))
+        timing.update({k: float(v) for k, v in marks.items() if v is not None})
+        timing.update(server_marks(web.root / "web.log", origin))
         return timing
     finally:
         context.close()
@@ -184,6 +266,9 @@ def report_mode(mode: str, runs: list[dict[str, float]], mem: dict[str, Any]) ->
     print(f"[{mode}] first screen, navigation → key bar drawn ({len(runs)} runs):")
     print("  key bar  ", spread([r["key_bar_ms"] for r in runs], "ms"))
     print("  complete ", spread([r["complete_ms"] for r in runs], "ms"))
+    print(f"[{mode}] where it goes, ms from navigation start (medians, min–max):")
+    for key, what in PHASES:
+        print(f"  {what:<34}", spread([r[key] for r in runs if key in r], "ms"))
     desks = mem["desks"]
     print(f"[{mode}] memory with {len(desks)} sessions open:")
     print("  desk RSS ", spread([d["rss_kb"] for d in desks], "MiB", 1 / 1024))
@@ -202,12 +287,32 @@ def report_mode(mode: str, runs: list[dict[str, float]], mem: dict[str, Any]) ->
     print(f"  total PSS (server, helpers, {len(desks)} desks) {total / 1024:.0f} MiB")
 
 
+def print_ratios(
+    first: str, second: str, runs: dict[str, list[dict[str, float]]], mem: dict[str, Any]
+) -> None:
+    """Medians of `first` over those of `second` (measured alternating, the same load)."""
+    for key in ("key_bar_ms", "complete_ms"):
+        ratio = statistics.median(r[key] for r in runs[first]) / statistics.median(
+            r[key] for r in runs[second]
+        )
+        print(f"ratio {first}/{second} {key}: {ratio:.2f}")
+    ratio = statistics.median(d["pss_kb"] for d in mem[first]["desks"]) / statistics.median(
+        d["pss_kb"] for d in mem[second]["desks"]
+    )
+    print(f"ratio {first}/{second} desk PSS: {ratio:.2f}")
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--warmup", type=int, default=1)
     parser.add_argument("--sessions", type=int, default=4)
     parser.add_argument("--modes", default="fork,spawn", help="fork, spawn or both (alternating)")
+    parser.add_argument(
+        "--baseline",
+        metavar="PYTHON",
+        help="another install's interpreter (e.g. main's): its servers alternate with these",
+    )
     parser.add_argument("--json", type=Path, help="write the raw figures here")
     args = parser.parse_args()
     if (reason := missing()) is not None:
@@ -216,6 +321,9 @@ def main() -> int:
     modes = [m for m in args.modes.split(",") if m]
     if not modes or set(modes) - {"fork", "spawn"}:
         parser.error("--modes: fork, spawn or fork,spawn")
+    pythons = {mode: sys.executable for mode in modes}
+    if args.baseline:
+        pythons.update({f"{mode}@baseline": args.baseline for mode in modes})
 
     from playwright.sync_api import sync_playwright
 
@@ -226,7 +334,7 @@ def main() -> int:
     ):
         root = Path(temp)
         webs = {}
-        for mode in modes:
+        for mode, python in pythons.items():
             home = root / mode
             home.mkdir()
             add_user(home, USER, PASSWORD)
@@ -236,18 +344,18 @@ def main() -> int:
                 "--max-sessions",
                 str(args.sessions + 1),
             ]
-            if mode == "spawn":
+            if mode.startswith("spawn"):
                 args_web.append("--spawn-desks")
-            webs[mode] = stack.enter_context(web_server(home, *args_web))
+            webs[mode] = stack.enter_context(web_server(home, *args_web, python=python))
         playwright = stack.enter_context(sync_playwright())
         browser = playwright.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
         try:
-            runs: dict[str, list[dict[str, float]]] = {mode: [] for mode in modes}
+            runs: dict[str, list[dict[str, float]]] = {mode: [] for mode in webs}
             for _ in range(args.warmup + args.runs):  # alternating: the same load for each
-                for mode in modes:
+                for mode in webs:
                     runs[mode].append(first_screen(browser, webs[mode]))
             runs = {mode: found[args.warmup :] for mode, found in runs.items()}
-            mem = {mode: sessions_memory(browser, webs[mode], args.sessions) for mode in modes}
+            mem = {mode: sessions_memory(browser, webs[mode], args.sessions) for mode in webs}
         finally:
             browser.close()
 
@@ -262,7 +370,7 @@ def main() -> int:
     }
     print(f"frontdesk web — {report['machine']}")
     print(f"load average before {load_before[0]:.2f}, after {os.getloadavg()[0]:.2f}")
-    for mode in modes:
+    for mode in webs:
         report_mode(mode, runs[mode], mem[mode])
     if "fork" in modes:
         key_bar = statistics.median(r["key_bar_ms"] for r in runs["fork"])
@@ -272,16 +380,10 @@ def main() -> int:
             f"{'ok' if key_bar <= BUDGET_KEY_BAR_MS else 'OVER'}; desk PSS {pss:.1f} MiB ≤ "
             f"{BUDGET_DESK_PSS_MIB}: {'ok' if pss <= BUDGET_DESK_PSS_MIB else 'OVER'}"
         )
-    if set(modes) == {"fork", "spawn"}:
-        for key in ("key_bar_ms", "complete_ms"):
-            ratio = statistics.median(r[key] for r in runs["fork"]) / statistics.median(
-                r[key] for r in runs["spawn"]
-            )
-            print(f"ratio fork/spawn {key}: {ratio:.2f}")
-        ratio = statistics.median(d["pss_kb"] for d in mem["fork"]["desks"]) / statistics.median(
-            d["pss_kb"] for d in mem["spawn"]["desks"]
-        )
-        print(f"ratio fork/spawn desk PSS: {ratio:.2f}")
+    pairs = [("fork", "spawn")] if set(modes) == {"fork", "spawn"} else []
+    pairs += [(mode, f"{mode}@baseline") for mode in modes if f"{mode}@baseline" in webs]
+    for first, second in pairs:
+        print_ratios(first, second, runs, mem)
     if args.json:
         args.json.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
     return 0
