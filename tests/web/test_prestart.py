@@ -11,7 +11,15 @@ import pytest
 
 from frontdesk.web.users import UserStore
 from support.isolation import Home
-from web.conftest import OTHER_PASSWORD, Running, Wall, alive, running_server, settings_with
+from web.conftest import (
+    OTHER_PASSWORD,
+    PASSWORD,
+    Running,
+    Wall,
+    alive,
+    running_server,
+    settings_with,
+)
 from web.test_server import WAIT, first_text, wait_closed
 
 
@@ -27,7 +35,7 @@ async def open_page(run: Running, client: aiohttp.ClientSession, status: int = 2
 async def held_pid(run: Running, user: str) -> int:
     """The pid of `user`'s held desk, once it has started."""
     held = run.server.prestarts.get(token_of(run, user))
-    assert held is not None and await held.ready()
+    assert held is not None and await held.ready(held.size)
     assert held.desk.pid is not None
     return held.desk.pid
 
@@ -42,16 +50,44 @@ async def until_gone(run: Running, pid: int) -> None:
             await asyncio.sleep(0.05)
 
 
-async def test_the_page_starts_the_desk_and_its_websocket_takes_it_over(running: Running) -> None:
-    client = running.client()
-    async with await running.sign_in(client):
+async def desk_opened_once(run: Running, client: aiohttp.ClientSession, size: str) -> None:
+    """A desk opened at `size` ("WxH") and closed again: the host knows its browsers' size."""
+    width, height = size.split("x")
+    socket = await client.ws_connect(run.url + f"ws?width={width}&height={height}")
+    await first_text(socket, f"at {size}")
+    await socket.close()
+    async with asyncio.timeout(WAIT):
+        while run.server.desks:
+            await asyncio.sleep(0.05)
+
+
+async def signed_in(
+    run: Running, user: str = "ana", password: str = PASSWORD
+) -> aiohttp.ClientSession:
+    client = run.client()
+    async with await run.sign_in(client, user, password):
         pass
+    return client
+
+
+async def test_a_host_that_never_opened_a_desk_starts_none_with_the_page(
+    running: Running,
+) -> None:
+    client = await signed_in(running)
+    await open_page(running, client)  # the size of its browsers is not known yet
+    assert running.server.prestarts.get(token_of(running, "ana")) is None
+    assert counted(running) == 0
+
+
+async def test_the_page_starts_the_desk_and_its_websocket_takes_it_over(running: Running) -> None:
+    client = await signed_in(running)
+    await desk_opened_once(running, client, "120x33")
     await open_page(running, client)
     pid = await held_pid(running, "ana")
     assert running.server.desks == {} and counted(running) == 1
-    socket = await client.ws_connect(running.url + "ws")
+    socket = await client.ws_connect(running.url + "ws?width=120&height=33")
     # written before the websocket came, handed over on it
-    assert "fake desk for ana at 80x24" in await first_text(socket, "fake desk for ana")
+    assert "fake desk for ana at 120x33" in await first_text(socket, "fake desk for ana")
     assert running.server.desks[token_of(running, "ana")].pid == pid
     assert len(running.server.prestarts) == 0 and counted(running) == 1
     await socket.send_json(["stdin", "2026"])
@@ -64,11 +100,8 @@ async def test_a_held_desk_is_only_for_the_session_whose_page_asked(
 ) -> None:
     store.add("bia", OTHER_PASSWORD)
     async with running_server(home, store, wall, settings=settings_with()) as run:
-        ana, bia = run.client(), run.client()
-        async with await run.sign_in(ana):
-            pass
-        async with await run.sign_in(bia, "bia", OTHER_PASSWORD):
-            pass
+        ana, bia = await signed_in(run), await signed_in(run, "bia", OTHER_PASSWORD)
+        await desk_opened_once(run, ana, "80x24")
         await open_page(run, ana)
         anas = await held_pid(run, "ana")
         socket = await bia.ws_connect(run.url + "ws")
@@ -84,9 +117,8 @@ async def test_a_held_desk_is_only_for_the_session_whose_page_asked(
 
 async def test_a_held_desk_whose_websocket_never_comes_is_ended(running: Running) -> None:
     seconds = running.server.settings.held_seconds
-    client = running.client()
-    async with await running.sign_in(client):
-        pass
+    client = await signed_in(running)
+    await desk_opened_once(running, client, "80x24")
     await open_page(running, client)
     pid = await held_pid(running, "ana")
     running.clock.advance(seconds - 1)
@@ -108,11 +140,8 @@ async def test_a_held_desk_counts_once_against_max_sessions(
     store.add("bia", OTHER_PASSWORD)
     settings = settings_with(max_sessions=1)
     async with running_server(home, store, wall, settings=settings) as run:
-        ana, bia = run.client(), run.client()
-        async with await run.sign_in(ana):
-            pass
-        async with await run.sign_in(bia, "bia", OTHER_PASSWORD):
-            pass
+        ana, bia = await signed_in(run), await signed_in(run, "bia", OTHER_PASSWORD)
+        await desk_opened_once(run, ana, "80x24")
         await open_page(run, ana)
         pid = await held_pid(run, "ana")
         await open_page(run, bia, 503)  # ana's held desk takes the one room
@@ -129,9 +158,8 @@ async def test_a_held_desk_counts_once_against_max_sessions(
 
 
 async def test_signing_out_ends_the_held_desk(running: Running) -> None:
-    client = running.client()
-    async with await running.sign_in(client):
-        pass
+    client = await signed_in(running)
+    await desk_opened_once(running, client, "80x24")
     await open_page(running, client)
     pid = await held_pid(running, "ana")
     session = next(iter(running.server.sessions))
@@ -143,22 +171,19 @@ async def test_signing_out_ends_the_held_desk(running: Running) -> None:
     assert counted(running) == 0
 
 
-async def test_a_held_desk_starts_at_the_size_of_the_last_desk_opened(
+async def test_a_held_desk_of_another_size_is_ended_and_one_of_the_browsers_size_started(
     home: Home, store: UserStore, wall: Wall
 ) -> None:
     store.add("bia", OTHER_PASSWORD)
-    async with running_server(home, store, wall, settings=settings_with()) as run:
-        ana, bia = run.client(), run.client()
-        async with await run.sign_in(ana):
-            pass
-        socket = await ana.ws_connect(run.url + "ws?width=120&height=33")
-        await first_text(socket, "at 120x33")
-        async with await run.sign_in(bia, "bia", OTHER_PASSWORD):
-            pass
+    async with running_server(home, store, wall, settings=settings_with(max_sessions=1)) as run:
+        ana = await signed_in(run)
+        await desk_opened_once(run, ana, "120x33")  # the last size opened here
+        bia = await signed_in(run, "bia", OTHER_PASSWORD)
         await open_page(run, bia)
-        await held_pid(run, "bia")
-        theirs = await bia.ws_connect(run.url + "ws?width=120&height=33")
-        assert "fake desk for bia at 120x33" in await first_text(theirs, "fake desk for bia")
+        held = await held_pid(run, "bia")
+        socket = await bia.ws_connect(run.url + "ws?width=90&height=28")  # bia's screen
+        assert "fake desk for bia at 90x28" in await first_text(socket, "fake desk for bia")
+        assert not alive(held) and run.server.desks[token_of(run, "bia")].pid != held
+        assert counted(run) == 1
         await socket.close()
-        await theirs.close()
-        await wait_closed(theirs)
+        await wait_closed(socket)

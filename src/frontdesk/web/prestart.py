@@ -20,9 +20,12 @@ The rules that keep it safe (`Prestarts`):
 - what it writes while held is bounded (`MAX_HELD_BYTES`): past it the desk is not handed
   over but ended, and the websocket starts a fresh one.
 
-The terminal's size is not known when the page is asked for: a held desk starts at the size
-of the last desk opened on this host (thin clients of one clinic are alike), and is resized
-when its websocket says otherwise.
+The terminal's size is not known when the page is asked for, and the app decides things by
+its first size (the simulator's panel shows on a wide enough screen): a held desk starts at
+the size of the last desk opened on this host (thin clients of one clinic are alike), and
+is handed over only to a websocket of that same size; another size ends it and a desk is
+started at the browser's size, as without a held one. Before any desk has been opened on
+this host, no page starts one.
 """
 
 from __future__ import annotations
@@ -117,8 +120,11 @@ class Held:
     since: float  # the server's clock
     starting: asyncio.Task[None]
 
-    async def ready(self) -> bool:
-        """Whether it started and still runs, fit to be handed over (waits for its start)."""
+    async def ready(self, size: tuple[int, int]) -> bool:
+        """Whether it started at `size` and still runs, fit to be handed over (waits for its
+        start)."""
+        if size != self.size:
+            return False
         with contextlib.suppress(Exception):
             await asyncio.shield(self.starting)
         if not self.starting.done() or self.starting.cancelled():
@@ -136,7 +142,7 @@ class Prestarts:
         self.seconds = seconds
         self.grace = grace
         self.clock = clock
-        self.last_size: tuple[int, int] = (80, 24)  # of the last desk opened on this host
+        self.last_size: tuple[int, int] | None = None  # of the last desk opened on this host
         self._held: dict[str, Held] = {}
         self._ending: set[asyncio.Future[None]] = set()
 
@@ -147,12 +153,12 @@ class Prestarts:
     def __contains__(self, token: object) -> bool:
         return token in self._held
 
-    def hold(self, token: str, desk: Desk, outlet: Outlet) -> Held:
-        """Start `desk` for the session of `token` (not awaited: the page is served now)."""
-        width, height = self.last_size
-        starting = asyncio.ensure_future(desk.start(width, height))
+    def hold(self, token: str, desk: Desk, outlet: Outlet, size: tuple[int, int]) -> Held:
+        """Start `desk` for the session of `token` at `size` (not awaited: the page is served
+        now)."""
+        starting = asyncio.ensure_future(desk.start(*size))
         starting.add_done_callback(_failed_start)  # then never handed over: see `ready`
-        held = Held(desk, outlet, self.last_size, self.clock(), starting)
+        held = Held(desk, outlet, size, self.clock(), starting)
         self._held[token] = held
         return held
 

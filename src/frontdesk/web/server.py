@@ -538,23 +538,22 @@ class WebServer:
     def _hold_desk(self, session: Session) -> None:
         """Start the session's desk while the browser loads the page (prestart.py), unless
         one runs (another tab: the websocket will end it) or is held already."""
-        token = session.token
-        if self.settings.held_seconds <= 0 or token in self.desks:
+        token, size = session.token, self.prestarts.last_size
+        if self.settings.held_seconds <= 0 or token in self.desks or size is None:
             return
         if not self.prestarts.renew(token):
             outlet = Outlet()
-            self.prestarts.hold(token, self._new_desk(session, outlet), outlet)
+            self.prestarts.hold(token, self._new_desk(session, outlet), outlet, size)
             log.info("desk started with the page for user=%s", session.user)
 
     async def _take_held(self, token: str, width: int, height: int) -> tuple[Desk, Outlet] | None:
-        """The session's held desk, counted as running from now, if it is fit to use."""
+        """The session's held desk, counted as running from now, if it is fit to use (one of
+        another size, crashed or not started is ended here: the caller starts one)."""
         held: Held | None = self.prestarts.take(token)
         if held is None:
             return None
         self.desks[token] = held.desk  # counted as it was while held: never free between
-        if await held.ready():
-            if (width, height) != held.size:
-                await held.desk.set_terminal_size(width, height)
+        if await held.ready((width, height)):
             return held.desk, held.outlet
         await held.desk.shutdown("unfit", self.settings.grace_seconds)
         if self.desks.get(token) is held.desk:
