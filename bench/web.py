@@ -213,7 +213,25 @@ def wait_desks(web: Any, count: int) -> list[int]:
     return found
 
 
-def first_screen(browser: Any, web: Any) -> dict[str, float]:
+def cpu_ms(roots: list[int]) -> float:
+    """CPU time (user and system) used so far by `roots` and their live descendants, in ms."""
+    ticks, todo = 0, list(roots)
+    while todo:
+        pid = todo.pop()
+        todo += children(pid)
+        with contextlib.suppress(OSError, IndexError, ValueError):
+            stat = Path(f"/proc/{pid}/stat").read_text()
+            fields = stat[stat.rindex(")") + 2 :].split()
+            ticks += int(fields[11]) + int(fields[12])
+    return ticks * 1000 / os.sysconf("SC_CLK_TCK")
+
+
+def browser_roots(servers: set[int]) -> list[int]:
+    """The processes this bench started that are not a server: Playwright and Chromium."""
+    return [pid for pid in children(os.getpid()) if pid not in servers]
+
+
+def first_screen(browser: Any, web: Any, servers: set[int]) -> dict[str, float]:
     context = browser.new_context(viewport=VIEWPORT)
     try:
         page = context.new_page()
@@ -222,6 +240,7 @@ def first_screen(browser: Any, web: Any) -> dict[str, float]:
         sign_in(page, web.url)
         page.goto("about:blank")  # the desk closes with its tab
         wait_desks(web, 0)
+        before = cpu_ms(browser_roots(servers)), cpu_ms([web.process.pid])
         page.goto(web.url)
         timing: dict[str, float] = {}
         for name, texts in (("key_bar_ms", [KEY_BAR]), ("complete_ms", [KEY_BAR, COMPLETE])):
@@ -229,6 +248,8 @@ def first_screen(browser: Any, web: Any) -> dict[str, float]:
                 MILESTONE_JS, arg=texts, timeout=STEP_TIMEOUT * 1000, polling="raf"
             )
             timing[name] = float(handle.json_value())
+        timing["browser_cpu"] = cpu_ms(browser_roots(servers)) - before[0]
+        timing["host_cpu"] = cpu_ms([web.process.pid]) - before[1]
         marks = page.evaluate(MARKS_JS, timing["key_bar_ms"])
         origin = float(marks.pop("origin"))
         timing.update({k: float(v) for k, v in marks.items() if v is not None})
@@ -284,6 +305,9 @@ def report_mode(mode: str, runs: list[dict[str, float]], mem: dict[str, Any]) ->
     print(f"[{mode}] where it goes, ms from navigation start (medians, min–max):")
     for key, what in PHASES:
         print(f"  {what:<34}", spread([r[key] for r in runs if key in r], "ms"))
+    print(f"[{mode}] CPU used from navigation start to the queue drawn (all cores):")
+    print("  browser (Chromium, Playwright)   ", spread([r["browser_cpu"] for r in runs], "ms"))
+    print("  host (server, fork server, desk) ", spread([r["host_cpu"] for r in runs], "ms"))
     desks = mem["desks"]
     print(f"[{mode}] memory with {len(desks)} sessions open:")
     print("  desk RSS ", spread([d["rss_kb"] for d in desks], "MiB", 1 / 1024))
@@ -366,9 +390,10 @@ def main() -> int:
         browser = playwright.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
         try:
             runs: dict[str, list[dict[str, float]]] = {mode: [] for mode in webs}
+            servers = {web.process.pid for web in webs.values()}
             for _ in range(args.warmup + args.runs):  # alternating: the same load for each
                 for mode in webs:
-                    runs[mode].append(first_screen(browser, webs[mode]))
+                    runs[mode].append(first_screen(browser, webs[mode], servers))
             runs = {mode: found[args.warmup :] for mode, found in runs.items()}
             mem = {mode: sessions_memory(browser, webs[mode], args.sessions) for mode in webs}
         finally:
