@@ -160,13 +160,18 @@ PHASES = (
 
 
 def server_marks(log: Path, origin_ms: float) -> dict[str, float]:
-    """The last desk's start, process and first output, in ms from navigation start."""
-    found = FIRST_OUTPUT.findall(log.read_text(encoding="utf-8")) if log.exists() else []
+    """The last desk's start, process and first output, in ms from navigation start; and
+    whether it was the desk started with the page ("held": 1) or a new one (0)."""
+    text = log.read_text(encoding="utf-8") if log.exists() else ""
+    found = FIRST_OUTPUT.findall(text)
     if not found:
         return {}
+    last = re.findall(r"desk (\d+) first output", text)[-1]
+    held = f"desk {last}, started with its page, taken over" in text
     output, process, start = (float(v) for v in found[-1])
     start_ms = start * 1000 - origin_ms
     return {
+        "held": float(held),
         "desk_start": start_ms,
         "desk_process": start_ms + process,
         "desk_output": start_ms + output,
@@ -305,6 +310,8 @@ def report_mode(mode: str, runs: list[dict[str, float]], mem: dict[str, Any]) ->
     print(f"[{mode}] where it goes, ms from navigation start (medians, min–max):")
     for key, what in PHASES:
         print(f"  {what:<34}", spread([r[key] for r in runs if key in r], "ms"))
+    held = sum(1 for r in runs if r.get("held"))
+    print(f"[{mode}] the desk started with its page was the one drawn in {held} runs")
     print(f"[{mode}] CPU used from navigation start to the queue drawn (all cores):")
     print("  browser (Chromium, Playwright)   ", spread([r["browser_cpu"] for r in runs], "ms"))
     print("  host (server, fork server, desk) ", spread([r["host_cpu"] for r in runs], "ms"))

@@ -92,6 +92,7 @@ class Desk(AppService):
         self._started_at: float | None = None  # time.time(): compared with a browser's clock
         self._process_ms = 0.0
         self._first_output = False
+        self.size: tuple[int, int] | None = None  # the app's terminal size, as last told
 
     def _build_environment(self, width: int = 80, height: int = 24) -> dict[str, str]:
         environment = super()._build_environment(width=width, height=height)
@@ -115,8 +116,18 @@ class Desk(AppService):
 
     async def start(self, width: int, height: int) -> None:
         self._started_at = time.time()
+        self.size = (width, height)
         await super().start(width, height)
         self._process_ms = (time.time() - self._started_at) * 1000
+
+    async def set_terminal_size(self, width: int, height: int) -> None:
+        """Tell the app its new size; not the size it has (textual.js says its size as the
+        websocket opens, mostly the one the desk started with: the app would lay out and
+        draw its whole screen again for nothing)."""
+        if (width, height) == self.size:
+            return
+        self.size = (width, height)
+        await super().set_terminal_size(width, height)
 
     async def on_data(self, payload: bytes) -> None:
         if not self._first_output and self._started_at is not None:

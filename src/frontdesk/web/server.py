@@ -554,7 +554,9 @@ class WebServer:
             return None
         self.desks[token] = held.desk  # counted as it was while held: never free between
         if await held.ready((width, height)):
+            log.info("desk %s, started with its page, taken over by its websocket", held.desk.pid)
             return held.desk, held.outlet
+        log.info("desk %s, started with its page at %s, not used", held.desk.pid, held.size)
         await held.desk.shutdown("unfit", self.settings.grace_seconds)
         if self.desks.get(token) is held.desk:
             del self.desks[token]
