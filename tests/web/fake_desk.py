@@ -1,10 +1,11 @@
 """A stand-in for the desk in the web server's tests: speaks the web driver's protocol, no UI.
 
 Prints the `__GANGLION__` prelude, one data packet naming its user (FRONTDESK_WEB_USER) and
-its size, then echoes every key packet back as data, and every resize as "resize:WxH". A "quit" meta packet ends it with exit
-status 0, as the real app does. With `--stubborn` it ignores "quit" (the server must
-terminate it); with `--crash` it exits with status 3 after the first key. With `--probe`
-its first packet also carries what a forked desk must not share with another (`probe()`).
+its size, then echoes every key packet back as data, and every resize as "resize:WxH". A
+"quit" meta packet ends it with exit status 0, as the real app does. With `--stubborn` it
+ignores "quit" (the server must terminate it); with `--crash` it exits with status 3 after
+the first key. With `--probe` its first packet also carries what a forked desk must not
+share with another (`probe()`).
 """
 
 from __future__ import annotations
