@@ -359,6 +359,12 @@ def main() -> int:
         metavar="PYTHON",
         help="another install's interpreter (e.g. main's): its servers alternate with these",
     )
+    parser.add_argument(
+        "--split-cpus",
+        action="store_true",
+        help="servers and desks on CPU 0, the browser on CPU 1 (as if the browser were a thin "
+        "client of its own; other jobs still run on both)",
+    )
     parser.add_argument("--json", type=Path, help="write the raw figures here")
     args = parser.parse_args()
     if (reason := missing()) is not None:
@@ -380,6 +386,8 @@ def main() -> int:
     ):
         root = Path(temp)
         webs = {}
+        if args.split_cpus:  # inherited by what starts next: the servers, then the browser
+            os.sched_setaffinity(0, {0})
         for mode, python in pythons.items():
             home = root / mode
             home.mkdir()
@@ -393,6 +401,8 @@ def main() -> int:
             if mode.startswith("spawn"):
                 args_web.append("--spawn-desks")
             webs[mode] = stack.enter_context(web_server(home, *args_web, python=python))
+        if args.split_cpus:
+            os.sched_setaffinity(0, {1})
         playwright = stack.enter_context(sync_playwright())
         browser = playwright.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
         try:
