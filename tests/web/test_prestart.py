@@ -5,6 +5,7 @@ when the session ends (desks are tests/web/fake_desk.py)."""
 from __future__ import annotations
 
 import asyncio
+import sys
 
 import aiohttp
 import pytest
@@ -184,6 +185,28 @@ async def test_a_held_desk_of_another_size_is_ended_and_one_of_the_browsers_size
         socket = await bia.ws_connect(run.url + "ws?width=90&height=28")  # bia's screen
         assert "fake desk for bia at 90x28" in await first_text(socket, "fake desk for bia")
         assert not alive(held) and run.server.desks[token_of(run, "bia")].pid != held
+        assert counted(run) == 1
+        await socket.close()
+        await wait_closed(socket)
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="forks; reads /proc")
+@pytest.mark.parametrize("hold", [False, True])
+async def test_forked_desks_start_with_their_page_only_when_asked(
+    home: Home, store: UserStore, wall: Wall, hold: bool
+) -> None:
+    settings = settings_with(fork_entry="web.fake_desk:main", hold_forked_desks=hold)
+    async with running_server(home, store, wall, settings=settings) as run:
+        assert run.server.fork_server is not None
+        client = await signed_in(run)
+        await desk_opened_once(run, client, "80x24")
+        await open_page(run, client)
+        held = run.server.prestarts.get(token_of(run, "ana"))
+        assert (held is not None) is hold  # by default not: measured, docs/performance.md
+        socket = await client.ws_connect(run.url + "ws")
+        assert "fake desk for ana at 80x24" in await first_text(socket, "fake desk for ana")
+        if held is not None:
+            assert run.server.desks[token_of(run, "ana")] is held.desk
         assert counted(run) == 1
         await socket.close()
         await wait_closed(socket)

@@ -105,6 +105,9 @@ class Settings:
     grace_seconds: float = 5.0
     # a desk started with its page waits this long for its websocket (prestart.py; 0: none)
     held_seconds: float = HELD_SECONDS
+    # forked desks too (measured: a forked desk's key bar gained nothing and its queue came
+    # ~1.2x later with the browser on the same 2 cores; docs/performance.md)
+    hold_forked_desks: bool = False
     trusted_proxy: str | None = None  # the one address whose X-Forwarded-For is believed
     # added to every desk's environment (`--database`: where its audit lines go, audit_log)
     desk_environment: Mapping[str, str] = field(default_factory=dict)
@@ -540,6 +543,8 @@ class WebServer:
         one runs (another tab: the websocket will end it) or is held already."""
         token, size = session.token, self.prestarts.last_size
         if self.settings.held_seconds <= 0 or token in self.desks or size is None:
+            return
+        if self.fork_server is not None and not self.settings.hold_forked_desks:
             return
         if not self.prestarts.renew(token):
             outlet = Outlet()
