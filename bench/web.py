@@ -1,11 +1,12 @@
 """Benchmark of `frontdesk web`: memory per session and the first screen in a real browser.
 
-One command: `python bench/web.py [--runs 5] [--sessions 4] [--modes fork,spawn] [--json PATH]`.
+One command: `python bench/web.py [--runs 5] [--sessions 4] [--modes fork,spawn]
+[--baseline PYTHON] [--split-cpus] [--json PATH]`.
 
 It starts `frontdesk web --port 0 --db <temp file>` with a user in a private home, and
 drives the system's Chromium (Playwright; Debian's `chromium`, or FRONTDESK_CHROMIUM) at
 1024×600, as the browser tests do (tests/support/browser.py: the terminal's text is read from
-xterm.js's buffer).
+xterm.js's buffer, here caught by CATCH_TERMINAL so that the browser's cache stays on).
 
   first screen   per run, a fresh browser context signs in, the desk is closed again (the
                  page left), then the measured navigation to the desk page: from its start
@@ -14,7 +15,10 @@ xterm.js's buffer).
                  the queue has loaded (`AGUARDANDO TOKEN`, "complete"). That includes the
                  page, textual.js (500 kB, cached after the first run like a real browser),
                  the font, the websocket, starting `python -m frontdesk` and its first frames.
-                 --warmup (1) runs first are not counted.
+                 --warmup (1) runs first are not counted. Also where the time goes (PHASES:
+                 the page's, the websocket's and the server's marks, from navigation
+                 start), whether the desk drawn was the one started with its page, and the
+                 CPU the browser and the host used until the queue was drawn.
   memory         --sessions browser contexts signed in at once, each with its desk drawn:
                  VmRSS and Pss (proportional set size: shared pages split among the
                  processes sharing them, from /proc/<pid>/smaps_rollup) of each desk process,
@@ -25,8 +29,10 @@ xterm.js's buffer).
 --modes: `fork` (desks forked from the warm fork server, the default on Linux) and
 `spawn` (`--spawn-desks`: each desk a new `python -m frontdesk`, as on Windows); both
 servers run side by side and the first-screen runs alternate between them, so the ratio
-is measured under the same load. Budgets (issue 22, forked desks): key bar ≤ 300 ms,
-desk PSS ≤ 12 MiB.
+is measured under the same load. --baseline PYTHON: the same servers from another install
+(e.g. main's), alternating with these. --split-cpus: the servers on CPU 0 and the browser
+on CPU 1, as if the browser were a thin client's. Budgets (issue 22, forked desks): key
+bar ≤ 300 ms, desk PSS ≤ 12 MiB.
 
 Each figure is printed as the median with its min–max. Linux only (/proc).
 """
