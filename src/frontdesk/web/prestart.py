@@ -123,11 +123,9 @@ class Held:
     async def ready(self, size: tuple[int, int]) -> bool:
         """Whether it started at `size` and still runs, fit to be handed over (waits for its
         start)."""
-        if size != self.size:
-            return False
-        with contextlib.suppress(Exception):
+        with contextlib.suppress(Exception):  # first: a desk is never ended mid-start
             await asyncio.shield(self.starting)
-        if not self.starting.done() or self.starting.cancelled():
+        if size != self.size or not self.starting.done() or self.starting.cancelled():
             return False
         if self.starting.exception() is not None or self.outlet.overflowed:
             return False

@@ -558,7 +558,14 @@ class WebServer:
         if held is None:
             return None
         self.desks[token] = held.desk  # counted as it was while held: never free between
-        if await held.ready((width, height)):
+        try:
+            fit = await held.ready((width, height))
+        except BaseException:  # the handler cancelled: the desk must not outlive it
+            if self.desks.get(token) is held.desk:
+                del self.desks[token]
+            self.prestarts.discard(held, "closed")
+            raise
+        if fit:
             log.info("desk %s, started with its page, taken over by its websocket", held.desk.pid)
             return held.desk, held.outlet
         log.info("desk %s, started with its page at %s, not used", held.desk.pid, held.size)
