@@ -354,7 +354,7 @@ def print_ratios(
     print(f"ratio {first}/{second} desk PSS: {ratio:.2f}")
 
 
-def main() -> int:
+def parse_args() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--warmup", type=int, default=1)
@@ -373,40 +373,42 @@ def main() -> int:
     )
     parser.add_argument("--json", type=Path, help="write the raw figures here")
     args = parser.parse_args()
-    if (reason := missing()) is not None:
-        print(f"bench/web.py: {reason}", file=sys.stderr)
-        return 2
-    modes = [m for m in args.modes.split(",") if m]
-    if not modes or set(modes) - {"fork", "spawn"}:
+    args.modes = [m for m in args.modes.split(",") if m]
+    if not args.modes or set(args.modes) - {"fork", "spawn"}:
         parser.error("--modes: fork, spawn or fork,spawn")
-    pythons = {mode: sys.executable for mode in modes}
-    if args.baseline:
-        pythons.update({f"{mode}@baseline": args.baseline for mode in modes})
+    return args
 
+
+def start_servers(
+    stack: contextlib.ExitStack, root: Path, args: argparse.Namespace
+) -> dict[str, Any]:
+    """One server per mode (and per mode of --baseline), each in its own home."""
+    pythons = {mode: sys.executable for mode in args.modes}
+    if args.baseline:
+        pythons.update({f"{mode}@baseline": args.baseline for mode in args.modes})
+    webs = {}
+    for mode, python in pythons.items():
+        home = root / mode
+        home.mkdir()
+        add_user(home, USER, PASSWORD)
+        args_web = ["--db", str(home / "desk.sqlite3"), "--max-sessions", str(args.sessions + 1)]
+        if mode.startswith("spawn"):
+            args_web.append("--spawn-desks")
+        webs[mode] = stack.enter_context(web_server(home, *args_web, python=python))
+    return webs
+
+
+def measure(args: argparse.Namespace) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The first-screen runs (alternating between the servers) and the memory of each."""
     from playwright.sync_api import sync_playwright
 
-    load_before = os.getloadavg()
     with (
         tempfile.TemporaryDirectory(prefix="fdbench-web-") as temp,
         contextlib.ExitStack() as stack,
     ):
-        root = Path(temp)
-        webs = {}
         if args.split_cpus:  # inherited by what starts next: the servers, then the browser
             os.sched_setaffinity(0, {0})
-        for mode, python in pythons.items():
-            home = root / mode
-            home.mkdir()
-            add_user(home, USER, PASSWORD)
-            args_web = [
-                "--db",
-                str(home / "desk.sqlite3"),
-                "--max-sessions",
-                str(args.sessions + 1),
-            ]
-            if mode.startswith("spawn"):
-                args_web.append("--spawn-desks")
-            webs[mode] = stack.enter_context(web_server(home, *args_web, python=python))
+        webs = start_servers(stack, Path(temp), args)
         if args.split_cpus:
             os.sched_setaffinity(0, {1})
         playwright = stack.enter_context(sync_playwright())
@@ -421,7 +423,27 @@ def main() -> int:
             mem = {mode: sessions_memory(browser, webs[mode], args.sessions) for mode in webs}
         finally:
             browser.close()
+    return runs, mem
 
+
+def print_budgets(runs: dict[str, Any], mem: dict[str, Any]) -> None:
+    key_bar = statistics.median(r["key_bar_ms"] for r in runs["fork"])
+    pss = statistics.median(d["pss_kb"] for d in mem["fork"]["desks"]) / 1024
+    print(
+        f"budgets (fork): key bar {key_bar:.0f} ms ≤ {BUDGET_KEY_BAR_MS}: "
+        f"{'ok' if key_bar <= BUDGET_KEY_BAR_MS else 'OVER'}; desk PSS {pss:.1f} MiB ≤ "
+        f"{BUDGET_DESK_PSS_MIB}: {'ok' if pss <= BUDGET_DESK_PSS_MIB else 'OVER'}"
+    )
+
+
+def main() -> int:
+    args = parse_args()
+    if (reason := missing()) is not None:
+        print(f"bench/web.py: {reason}", file=sys.stderr)
+        return 2
+    modes = args.modes
+    load_before = os.getloadavg()
+    runs, mem = measure(args)
     chromium = subprocess.run(
         [chromium_path() or "chromium", "--version"], capture_output=True, text=True, check=False
     ).stdout.strip()
@@ -433,18 +455,12 @@ def main() -> int:
     }
     print(f"frontdesk web — {report['machine']}")
     print(f"load average before {load_before[0]:.2f}, after {os.getloadavg()[0]:.2f}")
-    for mode in webs:
+    for mode in runs:
         report_mode(mode, runs[mode], mem[mode])
     if "fork" in modes:
-        key_bar = statistics.median(r["key_bar_ms"] for r in runs["fork"])
-        pss = statistics.median(d["pss_kb"] for d in mem["fork"]["desks"]) / 1024
-        print(
-            f"budgets (fork): key bar {key_bar:.0f} ms ≤ {BUDGET_KEY_BAR_MS}: "
-            f"{'ok' if key_bar <= BUDGET_KEY_BAR_MS else 'OVER'}; desk PSS {pss:.1f} MiB ≤ "
-            f"{BUDGET_DESK_PSS_MIB}: {'ok' if pss <= BUDGET_DESK_PSS_MIB else 'OVER'}"
-        )
+        print_budgets(runs, mem)
     pairs = [("fork", "spawn")] if set(modes) == {"fork", "spawn"} else []
-    pairs += [(mode, f"{mode}@baseline") for mode in modes if f"{mode}@baseline" in webs]
+    pairs += [(mode, f"{mode}@baseline") for mode in modes if f"{mode}@baseline" in runs]
     for first, second in pairs:
         print_ratios(first, second, runs, mem)
     if args.json:
