@@ -250,6 +250,9 @@ def test_a_remote_profile_loads_the_client_never_the_server_side() -> None:
     assert {"httpx", "frontdesk.client.client"} <= modules
     assert tops(modules, ("starlette", "uvicorn")) == []
     assert sorted(m for m in modules if m.startswith("frontdesk.backend")) == []
+    # Nor the embedded mode's in-process caller: its module is on no remote desk's way to
+    # its first queue (docs/performance.md, "Start-up").
+    assert sorted(m for m in modules if m.startswith("frontdesk.") and m.endswith(".asgi")) == []
 
 
 TISS_DEMO = """

@@ -319,3 +319,30 @@ async def test_a_number_longer_than_the_field_scrolls_with_the_cursor() -> None:
         assert field.virtual_size.width > field.scrollable_content_region.width
         assert field.scroll_x == field.max_scroll_x > 0
         assert field.region.contains_point(field.cursor_screen_offset)
+
+
+async def test_the_queue_reports_its_rows_laid_out_once_it_has_measured_them() -> None:
+    """The first queue is drawn when the table says it has laid out its rows
+    (`when_laid_out`): by then it has measured them and asked the screen for its layout."""
+    from rich.text import Text
+    from textual.app import App, ComposeResult
+
+    from frontdesk.app.screens.lookup import QueueTable
+
+    seen: list[tuple[int, int]] = []
+
+    class Table(App[None]):
+        def compose(self) -> ComposeResult:
+            yield QueueTable(id="queue")
+
+    app = Table()
+    async with app.run_test(size=(80, 24)) as pilot:
+        table = app.query_one(QueueTable)
+        table.add_column(Text("Número"), width=13)
+        for n in range(5):
+            table.add_row(Text(f"{n:013d}"))
+        table.when_laid_out = lambda: seen.append((table.virtual_size.height, table.row_count))
+        await pilot.pause()
+        await pilot.pause()
+        assert seen == [(6, 5)]  # once, with the five rows and the header measured
+        assert table.when_laid_out is None

@@ -20,6 +20,7 @@ EXCEPTION = Seam("textual", "App._handle_exception", "frontdesk/app/app.py")
 PALETTE = Seam("textual", "CommandPalette._start_no_matches_countdown", "frontdesk/app/palette.py")
 KEYS = Seam("textual", "textual._ansi_sequences.ANSI_SEQUENCES_KEYS", "frontdesk/app/esc_keys.py")
 BINDINGS = Seam("textual", "DOMNode._bindings, App._keymap", "frontdesk/app/typeahead.py")
+REFRESH = Seam("textual", "Screen._on_timer_update", "frontdesk/app/screens/lookup.py")
 
 
 def test_a_handlers_exception_still_reaches_app_handle_exception() -> None:
@@ -79,3 +80,16 @@ def test_a_widgets_bindings_are_still_read_as_the_screen_reads_them() -> None:
             BINDINGS.fail(f"Screen._binding_chain no longer reads {read}")
     BINDINGS.parameters(BINDINGS.attribute(BindingsMap, "apply_keymap"), "self", "keymap")
     BINDINGS.attribute(BindingsMap(), "key_to_bindings")
+
+
+def test_the_screens_refresh_step_is_still_the_one_its_timer_and_pilot_run() -> None:
+    """`LookupScreen` draws the first queue by running the step the screen's refresh timer
+    runs (as Textual's Pilot does), instead of waiting for the timer's next tick."""
+    step = REFRESH.attribute(Screen, "_on_timer_update")
+    REFRESH.parameters(step, "self")
+    if "self._on_timer_update" not in inspect.getsource(Screen._update_timer.fget):  # type: ignore[attr-defined]
+        REFRESH.fail("the screen's refresh timer no longer runs Screen._on_timer_update")
+    source = inspect.getsource(step)
+    for part in ("self._refresh_layout(", "self._compositor_refresh()", "self.app._batch_count"):
+        if part not in source:
+            REFRESH.fail(f"Screen._on_timer_update no longer runs {part}")

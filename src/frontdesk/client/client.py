@@ -17,7 +17,6 @@ from typing import TYPE_CHECKING, Any, Self, TypeVar
 from urllib.parse import quote
 
 from frontdesk import __version__
-from frontdesk.client.asgi import AsgiSession
 from frontdesk.client.client_errors import (
     ApiError,
     BackendUnavailable,
@@ -26,10 +25,10 @@ from frontdesk.client.client_errors import (
 )
 from frontdesk.client.models import Channels, Event, Guide, Health, OutboxMessage, Token
 from frontdesk.client.session import Answer, HttpxSession, Session, TransportFailure
-from frontdesk.core.asgi import ASGIApp
 
 if TYPE_CHECKING:
     from frontdesk.core._httpx import httpx
+    from frontdesk.core.asgi import ASGIApp
 
 log = logging.getLogger("frontdesk.client")
 
@@ -175,6 +174,9 @@ class FrontdeskClient:
         elif asgi_app is not None:
             if transport is not None:
                 raise ValueError("give either transport or asgi_app, not both")
+            # Only the embedded mode's client: a remote one never loads it.
+            from frontdesk.client.asgi import AsgiSession
+
             try:
                 self._session = AsgiSession(asgi_app, self.base_url, headers=headers)
             except ValueError as exc:

@@ -8,6 +8,7 @@ would reach into the others' state.
 from __future__ import annotations
 
 from collections.abc import Callable
+from contextlib import ExitStack
 from typing import TYPE_CHECKING, ClassVar
 
 from rich.cells import cell_len
@@ -48,6 +49,7 @@ NAME_MIN_WIDTH = 12
 TYPE_MIN_WIDTH = 7  # `SP/SADT`: the type gives the names its room down to this
 SCROLLBAR = 2
 SETTLE_AFTER_FIRST_QUEUE = 0.3  # seconds: the complete first screen is written by then
+FIRST_QUEUE_HOLD_LIMIT = 0.25  # seconds: repaints are never held longer for the first queue
 Layout = tuple[bool, int, int]  # the time column shown, the names' width, the type's (0: none)
 
 
@@ -88,6 +90,14 @@ class QueueTable(DataTable[object]):
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id, cursor_type="row", zebra_stripes=True)
         self.entered = False  # focused for the receptionist, who has not moved yet
+        self.when_laid_out: Callable[[], object] | None = None
+
+    def on_idle(self) -> None:
+        # Before DataTable's own idle handler, which measures the rows just added and asks
+        # the screen for a layout: `when_laid_out` runs once both are done.
+        then, self.when_laid_out = self.when_laid_out, None
+        if then is not None:
+            self.call_next(then)
 
     class Resized(Message):
         pass
@@ -409,12 +419,14 @@ class LookupScreen(DeskScreen[None]):
             if not self._loaded:
                 self.query_one("#queue-title", Static).update(t("lookup.queue_unavailable"))
             return
+        first = not self._loaded
+        if first:  # in the step that said `ok` (`ready_answer`): before anything is drawn
+            self._draw_first_queue_at_once()
         self.clear_problem()
         self.query_one("#queue", DataTable).loading = False
         ordered = queue_order(guides)
         if self._loaded and ordered == self.guides:
             return  # nothing changed: no repaint
-        first = not self._loaded
         self._loaded = True
         self.guides = ordered
         self._populate()
@@ -422,6 +434,30 @@ class LookupScreen(DeskScreen[None]):
             # Once the frame is on the terminal: a collection holds the interpreter, and
             # the driver's writer thread cannot write the queue meanwhile.
             self.set_timer(SETTLE_AFTER_FIRST_QUEUE, lambda: self.desk.memory.settle(freeze=True))
+
+    def _draw_first_queue_at_once(self) -> None:
+        """Hold every repaint until the queue has laid out its rows, then draw the screen
+        at once: the first queue, its heading and the top bar's `ok` in one frame, without
+        waiting for the screen's refresh timer (docs/performance.md, "Start-up")."""
+        hold = ExitStack()
+        hold.enter_context(self.app.batch_update())
+        held = True
+
+        def draw() -> None:
+            nonlocal held
+            if not held:  # the table's idle or the time limit, whichever came first
+                return
+            held = False
+            hold.close()
+            if self.is_current:
+                # Textual's refresh step, as its timer would run it (and its Pilot does):
+                # docs/architecture.md, "Private seams".
+                self._on_timer_update()
+
+        # In the screen's queue behind the table's request for a layout, which the table
+        # sends from the idle handler that measures its rows, before `when_laid_out` runs.
+        self.query_one(QueueTable).when_laid_out = lambda: self.call_later(draw)
+        self.app.set_timer(FIRST_QUEUE_HOLD_LIMIT, draw)  # never held longer
 
     @on(QueueTable.Resized)
     def _refit(self) -> None:
@@ -477,6 +513,16 @@ class LookupScreen(DeskScreen[None]):
         }
 
     def _populate(self) -> None:
+        # The heading first: its layout then reaches the screen before the table's, which
+        # measures its rows on its idle (`_draw_first_queue_at_once` waits for that one).
+        title = self.query_one("#queue-title", Static)
+        if self.card_filter is not None:
+            card = card_text(self.card_filter)
+            title.update(t("lookup.queue_card", card=card, n=len(self.guides)))
+        elif self.guides:
+            title.update(t("lookup.queue", n=len(self.guides)))
+        else:
+            title.update(t("lookup.queue_empty"))
         table = self.query_one("#queue", DataTable)
         width = table.size.width or self.size.width
         show_time, name_width, type_width = self._layout = self._columns(
@@ -517,11 +563,3 @@ class LookupScreen(DeskScreen[None]):
         numbers = [g.number for g in self.guides]
         if selected in numbers:
             table.move_cursor(row=numbers.index(selected), animate=False)
-        title = self.query_one("#queue-title", Static)
-        if self.card_filter is not None:
-            card = card_text(self.card_filter)
-            title.update(t("lookup.queue_card", card=card, n=len(self.guides)))
-        elif self.guides:
-            title.update(t("lookup.queue", n=len(self.guides)))
-        else:
-            title.update(t("lookup.queue_empty"))
