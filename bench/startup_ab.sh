@@ -2,7 +2,9 @@
 # Two installs of frontdesk side by side in one alternating run, the way ../shared/bench/startup.sh
 # judges one: tmux 80x24, a clean environment, the same markers, its side_by_side.py.
 # Usage, from the project's root:
-#   bench/startup_ab.sh BASE_VENV NEW_VENV [ROUNDS] [all|remote|local]
+#   bench/startup_ab.sh BASE_VENV NEW_VENV [ROUNDS] [all|remote|local|tiss]
+# `all`: local and remote rows; `tiss`: startup.sh's TISS demo row (`--tiss-demo --db :memory:`,
+# a fresh temporary folder and demo exports each start, checked in the desk's process).
 # Each venv holds a non-editable install (python3 -m venv V && V/bin/pip install PATH).
 # The served backend (--url) runs from BASE_VENV. Ratios are against the yardstick in the
 # same run; on a shared machine quote `uptime` with them.
@@ -27,15 +29,19 @@ entry() {  # label, bin dir, arguments, markers (JSON list)
 }
 complete='["Fila de atendimento (", "· ok"]'
 specs=(" {\"label\": \"minimal Textual app\", \"cmd\": \"$E $base/python $shared/minimal_app.py tui\", \"markers\": [\"Patient 10\"], \"quit\": [\"C-q\"]}")
-if [ "$which" != remote ]; then
+if [ "$which" = all ] || [ "$which" = local ]; then
   specs+=("$(entry "base local first" "$base" "--db :memory:" '["F1 Ajuda"]')")
   specs+=("$(entry "new local first" "$new" "--db :memory:" '["F1 Ajuda"]')")
   specs+=("$(entry "base local complete" "$base" "--db :memory:" "$complete")")
   specs+=("$(entry "new local complete" "$new" "--db :memory:" "$complete")")
 fi
-if [ "$which" != local ]; then
+if [ "$which" = all ] || [ "$which" = remote ]; then
   specs+=("$(entry "base remote complete" "$base" "--url http://127.0.0.1:$port" "$complete")")
   specs+=("$(entry "new remote complete" "$new" "--url http://127.0.0.1:$port" "$complete")")
+fi
+if [ "$which" = tiss ]; then
+  specs+=("$(entry "base TISS demo complete" "$base" "--tiss-demo --db :memory:" "$complete")")
+  specs+=("$(entry "new TISS demo complete" "$new" "--tiss-demo --db :memory:" "$complete")")
 fi
 (IFS=,; echo "[${specs[*]}]") >"$work/spec.json"
 uptime
