@@ -68,6 +68,15 @@ async def test_validation_as_typed_says_why_and_never_refuses_silently() -> None
         assert text_of(desk.app, "#lookup-hint") == "Enter abre a guia"
 
 
+async def test_enter_on_the_empty_field_asks_for_the_number() -> None:
+    desk = make_desk()
+    async with running(desk) as pilot:
+        await press(pilot, "enter")
+        assert isinstance(pilot.app.screen, LookupScreen)
+        assert text_of(desk.app, "#lookup-hint") == "Digite ou leia o número da guia"
+        assert pilot.app.screen.query_one("#lookup-hint").has_class("-error")
+
+
 async def test_unknown_guide_number_is_reported_and_kept() -> None:
     desk = make_desk()
     async with running(desk) as pilot:

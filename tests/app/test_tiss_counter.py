@@ -12,7 +12,8 @@ from typing import Any
 import pytest
 from textual import events
 from textual.pilot import Pilot
-from textual.widgets import Input
+from textual.widgets import DataTable, Input
+from textual.widgets.data_table import ColumnKey
 
 from frontdesk.app.connector import Connector
 from frontdesk.app.screens.tiss.result import write_text
@@ -342,6 +343,33 @@ async def test_a_patient_who_comes_back_is_named_before_the_operator_answers(
         assert "0064 8000 1234 5678" in details  # the card stays beside it
 
 
+async def test_the_queue_marks_a_learned_name_short_and_says_why_in_its_header(
+    counter: TissCounter,
+) -> None:
+    """At 80 columns the marker "(nome da última resposta da operadora)" was cut in the
+    queue ("Maria Aparecida Souza (nome da ú"): the queue says it with an asterisk, which
+    its header explains; the guide screen keeps the words."""
+    guides = [g for g in await counter.desk.list_guides() if g.beneficiary.card == MARIA]
+    first, second = guides[0], guides[1]
+    async with running(counter, size=(80, 24)) as pilot:
+        table = pilot.app.screen.query_one("#queue", DataTable)
+        header = str(table.columns[ColumnKey("beneficiary")].label)
+        assert header == "Beneficiário"
+        await press(pilot, *first.number, "enter", "c", *await counter.app_code(MARIA))
+        await press(pilot, "enter")
+        name = pilot.app.screen.guide.beneficiary.name
+        await press(pilot, "enter")  # next patient: the queue
+        table = pilot.app.screen.query_one("#queue", DataTable)
+        row = table.get_row(second.number)
+        assert str(row[2]) == f"{name} *"
+        column = table.columns[ColumnKey("beneficiary")]
+        assert str(column.label) == "Beneficiário (* última resposta)"
+        assert column.width >= len(str(column.label))  # the header whole, not cut
+        widths = sum(c.get_render_width(table) for c in table.columns.values())
+        assert widths <= table.size.width  # nothing cut or pushed off at 80 columns
+        assert str(table.get_row(first.number)[2]) == name  # answered: no marker
+
+
 async def test_pasted_typographic_punctuation_is_carried_and_an_error_selects_nothing(
     counter: TissCounter,
 ) -> None:
@@ -552,6 +580,15 @@ async def test_a_number_that_is_not_in_the_queue_is_not_taken_for_a_card(
         await press(pilot, *"2026111800099", "enter")
         assert screen_name(pilot.app) == "TissLookupScreen"
         assert "2026111800099" in text_of(pilot.app, "#lookup-hint")
+
+
+async def test_enter_on_the_empty_field_asks_for_the_number(counter: TissCounter) -> None:
+    """Nothing typed: no digit is "missing" (it said "Falta 1 dígito")."""
+    async with running(counter) as pilot:
+        await press(pilot, "enter")
+        assert screen_name(pilot.app) == "TissLookupScreen"
+        assert text_of(pilot.app, "#lookup-hint") == "Digite ou leia o número da guia"
+        assert pilot.app.screen.query_one("#lookup-hint").has_class("-error")
 
 
 async def test_a_denied_guide_started_by_hand_asks_for_no_senha(counter: TissCounter) -> None:

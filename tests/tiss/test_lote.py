@@ -222,6 +222,16 @@ def test_odonto_and_consulta_guides_take_the_code_in_their_own_fields() -> None:
     assert text(guide, "codValidacao") == "123456"
 
 
+def test_a_consulta_without_a_description_is_named_from_tuss() -> None:
+    """A guiaConsulta carries only the procedure's code: the desk shows its TUSS name (it
+    showed "-"), and a code the table here does not know stays "-"."""
+    guides = [consulta("C-1", "120"), consulta("C-2", "120")]
+    guides[1].find(".//" + q("codigoProcedimento")).text = "10199999"  # type: ignore[union-attr]
+    export = read_export(build_export(HEADER, guides))
+    named = [g.procedures[0].description for g in export.guides]
+    assert named == ["Consulta em consultório (no horário normal ou preestabelecido)", "-"]
+
+
 def honorarios_export() -> bytes:
     data = build_export(HEADER, [sadt("A-1")])
     root = parsed(data)

@@ -164,5 +164,6 @@ def guide_of(
             write_state=answer.write_state,  # type: ignore[arg-type]
             written=answer.written,
             write_problem=answer.write_problem,
+            learned_name=None if answer.name else learned,
         ),
     )

@@ -41,6 +41,7 @@ class TissFacts:
     write_state: WriteState = "none"
     written: str | None = None
     write_problem: str | None = None
+    learned_name: str | None = None  # shown as the beneficiary's: from an earlier answer
 
 
 class TissGuide(Guide, frozen=True):

@@ -24,6 +24,7 @@ from typing import Final, Literal
 
 from lxml import etree
 
+from frontdesk.core.tuss import PROCEDURE_NAMES
 from frontdesk.tiss.checker import IN_PROCESS, SchemaChecker
 from frontdesk.tiss.hashing import matches
 from frontdesk.tiss.message import (
@@ -241,6 +242,12 @@ def _int(value: str | None) -> int:
         return 1
 
 
+def named(code: str) -> str:
+    """A procedure's description where the export gives none (a guiaConsulta carries only
+    the code): its name in TUSS table 22 when known, else "-"."""
+    return PROCEDURE_NAMES.get(code, "-")
+
+
 def _procedures(node: etree._Element, kind: GuideKind) -> tuple[tuple[Procedure, ...], list[str]]:
     """The guide's procedures (description as given) and the dates they carry."""
     found: list[Procedure] = []
@@ -250,10 +257,11 @@ def _procedures(node: etree._Element, kind: GuideKind) -> tuple[tuple[Procedure,
         if item is None:
             return
         try:
+            code = text(item, "codigoProcedimento") or ""
             found.append(
                 Procedure(
-                    code=text(item, "codigoProcedimento") or "",
-                    description=text(item, "descricaoProcedimento") or "-",
+                    code=code,
+                    description=text(item, "descricaoProcedimento") or named(code),
                     table=text(item, "codigoTabela") or "22",
                     **extra,  # type: ignore[arg-type]
                 )

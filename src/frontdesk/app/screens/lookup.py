@@ -284,6 +284,9 @@ class LookupScreen(DeskScreen[None]):
                 return
             self.search_card(digits_only(value))
             return
+        if not value:  # Enter on an empty field: no digit is "missing" yet
+            self.hint.say(t("lookup.empty"), error=True)
+            return
         problem = self.number_problem(value)
         if problem is not None:
             self.hint.say(number_problem_text(problem), error=True)
@@ -439,13 +442,23 @@ class LookupScreen(DeskScreen[None]):
         fixed += widths["time"] if show_time else 0
         scrollbar = SCROLLBAR if len(self.guides) + 1 > height else 0
         room = width - fixed - 2 * (4 if show_time else 3) - scrollbar  # cells' padding
-        names = max((cell_len(g.beneficiary.display_name) for g in self.guides), default=0)
+        names = max(
+            [cell_len(self.name_header())] + [cell_len(self.name_cell(g)) for g in self.guides]
+        )
         type_width = widths["type"]
         if room - type_width - 2 < names:
             type_width = max(min(type_width, TYPE_MIN_WIDTH), room - 2 - names)
         if room - type_width - 2 < NAME_MIN_WIDTH:
             return show_time, max(NAME_MIN_WIDTH, room), 0
         return show_time, room - type_width - 2, type_width
+
+    def name_cell(self, guide: Guide) -> str:
+        """The queue's Beneficiário cell: the name to call the patient by."""
+        return guide.beneficiary.display_name
+
+    def name_header(self) -> str:
+        """The Beneficiário column's label."""
+        return t("lookup.col.beneficiary")
 
     def _widths(self) -> dict[str, int]:
         """Every column's width, measured here: the table never has to guess (auto width)."""
@@ -483,7 +496,7 @@ class LookupScreen(DeskScreen[None]):
             table.add_column(Text(t("lookup.col.requested")), key="time", width=widths["time"])
         table.add_column(Text(t("lookup.col.number")), key="number", width=widths["number"])
         table.add_column(Text(t("lookup.col.status")), key="status", width=widths["status"])
-        table.add_column(Text(t("lookup.col.beneficiary")), key="beneficiary", width=name_width)
+        table.add_column(Text(self.name_header()), key="beneficiary", width=name_width)
         if type_width:
             table.add_column(Text(t("lookup.col.type")), key="type", width=type_width)
         for guide in self.guides:
@@ -496,7 +509,7 @@ class LookupScreen(DeskScreen[None]):
                     ansi=self.app.native_ansi_color,
                     no_color=self.app.no_color,
                 ),
-                Text(guide.beneficiary.display_name),
+                Text(self.name_cell(guide)),
             ]
             if type_width:
                 cells.append(Text(type_short(guide.type), no_wrap=True, overflow="ellipsis"))

@@ -97,6 +97,11 @@ CATALOG: Final[dict[str, tuple[str, str]]] = {
         "profile that points at frontdesk serve.",
     ),
     "counter.card_name": ("Carteira {card}", "Card {card}"),
+    "counter.queue.learned_name": ("{name} *", "{name} *"),
+    "counter.queue.col.learned": (
+        "Beneficiário (* última resposta)",
+        "Beneficiary (* last answer)",
+    ),
     "counter.learned_name": (
         "{name} (nome da última resposta da operadora)",
         "{name} (name from the operator's last answer)",

@@ -197,6 +197,7 @@ CATALOG: Final[dict[str, tuple[str, str]]] = {
         "Card: digits only, then Enter. Esc goes back to guide number.",
     ),
     "lookup.only_digits": ("Somente números", "Digits only"),
+    "lookup.empty": ("Digite ou leia o número da guia", "Type or scan the guide number"),
     "lookup.missing": ("Faltam {n} dígitos", "{n} digits missing"),
     "lookup.missing_one": ("Falta 1 dígito", "1 digit missing"),
     "lookup.extra": (

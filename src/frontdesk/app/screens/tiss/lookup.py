@@ -9,7 +9,7 @@ what the last import found wrong in the practice system's files.
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from textual import work
 from textual.binding import Binding, BindingType
@@ -24,6 +24,9 @@ from frontdesk.app.typeahead import caught_up
 from frontdesk.core.contacts import digits_only
 from frontdesk.core.i18n import t
 
+if TYPE_CHECKING:
+    from frontdesk.client.models import Guide
+
 MAX_GUIDE_NUMBER = 20  # numeroGuiaPrestador: st_texto20
 CARD_DIGITS = 14  # from this many digits on, a value typed as a guide number is a card
 
@@ -37,6 +40,15 @@ def tiss_number_problem(value: str) -> DigitsProblem | None:
     if not (value.isascii() and value.isprintable()) or " " in value:
         return DigitsProblem("not_digits")
     return None
+
+
+def learned_name(guide: Guide) -> str | None:
+    """The name the operator gave for this guide's card in an earlier answer, shown because
+    no answer about this guide has named the patient yet; else None."""
+    # Loaded with the counter, before any queue: docs/performance.md, "Lazy imports".
+    from frontdesk.counter.guides import TissGuide
+
+    return guide.tiss.learned_name if isinstance(guide, TissGuide) else None
 
 
 def looks_like_card(value: str) -> bool:
@@ -74,6 +86,19 @@ class TissLookupScreen(LookupScreen):
 
     def __init__(self) -> None:
         super().__init__(number_problem=tiss_number_problem)
+
+    # -- a name learned from an earlier answer: short in the queue, said in its header -----
+
+    def name_cell(self, guide: Guide) -> str:
+        learned = learned_name(guide)
+        if learned is None:
+            return super().name_cell(guide)
+        return t("counter.queue.learned_name", name=learned)
+
+    def name_header(self) -> str:
+        if any(learned_name(g) is not None for g in self.guides):
+            return t("counter.queue.col.learned")
+        return super().name_header()
 
     # -- a card or a number ----------------------------------------------------------------
 
