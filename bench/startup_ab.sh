@@ -6,8 +6,9 @@
 # `all`: local and remote rows; `tiss`: startup.sh's TISS demo row (`--tiss-demo --db :memory:`,
 # a fresh temporary folder and demo exports each start, checked in the desk's process), and a
 # TISS profile on the served backend's operator (its exports from `frontdesk tiss demo-files`,
-# checked by the schemas worker): "first start" with an empty cache folder each start (every
-# export checked), "restart" with one cache folder for all starts (the checks kept).
+# checked by the schemas worker): its first screen, and its complete queue as a "first start"
+# with an empty cache folder each start (every export checked) and as a "restart" with one
+# cache folder for all starts (the checks kept).
 # Each venv holds a non-editable install (python3 -m venv V && V/bin/pip install PATH).
 # The served backend (--url) runs from BASE_VENV. Ratios are against the yardstick in the
 # same run; on a shared machine quote `uptime` with them.
@@ -63,6 +64,8 @@ TOML
   fresh="XDG_CACHE_HOME=\$(mktemp -d -p $work)"  # evaluated by tmux's shell at each start
   for side in base new; do
     bin=$base; [ $side = new ] && bin=$new
+    specs+=("$(entry "$side TISS first screen" "$bin" "--profile bench-tiss" '["F1 Ajuda"]' |
+      sed "s|env -i |env -i $T $fresh |")")
     specs+=("$(entry "$side TISS first start" "$bin" "--profile bench-tiss" "$complete" |
       sed "s|env -i |env -i $T $fresh |")")
   done
