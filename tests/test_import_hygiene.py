@@ -35,7 +35,6 @@ from pathlib import Path
 import pytest
 
 from support.demo import MARIA
-from support.isolation import Home
 
 UI = ("textual", "rich")
 WEB = ("starlette", "anyio", "sniffio", "httpx", "httpcore", "h11", "uvicorn")
@@ -315,57 +314,6 @@ def test_a_tiss_profiles_desk_loads_httpx_only_after_its_queue(tmp_path: Path) -
     modules, result = loaded_after(TISS_PROFILE, tmp_path, FOLDER=str(tmp_path))
     assert result == [[], 0]
     assert "httpx" in modules and "frontdesk.counter.tiss_desk" in modules
-
-
-TISS_APP = """
-import asyncio, importlib.abc, os, sys
-from pathlib import Path
-
-def workers():
-    found = []
-    for entry in Path("/proc").iterdir():
-        try:
-            stat, command = (entry / "stat").read_text(), (entry / "cmdline").read_bytes()
-        except OSError:
-            continue
-        if int(stat.rpartition(")")[2].split()[1]) == os.getpid() and b"schema_worker" in command:
-            found.append(int(entry.name))
-    return found
-
-seen = []
-class BeforeTextual(importlib.abc.MetaPathFinder):
-    def find_spec(self, name, path, target=None):
-        if name == "textual" and not seen:
-            seen.append([len(workers()), sorted(m for m in sys.modules if m.startswith("lxml"))])
-        return None
-
-sys.meta_path.insert(0, BeforeTextual())
-os.environ["FRONTDESK_TISS_PASSWORD"] = "senha"
-from frontdesk.cli import build_parser
-from frontdesk.cli.app import build_app
-
-app = build_app(build_parser().parse_args(["--profile", "desk"]))
-asyncio.run(app.backend.close())  # the app never ran: its connector's worker ended here
-RESULT = [seen, len(workers())]
-"""
-
-
-@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")
-def test_a_tiss_profiles_schemas_worker_starts_before_textual_loads_without_lxml(
-    home: Home, tmp_path: Path
-) -> None:
-    """Its start (a Python, lxml, the profile's schema set) runs beside Textual's import on
-    the other core, so the exports' first check does not wait for it; the desk itself
-    loads lxml only once the first frame is drawn."""
-    home.write_config(
-        '[profiles.desk]\nkind = "tiss"\noperator = "Operadora"\n'
-        'url = "https://tiss.operadora.example/ws/{operation}"\n'
-        'registro_ans = "123456"\nprestador_type = "codigo"\nprestador = "000123"\n'
-        f'import_folder = "{tmp_path}"\n'
-    )
-    modules, result = loaded_after(TISS_APP, tmp_path)
-    assert result == [[[1, []]], 0]  # one worker when Textual began to load; none left
-    assert "textual" in modules and "frontdesk.counter.tiss_desk" not in modules
 
 
 def test_help_builds_every_parser_and_loads_nothing_else() -> None:

@@ -111,40 +111,6 @@ async def test_a_profiles_preload_starts_the_schemas_worker_that_its_desk_then_u
 
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")
-async def test_a_profiles_connector_starts_the_worker_before_its_preload_and_the_desk_uses_it(
-    tmp_path: Path,
-) -> None:
-    """`start` (the command line calls it before Textual loads) starts the worker; the
-    preload then starts no second one, and the desk asks the one started first."""
-    connector = connector_for(connection(CounterSettings(import_folder=tmp_path)))
-    assert connector.start is not None and connector.preload is not None
-    connector.start()
-    started = schema_workers()
-    assert len(started) == 1
-    connector.preload()
-    assert schema_workers() == started
-    desk = connector.make()
-    try:
-        assert isinstance(desk, TissDesk) and desk.checker.pid == started[0]
-    finally:
-        await desk.aclose()
-    assert schema_workers() == []
-
-
-@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")
-def test_a_worker_started_for_a_desk_never_built_is_ended_with_the_connector(
-    tmp_path: Path,
-) -> None:
-    """The app ended (or failed to build) before it connected: its close ends the worker."""
-    connector = connector_for(connection(CounterSettings(import_folder=tmp_path)))
-    assert connector.start is not None and connector.close is not None
-    connector.start()
-    assert len(schema_workers()) == 1
-    connector.close()
-    assert schema_workers() == []
-
-
-@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")
 def test_a_desk_that_cannot_be_built_leaves_no_worker_from_its_preload(tmp_path: Path) -> None:
     passwordless = replace(connection(CounterSettings(import_folder=tmp_path)), api_key=None)
     connector = connector_for(passwordless)

@@ -26,16 +26,12 @@ if TYPE_CHECKING:
 @dataclass(frozen=True)
 class Connector:
     """How to reach the backend: `make` builds the client; `preload` warms imports off-loop;
-    `close` releases what `make` opened besides the client (the embedded database), or what
-    `start` started if `make` never took it; `start`, called as soon as the connector is
-    chosen (before the app's first frame), starts what runs beside the app's own start
-    (a TISS profile's schemas worker: its own process)."""
+    `close` releases what `make` opened besides the client (the embedded database)."""
 
     make: Callable[[], DeskService]
     label: str = ""
     preload: Callable[[], object] | None = None
     close: Callable[[], object] | None = None
-    start: Callable[[], object] | None = None
 
 
 def local_connector(db: str | None) -> Connector:
@@ -101,22 +97,17 @@ def _preload_tiss() -> None:
 
 
 def tiss_profile_connector(connection: Connection) -> Connector:
-    """A TISS profile's counter. Its schemas worker is started by `start`, before the app's
-    first frame, so that its own start (a Python, lxml, the schema set) runs beside Textual's
-    and the desk's imports, on the other core: the exports' first check waits for it
-    (docs/performance.md, "TISS counter"). Without `start`, the preload starts it."""
+    """A TISS profile's counter. Its schemas worker is started first thing in the preload's
+    thread, so that its own start (a Python, lxml, the schema set) runs beside the desk's
+    imports: the exports' first check waits for it (docs/performance.md, "TISS counter")."""
     holder: dict[str, WorkerChecker] = {}
 
-    def start() -> None:
-        from frontdesk.tiss.checker import WorkerChecker  # no lxml: only the process
-
-        if "checker" not in holder:
-            ahead = (connection.tiss.settings.version,) if connection.tiss is not None else ()
-            checker = holder["checker"] = WorkerChecker(ahead=ahead)
-            checker.start()
-
     def preload() -> None:
-        start()
+        from frontdesk.tiss.checker import WorkerChecker
+
+        ahead = (connection.tiss.settings.version,) if connection.tiss is not None else ()
+        checker = holder["checker"] = WorkerChecker(ahead=ahead)
+        checker.start()
         _preload_tiss()
 
     def make() -> DeskService:
@@ -130,12 +121,7 @@ def tiss_profile_connector(connection: Connection) -> Connector:
                 checker.close()
             raise
 
-    def close() -> None:  # a worker no desk took (the desk closes its own)
-        checker = holder.pop("checker", None)
-        if checker is not None:
-            checker.close()
-
-    return Connector(make=make, preload=preload, close=close, start=start, label=connection.label)
+    return Connector(make=make, preload=preload, label=connection.label)
 
 
 def connector_for(connection: Connection, db: str | None = None) -> Connector:

@@ -13,7 +13,7 @@ import argparse
 import gc
 import os
 import sys
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -184,35 +184,12 @@ def build_app(args: argparse.Namespace) -> FrontdeskApp:
     lang = choose_language(args, environ, connection.language)
     set_language(lang)
     db = local_db(args)  # --db is the local demonstration's, also when F9 switches to it
-
-    from frontdesk.app.connector import connector_for  # no Textual: the connector's data
-
-    def connect(chosen: Connection) -> Connector:
-        return connector_for(chosen, db)
-
-    connector = connect(connection)
-    if connector.start is not None:  # beside Textual's imports (a TISS schemas worker)
-        connector.start()
-    try:
-        return _app(args, connection, connector, connect, lang)
-    except BaseException:  # no app to close what the connector started
-        if connector.close is not None:
-            connector.close()
-        raise
-
-
-def _app(
-    args: argparse.Namespace,
-    connection: Connection,
-    connector: Connector,
-    connect: Callable[[Connection], Connector],
-    lang: Language,
-) -> FrontdeskApp:
-    environ = os.environ
     env_theme = environ.get(THEME_ENV) or None  # e.g. ansi-dark for a 16-colour terminal
+
     # lazy: Textual and the desk's first screen load here, under run_app's paused collector
     # (docs/performance.md, "Lazy imports"), and only once the configuration is known to be usable.
     from frontdesk.app.app import FrontdeskApp
+    from frontdesk.app.connector import connector_for
 
     console = linux_console(environ)
     if console:
@@ -220,8 +197,11 @@ def _app(
 
         use_whole_cell_scrollbars()
 
+    def connect(chosen: Connection) -> Connector:
+        return connector_for(chosen, db)
+
     return FrontdeskApp(
-        connector=connector,
+        connector=connect(connection),
         connection=connection,
         connector_for=connect,
         audit=desk_audit_log(environ, connection.label),

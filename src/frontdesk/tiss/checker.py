@@ -12,9 +12,7 @@ commands and the tests keep `IN_PROCESS`.
 Both read the same bytes the same way: the worker parses what it is sent with
 `safexml.parse_untrusted` (no DTD, no entities, no network) and validates it with
 `schema.schema(version)`; a line is given as it is in the caller's tree (the element's own
-first line is added), so messages place errors where they were before. Importing this
-module and starting a worker load no lxml: a TISS profile's desk starts its worker before
-its first frame (`app.connector`), while Textual loads.
+first line is added), so messages place errors where they were before.
 
 A worker that cannot start, dies or answers nonsense is started again once; then the call
 raises `SchemaCheckFailed` (a `TissError`), which the counter says in words: nothing is sent
@@ -29,15 +27,13 @@ import subprocess
 import sys
 import threading
 from contextlib import suppress
-from typing import TYPE_CHECKING, Final, Protocol
+from typing import Final, Protocol
 
-from frontdesk.tiss.frames import read_frame, write_frame
+from lxml import etree
+
+from frontdesk.tiss.schema import Found, found_in
+from frontdesk.tiss.schema_worker import read_frame, write_frame
 from frontdesk.tiss.tiss_errors import TissError
-
-if TYPE_CHECKING:
-    from lxml import etree
-
-    from frontdesk.tiss.schema import Found
 
 log = logging.getLogger(__name__)
 
@@ -71,8 +67,6 @@ class InProcessChecker:
     """The schemas compiled in this process (`schema.schema`, once per version)."""
 
     def errors(self, element: etree._Element, version: str) -> Found:
-        from frontdesk.tiss.schema import found_in
-
         return found_in(element, version)
 
     def close(self) -> None:
@@ -123,8 +117,6 @@ class WorkerChecker:
             self._wait_idle()
 
     def errors(self, element: etree._Element, version: str) -> Found:
-        from lxml import etree  # loaded by whoever parsed `element`
-
         document = etree.tostring(element)
         offset = (element.sourceline or 1) - 1
         with self._lock:

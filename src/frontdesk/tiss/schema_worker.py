@@ -7,22 +7,52 @@ It reads length-prefixed frames from stdin, each a version, a newline and an XML
 it parses the document with `safexml.parse_untrusted` (no DTD, no entities, no network),
 validates it against that version's schemas (compiled on first use, kept) and answers one
 JSON frame: `{"errors": [[line, message], …]}`, or `{"problem": "…"}` for a document or
-version it cannot check (the framing: `frames`). It ends when stdin ends (its desk closed
-it, or died).
+version it cannot check. It ends when stdin ends (its desk closed it, or died).
 """
 
 from __future__ import annotations
 
 import json
+import struct
 import sys
 from contextlib import suppress
-from typing import IO
+from typing import IO, Final
 
-from frontdesk.tiss.frames import read_frame, write_frame
 from frontdesk.tiss.safexml import MAX_XML_BYTES, parse_untrusted
 from frontdesk.tiss.schema import found_in, schema
 from frontdesk.tiss.tiss_errors import TissError
 from frontdesk.tiss.versions import UnknownVersion
+
+_LENGTH: Final = struct.Struct(">I")
+
+
+def write_frame(stream: IO[bytes], payload: bytes) -> None:
+    """One length-prefixed frame, flushed."""
+    stream.write(_LENGTH.pack(len(payload)) + payload)
+    stream.flush()
+
+
+def read_frame(stream: IO[bytes], limit: int) -> bytes | None:
+    """One frame of at most `limit` bytes (`ValueError` above), or None at the end of the
+    stream (`EOFError` when it ends inside a frame)."""
+    head = stream.read(_LENGTH.size)
+    if not head:
+        return None
+    head += _read_exactly(stream, _LENGTH.size - len(head))
+    (length,) = _LENGTH.unpack(head)
+    if length > limit:
+        raise ValueError(f"a frame of {length} bytes")
+    return _read_exactly(stream, length)
+
+
+def _read_exactly(stream: IO[bytes], size: int) -> bytes:
+    data = b""
+    while len(data) < size:
+        chunk = stream.read(size - len(data))
+        if not chunk:
+            raise EOFError("the stream ended inside a frame")
+        data += chunk
+    return data
 
 
 def answer(payload: bytes) -> dict[str, object]:
