@@ -182,9 +182,9 @@ def children(pid: int) -> list[int]:
     return found
 
 
-def add_user(root: Path, name: str, password: str) -> None:
+def add_user(root: Path, name: str, password: str, *, python: str = sys.executable) -> None:
     subprocess.run(
-        [sys.executable, "-m", "frontdesk", "web", "users", "add", name],
+        [python, "-m", "frontdesk", "web", "users", "add", name],
         input=password + "\n",
         env=web_environment(root),
         check=True,
@@ -196,13 +196,17 @@ def add_user(root: Path, name: str, password: str) -> None:
 
 @contextmanager
 def web_server(
-    root: Path, *args: str, env_extra: Mapping[str, str] | None = None
+    root: Path,
+    *args: str,
+    env_extra: Mapping[str, str] | None = None,
+    python: str = sys.executable,
 ) -> Iterator[WebProcess]:
-    """`python -m frontdesk web --port 0 …` with its home in `root`, for the block."""
+    """`python -m frontdesk web --port 0 …` with its home in `root`, for the block (`python`:
+    another install's interpreter, for a benchmark's baseline)."""
     env = {**web_environment(root), **(env_extra or {})}
     log = (root / "web.log").open("a", encoding="utf-8")  # never a pipe nobody reads
     process = subprocess.Popen(
-        [sys.executable, "-m", "frontdesk", "web", "--port", "0", *args],
+        [python, "-m", "frontdesk", "web", "--port", "0", *args],
         stdout=subprocess.PIPE,
         stderr=log,
         text=True,

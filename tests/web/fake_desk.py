@@ -1,10 +1,11 @@
 """A stand-in for the desk in the web server's tests: speaks the web driver's protocol, no UI.
 
 Prints the `__GANGLION__` prelude, one data packet naming its user (FRONTDESK_WEB_USER) and
-its size, then echoes every key packet back as data. A "quit" meta packet ends it with exit
-status 0, as the real app does. With `--stubborn` it ignores "quit" (the server must
-terminate it); with `--crash` it exits with status 3 after the first key. With `--probe`
-its first packet also carries what a forked desk must not share with another (`probe()`).
+its size, then echoes every key packet back as data, and every resize as "resize:WxH". A
+"quit" meta packet ends it with exit status 0, as the real app does. With `--stubborn` it
+ignores "quit" (the server must terminate it); with `--crash` it exits with status 3 after
+the first key. With `--probe` its first packet also carries what a forked desk must not
+share with another (`probe()`).
 """
 
 from __future__ import annotations
@@ -65,7 +66,11 @@ def main() -> int:
             out.flush()
         elif kind == b"M":
             meta = json.loads(payload)
-            if meta.get("type") == "quit" and not stubborn:
+            if meta.get("type") == "resize":
+                said = f"resize:{meta.get('width')}x{meta.get('height')}"
+                out.write(packet(b"D", said.encode()))
+                out.flush()
+            elif meta.get("type") == "quit" and not stubborn:
                 out.write(packet(b"M", json.dumps({"type": "exit"}).encode()))
                 out.flush()
                 return 0

@@ -314,6 +314,21 @@ async def test_the_desk_runs_as_the_signed_in_user_and_relays_keys(running: Runn
             await asyncio.sleep(0.05)
 
 
+async def test_a_resize_to_the_size_the_desk_has_is_not_passed_on(running: Running) -> None:
+    client = running.client()
+    async with await running.sign_in(client):
+        pass
+    socket = await client.ws_connect(running.url + "ws?width=100&height=30")
+    await first_text(socket, "fake desk for ana at 100x30")
+    await socket.send_json(["resize", {"width": 100, "height": 30}])  # as textual.js opens
+    await socket.send_json(["resize", {"width": 90, "height": 30}])
+    await socket.send_json(["resize", {"width": 90, "height": 30}])
+    await socket.send_json(["stdin", "x"])
+    seen = await first_text(socket, "echo:x")
+    assert seen.count("resize:") == 1 and "resize:90x30" in seen
+    await socket.close()
+
+
 async def test_a_foreign_origin_cannot_open_the_desk(running: Running) -> None:
     client = running.client()
     async with await running.sign_in(client):

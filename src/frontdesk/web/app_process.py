@@ -22,6 +22,7 @@ import asyncio
 import contextlib
 import logging
 import sys
+import time
 from asyncio.subprocess import PIPE, Process
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
@@ -88,6 +89,10 @@ class Desk(AppService):
         self.extra_env = {**(environment or {}), WEB_USER_ENV: user}
         self.stop_reason: str | None = None  # set when the server ends it (not the app)
         self._shutdown: asyncio.Task[None] | None = None
+        self._started_at: float | None = None  # time.time(): compared with a browser's clock
+        self._process_ms = 0.0
+        self._first_output = False
+        self.size: tuple[int, int] | None = None  # the app's terminal size, as last told
 
     def _build_environment(self, width: int = 80, height: int = 24) -> dict[str, str]:
         environment = super()._build_environment(width=width, height=height)
@@ -108,6 +113,33 @@ class Desk(AppService):
         assert process.stdin is not None
         self._stdin = process.stdin
         return process
+
+    async def start(self, width: int, height: int) -> None:
+        self._started_at = time.time()
+        self.size = (width, height)
+        await super().start(width, height)
+        self._process_ms = (time.time() - self._started_at) * 1000
+
+    async def set_terminal_size(self, width: int, height: int) -> None:
+        """Tell the app its new size; not the size it has (textual.js says its size as the
+        websocket opens, mostly the one the desk started with: the app would lay out and
+        draw its whole screen again for nothing)."""
+        if (width, height) == self.size:
+            return
+        self.size = (width, height)
+        await super().set_terminal_size(width, height)
+
+    async def on_data(self, payload: bytes) -> None:
+        if not self._first_output and self._started_at is not None:
+            self._first_output = True  # where a desk's first screen waits (bench/web.py)
+            log.info(
+                "desk %s first output %.0f ms after its start (process %.0f ms; start at %.3f)",
+                self.pid,
+                (time.time() - self._started_at) * 1000,
+                self._process_ms,
+                self._started_at,
+            )
+        await super().on_data(payload)
 
     @property
     def process(self) -> Process | ForkedProcess | None:

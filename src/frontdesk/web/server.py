@@ -62,6 +62,7 @@ from frontdesk.web.http import (
     see_other,
     stream_download,
 )
+from frontdesk.web.prestart import HELD_SECONDS, Held, Outlet, Prestarts
 from frontdesk.web.sessions import EndReason, Session, Sessions, SessionTable
 from frontdesk.web.throttle import DEVICE_DAYS, AddressLimiter, Busy, DeviceCookies, Limits
 from frontdesk.web.users import UsersError
@@ -102,6 +103,11 @@ class Settings:
     app_command: tuple[str, ...] | None = None  # instead of `python -m frontdesk` (tests)
     fork_entry: str | None = None  # desks forked running this "module:function" (forked.py)
     grace_seconds: float = 5.0
+    # a desk started with its page waits this long for its websocket (prestart.py; 0: none)
+    held_seconds: float = HELD_SECONDS
+    # forked desks too (measured: a forked desk's key bar gained nothing and its queue came
+    # ~1.2x later with the browser on the same 2 cores; docs/performance.md)
+    hold_forked_desks: bool = False
     trusted_proxy: str | None = None  # the one address whose X-Forwarded-For is believed
     # added to every desk's environment (`--database`: where its audit lines go, audit_log)
     desk_environment: Mapping[str, str] = field(default_factory=dict)
@@ -144,6 +150,8 @@ class WebServer:
         self.audit = audit
         self.sessions: Sessions = sessions or SessionTable(settings.idle_seconds, clock=clock)
         self.desks: dict[str, Desk] = {}  # session token -> its app process
+        # session token -> a desk started with its page, until its websocket takes it
+        self.prestarts = Prestarts(settings.held_seconds, settings.grace_seconds, clock)
         self.downloads = DownloadManager()
         self._secret = form_key or secrets.token_bytes(32)  # binds sign-in forms to a cookie
         self._sweeper: asyncio.Task[None] | None = None
@@ -196,6 +204,7 @@ class WebServer:
             with contextlib.suppress(asyncio.CancelledError):
                 await self._sweeper
         self.sessions.end_host()
+        await self.prestarts.close()
         await self._close_desks([*self.desks], "shutdown")
         if self.fork_server is not None:
             await asyncio.to_thread(self.fork_server.stop)
@@ -210,6 +219,7 @@ class WebServer:
         for session in expired:
             self._audit("web_logout", "expired", session.user, session.address)
         await self._close_desks([s.token for s in expired], "expired")
+        self.prestarts.sweep(lambda token: self.sessions.find(token) is not None)
         ended = [token for token in self.desks if self.sessions.find(token) is None]
         for token in ended:
             await self._close_desks([token], self.sessions.gone(token) or "expired")
@@ -293,6 +303,7 @@ class WebServer:
             return True
         self.sessions.close(session.token, "removed")
         self._audit("web_logout", "removed", session.user, session.address)
+        self.prestarts.end([session.token], "removed")
         desk = self.desks.get(session.token)  # its websocket's handler forgets it once gone
         if desk is not None:
             task = asyncio.ensure_future(desk.shutdown("removed", self.settings.grace_seconds))
@@ -484,6 +495,7 @@ class WebServer:
             raise web.HTTPForbidden(text="CSRF")
         self.sessions.close(session.token, "logout")
         self._audit("web_logout", "ok", session.user, session.address)
+        self.prestarts.end([session.token], "logout")
         await self._close_desks([session.token], "logout")
         response = see_other("/login?why=logout")
         self._forget(response, self.settings.session_cookie)
@@ -496,7 +508,12 @@ class WebServer:
     # --- the desk -------------------------------------------------------------------
 
     def _full_for(self, session: Session) -> bool:
-        return session.token not in self.desks and len(self.desks) >= self.settings.max_sessions
+        """No desk for this session and no room for one: running and held desks count alike
+        (a session's desk is in one or the other, never both)."""
+        token = session.token
+        if token in self.desks or token in self.prestarts:
+            return False
+        return len(self.desks) + len(self.prestarts) >= self.settings.max_sessions
 
     async def desk_page(self, request: web.Request) -> web.StreamResponse:
         session = request[SESSION_KEY]
@@ -506,7 +523,56 @@ class WebServer:
             text = pages.full_page(tx, max_sessions=self.settings.max_sessions, csrf=session.csrf)
             return web.Response(status=503, text=text, content_type="text/html")
         text = pages.desk_page(tx, user=session.user, csrf=session.csrf, sign_in=session.sign_in)
+        self._hold_desk(session)
         return web.Response(text=text, content_type="text/html")
+
+    def _new_desk(self, session: Session, outlet: Outlet) -> Desk:
+        return Desk(
+            self._argv(session),
+            user=session.user,
+            write_bytes=outlet.write_bytes,
+            write_str=outlet.write_str,
+            close=outlet.close,
+            download_manager=self.downloads,
+            environment=self.settings.desk_environment,
+            fork=self._fork(),
+        )
+
+    def _hold_desk(self, session: Session) -> None:
+        """Start the session's desk while the browser loads the page (prestart.py), unless
+        one runs (another tab: the websocket will end it) or is held already."""
+        token, size = session.token, self.prestarts.last_size
+        if self.settings.held_seconds <= 0 or token in self.desks or size is None:
+            return
+        if self.fork_server is not None and not self.settings.hold_forked_desks:
+            return
+        if not self.prestarts.renew(token):
+            outlet = Outlet()
+            self.prestarts.hold(token, self._new_desk(session, outlet), outlet, size)
+            log.info("desk started with the page for user=%s", session.user)
+
+    async def _take_held(self, token: str, width: int, height: int) -> tuple[Desk, Outlet] | None:
+        """The session's held desk, counted as running from now, if it is fit to use (one of
+        another size, crashed or not started is ended here: the caller starts one)."""
+        held: Held | None = self.prestarts.take(token)
+        if held is None:
+            return None
+        self.desks[token] = held.desk  # counted as it was while held: never free between
+        try:
+            fit = await held.ready((width, height))
+        except BaseException:  # the handler cancelled: the desk must not outlive it
+            if self.desks.get(token) is held.desk:
+                del self.desks[token]
+            self.prestarts.discard(held, "closed")
+            raise
+        if fit:
+            log.info("desk %s, started with its page, taken over by its websocket", held.desk.pid)
+            return held.desk, held.outlet
+        log.info("desk %s, started with its page at %s, not used", held.desk.pid, held.size)
+        await held.desk.shutdown("unfit", self.settings.grace_seconds)
+        if self.desks.get(token) is held.desk:
+            del self.desks[token]
+        return None
 
     async def ended(self, request: web.Request) -> web.StreamResponse:
         session = request.get(SESSION_KEY)
@@ -542,25 +608,20 @@ class WebServer:
             raise web.HTTPServiceUnavailable(text="full")
         width = bounded(request.query.get("width"), 80, 20, 500)
         height = bounded(request.query.get("height"), 24, 5, 200)
+        self.prestarts.last_size = (width, height)
         socket = web.WebSocketResponse(heartbeat=15, max_msg_size=MAX_WS_MESSAGE)
         await socket.prepare(request)
-
-        async def close() -> None:
-            await socket.close()
-
-        desk = Desk(
-            self._argv(session),
-            user=session.user,
-            write_bytes=socket.send_bytes,
-            write_str=socket.send_str,
-            close=close,
-            download_manager=self.downloads,
-            environment=self.settings.desk_environment,
-            fork=self._fork(),
-        )
-        self.desks[token] = desk  # counted from now: no race past max_sessions
+        held = await self._take_held(token, width, height)
+        if held is None:
+            outlet = Outlet()
+            desk = self._new_desk(session, outlet)
+            self.desks[token] = desk  # counted from now: no race past max_sessions
+        else:
+            desk, outlet = held
         try:
-            await desk.start(width, height)
+            await outlet.attach(socket)  # a held desk's output so far, then as it comes
+            if held is None:
+                await desk.start(width, height)
             log.info("desk %s started for user=%s", desk.pid, session.user)
             reader = asyncio.create_task(self._relay(socket, desk, session))
             running = [reader] + ([desk.finished] if desk.finished is not None else [])
