@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import statistics
 from collections import defaultdict
 from typing import Any
 
@@ -97,6 +98,13 @@ def summarize(
         "idle_code_entry_bps_median": median([r.idle_code_entry_bps for r in chosen]),
         "steps_median_ms": {k: median(v) for k, v in steps.items()},
     }
+
+
+def median_gap(figures: dict[str, Any]) -> float:
+    """The median over runs of first screen → complete (one start each: steadier than
+    either figure on a loaded machine)."""
+    gaps = [r - f for f, r in zip(figures["first_ms"], figures["ready_ms"], strict=True)]
+    return statistics.median(gaps) if gaps else float("nan")
 
 
 def mb(kb: float) -> str:
@@ -205,7 +213,8 @@ def print_report(result: dict[str, Any]) -> bool:
     if tiss["runs"]:
         print(
             "the app on a TISS profile (`frontdesk serve`'s TISS operator on loopback; local "
-            "mode beside it):"
+            "mode beside it)"
+            + (", restarted on its checked exports:" if result.get("tiss_restart") else ":")
         )
         print(f"{'':44} {'TISS':>14} {'local':>14} {'TISS/local':>12}")
         for label, key in (
@@ -214,6 +223,10 @@ def print_report(result: dict[str, Any]) -> bool:
         ):
             a, m = tiss[key], app[key]
             print(f"{label:44} {a:>11.0f} ms {m:>11.0f} ms {a / m:>11.2f}×")
+        print(
+            f"{'  first screen → complete, median':44} "
+            f"{median_gap(tiss):>11.0f} ms {median_gap(app):>11.0f} ms"
+        )
         for label, key in (
             ("  peak RSS (VmHWM) at complete", "hwm_ready_kb_median"),
             ("  peak RSS (VmHWM) after a release", "hwm_flow_kb_median"),

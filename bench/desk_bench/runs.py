@@ -52,10 +52,16 @@ class Run:
 
 
 class Bench:
-    def __init__(self, tmux: Tmux, workdir: Path, idle_seconds: float) -> None:
+    """`tiss_restart`: each TISS run is the desk's second start on its profile (the same
+    exports, data and cache folders as a first start just closed), not its first."""
+
+    def __init__(
+        self, tmux: Tmux, workdir: Path, idle_seconds: float, *, tiss_restart: bool = False
+    ) -> None:
         self.tmux = tmux
         self.workdir = workdir
         self.idle_seconds = idle_seconds
+        self.tiss_restart = tiss_restart
         self.count = 0
 
     def _name(self, kind: str) -> str:
@@ -214,10 +220,25 @@ class Bench:
                     # and its own cache: every start checks its exports (the first start)
                     "XDG_CACHE_HOME": str(self.workdir / f"tiss-{self.count + 1}-cache"),
                 }
+                if self.tiss_restart:
+                    self._first_tiss_start(command, env)
+                    run.note = "restart"
                 return self._run_tiss(run, command, env, url, key)
         except (RuntimeError, subprocess.CalledProcessError) as exc:
             run.error = f"{type(exc).__name__}: {exc}"
             return run
+
+    def _first_tiss_start(self, command: list[str], env: dict[str, str]) -> None:
+        """A start to the complete queue, then Ctrl+Q: what a restart finds (its ledger, the
+        exports' checks in the cache) is there. Not measured."""
+        name = self._name("tiss-first")
+        script = write_script(self.workdir, name, command, ssh=True, extra_env=env)
+        try:
+            self.tmux.new_session(name, script)
+            self.tmux.wait_text(name, TISS_READY)
+            self.tmux.wait_stable(name)
+        finally:
+            self.tmux.quit(name)
 
     def _run_tiss(
         self, run: Run, command: list[str], env: dict[str, str], url: str, key: str
