@@ -1,7 +1,7 @@
 """Benchmark of `frontdesk web`: memory per session and the first screen in a real browser.
 
 One command: `python bench/web.py [--runs 5] [--sessions 4] [--modes fork,spawn]
-[--baseline PYTHON] [--split-cpus] [--json PATH]`.
+[--baseline PYTHON] [--renderers default,dom,canvas] [--split-cpus] [--json PATH]`.
 
 It starts `frontdesk web --port 0 --db <temp file>` with a user in a private home, and
 drives the system's Chromium (Playwright; Debian's `chromium`, or FRONTDESK_CHROMIUM) at
@@ -31,7 +31,11 @@ xterm.js's buffer, here caught by CATCH_TERMINAL so that the browser's cache sta
 servers run side by side and the first-screen runs alternate between them, so the ratio
 is measured under the same load. --baseline PYTHON: the same servers from another install
 (e.g. main's), alternating with these. --split-cpus: the servers on CPU 0 and the browser
-on CPU 1, as if the browser were a thin client's. Budgets (issue 22, forked desks): key
+on CPU 1, as if the browser were a thin client's. --renderers: which of xterm.js's renderers
+draws the desk, each run alternating with the others on the same server (RENDERERS):
+`default` as textual.js does it (the WebGL renderer set up, then replaced by the canvas one),
+`dom` with WebGL unavailable (textual.js then falls back to the DOM renderer), `canvas` the
+canvas renderer without the WebGL one set up first. Budgets (issue 22, forked desks): key
 bar ≤ 300 ms, desk PSS ≤ 12 MiB.
 
 Each figure is printed as the median with its min–max. Linux only (/proc).
@@ -124,6 +128,44 @@ WATCH_WEBSOCKET = """(() => {
   for (const name of ["CONNECTING", "OPEN", "CLOSING", "CLOSED"]) Watched[name] = Native[name];
   window.WebSocket = Watched;
 })();"""
+# --renderers: a script added before any page script runs, per renderer (see the docstring).
+# textual.js loads xterm.js's WebglAddon then its CanvasAddon; both set up their renderer
+# when the terminal opens, the canvas one last (it wins). Without WebGL the WebglAddon's
+# exception stops the open event before the CanvasAddon: the DOM renderer draws.
+RENDERERS = {
+    "default": "",
+    "dom": """(() => {
+  const native = HTMLCanvasElement.prototype.getContext;
+  HTMLCanvasElement.prototype.getContext = function (kind, ...rest) {
+    if (String(kind).startsWith("webgl") || kind === "experimental-webgl") return null;
+    return native.call(this, kind, ...rest);
+  };
+})();""",
+    "canvas": """(() => {
+  Object.defineProperty(Object.prototype, "webglAddon", {
+    configurable: true,
+    set(value) {
+      const idle = { activate() {}, dispose() {} };
+      Object.defineProperty(this, "webglAddon", {
+        value: idle, writable: true, configurable: true, enumerable: true,
+      });
+    },
+  });
+})();""",
+}
+# Which renderer drew: the DOM one writes rows of spans (.xterm-rows); the canvas one draws
+# on 2d canvases, the WebGL one on a webgl canvas.
+RENDERER_JS = """() => {
+  const screen = document.querySelector(".xterm-screen");
+  if (!screen) return "none";
+  const rows = screen.querySelector(".xterm-rows");
+  if (rows && rows.children.length) return "dom";
+  const canvases = [...screen.querySelectorAll("canvas")];
+  const gl = canvases.some((c) => {
+    try { return c.getContext("2d") === null; } catch (e) { return true; }
+  });
+  return `${gl ? "webgl" : "canvas"} (${canvases.length} canvases)`;
+}"""
 MARKS_JS = """(keyBar) => {
   const nav = performance.getEntriesByType("navigation")[0];
   const resource = (part) => {
@@ -242,18 +284,22 @@ def browser_roots(servers: set[int]) -> list[int]:
     return [pid for pid in children(os.getpid()) if pid not in servers]
 
 
-def first_screen(browser: Any, web: Any, servers: set[int]) -> dict[str, float]:
+def first_screen(
+    browser: Any, web: Any, servers: set[int], renderer: str = "default"
+) -> dict[str, Any]:
     context = browser.new_context(viewport=VIEWPORT)
     try:
         page = context.new_page()
         page.add_init_script(CATCH_TERMINAL)
         page.add_init_script(WATCH_WEBSOCKET)
+        if RENDERERS[renderer]:
+            page.add_init_script(RENDERERS[renderer])
         sign_in(page, web.url)
         page.goto("about:blank")  # the desk closes with its tab
         wait_desks(web, 0)
         before = cpu_ms(browser_roots(servers)), cpu_ms([web.process.pid])
         page.goto(web.url)
-        timing: dict[str, float] = {}
+        timing: dict[str, Any] = {}
         for name, texts in (("key_bar_ms", [KEY_BAR]), ("complete_ms", [KEY_BAR, COMPLETE])):
             handle = page.wait_for_function(
                 MILESTONE_JS, arg=texts, timeout=STEP_TIMEOUT * 1000, polling="raf"
@@ -265,6 +311,7 @@ def first_screen(browser: Any, web: Any, servers: set[int]) -> dict[str, float]:
         origin = float(marks.pop("origin"))
         timing.update({k: float(v) for k, v in marks.items() if v is not None})
         timing.update(server_marks(web.root / "web.log", origin))
+        timing["renderer"] = page.evaluate(RENDERER_JS)
         return timing
     finally:
         context.close()
@@ -309,7 +356,7 @@ def sessions_memory(browser: Any, web: Any, count: int) -> dict[str, Any]:
             context.close()
 
 
-def report_mode(mode: str, runs: list[dict[str, float]], mem: dict[str, Any]) -> None:
+def report_mode(mode: str, runs: list[dict[str, Any]], mem: dict[str, Any] | None) -> None:
     print(f"[{mode}] first screen, navigation → key bar drawn ({len(runs)} runs):")
     print("  key bar  ", spread([r["key_bar_ms"] for r in runs], "ms"))
     print("  complete ", spread([r["complete_ms"] for r in runs], "ms"))
@@ -321,6 +368,10 @@ def report_mode(mode: str, runs: list[dict[str, float]], mem: dict[str, Any]) ->
     print(f"[{mode}] CPU used from navigation start to the queue drawn (all cores):")
     print("  browser (Chromium, Playwright)   ", spread([r["browser_cpu"] for r in runs], "ms"))
     print("  host (server, fork server, desk) ", spread([r["host_cpu"] for r in runs], "ms"))
+    drawn = sorted({str(r.get("renderer")) for r in runs})
+    print(f"[{mode}] drawn by xterm.js's renderer: {', '.join(drawn)}")
+    if mem is None:  # another renderer on the same server: the same desks' memory
+        return
     desks = mem["desks"]
     print(f"[{mode}] memory with {len(desks)} sessions open:")
     print("  desk RSS ", spread([d["rss_kb"] for d in desks], "MiB", 1 / 1024))
@@ -340,14 +391,16 @@ def report_mode(mode: str, runs: list[dict[str, float]], mem: dict[str, Any]) ->
 
 
 def print_ratios(
-    first: str, second: str, runs: dict[str, list[dict[str, float]]], mem: dict[str, Any]
+    first: str, second: str, runs: dict[str, list[dict[str, Any]]], mem: dict[str, Any]
 ) -> None:
     """Medians of `first` over those of `second` (measured alternating, the same load)."""
-    for key in ("key_bar_ms", "complete_ms"):
+    for key in ("key_bar_ms", "complete_ms", "browser_cpu"):
         ratio = statistics.median(r[key] for r in runs[first]) / statistics.median(
             r[key] for r in runs[second]
         )
         print(f"ratio {first}/{second} {key}: {ratio:.2f}")
+    if first not in mem or second not in mem:
+        return
     ratio = statistics.median(d["pss_kb"] for d in mem[first]["desks"]) / statistics.median(
         d["pss_kb"] for d in mem[second]["desks"]
     )
@@ -371,8 +424,17 @@ def parse_args() -> argparse.Namespace:
         help="servers and desks on CPU 0, the browser on CPU 1 (as if the browser were a thin "
         "client of its own; other jobs still run on both)",
     )
+    parser.add_argument(
+        "--renderers",
+        default="default",
+        help="xterm.js renderers to alternate on each server: default, dom, canvas (RENDERERS)",
+    )
     parser.add_argument("--json", type=Path, help="write the raw figures here")
     args = parser.parse_args()
+    # the default always runs (first): budgets and ratios are read from it
+    args.renderers = ["default"] + [r for r in args.renderers.split(",") if r != "default"]
+    if set(args.renderers) - set(RENDERERS):
+        parser.error(f"--renderers: some of {', '.join(RENDERERS)}")
     args.modes = [m for m in args.modes.split(",") if m]
     if not args.modes or set(args.modes) - {"fork", "spawn"}:
         parser.error("--modes: fork, spawn or fork,spawn")
@@ -398,8 +460,14 @@ def start_servers(
     return webs
 
 
+def arm(mode: str, renderer: str) -> str:
+    """A first-screen run's name: the server's mode, and the renderer when not the default."""
+    return mode if renderer == "default" else f"{mode}+{renderer}"
+
+
 def measure(args: argparse.Namespace) -> tuple[dict[str, Any], dict[str, Any]]:
-    """The first-screen runs (alternating between the servers) and the memory of each."""
+    """The first-screen runs (alternating between the servers and renderers) and the memory
+    of each server's desks."""
     from playwright.sync_api import sync_playwright
 
     with (
@@ -414,11 +482,13 @@ def measure(args: argparse.Namespace) -> tuple[dict[str, Any], dict[str, Any]]:
         playwright = stack.enter_context(sync_playwright())
         browser = playwright.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
         try:
-            runs: dict[str, list[dict[str, float]]] = {mode: [] for mode in webs}
+            arms = [(mode, renderer) for mode in webs for renderer in args.renderers]
+            runs: dict[str, list[dict[str, Any]]] = {arm(*a): [] for a in arms}
             servers = {web.process.pid for web in webs.values()}
             for _ in range(args.warmup + args.runs):  # alternating: the same load for each
-                for mode in webs:
-                    runs[mode].append(first_screen(browser, webs[mode], servers))
+                for mode, renderer in arms:
+                    found = first_screen(browser, webs[mode], servers, renderer)
+                    runs[arm(mode, renderer)].append(found)
             runs = {mode: found[args.warmup :] for mode, found in runs.items()}
             mem = {mode: sessions_memory(browser, webs[mode], args.sessions) for mode in webs}
         finally:
@@ -455,12 +525,13 @@ def main() -> int:
     }
     print(f"frontdesk web — {report['machine']}")
     print(f"load average before {load_before[0]:.2f}, after {os.getloadavg()[0]:.2f}")
-    for mode in runs:
-        report_mode(mode, runs[mode], mem[mode])
+    for name in runs:
+        report_mode(name, runs[name], mem.get(name))
     if "fork" in modes:
         print_budgets(runs, mem)
     pairs = [("fork", "spawn")] if set(modes) == {"fork", "spawn"} else []
     pairs += [(mode, f"{mode}@baseline") for mode in modes if f"{mode}@baseline" in runs]
+    pairs += [(name, name.split("+")[0]) for name in runs if "+" in name]
     for first, second in pairs:
         print_ratios(first, second, runs, mem)
     if args.json:
