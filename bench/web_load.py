@@ -8,10 +8,12 @@ It starts `frontdesk web --port 0 --db <temp file> --max-sessions N` (forked des
 bench (aiohttp, no browser) that, for each desk, signs in (the form, its CSRF token and
 cookies, as a browser does), opens the desk page and its websocket at 100×30, and waits for
 the queue (`AGUARDANDO TOKEN`). When every desk is drawn, all of them type, one key per
-second each: a guide number of the queue, Enter, `e` (Enviar Token), Enter (by SMS): a
-guide looked up and its release started. Their starts are spread evenly over one such
-sequence (16 s), as receptionists are not in step: at any second about 3 in 16 desks press
-a key that looks a guide up or opens a form, the others type digits.
+second each: the number of a guide of the queue that waits for a token (not one EM
+ANÁLISE, NEGADA or CANCELADA: there `e` and Enter do nothing, and nothing is drawn), Enter,
+`e` (Enviar Token), Enter (by SMS): a guide looked up and its release started. Their
+starts are spread evenly over one such sequence (16 s), as receptionists are not in step:
+at any second about 3 in 16 desks press a key that looks a guide up or opens a form, the
+others type digits.
 
   keystroke → update   from sending a key to the first screen output that follows it. The
                        desks' cursors do not blink here (FRONTDESK_CURSOR_BLINK=0): with a
@@ -68,7 +70,9 @@ STEP_TIMEOUT = 120.0
 KEY_TIMEOUT = 10.0
 BUDGET_P95_MS = 150
 ESCAPES = re.compile(rb"\x1b\[[0-9;?]*[ -/]*[@-~]|\x1b[PX^_].*?\x1b\\\\|\x1b\][^\x07]*\x07")
-GUIDE = re.compile(r"\b(\d{13})\b")
+# A guide of the queue that waits for a token: E and Enter act only on those (on a guide
+# EM ANÁLISE, NEGADA or CANCELADA they are not offered, and nothing is drawn).
+AWAITING = re.compile(rf"\b(\d{{13}}) +{QUEUE}")
 
 
 @dataclass
@@ -84,6 +88,7 @@ class Desk:
     latencies: list[float] = field(default_factory=list)
     typing: list[float] = field(default_factory=list)  # the digits alone
     missed: int = 0
+    missed_keys: list[tuple[int, str, str]] = field(default_factory=list)  # (n, key, screen)
     refused: bool = False
     closed: bool = False
     output: asyncio.Event = field(default_factory=asyncio.Event)
@@ -141,7 +146,7 @@ async def open_desk(url: str, index: int) -> Desk:
     return desk
 
 
-async def press(desk: Desk, key: str) -> None:
+async def press(desk: Desk, key: str, n: int = 0) -> None:
     """Send one key; time until the desk's next screen output."""
     socket = desk.socket
     assert socket is not None
@@ -159,6 +164,7 @@ async def press(desk: Desk, key: str) -> None:
                     raise SystemExit(f"desk {desk.index} closed while typing")
     except TimeoutError:
         desk.missed += 1
+        desk.missed_keys.append((n, key, desk.text[-1500:]))
         return
     desk.latencies.append((desk.last_output - sent) * 1000)
     if key.isdigit():
@@ -166,15 +172,17 @@ async def press(desk: Desk, key: str) -> None:
 
 
 def keys_for(desk: Desk, count: int) -> list[str]:
-    guides = GUIDE.findall(desk.text)
-    guide = guides[desk.index % len(guides)] if guides else "1" * 13
+    guides = list(dict.fromkeys(AWAITING.findall(desk.text)))
+    if not guides:
+        raise SystemExit(f"desk {desk.index}: no guide awaiting a token in its queue")
+    guide = guides[desk.index % len(guides)]
     return ([*guide, "\r", "e", "\r"])[:count]
 
 
 async def type_keys(desk: Desk, count: int, start: float, offset: float) -> None:
     for n, key in enumerate(keys_for(desk, count)):
         await asyncio.sleep(max(0.0, start + offset + n - time.perf_counter()))
-        await press(desk, key)
+        await press(desk, key, n)
 
 
 def percentile(values: list[float], share: float) -> float:
@@ -256,6 +264,7 @@ async def drive(url: str, web: Any, args: argparse.Namespace) -> dict[str, Any]:
         "running": len(live),
         "refused": sum(d.refused for d in desks),
         "missed_updates": sum(d.missed for d in live),
+        "missed_keys": [(d.index, n, k, text) for d in live for n, k, text in d.missed_keys],
         "open_seconds": opened_s,
         "baseline": baseline,
         "loaded": summary(latencies),
@@ -307,6 +316,11 @@ def main() -> int:
         f"p99 {loaded['p99']:.0f} ms, max {loaded['max']:.0f} ms ({loaded['count']} keys, "
         f"{report['missed_updates']} without an update in {KEY_TIMEOUT:.0f} s)"
     )
+    missed: dict[str, int] = {}
+    for _desk, n, key, _screen in report["missed_keys"]:
+        missed[f"key {n + 1} ({key!r})"] = missed.get(f"key {n + 1} ({key!r})", 0) + 1
+    if missed:
+        print("  without an update, by key of the sequence (screens in --json):", missed)
     if base["p95"]:
         print(f"ratio loaded/alone p95: {loaded['p95'] / base['p95']:.1f}")
     digits = report["loaded_digits"]
