@@ -22,7 +22,7 @@ work=$(mktemp -d)
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 key=$(python3 -c 'import secrets; print(secrets.token_urlsafe(24))')
 env -i PATH=/usr/bin:/bin HOME="$work" "$base/frontdesk" serve --port "$port" \
-  --db "$work/backend.sqlite3" --api-key "$key" >"$work/serve.log" 2>&1 &
+  --db "$work/backend.sqlite3" --api-key="$key" >"$work/serve.log" 2>&1 &
 serve=$!
 trap 'kill $serve 2>/dev/null; rm -rf "$work"' EXIT
 sleep 3

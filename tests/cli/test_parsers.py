@@ -122,3 +122,24 @@ def test_the_connection_options_are_the_parsed_arguments_typed() -> None:
     remote = parse_arguments(["--url", "https://token.example/v1"])
     assert connection_options(remote) == ConnectionOptions(url="https://token.example/v1")
     assert connection_options(parse_arguments(["--profile", "  "])) == ConnectionOptions()
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["serve", "--api-key", "-pfySnTY3Q0foGpxzXgd6DhVc8hR4Qgk"],  # a token_urlsafe key
+        ["serve", "--api-key=-pfySnTY3Q0foGpxzXgd6DhVc8hR4Qgk"],
+        ["serve", "--port", "0", "--api-key", "--pfySnTY3Q0foGpxzXgd6DhVc8hR4Qgk"],
+    ],
+)
+def test_an_api_key_that_begins_with_a_dash_is_the_keys_value(argv: list[str]) -> None:
+    """`secrets.token_urlsafe` begins a key with "-" one time in 64: argparse took it for an
+    option, and `frontdesk serve` ended at once ("--api-key: falta o valor")."""
+    key = argv[-1].removeprefix("--api-key=")
+    assert parse_arguments(argv).api_key == key
+
+
+def test_an_api_key_with_no_value_is_still_said(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit):
+        parse_arguments(["serve", "--api-key"])
+    assert "argumento --api-key: falta o valor" in capsys.readouterr().err

@@ -162,11 +162,27 @@ def use_language(argv: Sequence[str]) -> None:
             return
 
 
+FREE_VALUE_OPTIONS = ("--api-key",)
+"""Options whose value may begin with "-": a key from `secrets.token_urlsafe` does one time
+in 64, and argparse would take `--api-key -x…` for an option without its value."""
+
+
+def with_free_values(argv: Sequence[str]) -> list[str]:
+    """`argv` with each FREE_VALUE_OPTIONS option and its value as one `--option=value`."""
+    joined: list[str] = []
+    words = iter(argv)
+    for word in words:
+        value = next(words, None) if word in FREE_VALUE_OPTIONS else None
+        joined.append(word if value is None else f"{word}={value}")
+    return joined
+
+
 def parse_arguments(argv: Sequence[str]) -> argparse.Namespace:
     """`argv` parsed. When it names no command and asks for no help (the app's start), the
     app's own options are parsed alone: building every command's parser costs the first
     screen time for options the app never reads (docs/performance.md). Anything
     that parser does not take exactly goes to the whole one, which says what is wrong."""
+    argv = with_free_values(argv)
     if not any(token in COMMANDS or token in ("-h", "--help") for token in argv):
         app_only = _app_parser(exit_on_error=False)
         try:
