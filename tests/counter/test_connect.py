@@ -19,6 +19,7 @@ from frontdesk.local.embedded_operator import local_tiss_url
 from frontdesk.tiss.sequence import DatabaseSequence, SequenceFile
 from frontdesk.tiss.tiss_settings import TissSettings
 from frontdesk.tiss.transport import HttpxTransport
+from support.browser import children, command_line
 
 SETTINGS = TissSettings(
     url="https://tiss.operadora.example/ws/{operation}/v4.01.00",
@@ -76,20 +77,7 @@ async def test_the_queue_is_read_before_the_transport_is_built_then_it_is_warmed
 
 def schema_workers() -> list[int]:
     """This process's running schemas workers (Linux's /proc)."""
-    found = []
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            stat = (entry / "stat").read_text()
-            command = (entry / "cmdline").read_bytes()
-        except OSError:
-            continue
-        parent = int(stat.rpartition(")")[2].split()[1])
-        state = stat.rpartition(")")[2].split()[0]
-        if parent == os.getpid() and state != "Z" and b"schema_worker" in command:
-            found.append(int(entry.name))
-    return found
+    return [pid for pid in children(os.getpid()) if "schema_worker" in command_line(pid)]
 
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")
