@@ -6,6 +6,8 @@ exit status that says so, never a silent 0."""
 from __future__ import annotations
 
 import asyncio
+import socket
+import ssl
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -17,7 +19,12 @@ from frontdesk.app.connector import Connector, connector_for
 from frontdesk.app.screens.lookup import LookupScreen
 from frontdesk.app.screens.profiles import ProfileSwitcher
 from frontdesk.app.screens.tiss.lookup import TissLookupScreen
+from frontdesk.app.widgets.banner import ConnectionBanner
 from frontdesk.cli.app import ended
+from frontdesk.client import FrontdeskClient
+from frontdesk.client.client import request_headers
+from frontdesk.client.first_requests import StartupSession
+from frontdesk.client.session import HttpxSession
 from frontdesk.config.connection import Connection, ConnectionOptions, resolve
 from support.isolation import SERVED_KEY, Home
 from support.served_tiss import ServedBackend, served_backend_in, tiss_profile
@@ -171,3 +178,76 @@ async def test_an_error_that_stops_the_app_ends_it_with_a_status_and_a_message(
     assert ended(app, result) == UNEXPECTED_EXIT
     err = capsys.readouterr().err
     assert "O programa parou por um erro inesperado" in err
+
+
+async def test_a_contract_desks_first_queue_is_the_live_one_and_httpx_loads_after_it(
+    home: Home, served: ServedBackend, tmp_path: Path
+) -> None:
+    """Its first requests go out before httpx is loaded (client.first_requests); httpx is
+    built once the first queue and its `ok` are on screen, and the desk goes on with it."""
+    write_profiles(home, served, tmp_path)
+    connection = resolve(options=ConnectionOptions(profile="contrato"))
+    base = served.url.removesuffix("/v1")
+    on_screen_when_built: list[tuple[str, int]] = []
+    app: FrontdeskApp
+
+    def make_httpx(context: ssl.SSLContext | None) -> HttpxSession:
+        on_screen_when_built.append((text_of(app, "#top-connection"), len(app.screen.guides)))
+        return HttpxSession(
+            base, transport=None, verify=True, connect_timeout=3.0, read_timeout=10.0,
+            headers=request_headers(),
+        )  # fmt: skip
+
+    def make() -> FrontdeskClient:
+        session = StartupSession(
+            base, make_httpx=make_httpx, verify=True, connect_timeout=3.0, read_timeout=10.0,
+            headers=request_headers(), environ={}, platform="linux", system_proxies=dict,
+        )  # fmt: skip
+        return FrontdeskClient(base, api_key=SERVED_KEY, session=session)
+
+    app = FrontdeskApp(
+        connector=Connector(make=make, label="contrato"),
+        connection=connection,
+        connector_for=in_memory,
+        monotonic=FakeMonotonic(),
+        cursor_blink=False,
+        show_simulator=False,
+        simulator_poll=3600.0,
+    )
+    async with FrontdeskClient(base, api_key=SERVED_KEY) as other:
+        live = {guide.number for guide in await other.list_guides()}
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        assert text_of(app, "#top-connection") == TOP["contract"]
+        assert {guide.number for guide in app.screen.guides} == live
+        for _ in range(40):  # the client warms SETTLE_AFTER_FIRST_QUEUE after the queue
+            if on_screen_when_built:
+                break
+            await pilot.pause(0.05)
+        assert on_screen_when_built == [(TOP["contract"], len(live))]
+        first = app.screen.guides[0]
+        await press(pilot, "down", "enter")  # through httpx now
+        assert app.screen.guide.number == first.number
+    assert app.bugs == []
+
+
+async def test_a_contract_desk_whose_backend_is_not_listening_gets_its_banner(
+    home: Home,
+) -> None:
+    """The quick first requests fail as httpx's did: the banner, and no queue said current."""
+    with socket.socket() as sock:  # a loopback port nobody listens on once this is closed
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    home.write_config(
+        f'default = "contrato"\n\n[profiles.contrato]\nurl = "http://127.0.0.1:{port}"\n'
+    )
+    home.keyring.set_password("frontdesk", "contrato", SERVED_KEY)
+    app = desk_on("contract")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        assert app.health_state == "offline"
+        assert text_of(app, "#top-connection") == "contrato · SEM CONEXÃO"
+        assert app.screen.query_one(ConnectionBanner).display
+        assert "Fila indisponível" in text_of(app, "#queue-title")
+        assert app.screen.guides == []
+    assert app.bugs == []

@@ -10,8 +10,6 @@ imports").
 
 from __future__ import annotations
 
-import contextlib
-import importlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -56,18 +54,6 @@ def local_connector(db: str | None) -> Connector:
     # client (docs/performance.md, "Lazy imports"), for no time gained: the import holds
     # the GIL anyway.
     return Connector(make=make, close=close, label="local")
-
-
-def _preload_remote() -> None:
-    import frontdesk.client.client
-    import frontdesk.core._httpx  # noqa: F401  (the client loads httpx only when built)
-
-    # What httpx loads on its first request: anyio's asyncio backend (~30 modules, as much
-    # as httpx itself; docs/performance.md), here, before the health check is sent, rather
-    # than between its request and its answer. Only a warm-up: without it (another anyio
-    # layout) the first request imports what it needs, as before.
-    with contextlib.suppress(ImportError):
-        importlib.import_module("anyio._backends._asyncio")
 
 
 def tiss_demo_connector(db: str | None) -> Connector:
@@ -136,11 +122,11 @@ def connector_for(connection: Connection, db: str | None = None) -> Connector:
         return local_connector(db)
 
     def make_remote() -> DeskService:
-        _preload_remote()
-        return connection.client()
+        return connection.client(quick_start=True)
 
-    # Built on the event loop, imports included, as the local backend is: nothing waits to
-    # be drawn meanwhile (the first frame is written), and a thread made the complete
-    # screen later and the peak higher, with its own malloc arena (docs/performance.md,
-    # "Decisions").
+    # Built on the event loop, as the local backend is: nothing waits to be drawn meanwhile
+    # (the first frame is written), and a thread made the complete screen later and the
+    # peak higher, with its own malloc arena. Its first requests go out before httpx is
+    # loaded; httpx loads once the first queue is on screen (`BackendLink.warm`,
+    # docs/performance.md, "Decisions").
     return Connector(make=make_remote, label=connection.label)

@@ -65,4 +65,9 @@ class DeskService(Protocol):
 
     async def advance_clock(self, seconds: int) -> None: ...
 
+    def warm(self) -> None:
+        """Load what later requests need, now that the first screen is complete (the desk
+        is idle); nothing to do for most backends."""
+        ...
+
     async def aclose(self) -> None: ...

@@ -117,6 +117,8 @@ class FrontdeskClient:
     `asgi_app=` calls that app in this process without httpx (the embedded mode; `verify`
     and the timeouts do not apply); otherwise an `httpx.AsyncClient` reaches `base_url`
     (over `transport=` if given: tests pass `httpx.MockTransport` or `ASGITransport`).
+    `quick_start` (the desk's remote client): the first GETs go out before httpx is
+    loaded, until `warm()` (`client.first_requests`).
     `session=` sends through a session of the caller's, as it is (tests wrap the
     in-process `AsgiSession` to fail like a network; `request_headers` are what the
     client's own sessions send with every request).
@@ -149,6 +151,7 @@ class FrontdeskClient:
         backoff: float = 0.25,
         verify: bool | str | ssl.SSLContext = True,
         user_agent: str | None = None,
+        quick_start: bool = False,
         sleep: Callable[[float], Awaitable[object]] = asyncio.sleep,
         jitter: Callable[[float, float], float] = random.uniform,
     ) -> None:
@@ -167,10 +170,13 @@ class FrontdeskClient:
         self._jitter = jitter
         headers = request_headers(user_agent)
         self._session: Session
+        self._warm: Callable[[], None] | None = None
         if session is not None:
             if transport is not None or asgi_app is not None:
                 raise ValueError("give one of transport, asgi_app and session")
             self._session = session
+            warm = getattr(session, "warm", None)  # a `StartupSession` of the caller's
+            self._warm = warm if callable(warm) else None
         elif asgi_app is not None:
             if transport is not None:
                 raise ValueError("give either transport or asgi_app, not both")
@@ -182,14 +188,39 @@ class FrontdeskClient:
             except ValueError as exc:
                 raise BackendUnavailable(f"invalid backend URL: {exc}") from exc
         else:
-            self._session = HttpxSession(
-                self.base_url,
-                transport=transport,
-                verify=verify,
-                connect_timeout=connect_timeout,
-                read_timeout=read_timeout,
-                headers=headers,
-            )
+
+            def make_httpx(context: ssl.SSLContext | None = None) -> HttpxSession:
+                return HttpxSession(
+                    self.base_url,
+                    transport=transport,
+                    verify=verify if context is None else context,
+                    connect_timeout=connect_timeout,
+                    read_timeout=read_timeout,
+                    headers=headers,
+                )
+
+            if quick_start and transport is None:
+                # Only a desk's remote client: see `warm`.
+                from frontdesk.client.first_requests import StartupSession
+
+                self._session = startup = StartupSession(
+                    self.base_url,
+                    make_httpx=make_httpx,
+                    verify=verify,
+                    connect_timeout=connect_timeout,
+                    read_timeout=read_timeout,
+                    headers=headers,
+                )
+                self._warm = startup.warm
+            else:
+                self._session = make_httpx()
+
+    def warm(self) -> None:
+        """Load what later requests need, once the first answers are on screen: a
+        `quick_start` client's httpx session (its first GETs went out without it; ~75 ms of
+        imports, `client.first_requests`). Nothing for any other client."""
+        if self._warm is not None:
+            self._warm()
 
     async def aclose(self) -> None:
         await self._session.aclose()

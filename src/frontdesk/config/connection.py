@@ -102,8 +102,9 @@ class Connection:
         """The operator's label where there is one, else `label`."""
         return self.operator or self.label
 
-    def client(self, *, retries: int = 2) -> FrontdeskClient:
-        """A `FrontdeskClient` for this remote connection (not for local mode)."""
+    def client(self, *, retries: int = 2, quick_start: bool = False) -> FrontdeskClient:
+        """A `FrontdeskClient` for this remote connection (not for local mode); `quick_start`:
+        the desk's, whose first GETs go out before httpx is loaded (`FrontdeskClient`)."""
         if self.url is None:
             raise ValueError("local mode: use frontdesk.local.embedded_client.embedded_client")
         if self.kind == "tiss":
@@ -120,6 +121,7 @@ class Connection:
             connect_timeout=self.connect_timeout,
             read_timeout=self.read_timeout,
             retries=retries,
+            quick_start=quick_start,
         )
 
 

@@ -257,6 +257,9 @@ class TissDesk:
     async def advance_clock(self, seconds: int) -> None:
         await self._sim().advance_clock(seconds)
 
+    def warm(self) -> None:
+        """Nothing here: the transport gets ready by itself once the queue is read (`refresh`)."""
+
     async def aclose(self) -> None:
         if self._warming is not None:
             await asyncio.gather(self._warming, return_exceptions=True)

@@ -433,7 +433,13 @@ class LookupScreen(DeskScreen[None]):
         if first:  # the first screen is complete: tidy up what starting it left behind
             # Once the frame is on the terminal: a collection holds the interpreter, and
             # the driver's writer thread cannot write the queue meanwhile.
-            self.set_timer(SETTLE_AFTER_FIRST_QUEUE, lambda: self.desk.memory.settle(freeze=True))
+            self.set_timer(SETTLE_AFTER_FIRST_QUEUE, self._after_first_queue)
+
+    def _after_first_queue(self) -> None:
+        """What the first queue's start left for later: the client's later needs (a remote
+        client's httpx), then the start-up's garbage collected and the rest frozen."""
+        self.desk.backend.warm()
+        self.desk.memory.settle(freeze=True)
 
     def _draw_first_queue_at_once(self) -> None:
         """Hold every repaint until the queue has laid out its rows, then draw the screen
