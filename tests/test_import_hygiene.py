@@ -6,7 +6,8 @@ really in `sys.modules` after each path runs, lazy imports included:
 - headless layers (core, backend, client, tiss, config, doctor) and the technician's commands
   load neither textual nor rich;
 - local mode (the embedded backend, a whole send/validate) loads neither httpx nor a web
-  framework, nor the TISS stack (lxml, frontdesk.tiss), nor psycopg;
+  framework, nor the TISS stack (lxml, frontdesk.tiss), nor psycopg; on its way from the
+  desk's first frame to the first queue it builds no dataclass (msgspec Structs instead);
 - `frontdesk serve` on SQLite (`--database sqlite:///…`, the default) never loads psycopg,
   the optional `postgres` extra;
 - the local backend's app, as `frontdesk serve` builds it, loads the TISS stack only with the
