@@ -7,8 +7,9 @@ probe started (the interpreter is up), when `textual.app` had been imported, whe
 program called `App.run`, its first frame handed to the driver, the first bytes written to
 the terminal, and the first import of a few modules of interest (from an audit hook), with
 the thread that imported them; and, for the desk, when its client's health check and its
-queue's request were sent and answered and when the queue was filled (what waits for
-what between the first frame and the complete screen). It imports `textual.app` before
+queue's request were sent and answered, when the queue was filled and when the frame after
+that was handed to the driver, with the event loop's CPU time at the first frame and at
+that one (what waits for what between the first frame and the complete screen). It imports `textual.app` before
 the program does, so the program's own imports are timed apart from Textual's.
 """
 
@@ -133,8 +134,12 @@ def main() -> None:
         return run(self, *a, **k)
 
     def display_probe(self: Any, screen: Any, renderable: Any) -> None:
-        if renderable is not None and "first_frame" not in marks:
-            marks["first_frame"] = time.monotonic()
+        if renderable is not None:  # on the event loop's thread: its CPU time is the loop's
+            now, cpu = time.monotonic(), time.thread_time()
+            if "first_frame" not in marks:
+                marks["first_frame"], marks["first_frame_cpu"] = now, cpu
+            elif "queue_filled" in marks and "queue_frame" not in marks:
+                marks["queue_frame"], marks["queue_frame_cpu"] = now, cpu
         display(self, screen, renderable)
 
     def write_probe(self: Any, data: str) -> None:

@@ -87,6 +87,7 @@ PHASES = (
     ("health check sent → queue asked", "health_sent", "queue_sent"),
     ("queue asked → answered", "queue_sent", "queue_answered"),
     ("queue answered → filled", "queue_answered", "queue_filled"),
+    ("queue filled → its frame composed", "queue_filled", "queue_frame"),
     ("queue filled → complete seen", "queue_filled", "ready"),
 )
 
@@ -118,6 +119,9 @@ def startup_timeline(tmux: Tmux, workdir: Path, kind: str, index: int) -> dict[s
     for label, start, end in PHASES:
         if end in marks and (start is None or start in marks):
             phases[label] = (marks[end] - (t0 if start is None else marks[start])) * 1000
+    if "queue_frame_cpu" in marks:
+        cpu = marks["queue_frame_cpu"] - marks["first_frame_cpu"]
+        phases["event loop's CPU, first frame → the queue's frame"] = cpu * 1000
     phases["total: launch → first screen seen"] = (seen - t0) * 1000
     phases["total: launch → complete (queue, every key)"] = (ready - t0) * 1000
     imports = {
