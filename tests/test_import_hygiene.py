@@ -6,7 +6,8 @@ really in `sys.modules` after each path runs, lazy imports included:
 - headless layers (core, backend, client, tiss, config, doctor) and the technician's commands
   load neither textual nor rich;
 - local mode (the embedded backend, a whole send/validate) loads neither httpx nor a web
-  framework, nor the TISS stack (lxml, frontdesk.tiss), nor psycopg;
+  framework, nor the TISS stack (lxml, frontdesk.tiss), nor psycopg; on its way from the
+  desk's first frame to the first queue it builds no dataclass (msgspec Structs instead);
 - `frontdesk serve` on SQLite (`--database sqlite:///…`, the default) never loads psycopg,
   the optional `postgres` extra;
 - the local backend's app, as `frontdesk serve` builds it, loads the TISS stack only with the
@@ -184,6 +185,41 @@ def test_local_mode_loads_no_httpx_and_no_web_framework() -> None:
     assert tops(modules, ("lxml",)) == []
     assert sorted(m for m in modules if m.startswith("frontdesk.tiss")) == []
     assert tops(modules, POSTGRES) == []
+
+
+LOCAL_FIRST_QUEUE = """
+import asyncio, inspect, sys
+import frontdesk.cli.app, frontdesk.app.app, frontdesk.app.screens.lookup
+
+def dataclasses_built():
+    return {
+        f"{name}.{cls.__qualname__}"
+        for name, module in list(sys.modules.items()) if name.startswith("frontdesk.")
+        for cls in vars(module).values()
+        if inspect.isclass(cls) and cls.__module__ == name and "__dataclass_fields__" in vars(cls)
+    }
+
+first_screen = dataclasses_built()
+from frontdesk.local.embedded_client import embedded_client
+
+async def first_queue():
+    client, backend = embedded_client(":memory:")
+    async with client:
+        health = await client.health()
+        guides = await client.list_guides()
+    backend.close()
+    return [health.mode, len(guides)]
+
+RESULT = [asyncio.run(first_queue()), sorted(dataclasses_built() - first_screen)]
+"""
+
+
+def test_local_modes_way_to_its_first_queue_builds_no_dataclass() -> None:
+    """A dataclass compiles its methods (an `exec` each) when its class is built: ~12 ms of
+    the local desk's wait for its first queue (docs/performance.md, "Start-up"). The
+    classes built on that way are msgspec Structs, built in C."""
+    _, result = loaded_after(LOCAL_FIRST_QUEUE, Path.cwd())
+    assert result == [["local", 13], []]
 
 
 SERVE_ON_SQLITE = """

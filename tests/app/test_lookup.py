@@ -162,8 +162,7 @@ async def test_names_from_the_backend_are_shown_as_written_never_read_as_markup(
     """A name is data: "[/b]" or "[red]" in it is shown as typed. Read as Rich markup, a
     stray closing tag raised MarkupError while the queue was drawn, and a "[red]" coloured
     the rest of the row."""
-    from dataclasses import replace
-
+    from msgspec.structs import replace
     from textual.geometry import Region
 
     from frontdesk.core.contacts import digits_only

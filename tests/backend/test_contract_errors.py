@@ -6,10 +6,10 @@ names, through the client's typed exceptions; the raw-HTTP tests check the heade
 
 from __future__ import annotations
 
-from dataclasses import replace
 from typing import Any
 
 import pytest
+from msgspec.structs import replace
 
 from frontdesk.client import (
     AlreadyAuthorized,

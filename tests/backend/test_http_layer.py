@@ -324,6 +324,23 @@ def test_templates_compile_to_one_segment_per_parameter() -> None:
     assert compile_template("/v1.x").fullmatch("/v1-x") is None  # literals are escaped
 
 
+def test_a_routes_compiled_pattern_is_built_once_and_is_none_of_its_fields() -> None:
+    """A Route is a frozen Struct: its pattern is kept beside its fields (not compared, not
+    shown), compiled when the route is built."""
+
+    async def guide(request: Request) -> Response:
+        return Response(200)
+
+    route = Route("/v1/guides/{number}", "GET", guide)
+    same = Route("/v1/guides/{number}", "GET", guide)
+    assert route == same and hash(route) == hash(same)
+    assert route != Route("/v1/guides/{number}", "GET", guide, public=True)
+    assert "pattern=" not in repr(route) and "template=" in repr(route)
+    assert "pattern" in vars(route)  # compiled with the route, not at its first request
+    assert route.pattern is vars(route)["pattern"]
+    assert route.pattern.fullmatch("/v1/guides/a%2Fb").groupdict() == {"number": "a%2Fb"}
+
+
 async def test_an_internal_error_in_the_backend_is_logged_by_type_only(
     caplog: pytest.LogCaptureFixture,
 ) -> None:

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+import msgspec
 import pytest
 from lxml import etree
 
@@ -418,8 +419,10 @@ def another_clinics_guides(operator: LocalTiss) -> tuple[str, str, str]:
     with store.transaction():
         ana = store.get_guide(number)
         assert ana is not None
-        theirs = replace(ana, provider_code="654321", provider_name="Clínica Vizinha")
-        authorized = replace(
+        theirs = msgspec.structs.replace(
+            ana, provider_code="654321", provider_name="Clínica Vizinha"
+        )
+        authorized = msgspec.structs.replace(
             theirs,
             number="2025111399991",
             status="authorized",
@@ -427,7 +430,7 @@ def another_clinics_guides(operator: LocalTiss) -> tuple[str, str, str]:
             authorization_valid_until="2025-12-13",
         )
         store.put_guide(authorized)
-        store.put_guide(replace(theirs, number="2025111399992"))
+        store.put_guide(msgspec.structs.replace(theirs, number="2025111399992"))
     return authorized.number, "2025111399992", card
 
 

@@ -11,10 +11,11 @@ SQLite and local mode never load it.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Final, Literal
 from urllib.parse import parse_qs, unquote, urlsplit
+
+import msgspec
 
 SQLITE: Literal["sqlite"] = "sqlite"
 POSTGRESQL: Literal["postgresql"] = "postgresql"
@@ -34,8 +35,7 @@ class DatabaseUrlError(ValueError):
         self.url = url
 
 
-@dataclass(frozen=True)
-class Database:
+class Database(msgspec.Struct, frozen=True):
     """A parsed `--database`: an SQLite file (`path`) or a PostgreSQL conninfo (`url`)."""
 
     kind: Literal["sqlite", "postgresql"]

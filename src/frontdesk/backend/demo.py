@@ -12,9 +12,10 @@ import base64
 import hashlib
 import secrets
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
+
+import msgspec
 
 from frontdesk.backend.store import BeneficiaryRecord, ContactRecord, GuideRecord, Store
 from frontdesk.core.tuss import PROCEDURE_NAMES
@@ -24,8 +25,7 @@ PROVIDER = ("123456", "Clínica Sorriso")
 TUSS = PROCEDURE_NAMES  # TUSS table 22: the demo guides' procedures are among these
 
 
-@dataclass(frozen=True)
-class DemoBeneficiary:
+class DemoBeneficiary(msgspec.Struct, frozen=True):
     card: str
     name: str
     social_name: str | None
@@ -102,8 +102,7 @@ BENEFICIARIES: tuple[DemoBeneficiary, ...] = (
 )
 
 
-@dataclass(frozen=True)
-class DemoGuide:
+class DemoGuide(msgspec.Struct, frozen=True):
     card: str
     type: str
     status: str

@@ -13,8 +13,10 @@ import hmac
 import secrets
 import string
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Literal
+
+import msgspec
+from msgspec.structs import replace
 
 from frontdesk.backend.policy import Policy
 
@@ -30,8 +32,7 @@ DAY = 86_400
 _AUTH_ALPHABET = "".join(c for c in string.ascii_uppercase + string.digits if c not in "0O1I")
 
 
-@dataclass(frozen=True)
-class Challenge:
+class Challenge(msgspec.Struct, frozen=True):
     """A guide's current challenge, as stored (the code itself is never kept)."""
 
     state: str  # none | pending | locked | expired | used | cancelled
@@ -48,8 +49,7 @@ class Challenge:
         return cls(state="none", attempts_left=policy.max_attempts)
 
 
-@dataclass(frozen=True)
-class Refusal:
+class Refusal(msgspec.Struct, frozen=True):
     """Why a send is refused now, and for how many seconds."""
 
     code: Literal["resend_too_soon", "too_many_sends"]
@@ -67,8 +67,7 @@ VerdictKind = Literal[
 ]
 
 
-@dataclass(frozen=True)
-class Verdict:
+class Verdict(msgspec.Struct, frozen=True):
     """What a validation attempt decides, and the challenge as it must be stored after it."""
 
     kind: VerdictKind
@@ -82,8 +81,7 @@ class Verdict:
     via: str | None = None  # "challenge" or "app" when authorized
 
 
-@dataclass(frozen=True)
-class AppCheck:
+class AppCheck(msgspec.Struct, frozen=True):
     """The beneficiary's app: its TOTP secret and the last step already used (single use)."""
 
     secret: str

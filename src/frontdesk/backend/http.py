@@ -16,9 +16,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Awaitable, Callable, Sequence
-from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 from urllib.parse import parse_qsl, unquote_to_bytes
+
+import msgspec
 
 from frontdesk.core.asgi import Receive, Scope, Send
 
@@ -33,14 +35,13 @@ class ClientDisconnected(Exception):
     """The client went away before its request body was complete: nobody to answer."""
 
 
-@dataclass(slots=True)
-class Response:
+class Response(msgspec.Struct):
     """A whole response: status, body, extra headers; Content-Length and -Type are added."""
 
     status: int
     body: bytes = b""
     media_type: str | None = "application/json"
-    headers: dict[str, str] = field(default_factory=dict)
+    headers: dict[str, str] = msgspec.field(default_factory=dict)
 
     def raw_headers(self) -> list[tuple[bytes, bytes]]:
         """The header fields as ASGI sends them: lower-case names, latin-1 bytes."""
@@ -140,19 +141,23 @@ def compile_template(template: str) -> re.Pattern[str]:
     return re.compile("".join(pattern))
 
 
-@dataclass(frozen=True)
-class Route:
+class Route(msgspec.Struct, frozen=True, dict=True):
     """One method on one path template; `endpoint` makes the response. A `public` route's
-    path is not guarded (see `HttpApp`)."""
+    path is not guarded (see `HttpApp`). Its compiled `pattern` is no field (not compared,
+    not shown): it is kept in the instance's `__dict__` (`dict=True`), compiled when the
+    route is built."""
 
     template: str
     method: str
     endpoint: Endpoint
     public: bool = False
-    pattern: re.Pattern[str] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "pattern", compile_template(self.template))
+        self.pattern  # noqa: B018 (compiled now: a bad template fails where it is written)
+
+    @cached_property
+    def pattern(self) -> re.Pattern[str]:
+        return compile_template(self.template)
 
     def accepts(self, method: str) -> bool:
         return method == self.method or (method == "HEAD" and self.method == "GET")

@@ -15,8 +15,9 @@ import hashlib
 import json
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any
+
+import msgspec
 
 from frontdesk.backend.clock import Clock
 from frontdesk.backend.http import Response
@@ -28,8 +29,7 @@ IDEMPOTENCY_TTL = 24 * 3600
 error_log = logging.getLogger("frontdesk.server")
 
 
-@dataclass(frozen=True)
-class SecretAnswer:
+class SecretAnswer(msgspec.Struct, frozen=True):
     """A POST whose success carries a secret `member` (a code) that is never stored.
 
     With an Idempotency-Key the operation is given a seed (the key, the path, the body's

@@ -4,8 +4,9 @@ and the operator's other settings of the local backend (`BackendSettings`)."""
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field, fields
 from typing import Any
+
+import msgspec
 
 
 class PolicyError(ValueError):
@@ -25,8 +26,7 @@ BOUNDS: dict[str, tuple[int, int, str]] = {
 }
 
 
-@dataclass(frozen=True)
-class Policy:
+class Policy(msgspec.Struct, frozen=True):
     """Token rules; the defaults are the local backend's (docs/api.md)."""
 
     code_length: int = 6
@@ -49,7 +49,7 @@ class Policy:
     @classmethod
     def from_mapping(cls, values: Mapping[str, Any]) -> Policy:
         """Build from e.g. a TOML table; unknown keys are refused by name."""
-        known = {f.name for f in fields(cls)}
+        known = set(cls.__struct_fields__)
         unknown = sorted(set(values) - known)
         if unknown:
             raise PolicyError(
@@ -59,14 +59,12 @@ class Policy:
         return cls(**dict(values))
 
 
-@dataclass(frozen=True)
-class SacPhone:
+class SacPhone(msgspec.Struct, frozen=True):
     number: str
     note: str
 
 
-@dataclass(frozen=True)
-class BackendSettings:
+class BackendSettings(msgspec.Struct, frozen=True):
     """The operator's side of the local backend, beyond the token policy."""
 
     operator: str = "Operadora Demonstração"
@@ -74,7 +72,7 @@ class BackendSettings:
         SacPhone("4007-2400", "capitais e regiões metropolitanas"),
         SacPhone("0800 643 4300", "demais localidades"),
     )
-    typed_destination: dict[str, bool] = field(
+    typed_destination: dict[str, bool] = msgspec.field(
         default_factory=lambda: {"sms": False, "email": True}
     )
     simulator: bool = True

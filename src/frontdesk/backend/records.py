@@ -1,6 +1,6 @@
 """The local backend's records and the `Store` interface the service needs of persistence.
 
-Plain frozen dataclasses, one per stored thing (a beneficiary, a contact, a guide, an
+Frozen msgspec Structs, one per stored thing (a beneficiary, a contact, a guide, an
 event, a simulator message, a stored answer for Idempotency-Key replays), and the
 `Store` protocol `frontdesk.backend.store.SqliteStore` and
 `frontdesk.backend.postgres.PostgresStore` implement.
@@ -9,14 +9,14 @@ event, a simulator message, a stored answer for Idempotency-Key replays), and th
 from __future__ import annotations
 
 from contextlib import AbstractContextManager
-from dataclasses import dataclass
 from typing import Any, Protocol
+
+import msgspec
 
 from frontdesk.backend.engine import Challenge
 
 
-@dataclass(frozen=True)
-class BeneficiaryRecord:
+class BeneficiaryRecord(msgspec.Struct, frozen=True):
     card: str  # digits only
     card_display: str
     name: str
@@ -27,8 +27,7 @@ class BeneficiaryRecord:
     last_used_contact: str | None
 
 
-@dataclass(frozen=True)
-class ContactRecord:
+class ContactRecord(msgspec.Struct, frozen=True):
     card: str
     position: int
     kind: str  # sms | email
@@ -39,8 +38,7 @@ class ContactRecord:
         return f"c{self.position}"
 
 
-@dataclass(frozen=True)
-class GuideRecord:
+class GuideRecord(msgspec.Struct, frozen=True):
     number: str
     operator_number: str
     type: str
@@ -55,15 +53,13 @@ class GuideRecord:
     absence_reason: str | None
 
 
-@dataclass(frozen=True)
-class EventRecord:
+class EventRecord(msgspec.Struct, frozen=True):
     at: float
     kind: str
     data: dict[str, Any]
 
 
-@dataclass(frozen=True)
-class OutboxRecord:
+class OutboxRecord(msgspec.Struct, frozen=True):
     id: int
     channel: str
     to: str
@@ -73,8 +69,7 @@ class OutboxRecord:
     sent_at: float
 
 
-@dataclass(frozen=True)
-class StoredResponse:
+class StoredResponse(msgspec.Struct, frozen=True):
     status: int
     body: bytes
     headers: dict[str, str]

@@ -12,9 +12,10 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Callable
-from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from typing import Any, TypeVar
+
+from msgspec.structs import replace
 
 from frontdesk import __version__
 from frontdesk.backend.clock import Clock, rfc3339

@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Protocol, TypeVar
+
+import msgspec
 
 from frontdesk.backend.clock import rfc3339
 from frontdesk.backend.problems import Problem
@@ -50,8 +51,7 @@ OUTBOX_LIMIT = 200
 GUIDE_TYPES = frozenset({"consulta", "sp_sadt", "odonto"})
 
 
-@dataclass(frozen=True)
-class SacOpening:
+class SacOpening(msgspec.Struct, frozen=True):
     """A guide the call centre opens for a card before its request arrives."""
 
     card: str

@@ -14,10 +14,11 @@ import asyncio
 import json as jsonlib
 import logging
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from dataclasses import dataclass
 from http import HTTPStatus
 from typing import Any
 from urllib.parse import unquote, urlencode, urlsplit
+
+import msgspec
 
 from frontdesk.core.asgi import ASGIApp, Message, Scope
 
@@ -58,8 +59,7 @@ class Headers(Mapping[str, str]):
         return f"Headers({self._fields!r})"
 
 
-@dataclass(frozen=True)
-class AsgiRequest:
+class AsgiRequest(msgspec.Struct, frozen=True):
     """One request as it was handed to the app."""
 
     method: str

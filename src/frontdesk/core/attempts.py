@@ -11,11 +11,11 @@ from __future__ import annotations
 import math
 from collections import OrderedDict, deque
 from collections.abc import Callable
-from dataclasses import dataclass
+
+import msgspec
 
 
-@dataclass(frozen=True)
-class Limits:
+class Limits(msgspec.Struct, frozen=True):
     """How many failed attempts an address, and everyone together, may make before waiting."""
 
     window_seconds: float = 15 * 60

@@ -36,6 +36,8 @@ from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any, Final, Literal
 
+import msgspec
+
 from frontdesk.backend.engine import DAY, AppCheck, Challenge, Verdict, well_formed
 from frontdesk.backend.service import LocalBackend, Problem
 from frontdesk.backend.store import GuideRecord
@@ -216,7 +218,7 @@ class Answers:
         try:
             if glosas:
                 if guide.status == "awaiting_token":
-                    guide = replace(guide, status="denied")
+                    guide = msgspec.structs.replace(guide, status="denied")
                     self.store.put_guide(guide)
             elif malformed_proof:
                 glosas = (token_glosa("malformed"),)
@@ -317,7 +319,7 @@ class Answers:
         due = record is not None and now >= record.updated_at + REVIEW_SECONDS
         if guide.status == "under_review" and record is not None and due:
             guide = self.backend.conclude_review(guide, now)  # the operator's audit concluded
-            record = replace(record, status="authorized", glosas=[], updated_at=now)
+            record = msgspec.structs.replace(record, status="authorized", glosas=[], updated_at=now)
             self.records.put_request(record)
         status = self._status_of(guide, record)
         if record is not None and record.status == status:
@@ -345,9 +347,11 @@ class Answers:
         if guide.status == "awaiting_token":
             self.backend.cancel(guide.number)  # the pending code, if any, is cancelled too
         if guide.status != "cancelled":
-            self.store.put_guide(replace(guide, status="cancelled"))
+            self.store.put_guide(msgspec.structs.replace(guide, status="cancelled"))
         if record is not None:
-            self.records.put_request(replace(record, status="cancelled", glosas=[], updated_at=now))
+            self.records.put_request(
+                msgspec.structs.replace(record, status="cancelled", glosas=[], updated_at=now)
+            )
         return guide.number, guide.operator_number, "cancelled"
 
     # -- helpers ------------------------------------------------------------------------------

@@ -15,8 +15,9 @@ connection, inside the store's transactions.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
 from typing import Any, Final, Protocol
+
+import msgspec
 
 from frontdesk.backend.sql import SqlConnection
 
@@ -41,15 +42,13 @@ class Connected(Protocol):
     def lock_key(self, name: str) -> None: ...
 
 
-@dataclass(frozen=True)
-class Transaction:
+class Transaction(msgspec.Struct, frozen=True):
     service: str
     digest: str
     answer: bytes
 
 
-@dataclass(frozen=True)
-class RequestRecord:
+class RequestRecord(msgspec.Struct, frozen=True):
     guide: str
     prestador: str
     kind: str  # sp_sadt | odonto
