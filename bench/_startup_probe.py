@@ -7,10 +7,11 @@ probe started (the interpreter is up), when `textual.app` had been imported, whe
 program called `App.run`, its first frame handed to the driver, the first bytes written to
 the terminal, and the first import of a few modules of interest (from an audit hook), with
 the thread that imported them; and, for the desk, when its client's health check and its
-queue's request were sent and answered, when the queue was filled and when the frame after
-that was handed to the driver, with the event loop's CPU time at the first frame and at
-that one (what waits for what between the first frame and the complete screen). It imports `textual.app` before
-the program does, so the program's own imports are timed apart from Textual's.
+queue's request were sent and answered, when the queue was filled and when the next frame
+was handed to the driver, with the event loop's CPU time at the first frame and at that
+one (what waits for what between the first frame and the complete screen). It imports
+`textual.app` before the program does, so the program's own imports are timed apart from
+Textual's.
 """
 
 from __future__ import annotations
