@@ -200,7 +200,9 @@ def dataclasses_built():
     }
 """
 
-LOCAL_FIRST_QUEUE = DATACLASSES_BUILT + """
+LOCAL_FIRST_QUEUE = (
+    DATACLASSES_BUILT
+    + """
 import asyncio
 import frontdesk.cli.app, frontdesk.app.app, frontdesk.app.screens.lookup
 
@@ -217,6 +219,7 @@ async def first_queue():
 
 RESULT = [asyncio.run(first_queue()), sorted(dataclasses_built() - first_screen)]
 """
+)
 
 
 def test_local_modes_way_to_its_first_queue_builds_no_dataclass() -> None:
