@@ -19,6 +19,7 @@ from frontdesk.client import (
     BackendUnavailable,
     FrontdeskClient,
     GuideNotFound,
+    Health,
     NotFound,
     Unauthorized,
 )
@@ -240,6 +241,44 @@ async def test_a_query_and_the_key_go_out_as_httpx_sends_them() -> None:
     head = server.heads[0].decode()
     assert head.startswith("GET /v1/guides?card=0064+8000 HTTP/1.1\r\n")
     assert "Authorization: Bearer k3y\r\n" in head
+
+
+BODY = json.dumps(HEALTH).encode()
+READ_HERE = {  # answers the quick path reads itself: one connection
+    "length": answer(f"HTTP/1.1 200 OK\nContent-Length: {len(BODY)}\n", BODY),
+    "until the end": answer("HTTP/1.0 200 OK\nContent-Type: application/json\n", BODY),
+    "chunked, an extension and a trailer": answer(
+        "HTTP/1.1 200 OK\nTransfer-Encoding: chunked\n",
+        b"%x;ext=1\r\n%s\r\n0\r\nX-Trailer: yes\r\n\r\n" % (len(BODY), BODY),
+    ),
+}
+LEFT_TO_HTTPX = {  # answers it declines: httpx sends the GET again and reads them
+    "an interim 103": answer("HTTP/1.1 103 Early Hints\nLink: </a>\n", b"") + READ_HERE["length"],
+    "a folded header line": answer(
+        f"HTTP/1.1 200 OK\nX-Note: one\n two\nContent-Length: {len(BODY)}\n", BODY
+    ),
+    "a head line over the limit": answer(
+        f"HTTP/1.1 200 OK\nX-Big: {'a' * 70_000}\nContent-Length: {len(BODY)}\n", BODY
+    ),
+}
+
+
+@pytest.mark.parametrize("wire", READ_HERE.values(), ids=READ_HERE.keys())
+async def test_plain_answers_are_read_on_the_quick_path(wire: bytes) -> None:
+    async with scripted(wire) as server:
+        session, built = startup_session(server.url)
+        async with client_over(session, None, []) as client:
+            assert await client.health() == Health.parse(HEALTH)
+    assert len(server.heads) == 1 and built.contexts == []
+
+
+@pytest.mark.parametrize("wire", LEFT_TO_HTTPX.values(), ids=LEFT_TO_HTTPX.keys())
+async def test_answers_the_quick_path_does_not_read_are_left_to_httpx(wire: bytes) -> None:
+    async with scripted(wire) as server:
+        session, built = startup_session(server.url)
+        async with client_over(session, None, []) as client:
+            assert await client.health() == Health.parse(HEALTH)
+    assert len(server.heads) == 2 and built.contexts == [None]
 
 
 async def test_a_content_coding_is_left_to_httpx() -> None:

@@ -5,13 +5,15 @@ httpx, httpcore and anyio's asyncio backend are ~75 ms of imports on the desk's 
 and the queue behind them. Until `warm()` has loaded them (the desk calls it once the first
 queue is on screen), a `GET` goes out over asyncio's own streams: one connection per
 request (`Connection: close`), the same base URL, headers, TLS context and timeouts as the
-httpx session built afterwards, the answer parsed by h11 (the HTTP/1.1 parser httpcore uses).
+httpx session built afterwards. Its answer is read here (`_Answer`), not by h11: h11's own
+import is ~10 ms, and an answer this reader does not expect is simply left to httpx.
 
 Anything this path does not do goes through httpx from the start, as before: a proxy
 configured (environment, or Windows' and macOS' system settings, as httpx reads them), a
 scheme other than http/https, a request with a body, a header or target that is not plain
-ASCII, an answer that is not plain (a content coding, an upgrade). A `GET` that this path
-sent and then declined is sent again by httpx: the contract's `GET`s change nothing.
+ASCII, an answer that is not plain (an interim 1xx, a content coding, a transfer coding but
+chunked, a folded header line, an oversized head or body). A `GET` that this path sent and
+then declined is sent again by httpx: the contract's `GET`s change nothing.
 """
 
 from __future__ import annotations
@@ -21,19 +23,20 @@ import contextlib
 import importlib
 import json as jsonlib
 import os
+import re
 import ssl
 import sys
-from collections.abc import Callable, Iterator, Mapping
-from typing import Any
+from collections.abc import Awaitable, Callable, Iterator, Mapping
+from typing import Any, TypeVar
 from urllib.parse import SplitResult, urlencode, urlsplit
-
-import h11
 
 from frontdesk.client.session import Answer, HttpxSession, TransportFailure
 
+T = TypeVar("T")
 READ_CHUNK = 65536
 MAX_ANSWER_BYTES = 32 * 1024 * 1024  # a queue of guides is a few kB; nothing real comes near
-MAX_HEAD_BYTES = 64 * 1024
+MAX_HEAD_BYTES = 64 * 1024  # a line of the answer's head, or of a chunk's size
+_TOKEN = re.compile(rb"[!#$%&'*+.^_`|~0-9A-Za-z-]+")  # a field name (RFC 9110)
 
 
 class _Declined(Exception):
@@ -220,35 +223,26 @@ class StartupSession:
 
     # -- the quick path --------------------------------------------------------------------
 
-    def _request(
-        self, path: str, params: Mapping[str, str] | None, extra: Mapping[str, str]
-    ) -> tuple[h11.Connection, bytes]:
-        """h11's client side, and the request's head as h11 writes (and checks) it."""
+    def _head(self, path: str, params: Mapping[str, str] | None, extra: Mapping[str, str]) -> bytes:
+        """The request's head: printable ASCII only (so no CR or LF can split it)."""
         origin = self._origin
         assert origin is not None
         target = origin.path.rstrip("/") + "/" + path.lstrip("/")
         if params:
             target += "?" + urlencode(dict(params))
         fields = {**self._headers, **extra, "Accept-Encoding": "identity", "Connection": "close"}
-        headers = [("Host", origin.netloc)]
-        headers += [(name, value) for name, value in fields.items() if name.lower() != "host"]
-        connection = h11.Connection(h11.CLIENT, max_incomplete_event_size=MAX_HEAD_BYTES)
-        if not all(_plain(name) and _plain(value) for name, value in headers):
+        lines = [f"GET {target} HTTP/1.1", f"Host: {origin.netloc}"]
+        lines += [f"{name}: {value}" for name, value in fields.items() if name.lower() != "host"]
+        if " " in target or not all(_plain(line) for line in lines):
             raise _Declined
-        try:
-            head = connection.send(h11.Request(method="GET", target=target, headers=headers))
-            connection.send(h11.EndOfMessage())
-        except h11.LocalProtocolError:  # a target or header h11 will not write
-            raise _Declined from None
-        assert head is not None
-        return connection, head
+        return ("\r\n".join(lines) + "\r\n\r\n").encode("ascii")
 
     async def _quick_get(
         self, path: str, params: Mapping[str, str] | None, extra: Mapping[str, str]
     ) -> QuickAnswer:
         origin = self._origin
         assert origin is not None and origin.hostname is not None
-        connection, head = self._request(path, params, extra)
+        head = self._head(path, params, extra)
         context = self._tls() if origin.scheme == "https" else None
         if context is not None:
             context.set_alpn_protocols(["http/1.1"])  # as httpcore does for HTTP/1.1
@@ -256,62 +250,114 @@ class StartupSession:
         try:
             async with asyncio.timeout(self._connect_timeout):
                 if context is None:
-                    reader, writer = await asyncio.open_connection(host, origin.port or 80)
+                    reader, writer = await asyncio.open_connection(
+                        host, origin.port or 80, limit=MAX_HEAD_BYTES
+                    )
                 else:
                     reader, writer = await asyncio.open_connection(
-                        host, origin.port or 443, ssl=context, server_hostname=host
-                    )
+                        host, origin.port or 443, ssl=context, server_hostname=host,
+                        limit=MAX_HEAD_BYTES,
+                    )  # fmt: skip
         except TimeoutError as exc:
             raise TransportFailure(exc, retryable=True, timeout=True) from exc
         except OSError as exc:  # refused, unreachable, unknown host, TLS (ssl.SSLError)
             raise TransportFailure(exc, retryable=True, connect=True) from exc
         try:
             writer.write(head)
-            async with asyncio.timeout(self._read_timeout):
-                await writer.drain()
-            return await self._answer(connection, reader)
+            await self._within(writer.drain())
+            return await _Answer(reader, self._within).read()
         except TimeoutError as exc:
             raise TransportFailure(exc, retryable=True, timeout=True) from exc
-        except OSError as exc:  # reset, broken pipe
+        except (OSError, asyncio.IncompleteReadError) as exc:  # reset, cut short
             raise TransportFailure(exc, retryable=True) from exc
         finally:
             writer.close()
 
-    async def _answer(
-        self, connection: h11.Connection, reader: asyncio.StreamReader
-    ) -> QuickAnswer:
-        """The answer, read until its end; `_Declined` for one this path does not read."""
-        status, reason, fields, body = 0, "", {}, bytearray()
-        while True:
-            try:
-                event = connection.next_event()
-            except h11.RemoteProtocolError as exc:
-                raise TransportFailure(exc, retryable=True) from exc
-            if event is h11.NEED_DATA:
-                async with asyncio.timeout(self._read_timeout):
-                    data = await reader.read(READ_CHUNK)
-                connection.receive_data(data)
-            elif isinstance(event, h11.Response):
-                status, reason = event.status_code, event.reason.decode("ascii", "replace")
-                fields = _fields(event.headers)
-                if fields.get("content-encoding", "identity").lower() != "identity":
-                    raise _Declined
-            elif isinstance(event, h11.Data):
-                body += event.data
-                if len(body) > MAX_ANSWER_BYTES:
-                    raise _Declined
-            elif isinstance(event, h11.EndOfMessage):
-                return QuickAnswer(status, reason, fields, bytes(body))
-            elif isinstance(event, h11.ConnectionClosed):
-                error = ConnectionResetError("the backend closed the connection mid-answer")
-                raise TransportFailure(error, retryable=True)
-            elif not isinstance(event, h11.InformationalResponse):
+    async def _within(self, step: Awaitable[T]) -> T:
+        """One read or write, given `read_timeout` (as httpx times each one)."""
+        async with asyncio.timeout(self._read_timeout):
+            return await step
+
+
+class _Answer:
+    """Reads one HTTP/1.x answer to a GET: a status line, header fields, and a body framed by
+    `Content-Length`, `Transfer-Encoding: chunked` or the connection's end. Anything else (an
+    interim 1xx answer, a folded header line, another transfer coding, a content coding, an
+    oversized head or body) is `_Declined`: httpx sends the GET again and reads it."""
+
+    def __init__(
+        self,
+        reader: asyncio.StreamReader,
+        within: Callable[[Awaitable[bytes]], Awaitable[bytes]],
+    ) -> None:
+        self._reader, self._within = reader, within
+
+    async def _line(self) -> bytes:
+        try:
+            return await self._within(self._reader.readuntil(b"\r\n"))
+        except asyncio.LimitOverrunError:
+            raise _Declined from None
+
+    async def read(self) -> QuickAnswer:
+        status, reason = _status_line(await self._line())
+        fields: dict[str, str] = {}
+        while (line := await self._line()) != b"\r\n":
+            name, value = _field(line)
+            fields[name] = f"{fields[name]}, {value}" if name in fields else value
+        if fields.get("content-encoding", "identity").lower() != "identity":
+            raise _Declined
+        return QuickAnswer(status, reason, fields, await self._body(status, fields))
+
+    async def _body(self, status: int, fields: Mapping[str, str]) -> bytes:
+        if status in (204, 304):
+            return b""
+        coding = fields.get("transfer-encoding")
+        if coding is not None:
+            if coding.lower() != "chunked":
                 raise _Declined
+            return await self._chunks()
+        length = fields.get("content-length")
+        if length is not None:
+            if not (length.isascii() and length.isdigit()) or int(length) > MAX_ANSWER_BYTES:
+                raise _Declined  # also two different lengths, joined by ", "
+            return await self._within(self._reader.readexactly(int(length)))
+        body = bytearray()  # delimited by the connection's end
+        while chunk := await self._within(self._reader.read(READ_CHUNK)):
+            body += chunk
+            if len(body) > MAX_ANSWER_BYTES:
+                raise _Declined
+        return bytes(body)
+
+    async def _chunks(self) -> bytes:
+        body = bytearray()
+        while True:
+            size = (await self._line())[:-2].split(b";", 1)[0].strip()
+            if not size or size.strip(b"0123456789abcdefABCDEF") or len(size) > 8:
+                raise _Declined
+            if not (count := int(size, 16)):
+                break
+            body += await self._within(self._reader.readexactly(count))
+            if len(body) > MAX_ANSWER_BYTES or await self._line() != b"\r\n":
+                raise _Declined
+        while await self._line() != b"\r\n":  # trailer fields: not read
+            pass
+        return bytes(body)
 
 
-def _fields(headers: Any) -> dict[str, str]:
-    fields: dict[str, str] = {}
-    for name, value in headers:
-        key, text = name.decode("ascii").lower(), value.decode("latin-1")
-        fields[key] = f"{fields[key]}, {text}" if key in fields else text
-    return fields
+def _status_line(line: bytes) -> tuple[int, str]:
+    """`HTTP/1.1 200 OK` → (200, "OK"); an interim (1xx) or odd status line is declined."""
+    version, _, rest = line[:-2].partition(b" ")
+    code, _, reason = rest.partition(b" ")
+    if version not in (b"HTTP/1.1", b"HTTP/1.0") or not (len(code) == 3 and code.isdigit()):
+        raise _Declined
+    if int(code) < 200:
+        raise _Declined
+    return int(code), reason.decode("ascii", "replace")
+
+
+def _field(line: bytes) -> tuple[str, str]:
+    """A header line as (lower-case name, value); a folded or malformed one is declined."""
+    name, colon, value = line[:-2].partition(b":")
+    if not colon or not name or not _TOKEN.fullmatch(name):
+        raise _Declined
+    return name.decode("ascii").lower(), value.strip(b" \t").decode("latin-1")
