@@ -22,10 +22,11 @@ import os
 import re
 import threading
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
 from pathlib import Path
 from typing import Any, Final, Protocol
+
+import msgspec
 
 from frontdesk.config.paths import audit_file, ensure_private_dir
 from frontdesk.config.setup_errors import SetupError
@@ -70,8 +71,7 @@ _REASON = re.compile(r"\d{2}")
 _USER = re.compile(r"[a-z0-9][a-z0-9._-]{0,31}")
 
 
-@dataclass(frozen=True)
-class AuditRecord:
+class AuditRecord(msgspec.Struct, frozen=True):
     """One line of the audit log."""
 
     time: datetime

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import os
 import sys
-from dataclasses import replace
 from pathlib import Path
 
+import msgspec
 import pytest
 
 from frontdesk.app.connector import connector_for
@@ -100,7 +100,9 @@ async def test_a_profiles_preload_starts_the_schemas_worker_that_its_desk_then_u
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")
 def test_a_desk_that_cannot_be_built_leaves_no_worker_from_its_preload(tmp_path: Path) -> None:
-    passwordless = replace(connection(CounterSettings(import_folder=tmp_path)), api_key=None)
+    passwordless = msgspec.structs.replace(
+        connection(CounterSettings(import_folder=tmp_path)), api_key=None
+    )
     connector = connector_for(passwordless)
     assert connector.preload is not None
     connector.preload()
@@ -116,7 +118,7 @@ async def test_the_served_operators_simulator_is_built_when_first_used(tmp_path:
     url = local_tiss_url("4.03.00", "http://127.0.0.1:8765")
     identity = {"registro_ans": "999999", "prestador_kind": "codigo", "prestador": "123456"}
     settings = TissSettings(url=url, **identity)  # type: ignore[arg-type]
-    served = replace(
+    served = msgspec.structs.replace(
         connection(CounterSettings(import_folder=tmp_path)),
         tiss=TissProfileData(settings, CounterSettings(import_folder=tmp_path)),
     )

@@ -11,8 +11,9 @@ imports").
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
+
+import msgspec
 
 if TYPE_CHECKING:
     from frontdesk.app.service import DeskService
@@ -21,8 +22,7 @@ if TYPE_CHECKING:
     from frontdesk.tiss.checker import WorkerChecker
 
 
-@dataclass(frozen=True)
-class Connector:
+class Connector(msgspec.Struct, frozen=True):
     """How to reach the backend: `make` builds the client; `preload` warms imports off-loop;
     `close` releases what `make` opened besides the client (the embedded database)."""
 

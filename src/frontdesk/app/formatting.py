@@ -5,9 +5,10 @@ dates, cards in groups of four; and what is wrong with a typed guide number, car
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Literal
+
+import msgspec
 
 from frontdesk.core.contacts import digits_only
 from frontdesk.core.i18n import get_language, has_text, t
@@ -109,8 +110,7 @@ def local_time(value: str) -> str:
     return parsed.astimezone().strftime("%H:%M")
 
 
-@dataclass(frozen=True)
-class DigitsProblem:
+class DigitsProblem(msgspec.Struct, frozen=True):
     """Why a typed value is not (yet) a number of the right length: not only digits, or
     `typed` digits where `wanted` are needed (at least, for `too_short`; at most, for
     `too_long`). Screens put it in words; a validator only says what is wrong."""

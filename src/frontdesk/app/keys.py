@@ -8,9 +8,9 @@ them), those it inherits (Esc and F1 in a modal), then the app's.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+import msgspec
 from textual.binding import Binding
 
 from frontdesk.core.i18n import has_text, t
@@ -26,8 +26,7 @@ NOT_IN_HELP = frozenset({"focus_queue", "type_digit", "quit_hint"})
 NOT_IN_PALETTE = frozenset({"command_palette"})
 
 
-@dataclass(frozen=True)
-class DeskKey:
+class DeskKey(msgspec.Struct, frozen=True):
     """One key as shown: what to press, what it does (in words), whether it works now."""
 
     key: str

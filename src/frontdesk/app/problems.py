@@ -11,8 +11,9 @@ errors (`frontdesk.counter.counter_errors`) carry their own words.
 from __future__ import annotations
 
 import sys
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
+
+import msgspec
 
 from frontdesk.app.formatting import DEFAULT_CODE_LENGTH, DigitsProblem, label, minutes_ceil
 from frontdesk.core.i18n import t
@@ -21,8 +22,7 @@ if TYPE_CHECKING:
     from frontdesk.client import client_errors as e
 
 
-@dataclass(frozen=True)
-class Trouble:
+class Trouble(msgspec.Struct, frozen=True):
     """A problem in the user's language. `banner`: show in the banner, with F5 to retry."""
 
     text: str

@@ -13,12 +13,14 @@ from __future__ import annotations
 
 import os
 import ssl
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, ClassVar
 from urllib.parse import urlsplit
 
+import msgspec
+
 from frontdesk.config.credentials import API_KEY_ENV, KEYRING_TIMEOUT, ApiKey, check_key, load_key
+from frontdesk.config.frozen import Frozen
 from frontdesk.config.reading import (
     DEFAULT_CONNECT_TIMEOUT,
     DEFAULT_READ_TIMEOUT,
@@ -38,8 +40,7 @@ if TYPE_CHECKING:
     from frontdesk.config.tiss_reading import TissProfileData
 
 
-@dataclass(frozen=True, slots=True)
-class ConnectionOptions:
+class ConnectionOptions(msgspec.Struct, frozen=True):
     """What the connection is asked to be: `--profile`, `--url`, `--insecure`, `--lang`.
 
     All unset (the default) is the file's choice: its `default` profile, else local mode.
@@ -54,8 +55,7 @@ class ConnectionOptions:
 NO_OPTIONS = ConnectionOptions()
 
 
-@dataclass(frozen=True)
-class Connection:
+class Connection(Frozen, frozen=True):
     """Everything needed to open the client; `url` None means the embedded local backend.
 
     `insecure` is True only when plain HTTP to another machine was allowed by `--insecure`:
@@ -64,11 +64,14 @@ class Connection:
     profile's TISS part, `api_key` the TISS password).
     """
 
+    _not_compared: ClassVar[frozenset[str]] = frozenset({"tiss"})
+    _not_shown: ClassVar[frozenset[str]] = frozenset({"api_key", "tiss"})
+
     url: str | None
     config_path: Path
     profile: str | None = None
     operator: str | None = None
-    api_key: str | None = field(default=None, repr=False)
+    api_key: str | None = None
     key_source: str | None = None
     verify: bool | str = True
     ca_bundle: Path | None = None
@@ -78,7 +81,7 @@ class Connection:
     language: Language | None = None
     theme: str | None = None
     kind: ProfileKind = "contract"
-    tiss: TissProfileData | None = field(default=None, compare=False, repr=False)
+    tiss: TissProfileData | None = None
 
     @property
     def is_tiss(self) -> bool:

@@ -12,9 +12,11 @@ The names of `key_file` and `keyring_store` that callers use are importable from
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Final, Literal
+from typing import TYPE_CHECKING, ClassVar, Final, Literal
 
+import msgspec
+
+from frontdesk.config.frozen import Frozen
 from frontdesk.config.key_file import (
     MAX_KEY_LENGTH,
     WINDOWS,
@@ -62,11 +64,12 @@ API_KEY_ENV: Final = "FRONTDESK_API_KEY"
 KeySource = Literal["env", "file", "keyring"]
 
 
-@dataclass(frozen=True)
-class ApiKey:
+class ApiKey(Frozen, frozen=True):
     """A key and where it came from; `repr` never shows the key."""
 
-    value: str = field(repr=False)
+    _not_shown: ClassVar[frozenset[str]] = frozenset({"value"})
+
+    value: str
     source: KeySource
     where: str
 
@@ -134,8 +137,7 @@ def store_key(
     return ApiKey(key, "keyring", name)
 
 
-@dataclass(frozen=True)
-class Removal:
+class Removal(msgspec.Struct, frozen=True):
     """What `delete_key` removed, and why the keyring could not be asked, if it could not."""
 
     removed: tuple[str, ...]

@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Final, NamedTuple, TypeVar
+
+import msgspec
 
 from frontdesk.config.setup_errors import KeyringUnavailable
 from frontdesk.core.i18n import t
@@ -55,8 +56,7 @@ def _library() -> _Library:
     )
 
 
-@dataclass(frozen=True)
-class KeyringStatus:
+class KeyringStatus(msgspec.Struct, frozen=True):
     """The keyring backend in use and whether it can be used now."""
 
     backend: str

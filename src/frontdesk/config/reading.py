@@ -13,11 +13,13 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Final, Literal, TypeVar
+from typing import TYPE_CHECKING, Any, ClassVar, Final, Literal, TypeVar
 from urllib.parse import urlsplit
 
+import msgspec
+
+from frontdesk.config.frozen import Frozen
 from frontdesk.config.paths import config_file
 from frontdesk.config.setup_errors import ConfigError, ProfileNotFound
 from frontdesk.config.toml_places import KeyPath, key_at, key_lines, line_of
@@ -42,13 +44,14 @@ PROFILE_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,63}")
 _SECRET_WORDS: Final = ("key", "token", "secret", "password", "passwd", "senha")
 
 
-@dataclass(frozen=True)
-class Profile:
+class Profile(Frozen, frozen=True):
     """One operator backend the desk can talk to (its key lives in the keyring, not here).
 
     `kind` "contract": a token backend of docs/api.md at `url`; "tiss": an operator's TISS
     web services, `url` its URL template and `tiss` the rest (`tiss_reading`).
     """
+
+    _not_compared: ClassVar[frozenset[str]] = frozenset({"tiss"})
 
     name: str
     url: str
@@ -59,7 +62,7 @@ class Profile:
     language: Language | None = None
     theme: str | None = None
     kind: ProfileKind = "contract"
-    tiss: TissProfileData | None = field(default=None, compare=False)
+    tiss: TissProfileData | None = None
 
     @property
     def label(self) -> str:
@@ -67,9 +70,11 @@ class Profile:
         return self.operator or self.name
 
 
-@dataclass(frozen=True)
-class Config:
+class Config(Frozen, frozen=True):
     """The whole configuration file, validated. A missing file is an empty configuration."""
+
+    _not_compared: ClassVar[frozenset[str]] = frozenset({"lines"})
+    _not_shown: ClassVar[frozenset[str]] = frozenset({"lines"})
 
     path: Path
     exists: bool = False
@@ -77,7 +82,7 @@ class Config:
     language: Language | None = None
     theme: str | None = None
     profiles: tuple[Profile, ...] = ()
-    lines: Mapping[KeyPath, int] = field(default_factory=dict, compare=False, repr=False)
+    lines: Mapping[KeyPath, int] = msgspec.field(default_factory=dict)
 
     def get(self, name: str) -> Profile | None:
         for profile in self.profiles:
@@ -199,8 +204,7 @@ _EXPECTED: Final = {
 }
 
 
-@dataclass(frozen=True)
-class _Words:
+class _Words(msgspec.Struct, frozen=True):
     """How the file's top level and a contract profile say a key's problems."""
 
     profile: str | None  # None: the top level

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+import msgspec
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Vertical, VerticalScroll
@@ -20,8 +20,7 @@ if TYPE_CHECKING:
 MESSAGES_SHOWN = 4
 
 
-@dataclass(frozen=True)
-class SimState:
+class SimState(msgspec.Struct, frozen=True):
     """What the simulator shows; the app fetches it and sets it on every panel."""
 
     messages: tuple[OutboxMessage, ...] = ()
