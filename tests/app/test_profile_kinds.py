@@ -63,8 +63,11 @@ def in_memory(connection: Connection) -> Connector:
     return connector_for(connection, ":memory:")
 
 
-def desk_on(kind: str, *, friendly: bool = False) -> FrontdeskApp:
-    """The app as the command line builds it on `kind`'s profile (local: no profile)."""
+def desk_on(
+    kind: str, *, friendly: bool = False, connector: Connector | None = None
+) -> FrontdeskApp:
+    """The app as the command line builds it on `kind`'s profile (local: no profile);
+    `connector`: its first backend built by the test's instead."""
     if kind == "local":
         connection = Connection(url=None, config_path=resolve().config_path)
     else:
@@ -72,7 +75,7 @@ def desk_on(kind: str, *, friendly: bool = False) -> FrontdeskApp:
             options=ConnectionOptions(profile={"contract": "contrato", "tiss": "tiss"}[kind])
         )
     return FrontdeskApp(
-        connector=in_memory(connection),
+        connector=connector or in_memory(connection),
         connection=connection,
         connector_for=in_memory,
         monotonic=FakeMonotonic(),
@@ -186,7 +189,6 @@ async def test_a_contract_desks_first_queue_is_the_live_one_and_httpx_loads_afte
     """Its first requests go out before httpx is loaded (client.first_requests); httpx is
     built once the first queue and its `ok` are on screen, and the desk goes on with it."""
     write_profiles(home, served, tmp_path)
-    connection = resolve(options=ConnectionOptions(profile="contrato"))
     base = served.url.removesuffix("/v1")
     on_screen_when_built: list[tuple[str, int]] = []
     app: FrontdeskApp
@@ -205,15 +207,7 @@ async def test_a_contract_desks_first_queue_is_the_live_one_and_httpx_loads_afte
         )  # fmt: skip
         return FrontdeskClient(base, api_key=SERVED_KEY, session=session)
 
-    app = FrontdeskApp(
-        connector=Connector(make=make, label="contrato"),
-        connection=connection,
-        connector_for=in_memory,
-        monotonic=FakeMonotonic(),
-        cursor_blink=False,
-        show_simulator=False,
-        simulator_poll=3600.0,
-    )
+    app = desk_on("contract", connector=Connector(make=make, label="contrato"))
     async with FrontdeskClient(base, api_key=SERVED_KEY) as other:
         live = {guide.number for guide in await other.list_guides()}
     async with app.run_test(size=(80, 24)) as pilot:
