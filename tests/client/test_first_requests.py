@@ -375,3 +375,13 @@ def test_what_the_quick_path_does_not_send_is_httpxs_from_the_start(url: str) ->
 def test_a_bad_url_is_refused_when_built_as_before() -> None:
     with pytest.raises(BackendUnavailable, match="invalid backend URL"):
         startup_session("https://op.example:port")
+
+
+async def test_a_host_name_is_resolved_and_each_of_its_addresses_tried() -> None:
+    """`localhost` may resolve to ::1 first, where nothing listens: 127.0.0.1 answers."""
+    async with scripted(READ_HERE["length"]) as server:
+        session, built = startup_session(server.url.replace("127.0.0.1", "localhost"))
+        async with client_over(session, None, []) as client:
+            assert await client.health() == Health.parse(HEALTH)
+    assert len(server.heads) == 1 and built.contexts == []
+    assert b"Host: localhost:" in server.heads[0]

@@ -36,6 +36,7 @@ T = TypeVar("T")
 READ_CHUNK = 65536
 MAX_ANSWER_BYTES = 32 * 1024 * 1024  # a queue of guides is a few kB; nothing real comes near
 MAX_HEAD_BYTES = 64 * 1024  # a line of the answer's head, or of a chunk's size
+HAPPY_EYEBALLS_DELAY = 0.25  # seconds (RFC 8305's recommended value; anyio's default)
 _TOKEN = re.compile(rb"[!#$%&'*+.^_`|~0-9A-Za-z-]+")  # a field name (RFC 9110)
 
 
@@ -249,14 +250,17 @@ class StartupSession:
         host = origin.hostname
         try:
             async with asyncio.timeout(self._connect_timeout):
+                # Happy eyeballs as anyio connects for httpx (0.25 s): a name with an IPv6
+                # address that does not answer still reaches its IPv4 one in time.
                 if context is None:
                     reader, writer = await asyncio.open_connection(
-                        host, origin.port or 80, limit=MAX_HEAD_BYTES
-                    )
+                        host, origin.port or 80, limit=MAX_HEAD_BYTES,
+                        happy_eyeballs_delay=HAPPY_EYEBALLS_DELAY,
+                    )  # fmt: skip
                 else:
                     reader, writer = await asyncio.open_connection(
                         host, origin.port or 443, ssl=context, server_hostname=host,
-                        limit=MAX_HEAD_BYTES,
+                        limit=MAX_HEAD_BYTES, happy_eyeballs_delay=HAPPY_EYEBALLS_DELAY,
                     )  # fmt: skip
         except TimeoutError as exc:
             raise TransportFailure(exc, retryable=True, timeout=True) from exc
