@@ -14,7 +14,6 @@ import asyncio
 import json as jsonlib
 import logging
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from http import HTTPStatus
 from typing import Any
 from urllib.parse import unquote, urlencode, urlsplit
 
@@ -86,6 +85,10 @@ class AsgiResponse:
 
     @property
     def reason_phrase(self) -> str:
+        # lazy (docs/performance.md, "Lazy imports"): the stdlib's status table (~1 ms) is
+        # read for an error's title only, never on the local desk's way to its first queue.
+        from http import HTTPStatus
+
         try:
             return HTTPStatus(self.status_code).phrase
         except ValueError:
