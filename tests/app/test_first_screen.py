@@ -9,6 +9,8 @@ import asyncio
 from collections.abc import Mapping
 from typing import Any
 
+from textual import events
+from textual.geometry import Size
 from textual.widgets import DataTable
 
 from frontdesk.app.backend_link import BackendLink
@@ -179,4 +181,39 @@ async def test_a_queue_that_does_not_answer_does_not_hold_ok_back() -> None:
         assert text_of(desk.app, "#queue-title") == "Carregando a fila…"
         assert queue_numbers(desk) == set()
         assert transport.sent == [HEALTH, GUIDES]  # the queue is still awaited, not dropped
+    assert desk.app.bugs == []
+
+
+async def test_a_resize_still_lays_the_screen_out_and_one_to_the_same_size_loses_nothing() -> None:
+    """Each screen drops a Resize to the size it is laid out at (Textual would lay it out
+    again for nothing: docs/performance.md, "Where the time goes"); a real one still reaches
+    it, and the queue is refitted to the new width."""
+    desk = make_desk()
+    async with desk.app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        screen = desk.app.screen
+        before = queue_numbers(desk)
+        desk.app.post_message(events.Resize(Size(80, 24), Size(80, 24)))
+        await settle(pilot)
+        assert screen.size == Size(80, 24) and queue_numbers(desk) == before
+        await pilot.resize_terminal(120, 30)
+        await settle(pilot)
+        await pilot.pause(0.05)
+        assert screen.size == Size(120, 30)
+        assert screen.query_one(DataTable).size.width > 100  # laid out, and refitted
+        assert queue_numbers(desk) == before
+        # Resized while another screen is over it, then back to the size it last had.
+        await pilot.press("down", "enter")
+        await settle(pilot)
+        assert desk.app.screen is not screen
+        await pilot.resize_terminal(100, 30)
+        await settle(pilot)
+        await pilot.press("escape")
+        await settle(pilot)
+        assert desk.app.screen is screen
+        assert screen.query_one(DataTable).size.width > 90  # laid out at 100 on its return
+        await pilot.resize_terminal(80, 24)  # the size it had seen before the other screen
+        await settle(pilot)
+        await pilot.pause(0.05)
+        assert screen.size == Size(80, 24) and screen.query_one(DataTable).size.width < 80
     assert desk.app.bugs == []

@@ -11,7 +11,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING, ClassVar, TypeVar
 
+from textual import events
 from textual.binding import Binding, BindingType
+from textual.geometry import Size
 from textual.message import Message
 from textual.screen import ModalScreen, Screen
 from textual.worker import Worker, WorkerState
@@ -68,6 +70,18 @@ class DeskScreen(Screen[ResultT]):
         super().__init__(name=name, id=id, classes=classes)
         self._retry: Callable[[], object] | None = None
         self._trouble: BaseException | None = None
+        self._laid_out_at: Size | None = None  # the size of the last layout (`on_resize`)
+
+    def on_resize(self, event: events.Resize) -> None:
+        """A Resize to the size the screen is laid out at changes nothing, yet Textual's own
+        handler lays the whole screen out again: its first layout posts one to the screen,
+        and the terminal's first size report another (2.5–3 ms after the first frame;
+        docs/performance.md, "Where the time goes"). Those are dropped here; any other
+        size is laid out as Textual does."""
+        if event.size == self._laid_out_at:
+            event.prevent_default()  # Screen's handler (the layout) does not run
+        else:
+            self._laid_out_at = event.size
 
     @property
     def desk(self) -> FrontdeskApp:
@@ -136,6 +150,8 @@ class DeskScreen(Screen[ResultT]):
             self.report(event.worker.error)
 
     def on_screen_resume(self) -> None:
+        # Textual's own resume handler, after this one, lays the screen out at the app's size.
+        self._laid_out_at = self.app.size
         self.sync_simulator()
         self.refresh_bindings()
 
