@@ -27,10 +27,10 @@ from frontdesk.backend.policy import Policy
 from frontdesk.backend.server import create_app
 from frontdesk.backend.service import BackendSettings, LocalBackend
 from frontdesk.backend.store import SqliteStore
-from frontdesk.client.asgi import AsgiRequest, AsgiResponse, AsgiSession, Headers
+from frontdesk.client.asgi import AsgiRequest, AsgiResponse, AsgiSession
 from frontdesk.client.client import FrontdeskClient, request_headers
 from frontdesk.client.models import Guide
-from frontdesk.client.session import TransportFailure
+from frontdesk.client.session import Headers, TransportFailure
 from frontdesk.config.connection import Connection
 from frontdesk.core.i18n import Language
 from frontdesk.local.embedded_client import EMBEDDED_URL

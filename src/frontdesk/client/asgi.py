@@ -13,12 +13,13 @@ from __future__ import annotations
 import asyncio
 import json as jsonlib
 import logging
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 from urllib.parse import unquote, urlencode, urlsplit
 
 import msgspec
 
+from frontdesk.client.session import Headers
 from frontdesk.core.asgi import ASGIApp, Message, Scope
 
 log = logging.getLogger("frontdesk.client")
@@ -28,34 +29,6 @@ _FAILED_HEADERS = (
     (b"content-type", b"text/plain; charset=utf-8"),
     (b"content-length", str(len(_FAILED_BODY)).encode("ascii")),
 )
-
-
-class Headers(Mapping[str, str]):
-    """Header fields with case-insensitive names; a repeated field reads as "a, b"."""
-
-    def __init__(self, raw: Iterable[tuple[bytes, bytes]] = ()) -> None:
-        self.raw = [(bytes(name), bytes(value)) for name, value in raw]
-        fields: dict[str, str] = {}
-        for name, value in self.raw:
-            key = name.decode("latin-1").lower()
-            text = value.decode("latin-1")
-            fields[key] = f"{fields[key]}, {text}" if key in fields else text
-        self._fields = fields
-
-    def __getitem__(self, name: str) -> str:
-        return self._fields[name.lower()]
-
-    def __contains__(self, name: object) -> bool:
-        return isinstance(name, str) and name.lower() in self._fields
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(self._fields)
-
-    def __len__(self) -> int:
-        return len(self._fields)
-
-    def __repr__(self) -> str:
-        return f"Headers({self._fields!r})"
 
 
 class AsgiRequest(msgspec.Struct, frozen=True):

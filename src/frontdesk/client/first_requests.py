@@ -26,11 +26,17 @@ import os
 import re
 import ssl
 import sys
-from collections.abc import Awaitable, Callable, Iterator, Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from typing import Any, TypeVar
 from urllib.parse import SplitResult, urlencode, urlsplit
 
-from frontdesk.client.session import Answer, HttpxSession, TransportFailure
+from frontdesk.client.session import (
+    Answer,
+    Headers,
+    HttpxSession,
+    TransportFailure,
+    ca_bundle_context,
+)
 
 T = TypeVar("T")
 READ_CHUNK = 65536
@@ -47,10 +53,10 @@ class _Declined(Exception):
 class QuickAnswer:
     """An answer read by the quick path: what `Answer` promises, as httpx gives it."""
 
-    def __init__(self, status: int, reason: str, headers: dict[str, str], body: bytes) -> None:
+    def __init__(self, status: int, reason: str, headers: Headers, body: bytes) -> None:
         self.status_code = status
         self.reason_phrase = reason
-        self.headers: Mapping[str, str] = _Headers(headers)
+        self.headers: Mapping[str, str] = headers
         self.body = body
 
     @property
@@ -59,22 +65,6 @@ class QuickAnswer:
 
     def json(self) -> Any:
         return jsonlib.loads(self.body)
-
-
-class _Headers(Mapping[str, str]):
-    """Names compared without case; repeated headers joined with ", " (as `httpx.Headers`)."""
-
-    def __init__(self, items: dict[str, str]) -> None:
-        self._items = items  # lower-case names
-
-    def __getitem__(self, name: str) -> str:
-        return self._items[name.lower()]
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(self._items)
-
-    def __len__(self) -> int:
-        return len(self._items)
 
 
 def proxies_configured(
@@ -103,9 +93,7 @@ def tls_context(verify: bool | str | ssl.SSLContext, environ: Mapping[str, str])
     if isinstance(verify, ssl.SSLContext):
         return verify
     if isinstance(verify, str):
-        if os.path.isdir(verify):
-            return ssl.create_default_context(capath=verify)
-        return ssl.create_default_context(cafile=verify)
+        return ca_bundle_context(verify)
     if verify is False:
         context = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
         context.check_hostname = False
@@ -304,10 +292,10 @@ class _Answer:
 
     async def read(self) -> QuickAnswer:
         status, reason = _status_line(await self._line())
-        fields: dict[str, str] = {}
+        raw: list[tuple[bytes, bytes]] = []
         while (line := await self._line()) != b"\r\n":
-            name, value = _field(line)
-            fields[name] = f"{fields[name]}, {value}" if name in fields else value
+            raw.append(_field(line))
+        fields = Headers(raw)
         if fields.get("content-encoding", "identity").lower() != "identity":
             raise _Declined
         return QuickAnswer(status, reason, fields, await self._body(status, fields))
@@ -359,9 +347,9 @@ def _status_line(line: bytes) -> tuple[int, str]:
     return int(code), reason.decode("ascii", "replace")
 
 
-def _field(line: bytes) -> tuple[str, str]:
-    """A header line as (lower-case name, value); a folded or malformed one is declined."""
+def _field(line: bytes) -> tuple[bytes, bytes]:
+    """A header line as (name, value); a folded or malformed one is declined."""
     name, colon, value = line[:-2].partition(b":")
     if not colon or not name or not _TOKEN.fullmatch(name):
         raise _Declined
-    return name.decode("ascii").lower(), value.strip(b" \t").decode("latin-1")
+    return name, value.strip(b" \t")

@@ -8,13 +8,42 @@ from __future__ import annotations
 
 import os
 import ssl
-from collections.abc import Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from typing import TYPE_CHECKING, Any, Protocol
 
 from frontdesk.client.client_errors import BackendUnavailable
 
 if TYPE_CHECKING:
     from frontdesk.core._httpx import httpx
+
+
+class Headers(Mapping[str, str]):
+    """Header fields with case-insensitive names; a repeated field reads as "a, b" (as
+    `httpx.Headers`): the answers of the sessions that do not go through httpx."""
+
+    def __init__(self, raw: Iterable[tuple[bytes, bytes]] = ()) -> None:
+        self.raw = [(bytes(name), bytes(value)) for name, value in raw]
+        fields: dict[str, str] = {}
+        for name, value in self.raw:
+            key = name.decode("latin-1").lower()
+            text = value.decode("latin-1")
+            fields[key] = f"{fields[key]}, {text}" if key in fields else text
+        self._fields = fields
+
+    def __getitem__(self, name: str) -> str:
+        return self._fields[name.lower()]
+
+    def __contains__(self, name: object) -> bool:
+        return isinstance(name, str) and name.lower() in self._fields
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._fields)
+
+    def __len__(self) -> int:
+        return len(self._fields)
+
+    def __repr__(self) -> str:
+        return f"Headers({self._fields!r})"
 
 
 class Answer(Protocol):
@@ -78,6 +107,14 @@ def tls_for(base_url: str, verify: bool | str | ssl.SSLContext) -> bool | str | 
     return verify
 
 
+def ca_bundle_context(path: str) -> ssl.SSLContext:
+    """A verifying context that trusts the CA bundle at `path` (a file, or a directory of
+    hashed certificates, as `ssl.create_default_context` reads them)."""
+    if os.path.isdir(path):
+        return ssl.create_default_context(capath=path)
+    return ssl.create_default_context(cafile=path)
+
+
 class HttpxSession:
     """One `httpx.AsyncClient` (remote backends, or any httpx transport given by tests).
 
@@ -114,10 +151,7 @@ class HttpxSession:
             verify = tls_for(base_url, verify)
             # A CA bundle file or directory: httpx 0.28 deprecates strings, so make a context.
             if isinstance(verify, str):
-                if os.path.isdir(verify):
-                    verify = ssl.create_default_context(capath=verify)
-                else:
-                    verify = ssl.create_default_context(cafile=verify)
+                verify = ca_bundle_context(verify)
             self.http = httpx.AsyncClient(
                 base_url=base_url,
                 transport=transport,
