@@ -9,6 +9,8 @@
 # checked by the schemas worker): its first screen, and its complete queue as a "first start"
 # with an empty cache folder each start (every export checked) and as a "restart" with one
 # cache folder for all starts (the checks kept).
+# Each round runs the programs in a new random order (bench/_shuffled_rounds.py; SEED=N repeats
+# one): in side_by_side.py's rotation each program always follows the same one.
 # Each venv holds a non-editable install (python3 -m venv V && V/bin/pip install PATH).
 # The served backend (--url) runs from BASE_VENV. Ratios are against the yardstick in the
 # same run; on a shared machine quote `uptime` with them.
@@ -77,5 +79,5 @@ TOML
 fi
 (IFS=,; echo "[${specs[*]}]") >"$work/spec.json"
 uptime
-python3 "$shared/side_by_side.py" "$work/spec.json" "$rounds"
+python3 "$(dirname "$0")/_shuffled_rounds.py" "$shared" "$work/spec.json" "$rounds" ${SEED:-}
 uptime
