@@ -8,12 +8,13 @@ them), those it inherits (Esc and F1 in a modal), then the app's.
 
 from __future__ import annotations
 
+import functools
 from typing import TYPE_CHECKING
 
 import msgspec
 from textual.binding import Binding
 
-from frontdesk.core.i18n import has_text, t
+from frontdesk.core.i18n import Language, get_language, has_text, text_in
 
 if TYPE_CHECKING:
     from textual.binding import ActiveBinding
@@ -44,13 +45,28 @@ class DeskKey(msgspec.Struct, frozen=True):
 def words(text: str) -> str:
     """A binding's description or tooltip in the user's words (a catalog key, or already
     words: Textual's own bindings)."""
-    return t(text) if has_text(text) else text
+    return _words(get_language(), text)
 
 
 def short_words(description: str) -> str:
     """A binding's short description (the catalog's `<key>.short`), else its words."""
+    return _short_words(get_language(), description)
+
+
+# The key bar recounts every key of the screen whenever its bindings may have changed (six
+# times between the first frame and the first queue): the catalogs never change while the
+# desk runs, so each text is looked up once per language.
+@functools.lru_cache(maxsize=1024)
+def _words(lang: Language, text: str) -> str:
+    return text_in(lang, text) if has_text(text) else text
+
+
+@functools.lru_cache(maxsize=1024)
+def _short_words(lang: Language, description: str) -> str:
     short = f"{description}.short"
-    return t(short) if has_text(description) and has_text(short) else words(description)
+    if has_text(description) and has_text(short):
+        return text_in(lang, short)
+    return _words(lang, description)
 
 
 def _rank(active: ActiveBinding, screen: Screen[object], own: dict[str, int]) -> tuple[int, int]:
@@ -64,10 +80,16 @@ def _rank(active: ActiveBinding, screen: Screen[object], own: dict[str, int]) ->
     return (2, 0)
 
 
+@functools.cache
+def _own_order(screen_class: type[Screen[object]]) -> dict[str, int]:
+    """Where each of a screen class's own keys (with an id) stands in its BINDINGS."""
+    own_bindings = Binding.make_bindings(screen_class.BINDINGS)
+    return {b.id: index for index, b in enumerate(own_bindings) if b.id is not None}
+
+
 def screen_keys(screen: Screen[object]) -> list[DeskKey]:
     """Every active key of `screen`, in the order shown."""
-    own_bindings = Binding.make_bindings(type(screen).BINDINGS)
-    own = {b.id: index for index, b in enumerate(own_bindings) if b.id is not None}
+    own = _own_order(type(screen))
     actives = sorted(screen.active_bindings.values(), key=lambda a: _rank(a, screen, own))
     app = screen.app
     keys: list[DeskKey] = []
