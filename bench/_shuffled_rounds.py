@@ -6,12 +6,14 @@ side_by_side.py rotates one fixed order, so each program always follows the same
 program, and two installs of one program read 50-100 ms apart in whichever slot follows
 the other (docs/performance.md, "How to reproduce"). Here every round is shuffled (a seed
 for the record), each start is still side_by_side.py's own `one`, and each row prints its
-median with min-max, ratios against the first entry (the yardstick) of the same run.
+median with min-max, ratios against the first entry (the yardstick) of the same run;
+with SBS_JSON=PATH set, every start's figures are written there too.
 """
 
 from __future__ import annotations
 
 import json
+import os
 import random
 import statistics
 import sys
@@ -39,6 +41,8 @@ def main() -> None:
                 found[spec["label"]]["first"].append(first * 1000)
             if round_ and rss is not None:
                 found[spec["label"]]["rss"].append(rss)
+    if os.environ.get("SBS_JSON"):  # every start's figures, for a closer look
+        Path(os.environ["SBS_JSON"]).write_text(json.dumps(found), "utf-8")
     base = found[specs[0]["label"]]
     b_first, b_rss = statistics.median(base["first"]), statistics.median(base["rss"])
     heading = f"{'ms median (min-max)':>22} {'ratio':>6} {'peak RSS MiB':>13} {'ratio':>6}"

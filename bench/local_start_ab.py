@@ -7,7 +7,8 @@ with PYTHONPATH set to the tree's `src`. Each imports what the desk's first scre
 loaded (textual.app, textual.widgets, frontdesk.cli, frontdesk.app.app, the lookup screen),
 then times what local mode does next: import `frontdesk.local.embedded_client`, open the
 `:memory:` demonstration and answer `health` and `list_guides` (wall and the main thread's
-CPU, `time.thread_time`); VmRSS before and after that step. The second interpreter runs the
+CPU, `time.thread_time`, and the wall time of each of those four parts; the two answers
+include asyncio.run's own loop); VmRSS before and after that step. The second interpreter runs the
 same step under tracemalloc (Python's own allocations: what is still held after the step,
 and the peak). Bytecode is written and read (PYTHONDONTWRITEBYTECODE is dropped) and one
 warm-up round is not counted, so neither tree pays for compiling its sources.
@@ -34,13 +35,27 @@ def rss_kib():
     with open("/proc/self/status") as status:
         return next(int(line.split()[1]) for line in status if line.startswith("VmRSS:"))
 
+parts = {}
+
+def stamp(name, since):
+    now = time.perf_counter()
+    parts[name] = (now - since) * 1000
+    return now
+
 def first_queue():
-    from frontdesk.local.embedded_client import embedded_client
-    client, backend = embedded_client(":memory:")
+    at = time.perf_counter()
+    from frontdesk.local import embedded_client as embedded
+    at = stamp("import ms", at)
+    backend = embedded.open_backend(":memory:")
+    at = stamp("open demo ms", at)
+    client, _ = embedded.embedded_client(backend=backend)
+    at = stamp("app+client ms", at)
     async def ask():
         await client.health()
         return await client.list_guides()
-    return asyncio.run(ask()), backend
+    answer = asyncio.run(ask())
+    stamp("two answers ms", at)
+    return answer, backend
 
 traced = sys.argv[1] == "trace"
 before = rss_kib()
@@ -50,6 +65,7 @@ wall, cpu = time.perf_counter(), time.thread_time()
 kept = first_queue()
 wall, cpu = time.perf_counter() - wall, time.thread_time() - cpu
 figures = {"wall ms": wall * 1000, "cpu ms": cpu * 1000, "rss +KiB": rss_kib() - before}
+figures.update(parts)
 if traced:
     held, peak = tracemalloc.get_traced_memory()
     figures = {"traced KiB": held / 1024, "traced peak KiB": peak / 1024}
