@@ -16,6 +16,7 @@ test_import_hygiene.py pins it), and the app's start never loads a server's runn
 from __future__ import annotations
 
 import argparse
+import functools
 import re
 import sys
 from collections.abc import Sequence
@@ -79,36 +80,39 @@ class Formatter(argparse.HelpFormatter):
 
 
 # argparse's error messages (Python 3.11's wording) -> the catalog key saying them; an
-# unknown one is shown as argparse wrote it.
-ARGPARSE_ERRORS: Final = tuple(
-    (re.compile(pattern), key)
-    for pattern, key in (
-        (r"argument (?P<argument>[^:]+): (?P<message>.+)", "cli.error.argument"),
-        (r"the following arguments are required: (?P<names>.+)", "cli.error.required"),
-        (r"one of the arguments (?P<names>.+) is required", "cli.error.one_required"),
-        (r"unrecognized arguments: (?P<names>.+)", "cli.error.unrecognized"),
-        (r"not allowed with argument (?P<other>.+)", "cli.error.not_allowed_with"),
-        (
-            r"invalid choice: (?P<value>.+) \(choose from (?P<choices>.+)\)",
-            "cli.error.invalid_choice",
-        ),
-        (r"invalid int value: (?P<value>.+)", "cli.error.not_integer"),
-        (r"invalid float value: (?P<value>.+)", "cli.error.not_number"),
-        (r"invalid (?P<type>\S+) value: (?P<value>.+)", "cli.error.invalid_value"),
-        (r"expected one argument", "cli.error.expected_one"),
-        (r"expected at most one argument", "cli.error.expected_at_most_one"),
-        (r"expected at least one argument", "cli.error.expected_at_least_one"),
-        (r"expected (?P<n>\d+) arguments?", "cli.error.expected_n"),
-        (r"ambiguous option: (?P<option>\S+) could match (?P<matches>.+)", "cli.error.ambiguous"),
-        (r"ignored explicit argument (?P<value>.+)", "cli.error.explicit_value"),
-        (r"unexpected option string: (?P<option>.+)", "cli.error.unexpected_option"),
-    )
+# unknown one is shown as argparse wrote it. Compiled on the first error, not at the app's
+# start, which parses its options without one.
+ARGPARSE_ERRORS: Final = (
+    (r"argument (?P<argument>[^:]+): (?P<message>.+)", "cli.error.argument"),
+    (r"the following arguments are required: (?P<names>.+)", "cli.error.required"),
+    (r"one of the arguments (?P<names>.+) is required", "cli.error.one_required"),
+    (r"unrecognized arguments: (?P<names>.+)", "cli.error.unrecognized"),
+    (r"not allowed with argument (?P<other>.+)", "cli.error.not_allowed_with"),
+    (
+        r"invalid choice: (?P<value>.+) \(choose from (?P<choices>.+)\)",
+        "cli.error.invalid_choice",
+    ),
+    (r"invalid int value: (?P<value>.+)", "cli.error.not_integer"),
+    (r"invalid float value: (?P<value>.+)", "cli.error.not_number"),
+    (r"invalid (?P<type>\S+) value: (?P<value>.+)", "cli.error.invalid_value"),
+    (r"expected one argument", "cli.error.expected_one"),
+    (r"expected at most one argument", "cli.error.expected_at_most_one"),
+    (r"expected at least one argument", "cli.error.expected_at_least_one"),
+    (r"expected (?P<n>\d+) arguments?", "cli.error.expected_n"),
+    (r"ambiguous option: (?P<option>\S+) could match (?P<matches>.+)", "cli.error.ambiguous"),
+    (r"ignored explicit argument (?P<value>.+)", "cli.error.explicit_value"),
+    (r"unexpected option string: (?P<option>.+)", "cli.error.unexpected_option"),
 )
+
+
+@functools.cache
+def _error_patterns() -> tuple[tuple[re.Pattern[str], str], ...]:
+    return tuple((re.compile(pattern), key) for pattern, key in ARGPARSE_ERRORS)
 
 
 def argparse_error(message: str) -> str:
     """One of argparse's error messages in the current language."""
-    for pattern, key in ARGPARSE_ERRORS:
+    for pattern, key in _error_patterns():
         found = pattern.fullmatch(message)
         if found is None:
             continue
