@@ -9,7 +9,6 @@ they run.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import sys
 from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -170,14 +169,18 @@ class BackendLink:
             app.simulator_visible = wide if app.show_simulator is None else app.show_simulator
         app.refresh_bindings()
 
-    def warm(self) -> None:
-        """The first screen is complete: the client loads what its later requests need (a
-        remote client's httpx stack). A failure to build it is said by the next request."""
+    def warm(self) -> bool:
+        """The first screen is complete: the client loads one part of what its later
+        requests need (a remote client's httpx stack); True while a part remains. A failure
+        to build it is said by the next request."""
         from frontdesk.client.client_errors import FrontdeskClientError
 
-        if self._client is not None:
-            with contextlib.suppress(FrontdeskClientError):
-                self._client.warm()
+        if self._client is None:
+            return False
+        try:
+            return self._client.warm()
+        except FrontdeskClientError:
+            return False
 
     def note(self, trouble: BaseException | None) -> None:
         """A request just ended: answered (`None`, or an error the backend sent) or not.

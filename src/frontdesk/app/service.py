@@ -65,9 +65,9 @@ class DeskService(Protocol):
 
     async def advance_clock(self, seconds: int) -> None: ...
 
-    def warm(self) -> None:
-        """Load what later requests need, now that the first screen is complete (the desk
-        is idle); nothing to do for most backends."""
+    def warm(self) -> bool:
+        """Load one part of what later requests need, now that the first screen is complete
+        (the desk is idle), and say whether a part remains; nothing to do for most backends."""
         ...
 
     async def aclose(self) -> None: ...

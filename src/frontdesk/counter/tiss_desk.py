@@ -257,8 +257,9 @@ class TissDesk:
     async def advance_clock(self, seconds: int) -> None:
         await self._sim().advance_clock(seconds)
 
-    def warm(self) -> None:
+    def warm(self) -> bool:
         """Nothing here: the transport gets ready by itself once the queue is read (`refresh`)."""
+        return False
 
     async def aclose(self) -> None:
         if self._warming is not None:

@@ -49,6 +49,7 @@ NAME_MIN_WIDTH = 12
 TYPE_MIN_WIDTH = 7  # `SP/SADT`: the type gives the names its room down to this
 SCROLLBAR = 2
 SETTLE_AFTER_FIRST_QUEUE = 0.3  # seconds: the complete first screen is written by then
+WARM_STEP = 0.02  # seconds between the parts of `_after_first_queue`: keys typed get a turn
 FIRST_QUEUE_HOLD_LIMIT = 0.25  # seconds: repaints are never held longer for the first queue
 Layout = tuple[bool, int, int]  # the time column shown, the names' width, the type's (0: none)
 
@@ -436,9 +437,14 @@ class LookupScreen(DeskScreen[None]):
             self.set_timer(SETTLE_AFTER_FIRST_QUEUE, self._after_first_queue)
 
     def _after_first_queue(self) -> None:
-        """What the first queue's start left for later: the client's later needs (a remote
-        client's httpx), then the start-up's garbage collected and the rest frozen."""
-        self.desk.backend.warm()
+        """What the first queue's start left for later, one part per turn of the loop, so a
+        key typed meanwhile waits for one part only: the client's later needs (a remote
+        client's httpx session, then anyio's backend), then the start-up's garbage
+        collected and the rest frozen."""
+        more = self.desk.backend.warm()
+        self.set_timer(WARM_STEP, self._after_first_queue if more else self._settle_start)
+
+    def _settle_start(self) -> None:
         self.desk.memory.settle(freeze=True)
 
     def _draw_first_queue_at_once(self) -> None:
