@@ -134,7 +134,6 @@ class StartupSession:
     ) -> None:
         self._make_httpx = make_httpx
         self._httpx: HttpxSession | None = None
-        self._backend_loaded = False  # anyio's asyncio backend (`warm_step`)
         self._verify = verify
         self._environ = environ
         self._context: ssl.SSLContext | None = None
@@ -188,10 +187,8 @@ class StartupSession:
         if self._httpx is None:
             self.warm()
             return True
-        if not self._backend_loaded:
-            self._backend_loaded = True
-            with contextlib.suppress(ImportError):
-                importlib.import_module("anyio._backends._asyncio")
+        with contextlib.suppress(ImportError):  # once loaded, a lookup in sys.modules
+            importlib.import_module("anyio._backends._asyncio")
         return False
 
     def _tls(self) -> ssl.SSLContext:
