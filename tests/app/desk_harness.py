@@ -19,6 +19,7 @@ from textual.app import App
 from textual.pilot import Pilot
 
 from frontdesk.app.app import Connector, FrontdeskApp
+from frontdesk.app.css_cache import ParsedStyles
 from frontdesk.app.screens.settings import SaveSettings
 from frontdesk.audit_log import AuditLog
 from frontdesk.backend.clock import ManualClock
@@ -192,12 +193,14 @@ def make_desk(
     linux_console: bool = False,
     remote: bool = False,
     api_key: str = API_KEY,
+    parsed_styles: ParsedStyles | None = None,
 ) -> Desk:
     """A desk on a fresh demo backend; `connection`/`connector_for`/`audit` as the command
     line gives them (profile labels and switching, the audit log); `save_settings` for F10
     (default: the configuration file's). The client calls the backend in-process as local
     mode does (`AsgiSession`), or over httpx as a remote backend is reached (`remote`);
-    with `api_key` (the backend's is `API_KEY`)."""
+    with `api_key` (the backend's is `API_KEY`); `parsed_styles`: a file of parsed styles,
+    as the program keeps one in the user's cache folder."""
     clock = ManualClock(START)
     backend = make_backend(clock, policy=policy, settings=settings)
     asgi = create_app(backend, api_key=API_KEY, log_access=False)
@@ -223,6 +226,7 @@ def make_desk(
         audit=audit,
         save_settings=save_settings,
         linux_console=linux_console,
+        parsed_styles=parsed_styles,
     )
     return Desk(app, client, backend, clock, mono, transport)
 

@@ -46,6 +46,7 @@ from frontdesk.app.widgets.simulator import SimState, SimulatorPanel
 from frontdesk.core.i18n import Language, set_language, t
 
 if TYPE_CHECKING:
+    from frontdesk.app.css_cache import ParsedStyles
     from frontdesk.app.screens.settings import SaveSettings
     from frontdesk.app.service import DeskService
     from frontdesk.audit_log import AuditLog
@@ -168,6 +169,7 @@ class FrontdeskApp(App[int]):
         fixed_theme: str | None = None,
         save_settings: SaveSettings | None = None,
         linux_console: bool = False,
+        parsed_styles: ParsedStyles | None = None,
     ) -> None:
         """`connection` is what the desk is connected to (labels, the insecure marker);
         `connector_for` builds the connector of another one (the profile switcher);
@@ -176,12 +178,16 @@ class FrontdeskApp(App[int]):
         profile's own settings when switching. `save_settings` saves F10's choices
         (default: to the configuration file). `tidy_memory` (the real program; tests
         leave the process's collector alone): see `MemoryTidying.settle`. `linux_console`
-        (TERM=linux): borders its font has (styles/terminals.tcss)."""
+        (TERM=linux): borders its font has (styles/terminals.tcss). `parsed_styles`: the
+        file of styles parsed by earlier starts (the real program; `app.css_cache`)."""
         if client is None and connector is None:
             raise ValueError("FrontdeskApp needs a client or a connector")
         set_language(lang)
         forget_option_digits()  # Esc then a digit is not "™" (esc_keys)
         super().__init__()
+        self.parsed_styles = parsed_styles
+        if parsed_styles is not None:
+            self.stylesheet = parsed_styles.stylesheet(self.get_css_variables())
         self.lang = lang
         self.connection = connection
         self.monotonic = monotonic
@@ -226,7 +232,14 @@ class FrontdeskApp(App[int]):
             self.set_timer(START_PAUSE_LIMIT, self.memory.resume_collector)
 
     async def on_unmount(self) -> None:
+        self.keep_parsed_styles()
         await self.backend.close()
+
+    def keep_parsed_styles(self) -> None:
+        """Write the styles parsed since the last write, for the next start (once the
+        first screen is complete, and on the way out)."""
+        if self.parsed_styles is not None:
+            self.parsed_styles.save()
 
     def on_ready(self) -> None:
         """The first frame is on the terminal: connect and load the queue now.

@@ -190,6 +190,8 @@ def build_app(args: argparse.Namespace) -> FrontdeskApp:
     # (docs/performance.md, "Lazy imports"), and only once the configuration is known to be usable.
     from frontdesk.app.app import FrontdeskApp
     from frontdesk.app.connector import connector_for
+    from frontdesk.app.css_cache import FILE_NAME, ParsedStyles
+    from frontdesk.config.paths import cache_dir
 
     console = linux_console(environ)
     if console:
@@ -214,4 +216,5 @@ def build_app(args: argparse.Namespace) -> FrontdeskApp:
         linux_console=console,
         friendly_errors=True,
         tidy_memory=True,
+        parsed_styles=ParsedStyles(cache_dir() / FILE_NAME),
     )

@@ -445,6 +445,7 @@ class LookupScreen(DeskScreen[None]):
         self.set_timer(WARM_STEP, self._after_first_queue if more else self._settle_start)
 
     def _settle_start(self) -> None:
+        self.desk.keep_parsed_styles()
         self.desk.memory.settle(freeze=True)
 
     def _draw_first_queue_at_once(self) -> None:
