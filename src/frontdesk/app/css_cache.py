@@ -17,7 +17,6 @@ of one is a parse.
 
 from __future__ import annotations
 
-import hashlib
 import io
 import os
 import pickle
@@ -32,6 +31,11 @@ from textual.cache import LRUCache
 from textual.css.model import RuleSet, Selector
 from textual.css.styles import Styles
 from textual.css.stylesheet import Stylesheet
+
+try:  # hashlib's blake2b without hashlib's OpenSSL start (~1.4 ms before the first frame)
+    from _blake2 import blake2b
+except ImportError:  # not CPython
+    from hashlib import blake2b
 
 FILE_NAME = "css-rules.pickle"
 FORMAT = 1
@@ -118,12 +122,12 @@ class ParsedStyles:
         """One source's entry: its parse key (the CSS, where from, default or not, its
         order, its scope) with the CSS variables' digest and the Textual installed."""
         text = repr((FORMAT, self._installed, parse_key)).encode("utf-8", "surrogatepass")
-        return hashlib.blake2b(text + variables, digest_size=20).digest()
+        return blake2b(text + variables, digest_size=20).digest()
 
     @staticmethod
     def variables_digest(variables: Mapping[str, str]) -> bytes:
         text = repr(sorted(variables.items())).encode("utf-8", "surrogatepass")
-        return hashlib.blake2b(text, digest_size=20).digest()
+        return blake2b(text, digest_size=20).digest()
 
     def rules(self, key: bytes) -> list[RuleSet] | None:
         blob = self._read().get(key)
