@@ -259,6 +259,22 @@ def test_a_theme_never_gets_the_colours_another_theme_parsed(tmp_path: Path) -> 
     assert (both.hits, both.parsed) == (2, 0)
 
 
+def test_entries_are_let_go_once_saved_and_read_again_when_needed(tmp_path: Path) -> None:
+    """After the start (`save`), the entries read are not kept in memory: a screen opened
+    later finds its styles by reading the file again."""
+    path = tmp_path / "css-rules.pickle"
+    for primary in ("#ff0000", "#0000ff"):
+        styles = ParsedStyles(path)
+        _parsed(styles, primary)
+        styles.save()
+    later = ParsedStyles(path)
+    assert _parsed(later, "#ff0000") == Color.parse("#ff0000")
+    later.save()
+    assert later._blobs is None
+    assert _parsed(later, "#0000ff") == Color.parse("#0000ff")
+    assert (later.hits, later.parsed) == (2, 0)
+
+
 def test_the_file_keeps_the_newest_entries_only(tmp_path: Path) -> None:
     path = tmp_path / "css-rules.pickle"
     for primary in ("#ff0000", "#00ff00", "#0000ff"):

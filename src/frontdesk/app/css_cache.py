@@ -160,7 +160,10 @@ class ParsedStyles:
     def save(self) -> None:
         """Write the file if this process parsed something new: what the file holds now
         (another desk may have written it), then this process's entries, the oldest
-        dropped beyond `max_entries`. Replaced at once, so a reader never sees half of it."""
+        dropped beyond `max_entries`. Replaced at once, so a reader never sees half of it.
+        Either way the entries read are let go (a thin client's memory): a screen opened
+        later reads the file again."""
+        self._blobs = None
         if not self._new:
             return
         entries = {**self._file_entries(), **self._new}
@@ -178,7 +181,6 @@ class ParsedStyles:
         except OSError:
             return  # a read-only or full disk: the next start parses, as without the file
         self._new.clear()
-        self._blobs = kept
 
     def _read(self) -> dict[bytes, bytes]:
         if self._blobs is None:

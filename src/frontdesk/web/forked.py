@@ -59,6 +59,7 @@ PRELOAD: Final = (
     "frontdesk.cli",
     "frontdesk.cli.app",
     "frontdesk.app.app",
+    "frontdesk.app.css_cache",
     "frontdesk.app.screens.guide",
     "frontdesk.app.screens.send_token",
     "frontdesk.app.screens.code_entry",
