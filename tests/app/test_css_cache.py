@@ -10,7 +10,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from textual.cache import LRUCache
 from textual.color import Color
 from textual.css.model import RuleSet
 from textual.css.stylesheet import Stylesheet
@@ -286,9 +285,3 @@ def test_the_file_keeps_the_newest_entries_only(tmp_path: Path) -> None:
     _parsed(last, "#ff0000")  # the oldest: dropped, parsed again
     _parsed(last, "#0000ff")
     assert (last.hits, last.parsed) == (1, 1)
-
-
-def test_this_textual_keeps_its_parse_cache_where_the_file_plugs_in() -> None:
-    """Textual's private seam: the stylesheet's `_parse_cache`, an LRUCache, which
-    `_RememberingStylesheet` replaces; when an upgrade moves it, this test says so."""
-    assert type(Stylesheet()._parse_cache) is LRUCache

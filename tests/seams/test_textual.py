@@ -10,7 +10,9 @@ import sys
 from textual import message_pump
 from textual.app import App
 from textual.binding import BindingsMap
+from textual.cache import LRUCache
 from textual.command import CommandPalette
+from textual.css.stylesheet import Stylesheet
 from textual.dom import DOMNode
 from textual.screen import Screen
 
@@ -21,6 +23,11 @@ PALETTE = Seam("textual", "CommandPalette._start_no_matches_countdown", "frontde
 KEYS = Seam("textual", "textual._ansi_sequences.ANSI_SEQUENCES_KEYS", "frontdesk/app/esc_keys.py")
 BINDINGS = Seam("textual", "DOMNode._bindings, App._keymap", "frontdesk/app/typeahead.py")
 REFRESH = Seam("textual", "Screen._on_timer_update", "frontdesk/app/screens/lookup.py")
+STYLES = Seam(
+    "textual",
+    "Stylesheet._parse_cache, _variables, reparse",
+    "frontdesk/app/css_cache.py",
+)
 
 
 def test_a_handlers_exception_still_reaches_app_handle_exception() -> None:
@@ -93,3 +100,30 @@ def test_the_screens_refresh_step_is_still_the_one_its_timer_and_pilot_run() -> 
     for part in ("self._refresh_layout(", "self._compositor_refresh()", "self.app._batch_count"):
         if part not in source:
             REFRESH.fail(f"Screen._on_timer_update no longer runs {part}")
+
+
+def test_the_stylesheet_still_keeps_its_parses_where_the_file_of_styles_plugs_in() -> None:
+    """`_RememberingStylesheet` replaces the stylesheet's `_parse_cache` (an LRUCache that
+    `_parse_rules` reads and fills), keys the file by `_variables`, and does `reparse`'s
+    steps itself so that the fresh stylesheet reads the file too."""
+    sheet = Stylesheet(variables={"primary": "red"})
+    cache = STYLES.attribute(sheet, "_parse_cache")
+    if type(cache) is not LRUCache:
+        STYLES.fail(f"Stylesheet._parse_cache is a {type(cache).__name__}, not an LRUCache")
+    if STYLES.attribute(sheet, "_variables") != {"primary": "red"}:
+        STYLES.fail("Stylesheet._variables no longer holds the variables it was given")
+    parse = inspect.getsource(Stylesheet._parse_rules)
+    for part in ("self._parse_cache[cache_key]", "self._parse_cache[cache_key] = rules"):
+        if part not in parse:
+            STYLES.fail(f"Stylesheet._parse_rules no longer runs {part}")
+    reparse = inspect.getsource(Stylesheet.reparse)
+    for part in (
+        "Stylesheet(variables=self._variables)",
+        "self._invalid_css.update(stylesheet._invalid_css)",
+        "self._rules = stylesheet.rules",
+        "self._rules_map = None",
+        "self.source = stylesheet.source",
+        "self._require_parse = False",
+    ):
+        if part not in reparse:
+            STYLES.fail(f"Stylesheet.reparse no longer runs {part}")
