@@ -102,7 +102,7 @@ class ParsedStyles:
     """The file of parsed styles: read on the first parse, written by `save`.
 
     `hits` and `parsed` count this process's sources found in the file and parsed anew
-    (`frontdesk doctor`-style diagnostics and the tests read them).
+    (the tests read them).
     """
 
     def __init__(self, path: Path, *, max_entries: int = MAX_ENTRIES) -> None:
