@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import os
 import pickle
+import stat
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -104,6 +106,9 @@ async def test_a_second_start_draws_the_same_screen_without_parsing(tmp_path: Pa
         queue_title = text_of(pilot.app, "#queue-title")
     assert first.parsed > 20 and first.hits == 0
     assert path.is_file() and first.unsaved == 0  # written on the way out
+    if sys.platform != "win32":  # the user's alone, as the other files of the cache folder
+        assert stat.S_IMODE(path.parent.stat().st_mode) == 0o700
+        assert stat.S_IMODE(path.stat().st_mode) == 0o600
 
     again = ParsedStyles(path)
     desk = make_desk(parsed_styles=again)

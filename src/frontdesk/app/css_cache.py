@@ -32,6 +32,8 @@ from textual.css.model import RuleSet, Selector
 from textual.css.styles import Styles
 from textual.css.stylesheet import Stylesheet
 
+from frontdesk.config.paths import ensure_private_dir
+
 try:  # hashlib's blake2b without hashlib's OpenSSL start (~1.4 ms before the first frame)
     from _blake2 import blake2b
 except ImportError:  # not CPython
@@ -169,7 +171,7 @@ class ParsedStyles:
         entries = {**self._file_entries(), **self._new}
         kept = dict(list(entries.items())[-self.max_entries :])
         try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
+            ensure_private_dir(self.path.parent)
             handle, temporary = tempfile.mkstemp(dir=self.path.parent, prefix=".css-rules-")
             try:
                 with os.fdopen(handle, "wb") as out:
